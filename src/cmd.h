@@ -1,0 +1,27 @@
+/* The commands: each prints its own messages and returns an exit code. */
+#ifndef CMD_H
+#define CMD_H
+
+#include "report.h"
+#include "tlshive.h"
+
+/* A -p or --set argument, kept in command-line order. */
+struct policy_arg {
+	int is_set;
+	const char *arg;
+};
+
+struct options {
+	enum command cmd;
+	const char *root;
+	const char *file[HV_COUNT];
+	struct policy_arg *pargs;
+	size_t npargs;
+	int json, dry_run, discard_logs;
+};
+
+int cmd_run(const struct options *);
+int cmd_profiles(const char *name);
+int cmd_settings(int json);
+
+#endif

@@ -1,0 +1,193 @@
+/* OS facts read offline, and the control sets that CurrentControlSet stands for. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "facts.h"
+
+#define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
+
+static char *
+get_sz(struct hive *h, const char *key, const char *name)
+{
+	struct regval v;
+	char *s = NULL;
+
+	if (hive_get(h, key, name, &v) == 1) {
+		s = regval_get_sz(&v);
+		regval_free(&v);
+	}
+	return s;
+}
+
+static int
+get_dword(struct hive *h, const char *key, const char *name, unsigned *out)
+{
+	struct regval v;
+	uint32_t d;
+	int ok = 0;
+
+	if (hive_get(h, key, name, &v) == 1) {
+		ok = regval_get_dword(&v, &d);
+		if (ok)
+			*out = d;
+		regval_free(&v);
+	}
+	return ok;
+}
+
+char *
+facts_cset_name(unsigned n)
+{
+	return xasprintf("ControlSet%03u", n);
+}
+
+const char *
+facts_type_name(enum os_type t)
+{
+	return t == OS_CLIENT ? "client" : t == OS_SERVER ? "server" :
+	    "unknown";
+}
+
+static void
+add_cset(struct facts *f, unsigned n)
+{
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < f->ncsets; i++)
+		if (f->csets[i] == n)
+			return;
+	f->csets[f->ncsets++] = n;
+}
+
+static int
+read_system(struct facts *f, struct hive *h)
+{
+	const char *path = hive_path(h);
+	char *cs, *key, *pt;
+	unsigned named[3];
+
+	if (hive_key_exists(h, "Select") != 1 ||
+	    !get_dword(h, "Select", "Current", &f->sel_current)) {
+		int soft = hive_key_exists(h, CURRENT_VERSION) == 1;
+		tlsh_seterr("%s: not a SYSTEM hive: it has no Select\\Current "
+		    "value%s", path, soft ? " (it looks like a SOFTWARE hive)" :
+		    "");
+		return -1;
+	}
+	get_dword(h, "Select", "Default", &f->sel_default);
+	get_dword(h, "Select", "LastKnownGood", &f->sel_lkg);
+	get_dword(h, "Select", "Failed", &f->sel_failed);
+	/* Windows boots Current, falls back to LastKnownGood, and Default
+	 * seeds the next boot: each one it may run must be compliant. */
+	named[0] = f->sel_current;
+	named[1] = f->sel_default;
+	named[2] = f->sel_lkg;
+	for (int i = 0; i < 3; i++) {
+		if (named[i] == 0 && i > 0)
+			continue;
+		cs = facts_cset_name(named[i]);
+		if (named[i] > 999 || hive_key_exists(h, cs) != 1) {
+			tlsh_seterr("%s: Select names control set %u, but the "
+			    "hive has no %s", path, named[i], cs);
+			free(cs);
+			return -1;
+		}
+		free(cs);
+		add_cset(f, named[i]);
+	}
+	cs = facts_cset_name(f->sel_current);
+	key = xasprintf("%s\\Control\\Session Manager\\Environment", cs);
+	f->arch = get_sz(h, key, "PROCESSOR_ARCHITECTURE");
+	free(key);
+	key = xasprintf("%s\\Control\\ProductOptions", cs);
+	pt = get_sz(h, key, "ProductType");
+	free(key);
+	free(cs);
+	if (pt != NULL) {
+		/* WinNT is a workstation; ServerNT and LanmanNT (a domain
+		 * controller) are servers. */
+		f->type = strcasecmp(pt, "WinNT") == 0 ? OS_CLIENT : OS_SERVER;
+		free(pt);
+	}
+	return 0;
+}
+
+static int
+read_software(struct facts *f, struct hive *h)
+{
+	const char *cv = CURRENT_VERSION;
+	char *b;
+
+	if (hive_key_exists(h, cv) != 1) {
+		int sys = hive_key_exists(h, "Select") == 1;
+		tlsh_seterr("%s: not a SOFTWARE hive: it has no %s key%s",
+		    hive_path(h), cv, sys ? " (it looks like a SYSTEM hive)" :
+		    "");
+		return -1;
+	}
+	f->product = get_sz(h, cv, "ProductName");
+	f->edition = get_sz(h, cv, "EditionID");
+	f->install_type = get_sz(h, cv, "InstallationType");
+	f->display_version = get_sz(h, cv, "DisplayVersion");
+	if (f->display_version == NULL)
+		f->display_version = get_sz(h, cv, "ReleaseId");
+	f->csd = get_sz(h, cv, "CSDVersion");
+	f->version = get_sz(h, cv, "CurrentVersion");
+	if ((b = get_sz(h, cv, "CurrentBuildNumber")) == NULL)
+		b = get_sz(h, cv, "CurrentBuild");
+	if (b != NULL) {
+		f->build = (unsigned)strtoul(b, NULL, 10);
+		free(b);
+	}
+	f->have_ubr = get_dword(h, cv, "UBR", &f->ubr);
+	if (!get_dword(h, cv, "CurrentMajorVersionNumber", &f->major) &&
+	    f->version)
+		sscanf(f->version, "%u.%u", &f->major, &f->minor);
+	else
+		get_dword(h, cv, "CurrentMinorVersionNumber", &f->minor);
+	f->wow6432 = hive_key_exists(h, "Wow6432Node") == 1;
+	if (f->type == OS_TYPE_UNKNOWN && f->install_type)
+		f->type = strncasecmp(f->install_type, "Server", 6) == 0 ?
+		    OS_SERVER : OS_CLIENT;
+	return 0;
+}
+
+int
+facts_read(struct facts *f, struct hive *sys, struct hive *soft)
+{
+	memset(f, 0, sizeof(*f));
+	f->have[HV_SYSTEM] = sys != NULL;
+	f->have[HV_SOFTWARE] = soft != NULL;
+	if (sys && read_system(f, sys) == -1)
+		return -1;
+	if (soft && read_software(f, soft) == -1)
+		return -1;
+	if (f->arch && (strcasecmp(f->arch, "AMD64") == 0 ||
+	    strcasecmp(f->arch, "ARM64") == 0 ||
+	    strcasecmp(f->arch, "IA64") == 0))
+		f->is64 = 1;
+	else if (f->wow6432)
+		f->is64 = 1;
+	else if (f->arch || soft)
+		f->is64 = 0;
+	else
+		f->is64 = -1;
+	return 0;
+}
+
+void
+facts_free(struct facts *f)
+{
+	free(f->product);
+	free(f->edition);
+	free(f->install_type);
+	free(f->display_version);
+	free(f->csd);
+	free(f->version);
+	free(f->arch);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,38 @@
+/* What the hives say about the Windows they belong to. */
+#ifndef FACTS_H
+#define FACTS_H
+
+#include "hive.h"
+#include "tlshive.h"
+
+enum os_type { OS_TYPE_UNKNOWN, OS_CLIENT, OS_SERVER };
+
+#define MAX_CSETS 3
+
+struct facts {
+	int have[HV_COUNT];
+	/* SOFTWARE: Microsoft\Windows NT\CurrentVersion */
+	char *product, *edition, *install_type, *display_version, *csd;
+	char *version;			/* CurrentVersion, e.g. "6.1" */
+	unsigned build, ubr, major, minor;
+	int have_ubr;
+	/* SYSTEM */
+	enum os_type type;
+	char *arch;			/* PROCESSOR_ARCHITECTURE */
+	int is64;			/* 1, 0, or -1 when neither hive tells */
+	int wow6432;			/* SOFTWARE has Wow6432Node */
+	unsigned sel_current, sel_default, sel_lkg, sel_failed;
+	unsigned csets[MAX_CSETS];	/* distinct sets to write, Current first */
+	size_t ncsets;
+};
+
+/*
+ * Reads the facts and checks that each hive is what it claims to be; either
+ * hive may be NULL.  -1 with a message naming the file on a mix-up.
+ */
+int facts_read(struct facts *, struct hive *sys, struct hive *soft);
+void facts_free(struct facts *);
+const char *facts_type_name(enum os_type);
+char *facts_cset_name(unsigned n);
+
+#endif

@@ -1,0 +1,487 @@
+/* Everything that touches hivex, and the regf base-block rules hivex leaves out. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hivex.h>
+
+#include "hive.h"
+#include "tlshive.h"
+
+struct hive {
+	hive_h *h;
+	char *path;
+	struct hive_header hdr;
+	int tmpfd;
+	char *tmp;
+};
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/*
+ * regf base block checksum: XOR of the first 127 dwords, with 0 mapped to 1
+ * and 0xffffffff to 0xfffffffe (Windows never stores those two).
+ */
+static uint32_t
+header_checksum(const unsigned char *b)
+{
+	uint32_t x = 0;
+
+	for (int i = 0; i < 127; i++)
+		x ^= le32(b + 4 * i);
+	if (x == 0xffffffff)
+		x = 0xfffffffe;
+	else if (x == 0)
+		x = 1;
+	return x;
+}
+
+int
+hive_read_header(const char *path, struct hive_header *hh)
+{
+	unsigned char b[4096];
+	struct stat st;
+	ssize_t got = 0, r;
+	int fd;
+
+	memset(hh, 0, sizeof(*hh));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		tlsh_seterr("%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	while (got < (ssize_t)sizeof(b) &&
+	    (r = read(fd, b + got, sizeof(b) - got)) > 0)
+		got += r;
+	close(fd);
+	hh->file_size = (uint64_t)st.st_size;
+	if (got < (ssize_t)sizeof(b) || memcmp(b, "regf", 4) != 0) {
+		tlsh_seterr("%s: not a registry hive (%s)", path,
+		    got < (ssize_t)sizeof(b) ? "shorter than a base block" :
+		    "no regf signature");
+		return -1;
+	}
+	hh->seq1 = le32(b + 4);
+	hh->seq2 = le32(b + 8);
+	hh->major = le32(b + 20);
+	hh->minor = le32(b + 24);
+	hh->bins_size = le32(b + 40);
+	hh->checksum_ok = header_checksum(b) == le32(b + 508);
+	hh->dirty = hh->seq1 != hh->seq2;
+	if (le32(b + 28) != 0) {
+		tlsh_seterr("%s: this is a transaction log, not a primary hive",
+		    path);
+		return -1;
+	}
+	if (hh->major != 1) {
+		tlsh_seterr("%s: unsupported hive format version %u.%u", path,
+		    hh->major, hh->minor);
+		return -1;
+	}
+	if (hh->checksum_ok && (hh->bins_size % 4096 != 0 ||
+	    (uint64_t)hh->bins_size + 4096 > hh->file_size)) {
+		tlsh_seterr("%s: truncated or damaged hive: the base block "
+		    "claims %u bytes of hive bins, the file holds %llu", path,
+		    hh->bins_size, (unsigned long long)(hh->file_size > 4096 ?
+		    hh->file_size - 4096 : 0));
+		return -1;
+	}
+	return 0;
+}
+
+char *
+hive_log_files(const struct hive *hv)
+{
+	struct strbuf sb = { 0 };
+	static const char *const ext[] = { ".LOG", ".LOG1", ".LOG2" };
+	char *dir = xstrdup(hv->path), *base = xstrdup(hv->path);
+	const char *b = basename(base);
+
+	for (size_t i = 0; i < 3; i++) {
+		char *p = xasprintf("%s%s", hv->path, ext[i]);
+		if (access(p, F_OK) == 0)
+			sb_add(&sb, "%s%s%s", sb.len ? ", " : "", b, ext[i]);
+		free(p);
+	}
+	free(dir);
+	free(base);
+	return sb_take(&sb);
+}
+
+struct hive *
+hive_open(const char *path, int flags)
+{
+	struct hive *hv = xcalloc(1, sizeof(*hv));
+
+	hv->path = xstrdup(path);
+	hv->tmpfd = -1;
+	if (hive_read_header(path, &hv->hdr) == -1)
+		goto fail;
+	if (!hv->hdr.checksum_ok) {
+		tlsh_seterr("%s: the base block checksum is wrong: the hive is "
+		    "damaged, or Windows was not shut down cleanly and the "
+		    "newest data sits in its .LOG1/.LOG2 files", path);
+		goto fail;
+	}
+	if (hv->hdr.dirty && !(flags & HIVE_DISCARD_LOGS)) {
+		char *logs = hive_log_files(hv);
+		tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): the "
+		    "image was not shut down cleanly and the newest data sits "
+		    "in its .LOG1/.LOG2 files%s%s%s; boot and shut down Windows "
+		    "cleanly, or give --discard-logs to use the hive as it is "
+		    "and lose that data", path, hv->hdr.seq1, hv->hdr.seq2,
+		    *logs ? " (" : " (none found beside it", logs, ")");
+		free(logs);
+		goto fail;
+	}
+	errno = 0;
+	hv->h = hivex_open(path, (flags & HIVE_WRITE) ? HIVEX_OPEN_WRITE : 0);
+	if (hv->h == NULL) {
+		tlsh_seterr("%s: cannot open the hive: %s", path,
+		    errno == ENOTSUP ? "corrupt or not a hive" :
+		    strerror(errno ? errno : EINVAL));
+		goto fail;
+	}
+	if (hivex_root(hv->h) == 0) {
+		tlsh_seterr("%s: the hive has no usable root key", path);
+		goto fail;
+	}
+	return hv;
+fail:
+	hive_close(hv);
+	return NULL;
+}
+
+void
+hive_close(struct hive *hv)
+{
+	if (hv == NULL)
+		return;
+	hive_unstage(hv);
+	if (hv->h)
+		hivex_close(hv->h);
+	free(hv->path);
+	free(hv);
+}
+
+const char *
+hive_path(const struct hive *hv)
+{
+	return hv->path;
+}
+
+const struct hive_header *
+hive_header(const struct hive *hv)
+{
+	return &hv->hdr;
+}
+
+/*
+ * hivex_node_get_child returns 0 both for "no such child" (errno left alone)
+ * and for a damaged subkey list (errno set), so errno is cleared first.
+ * With create, missing keys are added; hivex_node_add_child refuses existing
+ * names, which is why creation only follows a failed lookup.
+ */
+static int
+lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
+{
+	hive_node_h node = hivex_root(hv->h);
+	char *copy = xstrdup(key), *comp, *save = NULL;
+	int first = 1;
+
+	for (comp = strtok_r(copy, "\\", &save); comp != NULL;
+	    comp = strtok_r(NULL, "\\", &save), first = 0) {
+		hive_node_h child;
+
+		errno = 0;
+		child = hivex_node_get_child(hv->h, node, comp);
+		if (child == 0 && errno != 0) {
+			tlsh_seterr("%s: cannot read key %s: %s", hv->path, key,
+			    strerror(errno));
+			free(copy);
+			return -1;
+		}
+		if (child == 0 && !create) {
+			free(copy);
+			return 0;
+		}
+		if (child == 0) {
+			/* A hive file has no CurrentControlSet: it is a link
+			 * the running kernel makes.  Creating one would put
+			 * settings where Windows never reads them. */
+			if (first && strcasecmp(comp, "CurrentControlSet") == 0) {
+				tlsh_seterr("%s: refusing to create a key "
+				    "named CurrentControlSet", hv->path);
+				free(copy);
+				return -1;
+			}
+			errno = 0;
+			child = hivex_node_add_child(hv->h, node, comp);
+			if (child == 0) {
+				tlsh_seterr("%s: cannot create key %s: %s",
+				    hv->path, key, strerror(errno ? errno :
+				    EINVAL));
+				free(copy);
+				return -1;
+			}
+		}
+		node = child;
+	}
+	free(copy);
+	*out = node;
+	return 1;
+}
+
+int
+hive_key_exists(struct hive *hv, const char *key)
+{
+	hive_node_h n;
+
+	return lookup(hv, key, 0, &n);
+}
+
+int
+hive_get(struct hive *hv, const char *key, const char *name,
+    struct regval *out)
+{
+	hive_node_h node;
+	hive_value_h v;
+	hive_type t;
+	size_t len;
+	char *data;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0)
+		return r;
+	errno = 0;
+	v = hivex_node_get_value(hv->h, node, name);
+	if (v == 0) {
+		if (errno == 0)
+			return 0;
+		tlsh_seterr("%s: cannot read %s\\%s: %s", hv->path, key, name,
+		    strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	if ((data = hivex_value_value(hv->h, v, &t, &len)) == NULL) {
+		tlsh_seterr("%s: cannot read %s\\%s: %s", hv->path, key, name,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	out->type = (uint32_t)t;
+	out->len = len;
+	out->data = (unsigned char *)data;
+	return 1;
+}
+
+int
+hive_set(struct hive *hv, const char *key, const char *name,
+    const struct regval *val)
+{
+	hive_set_value sv;
+	hive_node_h node;
+
+	if (lookup(hv, key, 1, &node) == -1)
+		return -1;
+	sv.key = (char *)name;
+	sv.t = (hive_type)val->type;
+	sv.len = val->len;
+	sv.value = (char *)val->data;
+	/* hivex rebuilds the key's whole value list here; the other values
+	 * come back with the same names, types and data. */
+	errno = 0;
+	if (hivex_node_set_value(hv->h, node, &sv, 0) == -1) {
+		tlsh_seterr("%s: cannot set %s\\%s: %s", hv->path, key, name,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return 0;
+}
+
+char **
+hive_subkeys(struct hive *hv, const char *key, size_t *n)
+{
+	hive_node_h node, *kids;
+	char **names;
+	size_t i;
+
+	int r;
+
+	*n = 0;
+	if ((r = lookup(hv, key, 0, &node)) != 1) {
+		if (r == 0)
+			tlsh_seterr("%s: no key %s", hv->path, key);
+		return NULL;
+	}
+	errno = 0;
+	if ((kids = hivex_node_children(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot list %s: %s", hv->path, key,
+		    strerror(errno ? errno : EINVAL));
+		return NULL;
+	}
+	for (i = 0; kids[i]; i++)
+		;
+	names = xcalloc(i + 1, sizeof(*names));
+	for (i = 0; kids[i]; i++) {
+		if ((names[i] = hivex_node_name(hv->h, kids[i])) == NULL) {
+			tlsh_seterr("%s: cannot read a key name under %s",
+			    hv->path, key);
+			strv_free(names, i);
+			free(kids);
+			return NULL;
+		}
+	}
+	*n = i;
+	free(kids);
+	return names;
+}
+
+static int
+verify(const char *path, const struct hive_expect *ex, size_t n)
+{
+	struct hive *t = hive_open(path, 0);
+	int ok = 0;
+
+	if (t == NULL)
+		return -1;
+	for (size_t i = 0; i < n && ok == 0; i++) {
+		struct regval got;
+		int r = hive_get(t, ex[i].key, ex[i].name, &got);
+
+		if (r == 1 && !regval_equal(&got, ex[i].val))
+			r = 0;
+		if (r == 1)
+			regval_free(&got);
+		if (r != 1) {
+			tlsh_seterr("%s: written hive does not hold %s\\%s",
+			    path, ex[i].key, ex[i].name);
+			ok = -1;
+		}
+	}
+	if (ok == 0 && hive_header(t)->dirty) {
+		tlsh_seterr("%s: written hive is not marked clean", path);
+		ok = -1;
+	}
+	hive_close(t);
+	return ok;
+}
+
+int
+hive_stage(struct hive *hv, const struct hive_expect *ex, size_t n)
+{
+	char *d = xstrdup(hv->path), *b = xstrdup(hv->path);
+	struct stat st;
+	int e;
+
+	hive_unstage(hv);
+	hv->tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
+	free(d);
+	free(b);
+	if (stat(hv->path, &st) == -1) {
+		tlsh_seterr("%s: %s", hv->path, strerror(errno));
+		goto fail_noname;
+	}
+	if ((hv->tmpfd = mkstemp(hv->tmp)) == -1) {
+		tlsh_seterr("%s: cannot create a temporary file beside it: %s",
+		    hv->path, strerror(errno));
+		goto fail_noname;
+	}
+	if (fchmod(hv->tmpfd, st.st_mode & 07777) == -1 ||
+	    (fchown(hv->tmpfd, st.st_uid, st.st_gid) == -1 &&
+	    (st.st_uid != geteuid() || errno != EPERM))) {
+		tlsh_seterr("%s: cannot give the new file the original's mode "
+		    "and owner: %s", hv->tmp, strerror(errno));
+		goto fail;
+	}
+	errno = 0;
+	if (hivex_commit(hv->h, hv->tmp, 0) == -1) {
+		tlsh_seterr("%s: cannot write the new hive: %s", hv->tmp,
+		    strerror(errno ? errno : EIO));
+		goto fail;
+	}
+	if (verify(hv->tmp, ex, n) == -1)
+		goto fail;
+	if (fsync(hv->tmpfd) == -1) {
+		tlsh_seterr("%s: fsync: %s", hv->tmp, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	e = errno;
+	hive_unstage(hv);
+	errno = e;
+	return -1;
+fail_noname:
+	free(hv->tmp);
+	hv->tmp = NULL;
+	return -1;
+}
+
+static int
+fsync_dir(const char *path)
+{
+	char *d = xstrdup(path);
+	int fd, r;
+
+	fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(d);
+	if (fd == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+int
+hive_publish(struct hive *hv)
+{
+	if (hv->tmp == NULL)
+		return 0;
+	if (rename(hv->tmp, hv->path) == -1) {
+		tlsh_seterr("%s: cannot replace it with %s: %s", hv->path,
+		    hv->tmp, strerror(errno));
+		hive_unstage(hv);
+		return -1;
+	}
+	free(hv->tmp);
+	hv->tmp = NULL;
+	close(hv->tmpfd);
+	hv->tmpfd = -1;
+	if (fsync_dir(hv->path) == -1) {
+		tlsh_seterr("%s: the new hive is in place, but syncing its "
+		    "directory failed: %s", hv->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+hive_unstage(struct hive *hv)
+{
+	if (hv->tmp) {
+		unlink(hv->tmp);
+		free(hv->tmp);
+		hv->tmp = NULL;
+	}
+	if (hv->tmpfd != -1) {
+		close(hv->tmpfd);
+		hv->tmpfd = -1;
+	}
+}

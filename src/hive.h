@@ -1,0 +1,68 @@
+/* The only door to hivex: open with base-block checks, typed get/set, safe commit. */
+#ifndef HIVE_H
+#define HIVE_H
+
+#include <stdint.h>
+
+#include "regval.h"
+
+struct hive;
+
+/* What the 4 KiB base block of a regf file says about the file. */
+struct hive_header {
+	uint32_t seq1, seq2;		/* primary and secondary sequence numbers */
+	uint32_t major, minor;
+	uint32_t bins_size;		/* bytes of hive bins after the base block */
+	uint64_t file_size;
+	int checksum_ok;
+	int dirty;			/* seq1 != seq2 */
+};
+
+enum {
+	HIVE_WRITE = 1,			/* apply: load into memory for writing */
+	HIVE_DISCARD_LOGS = 2		/* accept a dirty hive, losing its logs */
+};
+
+/* Reads and checks the base block; -1 if the file is not a usable hive. */
+int hive_read_header(const char *path, struct hive_header *);
+
+/*
+ * Opens a hive after checking its base block.  A dirty hive is refused
+ * unless HIVE_DISCARD_LOGS is given; a bad checksum is always refused.
+ */
+struct hive *hive_open(const char *path, int flags);
+void hive_close(struct hive *);
+const char *hive_path(const struct hive *);
+const struct hive_header *hive_header(const struct hive *);
+/* Names of the transaction logs lying beside the hive ("SYSTEM.LOG1"...). */
+char *hive_log_files(const struct hive *);
+
+/* Key paths are backslash-separated and relative to the hive's root. */
+int hive_key_exists(struct hive *, const char *key);	/* 1, 0, -1 */
+/* 1 found (out filled, caller frees), 0 absent (key or value), -1 error. */
+int hive_get(struct hive *, const char *key, const char *name,
+    struct regval *out);
+/* Creates missing keys on the way; other values of the key are kept. */
+int hive_set(struct hive *, const char *key, const char *name,
+    const struct regval *);
+/* Subkey names of a key (NULL-terminated, caller frees); NULL on error. */
+char **hive_subkeys(struct hive *, const char *key, size_t *n);
+
+/* A value the committed file must hold, checked after re-opening it. */
+struct hive_expect {
+	const char *key, *name;
+	const struct regval *val;
+};
+
+/*
+ * Safe commit in two steps, so several hives change together: stage writes
+ * the in-memory hive to a temporary file beside the original, keeps the
+ * original's mode and owner, re-opens it through hivex and checks every
+ * expected value, and fsyncs it; publish renames it over the original and
+ * fsyncs the directory.  unstage removes a staged file.
+ */
+int hive_stage(struct hive *, const struct hive_expect *, size_t n);
+int hive_publish(struct hive *);
+void hive_unstage(struct hive *);
+
+#endif

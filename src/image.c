@@ -1,0 +1,147 @@
+/* Locating hive files inside a mounted Windows volume. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+
+/*
+ * NTFS is case-insensitive but a Linux mount of it, or a copy on ext4, may
+ * show any casing ("windows/system32/config/system").  An exact match wins;
+ * two case-insensitive matches and no exact one are ambiguous.
+ */
+static int
+find_entry(int dirfd, const char *want, const char *shown, char **found)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd = dup(dirfd), n = 0;
+
+	*found = NULL;
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		tlsh_seterr("%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcasecmp(de->d_name, want) != 0)
+			continue;
+		if (strcmp(de->d_name, want) == 0) {
+			free(*found);
+			*found = xstrdup(de->d_name);
+			n = 1;
+			break;
+		}
+		if (n++ == 0)
+			*found = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 1) {
+		tlsh_seterr("%s: more than one entry is named %s in another "
+		    "casing", shown, want);
+		free(*found);
+		*found = NULL;
+		return -1;
+	}
+	return n;
+}
+
+static char *
+locate_one(const char *root, const char *const *comps, size_t ncomps)
+{
+	struct strbuf sb = { 0 };
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1) {
+		tlsh_seterr("%s: %s", root, strerror(errno));
+		return NULL;
+	}
+	sb_add(&sb, "%s", root);
+	for (size_t i = 0; i < ncomps; i++) {
+		char *name;
+		struct stat st;
+		int last = i + 1 == ncomps, r, nfd;
+
+		r = find_entry(fd, comps[i], sb.s, &name);
+		if (r <= 0) {
+			if (r == 0)
+				tlsh_seterr("%s: no %s in it: not the root of a "
+				    "Windows volume", root, comps[i]);
+			goto fail;
+		}
+		sb_add(&sb, "%s%s", sb.s[sb.len - 1] == '/' ? "" : "/", name);
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			tlsh_seterr("%s: %s", sb.s, strerror(errno));
+			free(name);
+			goto fail;
+		}
+		/* A link inside an image may point anywhere on the host,
+		 * /etc included; an image never needs one on this path. */
+		if (S_ISLNK(st.st_mode)) {
+			tlsh_seterr("%s: is a symbolic link; refusing to follow "
+			    "links inside an image", sb.s);
+			free(name);
+			goto fail;
+		}
+		if (last ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode)) {
+			tlsh_seterr("%s: not a %s", sb.s, last ? "regular file" :
+			    "directory");
+			free(name);
+			goto fail;
+		}
+		if (!last) {
+			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			if (nfd == -1) {
+				tlsh_seterr("%s: %s", sb.s, strerror(errno));
+				free(name);
+				goto fail;
+			}
+			close(fd);
+			fd = nfd;
+		}
+		free(name);
+	}
+	close(fd);
+	return sb_take(&sb);
+fail:
+	close(fd);
+	free(sb.s);
+	return NULL;
+}
+
+int
+image_locate(struct image *img, const char *root)
+{
+	static const char *const sys[] = { "Windows", "System32", "config",
+	    "SYSTEM" };
+	static const char *const soft[] = { "Windows", "System32", "config",
+	    "SOFTWARE" };
+
+	memset(img, 0, sizeof(*img));
+	img->root = xstrdup(root);
+	if ((img->path[HV_SYSTEM] = locate_one(root, sys, 4)) == NULL ||
+	    (img->path[HV_SOFTWARE] = locate_one(root, soft, 4)) == NULL) {
+		image_free(img);
+		return -1;
+	}
+	return 0;
+}
+
+void
+image_free(struct image *img)
+{
+	free(img->root);
+	for (int i = 0; i < HV_COUNT; i++)
+		free(img->path[i]);
+	memset(img, 0, sizeof(*img));
+}

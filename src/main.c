@@ -1,0 +1,170 @@
+/* tlshive: make offline Windows images TLS-compliant through their registry hives. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: tlshive show     [--json] [--discard-logs] IMAGE\n"
+	    "       tlshive check    [-p PROFILE] [--set 'NAME = VALUE']... "
+	    "[--json] [--discard-logs] IMAGE\n"
+	    "       tlshive apply    [-p PROFILE] [--set 'NAME = VALUE']... "
+	    "[-n] [--json] [--discard-logs] IMAGE\n"
+	    "       tlshive profiles [NAME]\n"
+	    "       tlshive settings [--json]\n"
+	    "IMAGE is ROOT (a mounted Windows volume) or "
+	    "--system FILE [--software FILE]\n"
+	    "\n"
+	    "  -p, --profile PROFILE  built-in profile name or file "
+	    "(default: " DEFAULT_PROFILE ")\n"
+	    "  -s, --set 'NAME = V'   add or override one setting; "
+	    "-p and --set apply in order\n"
+	    "  -n, --dry-run          print the plan, write nothing\n"
+	    "  -j, --json             one JSON document on standard output\n"
+	    "      --system FILE      the SYSTEM hive file\n"
+	    "      --software FILE    the SOFTWARE hive file\n"
+	    "      --discard-logs     use a dirty hive as it is, losing what "
+	    "its .LOG1/.LOG2 hold\n"
+	    "  -h, --help             this text\n"
+	    "  -V, --version          print the version\n"
+	    "\n"
+	    "Exit status: 0 done or compliant, 1 not compliant (check), "
+	    "2 error.\n"
+	    "See tlshive(8) and tlshive-profile(5).\n");
+}
+
+static int
+bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tlshive: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return TLSH_EXIT_ERROR;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD };
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "set", required_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "system", required_argument, NULL, OPT_SYSTEM },
+		{ "software", required_argument, NULL, OPT_SOFTWARE },
+		{ "discard-logs", no_argument, NULL, OPT_DISCARD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct options o = { 0 };
+	const char *verb;
+	int c, rc;
+
+	/* A write past RLIMIT_FSIZE must fail with EFBIG, not kill us
+	 * between the temporary file and the rename. */
+	signal(SIGXFSZ, SIG_IGN);
+
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return TLSH_EXIT_OK;
+	}
+	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "--version") == 0)) {
+		printf("tlshive %s\n", PACKAGE_VERSION);
+		return TLSH_EXIT_OK;
+	}
+	if (argc < 2)
+		return bad_usage("%s", "no command given");
+	verb = argv[1];
+	if (strcmp(verb, "show") == 0)
+		o.cmd = CMD_SHOW;
+	else if (strcmp(verb, "check") == 0)
+		o.cmd = CMD_CHECK;
+	else if (strcmp(verb, "apply") == 0)
+		o.cmd = CMD_APPLY;
+	else if (strcmp(verb, "profiles") != 0 && strcmp(verb, "settings") != 0)
+		return bad_usage("unknown command \"%s\"", verb);
+
+	o.pargs = calloc((size_t)argc, sizeof(*o.pargs));
+	if (o.pargs == NULL)
+		return TLSH_EXIT_ERROR;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "+p:s:njhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'p':
+		case 's':
+			o.pargs[o.npargs].is_set = c == 's';
+			o.pargs[o.npargs++].arg = optarg;
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case OPT_SYSTEM:
+			o.file[HV_SYSTEM] = optarg;
+			break;
+		case OPT_SOFTWARE:
+			o.file[HV_SOFTWARE] = optarg;
+			break;
+		case OPT_DISCARD:
+			o.discard_logs = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			free(o.pargs);
+			return TLSH_EXIT_OK;
+		case 'V':
+			printf("tlshive %s\n", PACKAGE_VERSION);
+			free(o.pargs);
+			return TLSH_EXIT_OK;
+		default:
+			usage(stderr);
+			free(o.pargs);
+			return TLSH_EXIT_ERROR;
+		}
+	}
+
+	if (strcmp(verb, "profiles") == 0 || strcmp(verb, "settings") == 0) {
+		if (o.npargs || o.dry_run || o.file[0] || o.file[1] ||
+		    argc - optind > (verb[0] == 'p'))
+			rc = bad_usage("%s: unexpected arguments", verb);
+		else if (verb[0] == 'p')
+			rc = cmd_profiles(optind < argc ? argv[optind] : NULL);
+		else
+			rc = cmd_settings(o.json);
+		free(o.pargs);
+		return rc;
+	}
+	if (o.cmd == CMD_SHOW && o.npargs)
+		rc = bad_usage("%s", "show takes no -p or --set");
+	else if (o.cmd != CMD_APPLY && o.dry_run)
+		rc = bad_usage("%s", "-n is for apply");
+	else if (argc - optind > 1)
+		rc = bad_usage("unexpected argument \"%s\"", argv[optind + 1]);
+	else if (optind < argc && (o.file[0] || o.file[1]))
+		rc = bad_usage("%s", "give ROOT or --system/--software, not both");
+	else if (optind == argc && !o.file[0] && !o.file[1])
+		rc = bad_usage("%s", "no image given (ROOT, or --system FILE "
+		    "and/or --software FILE)");
+	else {
+		o.root = optind < argc ? argv[optind] : NULL;
+		rc = cmd_run(&o);
+	}
+	free(o.pargs);
+	return rc;
+}

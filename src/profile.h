@@ -1,0 +1,62 @@
+/* Profiles, --set and built-in profiles: text in, a list of wanted settings out. */
+#ifndef PROFILE_H
+#define PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "table.h"
+#include "tlshive.h"
+
+enum want_kind {
+	W_ON,
+	W_OFF,
+	W_AUTO,		/* on where the build supports it, untouched elsewhere */
+	W_NUMBER,	/* SK_NUMBER and SK_BITMAP */
+	W_LIST		/* SK_SUITES and SK_CURVES */
+};
+
+struct want {
+	const struct setting *s;
+	enum want_kind kind;
+	uint32_t number;	/* number, or the bitmap's unconditional bits */
+	uint32_t cond_bits;	/* bitmap bits wanted only where supported */
+	char **items;		/* suite or curve names */
+	unsigned char *cond;	/* per item: only where supported */
+	size_t nitems;
+	char *origin;		/* "FILE:LINE" or "--set" */
+};
+
+/* The wanted settings, one per row at most; a later source wins. */
+struct policy {
+	struct want *w;
+	size_t n;
+	struct strlist sources;	/* names of the profiles read, in order */
+};
+
+/*
+ * Each adder parses its whole input, appends "ORIGIN: problem" for every
+ * error to errs, and changes the policy only when there was none.
+ */
+int policy_add_text(struct policy *, const char *text, const char *file,
+    struct strlist *errs);
+/* A built-in profile name, or a file. */
+int policy_add_profile(struct policy *, const char *name,
+    struct strlist *errs);
+/* One "NAME = VALUE" from the command line. */
+int policy_add_set(struct policy *, const char *arg, struct strlist *errs);
+void policy_free(struct policy *);
+
+struct builtin_profile {
+	const char *name;
+	const char *text;
+};
+extern const struct builtin_profile builtin_profiles[];
+extern const size_t nbuiltin_profiles;
+const struct builtin_profile *profile_builtin(const char *name);
+/* The first comment line's text after "NAME: ". */
+char *profile_summary(const struct builtin_profile *);
+
+#define DEFAULT_PROFILE "recommended"
+
+#endif

@@ -1,0 +1,370 @@
+/* Text and JSON output; decides nothing, only renders what the run found. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "report.h"
+
+static const char *const cmd_names[] = { "show", "check", "apply" };
+
+static char *
+full_path(const struct target *t, const char *name)
+{
+	return xasprintf("%s\\%s\\%s", hive_id_name(t->s->hive), t->key, name);
+}
+
+static char *
+os_build(const struct facts *f)
+{
+	if (f->build == 0)
+		return xstrdup("unknown");
+	return f->have_ubr ? xasprintf("%u.%u", f->build, f->ubr) :
+	    xasprintf("%u", f->build);
+}
+
+static void
+facts_text(FILE *out, const struct run *r)
+{
+	const struct facts *f = r->f;
+	char *b = os_build(f);
+
+	for (int i = 0; i < HV_COUNT; i++) {
+		if (r->hdr[i] == NULL)
+			fprintf(out, "%-12s not given\n", hive_id_name(i));
+		else
+			fprintf(out, "%-12s %s (%s)\n", hive_id_name(i),
+			    r->img->path[i], r->discarded_logs[i] ?
+			    "dirty, logs discarded" : r->hdr[i]->dirty ?
+			    "dirty" : "clean");
+	}
+	if (f->have[HV_SOFTWARE]) {
+		fprintf(out, "%-12s %s%s%s%s\n", "product",
+		    f->product ? f->product : "unknown",
+		    f->csd ? " " : "", f->csd ? f->csd : "",
+		    f->display_version ? "" : "");
+		fprintf(out, "%-12s %s", "build", b);
+		if (f->display_version)
+			fprintf(out, " (%s)", f->display_version);
+		fprintf(out, "\n");
+	}
+	fprintf(out, "%-12s %s\n", "type", facts_type_name(f->type));
+	fprintf(out, "%-12s %s%s\n", "arch", f->arch ? f->arch : "unknown",
+	    f->is64 == 1 ? ", 64-bit" : f->is64 == 0 ? ", 32-bit" : "");
+	if (f->have[HV_SYSTEM]) {
+		fprintf(out, "%-12s Current %u, Default %u, LastKnownGood %u; "
+		    "writes go to", "control sets", f->sel_current,
+		    f->sel_default, f->sel_lkg);
+		for (size_t i = 0; i < f->ncsets; i++)
+			fprintf(out, " ControlSet%03u", f->csets[i]);
+		fprintf(out, "\n");
+	}
+	free(b);
+}
+
+static void
+notes_text(FILE *out, const struct run *r)
+{
+	for (size_t i = 0; i < r->p->notes.n; i++)
+		fprintf(out, "note: %s\n", r->p->notes.v[i]);
+}
+
+static void
+show_text(FILE *out, const struct run *r)
+{
+	const struct plan *p = r->p;
+
+	fprintf(out, "\n%-32s %-14s %s\n", "SETTING", "WHERE", "VALUE");
+	for (size_t i = 0; i < p->nt; i++) {
+		char *st = plan_state(&p->t[i]);
+		fprintf(out, "%-32s %-14s %s\n", p->t[i].s->name,
+		    p->t[i].where[0] ? p->t[i].where : "-", st);
+		free(st);
+	}
+}
+
+static size_t
+count_sets(const struct plan *p, int needed_only)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nops; i++)
+		n += !needed_only || p->ops[i].needed;
+	return n;
+}
+
+static void
+ops_text(FILE *out, const struct run *r)
+{
+	const struct plan *p = r->p;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		const struct target *t = &p->t[o->target];
+		char *path, *cur, *want;
+
+		if (!o->needed)
+			continue;
+		path = full_path(t, o->name);
+		cur = plan_current(t, o->name);
+		want = regval_format(&o->want);
+		if (r->cmd == CMD_CHECK)
+			fprintf(out, "%s: %s: expected %s, actual %s\n",
+			    t->s->name, path, want, cur);
+		else
+			fprintf(out, "%s: %s: %s -> %s\n", t->s->name, path,
+			    cur, want);
+		free(path);
+		free(cur);
+		free(want);
+	}
+}
+
+static void
+summary_text(FILE *out, const struct run *r)
+{
+	size_t n = r->p->nneeded, all = count_sets(r->p, 0);
+	const char *s = n == 1 ? "" : "s";
+
+	if (r->cmd == CMD_CHECK) {
+		if (n)
+			fprintf(out, "not compliant: %zu of %zu values differ "
+			    "from %s\n", n, all, r->profile);
+		else
+			fprintf(out, "compliant: all %zu values match %s\n",
+			    all, r->profile);
+		return;
+	}
+	if (n == 0)
+		fprintf(out, "nothing to do: all %zu values already match %s; "
+		    "no file written\n", all, r->profile);
+	else if (r->dry_run)
+		fprintf(out, "dry run: %zu change%s planned from %s; no file "
+		    "written\n", n, s, r->profile);
+	else {
+		fprintf(out, "applied %zu change%s from %s to", n, s,
+		    r->profile);
+		for (int h = 0; h < HV_COUNT; h++) {
+			int any = 0;
+			for (size_t i = 0; i < r->p->nops && !any; i++)
+				any = r->p->ops[i].needed &&
+				    r->p->t[r->p->ops[i].target].s->hive ==
+				    (enum hive_id)h;
+			if (any)
+				fprintf(out, " %s", r->img->path[h]);
+		}
+		fprintf(out, "\n");
+	}
+}
+
+void
+report_text(FILE *out, const struct run *r)
+{
+	if (r->cmd == CMD_SHOW) {
+		facts_text(out, r);
+		show_text(out, r);
+		notes_text(out, r);
+		return;
+	}
+	ops_text(out, r);
+	notes_text(out, r);
+	summary_text(out, r);
+}
+
+/* JSON */
+
+static json_object *
+jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *
+jval(const struct regval *v, int present)
+{
+	uint32_t d;
+	char *s, **m;
+	size_t n;
+	json_object *o;
+
+	if (!present)
+		return NULL;
+	if (regval_get_dword(v, &d))
+		return json_object_new_int64(d);
+	if (v->type == REGT_SZ && (s = regval_get_sz(v)) != NULL) {
+		o = json_object_new_string(s);
+		free(s);
+		return o;
+	}
+	if ((m = regval_get_multi_sz(v, &n)) != NULL) {
+		o = json_object_new_array();
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(o, json_object_new_string(m[i]));
+		strv_free(m, n);
+		return o;
+	}
+	s = regval_format(v);
+	o = json_object_new_string(s);
+	free(s);
+	return o;
+}
+
+static json_object *
+facts_json(const struct run *r)
+{
+	const struct facts *f = r->f;
+	json_object *os = json_object_new_object(), *cs, *w;
+
+	json_object_object_add(os, "product", jstr(f->product));
+	json_object_object_add(os, "edition", jstr(f->edition));
+	json_object_object_add(os, "build", f->build ?
+	    json_object_new_int64(f->build) : NULL);
+	json_object_object_add(os, "ubr", f->have_ubr ?
+	    json_object_new_int64(f->ubr) : NULL);
+	json_object_object_add(os, "display_version",
+	    jstr(f->display_version));
+	json_object_object_add(os, "service_pack", jstr(f->csd));
+	json_object_object_add(os, "type", f->type == OS_TYPE_UNKNOWN ? NULL :
+	    json_object_new_string(facts_type_name(f->type)));
+	json_object_object_add(os, "arch", jstr(f->arch));
+	json_object_object_add(os, "64bit", f->is64 < 0 ? NULL :
+	    json_object_new_boolean(f->is64));
+	if (f->have[HV_SYSTEM]) {
+		cs = json_object_new_object();
+		json_object_object_add(cs, "current",
+		    json_object_new_int64(f->sel_current));
+		json_object_object_add(cs, "default",
+		    json_object_new_int64(f->sel_default));
+		json_object_object_add(cs, "last_known_good",
+		    json_object_new_int64(f->sel_lkg));
+		w = json_object_new_array();
+		for (size_t i = 0; i < f->ncsets; i++) {
+			char *n = facts_cset_name(f->csets[i]);
+			json_object_array_add(w, json_object_new_string(n));
+			free(n);
+		}
+		json_object_object_add(cs, "written", w);
+		json_object_object_add(os, "control_sets", cs);
+	}
+	return os;
+}
+
+static json_object *
+hives_json(const struct run *r)
+{
+	json_object *o = json_object_new_object();
+
+	for (int i = 0; i < HV_COUNT; i++) {
+		json_object *h;
+		if (r->hdr[i] == NULL) {
+			json_object_object_add(o, hive_id_name(i), NULL);
+			continue;
+		}
+		h = json_object_new_object();
+		json_object_object_add(h, "path", jstr(r->img->path[i]));
+		json_object_object_add(h, "state", json_object_new_string(
+		    r->hdr[i]->dirty ? "dirty" : "clean"));
+		json_object_object_add(h, "logs_discarded",
+		    json_object_new_boolean(r->discarded_logs[i]));
+		json_object_object_add(o, hive_id_name(i), h);
+	}
+	return o;
+}
+
+static json_object *
+settings_json(const struct plan *p)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->nt; i++) {
+		const struct target *t = &p->t[i];
+		json_object *o = json_object_new_object(), *reg;
+		const char *names[2];
+		size_t n = plan_value_names(t->s, names);
+		char *st = plan_state(t);
+
+		json_object_object_add(o, "name", jstr(t->s->name));
+		json_object_object_add(o, "hive",
+		    jstr(hive_id_name(t->s->hive)));
+		json_object_object_add(o, "path", jstr(t->key));
+		json_object_object_add(o, "where", jstr(t->where));
+		json_object_object_add(o, "value", jstr(st));
+		reg = json_object_new_object();
+		for (size_t k = 0; k < n; k++)
+			json_object_object_add(reg, names[k],
+			    jval(&t->cur[k], t->present[k]));
+		json_object_object_add(o, "registry", reg);
+		json_object_array_add(a, o);
+		free(st);
+	}
+	return a;
+}
+
+static json_object *
+ops_json(const struct run *r)
+{
+	const struct plan *p = r->p;
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *op = &p->ops[i];
+		const struct target *t = &p->t[op->target];
+		int idx = strcmp(op->name, t->s->value) == 0 ? 0 : 1;
+		json_object *o;
+
+		if (!op->needed)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "name", jstr(t->s->name));
+		json_object_object_add(o, "hive",
+		    jstr(hive_id_name(t->s->hive)));
+		json_object_object_add(o, "path", jstr(t->key));
+		json_object_object_add(o, "value_name", jstr(op->name));
+		json_object_object_add(o, r->cmd == CMD_CHECK ? "actual" :
+		    "old", jval(&t->cur[idx], t->present[idx]));
+		json_object_object_add(o, r->cmd == CMD_CHECK ? "expected" :
+		    "new", jval(&op->want, 1));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *
+notes_json(const struct plan *p)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->notes.n; i++)
+		json_object_array_add(a, jstr(p->notes.v[i]));
+	return a;
+}
+
+void
+report_json(FILE *out, const struct run *r)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
+	json_object_object_add(o, "image", jstr(r->img->root));
+	json_object_object_add(o, "hives", hives_json(r));
+	json_object_object_add(o, "os", facts_json(r));
+	if (r->cmd != CMD_SHOW)
+		json_object_object_add(o, "profile", jstr(r->profile));
+	json_object_object_add(o, "settings", settings_json(r->p));
+	if (r->cmd == CMD_CHECK) {
+		json_object_object_add(o, "compliant",
+		    json_object_new_boolean(r->p->nneeded == 0));
+		json_object_object_add(o, "differences", ops_json(r));
+	} else if (r->cmd == CMD_APPLY) {
+		json_object_object_add(o, "dry_run",
+		    json_object_new_boolean(r->dry_run));
+		json_object_object_add(o, "changes", ops_json(r));
+	}
+	json_object_object_add(o, "notes", notes_json(r->p));
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}

@@ -1,0 +1,28 @@
+/* Rendering a run as text for people or one JSON document for machines. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdio.h>
+
+#include "facts.h"
+#include "hive.h"
+#include "image.h"
+#include "plan.h"
+
+enum command { CMD_SHOW, CMD_CHECK, CMD_APPLY };
+
+struct run {
+	enum command cmd;
+	const struct image *img;
+	const struct hive_header *hdr[HV_COUNT];	/* NULL: not given */
+	int discarded_logs[HV_COUNT];
+	const struct facts *f;
+	const struct plan *p;
+	const char *profile;		/* the policy's sources, joined */
+	int dry_run;
+};
+
+void report_text(FILE *, const struct run *);
+void report_json(FILE *, const struct run *);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * The rows.  Paths and spellings follow Microsoft's pages as collected in
+ * shared/reference/tls-registry.md; adding a cipher or protocol is adding a
+ * row here, and the parser, show, check, apply and the man page follow.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "table.h"
+
+#define SCH "Control\\SecurityProviders\\SCHANNEL"
+
+/* Vista and later have no PCT and no SSL 2.0 after 1607, but a hardened
+ * image still carries explicit "off" values for them, so they are rows. */
+#define PROTO(p, build, what) \
+	{ .name = p " client", .group = p, .hive = HV_SYSTEM, \
+	  .key = SCH "\\Protocols\\" p "\\Client", .value = "Enabled", \
+	  .kind = SK_PROTOCOL, .min_build = build, \
+	  .help = what ", outgoing connections" }, \
+	{ .name = p " server", .group = p, .hive = HV_SYSTEM, \
+	  .key = SCH "\\Protocols\\" p "\\Server", .value = "Enabled", \
+	  .kind = SK_PROTOCOL, .min_build = build, \
+	  .help = what ", incoming connections" }
+
+/* Microsoft's samples write 0xffffffff to enable an algorithm key, and
+ * Schannel takes any non-zero value as enabled. */
+#define ALGO(sub, n, what) \
+	{ .name = n, .hive = HV_SYSTEM, .key = SCH "\\" sub "\\" n, \
+	  .value = "Enabled", .kind = SK_SWITCH, .flags = SF_NONZERO_ON, \
+	  .on = 0xffffffff, .help = what }
+
+#define BITS(n, grp, sub, val, lo, hi, what) \
+	{ .name = n, .group = grp, .hive = HV_SYSTEM, \
+	  .key = SCH "\\KeyExchangeAlgorithms\\" sub, .value = val, \
+	  .kind = SK_NUMBER, .min = lo, .max = hi, .help = what }
+
+#define DOTNET(n, grp, ver, val, what) \
+	{ .name = n, .group = grp, .hive = HV_SOFTWARE, \
+	  .key = "Microsoft\\.NETFramework\\" ver, .value = val, \
+	  .kind = SK_SWITCH, .flags = SF_WOW64, .on = 1, .help = what }
+
+const struct setting settings[] = {
+	PROTO("SSL 2.0", 0, "SSL 2.0"),
+	PROTO("SSL 3.0", 0, "SSL 3.0"),
+	PROTO("TLS 1.0", 0, "TLS 1.0"),
+	PROTO("TLS 1.1", 0, "TLS 1.1"),
+	PROTO("TLS 1.2", 0, "TLS 1.2"),
+	/* Windows 11 and Server 2022 (build 20348) and later only. */
+	PROTO("TLS 1.3", 20348, "TLS 1.3"),
+	PROTO("DTLS 1.0", 0, "DTLS 1.0"),
+	/* Windows 10 1607 and Server 2016 (build 14393) and later. */
+	PROTO("DTLS 1.2", 14393, "DTLS 1.2"),
+	PROTO("PCT 1.0", 0, "PCT 1.0 (unsupported since Vista)"),
+	PROTO("Multi-Protocol Unified Hello", 0,
+	    "SSL 2.0-compatible unified ClientHello"),
+
+	ALGO("Ciphers", "NULL", "no encryption"),
+	ALGO("Ciphers", "DES 56/56", "DES"),
+	ALGO("Ciphers", "RC2 40/128", "RC2, 40-bit"),
+	ALGO("Ciphers", "RC2 56/128", "RC2, 56-bit"),
+	ALGO("Ciphers", "RC2 128/128", "RC2, 128-bit"),
+	ALGO("Ciphers", "RC4 40/128", "RC4, 40-bit"),
+	ALGO("Ciphers", "RC4 56/128", "RC4, 56-bit"),
+	ALGO("Ciphers", "RC4 64/128", "RC4, 64-bit"),
+	ALGO("Ciphers", "RC4 128/128", "RC4, 128-bit"),
+	ALGO("Ciphers", "Triple DES 168", "3DES"),
+	ALGO("Ciphers", "AES 128/128", "AES, 128-bit"),
+	ALGO("Ciphers", "AES 256/256", "AES, 256-bit"),
+
+	ALGO("Hashes", "MD5", "MD5"),
+	ALGO("Hashes", "SHA", "SHA-1"),
+	ALGO("Hashes", "SHA256", "SHA-256"),
+	ALGO("Hashes", "SHA384", "SHA-384"),
+	ALGO("Hashes", "SHA512", "SHA-512"),
+
+	ALGO("KeyExchangeAlgorithms", "Diffie-Hellman", "DHE key exchange"),
+	ALGO("KeyExchangeAlgorithms", "PKCS", "RSA key exchange"),
+	ALGO("KeyExchangeAlgorithms", "ECDH", "ECDHE key exchange"),
+
+	BITS("Diffie-Hellman server min bits", "Diffie-Hellman min bits",
+	    "Diffie-Hellman", "ServerMinKeyBitLength", 512, 16384,
+	    "smallest DH group a server offers (default 2048 on Windows 10+, "
+	    "1024 before)"),
+	BITS("Diffie-Hellman client min bits", "Diffie-Hellman min bits",
+	    "Diffie-Hellman", "ClientMinKeyBitLength", 512, 16384,
+	    "smallest DH group a client accepts (default 1024)"),
+	BITS("Diffie-Hellman client max bits", NULL, "Diffie-Hellman",
+	    "ClientMaxKeyBitLength", 512, 16384,
+	    "largest DH group a client accepts (default: no limit)"),
+	BITS("PKCS client min bits", NULL, "PKCS", "ClientMinKeyBitLength",
+	    512, 16384, "smallest RSA key a client accepts (default 1024)"),
+	BITS("PKCS client max bits", NULL, "PKCS", "ClientMaxKeyBitLength",
+	    512, 16384, "largest RSA key a client accepts (default: no limit)"),
+
+	{ .name = "insecure renegotiation client",
+	  .group = "insecure renegotiation", .hive = HV_SYSTEM, .key = SCH,
+	  .value = "AllowInsecureRenegoClients", .kind = SK_SWITCH, .on = 1,
+	  .help = "let clients renegotiate without RFC 5746" },
+	{ .name = "insecure renegotiation server",
+	  .group = "insecure renegotiation", .hive = HV_SYSTEM, .key = SCH,
+	  .value = "AllowInsecureRenegoServers", .kind = SK_SWITCH, .on = 1,
+	  .help = "let servers renegotiate with clients lacking RFC 5746" },
+	{ .name = "event logging", .hive = HV_SYSTEM, .key = SCH,
+	  .value = "EventLogging", .kind = SK_NUMBER, .min = 0, .max = 7,
+	  .help = "Schannel event log mask: 1 errors, 2 warnings, "
+	  "4 informational" },
+	{ .name = "FIPS", .hive = HV_SYSTEM,
+	  .key = "Control\\Lsa\\FipsAlgorithmPolicy", .value = "Enabled",
+	  .kind = SK_SWITCH, .on = 1,
+	  .help = "FIPS-approved algorithms only (a compatibility risk)" },
+
+	/* Group Policy list: wins over the local CNG list, and every suite
+	 * it omits is disabled. */
+	{ .name = "cipher-suites", .hive = HV_SOFTWARE,
+	  .key = "Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002",
+	  .value = "Functions", .kind = SK_SUITES,
+	  .help = "cipher suites in order of preference (policy list)" },
+	{ .name = "ecc-curves", .hive = HV_SOFTWARE,
+	  .key = "Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002",
+	  .value = "EccCurves", .kind = SK_CURVES,
+	  .help = "elliptic curves in order of preference (policy list)" },
+	{ .name = "winhttp", .hive = HV_SOFTWARE,
+	  .key = "Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp",
+	  .value = "DefaultSecureProtocols", .kind = SK_BITMAP,
+	  .flags = SF_WOW64,
+	  .help = "protocols WinHTTP offers when the application asks for "
+	  "the default" },
+
+	DOTNET("dotnet v4 strong crypto", "dotnet strong crypto",
+	    "v4.0.30319", "SchUseStrongCrypto",
+	    ".NET 4.x passes SCH_USE_STRONG_CRYPTO to Schannel"),
+	DOTNET("dotnet v4 system default tls", "dotnet system default tls",
+	    "v4.0.30319", "SystemDefaultTlsVersions",
+	    ".NET 4.x lets Windows choose the TLS version"),
+	DOTNET("dotnet v2 strong crypto", "dotnet strong crypto",
+	    "v2.0.50727", "SchUseStrongCrypto",
+	    ".NET 2.0-3.5 passes SCH_USE_STRONG_CRYPTO to Schannel"),
+	DOTNET("dotnet v2 system default tls", "dotnet system default tls",
+	    "v2.0.50727", "SystemDefaultTlsVersions",
+	    ".NET 2.0-3.5 lets Windows choose the TLS version"),
+};
+const size_t nsettings = sizeof(settings) / sizeof(settings[0]);
+
+/* WINHTTP_FLAG_SECURE_PROTOCOL_* (KB3140245). */
+const struct named_bit winhttp_bits[] = {
+	{ "SSL 2.0", 0x8, 0 },
+	{ "SSL 3.0", 0x20, 0 },
+	{ "TLS 1.0", 0x80, 0 },
+	{ "TLS 1.1", 0x200, 0 },
+	{ "TLS 1.2", 0x800, 0 },
+	{ "TLS 1.3", 0x2000, 20348 },
+};
+const size_t nwinhttp_bits = sizeof(winhttp_bits) / sizeof(winhttp_bits[0]);
+
+/* Suite names as Schannel spells them (per-version cipher-suite pages). */
+const struct suite suites[] = {
+	{ "TLS_AES_256_GCM_SHA384", 20348 },
+	{ "TLS_AES_128_GCM_SHA256", 20348 },
+	{ "TLS_CHACHA20_POLY1305_SHA256", 20348 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0 },
+	{ "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 0 },
+	{ "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", 0 },
+	{ "TLS_RSA_WITH_AES_256_GCM_SHA384", 0 },
+	{ "TLS_RSA_WITH_AES_128_GCM_SHA256", 0 },
+	{ "TLS_RSA_WITH_AES_256_CBC_SHA256", 0 },
+	{ "TLS_RSA_WITH_AES_128_CBC_SHA256", 0 },
+	{ "TLS_RSA_WITH_AES_256_CBC_SHA", 0 },
+	{ "TLS_RSA_WITH_AES_128_CBC_SHA", 0 },
+	{ "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", 0 },
+	{ "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", 0 },
+	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", 0 },
+	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", 0 },
+	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", 0 },
+	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", 0 },
+	{ "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0 },
+	{ "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", 0 },
+	{ "TLS_RSA_WITH_RC4_128_SHA", 0 },
+	{ "TLS_RSA_WITH_RC4_128_MD5", 0 },
+	{ "TLS_RSA_WITH_DES_CBC_SHA", 0 },
+	{ "TLS_DHE_DSS_WITH_DES_CBC_SHA", 0 },
+	{ "TLS_RSA_WITH_NULL_SHA256", 0 },
+	{ "TLS_RSA_WITH_NULL_SHA", 0 },
+	{ "TLS_RSA_WITH_NULL_MD5", 0 },
+};
+const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
+
+/* CNG curve names accepted in EccCurves. */
+const char *const curves[] = {
+	"curve25519", "NistP256", "NistP384", "NistP521",
+	"brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+};
+const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
+
+size_t
+setting_lookup(const char *name, const struct setting **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nsettings; i++)
+		if (str_casecmp_ws(settings[i].name, name) == 0) {
+			if (max > 0)
+				out[0] = &settings[i];
+			return 1;
+		}
+	for (size_t i = 0; i < nsettings; i++)
+		if (settings[i].group &&
+		    str_casecmp_ws(settings[i].group, name) == 0) {
+			if (n < max)
+				out[n] = &settings[i];
+			n++;
+		}
+	return n;
+}
+
+static const char *
+closest(const char *name, const char *cand, const char *best, size_t *bestd)
+{
+	size_t d;
+
+	if (cand == NULL)
+		return best;
+	d = str_distance(name, cand);
+	if (d < *bestd) {
+		*bestd = d;
+		return cand;
+	}
+	return best;
+}
+
+/* A suggestion is only made when under a third of the name is wrong. */
+static const char *
+good_enough(const char *name, const char *best, size_t d)
+{
+	size_t len = strlen(name);
+
+	return best && d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
+}
+
+const char *
+setting_suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t d = (size_t)-1;
+
+	for (size_t i = 0; i < nsettings; i++) {
+		best = closest(name, settings[i].name, best, &d);
+		best = closest(name, settings[i].group, best, &d);
+	}
+	return good_enough(name, best, d);
+}
+
+const char *
+setting_kind_name(enum setting_kind k)
+{
+	switch (k) {
+	case SK_PROTOCOL: return "protocol";
+	case SK_SWITCH: return "switch";
+	case SK_NUMBER: return "number";
+	case SK_BITMAP: return "protocol list";
+	case SK_SUITES: return "suite list";
+	case SK_CURVES: return "curve list";
+	}
+	return "?";
+}
+
+const char *
+setting_states(const struct setting *s)
+{
+	switch (s->kind) {
+	case SK_PROTOCOL:
+		return s->min_build ? "on, off, auto" : "on, off";
+	case SK_SWITCH:
+		return "on, off";
+	case SK_NUMBER:
+		return "a number";
+	case SK_BITMAP:
+		return "protocol names, or a number";
+	case SK_SUITES:
+		return "suite names";
+	case SK_CURVES:
+		return "curve names";
+	}
+	return "";
+}
+
+/* Before Windows 10 an ECDHE suite carries its curve as a name suffix. */
+static int
+strip_curve(const char *name, char *buf, size_t len)
+{
+	static const char *const sfx[] = { "_P256", "_P384", "_P521" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < 3; i++)
+		if (n > 5 && n < len && strcasecmp(name + n - 5, sfx[i]) == 0 &&
+		    strncasecmp(name, "TLS_ECDHE_", 10) == 0) {
+			memcpy(buf, name, n - 5);
+			buf[n - 5] = '\0';
+			return 1;
+		}
+	return 0;
+}
+
+const struct suite *
+suite_find(const char *name)
+{
+	char base[128];
+
+	if (strip_curve(name, base, sizeof(base)))
+		name = base;
+	for (size_t i = 0; i < nsuites; i++)
+		if (strcasecmp(suites[i].name, name) == 0)
+			return &suites[i];
+	return NULL;
+}
+
+const char *
+suite_suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t d = (size_t)-1;
+
+	for (size_t i = 0; i < nsuites; i++)
+		best = closest(name, suites[i].name, best, &d);
+	return good_enough(name, best, d);
+}
+
+const char *
+curve_find(const char *name)
+{
+	for (size_t i = 0; i < ncurves; i++)
+		if (strcasecmp(curves[i], name) == 0)
+			return curves[i];
+	return NULL;
+}
+
+const struct named_bit *
+winhttp_bit_find(const char *name)
+{
+	for (size_t i = 0; i < nwinhttp_bits; i++)
+		if (str_casecmp_ws(winhttp_bits[i].name, name) == 0)
+			return &winhttp_bits[i];
+	return NULL;
+}

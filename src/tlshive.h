@@ -1,0 +1,61 @@
+/* Shared types and helpers of tlshive: errors, allocation, small string tools. */
+#ifndef TLSHIVE_H
+#define TLSHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes; documented in tlshive(8), do not renumber. */
+enum tlsh_exit {
+	TLSH_EXIT_OK = 0,		/* done, or compliant */
+	TLSH_EXIT_NONCOMPLIANT = 1,	/* check found differences */
+	TLSH_EXIT_ERROR = 2		/* usage, input or I/O error */
+};
+
+/* The two hives tlshive works on. */
+enum hive_id {
+	HV_SYSTEM = 0,
+	HV_SOFTWARE = 1,
+	HV_COUNT
+};
+
+const char *hive_id_name(enum hive_id);
+
+/*
+ * Modules never print: a failing call records one message here (per thread,
+ * so batch workers do not mix them up) and returns -1 or NULL.  The message
+ * follows the house format "FILE: what went wrong".
+ */
+void tlsh_seterr(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+const char *tlsh_errmsg(void);
+
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+char *xstrdup(const char *);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable string buffer for messages and rendered output. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+void sb_add(struct strbuf *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *sb_take(struct strbuf *);
+
+/* Growable list of owned strings (notes, warnings, errors). */
+struct strlist {
+	char **v;
+	size_t n;
+};
+void sl_add(struct strlist *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sl_free(struct strlist *);
+
+char *str_trim(char *);
+int str_casecmp_ws(const char *, const char *);
+size_t str_distance(const char *, const char *);
+
+#endif

@@ -1,0 +1,313 @@
+/*
+ * mkimage: builds Windows image layouts (ROOT/Windows/System32/config/SYSTEM
+ * and SOFTWARE) for tests and the Quick start sample.  Each hive starts as
+ * mkhive's empty hive and is filled through hive.c, the same code path the
+ * tool writes with.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "hive.h"
+#include "mkhive.h"
+#include "regval.h"
+#include "tlshive.h"
+
+#define FILETIME_2024 133485408000000000ULL	/* 2024-01-01 00:00 UTC */
+
+struct layout {
+	const char *name, *product, *edition, *install_type, *build;
+	unsigned ubr;		/* 0: no UBR value (before Windows 10) */
+	const char *display_version, *csd, *version;
+	unsigned major;		/* CurrentMajorVersionNumber, 0: absent */
+	const char *arch, *product_type;
+	unsigned current, dflt, lkg;
+};
+
+static const struct layout layouts[] = {
+	{ "win7-x86", "Windows 7 Professional", "Professional", "Client",
+	  "7601", 0, NULL, "Service Pack 1", "6.1", 0, "x86", "WinNT",
+	  1, 1, 2 },
+	{ "2008r2", "Windows Server 2008 R2 Standard", "ServerStandard",
+	  "Server", "7601", 0, NULL, "Service Pack 1", "6.1", 0, "AMD64",
+	  "ServerNT", 1, 1, 2 },
+	{ "2016", "Windows Server 2016 Datacenter", "ServerDatacenter",
+	  "Server", "14393", 6167, "1607", NULL, "6.3", 10, "AMD64",
+	  "ServerNT", 1, 1, 1 },
+	{ "2019", "Windows Server 2019 Standard", "ServerStandard",
+	  "Server", "17763", 5458, "1809", NULL, "6.3", 10, "AMD64",
+	  "ServerNT", 1, 1, 1 },
+	{ "2022", "Windows Server 2022 Datacenter", "ServerDatacenter",
+	  "Server", "20348", 2700, "21H2", NULL, "6.3", 10, "AMD64",
+	  "ServerNT", 2, 2, 1 },
+	{ "win10", "Windows 10 Pro", "Professional", "Client", "19045",
+	  4894, "22H2", NULL, "6.3", 10, "AMD64", "WinNT", 1, 1, 1 },
+	/* Windows 11 still calls itself "Windows 10" in ProductName. */
+	{ "win11", "Windows 10 Pro", "Professional", "Client", "22631",
+	  4460, "23H2", NULL, "6.3", 10, "AMD64", "WinNT", 1, 1, 1 },
+};
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "mkimage: %s\n", what);
+	exit(2);
+}
+
+static void
+set_val(struct hive *h, const char *key, const char *name,
+    struct regval *v)
+{
+	if (hive_set(h, key, name, v) == -1)
+		die(tlsh_errmsg());
+	regval_free(v);
+}
+
+static void
+set_dword(struct hive *h, const char *key, const char *name, uint32_t d)
+{
+	struct regval v;
+
+	regval_dword(&v, d);
+	set_val(h, key, name, &v);
+}
+
+static void
+set_sz(struct hive *h, const char *key, const char *name, const char *s)
+{
+	struct regval v;
+
+	if (s == NULL)
+		return;
+	if (regval_sz(&v, s) == -1)
+		die(tlsh_errmsg());
+	set_val(h, key, name, &v);
+}
+
+static void
+set_multi(struct hive *h, const char *key, const char *name, char *list)
+{
+	char *items[64], *save = NULL, *p;
+	size_t n = 0;
+	struct regval v;
+
+	for (p = strtok_r(list, ",", &save); p && n < 64;
+	    p = strtok_r(NULL, ",", &save))
+		items[n++] = p;
+	if (regval_multi_sz(&v, items, n) == -1)
+		die(tlsh_errmsg());
+	set_val(h, key, name, &v);
+}
+
+static void
+mkdirs(const char *root)
+{
+	static const char *const sub[] = { "", "/Windows", "/Windows/System32",
+	    "/Windows/System32/config" };
+
+	for (size_t i = 0; i < 4; i++) {
+		char *p = xasprintf("%s%s", root, sub[i]);
+		if (mkdir(p, 0755) == -1 && errno != EEXIST)
+			die(strerror(errno));
+		free(p);
+	}
+}
+
+static struct hive *
+new_hive(const char *path, const char *rootname)
+{
+	struct hive *h;
+
+	if (mkhive_write(path, rootname, FILETIME_2024) == -1 ||
+	    (h = hive_open(path, HIVE_WRITE)) == NULL)
+		die(tlsh_errmsg());
+	return h;
+}
+
+static void
+finish(struct hive *h)
+{
+	if (hive_stage(h, NULL, 0) == -1 || hive_publish(h) == -1)
+		die(tlsh_errmsg());
+	hive_close(h);
+}
+
+static void
+fill_system(struct hive *h, const struct layout *l)
+{
+	unsigned sets[3] = { l->current, l->dflt, l->lkg };
+
+	set_dword(h, "Select", "Current", l->current);
+	set_dword(h, "Select", "Default", l->dflt);
+	set_dword(h, "Select", "LastKnownGood", l->lkg);
+	set_dword(h, "Select", "Failed", 0);
+	for (int i = 0; i < 3; i++) {
+		char *cs = xasprintf("ControlSet%03u", sets[i]), *k;
+
+		if (hive_key_exists(h, cs) == 1) {
+			free(cs);
+			continue;
+		}
+		k = xasprintf("%s\\Control\\ProductOptions", cs);
+		set_sz(h, k, "ProductType", l->product_type);
+		free(k);
+		k = xasprintf("%s\\Control\\Session Manager\\Environment", cs);
+		set_sz(h, k, "PROCESSOR_ARCHITECTURE", l->arch);
+		set_sz(h, k, "NUMBER_OF_PROCESSORS", "2");
+		set_sz(h, k, "OS", "Windows_NT");
+		free(k);
+		/* What a stock image carries under SCHANNEL. */
+		k = xasprintf("%s\\Control\\SecurityProviders\\SCHANNEL", cs);
+		set_dword(h, k, "EventLogging", 1);
+		free(k);
+		k = xasprintf("%s\\Control\\SecurityProviders\\SCHANNEL\\"
+		    "Protocols\\SSL 2.0\\Client", cs);
+		set_dword(h, k, "DisabledByDefault", 1);
+		free(k);
+		k = xasprintf("%s\\Control\\Lsa\\FipsAlgorithmPolicy", cs);
+		set_dword(h, k, "Enabled", 0);
+		free(k);
+		k = xasprintf("%s\\Control\\Lsa", cs);
+		set_dword(h, k, "LmCompatibilityLevel", 3);
+		free(k);
+		k = xasprintf("%s\\Services\\Tcpip\\Parameters", cs);
+		set_sz(h, k, "Hostname", "golden");
+		free(k);
+		free(cs);
+	}
+}
+
+static void
+fill_software(struct hive *h, const struct layout *l)
+{
+	const char *cv = "Microsoft\\Windows NT\\CurrentVersion";
+	int is64 = strcasecmp(l->arch, "x86") != 0;
+	const char *views[] = { "", "Wow6432Node\\" };
+
+	set_sz(h, cv, "ProductName", l->product);
+	set_sz(h, cv, "EditionID", l->edition);
+	set_sz(h, cv, "InstallationType", l->install_type);
+	set_sz(h, cv, "CurrentBuild", l->build);
+	set_sz(h, cv, "CurrentBuildNumber", l->build);
+	set_sz(h, cv, "CurrentVersion", l->version);
+	set_sz(h, cv, "CSDVersion", l->csd);
+	set_sz(h, cv, "DisplayVersion", l->display_version);
+	set_sz(h, cv, "SystemRoot", "C:\\Windows");
+	if (l->ubr)
+		set_dword(h, cv, "UBR", l->ubr);
+	if (l->major) {
+		set_dword(h, cv, "CurrentMajorVersionNumber", l->major);
+		set_dword(h, cv, "CurrentMinorVersionNumber", 0);
+	}
+	for (int v = 0; v < 1 + is64; v++) {
+		char *k = xasprintf("%sMicrosoft\\.NETFramework\\v4.0.30319",
+		    views[v]);
+		set_sz(h, k, "InstallPath", "C:\\Windows\\Microsoft.NET");
+		free(k);
+		k = xasprintf("%sMicrosoft\\.NETFramework\\v2.0.50727",
+		    views[v]);
+		set_sz(h, k, "InstallPath", "C:\\Windows\\Microsoft.NET");
+		free(k);
+		k = xasprintf("%sMicrosoft\\Windows\\CurrentVersion\\"
+		    "Internet Settings", views[v]);
+		set_sz(h, k, "ActiveXCache",
+		    "C:\\Windows\\Downloaded Program Files");
+		free(k);
+	}
+	set_sz(h, "Policies\\Microsoft\\Windows\\WindowsUpdate", "WUServer",
+	    "http://wsus.example:8530");
+}
+
+/* Lines "HIVE|KEY|NAME|TYPE|VALUE" with TYPE dword, sz or multi. */
+static void
+apply_extra(struct hive *h[HV_COUNT], const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[4096];
+
+	if (f == NULL)
+		die(strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *fields[5];
+		int n = 0, id;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		for (char *p = strtok_r(line, "|", &save); p && n < 5;
+		    p = strtok_r(NULL, "|", &save))
+			fields[n++] = p;
+		if (n == 4 && strcmp(fields[3], "key") == 0) {
+			fields[4] = NULL;
+			n = 5;
+		}
+		if (n != 5)
+			die("extra: expected HIVE|KEY|NAME|TYPE|VALUE");
+		id = strcmp(fields[0], "SYSTEM") == 0 ? HV_SYSTEM : HV_SOFTWARE;
+		if (strcmp(fields[3], "dword") == 0)
+			set_dword(h[id], fields[1], fields[2],
+			    (uint32_t)strtoul(fields[4], NULL, 0));
+		else if (strcmp(fields[3], "sz") == 0)
+			set_sz(h[id], fields[1], fields[2], fields[4]);
+		else if (strcmp(fields[3], "multi") == 0)
+			set_multi(h[id], fields[1], fields[2], fields[4]);
+		else
+			die("extra: TYPE is dword, sz or multi");
+	}
+	fclose(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct layout *l = NULL;
+	const char *extra = NULL;
+	struct hive *h[HV_COUNT];
+	char *sys, *soft;
+	int i = 1;
+
+	if (argc == 4 && strcmp(argv[1], "--hive") == 0)
+		return mkhive_write(argv[2], argv[3], FILETIME_2024) == -1 ?
+		    (die(tlsh_errmsg()), 2) : 0;
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (size_t k = 0; k < sizeof(layouts) / sizeof(*layouts); k++)
+			printf("%s\t%s (build %s, %s)\n", layouts[k].name,
+			    layouts[k].product, layouts[k].build,
+			    layouts[k].arch);
+		return 0;
+	}
+	if (argc > 2 && strcmp(argv[1], "--extra") == 0) {
+		extra = argv[2];
+		i = 3;
+	}
+	if (argc - i != 2) {
+		fprintf(stderr, "usage: mkimage [--extra FILE] LAYOUT ROOT\n"
+		    "       mkimage --hive FILE ROOTKEYNAME\n"
+		    "       mkimage --list\n");
+		return 2;
+	}
+	for (size_t k = 0; k < sizeof(layouts) / sizeof(*layouts); k++)
+		if (strcmp(layouts[k].name, argv[i]) == 0)
+			l = &layouts[k];
+	if (l == NULL)
+		die("unknown layout (see --list)");
+	mkdirs(argv[i + 1]);
+	sys = xasprintf("%s/Windows/System32/config/SYSTEM", argv[i + 1]);
+	soft = xasprintf("%s/Windows/System32/config/SOFTWARE", argv[i + 1]);
+	h[HV_SYSTEM] = new_hive(sys, "ROOT");
+	h[HV_SOFTWARE] = new_hive(soft, "ROOT");
+	fill_system(h[HV_SYSTEM], l);
+	fill_software(h[HV_SOFTWARE], l);
+	if (extra)
+		apply_extra(h, extra);
+	finish(h[HV_SYSTEM]);
+	finish(h[HV_SOFTWARE]);
+	free(sys);
+	free(soft);
+	return 0;
+}

@@ -1,0 +1,91 @@
+/* Fixture helpers shared by the unit tests. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "tlshive.h"
+
+char *
+fixture_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+	char *d = xasprintf("%s/tlshive-unit-XXXXXX", t ? t : "/tmp");
+
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+char *
+fixture_image(const char *layout, const char *extra)
+{
+	const char *mk = getenv("MKIMAGE");
+	char *dir = fixture_dir(), *root = xasprintf("%s/img", dir), *cmd;
+	char *ex = NULL;
+
+	if (mk == NULL)
+		mk = "./tests/mkimage";
+	if (extra) {
+		ex = xasprintf("%s/extra", dir);
+		assert_int_equal(fixture_write(ex, extra, strlen(extra)), 0);
+	}
+	cmd = xasprintf("'%s' %s%s%s %s '%s'", mk, ex ? "--extra '" : "",
+	    ex ? ex : "", ex ? "'" : "", layout, root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(ex);
+	free(dir);
+	return root;
+}
+
+char *
+fixture_path(const char *root, const char *hive)
+{
+	return xasprintf("%s/Windows/System32/config/%s", root, hive);
+}
+
+void
+fixture_rmrf(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	free(cmd);
+}
+
+char *
+fixture_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+int
+fixture_write(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		return -1;
+	if (fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}

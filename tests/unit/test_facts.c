@@ -1,0 +1,108 @@
+/* facts.c: OS facts and control sets, and hives that are not what they claim. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "fixture.h"
+#include "tlshive.h"
+
+struct expect {
+	const char *layout;
+	unsigned build;
+	int is64;
+	enum os_type type;
+	unsigned csets[MAX_CSETS];
+	size_t ncsets;
+};
+
+static void
+check_layout(const struct expect *e)
+{
+	char *root = fixture_image(e->layout, NULL);
+	char *sp = fixture_path(root, "SYSTEM"), *wp = fixture_path(root,
+	    "SOFTWARE");
+	struct hive *sys = hive_open(sp, 0), *soft = hive_open(wp, 0);
+	struct facts f;
+
+	assert_int_equal(facts_read(&f, sys, soft), 0);
+	assert_int_equal(f.build, e->build);
+	assert_int_equal(f.is64, e->is64);
+	assert_int_equal(f.type, e->type);
+	assert_int_equal(f.ncsets, e->ncsets);
+	for (size_t i = 0; i < e->ncsets; i++)
+		assert_int_equal(f.csets[i], e->csets[i]);
+	facts_free(&f);
+	hive_close(sys);
+	hive_close(soft);
+	fixture_rmrf(root);
+	free(root);
+	free(sp);
+	free(wp);
+}
+
+static void
+test_facts_read__layouts(void **state)
+{
+	static const struct expect ex[] = {
+		{ "win7-x86", 7601, 0, OS_CLIENT, { 1, 2 }, 2 },
+		{ "2019", 17763, 1, OS_SERVER, { 1 }, 1 },
+		{ "2022", 20348, 1, OS_SERVER, { 2, 1 }, 2 },
+		{ "win11", 22631, 1, OS_CLIENT, { 1 }, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
+		check_layout(&ex[i]);
+}
+
+static void
+test_facts_read__software_as_system__names_file(void **state)
+{
+	char *root = fixture_image("2019", NULL);
+	char *wp = fixture_path(root, "SOFTWARE");
+	struct hive *soft = hive_open(wp, 0);
+	struct facts f;
+
+	assert_int_equal(facts_read(&f, soft, NULL), -1);
+	assert_non_null(strstr(tlsh_errmsg(), wp));
+	assert_non_null(strstr(tlsh_errmsg(), "not a SYSTEM hive"));
+	assert_non_null(strstr(tlsh_errmsg(), "looks like a SOFTWARE hive"));
+	facts_free(&f);
+	assert_int_equal(facts_read(&f, NULL, soft), 0);
+	assert_int_equal(f.build, 17763);
+	facts_free(&f);
+	hive_close(soft);
+	fixture_rmrf(root);
+	free(root);
+	free(wp);
+}
+
+static void
+test_facts_read__select_names_missing_set__error(void **state)
+{
+	char *root = fixture_image("2019",
+	    "SYSTEM|Select|LastKnownGood|dword|3\n");
+	char *sp = fixture_path(root, "SYSTEM");
+	struct hive *sys = hive_open(sp, 0);
+	struct facts f;
+
+	assert_int_equal(facts_read(&f, sys, NULL), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "no ControlSet003"));
+	facts_free(&f);
+	hive_close(sys);
+	fixture_rmrf(root);
+	free(root);
+	free(sp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_facts_read__layouts),
+		cmocka_unit_test(test_facts_read__software_as_system__names_file),
+		cmocka_unit_test(test_facts_read__select_names_missing_set__error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

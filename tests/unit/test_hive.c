@@ -1,0 +1,271 @@
+/* hive.c: base-block checks, get-or-create, and the safe commit. */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "hive.h"
+#include "mkhive.h"
+#include "tlshive.h"
+
+static char *
+new_hive(char **dir)
+{
+	char *p;
+
+	*dir = fixture_dir();
+	p = xasprintf("%s/SYSTEM", *dir);
+	assert_int_equal(mkhive_write(p, "ROOT", 1), 0);
+	return p;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (v >> (8 * i)) & 0xff;
+}
+
+/* Rewrites the base block with seq1 bumped and, optionally, a good checksum. */
+static void
+make_dirty(const char *path, int fix_checksum)
+{
+	size_t len;
+	unsigned char *b = (unsigned char *)fixture_slurp(path, &len);
+	uint32_t x = 0;
+
+	put32(b + 4, 5);
+	put32(b + 8, 4);
+	for (int i = 0; i < 127 && fix_checksum; i++)
+		x ^= (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
+		    (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+	if (fix_checksum)
+		put32(b + 508, x);
+	assert_int_equal(fixture_write(path, b, len), 0);
+	free(b);
+}
+
+static size_t
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.' || strstr(de->d_name, "tlshive");
+	closedir(d);
+	return n;
+}
+
+static void
+test_hive_open__not_a_hive__names_file(void **state)
+{
+	char *dir = fixture_dir(), *p = xasprintf("%s/junk", dir);
+	char junk[5000];
+
+	memset(junk, 'x', sizeof(junk));
+	assert_int_equal(fixture_write(p, junk, 100), 0);
+	assert_null(hive_open(p, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "shorter than a base block"));
+	assert_non_null(strstr(tlsh_errmsg(), p));
+	assert_int_equal(fixture_write(p, junk, sizeof(junk)), 0);
+	assert_null(hive_open(p, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "no regf signature"));
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_open__dirty__refused_unless_discard(void **state)
+{
+	char *dir, *p = new_hive(&dir), *log = xasprintf("%s.LOG1", p);
+	struct hive *h;
+
+	make_dirty(p, 1);
+	assert_int_equal(fixture_write(log, "x", 1), 0);
+	assert_null(hive_open(p, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "not shut down cleanly"));
+	assert_non_null(strstr(tlsh_errmsg(), "SYSTEM.LOG1"));
+	assert_non_null(strstr(tlsh_errmsg(), "--discard-logs"));
+	h = hive_open(p, HIVE_DISCARD_LOGS);
+	assert_non_null(h);
+	assert_true(hive_header(h)->dirty);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(log);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_open__bad_checksum__refused_even_with_discard(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+
+	make_dirty(p, 0);
+	assert_null(hive_open(p, HIVE_DISCARD_LOGS));
+	assert_non_null(strstr(tlsh_errmsg(), "checksum"));
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_open__truncated__refused(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+
+	assert_int_equal(truncate(p, 4096 + 2048), 0);
+	assert_null(hive_open(p, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "truncated"));
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_set__creates_path_and_keeps_siblings(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval a, b, got;
+
+	regval_dword(&a, 1);
+	regval_sz(&b, "keep me");
+	assert_int_equal(hive_set(h, "K1\\K2", "Sibling", &b), 0);
+	assert_int_equal(hive_set(h, "K1\\K2\\K3", "Enabled", &a), 0);
+	assert_int_equal(hive_set(h, "K1\\K2", "Enabled", &a), 0);
+	assert_int_equal(hive_get(h, "k1\\K2", "Sibling", &got), 1);
+	assert_true(regval_equal(&got, &b));
+	regval_free(&got);
+	assert_int_equal(hive_get(h, "K1\\K2\\K3", "Missing", &got), 0);
+	assert_int_equal(hive_get(h, "K1\\Nope", "Enabled", &got), 0);
+	assert_int_equal(hive_key_exists(h, "K1\\K2\\K3"), 1);
+	regval_free(&a);
+	regval_free(&b);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_set__never_creates_currentcontrolset(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval a;
+
+	regval_dword(&a, 1);
+	assert_int_equal(hive_set(h, "CurrentControlSet\\Control", "X", &a),
+	    -1);
+	assert_non_null(strstr(tlsh_errmsg(), "CurrentControlSet"));
+	assert_int_equal(hive_key_exists(h, "CurrentControlSet"), 0);
+	regval_free(&a);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_stage__keeps_mode_and_leaves_no_temp(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h;
+	struct regval a;
+	struct hive_expect ex = { "K", "V", &a };
+	struct stat st;
+
+	assert_int_equal(chmod(p, 0640), 0);
+	h = hive_open(p, HIVE_WRITE);
+	regval_dword(&a, 3);
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_int_equal(hive_stage(h, &ex, 1), 0);
+	assert_int_equal(count_entries(dir), 2);	/* hive + staged file */
+	assert_int_equal(hive_publish(h), 0);
+	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	hive_close(h);
+	regval_free(&a);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_stage__verify_mismatch__original_untouched(void **state)
+{
+	char *dir, *p = new_hive(&dir), *before, *after;
+	struct hive *h;
+	struct regval a, other;
+	struct hive_expect ex = { "K", "V", &other };
+	size_t l1, l2;
+
+	before = fixture_slurp(p, &l1);
+	h = hive_open(p, HIVE_WRITE);
+	regval_dword(&a, 3);
+	regval_dword(&other, 4);
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_int_equal(hive_stage(h, &ex, 1), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "does not hold K\\V"));
+	assert_int_equal(count_entries(dir), 1);
+	hive_close(h);
+	after = fixture_slurp(p, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	regval_free(&a);
+	regval_free(&other);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_stage__unwritable_dir__fails_cleanly(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h;
+	struct regval a;
+
+	if (geteuid() == 0)
+		skip();		/* root writes into a 0555 directory anyway */
+	h = hive_open(p, HIVE_WRITE);
+	regval_dword(&a, 3);
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_int_equal(chmod(dir, 0555), 0);
+	assert_int_equal(hive_stage(h, NULL, 0), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "temporary file"));
+	assert_int_equal(chmod(dir, 0755), 0);
+	hive_close(h);
+	regval_free(&a);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hive_open__not_a_hive__names_file),
+		cmocka_unit_test(test_hive_open__dirty__refused_unless_discard),
+		cmocka_unit_test(test_hive_open__bad_checksum__refused_even_with_discard),
+		cmocka_unit_test(test_hive_open__truncated__refused),
+		cmocka_unit_test(test_hive_set__creates_path_and_keeps_siblings),
+		cmocka_unit_test(test_hive_set__never_creates_currentcontrolset),
+		cmocka_unit_test(test_hive_stage__keeps_mode_and_leaves_no_temp),
+		cmocka_unit_test(test_hive_stage__verify_mismatch__original_untouched),
+		cmocka_unit_test(test_hive_stage__unwritable_dir__fails_cleanly),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,211 @@
+/* plan.c: targets per control set and view, OS gating, and the diff. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "plan.h"
+
+struct img {
+	char *root;
+	struct hive *h[HV_COUNT];
+	struct facts f;
+};
+
+static void
+img_open(struct img *m, const char *layout, const char *extra)
+{
+	m->root = fixture_image(layout, extra);
+	for (int i = 0; i < HV_COUNT; i++) {
+		char *p = fixture_path(m->root, i == HV_SYSTEM ? "SYSTEM" :
+		    "SOFTWARE");
+		m->h[i] = hive_open(p, 0);
+		assert_non_null(m->h[i]);
+		free(p);
+	}
+	assert_int_equal(facts_read(&m->f, m->h[0], m->h[1]), 0);
+}
+
+static void
+img_close(struct img *m)
+{
+	facts_free(&m->f);
+	for (int i = 0; i < HV_COUNT; i++)
+		hive_close(m->h[i]);
+	fixture_rmrf(m->root);
+	free(m->root);
+}
+
+static int
+plan_for(struct plan *p, struct img *m, const char *set, struct strlist *e)
+{
+	struct policy pol = { 0 };
+	int r;
+
+	assert_int_equal(policy_add_set(&pol, set, e), 0);
+	r = plan_build(p, &pol, &m->f, m->h, e);
+	policy_free(&pol);
+	return r;
+}
+
+static void
+test_plan_protocol__pair_in_every_control_set(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	uint32_t d;
+
+	img_open(&m, "win7-x86", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.2 = on", &e), 0);
+	assert_int_equal(p.nt, 4);		/* client, server x 2 sets */
+	assert_int_equal(p.nops, 8);
+	assert_int_equal(p.nneeded, 8);
+	assert_string_equal(p.t[0].key, "ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client");
+	assert_string_equal(p.t[1].where, "ControlSet002");
+	assert_string_equal(p.ops[0].name, "Enabled");
+	assert_true(regval_get_dword(&p.ops[0].want, &d) && d == 1);
+	assert_string_equal(p.ops[1].name, "DisabledByDefault");
+	assert_true(regval_get_dword(&p.ops[1].want, &d) && d == 0);
+	plan_free(&p);
+	img_close(&m);
+}
+
+static void
+test_plan_tls13__gated_by_build(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = on", &e), -1);
+	assert_non_null(strstr(e.v[0], "build 17763"));
+	assert_non_null(strstr(e.v[0], "needs build 20348"));
+	plan_free(&p);
+	sl_free(&e);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = auto", &e), 0);
+	assert_int_equal(p.nops, 0);
+	assert_non_null(strstr(p.notes.v[0], "left untouched"));
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "winhttp = TLS 1.2, TLS 1.3 if "
+	    "supported", &e), 0);
+	for (size_t i = 0; i < p.nops; i++) {
+		uint32_t d;
+		assert_true(regval_get_dword(&p.ops[i].want, &d));
+		assert_int_equal(d, 0x800);
+	}
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "2022", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = auto", &e), 0);
+	assert_int_equal(p.nops, 8);
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "cipher-suites = "
+	    "TLS_AES_256_GCM_SHA384 if supported, "
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", &e), 0);
+	char *s = regval_get_sz(&p.ops[0].want);
+	assert_string_equal(s, "TLS_AES_256_GCM_SHA384,"
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	free(s);
+	plan_free(&p);
+	img_close(&m);
+}
+
+static void
+test_plan_wow64__twins_only_on_64bit(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for(&p, &m, "winhttp = 0xa00", &e), 0);
+	assert_int_equal(p.nt, 2);
+	assert_string_equal(p.t[1].key, "Wow6432Node\\Microsoft\\Windows\\"
+	    "CurrentVersion\\Internet Settings\\WinHttp");
+	plan_free(&p);
+	img_close(&m);
+	img_open(&m, "win7-x86", NULL);
+	assert_int_equal(plan_for(&p, &m, "dotnet strong crypto = on", &e), 0);
+	assert_int_equal(p.nt, 2);		/* v4 and v2, native only */
+	for (size_t i = 0; i < p.nt; i++)
+		assert_null(strstr(p.t[i].key, "Wow6432Node"));
+	plan_free(&p);
+	img_close(&m);
+}
+
+static void
+test_plan_diff__canonical_values(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const char *sch = "SYSTEM|ControlSet001\\Control\\SecurityProviders\\"
+	    "SCHANNEL\\";
+	char *extra = xasprintf(
+	    "%sProtocols\\TLS 1.0\\Server|Enabled|dword|0xffffffff\n"
+	    "%sProtocols\\TLS 1.0\\Server|DisabledByDefault|dword|0\n"
+	    "%sCiphers\\AES 128/128|Enabled|dword|1\n", sch, sch, sch);
+	char *st;
+
+	img_open(&m, "2019", extra);
+	free(extra);
+	/* 0xffffffff is not the documented pair: rewritten to 1/0 */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.0 server = on", &e), 0);
+	assert_int_equal(p.nneeded, 1);
+	assert_true(p.ops[0].needed);
+	assert_false(p.ops[1].needed);
+	st = plan_state(&p.t[0]);
+	assert_string_equal(st, "Enabled=0xffffffff (4294967295), "
+	    "DisabledByDefault=0x00000000 (0)");
+	free(st);
+	plan_free(&p);
+	/* any non-zero Enabled already turns a cipher on */
+	assert_int_equal(plan_for(&p, &m, "AES 128/128 = on", &e), 0);
+	assert_int_equal(p.nneeded, 0);
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "AES 128/128 = off", &e), 0);
+	assert_int_equal(p.nneeded, 1);
+	plan_free(&p);
+	img_close(&m);
+}
+
+static void
+test_plan_missing_hive__skipped_with_note(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct policy pol = { 0 };
+	struct strlist e = { 0 };
+	struct hive *only[HV_COUNT];
+
+	img_open(&m, "2019", NULL);
+	only[HV_SYSTEM] = m.h[HV_SYSTEM];
+	only[HV_SOFTWARE] = NULL;
+	assert_int_equal(policy_add_profile(&pol, "enable-tls12", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &m.f, only, &e), 0);
+	for (size_t i = 0; i < p.nt; i++)
+		assert_int_equal(p.t[i].s->hive, HV_SYSTEM);
+	assert_string_equal(p.notes.v[0], "SOFTWARE hive not given: 1 setting "
+	    "of the profile skipped");
+	plan_free(&p);
+	policy_free(&pol);
+	img_close(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_protocol__pair_in_every_control_set),
+		cmocka_unit_test(test_plan_tls13__gated_by_build),
+		cmocka_unit_test(test_plan_wow64__twins_only_on_64bit),
+		cmocka_unit_test(test_plan_diff__canonical_values),
+		cmocka_unit_test(test_plan_missing_hive__skipped_with_note),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,134 @@
+/* table.c: invariants every row must keep, and name lookups. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fixture.h"
+#include "profile.h"
+#include "table.h"
+
+static void
+test_table_rows__well_formed(void **state)
+{
+	for (size_t i = 0; i < nsettings; i++) {
+		const struct setting *s = &settings[i];
+
+		assert_non_null(s->name);
+		assert_non_null(s->help);
+		assert_non_null(s->value);
+		assert_true(s->key[0] != '\\');
+		assert_null(strcasestr(s->key, "CurrentControlSet"));
+		if (s->hive == HV_SYSTEM)
+			assert_true(strncmp(s->key, "Control\\", 8) == 0);
+		if (s->kind == SK_SWITCH)
+			assert_int_not_equal(s->on, 0);
+		if (s->kind == SK_NUMBER)
+			assert_true(s->min <= s->max);
+		/* Only WinHTTP and .NET have 32-bit twins. */
+		if (s->flags & SF_WOW64)
+			assert_int_equal(s->hive, HV_SOFTWARE);
+		for (size_t j = 0; j < nsettings; j++) {
+			if (i == j)
+				continue;
+			assert_int_not_equal(str_casecmp_ws(s->name,
+			    settings[j].name), 0);
+			if (settings[j].group)
+				assert_int_not_equal(str_casecmp_ws(s->name,
+				    settings[j].group), 0);
+			assert_false(s->hive == settings[j].hive &&
+			    strcasecmp(s->key, settings[j].key) == 0 &&
+			    strcasecmp(s->value, settings[j].value) == 0);
+		}
+	}
+}
+
+static void
+test_table_protocols__client_and_server_pairs(void **state)
+{
+	static const char *const protos[] = { "SSL 2.0", "SSL 3.0", "TLS 1.0",
+	    "TLS 1.1", "TLS 1.2", "TLS 1.3", "DTLS 1.0", "DTLS 1.2", "PCT 1.0",
+	    "Multi-Protocol Unified Hello" };
+	const struct setting *rows[4];
+
+	for (size_t i = 0; i < sizeof(protos) / sizeof(*protos); i++) {
+		assert_int_equal(setting_lookup(protos[i], rows, 4), 2);
+		assert_int_equal(rows[0]->kind, SK_PROTOCOL);
+		assert_non_null(strstr(rows[0]->key, "\\Client"));
+		assert_non_null(strstr(rows[1]->key, "\\Server"));
+		assert_non_null(strstr(rows[0]->key, protos[i]));
+	}
+	assert_int_equal(setting_lookup("tls 1.3 SERVER", rows, 4), 1);
+	assert_int_equal(rows[0]->min_build, 20348);
+}
+
+static void
+test_table_issue_rows__present(void **state)
+{
+	static const char *const names[] = { "NULL", "DES 56/56",
+	    "RC2 40/128", "RC2 56/128", "RC2 128/128", "RC4 40/128",
+	    "RC4 56/128", "RC4 64/128", "RC4 128/128", "Triple DES 168",
+	    "AES 128/128", "AES 256/256", "MD5", "SHA", "SHA256", "SHA384",
+	    "SHA512", "Diffie-Hellman", "PKCS", "ECDH",
+	    "Diffie-Hellman server min bits", "PKCS client max bits",
+	    "insecure renegotiation client", "event logging", "cipher-suites",
+	    "ecc-curves", "winhttp", "dotnet v4 strong crypto",
+	    "dotnet v2 system default tls", "FIPS" };
+	const struct setting *r;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		assert_int_equal(setting_lookup(names[i], &r, 1), 1);
+	setting_lookup("cipher-suites", &r, 1);
+	assert_string_equal(r->key,
+	    "Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002");
+	assert_int_equal(r->hive, HV_SOFTWARE);
+}
+
+static void
+test_table_suggest__close_names_only(void **state)
+{
+	assert_string_equal(setting_suggest("TLS 1.0 sever"), "TLS 1.0 server");
+	assert_string_equal(setting_suggest("RC4 128/12"), "RC4 128/128");
+	assert_string_equal(setting_suggest("winhtp"), "winhttp");
+	assert_null(setting_suggest("completely unrelated words"));
+	assert_string_equal(suite_suggest("TLS_AES_256_GCM_SHA348"),
+	    "TLS_AES_256_GCM_SHA384");
+}
+
+static void
+test_table_suites__curve_suffix_accepted(void **state)
+{
+	assert_non_null(suite_find("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"));
+	assert_null(suite_find("TLS_RSA_WITH_AES_256_CBC_SHA_P384"));
+	assert_int_equal(suite_find("TLS_AES_128_GCM_SHA256")->min_build, 20348);
+}
+
+static void
+test_table_builtin_profiles__parse(void **state)
+{
+	for (size_t i = 0; i < nbuiltin_profiles; i++) {
+		struct policy p = { 0 };
+		struct strlist errs = { 0 };
+
+		assert_int_equal(policy_add_profile(&p,
+		    builtin_profiles[i].name, &errs), 0);
+		assert_int_equal(errs.n, 0);
+		assert_true(p.n > 0);
+		policy_free(&p);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_rows__well_formed),
+		cmocka_unit_test(test_table_protocols__client_and_server_pairs),
+		cmocka_unit_test(test_table_issue_rows__present),
+		cmocka_unit_test(test_table_suggest__close_names_only),
+		cmocka_unit_test(test_table_suites__curve_suffix_accepted),
+		cmocka_unit_test(test_table_builtin_profiles__parse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,76 @@
+/* util.c: string helpers and error recording. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "tlshive.h"
+
+static void
+test_util_casecmp_ws__folds_case_and_blanks(void **state)
+{
+	assert_int_equal(str_casecmp_ws("TLS 1.0 Server", "tls  1.0\tserver"),
+	    0);
+	assert_int_not_equal(str_casecmp_ws("TLS 1.0", "TLS 1.1"), 0);
+	assert_int_not_equal(str_casecmp_ws("TLS 1.0", "TLS 1.0 client"), 0);
+}
+
+static void
+test_util_distance__counts_edits(void **state)
+{
+	assert_int_equal(str_distance("TLS 1.0", "tls 1.0"), 0);
+	assert_int_equal(str_distance("TSL 1.0", "TLS 1.0"), 2);
+	assert_int_equal(str_distance("RC4 128/128", "RC4 128/12"), 1);
+	assert_int_equal(str_distance("", "abc"), 3);
+}
+
+static void
+test_util_trim__strips_both_ends(void **state)
+{
+	char buf[] = "  \t TLS 1.2 = on \r\n";
+
+	assert_string_equal(str_trim(buf), "TLS 1.2 = on");
+}
+
+static void
+test_util_lists__grow_and_free(void **state)
+{
+	struct strlist sl = { 0 };
+	struct strbuf sb = { 0 };
+	char *s;
+
+	for (int i = 0; i < 100; i++)
+		sl_add(&sl, "item %d", i);
+	assert_int_equal(sl.n, 100);
+	assert_string_equal(sl.v[99], "item 99");
+	assert_null(sl.v[100]);
+	sl_free(&sl);
+	assert_int_equal(sl.n, 0);
+	sb_add(&sb, "%s-%d", "a", 1);
+	sb_add(&sb, "+%s", "b");
+	s = sb_take(&sb);
+	assert_string_equal(s, "a-1+b");
+	free(s);
+}
+
+static void
+test_util_seterr__keeps_last_message(void **state)
+{
+	tlsh_seterr("%s: %s", "FILE", "first");
+	tlsh_seterr("%s: %s", "FILE", "second");
+	assert_string_equal(tlsh_errmsg(), "FILE: second");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util_casecmp_ws__folds_case_and_blanks),
+		cmocka_unit_test(test_util_distance__counts_edits),
+		cmocka_unit_test(test_util_trim__strips_both_ends),
+		cmocka_unit_test(test_util_lists__grow_and_free),
+		cmocka_unit_test(test_util_seterr__keeps_last_message),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
