@@ -101,7 +101,7 @@ main(int argc, char **argv)
 	if (o.pargs == NULL)
 		return TLSH_EXIT_ERROR;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "+p:s:njhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:s:njhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'p':

@@ -97,7 +97,7 @@ parse_u32(const char *s, uint32_t *out)
 
 static int
 parse_bitmap(struct want *w, const char *value, const char *origin,
-    struct strlist *errs)
+    const char *shown, struct strlist *errs)
 {
 	char **items;
 	size_t n;
@@ -109,7 +109,7 @@ parse_bitmap(struct want *w, const char *value, const char *origin,
 	if (parse_u32(value, &w->number) == 0) {
 		if (w->number & ~all) {
 			sl_add(errs, "%s: %s: 0x%x has bits that are no "
-			    "protocol (known: 0x%x)", origin, w->s->name,
+			    "protocol (known: 0x%x)", origin, shown,
 			    w->number & ~all, all);
 			return -1;
 		}
@@ -125,7 +125,7 @@ parse_bitmap(struct want *w, const char *value, const char *origin,
 		if (b == NULL) {
 			sl_add(errs, "%s: %s: unknown protocol \"%s\" (expected "
 			    "SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2, "
-			    "TLS 1.3, none, or a number)", origin, w->s->name,
+			    "TLS 1.3, none, or a number)", origin, shown,
 			    items[i]);
 			bad = 1;
 		} else if (cond)
@@ -139,7 +139,7 @@ parse_bitmap(struct want *w, const char *value, const char *origin,
 
 static int
 parse_names(struct want *w, const char *value, const char *origin,
-    struct strlist *errs)
+    const char *shown, struct strlist *errs)
 {
 	size_t n, total = 0;
 	int bad = 0;
@@ -160,13 +160,13 @@ parse_names(struct want *w, const char *value, const char *origin,
 		}
 		if (items[i][0] == '\0') {
 			sl_add(errs, "%s: %s: empty item in the list", origin,
-			    w->s->name);
+			    shown);
 			bad = 1;
 			continue;
 		}
 		if (canon == NULL) {
 			sl_add(errs, "%s: %s: unknown %s \"%s\"%s%s%s", origin,
-			    w->s->name, w->s->kind == SK_SUITES ?
+			    shown, w->s->kind == SK_SUITES ?
 			    "cipher suite" : "curve", items[i],
 			    hint ? "; did you mean \"" : "", hint ? hint : "",
 			    hint ? "\"?" : "");
@@ -180,7 +180,7 @@ parse_names(struct want *w, const char *value, const char *origin,
 		for (size_t j = 0; j < i; j++)
 			if (strcasecmp(items[j], items[i]) == 0) {
 				sl_add(errs, "%s: %s: \"%s\" is listed twice",
-				    origin, w->s->name, items[i]);
+				    origin, shown, items[i]);
 				bad = 1;
 			}
 		total += strlen(items[i]) + (i > 0);
@@ -189,7 +189,7 @@ parse_names(struct want *w, const char *value, const char *origin,
 	w->nitems = n;
 	if (!bad && w->s->kind == SK_SUITES && total > SUITES_MAX_CHARS) {
 		sl_add(errs, "%s: %s: the list is %zu characters long; Windows "
-		    "reads at most %d", origin, w->s->name, total,
+		    "reads at most %d", origin, shown, total,
 		    SUITES_MAX_CHARS);
 		bad = 1;
 	}
@@ -198,7 +198,7 @@ parse_names(struct want *w, const char *value, const char *origin,
 
 static int
 parse_value(struct want *w, const char *value, const char *origin,
-    struct strlist *errs)
+    const char *shown, struct strlist *errs)
 {
 	const struct setting *s = w->s;
 
@@ -213,7 +213,7 @@ parse_value(struct want *w, const char *value, const char *origin,
 			w->kind = W_AUTO;
 		else {
 			sl_add(errs, "%s: %s: bad value \"%s\" (expected %s)",
-			    origin, s->name, value, setting_states(s));
+			    origin, shown, value, setting_states(s));
 			return -1;
 		}
 		return 0;
@@ -222,18 +222,18 @@ parse_value(struct want *w, const char *value, const char *origin,
 		if (parse_u32(value, &w->number) == -1 ||
 		    w->number < s->min || w->number > s->max) {
 			sl_add(errs, "%s: %s: bad value \"%s\" (expected a "
-			    "number from %u to %u)", origin, s->name, value,
+			    "number from %u to %u)", origin, shown, value,
 			    s->min, s->max);
 			return -1;
 		}
 		return 0;
 	case SK_BITMAP:
 		w->kind = W_NUMBER;
-		return parse_bitmap(w, value, origin, errs);
+		return parse_bitmap(w, value, origin, shown, errs);
 	case SK_SUITES:
 	case SK_CURVES:
 		w->kind = W_LIST;
-		return parse_names(w, value, origin, errs);
+		return parse_names(w, value, origin, shown, errs);
 	}
 	return -1;
 }
@@ -294,7 +294,7 @@ parse_line(char *line, const char *origin, struct want *out, size_t max,
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].s = rows[i];
 		out[i].origin = xstrdup(origin);
-		if (parse_value(&out[i], value, origin, errs) == -1) {
+		if (parse_value(&out[i], value, origin, name, errs) == -1) {
 			/* One message for a group, not one per row. */
 			for (size_t j = 0; j <= i; j++)
 				want_free(&out[j]);

@@ -262,6 +262,33 @@ apply_extra(struct hive *h[HV_COUNT], const char *file)
 	fclose(f);
 }
 
+/*
+ * Marks a hive dirty the way an unclean shutdown leaves it: primary
+ * sequence number ahead of the secondary.  With fix_sum the checksum is
+ * recomputed (a dirty but intact base block), without it the checksum no
+ * longer matches.
+ */
+static void
+damage(const char *path, int fix_sum)
+{
+	unsigned char b[512];
+	uint32_t x = 0;
+	FILE *f = fopen(path, "r+b");
+
+	if (f == NULL || fread(b, 1, sizeof(b), f) != sizeof(b))
+		die("cannot read the base block");
+	b[4]++;
+	for (int i = 0; i < 127; i++)
+		x ^= (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
+		    (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+	if (fix_sum)
+		for (int i = 0; i < 4; i++)
+			b[508 + i] = (x >> (8 * i)) & 0xff;
+	if (fseek(f, 0, SEEK_SET) != 0 || fwrite(b, 1, sizeof(b), f) !=
+	    sizeof(b) || fclose(f) != 0)
+		die("cannot write the base block");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -274,6 +301,14 @@ main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "--hive") == 0)
 		return mkhive_write(argv[2], argv[3], FILETIME_2024) == -1 ?
 		    (die(tlsh_errmsg()), 2) : 0;
+	if (argc == 3 && strcmp(argv[1], "--dirty") == 0) {
+		damage(argv[2], 1);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--bad-checksum") == 0) {
+		damage(argv[2], 0);
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
 		for (size_t k = 0; k < sizeof(layouts) / sizeof(*layouts); k++)
 			printf("%s\t%s (build %s, %s)\n", layouts[k].name,
@@ -288,6 +323,7 @@ main(int argc, char **argv)
 	if (argc - i != 2) {
 		fprintf(stderr, "usage: mkimage [--extra FILE] LAYOUT ROOT\n"
 		    "       mkimage --hive FILE ROOTKEYNAME\n"
+		    "       mkimage --dirty|--bad-checksum HIVE\n"
 		    "       mkimage --list\n");
 		return 2;
 	}

@@ -1,1 +1,78 @@
-exit 77
+# Bad input: clear errors, exit 2, and the original files untouched.
+. "$srcdir/tests/cli/lib.sh"
+
+"$MKIMAGE" 2019 img
+s1=$(stamp "$(sys img)"); s2=$(stamp "$(soft img)")
+unchanged() {
+	[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "$1: a hive changed"
+	no_temp_files img/Windows/System32/config
+}
+
+# A profile with several errors: every one reported as FILE:LINE, nothing written.
+cat > bad.profile <<'P'
+# a profile with mistakes
+TLS 1.0 = off
+TLS 1.0 sever = off
+TLS 1.2 = yes please
+RC4 128/128 off
+cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA348, TLS_FAKE
+winhttp = TLS 1.2, TLS 2.0
+P
+must_exit 2 "$TLSHIVE" apply -p bad.profile img > out 2> err
+golden bad-profile.err err
+[ ! -s out ] || fail "output despite profile errors"
+unchanged "bad profile"
+must_exit 2 "$TLSHIVE" apply --set 'TLS 1.2 = 1' img 2> err
+grep -q '^tlshive: --set: TLS 1.2: bad value "1" (expected on, off)$' err || fail "--set error"
+must_exit 2 "$TLSHIVE" check -p /nonexistent.profile img 2> err
+grep -q '^tlshive: /nonexistent.profile: No such file or directory$' err || fail "missing profile file"
+unchanged "bad --set"
+
+# Files that are not hives, or not the hive they claim to be.
+printf 'hello\n' > text
+must_exit 2 "$TLSHIVE" show --system text 2> err
+grep -q '^tlshive: text: not a registry hive (shorter than a base block)$' err || fail "text file"
+must_exit 2 "$TLSHIVE" apply --system "$(soft img)" 2> err
+grep -q "not a SYSTEM hive: it has no Select.Current value (it looks like a SOFTWARE hive)" err || fail "mix-up"
+must_exit 2 "$TLSHIVE" apply --software "$(sys img)" 2> err
+grep -q "not a SOFTWARE hive.*(it looks like a SYSTEM hive)" err || fail "mix-up 2"
+unchanged "mix-up"
+
+# Truncated, dirty, and damaged base blocks.
+cp "$(sys img)" trunc; truncate -s 8192 trunc
+must_exit 2 "$TLSHIVE" show --system trunc 2> err
+grep -q '^tlshive: trunc: truncated or damaged hive' err || fail "truncated"
+cp "$(sys img)" dirty; "$MKIMAGE" --dirty dirty; : > dirty.LOG1; : > dirty.LOG2
+d=$(stamp dirty)
+must_exit 2 "$TLSHIVE" apply --system dirty 2> err
+grep -q 'dirty hive (sequence numbers .*not shut down cleanly and the newest data sits in its .LOG1/.LOG2 files (dirty.LOG1, dirty.LOG2).*--discard-logs' err \
+	|| fail "dirty message"
+[ "$(stamp dirty)" = "$d" ] || fail "dirty hive touched"
+"$TLSHIVE" apply --discard-logs --system dirty > out 2> err
+grep -q 'warning: dirty hive used with --discard-logs: .* is lost when the hive is written' err || fail "discard warning"
+"$TLSHIVE" check --system dirty > /dev/null || fail "a hive written with --discard-logs is clean and compliant"
+cp "$(sys img)" badsum; "$MKIMAGE" --bad-checksum badsum
+must_exit 2 "$TLSHIVE" show --discard-logs --system badsum 2> err
+grep -q 'base block checksum is wrong' err || fail "bad checksum"
+
+# A write that cannot complete (file-size limit: EFBIG, not SIGXFSZ) leaves
+# the originals byte-identical and no temporary file.
+set +e
+( ulimit -f 16; exec "$TLSHIVE" apply img ) > out 2> err
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "exit $rc on a failed write"
+grep -q 'cannot write the new hive: File too large' err || fail "EFBIG message"
+unchanged "failed write"
+
+# Hostile layouts: links out of ROOT are not followed.
+"$MKIMAGE" 2019 evil
+rm "$(soft evil)"
+ln -s "$T/img/Windows/System32/config/SOFTWARE" "$(soft evil)"
+must_exit 2 "$TLSHIVE" apply evil 2> err
+grep -q 'evil/Windows/System32/config/SOFTWARE: is a symbolic link; refusing to follow links inside an image' err \
+	|| fail "symlinked hive"
+mv evil/Windows/System32 evil/real; ln -s real evil/Windows/System32
+must_exit 2 "$TLSHIVE" show evil 2> err
+grep -q 'evil/Windows/System32: is a symbolic link' err || fail "symlinked directory"
+unchanged "symlinks"

@@ -1,1 +1,60 @@
-exit 77
+# check and apply: differences, changes, dry run, idempotence, exit codes.
+. "$srcdir/tests/cli/lib.sh"
+
+"$MKIMAGE" win7-x86 w7
+must_exit 1 "$TLSHIVE" check w7 > out
+golden check-win7.out out
+
+"$MKIMAGE" 2019 s19
+chmod 640 "$(sys s19)"
+chown 65534:65534 "$(soft s19)" 2>/dev/null || true
+owner=$(stat -c %u:%g "$(soft s19)")
+before_sys=$(stamp "$(sys s19)"); before_soft=$(stamp "$(soft s19)")
+
+# -n plans but writes nothing.
+"$TLSHIVE" apply -n s19 > plan
+grep -q '^dry run: 58 changes planned from recommended; no file written$' plan || fail "dry-run summary"
+[ "$(stamp "$(sys s19)")" = "$before_sys" ] || fail "-n wrote SYSTEM"
+[ "$(stamp "$(soft s19)")" = "$before_soft" ] || fail "-n wrote SOFTWARE"
+
+"$TLSHIVE" apply s19 > out
+golden apply-2019.out out
+no_temp_files s19/Windows/System32/config
+[ "$(stat -c %a "$(sys s19)")" = 640 ] || fail "mode not kept"
+[ "$(stat -c %u:%g "$(soft s19)")" = "$owner" ] || fail "owner not kept"
+"$TLSHIVE" check s19 > out
+grep -q '^compliant: all 59 values match recommended$' out || fail "compliant after apply"
+
+# A second apply has nothing to do and touches neither file.
+sleep 1
+s1=$(stamp "$(sys s19)"); s2=$(stamp "$(soft s19)")
+"$TLSHIVE" apply s19 > out
+grep -q '^nothing to do: all 59 values already match recommended; no file written$' out || fail "second apply"
+[ "$(stamp "$(sys s19)")" = "$s1" ] && [ "$(stamp "$(soft s19)")" = "$s2" ] || fail "second apply touched a hive"
+
+# --set overrides the profile; JSON lists the changes.
+"$TLSHIVE" apply --json --set 'TLS 1.1 = on' s19 > out.json
+command -v jq >/dev/null || skip "jq is not installed"
+[ "$(jq '.changes | length' out.json)" = 4 ] || fail "TLS 1.1 changes"
+[ "$(jq -r '.changes[0] | "\(.name)|\(.hive)|\(.value_name)|\(.old)|\(.new)"' out.json)" = \
+  "TLS 1.1 client|SYSTEM|Enabled|0|1" ] || fail "change entry"
+[ "$(jq -r .profile out.json)" = "recommended + 1 --set" ] || fail "profile sources"
+must_exit 1 "$TLSHIVE" check --json s19 > out.json
+[ "$(jq '.compliant' out.json)" = false ] || fail "compliant flag"
+[ "$(jq '.differences | length' out.json)" = 4 ] || fail "differences"
+
+# TLS 1.3 exists from build 20348: explicit on is refused below, auto skips.
+must_exit 2 "$TLSHIVE" apply --set 'TLS 1.3 = on' s19 > /dev/null 2> err
+grep -q '^tlshive: --set: TLS 1.3 client = on: the image is build 17763; TLS 1.3 client needs build 20348 or later$' err \
+	|| fail "TLS 1.3 gating message"
+"$MKIMAGE" 2022 s22
+"$TLSHIVE" apply --set 'TLS 1.3 = on' --set 'cipher-suites = TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > out
+grep -q 'Functions: absent -> "TLS_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"$' out || fail "cipher-suites"
+"$TLSHIVE" show s22 | grep -q '^TLS 1.3 server                   ControlSet001  on$' || fail "TLS 1.3 on"
+
+# Profiles from files, combined in order with --set.
+printf 'TLS 1.0 = on\n' > mine.profile
+"$TLSHIVE" apply -n -p enable-tls12 -p mine.profile --set 'TLS 1.0 client = off' s22 > out
+grep -q '^TLS 1.0 server: .*Server\\Enabled: 0x00000000 (0) -> 0x00000001 (1)$' out || fail "file profile"
+if grep -q '^TLS 1.0 client' out; then fail "--set after -p did not win"; fi
+grep -q '^TLS 1.1 client: .*Client\\Enabled: 0x00000000 (0) -> 0x00000001 (1)$' out || fail "enable-tls12 first"

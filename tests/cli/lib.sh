@@ -1,0 +1,39 @@
+# Shared helpers for the end-to-end tests (sourced; POSIX sh).
+set -eu
+: "${TLSHIVE:?run through make check}" "${MKIMAGE:?run through make check}"
+: "${srcdir:=.}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/tlshive-cli-XXXXXX")
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+cd "$T"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# must_exit CODE CMD...: run CMD, demand exit status CODE.
+must_exit() {
+	want=$1; shift
+	set +e; "$@"; got=$?; set -e
+	[ "$got" = "$want" ] || fail "exit $got, expected $want: $*"
+}
+
+# golden NAME FILE: FILE must equal tests/cli/golden/NAME.
+golden() {
+	diff -u "$srcdir/tests/cli/golden/$1" "$2" || fail "differs from golden $1"
+}
+
+sys() { echo "$1/Windows/System32/config/SYSTEM"; }
+soft() { echo "$1/Windows/System32/config/SOFTWARE"; }
+
+# An independent reading of a hive (reglookup, not hivex): one line per key
+# and value, PATH,TYPE,VALUE, without timestamps, sorted.
+dump() {
+	command -v reglookup >/dev/null || skip "reglookup is not installed"
+	reglookup -H "$1" 2>/dev/null | cut -d, -f1-3 | LC_ALL=C sort
+}
+
+# A file's bytes and mtime, to prove it was not touched.
+stamp() { echo "$(cksum < "$1") $(stat -c %Y "$1")"; }
+
+no_temp_files() {
+	if ls -a "$1" | grep -q tlshive; then fail "temporary file left in $1"; fi
+}

@@ -1,1 +1,12 @@
-exit 77
+# The man pages lint clean and list every setting of the table.
+. "$srcdir/tests/cli/lib.sh"
+command -v mandoc >/dev/null || skip "mandoc is not installed"
+
+mandoc -Tlint -W warning "$srcdir/man/tlshive.8" "$srcdir/man/tlshive-profile.5" || fail "mandoc -Tlint"
+"$TLSHIVE" settings | cut -f1 > table
+sed -n '/^\.\\" settings-begin/,/^\.\\" settings-end/p' "$srcdir/man/tlshive-profile.5" |
+	sed -n 's/^\.It Cm //p' > man
+diff -u table man || fail "tlshive-profile(5) does not list the settings table"
+for p in $("$TLSHIVE" profiles | cut -d' ' -f1); do
+	grep -q "^\.It Cm $p\$" "$srcdir/man/tlshive-profile.5" || fail "profile $p not in tlshive-profile(5)"
+done

@@ -1,1 +1,32 @@
-exit 77
+# show: OS facts and every setting, as text (golden) and JSON.
+. "$srcdir/tests/cli/lib.sh"
+
+"$MKIMAGE" 2022 img
+"$TLSHIVE" show img > out
+golden show-2022.out out
+
+"$TLSHIVE" show --json img > out.json
+command -v jq >/dev/null || skip "jq is not installed"
+[ "$(jq '.os.build' out.json)" = 20348 ] || fail "os.build"
+[ "$(jq -r '.os.product' out.json)" = "Windows Server 2022 Datacenter" ] || fail "os.product"
+[ "$(jq -r '.os.type' out.json)" = server ] || fail "os.type"
+[ "$(jq -r '.os.control_sets.written | join(" ")' out.json)" = "ControlSet002 ControlSet001" ] || fail "control sets"
+[ "$(jq '[.settings[] | select(.name and .hive and .path and .value)] | length' out.json)" = \
+  "$(jq '.settings | length' out.json)" ] || fail "every setting has name, hive, path, value"
+[ "$(jq -r '.settings[] | select(.name == "event logging" and .where == "ControlSet002") | .value' out.json)" = 1 ] \
+	|| fail "event logging read"
+[ "$(jq -r '[.settings[] | select(.name == "winhttp")] | map(.where) | join(" ")' out.json)" = "64-bit 32-bit" ] \
+	|| fail "winhttp in both views"
+
+# Only the SYSTEM hive: SOFTWARE settings are skipped, and the output says so.
+"$TLSHIVE" show --system "$(sys img)" > out
+grep -q '^SOFTWARE     not given$' out || fail "missing SOFTWARE reported"
+grep -q '^note: SOFTWARE hive not given: its settings are not shown$' out || fail "note"
+if grep -q winhttp out; then fail "SOFTWARE settings shown without SOFTWARE"; fi
+
+# Any casing of the path inside ROOT.
+mv img/Windows img/WINDOWS
+mv img/WINDOWS/System32 img/WINDOWS/system32
+mv img/WINDOWS/system32/config/SYSTEM img/WINDOWS/system32/config/system
+"$TLSHIVE" show img > out2
+grep -q 'img/WINDOWS/system32/config/system (clean)' out2 || fail "case-insensitive ROOT"

@@ -79,7 +79,7 @@ test_profile_parse__all_errors_with_lines(void **state)
 	assert_int_equal(e.n, 8);
 	assert_string_equal(e.v[0], "bad.profile:2: unknown setting "
 	    "\"TLS 1.0 sever\"; did you mean \"TLS 1.0 server\"?");
-	assert_string_equal(e.v[1], "bad.profile:3: TLS 1.2 client: bad value "
+	assert_string_equal(e.v[1], "bad.profile:3: TLS 1.2: bad value "
 	    "\"maybe\" (expected on, off)");
 	assert_string_equal(e.v[2], "bad.profile:4: expected NAME = VALUE");
 	assert_non_null(strstr(e.v[3], "bad.profile:5: "));
