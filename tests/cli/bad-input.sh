@@ -9,15 +9,7 @@ unchanged() {
 }
 
 # A profile with several errors: every one reported as FILE:LINE, nothing written.
-cat > bad.profile <<'P'
-# a profile with mistakes
-TLS 1.0 = off
-TLS 1.0 sever = off
-TLS 1.2 = yes please
-RC4 128/128 off
-cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA348, TLS_FAKE
-winhttp = TLS 1.2, TLS 2.0
-P
+cp "$srcdir/testdata/profiles/bad.profile" bad.profile
 must_exit 2 "$TLSHIVE" apply -p bad.profile img > out 2> err
 golden bad-profile.err err
 [ ! -s out ] || fail "output despite profile errors"

@@ -43,7 +43,7 @@ W
 diff -u want added || fail "enable-tls12 WinHTTP values"
 
 # pci-dss sets everything the customer's OfficeScan script sets, to its values.
-reg="$srcdir/../shared/examples/officescan-pci.reg"
+reg="${SHARED:-/nonexistent}/examples/officescan-pci.reg"
 [ -f "$reg" ] || skip "../shared/examples/officescan-pci.reg is absent"
 "$MKIMAGE" win7-x86 p
 "$TLSHIVE" apply -p pci-dss p > /dev/null

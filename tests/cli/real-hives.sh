@@ -1,6 +1,6 @@
 # Real hives from ../shared/hives: apply and check where clean, refuse the rest.
 . "$srcdir/tests/cli/lib.sh"
-H=${SHARED_HIVES:-}
+H=${SHARED:+$SHARED/hives}
 [ -n "$H" ] && [ -d "$H" ] || skip "../shared/hives is absent: real-hive tests not run"
 
 # Windows 7 SP1 x86: Current 1, LastKnownGood 2.
