@@ -41,10 +41,9 @@ facts_text(FILE *out, const struct run *r)
 			    "dirty" : "clean");
 	}
 	if (f->have[HV_SOFTWARE]) {
-		fprintf(out, "%-12s %s%s%s%s\n", "product",
+		fprintf(out, "%-12s %s%s%s\n", "product",
 		    f->product ? f->product : "unknown",
-		    f->csd ? " " : "", f->csd ? f->csd : "",
-		    f->display_version ? "" : "");
+		    f->csd ? " " : "", f->csd ? f->csd : "");
 		fprintf(out, "%-12s %s", "build", b);
 		if (f->display_version)
 			fprintf(out, " (%s)", f->display_version);
