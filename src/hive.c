@@ -394,8 +394,14 @@ hive_stage(struct hive *hv, const struct hive_expect *ex, size_t n)
 	hv->tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
 	free(d);
 	free(b);
-	if (stat(hv->path, &st) == -1) {
+	if (lstat(hv->path, &st) == -1) {
 		tlsh_seterr("%s: %s", hv->path, strerror(errno));
+		goto fail_noname;
+	}
+	/* rename(2) would replace the link, not the hive it points to. */
+	if (S_ISLNK(st.st_mode)) {
+		tlsh_seterr("%s: is a symbolic link; give the hive file itself",
+		    hv->path);
 		goto fail_noname;
 	}
 	if ((hv->tmpfd = mkstemp(hv->tmp)) == -1) {

@@ -253,6 +253,37 @@ test_hive_stage__unwritable_dir__fails_cleanly(void **state)
 	free(dir);
 }
 
+static void
+test_hive_stage__symlink__refused_target_untouched(void **state)
+{
+	char *dir, *p = new_hive(&dir), *link = xasprintf("%s/link", dir);
+	char *before, *after;
+	struct hive *h;
+	struct regval a;
+	size_t l1, l2;
+
+	assert_int_equal(symlink(p, link), 0);
+	before = fixture_slurp(p, &l1);
+	h = hive_open(link, HIVE_WRITE);
+	assert_non_null(h);
+	regval_dword(&a, 3);
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_int_equal(hive_stage(h, NULL, 0), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "is a symbolic link"));
+	hive_close(h);
+	after = fixture_slurp(p, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	assert_int_equal(count_entries(dir), 2);	/* hive and link only */
+	regval_free(&a);
+	free(before);
+	free(after);
+	free(link);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -266,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_hive_stage__keeps_mode_and_leaves_no_temp),
 		cmocka_unit_test(test_hive_stage__verify_mismatch__original_untouched),
 		cmocka_unit_test(test_hive_stage__unwritable_dir__fails_cleanly),
+		cmocka_unit_test(test_hive_stage__symlink__refused_target_untouched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
