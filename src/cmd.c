@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -13,6 +14,7 @@
 #include "image.h"
 #include "plan.h"
 #include "profile.h"
+#include "reg.h"
 #include "report.h"
 
 /* The oldest build tlshive writes to: Windows Vista / Server 2008. */
@@ -29,23 +31,34 @@ static int
 load_policy(const struct options *o, struct policy *pol)
 {
 	struct strlist errs = { 0 };
-	int have_p = 0;
+	int have_source = 0;
 
+	/* A .reg file alone means just its changes: no default profile. */
 	for (size_t i = 0; i < o->npargs; i++)
-		have_p |= !o->pargs[i].is_set;
-	if (!have_p)
+		have_source |= o->pargs[i].kind != PA_SET;
+	if (!have_source)
 		policy_add_profile(pol, DEFAULT_PROFILE, &errs);
 	for (size_t i = 0; i < o->npargs; i++) {
-		if (o->pargs[i].is_set) {
-			if (policy_add_set(pol, o->pargs[i].arg, &errs) == 0)
+		const char *arg = o->pargs[i].arg;
+
+		switch (o->pargs[i].kind) {
+		case PA_SET:
+			if (policy_add_set(pol, arg, &errs) == 0)
 				sl_add(&pol->sources, "--set");
-		} else
-			policy_add_profile(pol, o->pargs[i].arg, &errs);
+			break;
+		case PA_PROFILE:
+			policy_add_profile(pol, arg, &errs);
+			break;
+		case PA_REG:
+			policy_add_reg(pol, arg, &errs);
+			break;
+		}
 	}
 	if (errs.n) {
 		print_errors(&errs);
-		fprintf(stderr, "tlshive: %zu error%s in the profile; nothing "
-		    "done\n", errs.n, errs.n == 1 ? "" : "s");
+		fprintf(stderr, "tlshive: %zu error%s in the profiles and "
+		    ".reg files; nothing done\n", errs.n, errs.n == 1 ? "" :
+		    "s");
 		sl_free(&errs);
 		return -1;
 	}
@@ -109,37 +122,90 @@ open_hives(const struct options *o, struct image *img, struct hive *h[],
 	return 0;
 }
 
-/* Stage every changed hive, then publish them together. */
+static int
+run_op(struct hive *h, const struct op *o)
+{
+	switch (o->kind) {
+	case OP_SET:
+		return hive_set(h, o->key, o->name, &o->want);
+	case OP_DELETE_VALUE:
+		return hive_delete_value(h, o->key, o->name);
+	case OP_DELETE_KEY:
+		return hive_delete_key(h, o->key);
+	case OP_MKKEY:
+		return hive_mkkey(h, o->key);
+	}
+	return -1;
+}
+
+/* What the written hive must hold for op; 0 if nothing can be said. */
+static int
+expect(const struct plan *p, size_t i, struct hive_expect *ex)
+{
+	static const struct regval any;
+	const struct op *o = &p->ops[i];
+
+	ex->key = o->key;
+	ex->name = o->name;
+	switch (o->kind) {
+	case OP_SET:
+		ex->val = o->needed || !o->cur_present ? &o->want : &o->cur;
+		return 1;
+	case OP_DELETE_VALUE:
+		ex->val = NULL;
+		return 1;
+	case OP_MKKEY:
+		ex->val = &any;
+		return 1;
+	case OP_DELETE_KEY:
+		/* unless a later change puts the key back */
+		for (size_t j = i + 1; j < p->nops; j++)
+			if (p->ops[j].hive == o->hive &&
+			    p->ops[j].kind != OP_DELETE_KEY &&
+			    p->ops[j].kind != OP_DELETE_VALUE &&
+			    strncasecmp(p->ops[j].key, o->key,
+			    strlen(o->key)) == 0)
+				return 0;
+		ex->val = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Key deletions first, then value deletions, then everything that writes:
+ * the plan has already settled which change wins.  Every changed hive is
+ * staged before any is published.
+ */
 static int
 commit(struct plan *p, struct hive *h[])
 {
-	struct hive_expect *ex = xcalloc(p->nops, sizeof(*ex));
-	int changed[HV_COUNT] = { 0 }, rc = 0;
+	static const enum op_kind phase[][2] = {
+		{ OP_DELETE_KEY, OP_DELETE_KEY },
+		{ OP_DELETE_VALUE, OP_DELETE_VALUE },
+		{ OP_SET, OP_MKKEY }
+	};
+	struct hive_expect *ex = xcalloc(p->nops + 1, sizeof(*ex));
+	int changed[HV_COUNT] = { 0 };
 
-	for (size_t i = 0; i < p->nops; i++) {
-		struct op *op = &p->ops[i];
-		struct target *t = &p->t[op->target];
-		if (!op->needed)
-			continue;
-		if (hive_set(h[t->s->hive], t->key, op->name, &op->want) == -1)
-			goto fail;
-		changed[t->s->hive] = 1;
-	}
+	for (size_t ph = 0; ph < 3; ph++)
+		for (size_t i = 0; i < p->nops; i++) {
+			struct op *o = &p->ops[i];
+			if (!o->needed || (o->kind != phase[ph][0] &&
+			    o->kind != phase[ph][1]))
+				continue;
+			if (run_op(h[o->hive], o) == -1)
+				goto fail;
+			changed[o->hive] = 1;
+		}
 	for (int hv = 0; hv < HV_COUNT; hv++) {
 		size_t n = 0;
 		if (!changed[hv])
 			continue;
-		for (size_t i = 0; i < p->nops; i++) {
-			struct op *op = &p->ops[i];
-			struct target *t = &p->t[op->target];
-			int idx = strcmp(op->name, t->s->value) == 0 ? 0 : 1;
-			if (t->s->hive != (enum hive_id)hv)
-				continue;
-			ex[n].key = t->key;
-			ex[n].name = op->name;
-			ex[n].val = op->needed ? &op->want : &t->cur[idx];
-			n++;
-		}
+		for (size_t i = 0; i < p->nops; i++)
+			if (p->ops[i].hive == (enum hive_id)hv &&
+			    expect(p, i, &ex[n]))
+				n++;
 		if (hive_stage(h[hv], ex, n) == -1)
 			goto fail;
 	}
@@ -147,7 +213,7 @@ commit(struct plan *p, struct hive *h[])
 		if (changed[hv] && hive_publish(h[hv]) == -1)
 			goto fail;
 	free(ex);
-	return rc;
+	return 0;
 fail:
 	fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 	for (int hv = 0; hv < HV_COUNT; hv++)
@@ -155,6 +221,30 @@ fail:
 			hive_unstage(h[hv]);
 	free(ex);
 	return -1;
+}
+
+static int
+write_undo(const char *path, const struct plan *p, struct hive *h[])
+{
+	struct regdoc d;
+	unsigned char *bytes;
+	size_t len;
+	int r;
+
+	regdoc_init(&d);
+	if (reg_undo(&d, p, h) == -1) {
+		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		regdoc_free(&d);
+		return -1;
+	}
+	bytes = regdoc_encode(&d, 0, &len);
+	regdoc_free(&d);
+	r = reg_save(path, bytes, len);
+	free(bytes);
+	if (r == -1)
+		fprintf(stderr, "tlshive: %s; nothing written\n",
+		    tlsh_errmsg());
+	return r;
 }
 
 int
@@ -186,12 +276,15 @@ cmd_run(const struct options *o)
 		goto out;
 	}
 	if (o->cmd == CMD_SHOW ? plan_show(&p, &f, h) :
-	    plan_build(&p, &pol, &f, h, &errs)) {
+	    plan_build(&p, &pol, &f, h, 0, &errs)) {
 		if (errs.n == 0)
 			sl_add(&errs, "%s", tlsh_errmsg());
 		print_errors(&errs);
 		goto out;
 	}
+	if (o->cmd == CMD_APPLY && o->undo && !o->dry_run &&
+	    write_undo(o->undo, &p, h) == -1)
+		goto out;
 	if (o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
 	    commit(&p, h) == -1)
 		goto out;
@@ -224,6 +317,90 @@ out:
 		perror("tlshive: standard output");
 		rc = TLSH_EXIT_ERROR;
 	}
+	return rc;
+}
+
+static void
+export_header(struct regdoc *d, const struct policy *pol,
+    const struct facts *f, const struct plan *p, const char *image)
+{
+	char *src = sources_text(pol), *line;
+
+	line = xasprintf("made by tlshive %s from %s", PACKAGE_VERSION, src);
+	regdoc_comment(d, line);
+	free(line);
+	if (image) {
+		line = xasprintf("for the image %s: %s, build %u, %s", image,
+		    f->product ? f->product : "unknown product", f->build,
+		    f->is64 == 1 ? "64-bit" : f->is64 == 0 ? "32-bit" :
+		    "architecture unknown");
+		regdoc_comment(d, line);
+		free(line);
+	} else {
+		regdoc_comment(d, "no image given: assumed a 64-bit Windows "
+		    "(WinHTTP and .NET values also under Wow6432Node) of "
+		    "unknown build (TLS 1.3 and the suites and protocols "
+		    "marked 'if supported' are left out)");
+	}
+	for (size_t i = 0; i < p->notes.n; i++) {
+		line = xasprintf("note: %s", p->notes.v[i]);
+		regdoc_comment(d, line);
+		free(line);
+	}
+	free(src);
+}
+
+int
+cmd_export(const struct options *o)
+{
+	struct policy pol = { 0 };
+	struct image img = { 0 };
+	struct hive *h[HV_COUNT] = { 0 };
+	struct facts f = { 0 };
+	struct plan p = { 0 };
+	struct strlist errs = { 0 };
+	struct regdoc d;
+	unsigned char *bytes = NULL;
+	size_t len;
+	int rc = TLSH_EXIT_ERROR, discarded[HV_COUNT] = { 0 };
+
+	regdoc_init(&d);
+	if (load_policy(o, &pol) == -1)
+		goto out;
+	if (o->root || o->file[0] || o->file[1]) {
+		if (open_hives(o, &img, h, discarded) == -1)
+			goto out;
+		if (facts_read(&f, h[HV_SYSTEM], h[HV_SOFTWARE]) == -1) {
+			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			goto out;
+		}
+	} else {
+		f.have[HV_SYSTEM] = f.have[HV_SOFTWARE] = 1;
+		f.is64 = 1;
+	}
+	if (plan_build(&p, &pol, &f, h, PLAN_LIVE, &errs) == -1) {
+		print_errors(&errs);
+		goto out;
+	}
+	export_header(&d, &pol, &f, &p, o->root ? o->root :
+	    o->file[0] ? o->file[0] : o->file[1]);
+	reg_export(&d, &p);
+	bytes = regdoc_encode(&d, o->utf8, &len);
+	if (reg_save(o->out ? o->out : "-", bytes, len) == -1) {
+		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		goto out;
+	}
+	rc = TLSH_EXIT_OK;
+out:
+	free(bytes);
+	regdoc_free(&d);
+	sl_free(&errs);
+	plan_free(&p);
+	facts_free(&f);
+	for (int i = 0; i < HV_COUNT; i++)
+		hive_close(h[i]);
+	image_free(&img);
+	policy_free(&pol);
 	return rc;
 }
 

@@ -5,9 +5,9 @@
 #include "report.h"
 #include "tlshive.h"
 
-/* A -p or --set argument, kept in command-line order. */
+/* A -p, --set or --reg argument, kept in command-line order. */
 struct policy_arg {
-	int is_set;
+	enum { PA_PROFILE, PA_SET, PA_REG } kind;
 	const char *arg;
 };
 
@@ -17,10 +17,13 @@ struct options {
 	const char *file[HV_COUNT];
 	struct policy_arg *pargs;
 	size_t npargs;
-	int json, dry_run, discard_logs;
+	int json, dry_run, discard_logs, utf8;
+	const char *undo;	/* apply: where the undo .reg goes */
+	const char *out;	/* export: where the .reg goes ("-" stdout) */
 };
 
 int cmd_run(const struct options *);
+int cmd_export(const struct options *);
 int cmd_profiles(const char *name);
 int cmd_settings(int json);
 

@@ -315,6 +315,185 @@ hive_set(struct hive *hv, const char *key, const char *name,
 	return 0;
 }
 
+int
+hive_mkkey(struct hive *hv, const char *key)
+{
+	hive_node_h node;
+
+	return lookup(hv, key, 1, &node) == -1 ? -1 : 0;
+}
+
+int
+hive_delete_key(struct hive *hv, const char *key)
+{
+	hive_node_h node;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0)
+		return r;
+	if (node == hivex_root(hv->h)) {
+		tlsh_seterr("%s: refusing to delete the root key", hv->path);
+		return -1;
+	}
+	errno = 0;
+	if (hivex_node_delete_child(hv->h, node) == -1) {
+		tlsh_seterr("%s: cannot delete key %s: %s", hv->path, key,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return 0;
+}
+
+/* The values of a node as hivex_node_set_values wants them. */
+static hive_set_value *
+node_values(struct hive *hv, hive_node_h node, const char *key, size_t *n)
+{
+	hive_value_h *vals;
+	hive_set_value *sv;
+	size_t i;
+
+	errno = 0;
+	if ((vals = hivex_node_values(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot read the values of %s: %s", hv->path,
+		    key, strerror(errno ? errno : EINVAL));
+		return NULL;
+	}
+	for (i = 0; vals[i]; i++)
+		;
+	sv = xcalloc(i + 1, sizeof(*sv));
+	for (i = 0; vals[i]; i++) {
+		hive_type t;
+		size_t len;
+
+		sv[i].key = hivex_value_key(hv->h, vals[i]);
+		sv[i].value = hivex_value_value(hv->h, vals[i], &t, &len);
+		if (sv[i].key == NULL || sv[i].value == NULL) {
+			tlsh_seterr("%s: cannot read a value of %s", hv->path,
+			    key);
+			*n = i + 1;
+			free(vals);
+			return sv;	/* caller frees; *n marks the failure */
+		}
+		sv[i].t = t;
+		sv[i].len = len;
+	}
+	*n = i;
+	free(vals);
+	return sv;
+}
+
+static void
+free_values(hive_set_value *sv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(sv[i].key);
+		free(sv[i].value);
+	}
+	free(sv);
+}
+
+int
+hive_delete_value(struct hive *hv, const char *key, const char *name)
+{
+	hive_set_value *sv;
+	hive_node_h node;
+	size_t n, k = 0, found = 0;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0)
+		return r;
+	if ((sv = node_values(hv, node, key, &n)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (sv[i].key == NULL || sv[i].value == NULL) {
+			free_values(sv, n);
+			return -1;
+		}
+		if (strcasecmp(sv[i].key, name) == 0) {
+			free(sv[i].key);
+			free(sv[i].value);
+			found = 1;
+			continue;
+		}
+		sv[k++] = sv[i];
+	}
+	r = 0;
+	errno = 0;
+	if (found && hivex_node_set_values(hv->h, node, k, sv, 0) == -1) {
+		tlsh_seterr("%s: cannot delete %s\\%s: %s", hv->path, key, name,
+		    strerror(errno ? errno : EINVAL));
+		r = -1;
+	}
+	free_values(sv, k);
+	return r;
+}
+
+static int
+walk(struct hive *hv, hive_node_h node, const char *path, hive_walk_fn fn,
+    void *ctx)
+{
+	hive_set_value *sv;
+	hive_node_h *kids;
+	size_t n;
+	int r;
+
+	if ((r = fn(ctx, path, NULL, NULL)) != 0)
+		return r;
+	if ((sv = node_values(hv, node, path, &n)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct regval v;
+
+		if (sv[i].key == NULL || sv[i].value == NULL) {
+			r = -1;
+			break;
+		}
+		v.type = (uint32_t)sv[i].t;
+		v.len = sv[i].len;
+		v.data = (unsigned char *)sv[i].value;
+		r = fn(ctx, path, sv[i].key, &v);
+	}
+	free_values(sv, n);
+	if (r != 0)
+		return r;
+	errno = 0;
+	if ((kids = hivex_node_children(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot list %s: %s", hv->path, path,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	for (size_t i = 0; kids[i] && r == 0; i++) {
+		char *name = hivex_node_name(hv->h, kids[i]), *sub;
+
+		if (name == NULL) {
+			tlsh_seterr("%s: cannot read a key name under %s",
+			    hv->path, path);
+			r = -1;
+			break;
+		}
+		sub = *path ? xasprintf("%s\\%s", path, name) : xstrdup(name);
+		r = walk(hv, kids[i], sub, fn, ctx);
+		free(sub);
+		free(name);
+	}
+	free(kids);
+	return r;
+}
+
+int
+hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
+{
+	hive_node_h node;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0) {
+		if (r == 0)
+			tlsh_seterr("%s: no key %s", hv->path, key);
+		return -1;
+	}
+	return walk(hv, node, key, fn, ctx);
+}
+
 char **
 hive_subkeys(struct hive *hv, const char *key, size_t *n)
 {
@@ -363,15 +542,28 @@ verify(const char *path, const struct hive_expect *ex, size_t n)
 		return -1;
 	for (size_t i = 0; i < n && ok == 0; i++) {
 		struct regval got;
-		int r = hive_get(t, ex[i].key, ex[i].name, &got);
+		int r, want = ex[i].val != NULL;
 
-		if (r == 1 && !regval_equal(&got, ex[i].val))
-			r = 0;
-		if (r == 1)
+		if (ex[i].name == NULL) {
+			if ((r = hive_key_exists(t, ex[i].key)) != want)
+				ok = -1;
+			if (r >= 0 && ok)
+				tlsh_seterr("%s: written hive %s key %s", path,
+				    want ? "lacks" : "still has", ex[i].key);
+			continue;
+		}
+		r = hive_get(t, ex[i].key, ex[i].name, &got);
+		if (r == 1) {
+			int same = want && regval_equal(&got, ex[i].val);
 			regval_free(&got);
+			r = same;
+		} else if (r == 0)
+			r = !want;
 		if (r != 1) {
-			tlsh_seterr("%s: written hive does not hold %s\\%s",
-			    path, ex[i].key, ex[i].name);
+			if (r == 0)
+				tlsh_seterr("%s: written hive does not hold "
+				    "%s\\%s as planned", path, ex[i].key,
+				    ex[i].name);
 			ok = -1;
 		}
 	}

@@ -45,10 +45,28 @@ int hive_get(struct hive *, const char *key, const char *name,
 /* Creates missing keys on the way; other values of the key are kept. */
 int hive_set(struct hive *, const char *key, const char *name,
     const struct regval *);
+/* Creates a key and the keys above it where missing. */
+int hive_mkkey(struct hive *, const char *key);
+/* Deletes a key and everything below it; 0 also when it did not exist. */
+int hive_delete_key(struct hive *, const char *key);
+/* Deletes one value; 0 also when it did not exist. */
+int hive_delete_value(struct hive *, const char *key, const char *name);
+/*
+ * Visits key and everything below it, parents first: fn(key path, NULL,
+ * NULL) for each key, then fn(key path, value name, value) for its values.
+ * A non-zero return from fn stops the walk and is returned.
+ */
+typedef int (*hive_walk_fn)(void *ctx, const char *key, const char *name,
+    const struct regval *val);
+int hive_walk(struct hive *, const char *key, hive_walk_fn, void *ctx);
 /* Subkey names of a key (NULL-terminated, caller frees); NULL on error. */
 char **hive_subkeys(struct hive *, const char *key, size_t *n);
 
-/* A value the committed file must hold, checked after re-opening it. */
+/*
+ * What the committed file must hold, checked after re-opening it: a value
+ * (val set), no such value (name set, val NULL), or with name NULL a key
+ * that exists (val set to anything) or does not (val NULL).
+ */
 struct hive_expect {
 	const char *key, *name;
 	const struct regval *val;

@@ -14,10 +14,16 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: tlshive show     [--json] [--discard-logs] IMAGE\n"
-	    "       tlshive check    [-p PROFILE] [--set 'NAME = VALUE']... "
-	    "[--json] [--discard-logs] IMAGE\n"
-	    "       tlshive apply    [-p PROFILE] [--set 'NAME = VALUE']... "
-	    "[-n] [--json] [--discard-logs] IMAGE\n"
+	    "       tlshive check    [-p PROFILE] [--reg FILE.reg]... "
+	    "[--set 'NAME = VALUE']...\n"
+	    "                        [--json] [--discard-logs] IMAGE\n"
+	    "       tlshive apply    [-p PROFILE] [--reg FILE.reg]... "
+	    "[--set 'NAME = VALUE']...\n"
+	    "                        [--undo UNDO.reg] [-n] [--json] "
+	    "[--discard-logs] IMAGE\n"
+	    "       tlshive export   [-p PROFILE] [--reg FILE.reg]... "
+	    "[--set 'NAME = VALUE']...\n"
+	    "                        [-o OUT.reg] [--utf8] [IMAGE]\n"
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
 	    "IMAGE is ROOT (a mounted Windows volume) or "
@@ -25,8 +31,16 @@ usage(FILE *out)
 	    "\n"
 	    "  -p, --profile PROFILE  built-in profile name or file "
 	    "(default: " DEFAULT_PROFILE ")\n"
+	    "  -r, --reg FILE.reg     changes from a .reg file "
+	    "(alone: no default profile)\n"
 	    "  -s, --set 'NAME = V'   add or override one setting; "
-	    "-p and --set apply in order\n"
+	    "-p, --reg, --set apply in order\n"
+	    "  -u, --undo UNDO.reg    apply: first write a .reg that "
+	    "restores the hives\n"
+	    "  -o, --output OUT.reg   export: write here, not to standard "
+	    "output\n"
+	    "      --utf8             export: UTF-8 and LF, not regedit's "
+	    "UTF-16LE\n"
 	    "  -n, --dry-run          print the plan, write nothing\n"
 	    "  -j, --json             one JSON document on standard output\n"
 	    "      --system FILE      the SYSTEM hive file\n"
@@ -54,10 +68,14 @@ bad_usage(const char *fmt, const char *arg)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD };
+	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8 };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
+		{ "reg", required_argument, NULL, 'r' },
+		{ "undo", required_argument, NULL, 'u' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "utf8", no_argument, NULL, OPT_UTF8 },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "system", required_argument, NULL, OPT_SYSTEM },
@@ -94,6 +112,8 @@ main(int argc, char **argv)
 		o.cmd = CMD_CHECK;
 	else if (strcmp(verb, "apply") == 0)
 		o.cmd = CMD_APPLY;
+	else if (strcmp(verb, "export") == 0)
+		o.cmd = CMD_EXPORT;
 	else if (strcmp(verb, "profiles") != 0 && strcmp(verb, "settings") != 0)
 		return bad_usage("unknown command \"%s\"", verb);
 
@@ -101,13 +121,24 @@ main(int argc, char **argv)
 	if (o.pargs == NULL)
 		return TLSH_EXIT_ERROR;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "p:s:njhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:s:r:u:o:njhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'p':
 		case 's':
-			o.pargs[o.npargs].is_set = c == 's';
+		case 'r':
+			o.pargs[o.npargs].kind = c == 'p' ? PA_PROFILE :
+			    c == 's' ? PA_SET : PA_REG;
 			o.pargs[o.npargs++].arg = optarg;
+			break;
+		case 'u':
+			o.undo = optarg;
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case OPT_UTF8:
+			o.utf8 = 1;
 			break;
 		case 'n':
 			o.dry_run = 1;
@@ -151,19 +182,26 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (o.cmd == CMD_SHOW && o.npargs)
-		rc = bad_usage("%s", "show takes no -p or --set");
+		rc = bad_usage("%s", "show takes no -p, --reg or --set");
+	else if (o.undo && o.cmd != CMD_APPLY)
+		rc = bad_usage("%s", "--undo is for apply");
+	else if ((o.out || o.utf8) && o.cmd != CMD_EXPORT)
+		rc = bad_usage("%s", "-o and --utf8 are for export");
+	else if (o.cmd == CMD_EXPORT && o.json)
+		rc = bad_usage("%s", "export writes .reg, not JSON");
 	else if (o.cmd != CMD_APPLY && o.dry_run)
 		rc = bad_usage("%s", "-n is for apply");
 	else if (argc - optind > 1)
 		rc = bad_usage("unexpected argument \"%s\"", argv[optind + 1]);
 	else if (optind < argc && (o.file[0] || o.file[1]))
 		rc = bad_usage("%s", "give ROOT or --system/--software, not both");
-	else if (optind == argc && !o.file[0] && !o.file[1])
+	else if (optind == argc && !o.file[0] && !o.file[1] &&
+	    o.cmd != CMD_EXPORT)
 		rc = bad_usage("%s", "no image given (ROOT, or --system FILE "
 		    "and/or --software FILE)");
 	else {
 		o.root = optind < argc ? argv[optind] : NULL;
-		rc = cmd_run(&o);
+		rc = o.cmd == CMD_EXPORT ? cmd_export(&o) : cmd_run(&o);
 	}
 	free(o.pargs);
 	return rc;

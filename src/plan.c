@@ -32,7 +32,7 @@ add_target(struct plan *p, const struct setting *s, const char *key,
 	t->s = s;
 	t->key = xstrdup(key);
 	t->where = xstrdup(where);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && h != NULL; i++) {
 		int r = hive_get(h, key, names[i], &t->cur[i]);
 		if (r == -1)
 			return -1;
@@ -47,11 +47,20 @@ add_target(struct plan *p, const struct setting *s, const char *key,
  */
 static int
 add_targets(struct plan *p, const struct setting *s, const struct facts *f,
-    struct hive *h[HV_COUNT])
+    struct hive *h[HV_COUNT], int live)
 {
+	struct hive *none[HV_COUNT] = { NULL, NULL };
 	char *key, *where;
 	int r = 0;
 
+	if (s->hive == HV_SYSTEM && live) {
+		key = xasprintf("CurrentControlSet\\%s", s->key);
+		r = add_target(p, s, key, "CurrentControlSet", NULL);
+		free(key);
+		return r;
+	}
+	if (live)
+		h = none;
 	if (s->hive == HV_SYSTEM) {
 		for (size_t i = 0; i < f->ncsets && r == 0; i++) {
 			where = facts_cset_name(f->csets[i]);
@@ -78,34 +87,13 @@ plan_show(struct plan *p, const struct facts *f, struct hive *h[HV_COUNT])
 	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < nsettings; i++)
 		if (h[settings[i].hive] &&
-		    add_targets(p, &settings[i], f, h) == -1)
+		    add_targets(p, &settings[i], f, h, 0) == -1)
 			return -1;
 	for (int i = 0; i < HV_COUNT; i++)
 		if (h[i] == NULL)
 			sl_add(&p->notes, "%s hive not given: its settings are "
 			    "not shown", hive_id_name(i));
 	return 0;
-}
-
-static void
-add_op(struct plan *p, size_t target, const char *name, struct regval *want,
-    int accept_nonzero)
-{
-	struct op *o;
-	const struct target *t = &p->t[target];
-	int idx = strcmp(name, t->s->value) == 0 ? 0 : 1;
-	uint32_t d;
-
-	p->ops = xrealloc(p->ops, (p->nops + 1) * sizeof(*p->ops));
-	o = &p->ops[p->nops++];
-	o->target = target;
-	o->name = name;
-	o->want = *want;
-	o->accept_nonzero = accept_nonzero;
-	o->needed = !t->present[idx] ||
-	    !(regval_equal(&t->cur[idx], want) ||
-	    (accept_nonzero && regval_get_dword(&t->cur[idx], &d) && d != 0));
-	p->nneeded += o->needed;
 }
 
 static int
@@ -118,7 +106,8 @@ static char *
 build_text(const struct facts *f)
 {
 	return f->build ? xasprintf("build %u", f->build) :
-	    xstrdup("an unknown build (no SOFTWARE hive)");
+	    xstrdup(f->have[HV_SOFTWARE] ? "of unknown build" :
+	    "of unknown build (no SOFTWARE hive)");
 }
 
 /*
@@ -242,21 +231,288 @@ want_values(const struct want *w, const struct facts *f, struct regval v[2],
 	return -1;
 }
 
+static struct op *
+new_op(struct plan *p, enum op_kind kind, enum hive_id hive, const char *key,
+    const char *name, const char *origin, unsigned seq)
+{
+	struct op *o;
+
+	p->ops = xrealloc(p->ops, (p->nops + 1) * sizeof(*p->ops));
+	o = &p->ops[p->nops++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->hive = hive;
+	o->key = xstrdup(key);
+	o->name = name ? xstrdup(name) : NULL;
+	o->target = NO_TARGET;
+	o->origin = xstrdup(origin);
+	o->seq = seq;
+	o->order = p->nops - 1;
+	return o;
+}
+
+static int
+nested_in(const char *key, const char *parent)
+{
+	size_t n = strlen(parent);
+
+	return strncasecmp(key, parent, n) == 0 &&
+	    (key[n] == '\0' || key[n] == '\\' || n == 0);
+}
+
+/*
+ * The table row a raw value belongs to, so a .reg line that sets a known
+ * setting is reported under that setting's name.
+ */
+static const struct setting *
+match_row(enum hive_id hive, const char *key, const char *name)
+{
+	const char *rest = key, *bs = strchr(key, '\\');
+
+	if (name == NULL)
+		return NULL;
+	if (bs && ((hive == HV_SYSTEM && strncasecmp(key, "ControlSet", 10) ==
+	    0) || (hive == HV_SYSTEM && strncasecmp(key, "CurrentControlSet\\",
+	    18) == 0) || (hive == HV_SOFTWARE && strncasecmp(key,
+	    "Wow6432Node\\", 12) == 0)))
+		rest = bs + 1;
+	for (size_t i = 0; i < nsettings; i++) {
+		const struct setting *s = &settings[i];
+		if (s->hive != hive || strcasecmp(s->key, rest) != 0)
+			continue;
+		if (strcasecmp(s->value, name) == 0 || (s->kind ==
+		    SK_PROTOCOL && strcasecmp(name, DISABLED_BY_DEFAULT) == 0))
+			return s;
+	}
+	return NULL;
+}
+
+static void
+table_ops(struct plan *p, const struct want *w, size_t first, struct regval *v,
+    int n)
+{
+	const char *names[2];
+
+	plan_value_names(w->s, names);
+	for (size_t t = first; t < p->nt; t++)
+		for (int k = 0; k < n; k++) {
+			struct op *o = new_op(p, OP_SET, w->s->hive,
+			    p->t[t].key, names[k], w->origin, w->seq);
+			o->s = w->s;
+			o->target = t;
+			regval_copy(&o->want, &v[k]);
+			o->accept_nonzero = (w->s->flags & SF_NONZERO_ON) &&
+			    w->kind != W_OFF;
+		}
+}
+
+static const enum op_kind regop_kinds[] = {
+	[RO_SET] = OP_SET, [RO_DELETE_VALUE] = OP_DELETE_VALUE,
+	[RO_DELETE_KEY] = OP_DELETE_KEY, [RO_MKKEY] = OP_MKKEY
+};
+
+/* A .reg change at each place it stands for on this image. */
+static void
+raw_ops(struct plan *p, const struct regop *r, const struct facts *f,
+    struct hive *h[HV_COUNT], int live, struct strlist *errs)
+{
+	size_t n = r->ccs && !live ? f->ncsets : 1;
+
+	if (!live && h[r->hive] == NULL) {
+		sl_add(errs, "%s: the image has no %s hive (give --%s)",
+		    r->origin, hive_id_name(r->hive), r->hive == HV_SYSTEM ?
+		    "system" : "software");
+		return;
+	}
+	/* Checked once per [KEY] line, not again for each value under it. */
+	if (!live && r->hive == HV_SYSTEM && !r->ccs &&
+	    (r->kind == RO_MKKEY || r->kind == RO_DELETE_KEY) &&
+	    strncasecmp(r->key, "ControlSet", 10) == 0) {
+		char *top = xstrdup(r->key), *bs = strchr(top, '\\');
+		if (bs)
+			*bs = '\0';
+		if (hive_key_exists(h[HV_SYSTEM], top) != 1)
+			sl_add(errs, "%s: the image has no %s", r->origin, top);
+		free(top);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *cs = live ? xstrdup("CurrentControlSet") :
+		    facts_cset_name(f->csets[i]);
+		char *key = !r->ccs ? xstrdup(r->key) : *r->key ?
+		    xasprintf("%s\\%s", cs, r->key) : xstrdup(cs);
+		struct op *o = new_op(p, regop_kinds[r->kind], r->hive, key,
+		    r->name, r->origin, r->seq);
+
+		if (r->kind == RO_SET)
+			regval_copy(&o->want, &r->val);
+		o->s = match_row(r->hive, key, r->name);
+		free(key);
+		free(cs);
+	}
+}
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct op *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+op_free(struct op *o)
+{
+	free(o->key);
+	free(o->name);
+	free(o->origin);
+	free(o->created);
+	if (o->kind == OP_SET)
+		regval_free(&o->want);
+	if (o->cur_present)
+		regval_free(&o->cur);
+}
+
+/* Does a later op make this one moot (later sources win)? */
+static int
+superseded(const struct op *o, const struct op *later)
+{
+	int ovalue = o->kind == OP_SET || o->kind == OP_DELETE_VALUE;
+	int lvalue = later->kind == OP_SET || later->kind == OP_DELETE_VALUE;
+
+	if (later->seq <= o->seq || later->hive != o->hive)
+		return 0;
+	if (later->kind == OP_DELETE_KEY)
+		return nested_in(o->key, later->key);
+	if (ovalue && lvalue)
+		return strcasecmp(o->key, later->key) == 0 &&
+		    strcasecmp(o->name, later->name) == 0;
+	return o->kind == OP_MKKEY && later->kind == OP_MKKEY &&
+	    strcasecmp(o->key, later->key) == 0;
+}
+
+static void
+settle(struct plan *p)
+{
+	size_t k = 0;
+
+	qsort(p->ops, p->nops, sizeof(*p->ops), by_seq);
+	for (size_t i = 0; i < p->nops; i++) {
+		int dead = 0;
+		for (size_t j = i + 1; j < p->nops && !dead; j++)
+			dead = superseded(&p->ops[i], &p->ops[j]);
+		if (dead)
+			op_free(&p->ops[i]);
+		else
+			p->ops[k++] = p->ops[i];
+	}
+	p->nops = k;
+	for (size_t i = 0; i < p->nops; i++)
+		for (size_t j = 0; j < i; j++)
+			if (p->ops[j].kind == OP_DELETE_KEY &&
+			    p->ops[j].hive == p->ops[i].hive &&
+			    p->ops[j].seq < p->ops[i].seq &&
+			    nested_in(p->ops[i].key, p->ops[j].key))
+				p->ops[i].under_deleted = 1;
+}
+
+/* The topmost key on the way to key that does not exist yet. */
+static int
+first_missing(struct hive *h, const char *key, char **out)
+{
+	char *copy = xstrdup(key);
+	int r = 1;
+
+	*out = NULL;
+	for (char *bs = copy;; bs++) {
+		bs = strchr(bs, '\\');
+		if (bs)
+			*bs = '\0';
+		if ((r = hive_key_exists(h, copy)) != 1) {
+			if (r == 0)
+				*out = xstrdup(copy);
+			break;
+		}
+		if (bs == NULL)
+			break;
+		*bs = '\\';
+	}
+	free(copy);
+	return r == -1 ? -1 : 0;
+}
+
+static int
+read_state(struct plan *p, struct hive *h[HV_COUNT])
+{
+	for (size_t i = 0; i < p->nops; i++) {
+		struct op *o = &p->ops[i];
+		struct hive *hv = h[o->hive];
+		uint32_t d;
+		int r;
+
+		if (!o->under_deleted) {
+			if ((r = hive_key_exists(hv, o->key)) == -1)
+				return -1;
+			o->key_present = r;
+			if (r && o->name) {
+				if ((r = hive_get(hv, o->key, o->name,
+				    &o->cur)) == -1)
+					return -1;
+				o->cur_present = r;
+			}
+		}
+		switch (o->kind) {
+		case OP_SET:
+			o->needed = !o->cur_present ||
+			    !(regval_equal(&o->cur, &o->want) ||
+			    (o->accept_nonzero && regval_get_dword(&o->cur, &d) &&
+			    d != 0));
+			break;
+		case OP_DELETE_VALUE:
+			o->needed = o->cur_present;
+			break;
+		case OP_DELETE_KEY:
+			o->needed = o->key_present;
+			break;
+		case OP_MKKEY:
+			o->needed = !o->key_present;
+			break;
+		}
+		if (o->needed && !o->key_present && !o->under_deleted &&
+		    (o->kind == OP_SET || o->kind == OP_MKKEY) &&
+		    first_missing(hv, o->key, &o->created) == -1)
+			return -1;
+	}
+	/* A key that a written value creates anyway is no change of its own. */
+	for (size_t i = 0; i < p->nops; i++) {
+		struct op *o = &p->ops[i];
+		for (size_t j = 0; j < p->nops && o->kind == OP_MKKEY &&
+		    o->needed; j++)
+			if (p->ops[j].kind == OP_SET && p->ops[j].needed &&
+			    p->ops[j].hive == o->hive &&
+			    nested_in(p->ops[j].key, o->key))
+				o->needed = 0;
+		p->nneeded += o->needed;
+	}
+	return 0;
+}
+
 int
 plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
-    struct hive *h[HV_COUNT], struct strlist *errs)
+    struct hive *h[HV_COUNT], int flags, struct strlist *errs)
 {
 	size_t before = errs->n, skipped[HV_COUNT] = { 0 };
+	int live = flags & PLAN_LIVE;
 
 	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < pol->n; i++) {
 		struct want *w = &pol->w[i];
-		const char *names[2];
 		struct regval v[2];
 		size_t first = p->nt;
 		int n;
 
-		if (h[w->s->hive] == NULL) {
+		if (!live && h[w->s->hive] == NULL) {
 			skipped[w->s->hive]++;
 			continue;
 		}
@@ -264,30 +520,31 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 			continue;
 		if ((n = want_values(w, f, v, errs)) < 0)
 			continue;
-		plan_value_names(w->s, names);
-		if (add_targets(p, w->s, f, h) == -1) {
+		if (add_targets(p, w->s, f, h, live) == -1) {
 			sl_add(errs, "%s", tlsh_errmsg());
 			for (int k = 0; k < n; k++)
 				regval_free(&v[k]);
 			break;
 		}
-		for (size_t t = first; t < p->nt; t++)
-			for (int k = 0; k < n; k++) {
-				struct regval c;
-				regval_copy(&c, &v[k]);
-				add_op(p, t, names[k], &c,
-				    (w->s->flags & SF_NONZERO_ON) && w->kind !=
-				    W_OFF);
-			}
+		table_ops(p, w, first, v, n);
 		for (int k = 0; k < n; k++)
 			regval_free(&v[k]);
 	}
+	for (size_t i = 0; i < pol->nr; i++)
+		raw_ops(p, &pol->r[i], f, h, live, errs);
 	for (int i = 0; i < HV_COUNT; i++)
 		if (skipped[i])
 			sl_add(&p->notes, "%s hive not given: %zu setting%s of "
 			    "the profile skipped", hive_id_name(i), skipped[i],
 			    skipped[i] == 1 ? "" : "s");
-	return errs->n > before ? -1 : 0;
+	if (errs->n > before)
+		return -1;
+	settle(p);
+	if (!live && read_state(p, h) == -1) {
+		sl_add(errs, "%s", tlsh_errmsg());
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -301,7 +558,7 @@ plan_free(struct plan *p)
 				regval_free(&p->t[i].cur[k]);
 	}
 	for (size_t i = 0; i < p->nops; i++)
-		regval_free(&p->ops[i].want);
+		op_free(&p->ops[i]);
 	free(p->t);
 	free(p->ops);
 	sl_free(&p->notes);
@@ -403,4 +660,34 @@ plan_state(const struct target *t)
 	}
 	/* A value of the wrong type or an unexpected number: show it raw. */
 	return regval_format(&t->cur[0]);
+}
+
+char *
+plan_op_before(const struct op *o)
+{
+	if (o->kind == OP_DELETE_KEY || o->kind == OP_MKKEY)
+		return xstrdup(o->key_present ? "key present" : "no key");
+	return o->cur_present ? regval_format(&o->cur) : xstrdup("absent");
+}
+
+char *
+plan_op_after(const struct op *o)
+{
+	switch (o->kind) {
+	case OP_SET:
+		return regval_format(&o->want);
+	case OP_DELETE_VALUE:
+		return xstrdup("absent");
+	case OP_DELETE_KEY:
+		return xstrdup("no key");
+	case OP_MKKEY:
+		return xstrdup("key present");
+	}
+	return xstrdup("?");
+}
+
+const char *
+plan_op_label(const struct op *o)
+{
+	return o->s ? o->s->name : o->origin;
 }

@@ -17,13 +17,29 @@ struct target {
 	int present[2];
 };
 
-/* One value the plan wants. */
+/* One change the plan wants: a value set or deleted, a key made or deleted. */
+enum op_kind { OP_SET, OP_DELETE_VALUE, OP_DELETE_KEY, OP_MKKEY };
+
+#define NO_TARGET ((size_t)-1)
+
 struct op {
-	size_t target;
-	const char *name;
-	struct regval want;
+	enum op_kind kind;
+	enum hive_id hive;
+	char *key;		/* full key path from the hive root */
+	char *name;		/* value name ("" default); NULL for key ops */
+	const struct setting *s;	/* the table row it belongs to, or NULL */
+	size_t target;		/* its target, or NO_TARGET */
+	struct regval want;	/* OP_SET */
+	struct regval cur;	/* the value before apply, if cur_present */
+	int cur_present;
+	int key_present;	/* the key exists before apply */
+	int under_deleted;	/* an earlier op deletes a key above it */
+	char *created;		/* the topmost key apply creates for it */
 	int accept_nonzero;	/* a present non-zero DWORD already complies */
 	int needed;		/* the hive does not hold it yet */
+	char *origin;		/* "FILE:LINE", "--set" */
+	unsigned seq;
+	size_t order;		/* creation order, to keep the sort stable */
 };
 
 struct plan {
@@ -41,8 +57,11 @@ int plan_show(struct plan *, const struct facts *, struct hive *h[HV_COUNT]);
  * The writes a policy asks for on this image; gating problems go to errs
  * (all of them), and the plan is only usable when it returns 0.
  */
+enum {
+	PLAN_LIVE = 1	/* for a running machine: CurrentControlSet, no reads */
+};
 int plan_build(struct plan *, const struct policy *, const struct facts *,
-    struct hive *h[HV_COUNT], struct strlist *errs);
+    struct hive *h[HV_COUNT], int flags, struct strlist *errs);
 void plan_free(struct plan *);
 
 /* Value names a row uses: 1 or 2 (protocols add DisabledByDefault). */
@@ -51,5 +70,10 @@ size_t plan_value_names(const struct setting *, const char *names[2]);
 char *plan_state(const struct target *);
 /* "Value=..." rendering of a current value, or "absent". */
 char *plan_current(const struct target *, const char *name);
+/* The op's state before and after, in words: "absent", "0x1 (1)", ... */
+char *plan_op_before(const struct op *);
+char *plan_op_after(const struct op *);
+/* The op's label: its setting's name, or where it came from. */
+const char *plan_op_label(const struct op *);
 
 #endif

@@ -34,9 +34,16 @@ policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n; i++)
 		want_free(&p->w[i]);
 	free(p->w);
-	p->w = NULL;
-	p->n = 0;
+	for (size_t i = 0; i < p->nr; i++) {
+		free(p->r[i].key);
+		free(p->r[i].name);
+		free(p->r[i].origin);
+		if (p->r[i].kind == RO_SET)
+			regval_free(&p->r[i].val);
+	}
+	free(p->r);
 	sl_free(&p->sources);
+	memset(p, 0, sizeof(*p));
 }
 
 /* Splits on commas, trimming each item; empty items are kept to be reported. */
@@ -242,6 +249,7 @@ parse_value(struct want *w, const char *value, const char *origin,
 static void
 policy_put(struct policy *p, struct want *w)
 {
+	w->seq = ++p->seq;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->w[i].s == w->s) {
 			want_free(&p->w[i]);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "regval.h"
 #include "table.h"
 #include "tlshive.h"
 
@@ -25,12 +26,35 @@ struct want {
 	unsigned char *cond;	/* per item: only where supported */
 	size_t nitems;
 	char *origin;		/* "FILE:LINE" or "--set" */
+	unsigned seq;		/* order among all sources: later wins */
+};
+
+/* A raw registry change from a .reg file. */
+enum regop_kind {
+	RO_SET,			/* "name"=data */
+	RO_DELETE_VALUE,	/* "name"=- */
+	RO_DELETE_KEY,		/* [-KEY] */
+	RO_MKKEY		/* [KEY]: the key exists afterwards */
+};
+
+struct regop {
+	enum regop_kind kind;
+	enum hive_id hive;
+	int ccs;		/* below CurrentControlSet: once per control set */
+	char *key;		/* below the control set if ccs, else from the root */
+	char *name;		/* value name, "" the default value; NULL: key op */
+	struct regval val;	/* RO_SET */
+	char *origin;		/* "FILE:LINE" */
+	unsigned seq;
 };
 
 /* The wanted settings, one per row at most; a later source wins. */
 struct policy {
 	struct want *w;
 	size_t n;
+	struct regop *r;
+	size_t nr;
+	unsigned seq;		/* last sequence number handed out */
 	struct strlist sources;	/* names of the profiles read, in order */
 };
 

@@ -8,13 +8,8 @@
 
 #include "report.h"
 
-static const char *const cmd_names[] = { "show", "check", "apply" };
-
-static char *
-full_path(const struct target *t, const char *name)
-{
-	return xasprintf("%s\\%s\\%s", hive_id_name(t->s->hive), t->key, name);
-}
+static const char *const cmd_names[] = { "show", "check", "apply",
+    "export" };
 
 static char *
 os_build(const struct facts *f)
@@ -94,6 +89,14 @@ count_sets(const struct plan *p, int needed_only)
 	return n;
 }
 
+static char *
+op_path(const struct op *o)
+{
+	return o->name ? xasprintf("%s\\%s\\%s", hive_id_name(o->hive), o->key,
+	    *o->name ? o->name : "@") :
+	    xasprintf("%s\\%s", hive_id_name(o->hive), o->key);
+}
+
 static void
 ops_text(FILE *out, const struct run *r)
 {
@@ -101,20 +104,19 @@ ops_text(FILE *out, const struct run *r)
 
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *o = &p->ops[i];
-		const struct target *t = &p->t[o->target];
 		char *path, *cur, *want;
 
 		if (!o->needed)
 			continue;
-		path = full_path(t, o->name);
-		cur = plan_current(t, o->name);
-		want = regval_format(&o->want);
+		path = op_path(o);
+		cur = plan_op_before(o);
+		want = plan_op_after(o);
 		if (r->cmd == CMD_CHECK)
 			fprintf(out, "%s: %s: expected %s, actual %s\n",
-			    t->s->name, path, want, cur);
+			    plan_op_label(o), path, want, cur);
 		else
-			fprintf(out, "%s: %s: %s -> %s\n", t->s->name, path,
-			    cur, want);
+			fprintf(out, "%s: %s: %s -> %s\n", plan_op_label(o),
+			    path, cur, want);
 		free(path);
 		free(cur);
 		free(want);
@@ -149,8 +151,7 @@ summary_text(FILE *out, const struct run *r)
 			int any = 0;
 			for (size_t i = 0; i < r->p->nops && !any; i++)
 				any = r->p->ops[i].needed &&
-				    r->p->t[r->p->ops[i].target].s->hive ==
-				    (enum hive_id)h;
+				    r->p->ops[i].hive == (enum hive_id)h;
 			if (any)
 				fprintf(out, " %s", r->img->path[h]);
 		}
@@ -301,30 +302,41 @@ settings_json(const struct plan *p)
 	return a;
 }
 
+static const char *const op_actions[] = {
+	[OP_SET] = "set", [OP_DELETE_VALUE] = "delete",
+	[OP_DELETE_KEY] = "delete-key", [OP_MKKEY] = "create-key"
+};
+
 static json_object *
 ops_json(const struct run *r)
 {
 	const struct plan *p = r->p;
 	json_object *a = json_object_new_array();
+	int check = r->cmd == CMD_CHECK;
 
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *op = &p->ops[i];
-		const struct target *t = &p->t[op->target];
-		int idx = strcmp(op->name, t->s->value) == 0 ? 0 : 1;
-		json_object *o;
+		json_object *o, *before, *after;
 
 		if (!op->needed)
 			continue;
+		if (op->name) {
+			before = jval(&op->cur, op->cur_present);
+			after = op->kind == OP_SET ? jval(&op->want, 1) : NULL;
+		} else {
+			before = json_object_new_boolean(op->key_present);
+			after = json_object_new_boolean(op->kind == OP_MKKEY);
+		}
 		o = json_object_new_object();
-		json_object_object_add(o, "name", jstr(t->s->name));
-		json_object_object_add(o, "hive",
-		    jstr(hive_id_name(t->s->hive)));
-		json_object_object_add(o, "path", jstr(t->key));
+		json_object_object_add(o, "name", op->s ?
+		    jstr(op->s->name) : NULL);
+		json_object_object_add(o, "hive", jstr(hive_id_name(op->hive)));
+		json_object_object_add(o, "path", jstr(op->key));
 		json_object_object_add(o, "value_name", jstr(op->name));
-		json_object_object_add(o, r->cmd == CMD_CHECK ? "actual" :
-		    "old", jval(&t->cur[idx], t->present[idx]));
-		json_object_object_add(o, r->cmd == CMD_CHECK ? "expected" :
-		    "new", jval(&op->want, 1));
+		json_object_object_add(o, "action", jstr(op_actions[op->kind]));
+		json_object_object_add(o, check ? "actual" : "old", before);
+		json_object_object_add(o, check ? "expected" : "new", after);
+		json_object_object_add(o, "origin", jstr(op->origin));
 		json_object_array_add(a, o);
 	}
 	return a;

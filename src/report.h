@@ -9,7 +9,7 @@
 #include "image.h"
 #include "plan.h"
 
-enum command { CMD_SHOW, CMD_CHECK, CMD_APPLY };
+enum command { CMD_SHOW, CMD_CHECK, CMD_APPLY, CMD_EXPORT };
 
 struct run {
 	enum command cmd;

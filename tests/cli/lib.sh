@@ -1,5 +1,6 @@
 # Shared helpers for the end-to-end tests (sourced; POSIX sh).
 set -eu
+LC_ALL=C; export LC_ALL
 : "${TLSHIVE:?run through make check}" "${MKIMAGE:?run through make check}"
 : "${srcdir:=.}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlshive-cli-XXXXXX")

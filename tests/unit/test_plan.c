@@ -44,7 +44,7 @@ plan_for(struct plan *p, struct img *m, const char *set, struct strlist *e)
 	int r;
 
 	assert_int_equal(policy_add_set(&pol, set, e), 0);
-	r = plan_build(p, &pol, &m->f, m->h, e);
+	r = plan_build(p, &pol, &m->f, m->h, 0, e);
 	policy_free(&pol);
 	return r;
 }
@@ -187,7 +187,7 @@ test_plan_missing_hive__skipped_with_note(void **state)
 	only[HV_SYSTEM] = m.h[HV_SYSTEM];
 	only[HV_SOFTWARE] = NULL;
 	assert_int_equal(policy_add_profile(&pol, "enable-tls12", &e), 0);
-	assert_int_equal(plan_build(&p, &pol, &m.f, only, &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &m.f, only, 0, &e), 0);
 	for (size_t i = 0; i < p.nt; i++)
 		assert_int_equal(p.t[i].s->hive, HV_SYSTEM);
 	assert_string_equal(p.notes.v[0], "SOFTWARE hive not given: 1 setting "

@@ -37,7 +37,7 @@ render(enum command cmd, const char *layout, const char *set,
 		assert_int_equal(plan_show(&p, &f, h), 0);
 	else {
 		assert_int_equal(policy_add_set(&pol, set, &e), 0);
-		assert_int_equal(plan_build(&p, &pol, &f, h, &e), 0);
+		assert_int_equal(plan_build(&p, &pol, &f, h, 0, &e), 0);
 	}
 	r.cmd = cmd;
 	r.img = &img;

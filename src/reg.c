@@ -1,0 +1,881 @@
+/*
+ * regedit's .reg format.  Reading follows what regedit accepts: REGEDIT4
+ * (ANSI, hex(2)/hex(7) data as single bytes) and Version 5.00 (UTF-16LE
+ * data), '\' continuations in hex data, '\"' and '\\' in quoted strings.
+ * Writing produces what regedit itself writes: Version 5.00, UTF-16LE with
+ * a BOM, CRLF, hex data wrapped at 80 columns.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reg.h"
+
+#define V5_HEADER "Windows Registry Editor Version 5.00"
+#define V4_HEADER "REGEDIT4"
+
+/* iconv of a whole buffer; NULL when the input is not valid in 'from'. */
+static char *
+recode(const char *to, const char *from, const char *in, size_t inlen,
+    size_t *outlen)
+{
+	iconv_t cd = iconv_open(to, from);
+	size_t cap = inlen * 2 + 16, left = cap;
+	char *out, *op, *ip = (char *)in;
+
+	if (cd == (iconv_t)-1)
+		return NULL;
+	out = op = xmalloc(cap);
+	if (iconv(cd, &ip, &inlen, &op, &left) == (size_t)-1) {
+		iconv_close(cd);
+		free(out);
+		return NULL;
+	}
+	iconv_close(cd);
+	*outlen = cap - left;
+	out = xrealloc(out, *outlen + 1);
+	out[*outlen] = '\0';
+	return out;
+}
+
+/* The file's text as UTF-8, whatever encoding regedit or an editor used. */
+static char *
+decode(const unsigned char *d, size_t len, const char *file,
+    struct strlist *errs)
+{
+	size_t n;
+	char *s;
+
+	if (len >= 2 && d[0] == 0xff && d[1] == 0xfe) {
+		if ((len - 2) % 2 != 0) {
+			sl_add(errs, "%s: truncated UTF-16 text (an odd number "
+			    "of bytes after the byte-order mark)", file);
+			return NULL;
+		}
+		s = recode("UTF-8", "UTF-16LE", (const char *)d + 2, len - 2,
+		    &n);
+		if (s == NULL) {
+			sl_add(errs, "%s: not valid UTF-16LE text", file);
+			return NULL;
+		}
+	} else if (len >= 2 && d[0] == 0xfe && d[1] == 0xff) {
+		sl_add(errs, "%s: UTF-16 big-endian text; regedit writes "
+		    "little-endian", file);
+		return NULL;
+	} else {
+		if (len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0) {
+			d += 3;
+			len -= 3;
+		}
+		/* REGEDIT4 files are in the ANSI code page. */
+		s = recode("UTF-8", "UTF-8", (const char *)d, len, &n);
+		if (s == NULL)
+			s = recode("UTF-8", "WINDOWS-1252", (const char *)d,
+			    len, &n);
+		if (s == NULL) {
+			sl_add(errs, "%s: not a text file", file);
+			return NULL;
+		}
+	}
+	if (strlen(s) != n) {
+		sl_add(errs, "%s: not a .reg file (it holds NUL bytes)", file);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct parser {
+	struct policy add;
+	struct strlist *errs;
+	const char *file;
+	int line, v4;
+	/* the open section */
+	int have_key, deleted, ccs;
+	enum hive_id hive;
+	char *key;
+};
+
+static void
+perr(struct parser *ps, const char *fmt, const char *a, const char *b)
+{
+	char *m = xasprintf(fmt, a ? a : "", b ? b : "");
+
+	sl_add(ps->errs, "%s:%d: %s", ps->file, ps->line, m);
+	free(m);
+}
+
+static struct regop *
+newop(struct parser *ps, enum regop_kind kind)
+{
+	struct regop *o;
+
+	ps->add.r = xrealloc(ps->add.r, (ps->add.nr + 1) * sizeof(*o));
+	o = &ps->add.r[ps->add.nr++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->hive = ps->hive;
+	o->ccs = ps->ccs;
+	o->key = xstrdup(ps->key);
+	o->origin = xasprintf("%s:%d", ps->file, ps->line);
+	return o;
+}
+
+/*
+ * HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\X -> SYSTEM, ccs, "X";
+ * HKLM\SOFTWARE\X -> SOFTWARE, "X"; anything else is refused.
+ */
+static int
+route(struct parser *ps, const char *path, int del)
+{
+	char *copy = xstrdup(path), *save = NULL, *c;
+	struct strbuf rest = { 0 };
+	int depth = 0, ok = 0;
+
+	free(ps->key);
+	ps->key = NULL;
+	ps->ccs = 0;
+	c = strtok_r(copy, "\\", &save);
+	if (c == NULL || (strcasecmp(c, "HKEY_LOCAL_MACHINE") != 0 &&
+	    strcasecmp(c, "HKLM") != 0)) {
+		perr(ps, "%s: only HKEY_LOCAL_MACHINE\\SYSTEM and "
+		    "HKEY_LOCAL_MACHINE\\SOFTWARE are in an image's hives",
+		    c ? c : "empty key", NULL);
+		goto out;
+	}
+	c = strtok_r(NULL, "\\", &save);
+	if (c == NULL || (strcasecmp(c, "SYSTEM") != 0 &&
+	    strcasecmp(c, "SOFTWARE") != 0)) {
+		perr(ps, "HKEY_LOCAL_MACHINE\\%s: not the SYSTEM or SOFTWARE "
+		    "hive", c ? c : "", NULL);
+		goto out;
+	}
+	ps->hive = strcasecmp(c, "SYSTEM") == 0 ? HV_SYSTEM : HV_SOFTWARE;
+	while ((c = strtok_r(NULL, "\\", &save)) != NULL) {
+		if (depth++ == 0 && ps->hive == HV_SYSTEM &&
+		    strcasecmp(c, "CurrentControlSet") == 0) {
+			ps->ccs = 1;
+			continue;
+		}
+		sb_add(&rest, "%s%s", rest.len ? "\\" : "", c);
+	}
+	ps->key = sb_take(&rest);
+	if (del && (ps->key[0] == '\0' || (ps->hive == HV_SYSTEM && !ps->ccs &&
+	    strncasecmp(ps->key, "ControlSet", 10) == 0 &&
+	    strchr(ps->key, '\\') == NULL))) {
+		perr(ps, "refusing to delete %s: a whole hive or control set",
+		    path, NULL);
+		goto out;
+	}
+	ok = 1;
+out:
+	free(copy);
+	return ok ? 0 : -1;
+}
+
+/* A quoted string at *p (just past the opening quote); advances *p. */
+static char *
+quoted(struct parser *ps, const char **p)
+{
+	struct strbuf sb = { 0 };
+	const char *s = *p;
+
+	sb_add(&sb, "%s", "");
+	for (; *s && *s != '"'; s++) {
+		if (*s == '\\') {
+			if (s[1] != '\\' && s[1] != '"') {
+				char e[3] = { '\\', s[1], 0 };
+				perr(ps, "unknown escape %s in a quoted string "
+				    "(only \\\\ and \\\" are escapes)", e, NULL);
+				free(sb.s);
+				return NULL;
+			}
+			s++;
+		}
+		sb_add(&sb, "%c", *s);
+	}
+	if (*s != '"') {
+		perr(ps, "unterminated string: missing closing quote", NULL,
+		    NULL);
+		free(sb.s);
+		return NULL;
+	}
+	*p = s + 1;
+	return sb_take(&sb);
+}
+
+static int
+rest_is_blank(struct parser *ps, const char *p, const char *what)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0' || *p == ';')
+		return 1;
+	perr(ps, "unexpected text after %s: \"%s\"", what, p);
+	return 0;
+}
+
+static int
+hexdigits(const char *p, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 8)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int c = tolower((unsigned char)p[i]);
+		if (!isxdigit(c))
+			return -1;
+		v = v * 16 + (uint32_t)(isdigit(c) ? c - '0' : c - 'a' + 10);
+	}
+	*out = v;
+	return 0;
+}
+
+/* Comma-separated bytes "01,ab, ff" (already joined across lines). */
+static int
+hexbytes(struct parser *ps, const char *p, struct regval *v)
+{
+	char *copy = xstrdup(p), *save = NULL, *tok, *t;
+	size_t n = 0;
+	uint32_t b;
+
+	v->data = NULL;
+	v->len = 0;
+	if (*str_trim(copy) == '\0') {
+		free(copy);
+		return 0;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		t = str_trim(tok);
+		if (*t == '\0' && save && *save == '\0')
+			break;		/* a trailing comma */
+		if (strlen(t) > 2 || hexdigits(t, strlen(t), &b) == -1) {
+			perr(ps, "bad hex byte \"%s\" (expected two hex digits "
+			    "between commas)", t, NULL);
+			free(copy);
+			free(v->data);
+			v->data = NULL;
+			return -1;
+		}
+		v->data = xrealloc(v->data, n + 1);
+		v->data[n++] = (unsigned char)b;
+	}
+	v->len = n;
+	free(copy);
+	return 0;
+}
+
+static int
+value_data(struct parser *ps, const char *p, struct regval *v, int *del)
+{
+	uint32_t type, d;
+	const char *q;
+	char *s;
+
+	*del = 0;
+	if (*p == '-')
+		return rest_is_blank(ps, p + 1, "-") ? (*del = 1, 0) : -1;
+	if (*p == '"') {
+		p++;
+		if ((s = quoted(ps, &p)) == NULL)
+			return -1;
+		if (!rest_is_blank(ps, p, "the string") ||
+		    regval_sz(v, s) == -1) {
+			free(s);
+			return -1;
+		}
+		free(s);
+		return 0;
+	}
+	if (strncasecmp(p, "dword:", 6) == 0) {
+		p += 6;
+		for (q = p; isxdigit((unsigned char)*q); q++)
+			;
+		if (hexdigits(p, (size_t)(q - p), &d) == -1) {
+			perr(ps, "bad dword \"%s\" (expected 1 to 8 hex digits)",
+			    p, NULL);
+			return -1;
+		}
+		if (!rest_is_blank(ps, q, "the dword"))
+			return -1;
+		regval_dword(v, d);
+		return 0;
+	}
+	if (strncasecmp(p, "hex:", 4) == 0) {
+		type = REGT_BINARY;
+		p += 4;
+	} else if (strncasecmp(p, "hex(", 4) == 0) {
+		p += 4;
+		for (q = p; isxdigit((unsigned char)*q); q++)
+			;
+		if (hexdigits(p, (size_t)(q - p), &type) == -1 ||
+		    strncmp(q, "):", 2) != 0) {
+			perr(ps, "bad value type \"hex(%s\" (expected hex(N): "
+			    "with N a hex number)", p, NULL);
+			return -1;
+		}
+		p = q + 2;
+	} else {
+		perr(ps, "bad value data \"%s\" (expected \"string\", "
+		    "dword:, hex:, hex(N): or -)", p, NULL);
+		return -1;
+	}
+	if (hexbytes(ps, p, v) == -1)
+		return -1;
+	v->type = type;
+	if ((type == REGT_DWORD && v->len != 4) ||
+	    (type == REGT_QWORD && v->len != 8)) {
+		perr(ps, "%s needs exactly %s bytes", type == REGT_DWORD ?
+		    "hex(4) (dword)" : "hex(b) (qword)", type == REGT_DWORD ?
+		    "4" : "8");
+		regval_free(v);
+		return -1;
+	}
+	/* REGEDIT4 stores string types as single-byte ANSI text. */
+	if (ps->v4 && (type == REGT_SZ || type == REGT_EXPAND_SZ ||
+	    type == REGT_MULTI_SZ) && v->len > 0) {
+		size_t n;
+		char *u = recode("UTF-16LE", "WINDOWS-1252",
+		    (const char *)v->data, v->len, &n);
+		if (u == NULL) {
+			perr(ps, "string data is not ANSI text", NULL, NULL);
+			regval_free(v);
+			return -1;
+		}
+		free(v->data);
+		v->data = (unsigned char *)u;
+		v->len = n;
+	}
+	return 0;
+}
+
+static void
+value_line(struct parser *ps, const char *p)
+{
+	struct regval v = { 0 };
+	struct regop *o;
+	char *name;
+	int del;
+
+	if (*p == '@') {
+		name = xstrdup("");
+		p++;
+	} else if (*p == '"') {
+		p++;
+		if ((name = quoted(ps, &p)) == NULL)
+			return;
+	} else {
+		perr(ps, "expected [KEY], \"name\"=data or @=data, not \"%s\"",
+		    p, NULL);
+		return;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '=') {
+		perr(ps, "expected '=' after the value name", NULL, NULL);
+		free(name);
+		return;
+	}
+	p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!ps->have_key) {
+		perr(ps, "a value before any [KEY] line", NULL, NULL);
+		free(name);
+		return;
+	}
+	if (ps->deleted) {
+		perr(ps, "a value under a [-KEY] deletion", NULL, NULL);
+		free(name);
+		return;
+	}
+	if (value_data(ps, p, &v, &del) == -1) {
+		free(name);
+		return;
+	}
+	if (ps->key == NULL) {		/* the section's key was refused */
+		free(name);
+		regval_free(&v);
+		return;
+	}
+	o = newop(ps, del ? RO_DELETE_VALUE : RO_SET);
+	o->name = name;
+	o->val = v;
+}
+
+static void
+key_line(struct parser *ps, char *p)
+{
+	char *end = p + strlen(p);
+	int del;
+
+	while (end > p && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	ps->have_key = 1;
+	ps->deleted = 0;
+	free(ps->key);
+	ps->key = NULL;
+	if (end == p || end[-1] != ']') {
+		perr(ps, "expected ']' at the end of the key line", NULL, NULL);
+		return;
+	}
+	end[-1] = '\0';
+	p++;
+	del = *p == '-';
+	if (del)
+		p++;
+	if (route(ps, str_trim(p), del) == -1)
+		return;
+	ps->deleted = del;
+	newop(ps, del ? RO_DELETE_KEY : RO_MKKEY);
+}
+
+/* Is the line starting at l (up to '\n' or the end) only white space? */
+static int
+line_blank(const char *l)
+{
+	for (; *l && *l != '\n'; l++)
+		if (!isspace((unsigned char)*l))
+			return 0;
+	return 1;
+}
+
+int
+policy_add_reg_mem(struct policy *pol, const unsigned char *data, size_t len,
+    const char *file, struct strlist *errs)
+{
+	struct parser ps = { .errs = errs, .file = file };
+	size_t before = errs->n;
+	char *text = decode(data, len, file, errs), *line, *next;
+	int header = 0;
+
+	if (text == NULL)
+		return -1;
+	for (line = text; line; line = next) {
+		char *p, *e;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		ps.line++;
+		if ((e = strchr(line, '\r')) != NULL && e[1] == '\0')
+			*e = '\0';
+		p = str_trim(line);
+		if (!header) {
+			if (*p == '\0')
+				continue;
+			if (strcmp(p, V5_HEADER) == 0 ||
+			    strcmp(p, V4_HEADER) == 0) {
+				ps.v4 = strcmp(p, V4_HEADER) == 0;
+				header = 1;
+				continue;
+			}
+			perr(&ps, "not a .reg file: the first line must be "
+			    "\"" V5_HEADER "\" or \"" V4_HEADER "\"", NULL,
+			    NULL);
+			break;
+		}
+		if (*p == '\0' || *p == ';' || *p == '#')
+			continue;
+		if (*p == '[') {
+			key_line(&ps, p);
+			continue;
+		}
+		/* Hex data may go on over lines ending in a backslash. */
+		if (strstr(p, "=hex") || strstr(p, "= hex")) {
+			struct strbuf sb = { 0 };
+			int start = ps.line;
+
+			sb_add(&sb, "%s", p);
+			int broken = 0;
+			while (sb.len && sb.s[sb.len - 1] == '\\') {
+				char *l2 = next;
+				if (l2 == NULL || line_blank(l2)) {
+					broken = 1;
+					break;
+				}
+				next = strchr(l2, '\n');
+				if (next)
+					*next++ = '\0';
+				ps.line++;
+				sb.s[--sb.len] = '\0';
+				sb_add(&sb, "%s", str_trim(l2));
+			}
+			if (broken) {
+				perr(&ps, "a continued line ('\\' at its end) is "
+				    "followed by a blank line or the end of "
+				    "the file", NULL, NULL);
+				free(sb.s);
+				continue;
+			}
+			int end = ps.line;
+			ps.line = start;
+			value_line(&ps, sb.s);
+			ps.line = end;
+			free(sb.s);
+			continue;
+		}
+		value_line(&ps, p);
+	}
+	if (!header && errs->n == before)
+		sl_add(errs, "%s: empty file, not a .reg file", file);
+	free(text);
+	free(ps.key);
+	if (errs->n > before) {
+		policy_free(&ps.add);
+		return -1;
+	}
+	for (size_t i = 0; i < ps.add.nr; i++)
+		ps.add.r[i].seq = ++pol->seq;
+	pol->r = xrealloc(pol->r, (pol->nr + ps.add.nr) * sizeof(*pol->r));
+	memcpy(pol->r + pol->nr, ps.add.r, ps.add.nr * sizeof(*pol->r));
+	pol->nr += ps.add.nr;
+	free(ps.add.r);
+	sl_add(&pol->sources, "%s", file);
+	return 0;
+}
+
+int
+policy_add_reg(struct policy *pol, const char *path, struct strlist *errs)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = { 0 };
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int r;
+
+	(void)sb;
+	if (f == NULL) {
+		sl_add(errs, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (len + 65536 > cap)
+			buf = xrealloc(buf, cap = (len + 65536) * 2);
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		sl_add(errs, "%s: %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	r = policy_add_reg_mem(pol, buf, len, path, errs);
+	free(buf);
+	return r;
+}
+
+/* Writing */
+
+void
+regdoc_init(struct regdoc *d)
+{
+	memset(d, 0, sizeof(*d));
+	sb_add(&d->sb, "%s\n", V5_HEADER);
+}
+
+void
+regdoc_comment(struct regdoc *d, const char *text)
+{
+	sb_add(&d->sb, "; %s\n", text);
+}
+
+void
+regdoc_key(struct regdoc *d, const char *key, int del)
+{
+	if (!del && d->key && strcmp(d->key, key) == 0)
+		return;
+	free(d->key);
+	d->key = del ? NULL : xstrdup(key);
+	sb_add(&d->sb, "\n[%s%s]\n", del ? "-" : "", key);
+}
+
+static void
+quote_into(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, "\"");
+	for (; *s; s++)
+		sb_add(sb, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
+	sb_add(sb, "\"");
+}
+
+/* A REG_SZ is written as "text" only when that gives back the same bytes. */
+static char *
+plain_string(const struct regval *v)
+{
+	struct regval again;
+	char *s;
+
+	if (v->type != REGT_SZ || (s = regval_get_sz(v)) == NULL)
+		return NULL;
+	if (regval_sz(&again, s) == -1)
+		goto no;
+	if (!regval_equal(&again, v)) {
+		regval_free(&again);
+		goto no;
+	}
+	regval_free(&again);
+	return s;
+no:
+	free(s);
+	return NULL;
+}
+
+void
+regdoc_value(struct regdoc *d, const char *name, const struct regval *v)
+{
+	struct strbuf *sb = &d->sb;
+	size_t col;
+	uint32_t dw;
+	char *s;
+
+	if (*name)
+		quote_into(sb, name);
+	else
+		sb_add(sb, "@");
+	sb_add(sb, "=");
+	if (v == NULL) {
+		sb_add(sb, "-\n");
+		return;
+	}
+	if ((s = plain_string(v)) != NULL) {
+		quote_into(sb, s);
+		sb_add(sb, "\n");
+		free(s);
+		return;
+	}
+	if (regval_get_dword(v, &dw)) {
+		sb_add(sb, "dword:%08x\n", dw);
+		return;
+	}
+	col = strlen(name) + 3;
+	if (v->type == REGT_BINARY) {
+		sb_add(sb, "hex:");
+		col += 4;
+	} else {
+		sb_add(sb, "hex(%x):", v->type);
+		col += 7;
+	}
+	for (size_t i = 0; i < v->len; i++) {
+		int last = i + 1 == v->len;
+		sb_add(sb, "%02x%s", v->data[i], last ? "" : ",");
+		col += 3;
+		if (!last && col > 76) {
+			sb_add(sb, "\\\n  ");
+			col = 2;
+		}
+	}
+	sb_add(sb, "\n");
+}
+
+unsigned char *
+regdoc_encode(struct regdoc *d, int utf8, size_t *len)
+{
+	struct strbuf crlf = { 0 };
+	unsigned char *out;
+	char *u16;
+	size_t n;
+
+	if (utf8) {
+		*len = d->sb.len;
+		out = xmalloc(d->sb.len + 1);
+		memcpy(out, d->sb.s, d->sb.len + 1);
+		return out;
+	}
+	for (const char *p = d->sb.s; *p; p++)
+		sb_add(&crlf, "%s%c", *p == '\n' ? "\r" : "", *p);
+	u16 = recode("UTF-16LE", "UTF-8", crlf.s, crlf.len, &n);
+	free(crlf.s);
+	if (u16 == NULL)
+		n = 0;
+	out = xmalloc(n + 2);
+	out[0] = 0xff;
+	out[1] = 0xfe;
+	if (u16)
+		memcpy(out + 2, u16, n);
+	free(u16);
+	*len = n + 2;
+	return out;
+}
+
+void
+regdoc_free(struct regdoc *d)
+{
+	free(d->sb.s);
+	free(d->key);
+	memset(d, 0, sizeof(*d));
+}
+
+char *
+reg_path(enum hive_id h, const char *key)
+{
+	return xasprintf("HKEY_LOCAL_MACHINE\\%s%s%s", hive_id_name(h),
+	    *key ? "\\" : "", key);
+}
+
+void
+reg_export(struct regdoc *d, const struct plan *p)
+{
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		char *path = reg_path(o->hive, o->key);
+
+		switch (o->kind) {
+		case OP_DELETE_KEY:
+			regdoc_key(d, path, 1);
+			break;
+		case OP_MKKEY:
+			regdoc_key(d, path, 0);
+			break;
+		case OP_SET:
+			regdoc_key(d, path, 0);
+			regdoc_value(d, o->name, &o->want);
+			break;
+		case OP_DELETE_VALUE:
+			regdoc_key(d, path, 0);
+			regdoc_value(d, o->name, NULL);
+			break;
+		}
+		free(path);
+	}
+}
+
+struct undo_walk {
+	struct regdoc *d;
+	enum hive_id hive;
+};
+
+static int
+undo_visit(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct undo_walk *w = ctx;
+	char *path = reg_path(w->hive, key);
+
+	regdoc_key(w->d, path, 0);
+	if (name)
+		regdoc_value(w->d, name, val);
+	free(path);
+	return 0;
+}
+
+static int
+nested_in(const char *key, const char *parent)
+{
+	size_t n = strlen(parent);
+
+	return strncasecmp(key, parent, n) == 0 &&
+	    (key[n] == '\0' || key[n] == '\\');
+}
+
+int
+reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
+{
+	regdoc_comment(d, "tlshive undo file: applying it with tlshive "
+	    "restores the hives as they were before the apply that wrote it");
+	/* Deleted keys come back whole, after whatever replaced them. */
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		struct undo_walk w = { d, o->hive };
+		char *path;
+
+		if (o->kind != OP_DELETE_KEY || !o->needed)
+			continue;
+		path = reg_path(o->hive, o->key);
+		regdoc_key(d, path, 1);
+		free(path);
+		if (hive_walk(h[o->hive], o->key, undo_visit, &w) != 0)
+			return -1;
+	}
+	/* Keys the apply creates go again, with all they hold: the topmost
+	 * of each, once. */
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		int skip = 0;
+
+		if (!o->needed || o->created == NULL)
+			continue;
+		for (size_t j = 0; j < p->nops && !skip; j++) {
+			const struct op *q = &p->ops[j];
+			if (j == i || !q->needed || q->created == NULL ||
+			    q->hive != o->hive || !nested_in(o->created,
+			    q->created))
+				continue;
+			/* q's key holds o's, or is the same and came first */
+			skip = strcasecmp(o->created, q->created) != 0 || j < i;
+		}
+		if (!skip) {
+			char *path = reg_path(o->hive, o->created);
+			regdoc_key(d, path, 1);
+			free(path);
+		}
+	}
+	/* Values: the old data back, or gone again if they were new. */
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		char *path;
+
+		if (!o->needed || o->under_deleted || o->created ||
+		    (o->kind != OP_SET && o->kind != OP_DELETE_VALUE))
+			continue;
+		path = reg_path(o->hive, o->key);
+		regdoc_key(d, path, 0);
+		regdoc_value(d, o->name, o->cur_present ? &o->cur : NULL);
+		free(path);
+	}
+	return 0;
+}
+
+int
+reg_save(const char *path, const unsigned char *data, size_t len)
+{
+	char *d, *tmp;
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout)) {
+			tlsh_seterr("standard output: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	d = xstrdup(path);
+	tmp = xasprintf("%s/.tlshive-reg-XXXXXX", dirname(d));
+	free(d);
+	if ((fd = mkstemp(tmp)) == -1) {
+		tlsh_seterr("%s: cannot create a file beside it: %s", path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0644) == -1 || write(fd, data, len) != (ssize_t)len ||
+	    fsync(fd) == -1 || close(fd) == -1) {
+		tlsh_seterr("%s: %s", path, strerror(errno ? errno : EIO));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}

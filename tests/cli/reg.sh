@@ -1,0 +1,114 @@
+# .reg in and out: vendor scripts, export round trips, undo.
+. "$srcdir/tests/cli/lib.sh"
+
+values() { dump "$1" | grep -v ',KEY,'; }
+
+# The customer's OfficeScan script, as it is and as regedit saves it
+# (UTF-16LE with a BOM, CRLF), gives exactly its values in both control sets.
+reg="${SHARED:-/nonexistent}/examples/officescan-pci.reg"
+if [ -f "$reg" ]; then
+	cp "$reg" pci.reg
+	{ printf '\377\376'; sed 's/$/\r/' pci.reg | iconv -f UTF-8 -t UTF-16LE; } > pci16.reg
+	for r in pci.reg pci16.reg; do
+		rm -rf img; "$MKIMAGE" win7-x86 img
+		values "$(sys img)" > before
+		"$TLSHIVE" apply --reg "$r" img > out
+		"$TLSHIVE" check --reg "$r" img > out || fail "$r: not compliant after apply"
+		grep -q "^compliant: all [0-9]* values match $r\$" out || fail "$r: check summary"
+		values "$(sys img)" > after
+		comm -13 before after > "$r.added"
+		[ -z "$(comm -23 before after)" ] || fail "$r: values lost"
+		tr -d '\r' < pci.reg | awk '
+			/^\[/ { key = substr($0, 2, length($0) - 2); next }
+			/^"/ { split($0, kv, "="); name = kv[1]; gsub(/"/, "", name)
+			       val = kv[2]; sub(/^dword:/, "", val)
+			       for (cs = 1; cs <= 2; cs++) {
+				       k = key; sub(/^HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet/, sprintf("ControlSet%03d", cs), k)
+				       gsub(/\//, "%2F", k); gsub(/\\/, "/", k)
+				       print "/" k "/" name ",DWORD,0x" toupper(val) } }' | LC_ALL=C sort > want
+		[ -z "$(comm -23 want after)" ] || fail "$r: lacks $(comm -23 want after | head -n 1)"
+		[ -z "$(comm -13 want "$r.added")" ] || fail "$r: added $(comm -13 want "$r.added" | head -n 1)"
+		[ "$(wc -l < want)" = 44 ] || fail "$r: read $(wc -l < want) values from the script"
+	done
+	cmp -s pci.reg.added pci16.reg.added || fail "UTF-16 and UTF-8 gave different results"
+	"$TLSHIVE" apply -n --reg pci.reg img > out
+	grep -q '^nothing to do' out || fail "second apply of the .reg"
+	if "$TLSHIVE" apply -n --reg pci.reg w7 2>/dev/null | grep -q dotnet; then fail "--reg alone used a profile"; fi
+fi
+
+# profile -> export -> apply --reg on a fresh image = apply -p, for several
+# images and profiles, in both encodings.
+for layout in win7-x86 2019 2022; do
+	for profile in recommended strict pci-dss enable-tls12; do
+		rm -rf a b c; "$MKIMAGE" "$layout" a; "$MKIMAGE" "$layout" b; "$MKIMAGE" "$layout" c
+		"$TLSHIVE" export -p "$profile" -o e16.reg a
+		"$TLSHIVE" export --utf8 -p "$profile" -o e8.reg a
+		head -c 2 e16.reg | od -An -tx1 | grep -q 'ff fe' || fail "export is not UTF-16LE with BOM"
+		"$TLSHIVE" apply -p "$profile" a > /dev/null
+		"$TLSHIVE" apply --reg e16.reg b > /dev/null
+		"$TLSHIVE" apply --reg e8.reg c > /dev/null
+		for h in SYSTEM SOFTWARE; do
+			dump "a/Windows/System32/config/$h" > a.d
+			dump "b/Windows/System32/config/$h" > b.d
+			dump "c/Windows/System32/config/$h" > c.d
+			cmp -s a.d b.d || fail "$layout $profile $h: export (UTF-16) round trip differs"
+			cmp -s a.d c.d || fail "$layout $profile $h: export (UTF-8) round trip differs"
+		done
+	done
+done
+
+# Without an image, export says what it assumed.
+"$TLSHIVE" export --utf8 > e.reg
+grep -q '^; no image given: assumed a 64-bit Windows' e.reg || fail "assumptions"
+grep -q '^\[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319\]$' e.reg || fail "64-bit twin"
+if grep -q 'TLS 1.3' e.reg | grep -v '^;'; then fail "TLS 1.3 without a known build"; fi
+"$TLSHIVE" export --utf8 -o - -p enable-tls12 | grep -qx '"DefaultSecureProtocols"=dword:00000a00' || fail "export to stdout"
+
+# Undo: a profile, a vendor script with deletions and --set, then the undo
+# file gives back hives whose dump is the original's.
+cat > del.reg <<'R'
+REGEDIT4
+
+; deletes a key with values under it, a value, and writes odd types
+[-HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\SSL 2.0]
+[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL]
+"EventLogging"=-
+[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\.NETFramework\v4.0.30319]
+"InstallPath"=-
+@="default value"
+"Multi"=hex(7):61,00,62,00,00
+"Expand"=hex(2):25,53,79,73,74,65,6d,52,6f,6f,74,25,00
+"Big"=hex(b):01,02,03,04,05,06,07,08
+"Blob"=hex:de,ad,be,ef,\
+  00,01
+[HKLM\SOFTWARE\Vendor\New\Deep]
+"x"="a \"quoted\" \\ value"
+R
+for layout in 2019 win7-x86; do
+	rm -rf u; "$MKIMAGE" "$layout" u
+	dump "$(sys u)" > s0; dump "$(soft u)" > w0
+	"$TLSHIVE" apply -p strict --reg del.reg --set 'FIPS = on' --undo undo.reg u > out
+	grep -q 'Protocols\\SSL 2.0: key present -> no key' out || fail "key deletion reported"
+	head -c 2 undo.reg | od -An -tx1 | grep -q 'ff fe' || fail "undo is not UTF-16LE"
+	dump "$(soft u)" | grep -qF '/Microsoft/.NETFramework/v4.0.30319/Multi,MULTI_SZ,a|b' || fail "hex(7) from REGEDIT4"
+	"$TLSHIVE" apply --reg undo.reg u > /dev/null
+	dump "$(sys u)" > s1; dump "$(soft u)" > w1
+	diff -u s0 s1 || fail "$layout: undo did not restore SYSTEM"
+	diff -u w0 w1 || fail "$layout: undo did not restore SOFTWARE"
+done
+# -n writes nothing, the undo file included.
+"$TLSHIVE" apply -n -p strict --undo undo2.reg u > /dev/null
+[ ! -e undo2.reg ] || fail "-n wrote an undo file"
+
+# On the real Windows 7 SYSTEM hive too.
+H=${SHARED:+$SHARED/hives}
+if [ -n "$H" ] && [ -f "$H/real/win7-x86/SYSTEM" ]; then
+	cp "$H/real/win7-x86/SYSTEM" w7; chmod u+w w7
+	dump w7 > r0
+	"$TLSHIVE" apply -p strict --reg del.reg --undo w7undo.reg --system w7 2>/dev/null && fail "SOFTWARE lines accepted without SOFTWARE"
+	grep -v 'SOFTWARE' del.reg > delsys.reg
+	"$TLSHIVE" apply -p strict --reg delsys.reg --undo w7undo.reg --system w7 > /dev/null
+	"$TLSHIVE" apply --reg w7undo.reg --system w7 > /dev/null
+	dump w7 > r1
+	diff -u r0 r1 || fail "undo on the real Windows 7 hive"
+fi
