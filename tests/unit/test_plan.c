@@ -6,6 +6,7 @@
 
 #include "fixture.h"
 #include "plan.h"
+#include "reg.h"
 
 struct img {
 	char *root;
@@ -197,6 +198,58 @@ test_plan_missing_hive__skipped_with_note(void **state)
 	img_close(&m);
 }
 
+static void
+test_plan_sources__later_wins_and_key_deletes(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct policy pol = { 0 };
+	struct strlist e = { 0 };
+	const char *sch = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\"
+	    "Control\\SecurityProviders\\SCHANNEL";
+	char *reg = xasprintf("Windows Registry Editor Version 5.00\n"
+	    "[%s\\Protocols\\TLS 1.0\\Server]\n\"Enabled\"=dword:1\n"
+	    "[-%s\\Protocols\\SSL 2.0]\n"
+	    "[%s\\Protocols\\SSL 2.0\\Client]\n\"Enabled\"=dword:0\n",
+	    sch, sch, sch);
+	uint32_t d;
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(policy_add_set(&pol, "TLS 1.0 = off", &e), 0);
+	assert_int_equal(policy_add_set(&pol, "SSL 2.0 = off", &e), 0);
+	assert_int_equal(policy_add_reg_mem(&pol, (unsigned char *)reg,
+	    strlen(reg), "x.reg", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &m.f, m.h, 0, &e), 0);
+	unsigned delseq = 0;
+	for (size_t i = 0; i < p.nops; i++)
+		if (p.ops[i].kind == OP_DELETE_KEY)
+			delseq = p.ops[i].seq;
+	assert_int_not_equal(delseq, 0);
+	for (size_t i = 0; i < p.nops; i++) {
+		const struct op *o = &p.ops[i];
+		/* the profile's SSL 2.0 values are gone: the key delete is later */
+		if (strstr(o->key, "SSL 2.0"))
+			assert_true(o->seq >= delseq);
+		if (o->name && strstr(o->key, "TLS 1.0\\Server") &&
+		    strcmp(o->name, "Enabled") == 0) {
+			assert_true(regval_get_dword(&o->want, &d));
+			assert_int_equal(d, 1);		/* the .reg won */
+			assert_string_equal(o->s->name, "TLS 1.0 server");
+		}
+		if (o->kind == OP_DELETE_KEY) {
+			assert_true(o->needed);		/* the fixture has it */
+		}
+		if (o->name && strstr(o->key, "SSL 2.0\\Client")) {
+			assert_true(o->under_deleted);
+			assert_true(o->needed);
+		}
+	}
+	plan_free(&p);
+	policy_free(&pol);
+	free(reg);
+	img_close(&m);
+}
+
 int
 main(void)
 {
@@ -206,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_plan_wow64__twins_only_on_64bit),
 		cmocka_unit_test(test_plan_diff__canonical_values),
 		cmocka_unit_test(test_plan_missing_hive__skipped_with_note),
+		cmocka_unit_test(test_plan_sources__later_wins_and_key_deletes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,215 @@
+/* reg.c: parsing regedit files and writing them back. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "reg.h"
+
+static int
+parse(struct policy *p, const char *text, struct strlist *e)
+{
+	return policy_add_reg_mem(p, (const unsigned char *)text, strlen(text),
+	    "t.reg", e);
+}
+
+static void
+test_reg_parse__routing_and_kinds(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const char *text =
+	    "\xef\xbb\xbfWindows Registry Editor Version 5.00\r\n"
+	    "\r\n"
+	    "# a KB article's comment\r\n"
+	    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\X]\r\n"
+	    "\"A\"=dword:0000000a\r\n"
+	    "@=\"d\\\\e\\\"f\"\r\n"
+	    "\"Gone\"=-\r\n"
+	    "[HKLM\\SYSTEM\\ControlSet002\\Y]\r\n"
+	    "\"B\"=hex(7):61,00,00,00,\\\r\n"
+	    "  00,00\r\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Old]\r\n";
+
+	assert_int_equal(parse(&p, text, &e), 0);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(p.nr, 7);
+	assert_int_equal(p.r[0].kind, RO_MKKEY);
+	assert_true(p.r[0].ccs);
+	assert_string_equal(p.r[0].key, "Control\\X");
+	assert_int_equal(p.r[1].kind, RO_SET);
+	assert_string_equal(p.r[1].name, "A");
+	assert_string_equal(p.r[1].origin, "t.reg:5");
+	assert_string_equal(p.r[2].name, "");
+	char *s = regval_get_sz(&p.r[2].val);
+	assert_string_equal(s, "d\\e\"f");
+	free(s);
+	assert_int_equal(p.r[3].kind, RO_DELETE_VALUE);
+	assert_false(p.r[4].ccs);
+	assert_string_equal(p.r[4].key, "ControlSet002\\Y");
+	assert_int_equal(p.r[5].val.type, REGT_MULTI_SZ);
+	assert_int_equal(p.r[5].val.len, 6);
+	assert_string_equal(p.r[5].origin, "t.reg:9");
+	assert_int_equal(p.r[6].kind, RO_DELETE_KEY);
+	assert_int_equal(p.r[6].hive, HV_SOFTWARE);
+	assert_true(p.r[0].seq < p.r[6].seq);
+	policy_free(&p);
+}
+
+static void
+test_reg_parse__utf16_and_regedit4(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const char *ascii = "REGEDIT4\n[HKLM\\SOFTWARE\\V]\n\"S\"=hex(2):41,00\n";
+	unsigned char buf[256];
+	size_t n = 0;
+
+	buf[n++] = 0xff;
+	buf[n++] = 0xfe;
+	for (const char *c = "Windows Registry Editor Version 5.00\r\n"
+	    "[HKLM\\SOFTWARE\\V]\r\n\"\xc3\xa4\"=dword:1\r\n"; *c; c++) {
+		if ((unsigned char)*c == 0xc3) {	/* U+00E4 */
+			buf[n++] = 0xe4;
+			buf[n++] = 0;
+			c++;
+			continue;
+		}
+		buf[n++] = (unsigned char)*c;
+		buf[n++] = 0;
+	}
+	assert_int_equal(policy_add_reg_mem(&p, buf, n, "u.reg", &e), 0);
+	assert_string_equal(p.r[1].name, "\xc3\xa4");
+	assert_int_equal(policy_add_reg_mem(&p, buf, n - 1, "u.reg", &e), -1);
+	assert_non_null(strstr(e.v[0], "truncated UTF-16"));
+	sl_free(&e);
+	/* REGEDIT4 string data is ANSI: widened to UTF-16LE */
+	assert_int_equal(parse(&p, ascii, &e), 0);
+	assert_int_equal(p.r[3].val.type, REGT_EXPAND_SZ);
+	assert_int_equal(p.r[3].val.len, 4);
+	assert_memory_equal(p.r[3].val.data, "A\0\0\0", 4);
+	policy_free(&p);
+}
+
+static void
+test_reg_parse__errors_all_reported(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const char *text =
+	    "Windows Registry Editor Version 5.00\n"
+	    "[HKEY_CURRENT_USER\\Software]\n"
+	    "\"a\"=dword:1\n"
+	    "[HKLM\\SOFTWARE\\V]\n"
+	    "\"b\"=hex:0g\n"
+	    "\"c\"=\"open\n"
+	    "\"d\"=dword:1\n";
+
+	assert_int_equal(parse(&p, text, &e), -1);
+	assert_int_equal(e.n, 3);
+	assert_non_null(strstr(e.v[0], "t.reg:2: HKEY_CURRENT_USER"));
+	assert_non_null(strstr(e.v[1], "t.reg:5: bad hex byte \"0g\""));
+	assert_non_null(strstr(e.v[2], "t.reg:6: unterminated string"));
+	assert_int_equal(p.nr, 0);		/* nothing kept */
+	sl_free(&e);
+	policy_free(&p);
+}
+
+static void
+test_reg_write__regedit_format(void **state)
+{
+	struct regdoc d;
+	struct regval v;
+	unsigned char *b;
+	size_t n;
+	char *bytes_text;
+	unsigned char blob[40];
+
+	regdoc_init(&d);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V", 0);
+	regval_dword(&v, 0xa00);
+	regdoc_value(&d, "D", &v);
+	regval_free(&v);
+	regval_sz(&v, "q\"b\\");
+	regdoc_value(&d, "", &v);
+	regval_free(&v);
+	regdoc_value(&d, "gone", NULL);
+	memset(blob, 0xab, sizeof(blob));
+	v.type = REGT_BINARY;
+	v.len = sizeof(blob);
+	v.data = blob;
+	regdoc_value(&d, "B", &v);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V\\Old", 1);
+	b = regdoc_encode(&d, 1, &n);
+	bytes_text = (char *)b;
+	assert_string_equal(bytes_text,
+	    "Windows Registry Editor Version 5.00\n"
+	    "\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\V]\n"
+	    "\"D\"=dword:00000a00\n"
+	    "@=\"q\\\"b\\\\\"\n"
+	    "\"gone\"=-\n"
+	    "\"B\"=hex:ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,"
+	    "ab,ab,ab,ab,ab,\\\n"
+	    "  ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab\n"
+	    "\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\V\\Old]\n");
+	free(b);
+	b = regdoc_encode(&d, 0, &n);
+	assert_int_equal(b[0], 0xff);
+	assert_int_equal(b[1], 0xfe);
+	assert_memory_equal(b + 2, "W\0i\0", 4);
+	/* CRLF in UTF-16LE after the header */
+	assert_memory_equal(b + 2 + 2 * 36, "\r\0\n\0", 4);
+	free(b);
+	regdoc_free(&d);
+}
+
+static void
+test_reg_write__parses_back_to_the_same_bytes(void **state)
+{
+	struct regdoc d;
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	struct regval in[4];
+	unsigned char *b;
+	size_t n;
+	char *m[] = { "x", "y" };
+	unsigned char odd[] = { 'a', 0, 'b' };	/* not a clean string */
+
+	regval_sz(&in[0], "C:\\Windows");
+	regval_multi_sz(&in[1], m, 2);
+	in[2].type = REGT_SZ;
+	in[2].len = sizeof(odd);
+	in[2].data = odd;
+	in[3].type = 0x20;		/* a type regedit has no name for */
+	in[3].len = 0;
+	in[3].data = NULL;
+	regdoc_init(&d);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V", 0);
+	for (int i = 0; i < 4; i++) {
+		char name[2] = { (char)('a' + i), 0 };
+		regdoc_value(&d, name, &in[i]);
+	}
+	b = regdoc_encode(&d, 0, &n);
+	assert_int_equal(policy_add_reg_mem(&p, b, n, "w.reg", &e), 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(regval_equal(&p.r[1 + i].val, &in[i]));
+	regval_free(&in[0]);
+	regval_free(&in[1]);
+	free(b);
+	regdoc_free(&d);
+	policy_free(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reg_parse__routing_and_kinds),
+		cmocka_unit_test(test_reg_parse__utf16_and_regedit4),
+		cmocka_unit_test(test_reg_parse__errors_all_reported),
+		cmocka_unit_test(test_reg_write__regedit_format),
+		cmocka_unit_test(test_reg_write__parses_back_to_the_same_bytes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
