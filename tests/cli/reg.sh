@@ -57,6 +57,16 @@ for layout in win7-x86 2019 2022; do
 	done
 done
 
+# With an image, export follows it: no Wow6432Node on x86, TLS 1.3 from 20348.
+rm -rf x86 s22; "$MKIMAGE" win7-x86 x86; "$MKIMAGE" 2022 s22
+"$TLSHIVE" export --utf8 x86 > e.reg
+if grep -q Wow6432Node e.reg; then fail "Wow6432Node exported for an x86 image"; fi
+grep -q '^\[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server\]$' e.reg \
+	|| fail "CurrentControlSet in export"
+if grep -q 'ControlSet00' e.reg; then fail "a numbered control set in an export"; fi
+"$TLSHIVE" export --utf8 s22 | grep -q 'Protocols\\TLS 1.3\\Server\]$' || fail "TLS 1.3 for 2022"
+"$TLSHIVE" export --utf8 s22 | grep -qx '"DefaultSecureProtocols"=dword:00002800' || fail "WinHTTP 1.2+1.3 for 2022"
+
 # Without an image, export says what it assumed.
 "$TLSHIVE" export --utf8 > e.reg
 grep -q '^; no image given: assumed a 64-bit Windows' e.reg || fail "assumptions"
