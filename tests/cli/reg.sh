@@ -33,7 +33,11 @@ if [ -f "$reg" ]; then
 	cmp -s pci.reg.added pci16.reg.added || fail "UTF-16 and UTF-8 gave different results"
 	"$TLSHIVE" apply -n --reg pci.reg img > out
 	grep -q '^nothing to do' out || fail "second apply of the .reg"
-	if "$TLSHIVE" apply -n --reg pci.reg w7 2>/dev/null | grep -q dotnet; then fail "--reg alone used a profile"; fi
+	rm -rf f; "$MKIMAGE" 2019 f
+	"$TLSHIVE" apply -n --reg pci.reg f > out
+	grep -q '^TLS 1.1 server: ' out || fail "--reg alone: the file's changes"
+	if grep -q dotnet out; then fail "--reg alone used the default profile"; fi
+	"$TLSHIVE" apply -n --reg pci.reg -p recommended f | grep -q '^dotnet v4 strong crypto: ' || fail "--reg with -p"
 fi
 
 # profile -> export -> apply --reg on a fresh image = apply -p, for several
