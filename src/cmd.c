@@ -12,6 +12,7 @@
 #include "facts.h"
 #include "hive.h"
 #include "image.h"
+#include "logs.h"
 #include "plan.h"
 #include "profile.h"
 #include "reg.h"
@@ -100,6 +101,8 @@ open_hives(const struct options *o, struct image *img, struct hive *h[],
 	}
 	if (o->discard_logs)
 		flags |= HIVE_DISCARD_LOGS;
+	if (o->replay_logs)
+		flags |= HIVE_REPLAY_LOGS;
 	for (int i = 0; i < HV_COUNT; i++) {
 		if (img->path[i] == NULL)
 			continue;
@@ -294,6 +297,8 @@ cmd_run(const struct options *o)
 	r.img = &img;
 	for (int i = 0; i < HV_COUNT; i++)
 		r.hdr[i] = h[i] ? hive_header(h[i]) : NULL;
+	for (int i = 0; i < HV_COUNT; i++)
+		r.replayed[i] = h[i] ? hive_replayed(h[i]) : NULL;
 	r.f = &f;
 	r.p = &p;
 	r.profile = src;
@@ -402,6 +407,30 @@ out:
 	image_free(&img);
 	policy_free(&pol);
 	return rc;
+}
+
+int
+cmd_recover(const char *hive, const char *out)
+{
+	struct recovery r;
+	int rc;
+
+	if (logs_recover(hive, &r) == -1) {
+		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		return TLSH_EXIT_ERROR;
+	}
+	rc = hive_write_file(out ? out : hive, r.data, r.len, hive);
+	if (rc == -1)
+		fprintf(stderr, "tlshive: %s; %s left as it was\n",
+		    tlsh_errmsg(), hive);
+	else
+		printf("recovered %s: %zu %s from %s applied, sequence number "
+		    "%u%s; written to %s\n", hive, r.entries, r.format == 6 ?
+		    "log entries" : "dirty pages", r.logs, r.seq,
+		    r.base_from_log ? ", base block rebuilt from the log" : "",
+		    out ? out : hive);
+	recovery_free(&r);
+	return rc == -1 ? TLSH_EXIT_ERROR : TLSH_EXIT_OK;
 }
 
 int

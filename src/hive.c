@@ -14,6 +14,7 @@
 #include <hivex.h>
 
 #include "hive.h"
+#include "logs.h"
 #include "tlshive.h"
 
 struct hive {
@@ -22,6 +23,7 @@ struct hive {
 	struct hive_header hdr;
 	int tmpfd;
 	char *tmp;
+	char *replayed;
 };
 
 static uint32_t
@@ -125,38 +127,96 @@ hive_log_files(const struct hive *hv)
 	return sb_take(&sb);
 }
 
+/*
+ * hivex opens files only, so the recovered hive goes to a temporary file
+ * that is unlinked as soon as hivex has it (its mapping or copy lives on).
+ */
+static hive_h *
+open_recovered(struct hive *hv, int flags)
+{
+	struct recovery r;
+	const char *t = getenv("TMPDIR");
+	char *tmp = xasprintf("%s/tlshive-replay-XXXXXX", t && *t ? t : "/tmp");
+	hive_h *h = NULL;
+	int fd;
+
+	if (logs_recover(hv->path, &r) == -1) {
+		free(tmp);
+		return NULL;
+	}
+	if ((fd = mkstemp(tmp)) == -1 || write(fd, r.data, r.len) !=
+	    (ssize_t)r.len || close(fd) == -1) {
+		tlsh_seterr("%s: cannot keep the replayed hive in %s: %s",
+		    hv->path, tmp, strerror(errno));
+		if (fd != -1)
+			unlink(tmp);
+		goto out;
+	}
+	errno = 0;
+	h = hivex_open(tmp, (flags & HIVE_WRITE) ? HIVEX_OPEN_WRITE : 0);
+	if (h == NULL)
+		tlsh_seterr("%s: the hive replayed from its logs does not open: "
+		    "%s", hv->path, strerror(errno ? errno : EINVAL));
+	unlink(tmp);
+	if (h != NULL) {
+		hv->replayed = xasprintf("%zu %s from %s, sequence number %u",
+		    r.entries, r.format == 6 ? "log entries" : "dirty pages",
+		    r.logs, r.seq);
+		hv->hdr.seq1 = hv->hdr.seq2 = r.seq;
+		hv->hdr.bins_size = (uint32_t)(r.len - 4096);
+		hv->hdr.checksum_ok = 1;
+		hv->hdr.dirty = 0;
+	}
+out:
+	recovery_free(&r);
+	free(tmp);
+	return h;
+}
+
 struct hive *
 hive_open(const char *path, int flags)
 {
 	struct hive *hv = xcalloc(1, sizeof(*hv));
+	int replay;
 
 	hv->path = xstrdup(path);
 	hv->tmpfd = -1;
 	if (hive_read_header(path, &hv->hdr) == -1)
 		goto fail;
-	if (!hv->hdr.checksum_ok) {
+	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
+	    !hv->hdr.checksum_ok);
+	if (!hv->hdr.checksum_ok && !replay) {
 		tlsh_seterr("%s: the base block checksum is wrong: the hive is "
 		    "damaged, or Windows was not shut down cleanly and the "
-		    "newest data sits in its .LOG1/.LOG2 files", path);
+		    "newest data sits in its .LOG1/.LOG2 files; --replay-logs "
+		    "rebuilds it from them", path);
 		goto fail;
 	}
-	if (hv->hdr.dirty && !(flags & HIVE_DISCARD_LOGS)) {
+	if (hv->hdr.dirty && !replay && !(flags & HIVE_DISCARD_LOGS)) {
 		char *logs = hive_log_files(hv);
 		tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): the "
 		    "image was not shut down cleanly and the newest data sits "
-		    "in its .LOG1/.LOG2 files%s%s%s; boot and shut down Windows "
-		    "cleanly, or give --discard-logs to use the hive as it is "
-		    "and lose that data", path, hv->hdr.seq1, hv->hdr.seq2,
-		    *logs ? " (" : " (none found beside it", logs, ")");
+		    "in its .LOG1/.LOG2 files%s%s%s; give --replay-logs to "
+		    "replay them first, or --discard-logs to use the hive as "
+		    "it is and lose that data", path, hv->hdr.seq1,
+		    hv->hdr.seq2, *logs ? " (" : " (none found beside it",
+		    logs, ")");
 		free(logs);
 		goto fail;
 	}
-	errno = 0;
-	hv->h = hivex_open(path, (flags & HIVE_WRITE) ? HIVEX_OPEN_WRITE : 0);
+	if (replay) {
+		if ((hv->h = open_recovered(hv, flags)) == NULL)
+			goto fail;
+	} else {
+		errno = 0;
+		hv->h = hivex_open(path, (flags & HIVE_WRITE) ?
+		    HIVEX_OPEN_WRITE : 0);
+	}
 	if (hv->h == NULL) {
-		tlsh_seterr("%s: cannot open the hive: %s", path,
-		    errno == ENOTSUP ? "corrupt or not a hive" :
-		    strerror(errno ? errno : EINVAL));
+		if (!replay)
+			tlsh_seterr("%s: cannot open the hive: %s", path,
+			    errno == ENOTSUP ? "corrupt or not a hive" :
+			    strerror(errno ? errno : EINVAL));
 		goto fail;
 	}
 	if (hivex_root(hv->h) == 0) {
@@ -169,6 +229,12 @@ fail:
 	return NULL;
 }
 
+const char *
+hive_replayed(const struct hive *hv)
+{
+	return hv->replayed;
+}
+
 void
 hive_close(struct hive *hv)
 {
@@ -178,6 +244,7 @@ hive_close(struct hive *hv)
 	if (hv->h)
 		hivex_close(hv->h);
 	free(hv->path);
+	free(hv->replayed);
 	free(hv);
 }
 
@@ -682,4 +749,67 @@ hive_unstage(struct hive *hv)
 		close(hv->tmpfd);
 		hv->tmpfd = -1;
 	}
+}
+
+int
+hive_write_file(const char *target, const unsigned char *data, size_t len,
+    const char *like)
+{
+	char *d = xstrdup(target), *b = xstrdup(target), *tmp;
+	struct stat st;
+	struct hive *check;
+	int fd, e;
+
+	tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
+	free(d);
+	free(b);
+	if ((fd = mkstemp(tmp)) == -1) {
+		tlsh_seterr("%s: cannot create a temporary file beside it: %s",
+		    target, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (like && stat(like, &st) == 0 && (fchmod(fd, st.st_mode & 07777) ==
+	    -1 || (fchown(fd, st.st_uid, st.st_gid) == -1 &&
+	    (st.st_uid != geteuid() || errno != EPERM)))) {
+		tlsh_seterr("%s: cannot give the new file the original's mode "
+		    "and owner: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w <= 0) {
+			tlsh_seterr("%s: cannot write the new hive: %s", tmp,
+			    strerror(w == 0 ? EIO : errno));
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1) {
+		tlsh_seterr("%s: fsync: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if ((check = hive_open(tmp, 0)) == NULL)
+		goto fail;
+	hive_close(check);
+	if (rename(tmp, target) == -1) {
+		tlsh_seterr("%s: cannot put the new hive in place: %s", target,
+		    strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	free(tmp);
+	if (fsync_dir(target) == -1) {
+		tlsh_seterr("%s: the new hive is in place, but syncing its "
+		    "directory failed: %s", target, strerror(errno));
+		return -1;
+	}
+	return 0;
+fail:
+	e = errno;
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = e;
+	return -1;
 }

@@ -20,7 +20,8 @@ struct hive_header {
 
 enum {
 	HIVE_WRITE = 1,			/* apply: load into memory for writing */
-	HIVE_DISCARD_LOGS = 2		/* accept a dirty hive, losing its logs */
+	HIVE_DISCARD_LOGS = 2,		/* accept a dirty hive, losing its logs */
+	HIVE_REPLAY_LOGS = 4		/* replay a dirty hive's logs in memory */
 };
 
 /* Reads and checks the base block; -1 if the file is not a usable hive. */
@@ -36,6 +37,17 @@ const char *hive_path(const struct hive *);
 const struct hive_header *hive_header(const struct hive *);
 /* Names of the transaction logs lying beside the hive ("SYSTEM.LOG1"...). */
 char *hive_log_files(const struct hive *);
+/* What replaying the logs did ("3 log entries from SYSTEM.LOG1"), or NULL. */
+const char *hive_replayed(const struct hive *);
+
+/*
+ * Writes a complete hive file (bytes made elsewhere, e.g. by log replay)
+ * to target through a temporary file beside it: verified by opening it
+ * through hivex, fsynced, renamed, the directory fsynced.  With like, the
+ * new file gets that file's mode and owner.
+ */
+int hive_write_file(const char *target, const unsigned char *data, size_t len,
+    const char *like);
 
 /* Key paths are backslash-separated and relative to the hive's root. */
 int hive_key_exists(struct hive *, const char *key);	/* 1, 0, -1 */

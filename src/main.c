@@ -24,6 +24,7 @@ usage(FILE *out)
 	    "       tlshive export   [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
 	    "                        [-o OUT.reg] [--utf8] [IMAGE]\n"
+	    "       tlshive recover  [-o OUT] HIVE\n"
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
 	    "IMAGE is ROOT (a mounted Windows volume) or "
@@ -45,6 +46,8 @@ usage(FILE *out)
 	    "  -j, --json             one JSON document on standard output\n"
 	    "      --system FILE      the SYSTEM hive file\n"
 	    "      --software FILE    the SOFTWARE hive file\n"
+	    "      --replay-logs      replay a dirty hive's .LOG1/.LOG2 in "
+	    "memory first\n"
 	    "      --discard-logs     use a dirty hive as it is, losing what "
 	    "its .LOG1/.LOG2 hold\n"
 	    "  -h, --help             this text\n"
@@ -68,7 +71,8 @@ bad_usage(const char *fmt, const char *arg)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8 };
+	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
+	    OPT_REPLAY };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -81,6 +85,7 @@ main(int argc, char **argv)
 		{ "system", required_argument, NULL, OPT_SYSTEM },
 		{ "software", required_argument, NULL, OPT_SOFTWARE },
 		{ "discard-logs", no_argument, NULL, OPT_DISCARD },
+		{ "replay-logs", no_argument, NULL, OPT_REPLAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -114,7 +119,8 @@ main(int argc, char **argv)
 		o.cmd = CMD_APPLY;
 	else if (strcmp(verb, "export") == 0)
 		o.cmd = CMD_EXPORT;
-	else if (strcmp(verb, "profiles") != 0 && strcmp(verb, "settings") != 0)
+	else if (strcmp(verb, "profiles") != 0 && strcmp(verb, "settings") != 0 &&
+	    strcmp(verb, "recover") != 0)
 		return bad_usage("unknown command \"%s\"", verb);
 
 	o.pargs = calloc((size_t)argc, sizeof(*o.pargs));
@@ -155,6 +161,9 @@ main(int argc, char **argv)
 		case OPT_DISCARD:
 			o.discard_logs = 1;
 			break;
+		case OPT_REPLAY:
+			o.replay_logs = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			free(o.pargs);
@@ -170,6 +179,15 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (strcmp(verb, "recover") == 0) {
+		if (o.npargs || o.dry_run || o.file[0] || o.file[1] || o.json ||
+		    o.undo || o.utf8 || argc - optind != 1)
+			rc = bad_usage("%s", "usage: tlshive recover [-o OUT] HIVE");
+		else
+			rc = cmd_recover(argv[optind], o.out);
+		free(o.pargs);
+		return rc;
+	}
 	if (strcmp(verb, "profiles") == 0 || strcmp(verb, "settings") == 0) {
 		if (o.npargs || o.dry_run || o.file[0] || o.file[1] ||
 		    argc - optind > (verb[0] == 'p'))
@@ -185,6 +203,8 @@ main(int argc, char **argv)
 		rc = bad_usage("%s", "show takes no -p, --reg or --set");
 	else if (o.undo && o.cmd != CMD_APPLY)
 		rc = bad_usage("%s", "--undo is for apply");
+	else if (o.replay_logs && o.discard_logs)
+		rc = bad_usage("%s", "--replay-logs or --discard-logs, not both");
 	else if ((o.out || o.utf8) && o.cmd != CMD_EXPORT)
 		rc = bad_usage("%s", "-o and --utf8 are for export");
 	else if (o.cmd == CMD_EXPORT && o.json)

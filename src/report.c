@@ -30,10 +30,12 @@ facts_text(FILE *out, const struct run *r)
 		if (r->hdr[i] == NULL)
 			fprintf(out, "%-12s not given\n", hive_id_name(i));
 		else
-			fprintf(out, "%-12s %s (%s)\n", hive_id_name(i),
-			    r->img->path[i], r->discarded_logs[i] ?
-			    "dirty, logs discarded" : r->hdr[i]->dirty ?
-			    "dirty" : "clean");
+			fprintf(out, "%-12s %s (%s%s)\n", hive_id_name(i),
+			    r->img->path[i], r->replayed[i] ?
+			    "dirty, logs replayed in memory: " :
+			    r->discarded_logs[i] ? "dirty, logs discarded" :
+			    r->hdr[i]->dirty ? "dirty" : "clean",
+			    r->replayed[i] ? r->replayed[i] : "");
 	}
 	if (f->have[HV_SOFTWARE]) {
 		fprintf(out, "%-12s %s%s%s\n", "product",
@@ -265,7 +267,8 @@ hives_json(const struct run *r)
 		h = json_object_new_object();
 		json_object_object_add(h, "path", jstr(r->img->path[i]));
 		json_object_object_add(h, "state", json_object_new_string(
-		    r->hdr[i]->dirty ? "dirty" : "clean"));
+		    r->hdr[i]->dirty || r->replayed[i] ? "dirty" : "clean"));
+		json_object_object_add(h, "logs_replayed", jstr(r->replayed[i]));
 		json_object_object_add(h, "logs_discarded",
 		    json_object_new_boolean(r->discarded_logs[i]));
 		json_object_object_add(o, hive_id_name(i), h);

@@ -16,6 +16,7 @@ struct run {
 	const struct image *img;
 	const struct hive_header *hdr[HV_COUNT];	/* NULL: not given */
 	int discarded_logs[HV_COUNT];
+	const char *replayed[HV_COUNT];	/* what --replay-logs did, or NULL */
 	const struct facts *f;
 	const struct plan *p;
 	const char *profile;		/* the policy's sources, joined */

@@ -1,0 +1,499 @@
+/*
+ * Transaction-log replay, from Maxim Suhanov's "Windows registry file format
+ * specification" (format of transaction log files, dirty state, multiple
+ * log files).  Since Windows 8.1 the newest registry data often lives only
+ * in .LOG1/.LOG2: the primary is reconciled lazily, so an image taken after
+ * a crash or a hybrid shutdown has a stale primary file.  This module works
+ * on bytes only; hive.c opens the result through hivex.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logs.h"
+#include "tlshive.h"
+
+#define BASE 4096
+#define LOG_BASE 512
+#define TYPE_OLD_LOG 1
+#define TYPE_NEW_LOG 6
+/* The spec gives 14219357686671994754 as bytes read little-endian. */
+#define MARVIN_SEED 0x82EF4D887A4E55C5ULL
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (v >> (8 * i)) & 0xff;
+}
+
+static uint32_t
+rotl(uint32_t v, int n)
+{
+	return v << n | v >> (32 - n);
+}
+
+static void
+marvin_mix(uint32_t *lo, uint32_t *hi)
+{
+	*hi ^= *lo;
+	*lo = rotl(*lo, 20);
+	*lo += *hi;
+	*hi = rotl(*hi, 9);
+	*hi ^= *lo;
+	*lo = rotl(*lo, 27);
+	*lo += *hi;
+	*hi = rotl(*hi, 19);
+}
+
+uint64_t
+marvin32(const unsigned char *d, size_t len)
+{
+	uint32_t lo = (uint32_t)MARVIN_SEED, hi = (uint32_t)(MARVIN_SEED >> 32);
+	uint32_t last = 0x80;
+
+	for (; len >= 4; d += 4, len -= 4) {
+		lo += le32(d);
+		marvin_mix(&lo, &hi);
+	}
+	/* the tail, padded with a single 0x80 byte */
+	switch (len) {
+	case 3:
+		last = (last << 8) | d[2];
+		/* FALLTHROUGH */
+	case 2:
+		last = (last << 8) | d[1];
+		/* FALLTHROUGH */
+	case 1:
+		last = (last << 8) | d[0];
+		break;
+	}
+	lo += last;
+	marvin_mix(&lo, &hi);
+	marvin_mix(&lo, &hi);
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint32_t
+checksum(const unsigned char *b)
+{
+	uint32_t x = 0;
+
+	for (int i = 0; i < 127; i++)
+		x ^= le32(b + 4 * i);
+	return x == 0xffffffff ? 0xfffffffe : x == 0 ? 1 : x;
+}
+
+/* A log's base block: the first sector, a partial copy of the primary's. */
+static int
+log_header_ok(const unsigned char *b, size_t len, uint32_t type)
+{
+	return len >= LOG_BASE && memcmp(b, "regf", 4) == 0 &&
+	    checksum(b) == le32(b + 508) && le32(b + 28) == type &&
+	    le32(b + 4) == le32(b + 8);
+}
+
+/* seq a comes before seq b, allowing for wrap-around. */
+static int
+seq_before(uint32_t a, uint32_t b)
+{
+	return (uint32_t)(b - a) != 0 && (uint32_t)(b - a) <= 0x7fffffff;
+}
+
+struct buf {
+	unsigned char *p;
+	size_t len;
+};
+
+static int
+grow(struct buf *h, size_t len)
+{
+	if (len > (size_t)1 << 31) {
+		tlsh_seterr("a log entry asks for a hive of %zu bytes", len);
+		return -1;
+	}
+	if (len > h->len) {
+		h->p = xrealloc(h->p, len);
+		memset(h->p + h->len, 0, len - h->len);
+	}
+	h->len = len;
+	return 0;
+}
+
+struct entry_scan {
+	uint32_t last_seq;	/* of the last entry applied */
+	uint32_t hbins;		/* hive bins size after it */
+	size_t applied;
+	int any;
+};
+
+/*
+ * Applies the log's valid entries in order; the first entry that is not
+ * valid (signature, size, hashes, sequence) ends the log, as in Windows.
+ * With h NULL only scans, to learn the highest sequence number present.
+ */
+static int
+apply_new_log(struct buf *h, const unsigned char *log, size_t len,
+    struct entry_scan *sc)
+{
+	uint32_t expect = le32(log + 4);
+	size_t off = LOG_BASE;
+
+	while (off + 40 <= len) {
+		const unsigned char *e = log + off;
+		uint32_t size = le32(e + 4), hb = le32(e + 16), n = le32(e + 20);
+		size_t refs_end, data;
+
+		if (memcmp(e, "HvLE", 4) != 0 || size < 512 || size % 512 ||
+		    size > len - off || hb < BASE || hb % BASE || n == 0 ||
+		    le32(e + 12) != expect)
+			break;
+		refs_end = 40 + (size_t)n * 8;
+		if (refs_end > size || marvin32(e + 40, size - 40) !=
+		    le64(e + 24) || marvin32(e, 32) != le64(e + 32))
+			break;
+		if (h != NULL) {
+			if (grow(h, BASE + (size_t)hb) == -1)
+				return -1;
+			data = refs_end;
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t po = le32(e + 40 + 8 * i);
+				uint32_t ps = le32(e + 44 + 8 * i);
+				if (ps > size - data || (uint64_t)po + ps > hb) {
+					tlsh_seterr("log entry %u has a page "
+					    "outside its own bounds or the "
+					    "hive's", expect);
+					return -1;
+				}
+				memcpy(h->p + BASE + po, e + data, ps);
+				data += ps;
+			}
+		}
+		sc->last_seq = expect;
+		sc->hbins = hb;
+		sc->applied++;
+		sc->any = 1;
+		expect++;
+		off += size;
+	}
+	return 0;
+}
+
+struct logset {
+	const unsigned char *const *log;
+	const size_t *len;
+	const char *const *name;
+};
+
+/* The highest entry sequence number in any valid new-format log. */
+static uint32_t
+max_entry_seq(const struct logset *ls, uint32_t start)
+{
+	uint32_t m = start;
+
+	for (int i = 1; i < 3; i++) {
+		struct entry_scan sc = { 0 };
+		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
+		    TYPE_NEW_LOG)) {
+			apply_new_log(NULL, ls->log[i], ls->len[i], &sc);
+			if (sc.any && seq_before(m, sc.last_seq))
+				m = sc.last_seq;
+		}
+	}
+	return m;
+}
+
+static int
+recover_new(struct buf *h, int base_ok, const struct logset *ls,
+    struct recovery *r, struct strbuf *used)
+{
+	int ok[3] = { 0 }, first, second;
+	uint32_t s1, s2, secondary = le32(h->p + 8);
+	struct entry_scan sc = { 0 };
+	const unsigned char *base_src = NULL;
+
+	for (int i = 1; i < 3; i++)
+		ok[i] = ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
+		    TYPE_NEW_LOG) && ls->len[i] > LOG_BASE + 40;
+	if (!ok[1] && !ok[2]) {
+		tlsh_seterr("no usable .LOG1 or .LOG2 (missing, or with a "
+		    "damaged base block)");
+		return -1;
+	}
+	s1 = ok[1] ? le32(ls->log[1] + 4) : 0;
+	s2 = ok[2] ? le32(ls->log[2] + 4) : 0;
+	/* The log that starts earlier is applied first. */
+	if (ok[1] && ok[2]) {
+		first = seq_before(s2, s1) ? 2 : 1;
+	} else
+		first = ok[1] ? 1 : 2;
+	second = ok[1] && ok[2] ? 3 - first : 0;
+	if (!base_ok) {
+		/* Windows takes the base block and the entries from the
+		 * later log alone when the primary's base block is lost. */
+		int use = second ? second : first;
+		base_src = ls->log[use];
+		if (apply_new_log(h, ls->log[use], ls->len[use], &sc) == -1)
+			return -1;
+		sb_add(used, "%s", ls->name[use]);
+	} else {
+		int use = first;
+		if (seq_before(le32(ls->log[first] + 4), secondary)) {
+			if (!second || seq_before(le32(ls->log[second] + 4),
+			    secondary)) {
+				tlsh_seterr("the logs end before the primary "
+				    "file's sequence number %u: they belong to "
+				    "an older state", secondary);
+				return -1;
+			}
+			use = second;
+			second = 0;
+		}
+		base_src = ls->log[use];
+		if (apply_new_log(h, ls->log[use], ls->len[use], &sc) == -1)
+			return -1;
+		sb_add(used, "%s", ls->name[use]);
+		if (second && sc.any &&
+		    le32(ls->log[second] + 4) == sc.last_seq + 1) {
+			if (apply_new_log(h, ls->log[second], ls->len[second],
+			    &sc) == -1)
+				return -1;
+			sb_add(used, ", %s", ls->name[second]);
+		}
+	}
+	if (!sc.any) {
+		tlsh_seterr("the logs hold no valid entry to apply");
+		return -1;
+	}
+	if (!base_ok) {
+		memset(h->p, 0, BASE);
+		memcpy(h->p, base_src, LOG_BASE);
+		r->base_from_log = 1;
+	}
+	put32(h->p + 36, le32(base_src + 36));		/* root cell */
+	put32(h->p + 40, sc.hbins);
+	if (grow(h, BASE + (size_t)sc.hbins) == -1)
+		return -1;
+	r->entries = sc.applied;
+	r->seq = max_entry_seq(ls, sc.last_seq) + 1;
+	r->format = TYPE_NEW_LOG;
+	return 0;
+}
+
+static int
+recover_old(struct buf *h, int base_ok, const struct logset *ls,
+    struct recovery *r, struct strbuf *used)
+{
+	uint64_t stamp = base_ok ? le64(h->p + 12) : le64(h->p + BASE + 20);
+	int use = -1;
+
+	/* The applicable log carries the primary's last-written time. */
+	for (int i = 0; i < 3 && use < 0; i++)
+		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
+		    TYPE_OLD_LOG) && le64(ls->log[i] + 12) >= stamp)
+			use = i;
+	if (use < 0) {
+		tlsh_seterr("no old-format log matches the hive (none has a "
+		    "valid base block with its timestamp)");
+		return -1;
+	}
+	const unsigned char *lg = ls->log[use];
+	size_t len = ls->len[use], hb = le32(lg + 40), bits = hb / 512;
+	size_t vec_end = LOG_BASE + 4 + (bits + 7) / 8, pages, k = 0;
+
+	if (hb < BASE || hb % BASE || vec_end > len ||
+	    memcmp(lg + LOG_BASE, "DIRT", 4) != 0) {
+		tlsh_seterr("%s: no valid dirty vector", ls->name[use]);
+		return -1;
+	}
+	pages = (vec_end + 511) / 512 * 512;
+	if (grow(h, BASE + hb) == -1)
+		return -1;
+	for (size_t i = 0; i < bits; i++) {
+		if (!(lg[LOG_BASE + 4 + i / 8] & (1u << (i % 8))))
+			continue;
+		if (pages + 512 * (k + 1) > len) {
+			tlsh_seterr("%s: the dirty vector names more pages "
+			    "than the log holds", ls->name[use]);
+			return -1;
+		}
+		memcpy(h->p + BASE + 512 * i, lg + pages + 512 * k, 512);
+		k++;
+	}
+	/* Recovery stops at a dirty bin that is not a bin, as in Windows. */
+	for (size_t off = 0; off < hb;) {
+		const unsigned char *bin = h->p + BASE + off;
+		uint32_t sz = le32(bin + 8);
+		if (memcmp(bin, "hbin", 4) != 0 || le32(bin + 4) != off ||
+		    sz < BASE || sz % BASE || sz > hb - off) {
+			tlsh_seterr("%s: after replay, hive bin at offset %zu "
+			    "is not valid: the log does not fit the hive",
+			    ls->name[use], off);
+			return -1;
+		}
+		off += sz;
+	}
+	if (!base_ok) {
+		memset(h->p, 0, BASE);
+		memcpy(h->p, lg, LOG_BASE);
+		r->base_from_log = 1;
+	}
+	put32(h->p + 36, le32(lg + 36));
+	put32(h->p + 40, (uint32_t)hb);
+	sb_add(used, "%s", ls->name[use]);
+	r->entries = k;
+	r->seq = (seq_before(le32(h->p + 4), le32(lg + 4)) ? le32(lg + 4) :
+	    le32(h->p + 4)) + 1;
+	r->format = TYPE_OLD_LOG;
+	return 0;
+}
+
+int
+logs_recover_mem(const unsigned char *primary, size_t plen,
+    const unsigned char *const log[3], const size_t loglen[3],
+    const char *const logname[3], const char *shown, struct recovery *r)
+{
+	struct logset ls = { log, loglen, logname };
+	struct buf h = { NULL, 0 };
+	struct strbuf used = { 0 };
+	int base_ok, newfmt = 0, oldfmt = 0, rc;
+
+	memset(r, 0, sizeof(*r));
+	if (plen < BASE || memcmp(primary, "regf", 4) != 0) {
+		tlsh_seterr("%s: not a registry hive", shown);
+		return -1;
+	}
+	base_ok = checksum(primary) == le32(primary + 508);
+	if (base_ok && le32(primary + 4) == le32(primary + 8)) {
+		tlsh_seterr("%s: the hive is clean: Windows ignores its logs, "
+		    "and so does tlshive", shown);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (log[i] == NULL || loglen[i] < LOG_BASE)
+			continue;
+		newfmt |= le32(log[i] + 28) == TYPE_NEW_LOG;
+		oldfmt |= le32(log[i] + 28) == TYPE_OLD_LOG;
+	}
+	if (!newfmt && !oldfmt) {
+		tlsh_seterr("%s: dirty, and no transaction log beside it "
+		    "(.LOG, .LOG1, .LOG2) has a usable base block", shown);
+		return -1;
+	}
+	if (!base_ok && plen < BASE + 32) {
+		tlsh_seterr("%s: base block and first hive bin both lost",
+		    shown);
+		return -1;
+	}
+	h.p = xmalloc(plen);
+	memcpy(h.p, primary, plen);
+	h.len = plen;
+	rc = newfmt ? recover_new(&h, base_ok, &ls, r, &used) :
+	    recover_old(&h, base_ok, &ls, r, &used);
+	if (rc == -1) {
+		char *m = xstrdup(tlsh_errmsg());
+		tlsh_seterr("%s: cannot replay the logs: %s; nothing written",
+		    shown, m);
+		free(m);
+		free(h.p);
+		free(used.s);
+		return -1;
+	}
+	put32(h.p + 4, r->seq);
+	put32(h.p + 8, r->seq);
+	put32(h.p + 28, 0);				/* a primary file */
+	put32(h.p + 508, checksum(h.p));
+	r->data = h.p;
+	r->len = h.len;
+	r->logs = sb_take(&used);
+	return 0;
+}
+
+static unsigned char *
+slurp(const char *path, size_t *len, int *missing)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b = NULL;
+	size_t cap = 0, n;
+
+	*len = 0;
+	*missing = f == NULL && errno == ENOENT;
+	if (f == NULL)
+		return NULL;
+	do {
+		if (*len + 65536 > cap)
+			b = xrealloc(b, cap = (*len + 65536) * 2);
+		n = fread(b + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		fclose(f);
+		free(b);
+		return NULL;
+	}
+	fclose(f);
+	return b;
+}
+
+int
+logs_recover(const char *path, struct recovery *r)
+{
+	static const char *const ext[3] = { ".LOG", ".LOG1", ".LOG2" };
+	unsigned char *primary, *log[3] = { NULL, NULL, NULL };
+	size_t plen, loglen[3] = { 0, 0, 0 };
+	char *names[3];
+	const char *base = strrchr(path, '/');
+	int missing, rc;
+
+	if ((primary = slurp(path, &plen, &missing)) == NULL) {
+		tlsh_seterr("%s: %s", path, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	base = base ? base + 1 : path;
+	for (int i = 0; i < 3; i++) {
+		char *p = xasprintf("%s%s", path, ext[i]);
+		log[i] = slurp(p, &loglen[i], &missing);
+		if (log[i] == NULL && !missing) {
+			tlsh_seterr("%s: %s", p, strerror(errno ? errno : EIO));
+			free(p);
+			for (int j = 0; j < i; j++)
+				free(log[j]);
+			free(primary);
+			return -1;
+		}
+		free(p);
+		names[i] = xasprintf("%s%s", base, ext[i]);
+	}
+	rc = logs_recover_mem(primary, plen, (const unsigned char *const *)log,
+	    loglen, (const char *const *)names, path, r);
+	for (int i = 0; i < 3; i++) {
+		free(log[i]);
+		free(names[i]);
+	}
+	free(primary);
+	return rc;
+}
+
+void
+recovery_free(struct recovery *r)
+{
+	free(r->data);
+	free(r->logs);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,36 @@
+/* Replaying a hive's transaction logs (.LOG, .LOG1, .LOG2) into a clean hive. */
+#ifndef LOGS_H
+#define LOGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct recovery {
+	unsigned char *data;	/* the recovered hive, a complete regf file */
+	size_t len;
+	int format;		/* 1 old (dirty vector), 6 new (HvLE entries) */
+	size_t entries;		/* log entries (new) or dirty pages (old) applied */
+	char *logs;		/* the log files used, comma-separated */
+	uint32_t seq;		/* the sequence number written to both fields */
+	int base_from_log;	/* the primary's base block was rebuilt from a log */
+};
+
+/*
+ * Recovers the hive at path from the transaction logs beside it, as
+ * Windows does at boot: new-format logs LOG1 then LOG2 by sequence number,
+ * each entry's hashes checked; or the old-format log whose timestamp
+ * matches.  The result is marked clean with sequence numbers above every
+ * log entry seen.  -1 (with a message) when the hive is not dirty, or the
+ * logs are missing, corrupt or do not fit it.
+ */
+int logs_recover(const char *path, struct recovery *);
+/* The same on buffers: the primary file and up to three logs (NULL: absent). */
+int logs_recover_mem(const unsigned char *primary, size_t plen,
+    const unsigned char *const log[3], const size_t loglen[3],
+    const char *const logname[3], const char *shown, struct recovery *);
+void recovery_free(struct recovery *);
+
+/* Marvin32 of data with the registry's seed, as stored in a log entry. */
+uint64_t marvin32(const unsigned char *data, size_t len);
+
+#endif

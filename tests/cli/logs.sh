@@ -1,0 +1,62 @@
+# Transaction-log replay: the result Windows itself produced, and refusals.
+. "$srcdir/tests/cli/lib.sh"
+H=${SHARED:+$SHARED/hives}
+[ -n "$H" ] && [ -d "$H/dirty" ] || skip "../shared/hives is absent: log replay tests not run"
+
+seqs() { od -An -tu4 -j4 -N8 "$1" | tr -s ' ' | sed 's/^ //'; }
+
+# New format (LOG1 then LOG2) and old format (dirty vector): key for key and
+# value for value what Windows 10 and Windows 7 made of the same files.
+for t in new-format/NewDirtyHive:RecoveredHive_Windows10 old-format/OldDirtyHive:RecoveredHive_Windows7; do
+	src=${t%%:*}; want=${t#*:}; d=$(dirname "$src"); name=$(basename "$src")
+	rm -rf w; mkdir w; cp "$H/dirty/$d/"* w/; chmod u+w w/*
+	s=$(stamp "w/$name")
+	"$TLSHIVE" recover -o w/out "w/$name" > out
+	grep -q "^recovered w/$name: " out || fail "$name: report"
+	[ "$(stamp "w/$name")" = "$s" ] || fail "$name: recover -o touched the original"
+	dump w/out > got; dump "w/$want" > expected
+	diff -u expected got || fail "$name: differs from $want"
+	set -- $(seqs w/out)
+	[ "$1" = "$2" ] || fail "$name: recovered hive is not clean ($1/$2)"
+done
+# Sequence numbers above every log entry (the new-format logs end at 5).
+
+"$TLSHIVE" recover -o n.out "$H/dirty/new-format/NewDirtyHive" > /dev/null
+set -- $(seqs n.out)
+[ "$1" -gt 5 ] || fail "sequence number $1 is not above the logs' 5"
+
+# In place, through the safe commit: mode kept, logs left, then clean.
+rm -rf w; mkdir w; cp "$H/dirty/new-format/"* w/; chmod 640 w/NewDirtyHive
+"$TLSHIVE" recover w/NewDirtyHive > /dev/null
+[ "$(stat -c %a w/NewDirtyHive)" = 640 ] || fail "mode not kept"
+no_temp_files w
+must_exit 2 "$TLSHIVE" recover w/NewDirtyHive 2> err
+grep -q 'the hive is clean: Windows ignores its logs' err || fail "clean hive"
+
+# Corrupt or missing logs: refused with a reason, nothing written.
+rm -rf c; mkdir c; cp "$H/dirty/new-format/NewDirtyHive" c/; chmod u+w c/*
+s=$(stamp c/NewDirtyHive)
+must_exit 2 "$TLSHIVE" recover c/NewDirtyHive 2> err
+grep -q 'no transaction log beside it' err || fail "no logs"
+cp "$H/dirty/new-format/NewDirtyHive.LOG1" "$H/dirty/new-format/NewDirtyHive.LOG2" c/; chmod u+w c/*
+printf 'X' | dd of=c/NewDirtyHive.LOG1 bs=1 seek=700 conv=notrunc 2>/dev/null	# inside entry 1
+printf 'X' | dd of=c/NewDirtyHive.LOG2 bs=1 seek=700 conv=notrunc 2>/dev/null
+must_exit 2 "$TLSHIVE" recover c/NewDirtyHive 2> err
+grep -q 'cannot replay the logs: the logs hold no valid entry to apply; nothing written' err || fail "corrupt entries"
+[ "$(stamp c/NewDirtyHive)" = "$s" ] || fail "corrupt logs: hive touched"
+no_temp_files c
+
+# show, check and apply: refused without --replay-logs, which names it.
+rm -rf r; mkdir r; cp "$H/real/win10-dirty-logs/"* r/; chmod u+w r/*
+must_exit 2 "$TLSHIVE" check --system r/SYSTEM 2> err
+grep -q 'give --replay-logs to replay them first' err || fail "message names --replay-logs"
+"$TLSHIVE" show --replay-logs --system r/SYSTEM > out
+grep -q '^SYSTEM       r/SYSTEM (dirty, logs replayed in memory: 24 log entries from SYSTEM.LOG1, SYSTEM.LOG2, sequence number 2131)$' out \
+	|| fail "show --replay-logs"
+must_exit 1 "$TLSHIVE" check --replay-logs --system r/SYSTEM > /dev/null
+"$TLSHIVE" apply --replay-logs --system r/SYSTEM > out
+"$TLSHIVE" check --system r/SYSTEM > /dev/null || fail "not compliant (or not clean) after apply --replay-logs"
+# what only the logs held survives the apply
+"$TLSHIVE" recover -o r/ref "$H/real/win10-dirty-logs/SYSTEM" > /dev/null
+dump r/ref > ref; dump r/SYSTEM > after
+[ -z "$(comm -23 ref after | grep -v ',KEY,')" ] || fail "values from the logs lost by apply --replay-logs"
