@@ -94,6 +94,19 @@ open_hives(const struct options *o, struct image *img, struct hive *h[],
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 		return -1;
 	}
+	if (o->root && img->hiber == HIBER_ACTIVE) {
+		int refuse = o->cmd == CMD_APPLY && !o->dry_run;
+		fprintf(stderr, "tlshive: %s: %sWindows is hibernated or was "
+		    "shut down with Fast Startup (signature %s): when it resumes "
+		    "from this file it throws away offline changes to the "
+		    "registry and may corrupt them%s; boot it and shut it down "
+		    "fully (shutdown /s /t 0), or turn hibernation off "
+		    "(powercfg /h off) first\n", img->hiberfil, refuse ? "" :
+		    "warning: ", img->hiber_sig, refuse ? ": nothing written" :
+		    ", and the hives may be older than the running state");
+		if (refuse)
+			return -1;
+	}
 	if (!o->root) {
 		memset(img, 0, sizeof(*img));
 		for (int i = 0; i < HV_COUNT; i++)

@@ -68,7 +68,7 @@ read_system(struct facts *f, struct hive *h)
 {
 	const char *path = hive_path(h);
 	char *cs, *key, *pt;
-	unsigned named[3];
+	unsigned named[3], v;
 
 	if (hive_key_exists(h, "Select") != 1 ||
 	    !get_dword(h, "Select", "Current", &f->sel_current)) {
@@ -102,6 +102,11 @@ read_system(struct facts *f, struct hive *h)
 	cs = facts_cset_name(f->sel_current);
 	key = xasprintf("%s\\Control\\Session Manager\\Environment", cs);
 	f->arch = get_sz(h, key, "PROCESSOR_ARCHITECTURE");
+	free(key);
+	key = xasprintf("%s\\Control\\Session Manager\\Power", cs);
+	f->fast_startup = -1;
+	if (get_dword(h, key, "HiberbootEnabled", &v))
+		f->fast_startup = v != 0;
 	free(key);
 	key = xasprintf("%s\\Control\\ProductOptions", cs);
 	pt = get_sz(h, key, "ProductType");
@@ -160,6 +165,7 @@ int
 facts_read(struct facts *f, struct hive *sys, struct hive *soft)
 {
 	memset(f, 0, sizeof(*f));
+	f->fast_startup = -1;
 	f->have[HV_SYSTEM] = sys != NULL;
 	f->have[HV_SOFTWARE] = soft != NULL;
 	if (sys && read_system(f, sys) == -1)

@@ -22,6 +22,7 @@ struct facts {
 	int is64;			/* 1, 0, or -1 when neither hive tells */
 	int wow6432;			/* SOFTWARE has Wow6432Node */
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;
+	int fast_startup;		/* HiberbootEnabled: 1, 0, -1 not set */
 	unsigned csets[MAX_CSETS];	/* distinct sets to write, Current first */
 	size_t ncsets;
 };

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,9 @@ find_entry(int dirfd, const char *want, const char *shown, char **found)
 	return n;
 }
 
+/* Set by locate_one when the path simply does not exist. */
+static _Thread_local int missing;
+
 static char *
 locate_one(const char *root, const char *const *comps, size_t ncomps)
 {
@@ -72,6 +76,7 @@ locate_one(const char *root, const char *const *comps, size_t ncomps)
 		int last = i + 1 == ncomps, r, nfd;
 
 		r = find_entry(fd, comps[i], sb.s, &name);
+		missing = r == 0;
 		if (r <= 0) {
 			if (r == 0)
 				tlsh_seterr("%s: no %s in it: not the root of a "
@@ -119,6 +124,38 @@ fail:
 	return NULL;
 }
 
+/*
+ * A hibernation file starts with "hibr" (or "HIBR", "wake", "RSTR") while
+ * it holds a session Windows will resume, Fast Startup's hybrid shutdown
+ * included; Windows clears the signature once it has resumed.
+ */
+static int
+check_hiberfil(struct image *img)
+{
+	static const char *const active[] = { "hibr", "HIBR", "wake", "WAKE",
+	    "rstr", "RSTR" };
+	static const char *const comp[] = { "hiberfil.sys" };
+	unsigned char sig[4] = { 0 };
+	char *path;
+	FILE *f;
+
+	img->hiber = HIBER_NONE;
+	if ((path = locate_one(img->root, comp, 1)) == NULL)
+		return missing ? 0 : -1;	/* a link is no answer */
+	img->hiberfil = path;
+	img->hiber = HIBER_CLEARED;
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	if (fread(sig, 1, 4, f) == 4)
+		for (size_t i = 0; i < sizeof(active) / sizeof(*active); i++)
+			if (memcmp(sig, active[i], 4) == 0) {
+				img->hiber = HIBER_ACTIVE;
+				memcpy(img->hiber_sig, sig, 4);
+			}
+	fclose(f);
+	return 0;
+}
+
 int
 image_locate(struct image *img, const char *root)
 {
@@ -134,6 +171,10 @@ image_locate(struct image *img, const char *root)
 		image_free(img);
 		return -1;
 	}
+	if (check_hiberfil(img) == -1) {
+		image_free(img);
+		return -1;
+	}
 	return 0;
 }
 
@@ -141,6 +182,7 @@ void
 image_free(struct image *img)
 {
 	free(img->root);
+	free(img->hiberfil);
 	for (int i = 0; i < HV_COUNT; i++)
 		free(img->path[i]);
 	memset(img, 0, sizeof(*img));

@@ -4,9 +4,18 @@
 
 #include "tlshive.h"
 
+enum hiber_state {
+	HIBER_NONE,		/* no hiberfil.sys */
+	HIBER_CLEARED,		/* present, but no hibernated session in it */
+	HIBER_ACTIVE		/* a session Windows will resume */
+};
+
 struct image {
 	char *root;			/* ROOT, or NULL for --system/--software */
 	char *path[HV_COUNT];		/* NULL when not given */
+	enum hiber_state hiber;
+	char *hiberfil;			/* its path, when present */
+	char hiber_sig[5];		/* the signature found */
 };
 
 /*

@@ -49,6 +49,16 @@ facts_text(FILE *out, const struct run *r)
 	fprintf(out, "%-12s %s\n", "type", facts_type_name(f->type));
 	fprintf(out, "%-12s %s%s\n", "arch", f->arch ? f->arch : "unknown",
 	    f->is64 == 1 ? ", 64-bit" : f->is64 == 0 ? ", 32-bit" : "");
+	if (f->have[HV_SYSTEM])
+		fprintf(out, "%-12s %s\n", "fast startup", f->fast_startup == 1 ?
+		    "on (HiberbootEnabled=1)" : f->fast_startup == 0 ?
+		    "off (HiberbootEnabled=0)" : "not set (the Windows default: "
+		    "on for clients from Windows 8)");
+	if (r->img->root)
+		fprintf(out, "%-12s %s\n", "hibernation", r->img->hiber ==
+		    HIBER_ACTIVE ? "hiberfil.sys holds a hibernated session" :
+		    r->img->hiber == HIBER_CLEARED ? "hiberfil.sys present, "
+		    "no hibernated session" : "no hiberfil.sys");
 	if (f->have[HV_SYSTEM]) {
 		fprintf(out, "%-12s Current %u, Default %u, LastKnownGood %u; "
 		    "writes go to", "control sets", f->sel_current,
@@ -233,6 +243,11 @@ facts_json(const struct run *r)
 	json_object_object_add(os, "arch", jstr(f->arch));
 	json_object_object_add(os, "64bit", f->is64 < 0 ? NULL :
 	    json_object_new_boolean(f->is64));
+	json_object_object_add(os, "fast_startup", f->fast_startup < 0 ? NULL :
+	    json_object_new_boolean(f->fast_startup));
+	if (r->img->root)
+		json_object_object_add(os, "hibernated",
+		    json_object_new_boolean(r->img->hiber == HIBER_ACTIVE));
 	if (f->have[HV_SYSTEM]) {
 		cs = json_object_new_object();
 		json_object_object_add(cs, "current",

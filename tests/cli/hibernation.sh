@@ -1,0 +1,37 @@
+# Hibernated and Fast Startup images: offline edits would be thrown away.
+. "$srcdir/tests/cli/lib.sh"
+
+printf 'SYSTEM|ControlSet001\\Control\\Session Manager\\Power|HiberbootEnabled|dword|1\n' > extra
+"$MKIMAGE" --extra extra 2019 img
+"$TLSHIVE" show img > out
+grep -qx 'fast startup on (HiberbootEnabled=1)' out || fail "fast startup reported"
+grep -qx 'hibernation  no hiberfil.sys' out || fail "no hiberfil"
+"$TLSHIVE" show --json img | grep -q '"fast_startup": true' || fail "fast_startup in JSON"
+
+# A hibernated session: apply refuses, nothing written; show and check warn.
+{ printf 'HIBR'; head -c 4092 /dev/zero; } > img/hiberfil.sys
+s1=$(stamp "$(sys img)"); s2=$(stamp "$(soft img)")
+must_exit 2 "$TLSHIVE" apply img > out 2> err
+grep -q '^tlshive: img/hiberfil.sys: Windows is hibernated or was shut down with Fast Startup (signature HIBR): when it resumes from this file it throws away offline changes to the registry and may corrupt them: nothing written; boot it and shut it down fully' err \
+	|| fail "hibernation refusal"
+[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "hibernated image written"
+"$TLSHIVE" show img > out 2> err
+grep -q 'warning: Windows is hibernated' err || fail "show warns"
+grep -qx 'hibernation  hiberfil.sys holds a hibernated session' out || fail "show reports"
+must_exit 1 "$TLSHIVE" check img > /dev/null 2> err
+grep -q 'warning: Windows is hibernated' err || fail "check warns"
+"$TLSHIVE" apply -n img > /dev/null 2> err || fail "-n is allowed"
+
+# In any casing, and never through a link.
+mv img/hiberfil.sys img/HIBERFIL.SYS
+must_exit 2 "$TLSHIVE" apply img 2> /dev/null
+mv img/HIBERFIL.SYS real.sys; ln -s ../real.sys img/hiberfil.sys
+must_exit 2 "$TLSHIVE" apply img 2> err
+grep -q 'hiberfil.sys: is a symbolic link' err || fail "linked hiberfil.sys"
+rm img/hiberfil.sys
+
+# A cleared hiberfil.sys (Windows resumed, or shut down fully) does not block.
+head -c 4096 /dev/zero > img/hiberfil.sys
+"$TLSHIVE" apply img > out 2> err || fail "cleared hiberfil.sys blocked apply"
+[ ! -s err ] || fail "warning for a cleared hiberfil.sys"
+"$TLSHIVE" show img | grep -qx 'hibernation  hiberfil.sys present, no hibernated session' || fail "cleared reported"
