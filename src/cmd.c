@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -89,6 +90,9 @@ open_hives(const struct options *o, struct image *img, struct hive *h[],
     int discarded[])
 {
 	int flags = (o->cmd == CMD_APPLY && !o->dry_run) ? HIVE_WRITE : 0;
+
+	if (o->wait)
+		flags |= HIVE_WAIT;
 
 	if (o->root && image_locate(img, o->root) == -1) {
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
@@ -226,15 +230,32 @@ commit(struct plan *p, struct hive *h[])
 			goto fail;
 	}
 	for (int hv = 0; hv < HV_COUNT; hv++)
-		if (changed[hv] && hive_publish(h[hv]) == -1)
-			goto fail;
+		if (changed[hv] && hive_publish(h[hv]) == -1) {
+			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			/* All or nothing: put back what was published. */
+			for (int k = 0; k <= hv; k++)
+				if (changed[k] && hive_rollback(h[k]) == 0)
+					fprintf(stderr, "tlshive: %s: put back as "
+					    "it was\n", hive_path(h[k]));
+				else if (changed[k])
+					fprintf(stderr, "tlshive: %s; run the "
+					    "same apply again to finish\n",
+					    tlsh_errmsg());
+			goto out;
+		}
+	for (int hv = 0; hv < HV_COUNT; hv++)
+		if (h[hv])
+			hive_done(h[hv]);
 	free(ex);
 	return 0;
 fail:
 	fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+out:
 	for (int hv = 0; hv < HV_COUNT; hv++)
-		if (h[hv])
+		if (h[hv]) {
 			hive_unstage(h[hv]);
+			hive_done(h[hv]);
+		}
 	free(ex);
 	return -1;
 }
@@ -423,13 +444,19 @@ out:
 }
 
 int
-cmd_recover(const char *hive, const char *out)
+cmd_recover(const char *hive, const char *out, int wait)
 {
 	struct recovery r;
-	int rc;
+	int rc, lock = -1;
 
+	if (out == NULL && (lock = hive_lock(hive, wait)) == -1) {
+		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		return TLSH_EXIT_ERROR;
+	}
 	if (logs_recover(hive, &r) == -1) {
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		if (lock != -1)
+			close(lock);
 		return TLSH_EXIT_ERROR;
 	}
 	rc = hive_write_file(out ? out : hive, r.data, r.len, hive);
@@ -443,6 +470,8 @@ cmd_recover(const char *hive, const char *out)
 		    r.base_from_log ? ", base block rebuilt from the log" : "",
 		    out ? out : hive);
 	recovery_free(&r);
+	if (lock != -1)
+		close(lock);
 	return rc == -1 ? TLSH_EXIT_ERROR : TLSH_EXIT_OK;
 }
 

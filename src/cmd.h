@@ -17,14 +17,14 @@ struct options {
 	const char *file[HV_COUNT];
 	struct policy_arg *pargs;
 	size_t npargs;
-	int json, dry_run, discard_logs, replay_logs, utf8;
+	int json, dry_run, discard_logs, replay_logs, utf8, wait;
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 };
 
 int cmd_run(const struct options *);
 int cmd_export(const struct options *);
-int cmd_recover(const char *hive, const char *out);
+int cmd_recover(const char *hive, const char *out, int wait);
 int cmd_profiles(const char *name);
 int cmd_settings(int json);
 

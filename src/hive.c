@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +25,43 @@ struct hive {
 	int tmpfd;
 	char *tmp;
 	char *replayed;
+	int lockfd;
+	char *backup;		/* the replaced file, until hive_done */
 };
+
+int
+hive_lock(const char *path, int wait)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		struct stat a, b;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd == -1) {
+			tlsh_seterr("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+			int e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				tlsh_seterr("%s: another tlshive is changing this "
+				    "hive; try again when it is done, or give "
+				    "--wait", path);
+			else
+				tlsh_seterr("%s: cannot lock it: %s", path,
+				    strerror(e));
+			return -1;
+		}
+		/* The other writer may have renamed a new file into place
+		 * while we waited: the lock must be on the current one. */
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return fd;
+		close(fd);
+	}
+	tlsh_seterr("%s: the file keeps being replaced; cannot lock it", path);
+	return -1;
+}
 
 static uint32_t
 le32(const unsigned char *p)
@@ -181,6 +218,10 @@ hive_open(const char *path, int flags)
 
 	hv->path = xstrdup(path);
 	hv->tmpfd = -1;
+	hv->lockfd = -1;
+	if ((flags & HIVE_WRITE) &&
+	    (hv->lockfd = hive_lock(path, flags & HIVE_WAIT)) == -1)
+		goto fail;
 	if (hive_read_header(path, &hv->hdr) == -1)
 		goto fail;
 	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
@@ -241,8 +282,11 @@ hive_close(struct hive *hv)
 	if (hv == NULL)
 		return;
 	hive_unstage(hv);
+	hive_done(hv);
 	if (hv->h)
 		hivex_close(hv->h);
+	if (hv->lockfd != -1)
+		close(hv->lockfd);
 	free(hv->path);
 	free(hv->replayed);
 	free(hv);
@@ -719,10 +763,19 @@ hive_publish(struct hive *hv)
 {
 	if (hv->tmp == NULL)
 		return 0;
+	/* A second name for the original, so a failed apply can put it
+	 * back; file systems without hard links get no way back. */
+	free(hv->backup);
+	hv->backup = xasprintf("%s-old", hv->tmp);
+	if (link(hv->path, hv->backup) == -1) {
+		free(hv->backup);
+		hv->backup = NULL;
+	}
 	if (rename(hv->tmp, hv->path) == -1) {
 		tlsh_seterr("%s: cannot replace it with %s: %s", hv->path,
 		    hv->tmp, strerror(errno));
 		hive_unstage(hv);
+		hive_done(hv);
 		return -1;
 	}
 	free(hv->tmp);
@@ -730,11 +783,39 @@ hive_publish(struct hive *hv)
 	close(hv->tmpfd);
 	hv->tmpfd = -1;
 	if (fsync_dir(hv->path) == -1) {
-		tlsh_seterr("%s: the new hive is in place, but syncing its "
-		    "directory failed: %s", hv->path, strerror(errno));
+		tlsh_seterr("%s: syncing its directory after the rename failed: "
+		    "%s", hv->path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int
+hive_rollback(struct hive *hv)
+{
+	if (hv->backup == NULL) {
+		tlsh_seterr("%s: no copy of the original to put back (the file "
+		    "system has no hard links)", hv->path);
+		return -1;
+	}
+	if (rename(hv->backup, hv->path) == -1 || fsync_dir(hv->path) == -1) {
+		tlsh_seterr("%s: cannot put the original back from %s: %s",
+		    hv->path, hv->backup, strerror(errno));
+		return -1;
+	}
+	free(hv->backup);
+	hv->backup = NULL;
+	return 0;
+}
+
+void
+hive_done(struct hive *hv)
+{
+	if (hv->backup) {
+		unlink(hv->backup);
+		free(hv->backup);
+		hv->backup = NULL;
+	}
 }
 
 void

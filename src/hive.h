@@ -21,8 +21,16 @@ struct hive_header {
 enum {
 	HIVE_WRITE = 1,			/* apply: load into memory for writing */
 	HIVE_DISCARD_LOGS = 2,		/* accept a dirty hive, losing its logs */
-	HIVE_REPLAY_LOGS = 4		/* replay a dirty hive's logs in memory */
+	HIVE_REPLAY_LOGS = 4,		/* replay a dirty hive's logs in memory */
+	HIVE_WAIT = 8			/* wait for another writer's lock */
 };
+
+/*
+ * An advisory lock (flock) on the hive file against a second tlshive
+ * changing it at once; HIVE_WRITE takes it in hive_open.  Fails fast
+ * unless wait is set.  Returns the locked descriptor or -1.
+ */
+int hive_lock(const char *path, int wait);
 
 /* Reads and checks the base block; -1 if the file is not a usable hive. */
 int hive_read_header(const char *path, struct hive_header *);
@@ -94,5 +102,13 @@ struct hive_expect {
 int hive_stage(struct hive *, const struct hive_expect *, size_t n);
 int hive_publish(struct hive *);
 void hive_unstage(struct hive *);
+/*
+ * publish keeps the replaced file under a hard link until done (or
+ * rollback, which puts it back, when another hive of the same apply could
+ * not be published).  Without hard links on the file system there is no
+ * way back, and rollback fails.
+ */
+int hive_rollback(struct hive *);
+void hive_done(struct hive *);
 
 #endif

@@ -24,7 +24,7 @@ usage(FILE *out)
 	    "       tlshive export   [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
 	    "                        [-o OUT.reg] [--utf8] [IMAGE]\n"
-	    "       tlshive recover  [-o OUT] HIVE\n"
+	    "       tlshive recover  [-o OUT] [--wait] HIVE\n"
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
 	    "IMAGE is ROOT (a mounted Windows volume) or "
@@ -48,6 +48,8 @@ usage(FILE *out)
 	    "      --software FILE    the SOFTWARE hive file\n"
 	    "      --replay-logs      replay a dirty hive's .LOG1/.LOG2 in "
 	    "memory first\n"
+	    "      --wait             wait for another tlshive writing the "
+	    "same hive\n"
 	    "      --discard-logs     use a dirty hive as it is, losing what "
 	    "its .LOG1/.LOG2 hold\n"
 	    "  -h, --help             this text\n"
@@ -72,7 +74,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
-	    OPT_REPLAY };
+	    OPT_REPLAY, OPT_WAIT };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -86,6 +88,7 @@ main(int argc, char **argv)
 		{ "software", required_argument, NULL, OPT_SOFTWARE },
 		{ "discard-logs", no_argument, NULL, OPT_DISCARD },
 		{ "replay-logs", no_argument, NULL, OPT_REPLAY },
+		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -164,6 +167,9 @@ main(int argc, char **argv)
 		case OPT_REPLAY:
 			o.replay_logs = 1;
 			break;
+		case OPT_WAIT:
+			o.wait = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			free(o.pargs);
@@ -184,7 +190,7 @@ main(int argc, char **argv)
 		    o.undo || o.utf8 || argc - optind != 1)
 			rc = bad_usage("%s", "usage: tlshive recover [-o OUT] HIVE");
 		else
-			rc = cmd_recover(argv[optind], o.out);
+			rc = cmd_recover(argv[optind], o.out, o.wait);
 		free(o.pargs);
 		return rc;
 	}

@@ -190,10 +190,12 @@ test_hive_stage__keeps_mode_and_leaves_no_temp(void **state)
 	assert_int_equal(hive_stage(h, &ex, 1), 0);
 	assert_int_equal(count_entries(dir), 2);	/* hive + staged file */
 	assert_int_equal(hive_publish(h), 0);
-	assert_int_equal(count_entries(dir), 1);
+	/* the original stays linked until the apply is done */
+	assert_int_equal(count_entries(dir), 2);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	hive_close(h);
+	assert_int_equal(count_entries(dir), 1);
 	regval_free(&a);
 	fixture_rmrf(dir);
 	free(p);
@@ -284,6 +286,56 @@ test_hive_stage__symlink__refused_target_untouched(void **state)
 	free(dir);
 }
 
+static void
+test_hive_rollback__puts_the_original_back(void **state)
+{
+	char *dir, *p = new_hive(&dir), *before, *after;
+	struct hive *h;
+	struct regval a;
+	size_t l1, l2;
+
+	before = fixture_slurp(p, &l1);
+	h = hive_open(p, HIVE_WRITE);
+	regval_dword(&a, 3);
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_int_equal(hive_stage(h, NULL, 0), 0);
+	assert_int_equal(hive_publish(h), 0);
+	after = fixture_slurp(p, &l2);
+	assert_true(l1 != l2 || memcmp(before, after, l1) != 0);
+	free(after);
+	assert_int_equal(hive_rollback(h), 0);
+	after = fixture_slurp(p, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	hive_close(h);
+	assert_int_equal(count_entries(dir), 1);
+	regval_free(&a);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_hive_lock__second_writer_fails_fast(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE), *h2;
+
+	assert_non_null(h);
+	assert_null(h2 = hive_open(p, HIVE_WRITE));
+	assert_non_null(strstr(tlsh_errmsg(), "another tlshive is changing"));
+	assert_non_null(h2 = hive_open(p, 0));		/* readers go on */
+	hive_close(h2);
+	hive_close(h);
+	assert_non_null(h2 = hive_open(p, HIVE_WRITE));
+	hive_close(h2);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -298,6 +350,8 @@ main(void)
 		cmocka_unit_test(test_hive_stage__verify_mismatch__original_untouched),
 		cmocka_unit_test(test_hive_stage__unwritable_dir__fails_cleanly),
 		cmocka_unit_test(test_hive_stage__symlink__refused_target_untouched),
+		cmocka_unit_test(test_hive_rollback__puts_the_original_back),
+		cmocka_unit_test(test_hive_lock__second_writer_fails_fast),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
