@@ -4,6 +4,7 @@
 . "$srcdir/tests/cli/lib.sh"
 SHIM=${FAULTSHIM:-}
 [ -n "$SHIM" ] && [ -f "$SHIM" ] || skip "the fault shim was not built"
+[ -z "${VALGRIND:-}" ] || skip "the fault shim does not mix with valgrind"
 
 "$MKIMAGE" 2019 img
 s1=$(stamp "$(sys img)"); s2=$(stamp "$(soft img)")

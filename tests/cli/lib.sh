@@ -8,6 +8,13 @@ trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# make check-valgrind: every tlshive run goes through valgrind.
+if [ -n "${VALGRIND:-}" ]; then
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$VALGRIND" "$TLSHIVE" > "$T/tlshive-vg"
+	chmod +x "$T/tlshive-vg"
+	TLSHIVE=$T/tlshive-vg
+fi
 skip() { echo "SKIP: $*"; exit 77; }
 
 # must_exit CODE CMD...: run CMD, demand exit status CODE.
