@@ -397,7 +397,8 @@ settle(struct plan *p)
 {
 	size_t k = 0;
 
-	qsort(p->ops, p->nops, sizeof(*p->ops), by_seq);
+	if (p->nops > 1)
+		qsort(p->ops, p->nops, sizeof(*p->ops), by_seq);
 	for (size_t i = 0; i < p->nops; i++) {
 		int dead = 0;
 		for (size_t j = i + 1; j < p->nops && !dead; j++)

@@ -235,12 +235,13 @@ test_hive_stage__verify_mismatch__original_untouched(void **state)
 static void
 test_hive_stage__unwritable_dir__fails_cleanly(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p;
 	struct hive *h;
 	struct regval a;
 
 	if (geteuid() == 0)
 		skip();		/* root writes into a 0555 directory anyway */
+	p = new_hive(&dir);
 	h = hive_open(p, HIVE_WRITE);
 	regval_dword(&a, 3);
 	assert_int_equal(hive_set(h, "K", "V", &a), 0);
