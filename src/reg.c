@@ -539,9 +539,12 @@ policy_add_reg_mem(struct policy *pol, const unsigned char *data, size_t len,
 	}
 	for (size_t i = 0; i < ps.add.nr; i++)
 		ps.add.r[i].seq = ++pol->seq;
-	pol->r = xrealloc(pol->r, (pol->nr + ps.add.nr) * sizeof(*pol->r));
-	memcpy(pol->r + pol->nr, ps.add.r, ps.add.nr * sizeof(*pol->r));
-	pol->nr += ps.add.nr;
+	if (ps.add.nr) {
+		pol->r = xrealloc(pol->r, (pol->nr + ps.add.nr) *
+		    sizeof(*pol->r));
+		memcpy(pol->r + pol->nr, ps.add.r, ps.add.nr * sizeof(*pol->r));
+		pol->nr += ps.add.nr;
+	}
 	free(ps.add.r);
 	sl_add(&pol->sources, "%s", file);
 	return 0;

@@ -201,6 +201,23 @@ test_reg_write__parses_back_to_the_same_bytes(void **state)
 	policy_free(&p);
 }
 
+/* Found by fuzz_reg: a file with a header and nothing else. */
+static void
+test_reg_parse__header_only__no_changes(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const unsigned char v5[] = "\xff\xfeW\0i\0n\0d\0o\0w\0s\0 \0R\0e\0g\0"
+	    "i\0s\0t\0r\0y\0 \0E\0d\0i\0t\0o\0r\0 \0V\0e\0r\0s\0i\0o\0n\0"
+	    " \0\x35\0.\0\x30\0\x30\0\r\0\n\0;\0";
+
+	assert_int_equal(policy_add_reg_mem(&p, v5, sizeof(v5) - 1, "h.reg",
+	    &e), 0);
+	assert_int_equal(p.nr, 0);
+	assert_int_equal(e.n, 0);
+	policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -210,6 +227,7 @@ main(void)
 		cmocka_unit_test(test_reg_parse__errors_all_reported),
 		cmocka_unit_test(test_reg_write__regedit_format),
 		cmocka_unit_test(test_reg_write__parses_back_to_the_same_bytes),
+		cmocka_unit_test(test_reg_parse__header_only__no_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
