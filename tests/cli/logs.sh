@@ -56,6 +56,11 @@ grep -q '^SYSTEM       r/SYSTEM (dirty, logs replayed in memory: 24 log entries 
 must_exit 1 "$TLSHIVE" check --replay-logs --system r/SYSTEM > /dev/null
 "$TLSHIVE" apply --replay-logs --system r/SYSTEM > out
 "$TLSHIVE" check --system r/SYSTEM > /dev/null || fail "not compliant (or not clean) after apply --replay-logs"
+# recover first, then apply, as a rescue system would
+rm -rf r2; mkdir r2; cp "$H/real/win10-dirty-logs/"* r2/; chmod u+w r2/*
+"$TLSHIVE" recover r2/SYSTEM > /dev/null
+"$TLSHIVE" apply --system r2/SYSTEM > /dev/null
+"$TLSHIVE" check --system r2/SYSTEM > /dev/null || fail "recover then apply"
 # what only the logs held survives the apply
 "$TLSHIVE" recover -o r/ref "$H/real/win10-dirty-logs/SYSTEM" > /dev/null
 dump r/ref > ref; dump r/SYSTEM > after

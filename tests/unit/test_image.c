@@ -109,6 +109,30 @@ test_image_locate__not_a_volume__error(void **state)
 	free(d);
 }
 
+static void
+test_image_hiberfil__states(void **state)
+{
+	char *d = layout("Windows", "System32", "config", 1), *hf;
+	struct image img;
+
+	assert_int_equal(image_locate(&img, d), 0);
+	assert_int_equal(img.hiber, HIBER_NONE);
+	image_free(&img);
+	hf = xasprintf("%s/HiberFil.sys", d);
+	assert_int_equal(fixture_write(hf, "\0\0\0\0\0\0\0\0", 8), 0);
+	assert_int_equal(image_locate(&img, d), 0);
+	assert_int_equal(img.hiber, HIBER_CLEARED);
+	image_free(&img);
+	assert_int_equal(fixture_write(hf, "wakeXXXX", 8), 0);
+	assert_int_equal(image_locate(&img, d), 0);
+	assert_int_equal(img.hiber, HIBER_ACTIVE);
+	assert_string_equal(img.hiber_sig, "wake");
+	image_free(&img);
+	free(hf);
+	fixture_rmrf(d);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -118,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_image_locate__symlinked_dir__refused),
 		cmocka_unit_test(test_image_locate__symlinked_hive__refused),
 		cmocka_unit_test(test_image_locate__not_a_volume__error),
+		cmocka_unit_test(test_image_hiberfil__states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
