@@ -16,6 +16,7 @@
 
 #include "hive.h"
 #include "logs.h"
+#include "regf.h"
 #include "tlshive.h"
 
 struct hive {
@@ -63,31 +64,6 @@ hive_lock(const char *path, int wait)
 	return -1;
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-/*
- * regf base block checksum: XOR of the first 127 dwords, with 0 mapped to 1
- * and 0xffffffff to 0xfffffffe (Windows never stores those two).
- */
-static uint32_t
-header_checksum(const unsigned char *b)
-{
-	uint32_t x = 0;
-
-	for (int i = 0; i < 127; i++)
-		x ^= le32(b + 4 * i);
-	if (x == 0xffffffff)
-		x = 0xfffffffe;
-	else if (x == 0)
-		x = 1;
-	return x;
-}
-
 int
 hive_read_header(const char *path, struct hive_header *hh)
 {
@@ -117,14 +93,14 @@ hive_read_header(const char *path, struct hive_header *hh)
 		    "no regf signature");
 		return -1;
 	}
-	hh->seq1 = le32(b + 4);
-	hh->seq2 = le32(b + 8);
-	hh->major = le32(b + 20);
-	hh->minor = le32(b + 24);
-	hh->bins_size = le32(b + 40);
-	hh->checksum_ok = header_checksum(b) == le32(b + 508);
+	hh->seq1 = regf_le32(b + 4);
+	hh->seq2 = regf_le32(b + 8);
+	hh->major = regf_le32(b + 20);
+	hh->minor = regf_le32(b + 24);
+	hh->bins_size = regf_le32(b + 40);
+	hh->checksum_ok = regf_checksum(b) == regf_le32(b + 508);
 	hh->dirty = hh->seq1 != hh->seq2;
-	if (le32(b + 28) != 0) {
+	if (regf_le32(b + 28) != 0) {
 		tlsh_seterr("%s: this is a transaction log, not a primary hive",
 		    path);
 		return -1;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "logs.h"
+#include "regf.h"
 #include "tlshive.h"
 
 #define BASE 4096
@@ -22,26 +23,6 @@
 #define TYPE_NEW_LOG 6
 /* The spec gives 14219357686671994754 as bytes read little-endian. */
 #define MARVIN_SEED 0x82EF4D887A4E55C5ULL
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
-}
 
 static uint32_t
 rotl(uint32_t v, int n)
@@ -69,7 +50,7 @@ marvin32(const unsigned char *d, size_t len)
 	uint32_t last = 0x80;
 
 	for (; len >= 4; d += 4, len -= 4) {
-		lo += le32(d);
+		lo += regf_le32(d);
 		marvin_mix(&lo, &hi);
 	}
 	/* the tail, padded with a single 0x80 byte */
@@ -90,23 +71,13 @@ marvin32(const unsigned char *d, size_t len)
 	return (uint64_t)hi << 32 | lo;
 }
 
-static uint32_t
-checksum(const unsigned char *b)
-{
-	uint32_t x = 0;
-
-	for (int i = 0; i < 127; i++)
-		x ^= le32(b + 4 * i);
-	return x == 0xffffffff ? 0xfffffffe : x == 0 ? 1 : x;
-}
-
 /* A log's base block: the first sector, a partial copy of the primary's. */
 static int
 log_header_ok(const unsigned char *b, size_t len, uint32_t type)
 {
 	return len >= LOG_BASE && memcmp(b, "regf", 4) == 0 &&
-	    checksum(b) == le32(b + 508) && le32(b + 28) == type &&
-	    le32(b + 4) == le32(b + 8);
+	    regf_checksum(b) == regf_le32(b + 508) && regf_le32(b + 28) == type &&
+	    regf_le32(b + 4) == regf_le32(b + 8);
 }
 
 /* seq a comes before seq b, allowing for wrap-around. */
@@ -152,29 +123,29 @@ static int
 apply_new_log(struct buf *h, const unsigned char *log, size_t len,
     struct entry_scan *sc)
 {
-	uint32_t expect = le32(log + 4);
+	uint32_t expect = regf_le32(log + 4);
 	size_t off = LOG_BASE;
 
 	while (off + 40 <= len) {
 		const unsigned char *e = log + off;
-		uint32_t size = le32(e + 4), hb = le32(e + 16), n = le32(e + 20);
+		uint32_t size = regf_le32(e + 4), hb = regf_le32(e + 16), n = regf_le32(e + 20);
 		size_t refs_end, data;
 
 		if (memcmp(e, "HvLE", 4) != 0 || size < 512 || size % 512 ||
 		    size > len - off || hb < BASE || hb % BASE || n == 0 ||
-		    le32(e + 12) != expect)
+		    regf_le32(e + 12) != expect)
 			break;
 		refs_end = 40 + (size_t)n * 8;
 		if (refs_end > size || marvin32(e + 40, size - 40) !=
-		    le64(e + 24) || marvin32(e, 32) != le64(e + 32))
+		    regf_le64(e + 24) || marvin32(e, 32) != regf_le64(e + 32))
 			break;
 		if (h != NULL) {
 			if (grow(h, BASE + (size_t)hb) == -1)
 				return -1;
 			data = refs_end;
 			for (uint32_t i = 0; i < n; i++) {
-				uint32_t po = le32(e + 40 + 8 * i);
-				uint32_t ps = le32(e + 44 + 8 * i);
+				uint32_t po = regf_le32(e + 40 + 8 * i);
+				uint32_t ps = regf_le32(e + 44 + 8 * i);
 				if (ps > size - data || (uint64_t)po + ps > hb) {
 					tlsh_seterr("log entry %u has a page "
 					    "outside its own bounds or the "
@@ -224,7 +195,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
     struct recovery *r, struct strbuf *used)
 {
 	int ok[3] = { 0 }, first, second;
-	uint32_t s1, s2, secondary = le32(h->p + 8);
+	uint32_t s1, s2, secondary = regf_le32(h->p + 8);
 	struct entry_scan sc = { 0 };
 	const unsigned char *base_src = NULL;
 
@@ -236,8 +207,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		    "damaged base block)");
 		return -1;
 	}
-	s1 = ok[1] ? le32(ls->log[1] + 4) : 0;
-	s2 = ok[2] ? le32(ls->log[2] + 4) : 0;
+	s1 = ok[1] ? regf_le32(ls->log[1] + 4) : 0;
+	s2 = ok[2] ? regf_le32(ls->log[2] + 4) : 0;
 	/* The log that starts earlier is applied first. */
 	if (ok[1] && ok[2]) {
 		first = seq_before(s2, s1) ? 2 : 1;
@@ -254,8 +225,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		sb_add(used, "%s", ls->name[use]);
 	} else {
 		int use = first;
-		if (seq_before(le32(ls->log[first] + 4), secondary)) {
-			if (!second || seq_before(le32(ls->log[second] + 4),
+		if (seq_before(regf_le32(ls->log[first] + 4), secondary)) {
+			if (!second || seq_before(regf_le32(ls->log[second] + 4),
 			    secondary)) {
 				tlsh_seterr("the logs end before the primary "
 				    "file's sequence number %u: they belong to "
@@ -270,7 +241,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 			return -1;
 		sb_add(used, "%s", ls->name[use]);
 		if (second && sc.any &&
-		    le32(ls->log[second] + 4) == sc.last_seq + 1) {
+		    regf_le32(ls->log[second] + 4) == sc.last_seq + 1) {
 			if (apply_new_log(h, ls->log[second], ls->len[second],
 			    &sc) == -1)
 				return -1;
@@ -286,8 +257,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		memcpy(h->p, base_src, LOG_BASE);
 		r->base_from_log = 1;
 	}
-	put32(h->p + 36, le32(base_src + 36));		/* root cell */
-	put32(h->p + 40, sc.hbins);
+	regf_put32(h->p + 36, regf_le32(base_src + 36));		/* root cell */
+	regf_put32(h->p + 40, sc.hbins);
 	if (grow(h, BASE + (size_t)sc.hbins) == -1)
 		return -1;
 	r->entries = sc.applied;
@@ -300,13 +271,13 @@ static int
 recover_old(struct buf *h, int base_ok, const struct logset *ls,
     struct recovery *r, struct strbuf *used)
 {
-	uint64_t stamp = base_ok ? le64(h->p + 12) : le64(h->p + BASE + 20);
+	uint64_t stamp = base_ok ? regf_le64(h->p + 12) : regf_le64(h->p + BASE + 20);
 	int use = -1;
 
 	/* The applicable log carries the primary's last-written time. */
 	for (int i = 0; i < 3 && use < 0; i++)
 		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
-		    TYPE_OLD_LOG) && le64(ls->log[i] + 12) >= stamp)
+		    TYPE_OLD_LOG) && regf_le64(ls->log[i] + 12) >= stamp)
 			use = i;
 	if (use < 0) {
 		tlsh_seterr("no old-format log matches the hive (none has a "
@@ -314,7 +285,7 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		return -1;
 	}
 	const unsigned char *lg = ls->log[use];
-	size_t len = ls->len[use], hb = le32(lg + 40), bits = hb / 512;
+	size_t len = ls->len[use], hb = regf_le32(lg + 40), bits = hb / 512;
 	size_t vec_end = LOG_BASE + 4 + (bits + 7) / 8, pages, k = 0;
 
 	if (hb < BASE || hb % BASE || vec_end > len ||
@@ -339,8 +310,8 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	/* Recovery stops at a dirty bin that is not a bin, as in Windows. */
 	for (size_t off = 0; off < hb;) {
 		const unsigned char *bin = h->p + BASE + off;
-		uint32_t sz = le32(bin + 8);
-		if (memcmp(bin, "hbin", 4) != 0 || le32(bin + 4) != off ||
+		uint32_t sz = regf_le32(bin + 8);
+		if (memcmp(bin, "hbin", 4) != 0 || regf_le32(bin + 4) != off ||
 		    sz < BASE || sz % BASE || sz > hb - off) {
 			tlsh_seterr("%s: after replay, hive bin at offset %zu "
 			    "is not valid: the log does not fit the hive",
@@ -354,12 +325,12 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		memcpy(h->p, lg, LOG_BASE);
 		r->base_from_log = 1;
 	}
-	put32(h->p + 36, le32(lg + 36));
-	put32(h->p + 40, (uint32_t)hb);
+	regf_put32(h->p + 36, regf_le32(lg + 36));
+	regf_put32(h->p + 40, (uint32_t)hb);
 	sb_add(used, "%s", ls->name[use]);
 	r->entries = k;
-	r->seq = (seq_before(le32(h->p + 4), le32(lg + 4)) ? le32(lg + 4) :
-	    le32(h->p + 4)) + 1;
+	r->seq = (seq_before(regf_le32(h->p + 4), regf_le32(lg + 4)) ? regf_le32(lg + 4) :
+	    regf_le32(h->p + 4)) + 1;
 	r->format = TYPE_OLD_LOG;
 	return 0;
 }
@@ -379,8 +350,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 		tlsh_seterr("%s: not a registry hive", shown);
 		return -1;
 	}
-	base_ok = checksum(primary) == le32(primary + 508);
-	if (base_ok && le32(primary + 4) == le32(primary + 8)) {
+	base_ok = regf_checksum(primary) == regf_le32(primary + 508);
+	if (base_ok && regf_le32(primary + 4) == regf_le32(primary + 8)) {
 		tlsh_seterr("%s: the hive is clean: Windows ignores its logs, "
 		    "and so does tlshive", shown);
 		return -1;
@@ -388,8 +359,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	for (int i = 0; i < 3; i++) {
 		if (log[i] == NULL || loglen[i] < LOG_BASE)
 			continue;
-		newfmt |= le32(log[i] + 28) == TYPE_NEW_LOG;
-		oldfmt |= le32(log[i] + 28) == TYPE_OLD_LOG;
+		newfmt |= regf_le32(log[i] + 28) == TYPE_NEW_LOG;
+		oldfmt |= regf_le32(log[i] + 28) == TYPE_OLD_LOG;
 	}
 	if (!newfmt && !oldfmt) {
 		tlsh_seterr("%s: dirty, and no transaction log beside it "
@@ -415,10 +386,10 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 		free(used.s);
 		return -1;
 	}
-	put32(h.p + 4, r->seq);
-	put32(h.p + 8, r->seq);
-	put32(h.p + 28, 0);				/* a primary file */
-	put32(h.p + 508, checksum(h.p));
+	regf_put32(h.p + 4, r->seq);
+	regf_put32(h.p + 8, r->seq);
+	regf_put32(h.p + 28, 0);				/* a primary file */
+	regf_put32(h.p + 508, regf_checksum(h.p));
 	r->data = h.p;
 	r->len = h.len;
 	r->logs = sb_take(&used);

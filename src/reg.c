@@ -24,30 +24,6 @@
 #define V5_HEADER "Windows Registry Editor Version 5.00"
 #define V4_HEADER "REGEDIT4"
 
-/* iconv of a whole buffer; NULL when the input is not valid in 'from'. */
-static char *
-recode(const char *to, const char *from, const char *in, size_t inlen,
-    size_t *outlen)
-{
-	iconv_t cd = iconv_open(to, from);
-	size_t cap = inlen * 2 + 16, left = cap;
-	char *out, *op, *ip = (char *)in;
-
-	if (cd == (iconv_t)-1)
-		return NULL;
-	out = op = xmalloc(cap);
-	if (iconv(cd, &ip, &inlen, &op, &left) == (size_t)-1) {
-		iconv_close(cd);
-		free(out);
-		return NULL;
-	}
-	iconv_close(cd);
-	*outlen = cap - left;
-	out = xrealloc(out, *outlen + 1);
-	out[*outlen] = '\0';
-	return out;
-}
-
 /* The file's text as UTF-8, whatever encoding regedit or an editor used. */
 static char *
 decode(const unsigned char *d, size_t len, const char *file,
@@ -62,7 +38,7 @@ decode(const unsigned char *d, size_t len, const char *file,
 			    "of bytes after the byte-order mark)", file);
 			return NULL;
 		}
-		s = recode("UTF-8", "UTF-16LE", (const char *)d + 2, len - 2,
+		s = regval_recode("UTF-8", "UTF-16LE", (const char *)d + 2, len - 2,
 		    &n);
 		if (s == NULL) {
 			sl_add(errs, "%s: not valid UTF-16LE text", file);
@@ -78,9 +54,9 @@ decode(const unsigned char *d, size_t len, const char *file,
 			len -= 3;
 		}
 		/* REGEDIT4 files are in the ANSI code page. */
-		s = recode("UTF-8", "UTF-8", (const char *)d, len, &n);
+		s = regval_recode("UTF-8", "UTF-8", (const char *)d, len, &n);
 		if (s == NULL)
-			s = recode("UTF-8", "WINDOWS-1252", (const char *)d,
+			s = regval_recode("UTF-8", "WINDOWS-1252", (const char *)d,
 			    len, &n);
 		if (s == NULL) {
 			sl_add(errs, "%s: not a text file", file);
@@ -347,7 +323,7 @@ value_data(struct parser *ps, const char *p, struct regval *v, int *del)
 	if (ps->v4 && (type == REGT_SZ || type == REGT_EXPAND_SZ ||
 	    type == REGT_MULTI_SZ) && v->len > 0) {
 		size_t n;
-		char *u = recode("UTF-16LE", "WINDOWS-1252",
+		char *u = regval_recode("UTF-16LE", "WINDOWS-1252",
 		    (const char *)v->data, v->len, &n);
 		if (u == NULL) {
 			perr(ps, "string data is not ANSI text", NULL, NULL);
@@ -701,7 +677,7 @@ regdoc_encode(struct regdoc *d, int utf8, size_t *len)
 	}
 	for (const char *p = d->sb.s; *p; p++)
 		sb_add(&crlf, "%s%c", *p == '\n' ? "\r" : "", *p);
-	u16 = recode("UTF-16LE", "UTF-8", crlf.s, crlf.len, &n);
+	u16 = regval_recode("UTF-16LE", "UTF-8", crlf.s, crlf.len, &n);
 	free(crlf.s);
 	if (u16 == NULL)
 		n = 0;

@@ -38,9 +38,8 @@ regval_dword(struct regval *v, uint32_t d)
 	v->data[3] = (d >> 24) & 0xff;
 }
 
-/* Convert with iconv; returns malloc'd bytes and their length, or NULL. */
-static char *
-convert(const char *to, const char *from, const char *in, size_t inlen,
+char *
+regval_recode(const char *to, const char *from, const char *in, size_t inlen,
     size_t *outlen)
 {
 	iconv_t cd = iconv_open(to, from);
@@ -57,6 +56,8 @@ convert(const char *to, const char *from, const char *in, size_t inlen,
 	}
 	iconv_close(cd);
 	*outlen = cap - left;
+	out = xrealloc(out, *outlen + 1);
+	out[*outlen] = '\0';
 	return out;
 }
 
@@ -64,7 +65,7 @@ static int
 append_utf16(struct regval *v, const char *utf8)
 {
 	size_t n;
-	char *u = convert("UTF-16LE", "UTF-8", utf8, strlen(utf8), &n);
+	char *u = regval_recode("UTF-16LE", "UTF-8", utf8, strlen(utf8), &n);
 
 	if (u == NULL) {
 		tlsh_seterr("\"%s\": not valid UTF-8", utf8);
@@ -140,7 +141,7 @@ static char *
 utf16_to_utf8(const unsigned char *p, size_t len)
 {
 	size_t n;
-	char *s = convert("UTF-8", "UTF-16LE", (const char *)p, len & ~1u, &n);
+	char *s = regval_recode("UTF-8", "UTF-16LE", (const char *)p, len & ~1u, &n);
 
 	if (s == NULL)
 		return NULL;

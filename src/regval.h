@@ -42,6 +42,12 @@ char **regval_get_multi_sz(const struct regval *, size_t *n);
 void strv_free(char **, size_t n);
 
 const char *regval_type_name(uint32_t type);
+/*
+ * iconv of a whole buffer: malloc'd, NUL-terminated, length in *outlen;
+ * NULL when the input is not valid in the 'from' encoding.
+ */
+char *regval_recode(const char *to, const char *from, const char *in,
+    size_t inlen, size_t *outlen);
 /* Human text: "0x00000001 (1)", "\"text\"", "[\"a\", \"b\"]", "hex:01,02". */
 char *regval_format(const struct regval *);
 

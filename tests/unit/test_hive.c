@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "regf.h"
 #include "hive.h"
 #include "mkhive.h"
 #include "tlshive.h"
@@ -23,28 +24,17 @@ new_hive(char **dir)
 	return p;
 }
 
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
-}
-
 /* Rewrites the base block with seq1 bumped and, optionally, a good checksum. */
 static void
 make_dirty(const char *path, int fix_checksum)
 {
 	size_t len;
 	unsigned char *b = (unsigned char *)fixture_slurp(path, &len);
-	uint32_t x = 0;
 
-	put32(b + 4, 5);
-	put32(b + 8, 4);
-	for (int i = 0; i < 127 && fix_checksum; i++)
-		x ^= (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
-		    (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+	regf_put32(b + 4, 5);
+	regf_put32(b + 8, 4);
 	if (fix_checksum)
-		put32(b + 508, x);
+		regf_put32(b + 508, regf_checksum(b));
 	assert_int_equal(fixture_write(path, b, len), 0);
 	free(b);
 }
