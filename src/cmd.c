@@ -337,12 +337,13 @@ cmd_run(const struct options *o)
 	r.p = &p;
 	r.profile = src;
 	r.dry_run = o->dry_run;
+	r.explicit_only = o->explicit_only;
 	if (o->json)
 		report_json(stdout, &r);
 	else
 		report_text(stdout, &r);
-	rc = (o->cmd == CMD_CHECK && p.nneeded) ? TLSH_EXIT_NONCOMPLIANT :
-	    TLSH_EXIT_OK;
+	rc = (o->cmd == CMD_CHECK && report_differences(&r)) ?
+	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
 out:
 	free(src);
 	sl_free(&errs);

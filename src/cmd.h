@@ -18,6 +18,7 @@ struct options {
 	struct policy_arg *pargs;
 	size_t npargs;
 	int json, dry_run, discard_logs, replay_logs, utf8, wait;
+	int explicit_only;	/* check --explicit */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 };

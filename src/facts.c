@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "regval.h"
+
 #include "facts.h"
 
 #define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
@@ -122,6 +124,124 @@ read_system(struct facts *f, struct hive *h)
 }
 
 static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Installed updates, offline: Component Based Servicing keeps one key per
+ * package ("Package_for_KB3140245~31bf3856ad364e35~amd64~~6.1.1.1") whose
+ * CurrentState is 0x70 once installed (0x80 permanent).  Monthly rollups
+ * carry many fixes without such a key, so a missing KB is only a hint.
+ */
+static void
+read_packages(struct facts *f, struct hive *h)
+{
+	static const char *const cbs = "Microsoft\\Windows\\CurrentVersion\\"
+	    "Component Based Servicing\\Packages";
+	size_t n;
+	char **names = hive_subkeys(h, cbs, &n);
+
+	if (names == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *kb = strcasestr(names[i], "_KB");
+		unsigned state;
+		char *key;
+
+		if (kb == NULL || strtoul(kb + 3, NULL, 10) == 0)
+			continue;
+		key = xasprintf("%s\\%s", cbs, names[i]);
+		if (get_dword(h, key, "CurrentState", &state) &&
+		    state >= 0x70) {
+			f->kbs = xrealloc(f->kbs, (f->nkbs + 1) *
+			    sizeof(*f->kbs));
+			f->kbs[f->nkbs++] = (uint32_t)strtoul(kb + 3, NULL, 10);
+		}
+		free(key);
+	}
+	strv_free(names, n);
+	if (f->nkbs)
+		qsort(f->kbs, f->nkbs, sizeof(*f->kbs), cmp_u32);
+}
+
+int
+facts_has_kb(const struct facts *f, uint32_t kb)
+{
+	return f->nkbs && bsearch(&kb, f->kbs, f->nkbs, sizeof(*f->kbs),
+	    cmp_u32) != NULL;
+}
+
+struct release {
+	unsigned build;
+	const char *client, *server;
+};
+
+/* Builds as Microsoft numbers them (release information pages). */
+static const struct release releases[] = {
+	{ 1381, "Windows NT 4.0", "Windows NT 4.0 Server" },
+	{ 2195, "Windows 2000", "Windows 2000 Server" },
+	{ 2600, "Windows XP", NULL },
+	{ 3790, "Windows XP x64", "Windows Server 2003" },
+	{ 6000, "Windows Vista", NULL },
+	{ 6001, "Windows Vista SP1", "Windows Server 2008" },
+	{ 6002, "Windows Vista SP2", "Windows Server 2008 SP2" },
+	{ 6003, "Windows Vista SP2", "Windows Server 2008 SP2" },
+	{ 7600, "Windows 7", "Windows Server 2008 R2" },
+	{ 7601, "Windows 7 SP1", "Windows Server 2008 R2 SP1" },
+	{ 9200, "Windows 8", "Windows Server 2012" },
+	{ 9600, "Windows 8.1", "Windows Server 2012 R2" },
+	{ 10240, "Windows 10 1507", NULL },
+	{ 10586, "Windows 10 1511", NULL },
+	{ 14393, "Windows 10 1607", "Windows Server 2016" },
+	{ 15063, "Windows 10 1703", NULL },
+	{ 16299, "Windows 10 1709", "Windows Server, version 1709" },
+	{ 17134, "Windows 10 1803", "Windows Server, version 1803" },
+	{ 17763, "Windows 10 1809", "Windows Server 2019" },
+	{ 18362, "Windows 10 1903", "Windows Server, version 1903" },
+	{ 18363, "Windows 10 1909", "Windows Server, version 1909" },
+	{ 19041, "Windows 10 2004", "Windows Server, version 2004" },
+	{ 19042, "Windows 10 20H2", "Windows Server, version 20H2" },
+	{ 19043, "Windows 10 21H1", NULL },
+	{ 19044, "Windows 10 21H2", NULL },
+	{ 19045, "Windows 10 22H2", NULL },
+	{ 20348, NULL, "Windows Server 2022" },
+	{ 22000, "Windows 11 21H2", NULL },
+	{ 22621, "Windows 11 22H2", NULL },
+	{ 22631, "Windows 11 23H2", NULL },
+	{ 25398, NULL, "Windows Server, version 23H2" },
+	{ 26100, "Windows 11 24H2", "Windows Server 2025" },
+	{ 26200, "Windows 11 25H2", NULL },
+};
+
+char *
+facts_name(const struct facts *f)
+{
+	int server = f->type == OS_SERVER;
+
+	if (f->build == 0)
+		return xstrdup("unknown Windows (no SOFTWARE hive)");
+	for (size_t i = 0; i < sizeof(releases) / sizeof(*releases); i++) {
+		const struct release *r = &releases[i];
+		const char *n = server && r->server ? r->server : r->client ?
+		    r->client : r->server;
+		if (r->build == f->build && n)
+			return xstrdup(n);
+	}
+	/* Builds Microsoft has not numbered yet, by family. */
+	if (f->build >= 22000 && !server)
+		return xasprintf("Windows 11 %s", f->display_version ?
+		    f->display_version : "(unknown release)");
+	if (f->build >= 10240)
+		return xasprintf("%s (build %u)", server ? "Windows Server" :
+		    "Windows 10", f->build);
+	return xasprintf("Windows build %u", f->build);
+}
+
+static int
 read_software(struct facts *f, struct hive *h)
 {
 	const char *cv = CURRENT_VERSION;
@@ -155,6 +275,7 @@ read_software(struct facts *f, struct hive *h)
 	else
 		get_dword(h, cv, "CurrentMinorVersionNumber", &f->minor);
 	f->wow6432 = hive_key_exists(h, "Wow6432Node") == 1;
+	read_packages(f, h);
 	if (f->type == OS_TYPE_UNKNOWN && f->install_type)
 		f->type = strncasecmp(f->install_type, "Server", 6) == 0 ?
 		    OS_SERVER : OS_CLIENT;
@@ -195,5 +316,6 @@ facts_free(struct facts *f)
 	free(f->csd);
 	free(f->version);
 	free(f->arch);
+	free(f->kbs);
 	memset(f, 0, sizeof(*f));
 }

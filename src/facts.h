@@ -23,6 +23,8 @@ struct facts {
 	int wow6432;			/* SOFTWARE has Wow6432Node */
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;
 	int fast_startup;		/* HiberbootEnabled: 1, 0, -1 not set */
+	uint32_t *kbs;			/* installed updates (CBS state 0x70+), sorted */
+	size_t nkbs;
 	unsigned csets[MAX_CSETS];	/* distinct sets to write, Current first */
 	size_t ncsets;
 };
@@ -33,6 +35,13 @@ struct facts {
  */
 int facts_read(struct facts *, struct hive *sys, struct hive *soft);
 void facts_free(struct facts *);
+/* "Windows Server 2022", "Windows 11 23H2", ... from the build, not ProductName. */
+char *facts_name(const struct facts *);
+/* Is update KBn installed (a Component Based Servicing package in state
+ * Installed or Permanent)? */
+int facts_has_kb(const struct facts *, uint32_t kb);
+/* The oldest build tlshive writes to: Windows Vista / Server 2008. */
+#define MIN_SUPPORTED_BUILD 6000
 const char *facts_type_name(enum os_type);
 char *facts_cset_name(unsigned n);
 

@@ -16,7 +16,7 @@ usage(FILE *out)
 	    "usage: tlshive show     [--json] [--discard-logs] IMAGE\n"
 	    "       tlshive check    [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
-	    "                        [--json] [--discard-logs] IMAGE\n"
+	    "                        [--explicit] [--json] [--discard-logs] IMAGE\n"
 	    "       tlshive apply    [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
 	    "                        [--undo UNDO.reg] [-n] [--json] "
@@ -50,6 +50,8 @@ usage(FILE *out)
 	    "memory first\n"
 	    "      --wait             wait for another tlshive writing the "
 	    "same hive\n"
+	    "      --explicit         check: a value Windows' default satisfies "
+	    "still differs\n"
 	    "      --discard-logs     use a dirty hive as it is, losing what "
 	    "its .LOG1/.LOG2 hold\n"
 	    "  -h, --help             this text\n"
@@ -74,7 +76,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
-	    OPT_REPLAY, OPT_WAIT };
+	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -89,6 +91,7 @@ main(int argc, char **argv)
 		{ "discard-logs", no_argument, NULL, OPT_DISCARD },
 		{ "replay-logs", no_argument, NULL, OPT_REPLAY },
 		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -170,6 +173,9 @@ main(int argc, char **argv)
 		case OPT_WAIT:
 			o.wait = 1;
 			break;
+		case OPT_EXPLICIT:
+			o.explicit_only = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			free(o.pargs);
@@ -209,6 +215,8 @@ main(int argc, char **argv)
 		rc = bad_usage("%s", "show takes no -p, --reg or --set");
 	else if (o.undo && o.cmd != CMD_APPLY)
 		rc = bad_usage("%s", "--undo is for apply");
+	else if (o.explicit_only && o.cmd != CMD_CHECK)
+		rc = bad_usage("%s", "--explicit is for check");
 	else if (o.replay_logs && o.discard_logs)
 		rc = bad_usage("%s", "--replay-logs or --discard-logs, not both");
 	else if ((o.out || o.utf8) && o.cmd != CMD_EXPORT)

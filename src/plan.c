@@ -499,6 +499,58 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 	return 0;
 }
 
+/*
+ * A wanted value that is absent but whose Windows default already gives
+ * the wanted effect complies implicitly: check lists it apart (and counts
+ * it with --explicit); apply still writes it, since scanners and
+ * HealthChecker read the registry and defaults move with updates.
+ */
+static void
+mark_implicit(struct plan *p, const struct facts *f)
+{
+	for (size_t i = 0; i < p->nops; i++) {
+		struct op *o = &p->ops[i];
+		const struct target *t;
+		const char *src, *page;
+		char *eff, *want = NULL;
+		int ok = 0;
+
+		if (!o->needed || o->target == NO_TARGET || o->kind != OP_SET)
+			continue;
+		t = &p->t[o->target];
+		if (o->cur_present)
+			continue;
+		eff = plan_effective(t, f, &src, &page);
+		if (t->s->kind == SK_PROTOCOL) {
+			uint32_t e;
+			regval_get_dword(&o->want, &e);
+			/* the op's pair says on (Enabled=1) or off */
+			int on = strcmp(o->name, t->s->value) == 0 ? e != 0 :
+			    e == 0;
+			ok = on ? strcmp(eff, "enabled") == 0 :
+			    strcmp(eff, "disabled") == 0 ||
+			    strcmp(eff, "unsupported") == 0;
+		} else if (t->s->kind == SK_SWITCH) {
+			uint32_t e;
+			regval_get_dword(&o->want, &e);
+			ok = e != 0 && strcmp(eff, "enabled") == 0;
+		} else if (t->s->kind == SK_BITMAP) {
+			struct target tmp = *t;
+			tmp.cur[0] = o->want;
+			tmp.present[0] = 1;
+			want = plan_state(&tmp);
+			ok = strcmp(src, "os-default") == 0 &&
+			    strcmp(eff, want) == 0;
+		}
+		if (ok) {
+			o->implicit = 1;
+			p->nimplicit++;
+		}
+		free(want);
+		free(eff);
+	}
+}
+
 int
 plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
     struct hive *h[HV_COUNT], int flags, struct strlist *errs)
@@ -545,6 +597,8 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		sl_add(errs, "%s", tlsh_errmsg());
 		return -1;
 	}
+	if (!live)
+		mark_implicit(p, f);
 	return 0;
 }
 
@@ -691,4 +745,82 @@ const char *
 plan_op_label(const struct op *o)
 {
 	return o->s ? o->s->name : o->origin;
+}
+
+static enum effect
+protocol_registry(const struct target *t, int *set)
+{
+	uint32_t e = 0, d = 0;
+	int he = t->present[0] && regval_get_dword(&t->cur[0], &e);
+	int hd = t->present[1] && regval_get_dword(&t->cur[1], &d);
+
+	/* Enabled=0 disables outright; a non-zero DisabledByDefault keeps
+	 * the protocol off unless a caller asks for it by name, which is off
+	 * for anything that uses the system default. */
+	*set = he || hd;
+	if (he && e == 0)
+		return EFF_DISABLED;
+	if (hd && d != 0)
+		return EFF_DISABLED;
+	if (*set)
+		return EFF_ENABLED;
+	return EFF_UNKNOWN;
+}
+
+char *
+plan_effective(const struct target *t, const struct facts *f,
+    const char **source, const char **page)
+{
+	const struct setting *s = t->s;
+	uint32_t d;
+	int set;
+	enum effect e, def;
+
+	*source = "registry";
+	*page = NULL;
+	switch (s->kind) {
+	case SK_PROTOCOL:
+		def = os_default(s, f->build, page);
+		e = protocol_registry(t, &set);
+		if (def == EFF_UNSUPPORTED) {
+			*source = "os-default";
+			return xstrdup(effect_name(def));
+		}
+		if (set)
+			return xstrdup(effect_name(e));
+		*source = "os-default";
+		return xstrdup(effect_name(def));
+	case SK_SWITCH:
+		if (t->present[0] && regval_get_dword(&t->cur[0], &d))
+			return xstrdup(d ? "enabled" : "disabled");
+		if (t->present[0])
+			return xstrdup("unknown");
+		*source = "os-default";
+		/* An algorithm key without Enabled leaves the algorithm on. */
+		return xstrdup(s->flags & SF_NONZERO_ON ? "enabled" :
+		    "unknown");
+	case SK_BITMAP:
+		if (!t->present[0]) {
+			uint32_t bits = winhttp_default(f->build, page);
+			*source = "os-default";
+			if (bits == 0)
+				return xstrdup("unknown");
+			struct target tmp = *t;
+			struct regval v;
+			char *txt;
+			regval_dword(&v, bits);
+			tmp.cur[0] = v;
+			tmp.present[0] = 1;
+			txt = plan_state(&tmp);
+			regval_free(&v);
+			return txt;
+		}
+		return plan_state(t);
+	default:
+		if (!t->present[0]) {
+			*source = "os-default";
+			return xstrdup("unknown");
+		}
+		return plan_state(t);
+	}
 }

@@ -37,6 +37,7 @@ struct op {
 	char *created;		/* the topmost key apply creates for it */
 	int accept_nonzero;	/* a present non-zero DWORD already complies */
 	int needed;		/* the hive does not hold it yet */
+	int implicit;		/* absent, but Windows' default already complies */
 	char *origin;		/* "FILE:LINE", "--set" */
 	unsigned seq;
 	size_t order;		/* creation order, to keep the sort stable */
@@ -48,6 +49,7 @@ struct plan {
 	struct op *ops;
 	size_t nops;
 	size_t nneeded;
+	size_t nimplicit;	/* needed, but compliant through the default */
 	struct strlist notes;
 };
 
@@ -73,6 +75,13 @@ char *plan_current(const struct target *, const char *name);
 /* The op's state before and after, in words: "absent", "0x1 (1)", ... */
 char *plan_op_before(const struct op *);
 char *plan_op_after(const struct op *);
+/*
+ * What Windows does with a target's setting on this image: the state in
+ * words ("enabled", "disabled", "unsupported", a value, or "unknown") and
+ * where it comes from ("registry" or "os-default").
+ */
+char *plan_effective(const struct target *, const struct facts *,
+    const char **source, const char **page);
 /* The op's label: its setting's name, or where it came from. */
 const char *plan_op_label(const struct op *);
 

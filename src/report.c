@@ -38,6 +38,9 @@ facts_text(FILE *out, const struct run *r)
 			    r->replayed[i] ? r->replayed[i] : "");
 	}
 	if (f->have[HV_SOFTWARE]) {
+		char *name = facts_name(f);
+		fprintf(out, "%-12s %s\n", "windows", name);
+		free(name);
 		fprintf(out, "%-12s %s%s%s\n", "product",
 		    f->product ? f->product : "unknown",
 		    f->csd ? " " : "", f->csd ? f->csd : "");
@@ -82,13 +85,23 @@ show_text(FILE *out, const struct run *r)
 {
 	const struct plan *p = r->p;
 
-	fprintf(out, "\n%-32s %-14s %s\n", "SETTING", "WHERE", "VALUE");
+	fprintf(out, "\n%-32s %-14s %-12s %s\n", "SETTING", "WHERE",
+	    "EFFECTIVE", "REGISTRY");
 	for (size_t i = 0; i < p->nt; i++) {
+		const char *src, *page;
 		char *st = plan_state(&p->t[i]);
-		fprintf(out, "%-32s %-14s %s\n", p->t[i].s->name,
-		    p->t[i].where[0] ? p->t[i].where : "-", st);
+		char *eff = plan_effective(&p->t[i], r->f, &src, &page);
+		char *effcol = strcmp(src, "os-default") == 0 ?
+		    xasprintf("%s*", eff) : xstrdup(eff);
+
+		fprintf(out, "%-32s %-14s %-12s %s\n", p->t[i].s->name,
+		    p->t[i].where[0] ? p->t[i].where : "-", effcol, st);
+		free(effcol);
+		free(eff);
 		free(st);
 	}
+	fprintf(out, "(* Windows' default for this build: the registry does "
+	    "not set it)\n");
 }
 
 static size_t
@@ -121,6 +134,23 @@ ops_text(FILE *out, const struct run *r)
 		if (!o->needed)
 			continue;
 		path = op_path(o);
+		if (r->cmd == CMD_CHECK && o->implicit && !r->explicit_only) {
+			const char *src, *page;
+			char *eff = plan_effective(&p->t[o->target], r->f, &src,
+			    &page);
+			if (strcmp(src, "os-default") == 0)
+				fprintf(out, "%s: %s: implicit: absent, and "
+				    "already %s by Windows' default for build "
+				    "%u\n", plan_op_label(o), path, eff,
+				    r->f->build);
+			else
+				fprintf(out, "%s: %s: implicit: absent, and "
+				    "already %s by the key's other value\n",
+				    plan_op_label(o), path, eff);
+			free(eff);
+			free(path);
+			continue;
+		}
 		cur = plan_op_before(o);
 		want = plan_op_after(o);
 		if (r->cmd == CMD_CHECK)
@@ -135,16 +165,27 @@ ops_text(FILE *out, const struct run *r)
 	}
 }
 
+size_t
+report_differences(const struct run *r)
+{
+	return r->p->nneeded - (r->explicit_only ? 0 : r->p->nimplicit);
+}
+
 static void
 summary_text(FILE *out, const struct run *r)
 {
 	size_t n = r->p->nneeded, all = count_sets(r->p, 0);
+	size_t diff = report_differences(r);
 	const char *s = n == 1 ? "" : "s";
 
 	if (r->cmd == CMD_CHECK) {
-		if (n)
+		if (diff)
 			fprintf(out, "not compliant: %zu of %zu values differ "
-			    "from %s\n", n, all, r->profile);
+			    "from %s\n", diff, all, r->profile);
+		else if (n)
+			fprintf(out, "compliant: all %zu values match %s, %zu "
+			    "of them only through Windows' defaults "
+			    "(--explicit counts those)\n", all, r->profile, n);
 		else
 			fprintf(out, "compliant: all %zu values match %s\n",
 			    all, r->profile);
@@ -229,6 +270,11 @@ facts_json(const struct run *r)
 	const struct facts *f = r->f;
 	json_object *os = json_object_new_object(), *cs, *w;
 
+	{
+		char *name = facts_name(f);
+		json_object_object_add(os, "name", jstr(name));
+		free(name);
+	}
 	json_object_object_add(os, "product", jstr(f->product));
 	json_object_object_add(os, "edition", jstr(f->edition));
 	json_object_object_add(os, "build", f->build ?
@@ -292,8 +338,9 @@ hives_json(const struct run *r)
 }
 
 static json_object *
-settings_json(const struct plan *p)
+settings_json(const struct run *r)
 {
+	const struct plan *p = r->p;
 	json_object *a = json_object_new_array();
 
 	for (size_t i = 0; i < p->nt; i++) {
@@ -309,6 +356,14 @@ settings_json(const struct plan *p)
 		json_object_object_add(o, "path", jstr(t->key));
 		json_object_object_add(o, "where", jstr(t->where));
 		json_object_object_add(o, "value", jstr(st));
+		{
+			const char *src, *page;
+			char *eff = plan_effective(t, r->f, &src, &page);
+			json_object_object_add(o, "effective", jstr(eff));
+			json_object_object_add(o, "source", jstr(src));
+			json_object_object_add(o, "default_from", jstr(page));
+			free(eff);
+		}
 		reg = json_object_new_object();
 		for (size_t k = 0; k < n; k++)
 			json_object_object_add(reg, names[k],
@@ -326,7 +381,7 @@ static const char *const op_actions[] = {
 };
 
 static json_object *
-ops_json(const struct run *r)
+ops_json(const struct run *r, int implicit_list)
 {
 	const struct plan *p = r->p;
 	json_object *a = json_object_new_array();
@@ -336,7 +391,8 @@ ops_json(const struct run *r)
 		const struct op *op = &p->ops[i];
 		json_object *o, *before, *after;
 
-		if (!op->needed)
+		if (!op->needed || (check && op->implicit !=
+		    (implicit_list && !r->explicit_only)))
 			continue;
 		if (op->name) {
 			before = jval(&op->cur, op->cur_present);
@@ -381,15 +437,18 @@ report_json(FILE *out, const struct run *r)
 	json_object_object_add(o, "os", facts_json(r));
 	if (r->cmd != CMD_SHOW)
 		json_object_object_add(o, "profile", jstr(r->profile));
-	json_object_object_add(o, "settings", settings_json(r->p));
+	json_object_object_add(o, "settings", settings_json(r));
 	if (r->cmd == CMD_CHECK) {
 		json_object_object_add(o, "compliant",
-		    json_object_new_boolean(r->p->nneeded == 0));
-		json_object_object_add(o, "differences", ops_json(r));
+		    json_object_new_boolean(report_differences(r) == 0));
+		json_object_object_add(o, "explicit",
+		    json_object_new_boolean(r->explicit_only));
+		json_object_object_add(o, "differences", ops_json(r, 0));
+		json_object_object_add(o, "implicit", ops_json(r, 1));
 	} else if (r->cmd == CMD_APPLY) {
 		json_object_object_add(o, "dry_run",
 		    json_object_new_boolean(r->dry_run));
-		json_object_object_add(o, "changes", ops_json(r));
+		json_object_object_add(o, "changes", ops_json(r, 0));
 	}
 	json_object_object_add(o, "notes", notes_json(r->p));
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o,

@@ -205,6 +205,109 @@ const char *const curves[] = {
 };
 const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
 
+#define PROTOCOLS_PAGE "https://learn.microsoft.com/windows/win32/secauthn/" \
+	"protocols-in-tls-ssl--schannel-ssp-"
+
+#define EN EFF_ENABLED
+#define DIS EFF_DISABLED
+#define NS EFF_UNSUPPORTED
+
+/*
+ * Microsoft's table of protocol defaults (2025-03 revision), as build
+ * ranges: Vista/2008 6000-6003, 7/2008 R2 7600-7601, 8/2012 9200, 8.1/2012
+ * R2 9600, Windows 10 1507/1511 10240-10586, 1607/2016 onwards 14393.
+ */
+const struct proto_default proto_defaults[] = {
+	{ "SSL 2.0", 6000, 9199, DIS, EN, PROTOCOLS_PAGE },
+	{ "SSL 2.0", 9200, 14392, DIS, DIS, PROTOCOLS_PAGE },
+	{ "SSL 2.0", 14393, 0, NS, NS, PROTOCOLS_PAGE " (removed in 1607)" },
+	{ "SSL 3.0", 6000, 14392, EN, EN, PROTOCOLS_PAGE },
+	{ "SSL 3.0", 14393, 0, DIS, DIS, PROTOCOLS_PAGE },
+	{ "TLS 1.0", 6000, 0, EN, EN, PROTOCOLS_PAGE },
+	/* 2008 SP2 gains TLS 1.1/1.2 with KB4019276; without it the
+	 * protocol gate refuses them (plan.c). */
+	{ "TLS 1.1", 6000, 6001, NS, NS, PROTOCOLS_PAGE },
+	{ "TLS 1.1", 6002, 7601, DIS, DIS, PROTOCOLS_PAGE },
+	{ "TLS 1.1", 9200, 0, EN, EN, PROTOCOLS_PAGE },
+	{ "TLS 1.2", 6000, 6001, NS, NS, PROTOCOLS_PAGE },
+	{ "TLS 1.2", 6002, 7601, DIS, DIS, PROTOCOLS_PAGE },
+	{ "TLS 1.2", 9200, 0, EN, EN, PROTOCOLS_PAGE },
+	{ "TLS 1.3", 6000, 20347, NS, NS, PROTOCOLS_PAGE },
+	{ "TLS 1.3", 20348, 0, EN, EN, PROTOCOLS_PAGE },
+	{ "DTLS 1.0", 6000, 7599, NS, NS, PROTOCOLS_PAGE },
+	{ "DTLS 1.0", 7600, 0, EN, EN, PROTOCOLS_PAGE },
+	{ "DTLS 1.2", 6000, 14392, NS, NS, PROTOCOLS_PAGE },
+	{ "DTLS 1.2", 14393, 0, EN, EN, PROTOCOLS_PAGE },
+	{ "PCT 1.0", 6000, 0, NS, NS, PROTOCOLS_PAGE " (not supported since "
+	    "Vista)" },
+	/* Not in Microsoft's table; the unified hello is SSL 2.0's. */
+	{ "Multi-Protocol Unified Hello", 6000, 9199, DIS, EN,
+	  PROTOCOLS_PAGE " [inferred from SSL 2.0]" },
+	{ "Multi-Protocol Unified Hello", 9200, 14392, DIS, DIS,
+	  PROTOCOLS_PAGE " [inferred from SSL 2.0]" },
+	{ "Multi-Protocol Unified Hello", 14393, 0, NS, NS,
+	  PROTOCOLS_PAGE " [inferred from SSL 2.0]" },
+};
+const size_t nproto_defaults = sizeof(proto_defaults) /
+    sizeof(proto_defaults[0]);
+
+#define WINHTTP_PAGE "https://learn.microsoft.com/windows/win32/winhttp/" \
+	"option-flags (WINHTTP_OPTION_SECURE_PROTOCOLS)"
+#define KB3140245 "https://support.microsoft.com/kb/3140245"
+
+/* WinHTTP's own default when DefaultSecureProtocols is absent. */
+const struct winhttp_default winhttp_defaults[] = {
+	{ 6000, 9599, 0x20 | 0x80, KB3140245 " (SSL 3.0 and TLS 1.0 only)" },
+		/* "Windows 8.1 and Windows 10": later builds are not documented. */
+	{ 9600, 19045, 0x20 | 0x80 | 0x200 | 0x800, WINHTTP_PAGE },
+};
+const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
+    sizeof(winhttp_defaults[0]);
+
+enum effect
+os_default(const struct setting *s, unsigned build, const char **source)
+{
+	int client = strstr(s->name, " client") != NULL;
+
+	*source = NULL;
+	if (build == 0 || s->kind != SK_PROTOCOL || s->group == NULL)
+		return EFF_UNKNOWN;
+	for (size_t i = 0; i < nproto_defaults; i++) {
+		const struct proto_default *d = &proto_defaults[i];
+		if (strcmp(d->proto, s->group) != 0 || build < d->from ||
+		    (d->to && build > d->to))
+			continue;
+		*source = d->source;
+		return client ? d->client : d->server;
+	}
+	return EFF_UNKNOWN;
+}
+
+uint32_t
+winhttp_default(unsigned build, const char **source)
+{
+	*source = NULL;
+	for (size_t i = 0; i < nwinhttp_defaults; i++)
+		if (build >= winhttp_defaults[i].from &&
+		    (winhttp_defaults[i].to == 0 ||
+		    build <= winhttp_defaults[i].to)) {
+			*source = winhttp_defaults[i].source;
+			return winhttp_defaults[i].bits;
+		}
+	return 0;
+}
+
+const char *
+effect_name(enum effect e)
+{
+	switch (e) {
+	case EFF_ENABLED: return "enabled";
+	case EFF_DISABLED: return "disabled";
+	case EFF_UNSUPPORTED: return "unsupported";
+	default: return "unknown";
+	}
+}
+
 size_t
 setting_lookup(const char *name, const struct setting **out, size_t max)
 {

@@ -68,6 +68,43 @@ const char *setting_suggest(const char *name);
 const char *setting_kind_name(enum setting_kind);
 const char *setting_states(const struct setting *);
 
+/* What Windows does with a setting the registry leaves out. */
+enum effect {
+	EFF_UNKNOWN,		/* the build is unknown, or Windows does not say */
+	EFF_ENABLED,
+	EFF_DISABLED,
+	EFF_UNSUPPORTED		/* this build does not have it at all */
+};
+
+struct proto_default {
+	const char *proto;	/* a protocol group: "TLS 1.1" */
+	unsigned from, to;	/* builds, inclusive; 0 = no upper bound */
+	enum effect client, server;
+	const char *source;
+};
+
+struct winhttp_default {
+	unsigned from, to;
+	uint32_t bits;		/* DefaultSecureProtocols when absent */
+	const char *source;
+};
+
+extern const struct proto_default proto_defaults[];
+extern const size_t nproto_defaults;
+extern const struct winhttp_default winhttp_defaults[];
+extern const size_t nwinhttp_defaults;
+
+/*
+ * The build's default for a protocol row when the registry is silent
+ * (EFF_UNKNOWN for build 0 or a build the table does not cover), with
+ * the page that says so.
+ */
+enum effect os_default(const struct setting *, unsigned build,
+    const char **source);
+/* WinHTTP's default protocol bits on a build; 0 if unknown. */
+uint32_t winhttp_default(unsigned build, const char **source);
+const char *effect_name(enum effect);
+
 const struct suite *suite_find(const char *name);
 const char *suite_suggest(const char *name);
 const char *curve_find(const char *name);

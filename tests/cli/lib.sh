@@ -11,9 +11,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # make check-valgrind: every tlshive run goes through valgrind.
 if [ -n "${VALGRIND:-}" ]; then
-	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$VALGRIND" "$TLSHIVE" > "$T/tlshive-vg"
-	chmod +x "$T/tlshive-vg"
-	TLSHIVE=$T/tlshive-vg
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$VALGRIND" "$TLSHIVE" > "$T/vg-wrapper"
+	chmod +x "$T/vg-wrapper"
+	TLSHIVE=$T/vg-wrapper
 fi
 skip() { echo "SKIP: $*"; exit 77; }
 

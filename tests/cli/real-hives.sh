@@ -9,7 +9,7 @@ must_exit 1 "$TLSHIVE" check --system w7 > out
 grep -q '^note: SOFTWARE hive not given' out || fail "note on missing SOFTWARE"
 "$TLSHIVE" show --system w7 > out
 grep -q '^arch         x86, 32-bit$' out || fail "win7 arch"
-grep -q '^SSL 2.0 client                   ControlSet001  Enabled=absent, DisabledByDefault=0x00000001 (1)$' out || fail "win7 SSL 2.0"
+grep -q '^SSL 2.0 client                   ControlSet001  disabled     Enabled=absent, DisabledByDefault=0x00000001 (1)$' out || fail "win7 SSL 2.0"
 dump w7 > before
 "$TLSHIVE" apply --system w7 > out
 grep -q 'ControlSet002.*TLS 1.2.Server.Enabled: absent -> 0x00000001 (1)' out || fail "win7 LKG written"
