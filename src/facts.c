@@ -275,6 +275,8 @@ read_software(struct facts *f, struct hive *h)
 	else
 		get_dword(h, cv, "CurrentMinorVersionNumber", &f->minor);
 	f->wow6432 = hive_key_exists(h, "Wow6432Node") == 1;
+	get_dword(h, "Microsoft\\NET Framework Setup\\NDP\\v4\\Full", "Release",
+	    &f->dotnet4_release);
 	read_packages(f, h);
 	if (f->type == OS_TYPE_UNKNOWN && f->install_type)
 		f->type = strncasecmp(f->install_type, "Server", 6) == 0 ?

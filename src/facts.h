@@ -23,6 +23,7 @@ struct facts {
 	int wow6432;			/* SOFTWARE has Wow6432Node */
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;
 	int fast_startup;		/* HiberbootEnabled: 1, 0, -1 not set */
+	unsigned dotnet4_release;	/* NDP\v4\Full Release, 0 if absent */
 	uint32_t *kbs;			/* installed updates (CBS state 0x70+), sorted */
 	size_t nkbs;
 	unsigned csets[MAX_CSETS];	/* distinct sets to write, Current first */

@@ -105,9 +105,42 @@ supported(const struct facts *f, unsigned min_build)
 static char *
 build_text(const struct facts *f)
 {
-	return f->build ? xasprintf("build %u", f->build) :
-	    xstrdup(f->have[HV_SOFTWARE] ? "of unknown build" :
-	    "of unknown build (no SOFTWARE hive)");
+	char *n, *s;
+
+	if (f->build == 0)
+		return xstrdup(f->have[HV_SOFTWARE] ? "of unknown build" :
+		    "of unknown build (no SOFTWARE hive)");
+	n = facts_name(f);
+	s = xasprintf("%s (build %u)", n, f->build);
+	free(n);
+	return s;
+}
+
+/*
+ * Why the image cannot run a protocol row, or NULL when it can (or when
+ * the build is unknown and the row has no minimum).  Server 2008 SP2 has
+ * TLS 1.1 and 1.2 only with KB4019276.
+ */
+static char *
+protocol_lack(const struct setting *s, const struct facts *f)
+{
+	const char *src;
+
+	if (s->kind != SK_PROTOCOL)
+		return NULL;
+	if (s->min_build && !supported(f, s->min_build))
+		return xasprintf("%s needs build %u or later", s->name,
+		    s->min_build);
+	if (f->build == 0)
+		return NULL;
+	if ((f->build == 6002 || f->build == 6003) && s->group &&
+	    (strcmp(s->group, "TLS 1.1") == 0 ||
+	    strcmp(s->group, "TLS 1.2") == 0) && !facts_has_kb(f, 4019276))
+		return xasprintf("it has %s only with update KB4019276, which "
+		    "is not installed", s->group);
+	if (os_default(s, f->build, &src) == EFF_UNSUPPORTED)
+		return xasprintf("%s does not exist on this build", s->group);
+	return NULL;
 }
 
 /*
@@ -123,13 +156,15 @@ gate(struct plan *p, struct want *w, const struct facts *f,
 	char *bt = build_text(f);
 	int r = 0;
 
-	if (w->kind == W_ON && !supported(f, s->min_build)) {
-		sl_add(errs, "%s: %s = on: the image is %s; %s needs build %u "
-		    "or later", w->origin, s->name, bt, s->name, s->min_build);
+	char *lack = w->kind == W_OFF ? NULL : protocol_lack(s, f);
+
+	if (w->kind == W_ON && lack) {
+		sl_add(errs, "%s: %s = on: the image is %s; %s", w->origin,
+		    s->name, bt, lack);
 		r = -1;
-	} else if (w->kind == W_AUTO && !supported(f, s->min_build)) {
-		sl_add(&p->notes, "%s: auto: left untouched, the image is %s "
-		    "(it needs %u or later)", s->name, bt, s->min_build);
+	} else if (w->kind == W_AUTO && lack) {
+		sl_add(&p->notes, "%s: auto: left untouched, the image is %s; "
+		    "%s", s->name, bt, lack);
 		r = 1;
 	} else if (s->kind == SK_BITMAP) {
 		for (size_t i = 0; i < nwinhttp_bits; i++) {
@@ -160,6 +195,7 @@ gate(struct plan *p, struct want *w, const struct facts *f,
 				    "is %s", s->name, su->name, bt);
 		}
 	}
+	free(lack);
 	free(bt);
 	return r;
 }
@@ -499,6 +535,69 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 	return 0;
 }
 
+struct prereq {
+	unsigned from, to;	/* builds */
+	int dotnet;		/* for the .NET values, else for WinHTTP */
+	uint32_t kb;
+	const char *what;
+};
+
+/*
+ * Updates without which a value is written but ignored.  Since late 2016
+ * these fixes also ship inside monthly rollups, which leave no package key
+ * of their own: a missing one is a warning, never a refusal.
+ */
+static const struct prereq prereqs[] = {
+	{ 7600, 9200, 0, 3140245, "WinHTTP reads DefaultSecureProtocols on "
+	  "Windows 7, Server 2008 R2 and Server 2012 only with KB3140245" },
+	{ 6002, 6003, 0, 4467770, "WinHTTP reads DefaultSecureProtocols on "
+	  "Server 2008 SP2 only with KB4467770" },
+	{ 6002, 6003, 1, 3154517, ".NET Framework 2.0 SP2 honours the TLS "
+	  "switches on Vista and Server 2008 SP2 only with KB3154517" },
+	{ 7600, 7601, 1, 3154518, ".NET Framework 3.5.1 honours the TLS "
+	  "switches on Windows 7 and Server 2008 R2 only with KB3154518" },
+	{ 9200, 9200, 1, 3154519, ".NET Framework 3.5 honours the TLS "
+	  "switches on Server 2012 only with KB3154519" },
+	{ 9600, 9600, 1, 3154520, ".NET Framework 3.5 honours the TLS "
+	  "switches on Windows 8.1 and Server 2012 R2 only with KB3154520" },
+};
+
+static void
+warn(struct plan *p, uint32_t kb, const char *what)
+{
+	for (size_t i = 0; i < p->nwarn; i++)
+		if (p->warn[i].kb == kb)
+			return;
+	p->warn = xrealloc(p->warn, (p->nwarn + 1) * sizeof(*p->warn));
+	p->warn[p->nwarn].kb = kb;
+	p->warn[p->nwarn++].text = xasprintf("%s, and KB%u is not installed "
+	    "(a monthly rollup may carry it)", what, kb);
+}
+
+static void
+check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
+{
+	int winhttp = 0, dotnet = 0;
+
+	for (size_t i = 0; i < pol->n; i++) {
+		winhttp |= pol->w[i].s->kind == SK_BITMAP;
+		dotnet |= strstr(pol->w[i].s->key, ".NETFramework") != NULL;
+	}
+	if (!f->have[HV_SOFTWARE] || f->build == 0)
+		return;
+	for (size_t i = 0; i < sizeof(prereqs) / sizeof(*prereqs); i++) {
+		const struct prereq *r = &prereqs[i];
+		if (f->build >= r->from && f->build <= r->to &&
+		    (r->dotnet ? dotnet : winhttp) && !facts_has_kb(f, r->kb))
+			warn(p, r->kb, r->what);
+	}
+	/* .NET 4.5.1 and 4.5.2 (Release 378675 to 379893) need KB3156421. */
+	if (dotnet && f->dotnet4_release >= 378675 &&
+	    f->dotnet4_release <= 379893 && !facts_has_kb(f, 3156421))
+		warn(p, 3156421, ".NET Framework 4.5.1 and 4.5.2 honour the TLS "
+		    "switches only with KB3156421");
+}
+
 /*
  * A wanted value that is absent but whose Windows default already gives
  * the wanted effect complies implicitly: check lists it apart (and counts
@@ -597,8 +696,10 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		sl_add(errs, "%s", tlsh_errmsg());
 		return -1;
 	}
-	if (!live)
+	if (!live) {
 		mark_implicit(p, f);
+		check_prereqs(p, pol, f);
+	}
 	return 0;
 }
 
@@ -614,6 +715,9 @@ plan_free(struct plan *p)
 	}
 	for (size_t i = 0; i < p->nops; i++)
 		op_free(&p->ops[i]);
+	for (size_t i = 0; i < p->nwarn; i++)
+		free(p->warn[i].text);
+	free(p->warn);
 	free(p->t);
 	free(p->ops);
 	sl_free(&p->notes);

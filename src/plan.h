@@ -43,6 +43,12 @@ struct op {
 	size_t order;		/* creation order, to keep the sort stable */
 };
 
+/* A prerequisite update the image seems to lack. */
+struct plan_warning {
+	uint32_t kb;
+	char *text;
+};
+
 struct plan {
 	struct target *t;
 	size_t nt;
@@ -51,6 +57,8 @@ struct plan {
 	size_t nneeded;
 	size_t nimplicit;	/* needed, but compliant through the default */
 	struct strlist notes;
+	struct plan_warning *warn;
+	size_t nwarn;
 };
 
 /* Every row of the table at every place it lives, with current values. */

@@ -78,6 +78,8 @@ notes_text(FILE *out, const struct run *r)
 {
 	for (size_t i = 0; i < r->p->notes.n; i++)
 		fprintf(out, "note: %s\n", r->p->notes.v[i]);
+	for (size_t i = 0; i < r->p->nwarn; i++)
+		fprintf(out, "warning: %s\n", r->p->warn[i].text);
 }
 
 static void
@@ -451,6 +453,18 @@ report_json(FILE *out, const struct run *r)
 		json_object_object_add(o, "changes", ops_json(r, 0));
 	}
 	json_object_object_add(o, "notes", notes_json(r->p));
+	{
+		json_object *w = json_object_new_array();
+		for (size_t i = 0; i < r->p->nwarn; i++) {
+			json_object *e = json_object_new_object();
+			json_object_object_add(e, "kb",
+			    json_object_new_int64(r->p->warn[i].kb));
+			json_object_object_add(e, "message",
+			    jstr(r->p->warn[i].text));
+			json_object_array_add(w, e);
+		}
+		json_object_object_add(o, "warnings", w);
+	}
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));

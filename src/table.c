@@ -227,10 +227,10 @@ const struct proto_default proto_defaults[] = {
 	/* 2008 SP2 gains TLS 1.1/1.2 with KB4019276; without it the
 	 * protocol gate refuses them (plan.c). */
 	{ "TLS 1.1", 6000, 6001, NS, NS, PROTOCOLS_PAGE },
-	{ "TLS 1.1", 6002, 7601, DIS, DIS, PROTOCOLS_PAGE },
+	{ "TLS 1.1", 6002, 9199, DIS, DIS, PROTOCOLS_PAGE },
 	{ "TLS 1.1", 9200, 0, EN, EN, PROTOCOLS_PAGE },
 	{ "TLS 1.2", 6000, 6001, NS, NS, PROTOCOLS_PAGE },
-	{ "TLS 1.2", 6002, 7601, DIS, DIS, PROTOCOLS_PAGE },
+	{ "TLS 1.2", 6002, 9199, DIS, DIS, PROTOCOLS_PAGE },
 	{ "TLS 1.2", 9200, 0, EN, EN, PROTOCOLS_PAGE },
 	{ "TLS 1.3", 6000, 20347, NS, NS, PROTOCOLS_PAGE },
 	{ "TLS 1.3", 20348, 0, EN, EN, PROTOCOLS_PAGE },

@@ -30,12 +30,18 @@ struct layout {
 };
 
 static const struct layout layouts[] = {
+	{ "2008sp2-x86", "Windows Server (R) 2008 Standard", "ServerStandard",
+	  "Server", "6002", 0, NULL, "Service Pack 2", "6.0", 0, "x86",
+	  "ServerNT", 1, 1, 2 },
 	{ "win7-x86", "Windows 7 Professional", "Professional", "Client",
 	  "7601", 0, NULL, "Service Pack 1", "6.1", 0, "x86", "WinNT",
 	  1, 1, 2 },
 	{ "2008r2", "Windows Server 2008 R2 Standard", "ServerStandard",
 	  "Server", "7601", 0, NULL, "Service Pack 1", "6.1", 0, "AMD64",
 	  "ServerNT", 1, 1, 2 },
+	{ "2012r2", "Windows Server 2012 R2 Standard", "ServerStandard",
+	  "Server", "9600", 0, NULL, NULL, "6.3", 0, "AMD64", "ServerNT",
+	  1, 1, 1 },
 	{ "2016", "Windows Server 2016 Datacenter", "ServerDatacenter",
 	  "Server", "14393", 6167, "1607", NULL, "6.3", 10, "AMD64",
 	  "ServerNT", 1, 1, 1 },
@@ -45,6 +51,9 @@ static const struct layout layouts[] = {
 	{ "2022", "Windows Server 2022 Datacenter", "ServerDatacenter",
 	  "Server", "20348", 2700, "21H2", NULL, "6.3", 10, "AMD64",
 	  "ServerNT", 2, 2, 1 },
+	{ "2025", "Windows Server 2025 Datacenter", "ServerDatacenter",
+	  "Server", "26100", 1742, "24H2", NULL, "6.3", 10, "AMD64",
+	  "ServerNT", 1, 1, 1 },
 	{ "win10", "Windows 10 Pro", "Professional", "Client", "19045",
 	  4894, "22H2", NULL, "6.3", 10, "AMD64", "WinNT", 1, 1, 1 },
 	/* Windows 11 still calls itself "Windows 10" in ProductName. */

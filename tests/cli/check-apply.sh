@@ -45,7 +45,7 @@ must_exit 1 "$TLSHIVE" check --json s19 > out.json
 
 # TLS 1.3 exists from build 20348: explicit on is refused below, auto skips.
 must_exit 2 "$TLSHIVE" apply --set 'TLS 1.3 = on' s19 > /dev/null 2> err
-grep -q '^tlshive: --set: TLS 1.3 client = on: the image is build 17763; TLS 1.3 client needs build 20348 or later$' err \
+grep -q '^tlshive: --set: TLS 1.3 client = on: the image is Windows Server 2019 (build 17763); TLS 1.3 client needs build 20348 or later$' err \
 	|| fail "TLS 1.3 gating message"
 "$MKIMAGE" 2022 s22
 "$TLSHIVE" apply --set 'TLS 1.3 = on' --set 'cipher-suites = TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > out

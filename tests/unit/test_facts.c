@@ -96,6 +96,45 @@ test_facts_read__select_names_missing_set__error(void **state)
 	free(sp);
 }
 
+static void
+test_facts_name_and_updates(void **state)
+{
+	const char *cbs = "SOFTWARE|Microsoft\\Windows\\CurrentVersion\\"
+	    "Component Based Servicing\\Packages\\";
+	char *extra = xasprintf(
+	    "%sPackage_for_KB3140245~31bf3856ad364e35~amd64~~6.1.1.1|CurrentState|dword|0x70\n"
+	    "%sPackage_for_KB4019276~31bf3856ad364e35~amd64~~6.1.1.1|CurrentState|dword|0x20\n"
+	    "%sPackage_for_RollupFix~31bf3856ad364e35~amd64~~7601.1.1|CurrentState|dword|0x70\n",
+	    cbs, cbs, cbs);
+	char *root = fixture_image("win11", extra);
+	char *wp = fixture_path(root, "SOFTWARE");
+	struct hive *soft = hive_open(wp, 0);
+	struct facts f;
+	char *n;
+
+	assert_int_equal(facts_read(&f, NULL, soft), 0);
+	n = facts_name(&f);
+	assert_string_equal(n, "Windows 11 23H2");	/* ProductName: 10 */
+	free(n);
+	assert_true(facts_has_kb(&f, 3140245));
+	assert_false(facts_has_kb(&f, 4019276));	/* resolved, not installed */
+	assert_int_equal(f.nkbs, 1);
+	f.build = 99999;
+	n = facts_name(&f);
+	assert_string_equal(n, "Windows 11 23H2");	/* new builds by family */
+	free(n);
+	f.build = 0;
+	n = facts_name(&f);
+	assert_non_null(strstr(n, "unknown"));
+	free(n);
+	facts_free(&f);
+	hive_close(soft);
+	fixture_rmrf(root);
+	free(root);
+	free(wp);
+	free(extra);
+}
+
 int
 main(void)
 {
@@ -103,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_facts_read__layouts),
 		cmocka_unit_test(test_facts_read__software_as_system__names_file),
 		cmocka_unit_test(test_facts_read__select_names_missing_set__error),
+		cmocka_unit_test(test_facts_name_and_updates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

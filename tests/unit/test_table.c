@@ -119,6 +119,54 @@ test_table_builtin_profiles__parse(void **state)
 	}
 }
 
+/* Every protocol has one default, with its source, for every build from
+ * Vista on: the ranges of a protocol neither overlap nor leave gaps. */
+static void
+test_table_proto_defaults__cover_every_build_with_source(void **state)
+{
+	for (size_t i = 0; i < nsettings; i++) {
+		const struct setting *s = &settings[i];
+		unsigned next = 6000;
+
+		if (s->kind != SK_PROTOCOL)
+			continue;
+		for (size_t j = 0; j < nproto_defaults; j++) {
+			const struct proto_default *d = &proto_defaults[j];
+			if (strcmp(d->proto, s->group) != 0)
+				continue;
+			assert_non_null(strstr(d->source, "https://"));
+			assert_int_equal(d->from, next);
+			assert_true(d->to == 0 || d->to >= d->from);
+			next = d->to ? d->to + 1 : 0;
+		}
+		assert_int_equal(next, 0);	/* open-ended at the end */
+	}
+	for (size_t j = 0; j < nwinhttp_defaults; j++)
+		assert_non_null(strstr(winhttp_defaults[j].source, "https://"));
+}
+
+static void
+test_table_os_default__documented_cases(void **state)
+{
+	const struct setting *r;
+	const char *src;
+
+	setting_lookup("TLS 1.2 client", &r, 1);
+	assert_int_equal(os_default(r, 7601, &src), EFF_DISABLED);
+	assert_int_equal(os_default(r, 9600, &src), EFF_ENABLED);
+	assert_int_equal(os_default(r, 6001, &src), EFF_UNSUPPORTED);
+	assert_int_equal(os_default(r, 0, &src), EFF_UNKNOWN);
+	setting_lookup("SSL 2.0 server", &r, 1);
+	assert_int_equal(os_default(r, 7601, &src), EFF_ENABLED);
+	assert_int_equal(os_default(r, 14393, &src), EFF_UNSUPPORTED);
+	setting_lookup("TLS 1.3 server", &r, 1);
+	assert_int_equal(os_default(r, 20348, &src), EFF_ENABLED);
+	assert_int_equal(os_default(r, 19045, &src), EFF_UNSUPPORTED);
+	assert_int_equal(winhttp_default(7601, &src), 0xa0);
+	assert_int_equal(winhttp_default(17763, &src), 0xaa0);
+	assert_int_equal(winhttp_default(26100, &src), 0);	/* undocumented */
+}
+
 int
 main(void)
 {
@@ -129,6 +177,8 @@ main(void)
 		cmocka_unit_test(test_table_suggest__close_names_only),
 		cmocka_unit_test(test_table_suites__curve_suffix_accepted),
 		cmocka_unit_test(test_table_builtin_profiles__parse),
+		cmocka_unit_test(test_table_proto_defaults__cover_every_build_with_source),
+		cmocka_unit_test(test_table_os_default__documented_cases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

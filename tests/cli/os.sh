@@ -1,0 +1,81 @@
+# Knowing the image: names by build, effective state, gating, prerequisites.
+. "$srcdir/tests/cli/lib.sh"
+command -v jq > /dev/null || skip "jq is not installed"
+
+# The name comes from the build; Windows 11 calls itself Windows 10.
+while read -r layout name type arch; do
+	rm -rf i; "$MKIMAGE" "$layout" i
+	"$TLSHIVE" show --json i > o.json
+	got="$(jq -r '"\(.os.name)|\(.os.type)|\(.os.arch)"' o.json)"
+	[ "$got" = "$(echo "$name" | tr _ ' ')|$type|$arch" ] || fail "$layout: $got"
+	[ "$(jq '[.settings[] | select(.effective and .source)] | length' o.json)" = \
+	  "$(jq '.settings | length' o.json)" ] || fail "$layout: effective and source on every setting"
+done <<'L'
+2008sp2-x86 Windows_Server_2008_SP2 server x86
+win7-x86 Windows_7_SP1 client x86
+2008r2 Windows_Server_2008_R2_SP1 server AMD64
+2012r2 Windows_Server_2012_R2 server AMD64
+2016 Windows_Server_2016 server AMD64
+2019 Windows_Server_2019 server AMD64
+2022 Windows_Server_2022 server AMD64
+2025 Windows_Server_2025 server AMD64
+win10 Windows_10_22H2 client AMD64
+win11 Windows_11_23H2 client AMD64
+L
+[ "$(jq -r .os.product o.json)" = "Windows 10 Pro" ] || fail "ProductName kept as it is"
+
+# Effective state before and after apply.
+eff() { jq -r --arg n "$2" '.settings[] | select(.name == $n and (.where == "ControlSet001" or .where == "")) | "\(.effective)|\(.source)"' "$1" | head -n 1; }
+rm -rf i; "$MKIMAGE" 2019 i
+"$TLSHIVE" show --json i > before.json
+[ "$(eff before.json 'TLS 1.0 server')" = "enabled|os-default" ] || fail "TLS 1.0 on 2019"
+[ "$(eff before.json 'SSL 3.0 client')" = "disabled|os-default" ] || fail "SSL 3.0 on 2019"
+[ "$(eff before.json 'TLS 1.3 client')" = "unsupported|os-default" ] || fail "TLS 1.3 on 2019"
+[ "$(eff before.json 'RC4 128/128')" = "enabled|os-default" ] || fail "RC4 default"
+"$TLSHIVE" apply i > /dev/null
+"$TLSHIVE" show --json i > after.json
+[ "$(eff after.json 'TLS 1.0 server')" = "disabled|registry" ] || fail "TLS 1.0 after apply"
+[ "$(eff after.json 'RC4 128/128')" = "disabled|registry" ] || fail "RC4 after apply"
+rm -rf w; "$MKIMAGE" win7-x86 w
+"$TLSHIVE" show --json w > w.json
+[ "$(eff w.json 'TLS 1.2 client')" = "disabled|os-default" ] || fail "TLS 1.2 off by default on 7"
+[ "$(eff w.json 'SSL 3.0 server')" = "enabled|os-default" ] || fail "SSL 3.0 on by default on 7"
+[ "$(eff w.json 'SSL 2.0 client')" = "disabled|registry" ] || fail "SSL 2.0 client, DisabledByDefault=1"
+[ "$(jq -r '.settings[] | select(.name == "winhttp") | .effective' w.json)" = "SSL 3.0, TLS 1.0 (0xa0)" ] || fail "WinHTTP default on 7"
+
+# check: what the defaults satisfy is implicit, --explicit counts it.
+rm -rf c; "$MKIMAGE" 2022 c
+printf 'SSL 2.0 = off\nTLS 1.2 = on\n' > two.profile
+"$TLSHIVE" check -p two.profile c > out || fail "implicit compliance"
+grep -q "^compliant: all 16 values match two.profile, 14 of them only through Windows' defaults" out || { cat out; fail "summary"; }
+grep -q 'TLS 1.2 server: .*Enabled: implicit: absent, and already enabled by Windows'"'"' default for build 20348$' out || fail "implicit line"
+must_exit 1 "$TLSHIVE" check --explicit -p two.profile c > /dev/null
+"$TLSHIVE" check --json -p two.profile c > c.json || fail "json check"
+[ "$(jq '.implicit | length' c.json)" = 14 ] && [ "$(jq '.differences | length' c.json)" = 0 ] || fail "json implicit"
+# Protocols the build cannot do, asked for explicitly: an error, nothing written.
+s=$(stamp "$(sys c)")
+must_exit 2 "$TLSHIVE" apply --set 'SSL 2.0 = on' c 2> err
+grep -q 'SSL 2.0 client = on: the image is Windows Server 2022 (build 20348); SSL 2.0 does not exist on this build' err || fail "SSL 2.0 gate"
+must_exit 2 "$TLSHIVE" apply --set 'PCT 1.0 = on' c 2> /dev/null
+[ "$(stamp "$(sys c)")" = "$s" ] || fail "gated apply wrote"
+
+# Server 2008 SP2: TLS 1.1/1.2 only with KB4019276.
+cbs='SOFTWARE|Microsoft\Windows\CurrentVersion\Component Based Servicing\Packages'
+rm -rf s8; "$MKIMAGE" 2008sp2-x86 s8
+must_exit 2 "$TLSHIVE" apply -p enable-tls12 s8 2> err
+grep -q 'TLS 1.1 client = on: the image is Windows Server 2008 SP2 (build 6002); it has TLS 1.1 only with update KB4019276, which is not installed' err \
+	|| fail "2008 SP2 gate"
+printf '%s\\Package_for_KB4019276~31bf3856ad364e35~x86~~6.0.1.2|CurrentState|dword|0x70\n' "$cbs" > kb.extra
+rm -rf s8; "$MKIMAGE" --extra kb.extra 2008sp2-x86 s8
+"$TLSHIVE" apply --json -p enable-tls12 s8 > s8.json || fail "2008 SP2 with KB4019276"
+[ "$(jq -r '.warnings[].kb' s8.json)" = 4467770 ] || fail "KB4467770 warning for WinHTTP on 2008 SP2"
+
+# Prerequisite updates: warnings with their KB, gone once installed.
+rm -rf p; "$MKIMAGE" win7-x86 p
+"$TLSHIVE" check --json p > p.json || true
+[ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' p.json)" = "3140245 3154518" ] || fail "Windows 7 warnings"
+printf '%s\\Package_for_KB3140245~31bf3856ad364e35~x86~~6.1.1.1|CurrentState|dword|0x70\n%s\\Package_for_KB3154518~31bf3856ad364e35~x86~~6.1.1.0|CurrentState|dword|0x60\n' "$cbs" "$cbs" > p.extra
+rm -rf p; "$MKIMAGE" --extra p.extra win7-x86 p
+"$TLSHIVE" check --json p > p.json || true
+[ "$(jq -r '[.warnings[].kb] | map(tostring) | join(" ")' p.json)" = 3154518 ] || fail "installed KB (0x70) counts, pending (0x60) does not"
+if "$TLSHIVE" check p | grep -q '^warning: WinHTTP'; then fail "warning for an installed KB"; fi
