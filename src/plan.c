@@ -181,18 +181,51 @@ gate(struct plan *p, struct want *w, const struct facts *f,
 				    "is %s", s->name, b->name, bt);
 		}
 	} else if (s->kind == SK_SUITES) {
+		int unchecked = 0;
 		for (size_t i = 0; i < w->nitems; i++) {
-			const struct suite *su = suite_find(w->items[i]);
-			if (supported(f, su->min_build))
+			int ok = suite_supported(w->items[i], f->build);
+			const char *hint;
+			if (ok == 1)
 				continue;
-			if (!w->cond[i]) {
+			if (ok == -1) {
+				unchecked = 1;
+				continue;
+			}
+			if (w->cond[i]) {
+				sl_add(&p->notes, "%s: %s left out, the image "
+				    "is %s", s->name, w->items[i], bt);
+				continue;
+			}
+			hint = suite_suggest_on(w->items[i], f->build);
+			sl_add(errs, "%s: %s: the image is %s, which has no %s%s"
+			    "%s%s", w->origin, s->name, bt, w->items[i],
+			    hint ? "; closest it has: " : "", hint ? hint : "",
+			    "");
+			r = -1;
+		}
+		if (unchecked)
+			sl_add(&p->notes, "%s: tlshive has no suite table for "
+			    "the image (%s); names not checked against it",
+			    s->name, bt);
+	} else if (s->kind == SK_CURVES && f->build && f->build < 10240) {
+		sl_add(&p->notes, "%s: left untouched, the image is %s: before "
+		    "Windows 10 the curve is part of each suite's name", s->name,
+		    bt);
+		r = 1;
+	} else if (s->kind == SK_CURVES) {
+		for (size_t i = 0; i < w->nitems; i++) {
+			const struct curve *cv = curve_find(w->items[i]);
+			if (supported(f, cv->min_build))
+				continue;
+			if (w->cond[i])
+				sl_add(&p->notes, "%s: %s left out, the image "
+				    "is %s", s->name, cv->name, bt);
+			else if (f->build) {
 				sl_add(errs, "%s: %s: the image is %s; %s needs "
 				    "build %u or later", w->origin, s->name, bt,
-				    su->name, su->min_build);
+				    cv->name, cv->min_build);
 				r = -1;
-			} else
-				sl_add(&p->notes, "%s: %s left out, the image "
-				    "is %s", s->name, su->name, bt);
+			}
 		}
 	}
 	free(lack);
@@ -214,10 +247,95 @@ bitmap_value(const struct want *w, const struct facts *f)
 }
 
 static int
-want_values(const struct want *w, const struct facts *f, struct regval v[2],
-    struct strlist *errs)
+has_name(char **v, size_t n, const char *name)
 {
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The Functions value for this image: suites it lacks dropped where marked
+ * "if supported"; before Windows 10 each ECDHE suite spelt with the curves
+ * that Windows enables by default (_P256, _P384), from Windows 10 on
+ * without them (the curve order is its own setting); duplicates dropped.
+ * With TLS 1.3 on (build 20348 and later) a list without a TLS 1.3 suite
+ * would turn it off without a word, and is refused.
+ */
+static int
+suites_value(const struct want *w, const struct facts *f, int tls13_off,
+    struct regval *v, struct strlist *errs)
+{
+	static const char *const sfx[] = { "_P256", "_P384", "_P521" };
 	struct strbuf sb = { 0 };
+	char **out = NULL;
+	size_t n = 0, total = 0;
+	int tls13 = 0;
+
+	for (size_t i = 0; i < w->nitems; i++) {
+		const struct suite *s = suite_find(w->items[i]);
+		int bits;
+
+		if (w->cond[i] && suite_supported(w->items[i], f->build) == 0)
+			continue;
+		tls13 |= s->min_build >= 20348;
+		if (f->build >= 10240 || f->build == 0 ||
+		    strcasecmp(w->items[i], s->name) != 0 ||
+		    !(s->on81 & (C256 | C384 | C521))) {
+			const char *name = f->build >= 10240 ? s->name :
+			    w->items[i];
+			if (!has_name(out, n, name)) {
+				out = xrealloc(out, (n + 1) * sizeof(*out));
+				out[n++] = xstrdup(name);
+			}
+			continue;
+		}
+		bits = s->def81 ? s->def81 : s->on81;
+		for (int c = 0; c < 3; c++) {
+			char *name;
+			if (!(bits & (1 << c)))
+				continue;
+			name = xasprintf("%s%s", s->name, sfx[c]);
+			if (has_name(out, n, name)) {
+				free(name);
+				continue;
+			}
+			out = xrealloc(out, (n + 1) * sizeof(*out));
+			out[n++] = name;
+		}
+	}
+	if (f->build >= 20348 && !tls13 && !tls13_off) {
+		sl_add(errs, "%s: %s: on build %u with TLS 1.3 on, a list "
+		    "without TLS_AES_256_GCM_SHA384 or TLS_AES_128_GCM_SHA256 "
+		    "turns TLS 1.3 off without a word; add them, or set "
+		    "TLS 1.3 = off", w->origin, w->s->name, f->build);
+		strv_free(out, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sb_add(&sb, "%s%s", i ? "," : "", out[i]);
+		total += strlen(out[i]) + (i > 0);
+	}
+	strv_free(out, n);
+	if (n == 0 || total > SUITES_MAX_CHARS) {
+		sl_add(errs, "%s: %s: %s", w->origin, w->s->name, n == 0 ?
+		    "no suite of the list is supported by this image; an "
+		    "empty list would disable TLS" : "the list as this image "
+		    "spells it is longer than the 1023 characters Windows "
+		    "reads");
+		free(sb.s);
+		return -1;
+	}
+	regval_sz(v, sb.s);
+	free(sb.s);
+	return 1;
+}
+
+static int
+want_values(const struct want *w, const struct facts *f, int tls13_off,
+    struct regval v[2], struct strlist *errs)
+{
 	char **kept;
 	size_t nk = 0;
 	int on = w->kind == W_ON || w->kind == W_AUTO;
@@ -238,31 +356,17 @@ want_values(const struct want *w, const struct facts *f, struct regval v[2],
 	case SK_BITMAP:
 		regval_dword(&v[0], bitmap_value(w, f));
 		return 1;
-	case SK_SUITES:
 	case SK_CURVES:
 		kept = xcalloc(w->nitems + 1, sizeof(*kept));
 		for (size_t i = 0; i < w->nitems; i++)
-			if (w->s->kind == SK_CURVES || !w->cond[i] ||
-			    supported(f, suite_find(w->items[i])->min_build))
+			if (!w->cond[i] || supported(f,
+			    curve_find(w->items[i])->min_build))
 				kept[nk++] = w->items[i];
-		if (w->s->kind == SK_CURVES) {
-			regval_multi_sz(&v[0], kept, nk);
-			free(kept);
-			return 1;
-		}
-		for (size_t i = 0; i < nk; i++)
-			sb_add(&sb, "%s%s", i ? "," : "", kept[i]);
+		regval_multi_sz(&v[0], kept, nk);
 		free(kept);
-		if (nk == 0) {
-			sl_add(errs, "%s: %s: no suite of the list is supported "
-			    "by this image; an empty list would disable TLS",
-			    w->origin, w->s->name);
-			free(sb.s);
-			return -1;
-		}
-		regval_sz(&v[0], sb.s);
-		free(sb.s);
 		return 1;
+	case SK_SUITES:
+		return suites_value(w, f, tls13_off, v, errs);
 	}
 	return -1;
 }
@@ -657,7 +761,14 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 	size_t before = errs->n, skipped[HV_COUNT] = { 0 };
 	int live = flags & PLAN_LIVE;
 
+	int tls13_off = 0;
+
 	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < pol->n; i++)
+		if (pol->w[i].s->group && strcmp(pol->w[i].s->group,
+		    "TLS 1.3") == 0 && pol->w[i].kind == W_OFF)
+			tls13_off++;
+	tls13_off = tls13_off == 2;
 	for (size_t i = 0; i < pol->n; i++) {
 		struct want *w = &pol->w[i];
 		struct regval v[2];
@@ -670,7 +781,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		}
 		if (gate(p, w, f, errs) != 0)
 			continue;
-		if ((n = want_values(w, f, v, errs)) < 0)
+		if ((n = want_values(w, f, tls13_off, v, errs)) < 0)
 			continue;
 		if (add_targets(p, w->s, f, h, live) == -1) {
 			sl_add(errs, "%s", tlsh_errmsg());
@@ -918,6 +1029,20 @@ plan_effective(const struct target *t, const struct facts *f,
 			txt = plan_state(&tmp);
 			regval_free(&v);
 			return txt;
+		}
+		return plan_state(t);
+	case SK_SUITES:
+		if (!t->present[0]) {
+			const struct suite_defaults *sd =
+			    suite_defaults_for(f->build);
+			struct strbuf sb = { 0 };
+			*source = "os-default";
+			if (sd == NULL)
+				return xstrdup("unknown");
+			*page = sd->source;
+			for (size_t i = 0; sd->names[i]; i++)
+				sb_add(&sb, "%s%s", i ? "," : "", sd->names[i]);
+			return sb_take(&sb);
 		}
 		return plan_state(t);
 	default:

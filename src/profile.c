@@ -163,7 +163,8 @@ parse_names(struct want *w, const char *value, const char *origin,
 			else
 				hint = suite_suggest(items[i]);
 		} else {
-			canon = curve_find(items[i]);
+			const struct curve *cv = curve_find(items[i]);
+			canon = cv ? cv->name : NULL;
 		}
 		if (items[i][0] == '\0') {
 			sl_add(errs, "%s: %s: empty item in the list", origin,

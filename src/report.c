@@ -93,7 +93,10 @@ show_text(FILE *out, const struct run *r)
 		const char *src, *page;
 		char *st = plan_state(&p->t[i]);
 		char *eff = plan_effective(&p->t[i], r->f, &src, &page);
-		char *effcol = strcmp(src, "os-default") == 0 ?
+		char *effcol = p->t[i].s->kind == SK_SUITES ?
+		    xstrdup(strcmp(eff, "unknown") == 0 ? "unknown*" :
+		    strcmp(src, "os-default") == 0 ? "default*" : "listed") :
+		    strcmp(src, "os-default") == 0 ?
 		    xasprintf("%s*", eff) : xstrdup(eff);
 
 		fprintf(out, "%-32s %-14s %-12s %s\n", p->t[i].s->name,

@@ -155,53 +155,189 @@ const struct named_bit winhttp_bits[] = {
 };
 const size_t nwinhttp_bits = sizeof(winhttp_bits) / sizeof(winhttp_bits[0]);
 
-/* Suite names as Schannel spells them (per-version cipher-suite pages). */
+/*
+ * Suite names as Schannel spells them, from Microsoft's per-version pages
+ * ("TLS Cipher Suites in Windows 8.1", "... Windows 10 v1607", "... v1809",
+ * "... Windows Server 2022", "... Windows 11").  min_build is the first
+ * documented Windows 10 or later build; on81 what 8.1 and 2012 R2 (with
+ * update 2919355) have, with the curves their names carry.
+ */
+#define ALL81 (C256 | C384 | C521)
+#define DEF81 (C256 | C384)
 const struct suite suites[] = {
-	{ "TLS_AES_256_GCM_SHA384", 20348 },
-	{ "TLS_AES_128_GCM_SHA256", 20348 },
-	{ "TLS_CHACHA20_POLY1305_SHA256", 20348 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 0 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0 },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0 },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0 },
-	{ "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 0 },
-	{ "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 0 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 0 },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 0 },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 0 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", 0 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", 0 },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", 0 },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", 0 },
-	{ "TLS_RSA_WITH_AES_256_GCM_SHA384", 0 },
-	{ "TLS_RSA_WITH_AES_128_GCM_SHA256", 0 },
-	{ "TLS_RSA_WITH_AES_256_CBC_SHA256", 0 },
-	{ "TLS_RSA_WITH_AES_128_CBC_SHA256", 0 },
-	{ "TLS_RSA_WITH_AES_256_CBC_SHA", 0 },
-	{ "TLS_RSA_WITH_AES_128_CBC_SHA", 0 },
-	{ "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", 0 },
-	{ "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", 0 },
-	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", 0 },
-	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", 0 },
-	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", 0 },
-	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", 0 },
-	{ "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0 },
-	{ "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", 0 },
-	{ "TLS_RSA_WITH_RC4_128_SHA", 0 },
-	{ "TLS_RSA_WITH_RC4_128_MD5", 0 },
-	{ "TLS_RSA_WITH_DES_CBC_SHA", 0 },
-	{ "TLS_DHE_DSS_WITH_DES_CBC_SHA", 0 },
-	{ "TLS_RSA_WITH_NULL_SHA256", 0 },
-	{ "TLS_RSA_WITH_NULL_SHA", 0 },
-	{ "TLS_RSA_WITH_NULL_MD5", 0 },
+	{ "TLS_AES_256_GCM_SHA384", 20348, 0, 0 },
+	{ "TLS_AES_128_GCM_SHA256", 20348, 0, 0 },
+	{ "TLS_CHACHA20_POLY1305_SHA256", 20348, 0, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 14393, C384 | C521, C384 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 14393, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 14393, 0, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 14393, C384 | C521, C384 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", 14393, ALL81, DEF81 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", 14393, ALL81, DEF81 },
+	{ "TLS_RSA_WITH_AES_256_GCM_SHA384", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_AES_128_GCM_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_AES_256_CBC_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_AES_128_CBC_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_AES_256_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_AES_128_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_RC4_128_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_RC4_128_MD5", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_DES_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_DHE_DSS_WITH_DES_CBC_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_NULL_SHA256", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_NULL_SHA", 14393, NOCURVE, 0 },
+	{ "TLS_RSA_WITH_NULL_MD5", 14393, NOCURVE, 0 },
 };
 const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
 
-/* CNG curve names accepted in EccCurves. */
-const char *const curves[] = {
-	"curve25519", "NistP256", "NistP384", "NistP521",
-	"brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+#define SUITES_PAGE "https://learn.microsoft.com/windows/win32/secauthn/"
+
+static const char *const defaults_81[] = {
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P384",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384",
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_SHA",
+	"TLS_RSA_WITH_RC4_128_MD5",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+static const char *const defaults_1607[] = {
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+	"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_SHA",
+	"TLS_RSA_WITH_RC4_128_MD5",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+/* 1809 and Server 2019 have the 2022 order without the TLS 1.3 suites. */
+static const char *const defaults_2022[] = {
+	"TLS_AES_256_GCM_SHA384",
+	"TLS_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+const struct suite_defaults suite_defaults[] = {
+	{ 9600, 9600, defaults_81, SUITES_PAGE "tls-cipher-suites-in-windows-8-1" },
+	{ 14393, 17762, defaults_1607,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1607" },
+	{ 17763, 20347, defaults_2022 + 2,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1809" },
+	/* Server 2025 has no page of its own; Windows 11's covers 24H2. */
+	{ 20348, 0, defaults_2022,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-server-2022" },
+};
+const size_t nsuite_defaults = sizeof(suite_defaults) /
+    sizeof(suite_defaults[0]);
+
+/* CNG curve names accepted in EccCurves (Windows 10 and later only). */
+const struct curve curves[] = {
+	{ "curve25519", 14393 },
+	{ "NistP256", 10240 },
+	{ "NistP384", 10240 },
+	{ "NistP521", 10240 },
+	{ "brainpoolP256r1", 10240 },
+	{ "brainpoolP384r1", 10240 },
+	{ "brainpoolP512r1", 10240 },
 };
 const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
 
@@ -400,7 +536,8 @@ setting_states(const struct setting *s)
 	return "";
 }
 
-/* Before Windows 10 an ECDHE suite carries its curve as a name suffix. */
+/* Before Windows 10 an ECDHE suite carries its curve as a name suffix;
+ * returns the curve bit, 0 without a suffix. */
 static int
 strip_curve(const char *name, char *buf, size_t len)
 {
@@ -412,9 +549,51 @@ strip_curve(const char *name, char *buf, size_t len)
 		    strncasecmp(name, "TLS_ECDHE_", 10) == 0) {
 			memcpy(buf, name, n - 5);
 			buf[n - 5] = '\0';
-			return 1;
+			return 1 << i;
 		}
 	return 0;
+}
+
+int
+suite_supported(const char *name, unsigned build)
+{
+	char base[128];
+	int curve = strip_curve(name, base, sizeof(base));
+	const struct suite *s = suite_find(name);
+
+	if (s == NULL)
+		return 0;
+	if (build == 9600)
+		return s->on81 != 0 && (curve == 0 || (s->on81 & curve));
+	if (build >= 14393)
+		return s->min_build <= build;
+	/* Undocumented builds: what 8.1 lacks, older Windows lacks too, and
+	 * the TLS 1.3 suites need 20348 everywhere. */
+	if (s->min_build >= 20348 || (build < 9600 && s->on81 == 0))
+		return 0;
+	return -1;
+}
+
+const char *
+suite_suggest_on(const char *name, unsigned build)
+{
+	const char *best = NULL;
+	size_t d = (size_t)-1;
+
+	for (size_t i = 0; i < nsuites; i++)
+		if (suite_supported(suites[i].name, build) != 0)
+			best = closest(name, suites[i].name, best, &d);
+	return best;
+}
+
+const struct suite_defaults *
+suite_defaults_for(unsigned build)
+{
+	for (size_t i = 0; i < nsuite_defaults; i++)
+		if (build >= suite_defaults[i].from && (suite_defaults[i].to ==
+		    0 || build <= suite_defaults[i].to))
+			return &suite_defaults[i];
+	return NULL;
 }
 
 const struct suite *
@@ -441,12 +620,12 @@ suite_suggest(const char *name)
 	return good_enough(name, best, d);
 }
 
-const char *
+const struct curve *
 curve_find(const char *name)
 {
 	for (size_t i = 0; i < ncurves; i++)
-		if (strcasecmp(curves[i], name) == 0)
-			return curves[i];
+		if (strcasecmp(curves[i].name, name) == 0)
+			return &curves[i];
 	return NULL;
 }
 

@@ -41,7 +41,26 @@ struct named_bit {
 	unsigned min_build;
 };
 
+/* Curves a pre-Windows 10 suite name carries as _P256/_P384/_P521. */
+enum { C256 = 1, C384 = 2, C521 = 4, NOCURVE = 0x80 };
+
 struct suite {
+	const char *name;	/* without a curve suffix */
+	unsigned min_build;	/* Windows 10 and later: first build that has it */
+	unsigned char on81;	/* 8.1/2012 R2: 0 none, NOCURVE, or curve bits */
+	unsigned char def81;	/* curves 8.1 enables by default */
+};
+
+/* The suites a build enables, in order, when no list is configured. */
+struct suite_defaults {
+	unsigned from, to;
+	const char *const *names;
+	const char *source;
+};
+extern const struct suite_defaults suite_defaults[];
+extern const size_t nsuite_defaults;
+
+struct curve {
 	const char *name;
 	unsigned min_build;
 };
@@ -52,7 +71,7 @@ extern const struct named_bit winhttp_bits[];
 extern const size_t nwinhttp_bits;
 extern const struct suite suites[];
 extern const size_t nsuites;
-extern const char *const curves[];
+extern const struct curve curves[];
 extern const size_t ncurves;
 
 #define SUITES_MAX_CHARS 1023	/* policy Functions limit (Manage TLS, 2018) */
@@ -107,7 +126,14 @@ const char *effect_name(enum effect);
 
 const struct suite *suite_find(const char *name);
 const char *suite_suggest(const char *name);
-const char *curve_find(const char *name);
+/* 1 the build has the suite, 0 it does not, -1 tlshive has no table for it.
+ * With a curve suffix on name, the curve must exist for it too. */
+int suite_supported(const char *name, unsigned build);
+/* The closest suite name the build has, for "did you mean". */
+const char *suite_suggest_on(const char *name, unsigned build);
+/* The build's default order, or NULL when no page documents it. */
+const struct suite_defaults *suite_defaults_for(unsigned build);
+const struct curve *curve_find(const char *name);
 const struct named_bit *winhttp_bit_find(const char *name);
 
 #endif

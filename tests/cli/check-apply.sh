@@ -13,7 +13,7 @@ before_sys=$(stamp "$(sys s19)"); before_soft=$(stamp "$(soft s19)")
 
 # -n plans but writes nothing.
 "$TLSHIVE" apply -n s19 > plan
-grep -q '^dry run: 58 changes planned from recommended; no file written$' plan || fail "dry-run summary"
+grep -q '^dry run: 60 changes planned from recommended; no file written$' plan || fail "dry-run summary"
 [ "$(stamp "$(sys s19)")" = "$before_sys" ] || fail "-n wrote SYSTEM"
 [ "$(stamp "$(soft s19)")" = "$before_soft" ] || fail "-n wrote SOFTWARE"
 
@@ -23,13 +23,13 @@ no_temp_files s19/Windows/System32/config
 [ "$(stat -c %a "$(sys s19)")" = 640 ] || fail "mode not kept"
 [ "$(stat -c %u:%g "$(soft s19)")" = "$owner" ] || fail "owner not kept"
 "$TLSHIVE" check s19 > out
-grep -q '^compliant: all 59 values match recommended$' out || fail "compliant after apply"
+grep -q '^compliant: all 61 values match recommended$' out || fail "compliant after apply"
 
 # A second apply has nothing to do and touches neither file.
 sleep 1
 s1=$(stamp "$(sys s19)"); s2=$(stamp "$(soft s19)")
 "$TLSHIVE" apply s19 > out
-grep -q '^nothing to do: all 59 values already match recommended; no file written$' out || fail "second apply"
+grep -q '^nothing to do: all 61 values already match recommended; no file written$' out || fail "second apply"
 [ "$(stamp "$(sys s19)")" = "$s1" ] && [ "$(stamp "$(soft s19)")" = "$s2" ] || fail "second apply touched a hive"
 
 # --set overrides the profile; JSON lists the changes.

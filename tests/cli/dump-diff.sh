@@ -6,7 +6,7 @@ command -v jq >/dev/null || skip "jq is not installed"
 # PATH,TYPE,VALUE lines in reglookup's spelling for the changes in a JSON report.
 expected() {
 	jq -r --arg h "$1" '.changes[] | select(.hive == $h) |
-		"\(.path)\\\(.value_name)\t\(.new | if type == "number" then "DWORD\t" + (. | tostring) else "SZ\t" + (. | gsub(","; "%2C")) end)"' "$2" |
+		"\(.path)\\\(.value_name)\t\(.new | if type == "number" then "DWORD\t" + (. | tostring) elif type == "array" then "MULTI_SZ\t" + join("|") else "SZ\t" + (. | gsub(","; "%2C")) end)"' "$2" |
 	while IFS="$(printf '\t')" read -r p t v; do
 		p=$(printf '%s' "$p" | sed -e 's|/|%2F|g' -e 's|\\|/|g')
 		[ "$t" = DWORD ] && v=$(printf '0x%08X' "$v")

@@ -79,3 +79,31 @@ rm -rf p; "$MKIMAGE" --extra p.extra win7-x86 p
 "$TLSHIVE" check --json p > p.json || true
 [ "$(jq -r '[.warnings[].kb] | map(tostring) | join(" ")' p.json)" = 3154518 ] || fail "installed KB (0x70) counts, pending (0x60) does not"
 if "$TLSHIVE" check p | grep -q '^warning: WinHTTP'; then fail "warning for an installed KB"; fi
+
+# Cipher suites per version.
+fn() { grep 'Functions: absent -> ' "$1" | sed 's/.*absent -> //'; }
+rm -rf r2; "$MKIMAGE" 2012r2 r2
+"$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256' r2 > out
+[ "$(fn out)" = '"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384,TLS_RSA_WITH_AES_128_GCM_SHA256"' ] \
+	|| fail "8.1 curve suffixes: $(fn out)"
+must_exit 2 "$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' r2 2> err
+grep -q 'the image is Windows Server 2012 R2 (build 9600), which has no TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384; closest it has: TLS_DHE_RSA_WITH_AES_256_GCM_SHA384' err \
+	|| fail "unsupported suite on 2012 R2"
+rm -rf s19; "$MKIMAGE" 2019 s19
+"$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384, TLS_RSA_WITH_AES_128_GCM_SHA256' s19 > out
+[ "$(fn out)" = '"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_RSA_WITH_AES_128_GCM_SHA256"' ] || fail "suffix dropped on 10: $(fn out)"
+"$TLSHIVE" show --json s19 | jq -r '.settings[] | select(.name == "cipher-suites") | .default_from' | grep -q 'tls-cipher-suites-in-windows-10-v1809' \
+	|| fail "default suite order of 2019"
+# With TLS 1.3 on, a list without its suites would silently turn it off.
+rm -rf s22; "$MKIMAGE" 2022 s22
+must_exit 2 "$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 2> err
+grep -q 'with TLS 1.3 on, a list without TLS_AES_256_GCM_SHA384 or TLS_AES_128_GCM_SHA256 turns TLS 1.3 off without a word' err || fail "TLS 1.3 suites rule"
+"$TLSHIVE" apply -n --set 'TLS 1.3 = off' --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > /dev/null || fail "TLS 1.3 off allows it"
+# Every built-in profile fits every layout (2008 SP2 with KB4019276: without
+# it, turning TLS 1.2 on is refused, as above, rather than leaving no TLS).
+for layout in 2008sp2-x86 win7-x86 2008r2 2012r2 2016 2019 2022 2025 win10 win11; do
+	rm -rf b; "$MKIMAGE" --extra kb.extra "$layout" b
+	for p in recommended strict pci-dss; do
+		"$TLSHIVE" apply -n -p "$p" b > /dev/null 2> err || { cat err; fail "$p on $layout"; }
+	done
+done

@@ -167,6 +167,38 @@ test_table_os_default__documented_cases(void **state)
 	assert_int_equal(winhttp_default(26100, &src), 0);	/* undocumented */
 }
 
+/* The default orders name only suites the build has, and cite a page. */
+static void
+test_table_suite_defaults__consistent(void **state)
+{
+	for (size_t i = 0; i < nsuite_defaults; i++) {
+		const struct suite_defaults *d = &suite_defaults[i];
+		assert_non_null(strstr(d->source, "https://learn.microsoft.com/"));
+		for (size_t j = 0; d->names[j]; j++) {
+			assert_non_null(suite_find(d->names[j]));
+			assert_int_equal(suite_supported(d->names[j], d->from), 1);
+		}
+	}
+	/* 8.1 spells ECDHE with curves; ECDHE-RSA with GCM came in 1607 */
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384", 9600), 1);
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P256", 9600), 0);
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 9600), 0);
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 14393), 1);
+	assert_int_equal(suite_supported("TLS_AES_128_GCM_SHA256", 17763), 0);
+	assert_int_equal(suite_supported("TLS_AES_128_GCM_SHA256", 7601), 0);
+	assert_int_equal(suite_supported("TLS_RSA_WITH_AES_128_CBC_SHA", 7601),
+	    -1);
+	assert_null(suite_defaults_for(10586));
+	assert_int_equal(strcmp(suite_defaults_for(26100)->names[0],
+	    "TLS_AES_256_GCM_SHA384"), 0);
+	assert_int_equal(strcmp(suite_defaults_for(17763)->names[0],
+	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
+}
+
 int
 main(void)
 {
@@ -179,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_table_builtin_profiles__parse),
 		cmocka_unit_test(test_table_proto_defaults__cover_every_build_with_source),
 		cmocka_unit_test(test_table_os_default__documented_cases),
+		cmocka_unit_test(test_table_suite_defaults__consistent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
