@@ -49,6 +49,7 @@ struct suite {
 	unsigned min_build;	/* Windows 10 and later: first build that has it */
 	unsigned char on81;	/* 8.1/2012 R2: 0 none, NOCURVE, or curve bits */
 	unsigned char def81;	/* curves 8.1 enables by default */
+	const char *source;	/* the page that lists it */
 };
 
 /* The suites a build enables, in order, when no list is configured. */

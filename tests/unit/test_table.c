@@ -180,6 +180,9 @@ test_table_suite_defaults__consistent(void **state)
 		}
 	}
 	/* 8.1 spells ECDHE with curves; ECDHE-RSA with GCM came in 1607 */
+	for (size_t i = 0; i < nsuites; i++)
+		assert_non_null(strstr(suites[i].source,
+		    "https://learn.microsoft.com/"));
 	assert_int_equal(suite_supported(
 	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384", 9600), 1);
 	assert_int_equal(suite_supported(
