@@ -207,10 +207,10 @@ gate(struct plan *p, struct want *w, const struct facts *f,
 			sl_add(&p->notes, "%s: tlshive has no suite table for "
 			    "the image (%s); names not checked against it",
 			    s->name, bt);
-	} else if (s->kind == SK_CURVES && f->build && f->build < 10240) {
-		sl_add(&p->notes, "%s: left untouched, the image is %s: before "
-		    "Windows 10 the curve is part of each suite's name", s->name,
-		    bt);
+	} else if (s->kind == SK_CURVES && f->build && f->build < 14393) {
+		sl_add(&p->notes, "%s: left untouched, the image is %s: the "
+		    "curve order exists from Windows 10 1607 on (before, the "
+		    "curve is part of each suite's name)", s->name, bt);
 		r = 1;
 	} else if (s->kind == SK_CURVES) {
 		for (size_t i = 0; i < w->nitems; i++) {
@@ -1029,6 +1029,15 @@ plan_effective(const struct target *t, const struct facts *f,
 			txt = plan_state(&tmp);
 			regval_free(&v);
 			return txt;
+		}
+		return plan_state(t);
+	case SK_CURVES:
+		if (!t->present[0]) {
+			*source = "os-default";
+			if (f->build < 14393)
+				return xstrdup("unknown");
+			*page = curves_source;
+			return xstrdup(curves_default);
 		}
 		return plan_state(t);
 	case SK_SUITES:

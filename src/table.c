@@ -331,16 +331,22 @@ const struct suite_defaults suite_defaults[] = {
 const size_t nsuite_defaults = sizeof(suite_defaults) /
     sizeof(suite_defaults[0]);
 
-/* CNG curve names accepted in EccCurves (Windows 10 and later only). */
+/*
+ * "TLS Elliptic Curves in Windows 10 1607 and later": curve25519,
+ * NistP256 and NistP384 enabled in that order, the others supported.
+ */
 const struct curve curves[] = {
 	{ "curve25519", 14393 },
-	{ "NistP256", 10240 },
-	{ "NistP384", 10240 },
-	{ "NistP521", 10240 },
-	{ "brainpoolP256r1", 10240 },
-	{ "brainpoolP384r1", 10240 },
-	{ "brainpoolP512r1", 10240 },
+	{ "NistP256", 14393 },
+	{ "NistP384", 14393 },
+	{ "NistP521", 14393 },
+	{ "brainpoolP256r1", 14393 },
+	{ "brainpoolP384r1", 14393 },
+	{ "brainpoolP512r1", 14393 },
 };
+const char *const curves_source = SUITES_PAGE
+    "tls-elliptic-curves-in-windows-10-1607-and-later";
+const char *const curves_default = "curve25519, NistP256, NistP384";
 const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
 
 #define PROTOCOLS_PAGE "https://learn.microsoft.com/windows/win32/secauthn/" \

@@ -74,6 +74,8 @@ extern const struct suite suites[];
 extern const size_t nsuites;
 extern const struct curve curves[];
 extern const size_t ncurves;
+extern const char *const curves_source;
+extern const char *const curves_default;	/* from 1607 on */
 
 #define SUITES_MAX_CHARS 1023	/* policy Functions limit (Manage TLS, 2018) */
 #define DISABLED_BY_DEFAULT "DisabledByDefault"
