@@ -282,6 +282,12 @@ facts_json(const struct run *r)
 	}
 	json_object_object_add(os, "product", jstr(f->product));
 	json_object_object_add(os, "edition", jstr(f->edition));
+	if (f->major || f->version) {
+		char *v = f->major ? xasprintf("%u.%u", f->major, f->minor) :
+		    xstrdup(f->version);
+		json_object_object_add(os, "version", jstr(v));
+		free(v);
+	}
 	json_object_object_add(os, "build", f->build ?
 	    json_object_new_int64(f->build) : NULL);
 	json_object_object_add(os, "ubr", f->have_ubr ?
