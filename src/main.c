@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
 #include "cmd.h"
+#include "regval.h"
 
 static void
 usage(FILE *out)
@@ -28,7 +31,9 @@ usage(FILE *out)
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
 	    "IMAGE is ROOT (a mounted Windows volume) or "
-	    "--system FILE [--software FILE]\n"
+	    "--system FILE [--software FILE];\n"
+	    "show, check and apply also take several ROOTs, or --from FILE, "
+	    "[-j N] [--quiet]\n"
 	    "\n"
 	    "  -p, --profile PROFILE  built-in profile name or file "
 	    "(default: " DEFAULT_PROFILE ")\n"
@@ -43,7 +48,13 @@ usage(FILE *out)
 	    "      --utf8             export: UTF-8 and LF, not regedit's "
 	    "UTF-16LE\n"
 	    "  -n, --dry-run          print the plan, write nothing\n"
-	    "  -j, --json             one JSON document on standard output\n"
+	    "      --json             one JSON document on standard output "
+	    "(JSON Lines for several images)\n"
+	    "  -j, --jobs N           several images: N at a time (default: "
+	    "the CPUs)\n"
+	    "      --from FILE        several images: one ROOT per line, - for "
+	    "standard input\n"
+	    "      --quiet            several images: no progress line\n"
 	    "      --system FILE      the SYSTEM hive file\n"
 	    "      --software FILE    the SOFTWARE hive file\n"
 	    "      --replay-logs      replay a dirty hive's .LOG1/.LOG2 in "
@@ -76,7 +87,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
-	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT };
+	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT, OPT_FROM, OPT_QUIET, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -85,20 +96,25 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "utf8", no_argument, NULL, OPT_UTF8 },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "system", required_argument, NULL, OPT_SYSTEM },
 		{ "software", required_argument, NULL, OPT_SOFTWARE },
 		{ "discard-logs", no_argument, NULL, OPT_DISCARD },
 		{ "replay-logs", no_argument, NULL, OPT_REPLAY },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct options o = { 0 };
-	const char *verb;
-	int c, rc;
+	const char *verb, *from = NULL;
+	int c, rc, quiet = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = ncpu > 0 ? (int)ncpu : 1;
 
 	/* A write past RLIMIT_FSIZE must fail with EFBIG, not kill us
 	 * between the temporary file and the rename. */
@@ -133,7 +149,7 @@ main(int argc, char **argv)
 	if (o.pargs == NULL)
 		return TLSH_EXIT_ERROR;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "p:s:r:u:o:njhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:s:r:u:o:j:nhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -155,8 +171,22 @@ main(int argc, char **argv)
 		case 'n':
 			o.dry_run = 1;
 			break;
-		case 'j':
+		case OPT_JSON:
 			o.json = 1;
+			break;
+		case 'j':
+			jobs = atoi(optarg);
+			if (jobs < 1 || jobs > 1024) {
+				free(o.pargs);
+				return bad_usage("-j %s: expected 1 to 1024 "
+				    "workers", optarg);
+			}
+			break;
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case OPT_QUIET:
+			quiet = 1;
 			break;
 		case OPT_SYSTEM:
 			o.file[HV_SYSTEM] = optarg;
@@ -225,8 +255,29 @@ main(int argc, char **argv)
 		rc = bad_usage("%s", "export writes .reg, not JSON");
 	else if (o.cmd != CMD_APPLY && o.dry_run)
 		rc = bad_usage("%s", "-n is for apply");
-	else if (argc - optind > 1)
-		rc = bad_usage("unexpected argument \"%s\"", argv[optind + 1]);
+	else if ((argc - optind > 1 || from) && (o.cmd == CMD_EXPORT ||
+	    o.undo || o.file[0] || o.file[1]))
+		rc = bad_usage("%s", "several images (or --from) go with show, "
+		    "check and apply on ROOTs, without --undo");
+	else if (argc - optind > 1 || from) {
+		size_t n = 0;
+		char **roots;
+
+		if (from && argc - optind > 0)
+			rc = bad_usage("%s", "give ROOTs or --from, not both");
+		else if (from && (roots = batch_read_list(from, &n)) == NULL) {
+			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			rc = TLSH_EXIT_ERROR;
+		} else {
+			if (!from) {
+				roots = argv + optind;
+				n = (size_t)(argc - optind);
+			}
+			rc = batch_run(&o, roots, n, jobs, quiet);
+			if (from)
+				strv_free(roots, n);
+		}
+	}
 	else if (optind < argc && (o.file[0] || o.file[1]))
 		rc = bad_usage("%s", "give ROOT or --system/--software, not both");
 	else if (optind == argc && !o.file[0] && !o.file[1] &&

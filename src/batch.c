@@ -1,0 +1,225 @@
+/*
+ * Batch mode.  Every image runs the whole data path in a forked worker, so
+ * one corrupt or hostile image cannot disturb another (a crash is that
+ * image's error).  A worker's standard output and error go to unlinked
+ * temporary files that the parent reads when it ends.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "batch.h"
+#include "tlshive.h"
+
+struct job {
+	pid_t pid;
+	FILE *out, *err;
+	int status;		/* exit code, or -signal */
+	int done, printed;
+};
+
+char **
+batch_read_list(const char *path, size_t *n)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL, **v = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	*n = 0;
+	if (f == NULL) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((len = getline(&line, &cap, f)) != -1) {
+		char *t = str_trim(line);
+		if (*t == '\0' || *t == '#')
+			continue;
+		v = xrealloc(v, (*n + 2) * sizeof(*v));
+		v[(*n)++] = xstrdup(t);
+		v[*n] = NULL;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (*n == 0) {
+		tlsh_seterr("%s: no image listed", path);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static char *
+slurp(FILE *f)
+{
+	struct strbuf sb = { 0 };
+	char buf[4096];
+	size_t got;
+
+	rewind(f);
+	sb_add(&sb, "%s", "");
+	while ((got = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[got] = '\0';
+		sb_add(&sb, "%s", buf);
+	}
+	return sb_take(&sb);
+}
+
+static const char *
+outcome(int status)
+{
+	return status == 0 ? "ok" : status == 1 ? "noncompliant" : "error";
+}
+
+static void
+emit(const struct options *o, const char *root, struct job *j)
+{
+	char *out = slurp(j->out), *err = slurp(j->err);
+
+	if (j->status < 0) {
+		char *m = xasprintf("%stlshive: %s: the worker died of signal "
+		    "%d\n", err, root, -j->status);
+		free(err);
+		err = m;
+	}
+	if (o->json) {
+		json_object *line = json_object_new_object();
+		json_object *doc = *out ? json_tokener_parse(out) : NULL;
+		char *e = str_trim(err);
+
+		json_object_object_add(line, "image",
+		    json_object_new_string(root));
+		json_object_object_add(line, "outcome",
+		    json_object_new_string(outcome(j->status)));
+		json_object_object_add(line, "error", *e ?
+		    json_object_new_string(e) : NULL);
+		if (doc) {
+			/* The image's own document, one level down. */
+			json_object_object_foreach(doc, k, v) {
+				if (strcmp(k, "image") == 0)
+					continue;
+				json_object_object_add(line, k,
+				    json_object_get(v));
+			}
+			json_object_put(doc);
+		}
+		printf("%s\n", json_object_to_json_string_ext(line,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(line);
+	} else {
+		printf("== %s: %s\n%s", root, outcome(j->status), out);
+		fputs(err, stdout);
+		if (*out && out[strlen(out) - 1] != '\n')
+			putchar('\n');
+	}
+	fflush(stdout);
+	free(out);
+	free(err);
+}
+
+static FILE *
+scratch(void)
+{
+	FILE *f = tmpfile();
+
+	if (f == NULL) {
+		perror("tlshive: temporary file");
+		exit(TLSH_EXIT_ERROR);
+	}
+	return f;
+}
+
+static void
+spawn(const struct options *o, const char *root, struct job *j)
+{
+	struct options one = *o;
+
+	j->out = scratch();
+	j->err = scratch();
+	fflush(stdout);
+	fflush(stderr);
+	if ((j->pid = fork()) == -1) {
+		perror("tlshive: fork");
+		exit(TLSH_EXIT_ERROR);
+	}
+	if (j->pid == 0) {
+		dup2(fileno(j->out), STDOUT_FILENO);
+		dup2(fileno(j->err), STDERR_FILENO);
+		one.root = root;
+		_exit(cmd_run(&one));
+	}
+}
+
+static void
+progress(size_t done, size_t n, size_t failed, time_t start, int final)
+{
+	fprintf(stderr, "\rtlshive: %zu/%zu images, %zu failed, %lds%s",
+	    done, n, failed, (long)(time(NULL) - start), final ? "\n" : "");
+	fflush(stderr);
+}
+
+int
+batch_run(const struct options *o, char **roots, size_t n, int jobs,
+    int quiet)
+{
+	struct job *j = xcalloc(n, sizeof(*j));
+	size_t next = 0, running = 0, done = 0, emitted = 0, failed = 0;
+	int worst = TLSH_EXIT_OK, tty = !quiet && isatty(STDERR_FILENO);
+	time_t start = time(NULL);
+
+	if (jobs < 1)
+		jobs = 1;
+	while (done < n) {
+		int status;
+		pid_t pid;
+
+		while (running < (size_t)jobs && next < n) {
+			spawn(o, roots[next], &j[next]);
+			next++;
+			running++;
+		}
+		if ((pid = wait(&status)) == -1) {
+			if (errno == EINTR)
+				continue;
+			perror("tlshive: wait");
+			break;
+		}
+		for (size_t i = 0; i < next; i++) {
+			if (j[i].pid != pid || j[i].done)
+				continue;
+			j[i].done = 1;
+			j[i].status = WIFEXITED(status) ? WEXITSTATUS(status) :
+			    -WTERMSIG(status);
+			if (j[i].status != 0 && j[i].status != 1)
+				failed++;
+			running--;
+			done++;
+		}
+		/* In the order given, whatever order they finish in. */
+		while (emitted < n && j[emitted].done) {
+			int s = j[emitted].status;
+			emit(o, roots[emitted], &j[emitted]);
+			fclose(j[emitted].out);
+			fclose(j[emitted].err);
+			if (s != 0 && s != 1)
+				worst = TLSH_EXIT_ERROR;
+			else if (s == 1 && worst == TLSH_EXIT_OK)
+				worst = TLSH_EXIT_NONCOMPLIANT;
+			emitted++;
+		}
+		if (tty)
+			progress(done, n, failed, start, done == n);
+	}
+	free(j);
+	return worst;
+}

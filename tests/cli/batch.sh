@@ -1,0 +1,44 @@
+# Several images in one run: each its own result, one bad one stops none.
+. "$srcdir/tests/cli/lib.sh"
+command -v jq > /dev/null || skip "jq is not installed"
+
+for i in 1 2 3 4 5; do "$MKIMAGE" 2019 "img$i"; done
+mkdir bad
+cp -r img5 broken; printf 'junk' > broken/Windows/System32/config/SOFTWARE
+s=$(stamp "$(sys broken)")
+
+# check: exit 1 when any image is not compliant, and results in order.
+must_exit 2 "$TLSHIVE" check --quiet img1 img2 bad img3 > out
+grep '^== ' out > heads
+printf '== img1: noncompliant\n== img2: noncompliant\n== bad: error\n== img3: noncompliant\n' > want
+diff -u want heads || fail "text headers"
+grep -q '^tlshive: bad: no Windows in it' out || fail "the bad image's message"
+
+# apply through --from (stdin), two workers, JSON Lines.
+printf 'img1\n# a comment\n\nimg2\nbroken\nimg3\nimg4\n' | must_exit 2 "$TLSHIVE" apply --json --from - -j 2 > out.jsonl
+[ "$(wc -l < out.jsonl)" = 5 ] || fail "one line per image"
+[ "$(jq -r '"\(.image) \(.outcome)"' out.jsonl | tr '\n' ' ')" = "img1 ok img2 ok broken error img3 ok img4 ok " ] || fail "outcomes"
+[ "$(jq -r 'select(.image == "broken") | .error' out.jsonl)" = "tlshive: broken/Windows/System32/config/SOFTWARE: not a registry hive (shorter than a base block)" ] \
+	|| fail "error message in JSON"
+[ "$(jq 'select(.image == "img1") | .changes | length' out.jsonl)" -gt 40 ] || fail "changes in JSON"
+[ "$(stamp "$(sys broken)")" = "$s" ] || fail "the broken image was written"
+# The others are done; check says so for them all (exit 0).
+"$TLSHIVE" check --quiet --json img1 img2 img3 img4 > c.jsonl || fail "compliant after batch apply"
+[ "$(jq -r .outcome c.jsonl | sort -u)" = ok ] || fail "all ok"
+must_exit 1 "$TLSHIVE" check --quiet img1 img5 > /dev/null
+
+# Progress goes to a terminal only.
+"$TLSHIVE" show img1 img2 > out 2> err
+[ ! -s err ] || fail "progress without a terminal"
+if command -v script > /dev/null; then
+	script -qec "$TLSHIVE show -j 1 img1 img2 > /dev/null" /dev/null > tty.out 2>&1 || true
+	grep -q '2/2 images, 0 failed' tty.out || fail "progress on a terminal"
+fi
+
+# Usage errors.
+must_exit 2 "$TLSHIVE" check --from list img1 2> err
+must_exit 2 "$TLSHIVE" apply --undo u.reg img1 img2 2> err
+grep -q 'without --undo' err || fail "--undo with several images"
+must_exit 2 "$TLSHIVE" check -j 0 img1 img2 2> /dev/null
+must_exit 2 "$TLSHIVE" check --from /nonexistent 2> err
+grep -q '^tlshive: /nonexistent: No such file or directory$' err || fail "--from missing"
