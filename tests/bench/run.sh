@@ -45,7 +45,7 @@ fresh() { rm -rf w; mkdir -p w/Windows/System32/config; cp "$cfg/SYSTEM" "$cfg/S
 run() {	# run NAME CMD...: one timed run, seconds and KB appended to NAME.t
 	name=$1; shift
 	$TIME -f '%e %M' -o t.out "$@" > /dev/null 2>&1 || true
-	cat t.out >> "$name.t"
+	tail -n 1 t.out >> "$name.t"
 }
 for r in $(seq 1 "$RUNS"); do
 	fresh; run copy sh -c 'cp w/Windows/System32/config/SYSTEM w/Windows/System32/config/SOFTWARE w/ && sync w/SYSTEM w/SOFTWARE'
@@ -89,7 +89,7 @@ for n in 1 10 100; do
 		for i in $(seq 1 "$n"); do cp -r tmpl "fleet/img$i"; done
 		ls -d fleet/img* > list
 		$TIME -f '%e' -o t.out "$TL" apply --quiet --from list -j "$j" > /dev/null || true
-		s=$(cat t.out)
+		s=$(tail -n 1 t.out)
 		printf '%-8s %-4s %9s %12s\n' "$n" "$j" "$s" "$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }')"
 	done
 done
