@@ -89,7 +89,8 @@ static int
 open_hives(const struct options *o, struct image *img, struct hive *h[],
     int discarded[])
 {
-	int flags = (o->cmd == CMD_APPLY && !o->dry_run) ? HIVE_WRITE : 0;
+	/* apply locks now but copies a hive into memory only if it changes */
+	int flags = (o->cmd == CMD_APPLY && !o->dry_run) ? HIVE_LOCK : 0;
 
 	if (o->wait)
 		flags |= HIVE_WAIT;
@@ -208,6 +209,12 @@ commit(struct plan *p, struct hive *h[])
 	struct hive_expect *ex = xcalloc(p->nops + 1, sizeof(*ex));
 	int changed[HV_COUNT] = { 0 };
 
+	for (size_t i = 0; i < p->nops; i++)
+		if (p->ops[i].needed && !changed[p->ops[i].hive]) {
+			if (hive_make_writable(h[p->ops[i].hive]) == -1)
+				goto fail;
+			changed[p->ops[i].hive] = 1;
+		}
 	for (size_t ph = 0; ph < 3; ph++)
 		for (size_t i = 0; i < p->nops; i++) {
 			struct op *o = &p->ops[i];

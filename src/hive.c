@@ -28,6 +28,7 @@ struct hive {
 	char *replayed;
 	int lockfd;
 	char *backup;		/* the replaced file, until hive_done */
+	int flags;		/* as opened */
 };
 
 int
@@ -195,9 +196,10 @@ hive_open(const char *path, int flags)
 	hv->path = xstrdup(path);
 	hv->tmpfd = -1;
 	hv->lockfd = -1;
-	if ((flags & HIVE_WRITE) &&
+	if ((flags & (HIVE_WRITE | HIVE_LOCK)) &&
 	    (hv->lockfd = hive_lock(path, flags & HIVE_WAIT)) == -1)
 		goto fail;
+	hv->flags = flags;
 	if (hive_read_header(path, &hv->hdr) == -1)
 		goto fail;
 	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
@@ -244,6 +246,32 @@ hive_open(const char *path, int flags)
 fail:
 	hive_close(hv);
 	return NULL;
+}
+
+int
+hive_make_writable(struct hive *hv)
+{
+	hive_h *w;
+	int replayed = hv->replayed != NULL;
+
+	if (hv->flags & HIVE_WRITE)
+		return 0;
+	if (replayed) {
+		free(hv->replayed);
+		hv->replayed = NULL;
+		w = open_recovered(hv, hv->flags | HIVE_WRITE);
+	} else {
+		errno = 0;
+		if ((w = hivex_open(hv->path, HIVEX_OPEN_WRITE)) == NULL)
+			tlsh_seterr("%s: cannot open the hive for writing: %s",
+			    hv->path, strerror(errno ? errno : EINVAL));
+	}
+	if (w == NULL)
+		return -1;
+	hivex_close(hv->h);
+	hv->h = w;
+	hv->flags |= HIVE_WRITE;
+	return 0;
 }
 
 const char *

@@ -22,7 +22,8 @@ enum {
 	HIVE_WRITE = 1,			/* apply: load into memory for writing */
 	HIVE_DISCARD_LOGS = 2,		/* accept a dirty hive, losing its logs */
 	HIVE_REPLAY_LOGS = 4,		/* replay a dirty hive's logs in memory */
-	HIVE_WAIT = 8			/* wait for another writer's lock */
+	HIVE_WAIT = 8,			/* wait for another writer's lock */
+	HIVE_LOCK = 16			/* take the writer's lock, open read-only */
 };
 
 /*
@@ -41,6 +42,12 @@ int hive_read_header(const char *path, struct hive_header *);
  */
 struct hive *hive_open(const char *path, int flags);
 void hive_close(struct hive *);
+/*
+ * Turns a hive opened with HIVE_LOCK into one that can be written, keeping
+ * the lock: apply reads first and copies a hive into memory only when the
+ * plan changes it.
+ */
+int hive_make_writable(struct hive *);
 const char *hive_path(const struct hive *);
 const struct hive_header *hive_header(const struct hive *);
 /* Names of the transaction logs lying beside the hive ("SYSTEM.LOG1"...). */

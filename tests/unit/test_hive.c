@@ -327,6 +327,27 @@ test_hive_lock__second_writer_fails_fast(void **state)
 	free(dir);
 }
 
+static void
+test_hive_make_writable__keeps_the_lock(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_LOCK), *other;
+	struct regval a;
+
+	assert_non_null(h);
+	regval_dword(&a, 1);
+	assert_int_equal(hive_set(h, "K", "V", &a), -1);	/* read-only */
+	assert_null(other = hive_open(p, HIVE_WRITE));		/* locked */
+	assert_int_equal(hive_make_writable(h), 0);
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_null(other = hive_open(p, HIVE_WRITE));		/* still */
+	hive_close(h);
+	regval_free(&a);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -343,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_hive_stage__symlink__refused_target_untouched),
 		cmocka_unit_test(test_hive_rollback__puts_the_original_back),
 		cmocka_unit_test(test_hive_lock__second_writer_fails_fast),
+		cmocka_unit_test(test_hive_make_writable__keeps_the_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
