@@ -402,8 +402,10 @@ const size_t nproto_defaults = sizeof(proto_defaults) /
 /* WinHTTP's own default when DefaultSecureProtocols is absent. */
 const struct winhttp_default winhttp_defaults[] = {
 	{ 6000, 9599, 0x20 | 0x80, KB3140245 " (SSL 3.0 and TLS 1.0 only)" },
-		/* "Windows 8.1 and Windows 10": later builds are not documented. */
-	{ 9600, 19045, 0x20 | 0x80 | 0x200 | 0x800, WINHTTP_PAGE },
+		/* "Windows 8.1 and Windows 10"; from 1809 on the default depends on
+	 * the update level (KB5017811 took TLS 1.0 and 1.1 out in September
+	 * 2022), so tlshive does not claim one there. */
+	{ 9600, 17762, 0x20 | 0x80 | 0x200 | 0x800, WINHTTP_PAGE },
 };
 const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
     sizeof(winhttp_defaults[0]);

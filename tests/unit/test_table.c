@@ -163,7 +163,8 @@ test_table_os_default__documented_cases(void **state)
 	assert_int_equal(os_default(r, 20348, &src), EFF_ENABLED);
 	assert_int_equal(os_default(r, 19045, &src), EFF_UNSUPPORTED);
 	assert_int_equal(winhttp_default(7601, &src), 0xa0);
-	assert_int_equal(winhttp_default(17763, &src), 0xaa0);
+	assert_int_equal(winhttp_default(14393, &src), 0xaa0);
+	assert_int_equal(winhttp_default(17763, &src), 0);	/* KB5017811 */
 	assert_int_equal(winhttp_default(26100, &src), 0);	/* undocumented */
 }
 
