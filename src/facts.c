@@ -142,28 +142,26 @@ read_packages(struct facts *f, struct hive *h)
 {
 	static const char *const cbs = "Microsoft\\Windows\\CurrentVersion\\"
 	    "Component Based Servicing\\Packages";
+	char **names;
+	uint32_t *state;
+	unsigned char *have;
 	size_t n;
-	char **names = hive_subkeys(h, cbs, &n);
 
-	if (names == NULL)
+	if (hive_subkeys_dword(h, cbs, "CurrentState", &names, &state, &have,
+	    &n) == -1)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *kb = strcasestr(names[i], "_KB");
-		unsigned state;
-		char *key;
 
-		if (kb == NULL || strtoul(kb + 3, NULL, 10) == 0)
+		if (kb == NULL || strtoul(kb + 3, NULL, 10) == 0 || !have[i] ||
+		    state[i] < 0x70)
 			continue;
-		key = xasprintf("%s\\%s", cbs, names[i]);
-		if (get_dword(h, key, "CurrentState", &state) &&
-		    state >= 0x70) {
-			f->kbs = xrealloc(f->kbs, (f->nkbs + 1) *
-			    sizeof(*f->kbs));
-			f->kbs[f->nkbs++] = (uint32_t)strtoul(kb + 3, NULL, 10);
-		}
-		free(key);
+		f->kbs = xrealloc(f->kbs, (f->nkbs + 1) * sizeof(*f->kbs));
+		f->kbs[f->nkbs++] = (uint32_t)strtoul(kb + 3, NULL, 10);
 	}
 	strv_free(names, n);
+	free(state);
+	free(have);
 	if (f->nkbs)
 		qsort(f->kbs, f->nkbs, sizeof(*f->kbs), cmp_u32);
 }

@@ -609,6 +609,58 @@ hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 	return walk(hv, node, key, fn, ctx);
 }
 
+int
+hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
+    char ***names, uint32_t **vals, unsigned char **have, size_t *n)
+{
+	hive_node_h node, *kids;
+	size_t i;
+	int r;
+
+	*n = 0;
+	if ((r = lookup(hv, key, 0, &node)) != 1) {
+		if (r == 0)
+			tlsh_seterr("%s: no key %s", hv->path, key);
+		return -1;
+	}
+	errno = 0;
+	if ((kids = hivex_node_children(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot list %s: %s", hv->path, key,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	for (i = 0; kids[i]; i++)
+		;
+	*names = xcalloc(i + 1, sizeof(**names));
+	*vals = xcalloc(i + 1, sizeof(**vals));
+	*have = xcalloc(i + 1, 1);
+	for (i = 0; kids[i]; i++) {
+		hive_value_h v;
+		hive_type t;
+		size_t len;
+
+		if (((*names)[i] = hivex_node_name(hv->h, kids[i])) == NULL) {
+			tlsh_seterr("%s: cannot read a key name under %s",
+			    hv->path, key);
+			strv_free(*names, i);
+			free(*vals);
+			free(*have);
+			free(kids);
+			return -1;
+		}
+		errno = 0;
+		v = hivex_node_get_value(hv->h, kids[i], value);
+		if (v != 0 && hivex_value_type(hv->h, v, &t, &len) == 0 &&
+		    t == hive_t_REG_DWORD && len == 4) {
+			(*vals)[i] = (uint32_t)hivex_value_dword(hv->h, v);
+			(*have)[i] = 1;
+		}
+	}
+	*n = i;
+	free(kids);
+	return 0;
+}
+
 char **
 hive_subkeys(struct hive *hv, const char *key, size_t *n)
 {

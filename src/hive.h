@@ -86,6 +86,13 @@ int hive_delete_value(struct hive *, const char *key, const char *name);
 typedef int (*hive_walk_fn)(void *ctx, const char *key, const char *name,
     const struct regval *val);
 int hive_walk(struct hive *, const char *key, hive_walk_fn, void *ctx);
+/*
+ * The subkeys of a key with one DWORD value of each (have[i] 0 when that
+ * subkey lacks it): one pass over the key, where a hive_get per subkey
+ * would search the parent's list again every time.  -1 on error.
+ */
+int hive_subkeys_dword(struct hive *, const char *key, const char *value,
+    char ***names, uint32_t **vals, unsigned char **have, size_t *n);
 /* Subkey names of a key (NULL-terminated, caller frees); NULL on error. */
 char **hive_subkeys(struct hive *, const char *key, size_t *n);
 

@@ -348,6 +348,42 @@ test_hive_make_writable__keeps_the_lock(void **state)
 	free(dir);
 }
 
+static void
+test_hive_subkeys_dword__one_pass(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval d, sz;
+	char **names;
+	uint32_t *vals;
+	unsigned char *have;
+	size_t n;
+
+	regval_dword(&d, 0x70);
+	regval_sz(&sz, "0x70");
+	assert_int_equal(hive_set(h, "P\\A", "CurrentState", &d), 0);
+	assert_int_equal(hive_set(h, "P\\B", "CurrentState", &sz), 0);
+	assert_int_equal(hive_mkkey(h, "P\\C"), 0);
+	assert_int_equal(hive_subkeys_dword(h, "P", "CurrentState", &names,
+	    &vals, &have, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "A");
+	assert_true(have[0] && vals[0] == 0x70);
+	assert_false(have[1]);			/* a string is not a DWORD */
+	assert_false(have[2]);
+	strv_free(names, n);
+	free(vals);
+	free(have);
+	assert_int_equal(hive_subkeys_dword(h, "Nope", "X", &names, &vals,
+	    &have, &n), -1);
+	regval_free(&d);
+	regval_free(&sz);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -365,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_hive_rollback__puts_the_original_back),
 		cmocka_unit_test(test_hive_lock__second_writer_fails_fast),
 		cmocka_unit_test(test_hive_make_writable__keeps_the_lock),
+		cmocka_unit_test(test_hive_subkeys_dword__one_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
