@@ -661,44 +661,6 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
 	return 0;
 }
 
-char **
-hive_subkeys(struct hive *hv, const char *key, size_t *n)
-{
-	hive_node_h node, *kids;
-	char **names;
-	size_t i;
-
-	int r;
-
-	*n = 0;
-	if ((r = lookup(hv, key, 0, &node)) != 1) {
-		if (r == 0)
-			tlsh_seterr("%s: no key %s", hv->path, key);
-		return NULL;
-	}
-	errno = 0;
-	if ((kids = hivex_node_children(hv->h, node)) == NULL) {
-		tlsh_seterr("%s: cannot list %s: %s", hv->path, key,
-		    strerror(errno ? errno : EINVAL));
-		return NULL;
-	}
-	for (i = 0; kids[i]; i++)
-		;
-	names = xcalloc(i + 1, sizeof(*names));
-	for (i = 0; kids[i]; i++) {
-		if ((names[i] = hivex_node_name(hv->h, kids[i])) == NULL) {
-			tlsh_seterr("%s: cannot read a key name under %s",
-			    hv->path, key);
-			strv_free(names, i);
-			free(kids);
-			return NULL;
-		}
-	}
-	*n = i;
-	free(kids);
-	return names;
-}
-
 static int
 verify(const char *path, const struct hive_expect *ex, size_t n)
 {
@@ -742,39 +704,56 @@ verify(const char *path, const struct hive_expect *ex, size_t n)
 	return ok;
 }
 
+/*
+ * A new file beside target, for a rename over it, with the mode and owner
+ * of like (when given and present).  A target that is a symbolic link is
+ * refused: rename(2) would replace the link, not the hive it points to.
+ * Returns the descriptor and sets *tmp, or -1 with nothing left behind.
+ */
+static int
+temp_beside(const char *target, const char *like, char **tmp)
+{
+	char *d = xstrdup(target), *b = xstrdup(target);
+	struct stat st;
+	int fd;
+
+	*tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
+	free(d);
+	free(b);
+	if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode)) {
+		tlsh_seterr("%s: is a symbolic link; give the hive file itself",
+		    target);
+		goto fail;
+	}
+	if ((fd = mkstemp(*tmp)) == -1) {
+		tlsh_seterr("%s: cannot create a temporary file beside it: %s",
+		    target, strerror(errno));
+		goto fail;
+	}
+	if (like && stat(like, &st) == 0 && (fchmod(fd, st.st_mode & 07777) ==
+	    -1 || (fchown(fd, st.st_uid, st.st_gid) == -1 &&
+	    (st.st_uid != geteuid() || errno != EPERM)))) {
+		tlsh_seterr("%s: cannot give the new file the original's mode "
+		    "and owner: %s", *tmp, strerror(errno));
+		close(fd);
+		unlink(*tmp);
+		goto fail;
+	}
+	return fd;
+fail:
+	free(*tmp);
+	*tmp = NULL;
+	return -1;
+}
+
 int
 hive_stage(struct hive *hv, const struct hive_expect *ex, size_t n)
 {
-	char *d = xstrdup(hv->path), *b = xstrdup(hv->path);
-	struct stat st;
 	int e;
 
 	hive_unstage(hv);
-	hv->tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
-	free(d);
-	free(b);
-	if (lstat(hv->path, &st) == -1) {
-		tlsh_seterr("%s: %s", hv->path, strerror(errno));
-		goto fail_noname;
-	}
-	/* rename(2) would replace the link, not the hive it points to. */
-	if (S_ISLNK(st.st_mode)) {
-		tlsh_seterr("%s: is a symbolic link; give the hive file itself",
-		    hv->path);
-		goto fail_noname;
-	}
-	if ((hv->tmpfd = mkstemp(hv->tmp)) == -1) {
-		tlsh_seterr("%s: cannot create a temporary file beside it: %s",
-		    hv->path, strerror(errno));
-		goto fail_noname;
-	}
-	if (fchmod(hv->tmpfd, st.st_mode & 07777) == -1 ||
-	    (fchown(hv->tmpfd, st.st_uid, st.st_gid) == -1 &&
-	    (st.st_uid != geteuid() || errno != EPERM))) {
-		tlsh_seterr("%s: cannot give the new file the original's mode "
-		    "and owner: %s", hv->tmp, strerror(errno));
-		goto fail;
-	}
+	if ((hv->tmpfd = temp_beside(hv->path, hv->path, &hv->tmp)) == -1)
+		return -1;
 	errno = 0;
 	if (hivex_commit(hv->h, hv->tmp, 0) == -1) {
 		tlsh_seterr("%s: cannot write the new hive: %s", hv->tmp,
@@ -792,10 +771,6 @@ fail:
 	e = errno;
 	hive_unstage(hv);
 	errno = e;
-	return -1;
-fail_noname:
-	free(hv->tmp);
-	hv->tmp = NULL;
 	return -1;
 }
 
@@ -892,27 +867,12 @@ int
 hive_write_file(const char *target, const unsigned char *data, size_t len,
     const char *like)
 {
-	char *d = xstrdup(target), *b = xstrdup(target), *tmp;
-	struct stat st;
 	struct hive *check;
+	char *tmp;
 	int fd, e;
 
-	tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
-	free(d);
-	free(b);
-	if ((fd = mkstemp(tmp)) == -1) {
-		tlsh_seterr("%s: cannot create a temporary file beside it: %s",
-		    target, strerror(errno));
-		free(tmp);
+	if ((fd = temp_beside(target, like, &tmp)) == -1)
 		return -1;
-	}
-	if (like && stat(like, &st) == 0 && (fchmod(fd, st.st_mode & 07777) ==
-	    -1 || (fchown(fd, st.st_uid, st.st_gid) == -1 &&
-	    (st.st_uid != geteuid() || errno != EPERM)))) {
-		tlsh_seterr("%s: cannot give the new file the original's mode "
-		    "and owner: %s", tmp, strerror(errno));
-		goto fail;
-	}
 	for (size_t off = 0; off < len;) {
 		ssize_t w = write(fd, data + off, len - off);
 		if (w <= 0) {

@@ -93,8 +93,6 @@ int hive_walk(struct hive *, const char *key, hive_walk_fn, void *ctx);
  */
 int hive_subkeys_dword(struct hive *, const char *key, const char *value,
     char ***names, uint32_t **vals, unsigned char **have, size_t *n);
-/* Subkey names of a key (NULL-terminated, caller frees); NULL on error. */
-char **hive_subkeys(struct hive *, const char *key, size_t *n);
 
 /*
  * What the committed file must hold, checked after re-opening it: a value

@@ -109,16 +109,6 @@ show_text(FILE *out, const struct run *r)
 	    "not set it)\n");
 }
 
-static size_t
-count_sets(const struct plan *p, int needed_only)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->nops; i++)
-		n += !needed_only || p->ops[i].needed;
-	return n;
-}
-
 static char *
 op_path(const struct op *o)
 {
@@ -179,7 +169,7 @@ report_differences(const struct run *r)
 static void
 summary_text(FILE *out, const struct run *r)
 {
-	size_t n = r->p->nneeded, all = count_sets(r->p, 0);
+	size_t n = r->p->nneeded, all = r->p->nops;
 	size_t diff = report_differences(r);
 	const char *s = n == 1 ? "" : "s";
 
