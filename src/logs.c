@@ -396,32 +396,6 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	return 0;
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len, int *missing)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *b = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	*missing = f == NULL && errno == ENOENT;
-	if (f == NULL)
-		return NULL;
-	do {
-		if (*len + 65536 > cap)
-			b = xrealloc(b, cap = (*len + 65536) * 2);
-		n = fread(b + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		fclose(f);
-		free(b);
-		return NULL;
-	}
-	fclose(f);
-	return b;
-}
-
 int
 logs_recover(const char *path, struct recovery *r)
 {
@@ -430,17 +404,17 @@ logs_recover(const char *path, struct recovery *r)
 	size_t plen, loglen[3] = { 0, 0, 0 };
 	char *names[3];
 	const char *base = strrchr(path, '/');
-	int missing, rc;
+	int rc;
 
-	if ((primary = slurp(path, &plen, &missing)) == NULL) {
+	if ((primary = read_all(path, &plen)) == NULL) {
 		tlsh_seterr("%s: %s", path, strerror(errno ? errno : EIO));
 		return -1;
 	}
 	base = base ? base + 1 : path;
 	for (int i = 0; i < 3; i++) {
 		char *p = xasprintf("%s%s", path, ext[i]);
-		log[i] = slurp(p, &loglen[i], &missing);
-		if (log[i] == NULL && !missing) {
+		log[i] = read_all(p, &loglen[i]);
+		if (log[i] == NULL && errno != ENOENT) {
 			tlsh_seterr("%s: %s", p, strerror(errno ? errno : EIO));
 			free(p);
 			for (int j = 0; j < i; j++)

@@ -381,33 +381,19 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 static char *
 read_file(const char *path, struct strlist *errs)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	size_t n;
+	size_t len;
+	unsigned char *text = read_all(path, &len);
 
-	if (f == NULL) {
+	if (text == NULL) {
 		sl_add(errs, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-		if (memchr(buf, '\0', n)) {
-			sl_add(errs, "%s: not a text file", path);
-			fclose(f);
-			free(sb.s);
-			return NULL;
-		}
-		buf[n] = '\0';
-		sb_add(&sb, "%s", buf);
-	}
-	if (ferror(f)) {
-		sl_add(errs, "%s: %s", path, strerror(errno));
-		fclose(f);
-		free(sb.s);
+	if (memchr(text, '\0', len)) {
+		sl_add(errs, "%s: not a text file", path);
+		free(text);
 		return NULL;
 	}
-	fclose(f);
-	return sb_take(&sb);
+	return (char *)text;
 }
 
 int

@@ -529,30 +529,14 @@ policy_add_reg_mem(struct policy *pol, const unsigned char *data, size_t len,
 int
 policy_add_reg(struct policy *pol, const char *path, struct strlist *errs)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = { 0 };
-	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len;
+	unsigned char *buf = read_all(path, &len);
 	int r;
 
-	(void)sb;
-	if (f == NULL) {
+	if (buf == NULL) {
 		sl_add(errs, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	do {
-		if (len + 65536 > cap)
-			buf = xrealloc(buf, cap = (len + 65536) * 2);
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		sl_add(errs, "%s: %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
 	r = policy_add_reg_mem(pol, buf, len, path, errs);
 	free(buf);
 	return r;

@@ -54,6 +54,9 @@ void sl_add(struct strlist *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sl_free(struct strlist *);
 
+/* A whole file, NUL-terminated for text use; NULL with errno set. */
+unsigned char *read_all(const char *path, size_t *len);
+
 char *str_trim(char *);
 int str_casecmp_ws(const char *, const char *);
 size_t str_distance(const char *, const char *);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,35 @@ sl_free(struct strlist *sl)
 	free(sl->v);
 	sl->v = NULL;
 	sl->n = 0;
+}
+
+unsigned char *
+read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b = NULL;
+	size_t cap = 0, n;
+	int e;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	do {
+		if (*len + 65536 > cap)
+			b = xrealloc(b, cap = (*len + 65536) * 2);
+		n = fread(b + *len, 1, cap - *len - 1, f);
+		*len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		e = errno;
+		fclose(f);
+		free(b);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	fclose(f);
+	b[*len] = '\0';
+	return b;
 }
 
 char *
