@@ -118,12 +118,12 @@ build_text(const struct facts *f)
 
 /*
  * Why the image cannot run a protocol row, or NULL when it can (or when
- * the build is unknown and the row has no minimum).  Server 2008 SP2 has
- * TLS 1.1 and 1.2 only with KB4019276.
+ * the build is unknown and the row has no minimum).
  */
 static char *
 protocol_lack(const struct setting *s, const struct facts *f)
 {
+	const struct proto_default *d;
 	const char *src;
 
 	if (s->kind != SK_PROTOCOL)
@@ -133,11 +133,10 @@ protocol_lack(const struct setting *s, const struct facts *f)
 		    s->min_build);
 	if (f->build == 0)
 		return NULL;
-	if ((f->build == 6002 || f->build == 6003) && s->group &&
-	    (strcmp(s->group, "TLS 1.1") == 0 ||
-	    strcmp(s->group, "TLS 1.2") == 0) && !facts_has_kb(f, 4019276))
-		return xasprintf("it has %s only with update KB4019276, which "
-		    "is not installed", s->group);
+	if ((d = proto_default_row(s, f->build)) != NULL && d->kb &&
+	    !facts_has_kb(f, d->kb))
+		return xasprintf("it has %s only with update KB%u, which is "
+		    "not installed", s->group, d->kb);
 	if (os_default(s, f->build, &src) == EFF_UNSUPPORTED)
 		return xasprintf("%s does not exist on this build", s->group);
 	return NULL;
@@ -996,6 +995,12 @@ plan_effective(const struct target *t, const struct facts *f,
 	switch (s->kind) {
 	case SK_PROTOCOL:
 		def = os_default(s, f->build, page);
+		{
+			const struct proto_default *row =
+			    proto_default_row(s, f->build);
+			if (row && row->kb && !facts_has_kb(f, row->kb))
+				def = EFF_UNSUPPORTED;
+		}
 		e = protocol_registry(t, &set);
 		if (def == EFF_UNSUPPORTED) {
 			*source = "os-default";

@@ -362,35 +362,38 @@ const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
  * R2 9600, Windows 10 1507/1511 10240-10586, 1607/2016 onwards 14393.
  */
 const struct proto_default proto_defaults[] = {
-	{ "SSL 2.0", 6000, 9199, DIS, EN, PROTOCOLS_PAGE },
-	{ "SSL 2.0", 9200, 14392, DIS, DIS, PROTOCOLS_PAGE },
-	{ "SSL 2.0", 14393, 0, NS, NS, PROTOCOLS_PAGE " (removed in 1607)" },
-	{ "SSL 3.0", 6000, 14392, EN, EN, PROTOCOLS_PAGE },
-	{ "SSL 3.0", 14393, 0, DIS, DIS, PROTOCOLS_PAGE },
-	{ "TLS 1.0", 6000, 0, EN, EN, PROTOCOLS_PAGE },
-	/* 2008 SP2 gains TLS 1.1/1.2 with KB4019276; without it the
-	 * protocol gate refuses them (plan.c). */
-	{ "TLS 1.1", 6000, 6001, NS, NS, PROTOCOLS_PAGE },
-	{ "TLS 1.1", 6002, 9199, DIS, DIS, PROTOCOLS_PAGE },
-	{ "TLS 1.1", 9200, 0, EN, EN, PROTOCOLS_PAGE },
-	{ "TLS 1.2", 6000, 6001, NS, NS, PROTOCOLS_PAGE },
-	{ "TLS 1.2", 6002, 9199, DIS, DIS, PROTOCOLS_PAGE },
-	{ "TLS 1.2", 9200, 0, EN, EN, PROTOCOLS_PAGE },
-	{ "TLS 1.3", 6000, 20347, NS, NS, PROTOCOLS_PAGE },
-	{ "TLS 1.3", 20348, 0, EN, EN, PROTOCOLS_PAGE },
-	{ "DTLS 1.0", 6000, 7599, NS, NS, PROTOCOLS_PAGE },
-	{ "DTLS 1.0", 7600, 0, EN, EN, PROTOCOLS_PAGE },
-	{ "DTLS 1.2", 6000, 14392, NS, NS, PROTOCOLS_PAGE },
-	{ "DTLS 1.2", 14393, 0, EN, EN, PROTOCOLS_PAGE },
+	{ "SSL 2.0", 6000, 9199, DIS, EN, PROTOCOLS_PAGE, 0 },
+	{ "SSL 2.0", 9200, 14392, DIS, DIS, PROTOCOLS_PAGE, 0 },
+	{ "SSL 2.0", 14393, 0, NS, NS, PROTOCOLS_PAGE " (removed in 1607)", 0 },
+	{ "SSL 3.0", 6000, 14392, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "SSL 3.0", 14393, 0, DIS, DIS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.0", 6000, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	/* 2008 SP2 gains TLS 1.1/1.2 only with KB4019276. */
+	{ "TLS 1.1", 6000, 6001, NS, NS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.1", 6002, 6003, DIS, DIS, PROTOCOLS_PAGE " (with KB4019276)",
+	  4019276 },
+	{ "TLS 1.1", 6004, 9199, DIS, DIS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.1", 9200, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.2", 6000, 6001, NS, NS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.2", 6002, 6003, DIS, DIS, PROTOCOLS_PAGE " (with KB4019276)",
+	  4019276 },
+	{ "TLS 1.2", 6004, 9199, DIS, DIS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.2", 9200, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.3", 6000, 20347, NS, NS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.3", 20348, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "DTLS 1.0", 6000, 7599, NS, NS, PROTOCOLS_PAGE, 0 },
+	{ "DTLS 1.0", 7600, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "DTLS 1.2", 6000, 14392, NS, NS, PROTOCOLS_PAGE, 0 },
+	{ "DTLS 1.2", 14393, 0, EN, EN, PROTOCOLS_PAGE, 0 },
 	{ "PCT 1.0", 6000, 0, NS, NS, PROTOCOLS_PAGE " (not supported since "
-	    "Vista)" },
+	    "Vista)", 0 },
 	/* Not in Microsoft's table; the unified hello is SSL 2.0's. */
 	{ "Multi-Protocol Unified Hello", 6000, 9199, DIS, EN,
-	  PROTOCOLS_PAGE " [inferred from SSL 2.0]" },
+	  PROTOCOLS_PAGE " [inferred from SSL 2.0]", 0 },
 	{ "Multi-Protocol Unified Hello", 9200, 14392, DIS, DIS,
-	  PROTOCOLS_PAGE " [inferred from SSL 2.0]" },
+	  PROTOCOLS_PAGE " [inferred from SSL 2.0]", 0 },
 	{ "Multi-Protocol Unified Hello", 14393, 0, NS, NS,
-	  PROTOCOLS_PAGE " [inferred from SSL 2.0]" },
+	  PROTOCOLS_PAGE " [inferred from SSL 2.0]", 0 },
 };
 const size_t nproto_defaults = sizeof(proto_defaults) /
     sizeof(proto_defaults[0]);
@@ -410,23 +413,29 @@ const struct winhttp_default winhttp_defaults[] = {
 const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
     sizeof(winhttp_defaults[0]);
 
+const struct proto_default *
+proto_default_row(const struct setting *s, unsigned build)
+{
+	if (build == 0 || s->kind != SK_PROTOCOL || s->group == NULL)
+		return NULL;
+	for (size_t i = 0; i < nproto_defaults; i++) {
+		const struct proto_default *d = &proto_defaults[i];
+		if (strcmp(d->proto, s->group) == 0 && build >= d->from &&
+		    (d->to == 0 || build <= d->to))
+			return d;
+	}
+	return NULL;
+}
+
 enum effect
 os_default(const struct setting *s, unsigned build, const char **source)
 {
-	int client = strstr(s->name, " client") != NULL;
+	const struct proto_default *d = proto_default_row(s, build);
 
-	*source = NULL;
-	if (build == 0 || s->kind != SK_PROTOCOL || s->group == NULL)
+	*source = d ? d->source : NULL;
+	if (d == NULL)
 		return EFF_UNKNOWN;
-	for (size_t i = 0; i < nproto_defaults; i++) {
-		const struct proto_default *d = &proto_defaults[i];
-		if (strcmp(d->proto, s->group) != 0 || build < d->from ||
-		    (d->to && build > d->to))
-			continue;
-		*source = d->source;
-		return client ? d->client : d->server;
-	}
-	return EFF_UNKNOWN;
+	return strstr(s->name, " client") ? d->client : d->server;
 }
 
 uint32_t

@@ -103,6 +103,7 @@ struct proto_default {
 	unsigned from, to;	/* builds, inclusive; 0 = no upper bound */
 	enum effect client, server;
 	const char *source;
+	uint32_t kb;		/* the protocol exists only with this update */
 };
 
 struct winhttp_default {
@@ -123,6 +124,9 @@ extern const size_t nwinhttp_defaults;
  */
 enum effect os_default(const struct setting *, unsigned build,
     const char **source);
+/* The table row behind os_default, or NULL. */
+const struct proto_default *proto_default_row(const struct setting *,
+    unsigned build);
 /* WinHTTP's default protocol bits on a build; 0 if unknown. */
 uint32_t winhttp_default(unsigned build, const char **source);
 const char *effect_name(enum effect);
