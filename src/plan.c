@@ -591,7 +591,19 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 		uint32_t d;
 		int r;
 
-		if (!o->under_deleted) {
+		if (!o->under_deleted && o->target != NO_TARGET) {
+			/* the target read this value already */
+			const struct target *t = &p->t[o->target];
+			int k = strcmp(o->name, t->s->value) == 0 ? 0 : 1;
+			if (t->present[k]) {
+				regval_copy(&o->cur, &t->cur[k]);
+				o->cur_present = 1;
+				o->key_present = 1;
+			} else if ((r = hive_key_exists(hv, o->key)) == -1)
+				return -1;
+			else
+				o->key_present = r;
+		} else if (!o->under_deleted) {
 			if ((r = hive_key_exists(hv, o->key)) == -1)
 				return -1;
 			o->key_present = r;
