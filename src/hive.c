@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,61 @@ struct hive {
 	int lockfd;
 	char *backup;		/* the replaced file, until hive_done */
 	int flags;		/* as opened */
+	struct hsearch_data nodes;	/* key path -> node, see lookup */
+	struct strlist node_keys;	/* the table's keys, owned here */
+	int have_nodes;
 };
+
+/*
+ * hivex_node_get_child reads and converts the name of every subkey until
+ * it finds the one asked for, so a lookup from the root costs as much as
+ * the keys on its way have subkeys (SOFTWARE\Microsoft alone has hundreds),
+ * and the plan and the verification ask for the same keys again and again.
+ * Found keys are remembered by path.  A node handle is the key's offset in
+ * the hive, and hivex keeps a key where it is when its values or subkeys
+ * change; only deleting keys frees offsets, so that forgets everything.
+ * The table has a fixed size; once full, lookups simply go to hivex.
+ */
+enum { NODE_CACHE_SIZE = 8192 };
+
+static void
+nodes_forget(struct hive *hv)
+{
+	if (hv->have_nodes)
+		hdestroy_r(&hv->nodes);
+	hv->have_nodes = 0;
+	sl_free(&hv->node_keys);
+}
+
+/* path folded to lower case (ASCII only: hivex decides the rest) */
+static hive_node_h
+nodes_find(struct hive *hv, const char *path)
+{
+	ENTRY e = { (char *)path, NULL }, *found;
+
+	if (!hv->have_nodes || hsearch_r(e, FIND, &found, &hv->nodes) == 0)
+		return 0;
+	return (hive_node_h)(uintptr_t)found->data;
+}
+
+static void
+nodes_add(struct hive *hv, const char *path, hive_node_h node)
+{
+	ENTRY e, *found;
+
+	if (!hv->have_nodes) {
+		memset(&hv->nodes, 0, sizeof(hv->nodes));
+		if (hcreate_r(NODE_CACHE_SIZE, &hv->nodes) == 0)
+			return;
+		hv->have_nodes = 1;
+	}
+	if (hv->node_keys.n >= NODE_CACHE_SIZE * 3 / 4)
+		return;
+	sl_add(&hv->node_keys, "%s", path);
+	e.key = hv->node_keys.v[hv->node_keys.n - 1];
+	e.data = (void *)(uintptr_t)node;
+	(void)hsearch_r(e, ENTER, &found, &hv->nodes);
+}
 
 int
 hive_lock(const char *path, int wait)
@@ -269,6 +324,7 @@ hive_make_writable(struct hive *hv)
 	if (w == NULL)
 		return -1;
 	hivex_close(hv->h);
+	nodes_forget(hv);
 	hv->h = w;
 	hv->flags |= HIVE_WRITE;
 	return 0;
@@ -287,6 +343,7 @@ hive_close(struct hive *hv)
 		return;
 	hive_unstage(hv);
 	hive_done(hv);
+	nodes_forget(hv);
 	if (hv->h)
 		hivex_close(hv->h);
 	if (hv->lockfd != -1)
@@ -319,23 +376,33 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 {
 	hive_node_h node = hivex_root(hv->h);
 	char *copy = xstrdup(key), *comp, *save = NULL;
-	int first = 1;
+	char *path = xmalloc(strlen(key) + 1);
+	size_t plen = 0;
+	int first = 1, r = -1;
 
 	for (comp = strtok_r(copy, "\\", &save); comp != NULL;
 	    comp = strtok_r(NULL, "\\", &save), first = 0) {
 		hive_node_h child;
 
+		if (!first)
+			path[plen++] = '\\';
+		for (const char *c = comp; *c; c++)
+			path[plen++] = (*c >= 'A' && *c <= 'Z') ? *c + 32 : *c;
+		path[plen] = '\0';
+		if ((child = nodes_find(hv, path)) != 0) {
+			node = child;
+			continue;
+		}
 		errno = 0;
 		child = hivex_node_get_child(hv->h, node, comp);
 		if (child == 0 && errno != 0) {
 			tlsh_seterr("%s: cannot read key %s: %s", hv->path, key,
 			    strerror(errno));
-			free(copy);
-			return -1;
+			goto out;
 		}
 		if (child == 0 && !create) {
-			free(copy);
-			return 0;
+			r = 0;
+			goto out;
 		}
 		if (child == 0) {
 			/* A hive file has no CurrentControlSet: it is a link
@@ -344,8 +411,7 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 			if (first && strcasecmp(comp, "CurrentControlSet") == 0) {
 				tlsh_seterr("%s: refusing to create a key "
 				    "named CurrentControlSet", hv->path);
-				free(copy);
-				return -1;
+				goto out;
 			}
 			errno = 0;
 			child = hivex_node_add_child(hv->h, node, comp);
@@ -353,15 +419,18 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 				tlsh_seterr("%s: cannot create key %s: %s",
 				    hv->path, key, strerror(errno ? errno :
 				    EINVAL));
-				free(copy);
-				return -1;
+				goto out;
 			}
 		}
+		nodes_add(hv, path, child);
 		node = child;
 	}
-	free(copy);
 	*out = node;
-	return 1;
+	r = 1;
+out:
+	free(copy);
+	free(path);
+	return r;
 }
 
 int
@@ -450,6 +519,7 @@ hive_delete_key(struct hive *hv, const char *key)
 		tlsh_seterr("%s: refusing to delete the root key", hv->path);
 		return -1;
 	}
+	nodes_forget(hv);
 	errno = 0;
 	if (hivex_node_delete_child(hv->h, node) == -1) {
 		tlsh_seterr("%s: cannot delete key %s: %s", hv->path, key,

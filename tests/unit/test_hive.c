@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -384,11 +385,98 @@ test_hive_subkeys_dword__one_pass(void **state)
 	free(dir);
 }
 
+static uint32_t
+dword_at(struct hive *h, const char *key, const char *name)
+{
+	struct regval v;
+	uint32_t d = 0;
+
+	assert_int_equal(hive_get(h, key, name, &v), 1);
+	assert_int_equal(regval_get_dword(&v, &d), 1);
+	regval_free(&v);
+	return d;
+}
+
+/*
+ * Found keys are remembered by path; deleting a key frees offsets hivex
+ * may hand to the next new key, so a remembered path must not outlive it.
+ */
+static void
+test_hive_lookup__deleted_key_is_forgotten(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval v;
+
+	assert_non_null(h);
+	regval_dword(&v, 7);
+	assert_int_equal(hive_set(h, "A\\B\\C", "x", &v), 0);
+	assert_int_equal(hive_set(h, "A\\D", "y", &v), 0);
+	assert_int_equal(hive_key_exists(h, "a\\b\\c"), 1);
+	assert_int_equal(hive_delete_key(h, "A\\B"), 0);
+	assert_int_equal(hive_key_exists(h, "A\\B\\C"), 0);
+	assert_int_equal(hive_key_exists(h, "A\\B"), 0);
+	/* new keys take the freed cells; the old paths must not find them */
+	regval_dword(&v, 9);
+	assert_int_equal(hive_set(h, "A\\E\\F", "z", &v), 0);
+	assert_int_equal(hive_key_exists(h, "A\\B\\C"), 0);
+	assert_int_equal(dword_at(h, "A\\E\\F", "z"), 9);
+	assert_int_equal(dword_at(h, "a\\d", "y"), 7);
+	regval_dword(&v, 11);
+	assert_int_equal(hive_set(h, "A\\B\\C", "x", &v), 0);
+	assert_int_equal(dword_at(h, "A\\b\\C", "x"), 11);
+	assert_int_equal(hive_stage(h, NULL, 0), 0);
+	assert_int_equal(hive_publish(h), 0);
+	hive_close(h);
+	h = hive_open(p, 0);
+	assert_int_equal(dword_at(h, "A\\B\\C", "x"), 11);
+	assert_int_equal(dword_at(h, "A\\E\\F", "z"), 9);
+	assert_int_equal(hive_key_exists(h, "A\\B\\C\\F"), 0);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+/* More keys than the table holds: the rest are looked up through hivex. */
+static void
+test_hive_lookup__more_keys_than_remembered(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	enum { N = 7000 };
+
+	assert_non_null(h);
+	for (uint32_t i = 0; i < N; i++) {
+		char key[64];
+		struct regval v;
+
+		snprintf(key, sizeof(key), "K%u\\Sub%u", i % 97, i);
+		regval_dword(&v, i);
+		assert_int_equal(hive_set(h, key, "n", &v), 0);
+	}
+	for (uint32_t i = 0; i < N; i += 7) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "k%u\\SUB%u", i % 97, i);
+		assert_int_equal(dword_at(h, key, "n"), i);
+	}
+	assert_int_equal(hive_key_exists(h, "K1\\Sub2"), 0);
+	assert_int_equal(hive_make_writable(h), 0);
+	assert_int_equal(dword_at(h, "K5\\Sub6795", "n"), 6795);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hive_open__not_a_hive__names_file),
+		cmocka_unit_test(test_hive_lookup__deleted_key_is_forgotten),
+		cmocka_unit_test(test_hive_lookup__more_keys_than_remembered),
 		cmocka_unit_test(test_hive_open__dirty__refused_unless_discard),
 		cmocka_unit_test(test_hive_open__bad_checksum__refused_even_with_discard),
 		cmocka_unit_test(test_hive_open__truncated__refused),
