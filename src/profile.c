@@ -46,6 +46,17 @@ policy_free(struct policy *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void
+policy_hives(const struct policy *p, int names[HV_COUNT])
+{
+	for (int i = 0; i < HV_COUNT; i++)
+		names[i] = 0;
+	for (size_t i = 0; i < p->n; i++)
+		names[p->w[i].s->hive] = 1;
+	for (size_t i = 0; i < p->nr; i++)
+		names[p->r[i].hive] = 1;
+}
+
 /* Splits on commas, trimming each item; empty items are kept to be reported. */
 static char **
 split_list(const char *value, size_t *n)

@@ -70,6 +70,8 @@ int policy_add_profile(struct policy *, const char *name,
 /* One "NAME = VALUE" from the command line. */
 int policy_add_set(struct policy *, const char *arg, struct strlist *errs);
 void policy_free(struct policy *);
+/* Which hives the policy has settings or .reg changes in. */
+void policy_hives(const struct policy *, int names[HV_COUNT]);
 
 struct builtin_profile {
 	const char *name;

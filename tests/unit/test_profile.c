@@ -6,6 +6,7 @@
 
 #include "fixture.h"
 #include "profile.h"
+#include "reg.h"
 
 static const struct want *
 find(const struct policy *p, const char *name)
@@ -169,6 +170,36 @@ test_profile_enable_tls12__exactly_the_requirement(void **state)
 	policy_free(&p);
 }
 
+/* apply copies into memory at once the hives a request has something in. */
+static void
+test_profile_hives__named_by_settings_and_reg(void **state)
+{
+	static const char reg[] = "Windows Registry Editor Version 5.00\r\n"
+	    "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\r\n\"x\"=dword:1\r\n";
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	int names[HV_COUNT];
+
+	policy_hives(&p, names);
+	assert_false(names[HV_SYSTEM] || names[HV_SOFTWARE]);
+	assert_int_equal(policy_add_set(&p, "TLS 1.0 = off", &e), 0);
+	policy_hives(&p, names);
+	assert_true(names[HV_SYSTEM]);
+	assert_false(names[HV_SOFTWARE]);
+	assert_int_equal(policy_add_reg_mem(&p, (const unsigned char *)reg,
+	    sizeof(reg) - 1, "v.reg", &e), 0);
+	policy_hives(&p, names);
+	assert_true(names[HV_SYSTEM] && names[HV_SOFTWARE]);
+	policy_free(&p);
+	assert_int_equal(policy_add_set(&p, "dotnet v4 strong crypto = on", &e),
+	    0);
+	policy_hives(&p, names);
+	assert_false(names[HV_SYSTEM]);
+	assert_true(names[HV_SOFTWARE]);
+	assert_int_equal(e.n, 0);
+	policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -176,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_profile_parse__groups_and_kinds),
 		cmocka_unit_test(test_profile_parse__all_errors_with_lines),
 		cmocka_unit_test(test_profile_order__later_wins),
+		cmocka_unit_test(test_profile_hives__named_by_settings_and_reg),
 		cmocka_unit_test(test_profile_suites__length_and_duplicates),
 		cmocka_unit_test(test_profile_builtin__unknown_name),
 		cmocka_unit_test(test_profile_enable_tls12__exactly_the_requirement),
