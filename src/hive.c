@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +29,7 @@ struct hive {
 	int lockfd;
 	char *backup;		/* the replaced file, until hive_done */
 	int flags;		/* as opened */
-	struct hsearch_data nodes;	/* key path -> node, see lookup */
-	struct strlist node_keys;	/* the table's keys, owned here */
-	int have_nodes;
+	struct strmap *nodes;	/* folded key path -> node, see lookup */
 };
 
 /*
@@ -43,47 +40,16 @@ struct hive {
  * Found keys are remembered by path.  A node handle is the key's offset in
  * the hive, and hivex keeps a key where it is when its values or subkeys
  * change; only deleting keys frees offsets, so that forgets everything.
- * The table has a fixed size; once full, lookups simply go to hivex.
+ * Past NODE_CACHE_MAX keys (a bulk writer such as the bench's generator)
+ * new ones go to hivex every time.
  */
-enum { NODE_CACHE_SIZE = 8192 };
+enum { NODE_CACHE_MAX = 65536 };
 
 static void
 nodes_forget(struct hive *hv)
 {
-	if (hv->have_nodes)
-		hdestroy_r(&hv->nodes);
-	hv->have_nodes = 0;
-	sl_free(&hv->node_keys);
-}
-
-/* path folded to lower case (ASCII only: hivex decides the rest) */
-static hive_node_h
-nodes_find(struct hive *hv, const char *path)
-{
-	ENTRY e = { (char *)path, NULL }, *found;
-
-	if (!hv->have_nodes || hsearch_r(e, FIND, &found, &hv->nodes) == 0)
-		return 0;
-	return (hive_node_h)(uintptr_t)found->data;
-}
-
-static void
-nodes_add(struct hive *hv, const char *path, hive_node_h node)
-{
-	ENTRY e, *found;
-
-	if (!hv->have_nodes) {
-		memset(&hv->nodes, 0, sizeof(hv->nodes));
-		if (hcreate_r(NODE_CACHE_SIZE, &hv->nodes) == 0)
-			return;
-		hv->have_nodes = 1;
-	}
-	if (hv->node_keys.n >= NODE_CACHE_SIZE * 3 / 4)
-		return;
-	sl_add(&hv->node_keys, "%s", path);
-	e.key = hv->node_keys.v[hv->node_keys.n - 1];
-	e.data = (void *)(uintptr_t)node;
-	(void)hsearch_r(e, ENTER, &found, &hv->nodes);
+	sm_free(hv->nodes);
+	hv->nodes = NULL;
 }
 
 int
@@ -383,14 +349,15 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 	for (comp = strtok_r(copy, "\\", &save); comp != NULL;
 	    comp = strtok_r(NULL, "\\", &save), first = 0) {
 		hive_node_h child;
+		size_t cached;
 
 		if (!first)
 			path[plen++] = '\\';
-		for (const char *c = comp; *c; c++)
-			path[plen++] = (*c >= 'A' && *c <= 'Z') ? *c + 32 : *c;
-		path[plen] = '\0';
-		if ((child = nodes_find(hv, path)) != 0) {
-			node = child;
+		strcpy(path + plen, comp);
+		str_fold(path + plen);
+		plen += strlen(comp);
+		if (hv->nodes && sm_get(hv->nodes, path, &cached)) {
+			node = (hive_node_h)cached;
 			continue;
 		}
 		errno = 0;
@@ -422,7 +389,10 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 				goto out;
 			}
 		}
-		nodes_add(hv, path, child);
+		if (hv->nodes == NULL)
+			hv->nodes = sm_new();
+		if (sm_count(hv->nodes) < NODE_CACHE_MAX)
+			sm_put(hv->nodes, path, child);
 		node = child;
 	}
 	*out = node;
@@ -473,30 +443,6 @@ hive_get(struct hive *hv, const char *key, const char *name,
 	out->len = len;
 	out->data = (unsigned char *)data;
 	return 1;
-}
-
-int
-hive_set(struct hive *hv, const char *key, const char *name,
-    const struct regval *val)
-{
-	hive_set_value sv;
-	hive_node_h node;
-
-	if (lookup(hv, key, 1, &node) == -1)
-		return -1;
-	sv.key = (char *)name;
-	sv.t = (hive_type)val->type;
-	sv.len = val->len;
-	sv.value = (char *)val->data;
-	/* hivex rebuilds the key's whole value list here; the other values
-	 * come back with the same names, types and data. */
-	errno = 0;
-	if (hivex_node_set_value(hv->h, node, &sv, 0) == -1) {
-		tlsh_seterr("%s: cannot set %s\\%s: %s", hv->path, key, name,
-		    strerror(errno ? errno : EINVAL));
-		return -1;
-	}
-	return 0;
 }
 
 int
@@ -575,6 +521,30 @@ free_values(hive_set_value *sv, size_t n)
 		free(sv[i].value);
 	}
 	free(sv);
+}
+
+int
+hive_set(struct hive *hv, const char *key, const char *name,
+    const struct regval *val)
+{
+	hive_set_value sv;
+	hive_node_h node;
+
+	if (lookup(hv, key, 1, &node) == -1)
+		return -1;
+	sv.key = (char *)name;
+	sv.t = (hive_type)val->type;
+	sv.len = val->len;
+	sv.value = (char *)val->data;
+	/* hivex rebuilds the key's whole value list here; the other values
+	 * come back with the same names, types and data. */
+	errno = 0;
+	if (hivex_node_set_value(hv->h, node, &sv, 0) == -1) {
+		tlsh_seterr("%s: cannot set %s\\%s: %s", hv->path, key, name,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -390,15 +390,6 @@ new_op(struct plan *p, enum op_kind kind, enum hive_id hive, const char *key,
 	return o;
 }
 
-static int
-nested_in(const char *key, const char *parent)
-{
-	size_t n = strlen(parent);
-
-	return strncasecmp(key, parent, n) == 0 &&
-	    (key[n] == '\0' || key[n] == '\\' || n == 0);
-}
-
 /*
  * The table row a raw value belongs to, so a .reg line that sets a known
  * setting is reported under that setting's name.
@@ -513,48 +504,129 @@ op_free(struct op *o)
 		regval_free(&o->cur);
 }
 
-/* Does a later op make this one moot (later sources win)? */
-static int
-superseded(const struct op *o, const struct op *later)
+/*
+ * Settling looks for keys among the keys of other ops, case-blind, by
+ * index rather than pair by pair: an undo file that restores a deleted
+ * tree can hold tens of thousands of values.  A key's id is "HIVE|KEY"
+ * folded; a value's also carries the key's length, since names may hold
+ * any character.
+ */
+static char *
+key_id(enum hive_id hive, const char *key, size_t len)
 {
-	int ovalue = o->kind == OP_SET || o->kind == OP_DELETE_VALUE;
-	int lvalue = later->kind == OP_SET || later->kind == OP_DELETE_VALUE;
+	return str_fold(xasprintf("%d|%.*s", (int)hive, (int)len, key));
+}
 
-	if (later->seq <= o->seq || later->hive != o->hive)
-		return 0;
-	if (later->kind == OP_DELETE_KEY)
-		return nested_in(o->key, later->key);
-	if (ovalue && lvalue)
-		return strcasecmp(o->key, later->key) == 0 &&
-		    strcasecmp(o->name, later->name) == 0;
-	return o->kind == OP_MKKEY && later->kind == OP_MKKEY &&
-	    strcasecmp(o->key, later->key) == 0;
+static char *
+value_id(const struct op *o)
+{
+	return str_fold(xasprintf("%d|%zu|%s|%s", (int)o->hive,
+	    strlen(o->key), o->key, o->name));
+}
+
+static int
+is_value_op(const struct op *o)
+{
+	return o->kind == OP_SET || o->kind == OP_DELETE_VALUE;
+}
+
+/* Is key, or a key above it, in keys? */
+static int
+nested_in_any(struct strmap *keys, enum hive_id hive, const char *key)
+{
+	for (size_t n = 0;; n++) {
+		if (n == 0 || key[n] == '\\' || key[n] == '\0') {
+			char *id = key_id(hive, key, n);
+			int hit = sm_get(keys, id, NULL);
+			free(id);
+			if (hit)
+				return 1;
+		}
+		if (key[n] == '\0')
+			return 0;
+	}
 }
 
 static void
+put_id(struct strmap *m, char *id)
+{
+	sm_put(m, id, 0);
+	free(id);
+}
+
+static int
+has_id(struct strmap *m, char *id)
+{
+	int r = sm_get(m, id, NULL);
+
+	free(id);
+	return r;
+}
+
+/*
+ * Later sources win: an op is moot once a later one (by source order,
+ * not within one source line) deletes its key or a key above it, sets or
+ * deletes the same value, or makes the same key.  Then each op learns
+ * whether an earlier one deletes a key above it.
+ */
+static void
 settle(struct plan *p)
 {
+	struct strmap *del = sm_new(), *val = sm_new(), *mk = sm_new();
+	unsigned char *dead = xcalloc(p->nops + 1, 1);
 	size_t k = 0;
 
 	if (p->nops > 1)
 		qsort(p->ops, p->nops, sizeof(*p->ops), by_seq);
-	for (size_t i = 0; i < p->nops; i++) {
-		int dead = 0;
-		for (size_t j = i + 1; j < p->nops && !dead; j++)
-			dead = superseded(&p->ops[i], &p->ops[j]);
-		if (dead)
+	for (size_t end = p->nops; end > 0;) {
+		size_t start = end - 1;
+		while (start > 0 && p->ops[start - 1].seq == p->ops[end - 1].seq)
+			start--;
+		for (size_t i = start; i < end; i++) {
+			const struct op *o = &p->ops[i];
+			dead[i] = nested_in_any(del, o->hive, o->key) ||
+			    (is_value_op(o) && has_id(val, value_id(o))) ||
+			    (o->kind == OP_MKKEY && has_id(mk, key_id(o->hive,
+			    o->key, strlen(o->key))));
+		}
+		for (size_t i = start; i < end; i++) {
+			const struct op *o = &p->ops[i];
+			if (o->kind == OP_DELETE_KEY)
+				put_id(del, key_id(o->hive, o->key,
+				    strlen(o->key)));
+			else if (o->kind == OP_MKKEY)
+				put_id(mk, key_id(o->hive, o->key,
+				    strlen(o->key)));
+			else
+				put_id(val, value_id(o));
+		}
+		end = start;
+	}
+	for (size_t i = 0; i < p->nops; i++)
+		if (dead[i])
 			op_free(&p->ops[i]);
 		else
 			p->ops[k++] = p->ops[i];
-	}
 	p->nops = k;
-	for (size_t i = 0; i < p->nops; i++)
-		for (size_t j = 0; j < i; j++)
-			if (p->ops[j].kind == OP_DELETE_KEY &&
-			    p->ops[j].hive == p->ops[i].hive &&
-			    p->ops[j].seq < p->ops[i].seq &&
-			    nested_in(p->ops[i].key, p->ops[j].key))
-				p->ops[i].under_deleted = 1;
+	sm_free(del);
+	del = sm_new();
+	for (size_t start = 0; start < p->nops;) {
+		size_t end = start + 1;
+		while (end < p->nops && p->ops[end].seq == p->ops[start].seq)
+			end++;
+		for (size_t i = start; i < end; i++)
+			p->ops[i].under_deleted = nested_in_any(del,
+			    p->ops[i].hive, p->ops[i].key);
+		for (size_t i = start; i < end; i++)
+			if (p->ops[i].kind == OP_DELETE_KEY)
+				put_id(del, key_id(p->ops[i].hive,
+				    p->ops[i].key, strlen(p->ops[i].key)));
+		start = end;
+	}
+	sm_free(del);
+	sm_free(val);
+	sm_free(mk);
+	free(dead);
 }
 
 /* The topmost key on the way to key that does not exist yet. */
@@ -580,6 +652,36 @@ first_missing(struct hive *h, const char *key, char **out)
 	}
 	free(copy);
 	return r == -1 ? -1 : 0;
+}
+
+/*
+ * A key that a written value creates anyway is no change of its own; the
+ * rest are counted.
+ */
+static void
+count_needed(struct plan *p)
+{
+	struct strmap *written = sm_new();
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		if (o->kind != OP_SET || !o->needed)
+			continue;
+		for (size_t n = 0;; n++) {
+			if (n == 0 || o->key[n] == '\\' || o->key[n] == '\0')
+				put_id(written, key_id(o->hive, o->key, n));
+			if (o->key[n] == '\0')
+				break;
+		}
+	}
+	for (size_t i = 0; i < p->nops; i++) {
+		struct op *o = &p->ops[i];
+		if (o->kind == OP_MKKEY && o->needed && has_id(written,
+		    key_id(o->hive, o->key, strlen(o->key))))
+			o->needed = 0;
+		p->nneeded += o->needed;
+	}
+	sm_free(written);
 }
 
 static int
@@ -636,17 +738,7 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 		    first_missing(hv, o->key, &o->created) == -1)
 			return -1;
 	}
-	/* A key that a written value creates anyway is no change of its own. */
-	for (size_t i = 0; i < p->nops; i++) {
-		struct op *o = &p->ops[i];
-		for (size_t j = 0; j < p->nops && o->kind == OP_MKKEY &&
-		    o->needed; j++)
-			if (p->ops[j].kind == OP_SET && p->ops[j].needed &&
-			    p->ops[j].hive == o->hive &&
-			    nested_in(p->ops[j].key, o->key))
-				o->needed = 0;
-		p->nneeded += o->needed;
-	}
+	count_needed(p);
 	return 0;
 }
 

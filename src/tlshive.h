@@ -54,6 +54,20 @@ void sl_add(struct strlist *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sl_free(struct strlist *);
 
+/*
+ * Map from strings to numbers (glibc's red-black tsearch underneath): the
+ * key cache of hive.c and the plan's indexes.  Keys are copied; a key put
+ * twice keeps its first number.
+ */
+struct strmap;
+struct strmap *sm_new(void);
+void sm_put(struct strmap *, const char *key, size_t val);
+int sm_get(const struct strmap *, const char *key, size_t *val); /* 1: found */
+size_t sm_count(const struct strmap *);
+void sm_free(struct strmap *);
+/* ASCII letters to lower case in place: keys for case-blind maps. */
+char *str_fold(char *);
+
 /* A whole file, NUL-terminated for text use; NULL with errno set. */
 unsigned char *read_all(const char *path, size_t *len);
 

@@ -3,7 +3,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <search.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,89 @@ sl_free(struct strlist *sl)
 	free(sl->v);
 	sl->v = NULL;
 	sl->n = 0;
+}
+
+struct strmap {
+	void *root;
+	size_t n;
+};
+
+struct sm_entry {
+	char *key;
+	size_t val;
+};
+
+static int
+sm_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sm_entry *)a)->key,
+	    ((const struct sm_entry *)b)->key);
+}
+
+static void
+sm_entry_free(void *p)
+{
+	struct sm_entry *e = p;
+
+	free(e->key);
+	free(e);
+}
+
+struct strmap *
+sm_new(void)
+{
+	return xcalloc(1, sizeof(struct strmap));
+}
+
+void
+sm_put(struct strmap *m, const char *key, size_t val)
+{
+	struct sm_entry *e = xmalloc(sizeof(*e)), **found;
+
+	e->key = xstrdup(key);
+	e->val = val;
+	if ((found = tsearch(e, &m->root, sm_cmp)) == NULL)
+		oom();
+	if (*found != e)
+		sm_entry_free(e);
+	else
+		m->n++;
+}
+
+int
+sm_get(const struct strmap *m, const char *key, size_t *val)
+{
+	struct sm_entry k = { (char *)key, 0 }, **found;
+
+	if ((found = tfind(&k, &m->root, sm_cmp)) == NULL)
+		return 0;
+	if (val)
+		*val = (*found)->val;
+	return 1;
+}
+
+size_t
+sm_count(const struct strmap *m)
+{
+	return m->n;
+}
+
+void
+sm_free(struct strmap *m)
+{
+	if (m == NULL)
+		return;
+	tdestroy(m->root, sm_entry_free);
+	free(m);
+}
+
+char *
+str_fold(char *s)
+{
+	for (char *c = s; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c += 'a' - 'A';
+	return s;
 }
 
 unsigned char *

@@ -250,6 +250,85 @@ test_plan_sources__later_wins_and_key_deletes(void **state)
 	img_close(&m);
 }
 
+static const struct op *
+find_op(const struct plan *p, enum op_kind kind, const char *key,
+    const char *name)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == kind && strcmp(p->ops[i].key, key) == 0 &&
+		    (name == NULL || (p->ops[i].name &&
+		    strcmp(p->ops[i].name, name) == 0)))
+			return &p->ops[i];
+	return NULL;
+}
+
+/*
+ * Which change wins is decided through indexes of keys and values; these
+ * are the cases a careless index gets wrong: case, a name holding a
+ * backslash, a key that is a prefix of another without being above it,
+ * and changes from one line that must not cancel each other.
+ */
+static void
+test_plan_settle__index_rules(void **state)
+{
+	static const char first[] = "Windows Registry Editor Version 5.00\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\A]\n\"B\\\\C\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\A\\B]\n\"C\"=dword:2\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\P|Q]\n\"R\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\P]\n\"Q|R\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\X]\n\"Val\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\Del\\Sub]\n\"a\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\Delta]\n\"k\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\M]\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\M\\N]\n\"v\"=dword:1\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\Empty]\n";
+	static const char second[] = "Windows Registry Editor Version 5.00\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\t\\x]\n\"VAL\"=dword:2\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\t\\DEL]\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\Del\\Sub]\n\"b\"=dword:3\n";
+	struct img m;
+	struct plan p;
+	struct policy pol = { 0 };
+	struct strlist e = { 0 };
+	const struct op *o;
+	uint32_t d;
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(policy_add_reg_mem(&pol, (const unsigned char *)first,
+	    sizeof(first) - 1, "1.reg", &e), 0);
+	assert_int_equal(policy_add_reg_mem(&pol, (const unsigned char *)second,
+	    sizeof(second) - 1, "2.reg", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &m.f, m.h, 0, &e), 0);
+	/* a value named B\C of key A is not value C of key A\B */
+	assert_non_null(find_op(&p, OP_SET, "T\\A", "B\\C"));
+	assert_non_null(find_op(&p, OP_SET, "T\\A\\B", "C"));
+	assert_non_null(find_op(&p, OP_SET, "T\\P|Q", "R"));
+	assert_non_null(find_op(&p, OP_SET, "T\\P", "Q|R"));
+	/* the later source wins, whatever the case */
+	assert_null(find_op(&p, OP_SET, "T\\X", "Val"));
+	assert_non_null(o = find_op(&p, OP_SET, "t\\x", "VAL"));
+	assert_true(regval_get_dword(&o->want, &d));
+	assert_int_equal(d, 2);
+	/* a later key deletion drops what was under it, not what follows it,
+	 * nor a key whose name merely starts the same */
+	assert_null(find_op(&p, OP_SET, "T\\Del\\Sub", "a"));
+	assert_non_null(o = find_op(&p, OP_SET, "T\\Del\\Sub", "b"));
+	assert_true(o->under_deleted);
+	assert_non_null(o = find_op(&p, OP_SET, "T\\Delta", "k"));
+	assert_false(o->under_deleted);
+	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "t\\DEL", NULL));
+	assert_false(o->needed);		/* the fixture lacks it */
+	/* a key that a written value creates is no change of its own */
+	assert_non_null(o = find_op(&p, OP_MKKEY, "T\\M", NULL));
+	assert_false(o->needed);
+	assert_non_null(o = find_op(&p, OP_MKKEY, "T\\Empty", NULL));
+	assert_true(o->needed);
+	assert_int_equal(e.n, 0);
+	plan_free(&p);
+	policy_free(&pol);
+	img_close(&m);
+}
+
 int
 main(void)
 {
@@ -260,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_plan_diff__canonical_values),
 		cmocka_unit_test(test_plan_missing_hive__skipped_with_note),
 		cmocka_unit_test(test_plan_sources__later_wins_and_key_deletes),
+		cmocka_unit_test(test_plan_settle__index_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
