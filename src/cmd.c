@@ -206,6 +206,49 @@ expect(const struct plan *p, size_t i, struct hive_expect *ex)
 	return 0;
 }
 
+static int
+by_key(const void *a, const void *b, void *plan)
+{
+	const struct plan *p = plan;
+	const struct op *x = &p->ops[*(const size_t *)a];
+	const struct op *y = &p->ops[*(const size_t *)b];
+	int c = (int)x->hive - (int)y->hive;
+
+	if (c == 0)
+		c = strcasecmp(x->key, y->key);
+	if (c == 0)
+		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return c;
+}
+
+/* The needed values, a key at a time (see hive_set_values), in plan order. */
+static int
+set_values(const struct plan *p, struct hive *h[])
+{
+	size_t *idx = xcalloc(p->nops + 1, sizeof(*idx)), n = 0;
+	const char **names = xcalloc(p->nops + 1, sizeof(*names));
+	const struct regval **vals = xcalloc(p->nops + 1, sizeof(*vals));
+	int r = 0;
+
+	for (size_t i = 0; i < p->nops; i++)
+		if (p->ops[i].needed && p->ops[i].kind == OP_SET)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(*idx), by_key, (void *)p);
+	for (size_t i = 0, j; i < n && r == 0; i = j) {
+		const struct op *o = &p->ops[idx[i]];
+		for (j = i; j < n && p->ops[idx[j]].hive == o->hive &&
+		    strcasecmp(p->ops[idx[j]].key, o->key) == 0; j++) {
+			names[j - i] = p->ops[idx[j]].name;
+			vals[j - i] = &p->ops[idx[j]].want;
+		}
+		r = hive_set_values(h[o->hive], o->key, j - i, names, vals);
+	}
+	free(idx);
+	free(names);
+	free(vals);
+	return r;
+}
+
 /*
  * Key deletions first, then value deletions, then everything that writes:
  * the plan has already settled which change wins.  Every changed hive is
@@ -234,10 +277,12 @@ commit(struct plan *p, struct hive *h[])
 			if (!o->needed || (o->kind != phase[ph][0] &&
 			    o->kind != phase[ph][1]))
 				continue;
-			if (run_op(h[o->hive], o) == -1)
+			if (o->kind != OP_SET && run_op(h[o->hive], o) == -1)
 				goto fail;
 			changed[o->hive] = 1;
 		}
+	if (set_values(p, h) == -1)
+		goto fail;
 	for (int hv = 0; hv < HV_COUNT; hv++) {
 		size_t n = 0;
 		if (!changed[hv])

@@ -523,28 +523,71 @@ free_values(hive_set_value *sv, size_t n)
 	free(sv);
 }
 
+/*
+ * hivex rebuilds a key's whole value list whenever one value is set, so a
+ * key's values are set in one go: setting them one by one costs as many
+ * rebuilds as there are values, each as long as the list.  As
+ * hivex_node_set_value does it, a value whose name matches (case-blind)
+ * takes the old one's place under the new name, others go at the end, and
+ * the key's other values come back with the same names, types and data.
+ */
+int
+hive_set_values(struct hive *hv, const char *key, size_t n,
+    const char *const names[], const struct regval *const vals[])
+{
+	struct strmap *at = sm_new();
+	hive_set_value *sv;
+	hive_node_h node;
+	size_t have, k;
+	int r = -1;
+
+	if (lookup(hv, key, 1, &node) == -1 ||
+	    (sv = node_values(hv, node, key, &have)) == NULL)
+		goto out;
+	sv = xrealloc(sv, (have + n + 1) * sizeof(*sv));
+	for (k = 0; k < have; k++) {
+		char *id;
+		if (sv[k].key == NULL || sv[k].value == NULL)
+			goto fail;
+		sm_put(at, id = str_fold(xstrdup(sv[k].key)), k);
+		free(id);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *id = str_fold(xstrdup(names[i]));
+		size_t j;
+		if (sm_get(at, id, &j)) {
+			free(sv[j].key);
+			free(sv[j].value);
+		} else
+			sm_put(at, id, j = k++);
+		free(id);
+		sv[j].key = xstrdup(names[i]);
+		sv[j].t = (hive_type)vals[i]->type;
+		sv[j].len = vals[i]->len;
+		sv[j].value = xmalloc(vals[i]->len + 1);
+		if (vals[i]->len)
+			memcpy(sv[j].value, vals[i]->data, vals[i]->len);
+	}
+	errno = 0;
+	if (hivex_node_set_values(hv->h, node, k, sv, 0) == -1) {
+		tlsh_seterr("%s: cannot set %s\\%s%s: %s", hv->path, key,
+		    names[0], n > 1 ? " and the other values" : "",
+		    strerror(errno ? errno : EINVAL));
+		goto fail;
+	}
+	r = 0;
+fail:
+	free_values(sv, k < have ? have : k);
+out:
+	sm_free(at);
+	return r;
+}
+
 int
 hive_set(struct hive *hv, const char *key, const char *name,
     const struct regval *val)
 {
-	hive_set_value sv;
-	hive_node_h node;
-
-	if (lookup(hv, key, 1, &node) == -1)
-		return -1;
-	sv.key = (char *)name;
-	sv.t = (hive_type)val->type;
-	sv.len = val->len;
-	sv.value = (char *)val->data;
-	/* hivex rebuilds the key's whole value list here; the other values
-	 * come back with the same names, types and data. */
-	errno = 0;
-	if (hivex_node_set_value(hv->h, node, &sv, 0) == -1) {
-		tlsh_seterr("%s: cannot set %s\\%s: %s", hv->path, key, name,
-		    strerror(errno ? errno : EINVAL));
-		return -1;
-	}
-	return 0;
+	return hive_set_values(hv, key, 1, &name, &val);
 }
 
 int

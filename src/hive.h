@@ -72,6 +72,9 @@ int hive_get(struct hive *, const char *key, const char *name,
 /* Creates missing keys on the way; other values of the key are kept. */
 int hive_set(struct hive *, const char *key, const char *name,
     const struct regval *);
+/* The same for several values of one key, in one rewrite of its list. */
+int hive_set_values(struct hive *, const char *key, size_t n,
+    const char *const names[], const struct regval *const vals[]);
 /* Creates a key and the keys above it where missing. */
 int hive_mkkey(struct hive *, const char *key);
 /* Deletes a key and everything below it; 0 also when it did not exist. */

@@ -470,6 +470,60 @@ test_hive_lookup__more_keys_than_remembered(void **state)
 	free(dir);
 }
 
+struct seen {
+	char names[8][16];
+	uint32_t vals[8];
+	size_t n;
+};
+
+static int
+collect(void *ctx, const char *key, const char *name, const struct regval *v)
+{
+	struct seen *s = ctx;
+
+	(void)key;
+	if (name == NULL || s->n == 8)
+		return 0;
+	snprintf(s->names[s->n], sizeof(s->names[0]), "%s", name);
+	regval_get_dword(v, &s->vals[s->n]);
+	s->n++;
+	return 0;
+}
+
+/* One rewrite of the value list, with hivex_node_set_value's placement. */
+static void
+test_hive_set_values__in_place_and_appended(void **state)
+{
+	char *dir, *p = new_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval v[4], old;
+	const struct regval *vp[4] = { &v[0], &v[1], &v[2], &v[3] };
+	const char *names[4] = { "B", "d", "D2", "D" };
+	static const char *const want[] = { "A", "B", "C", "D", "D2" };
+	static const uint32_t wantv[] = { 1, 10, 3, 13, 12 };
+	struct seen s = { 0 };
+
+	assert_non_null(h);
+	for (uint32_t i = 0; i < 3; i++) {
+		char name[2] = { (char)(i == 1 ? 'b' : 'A' + i), 0 };
+		regval_dword(&old, i + 1);
+		assert_int_equal(hive_set(h, "K", name, &old), 0);
+	}
+	for (uint32_t i = 0; i < 4; i++)
+		regval_dword(&v[i], 10 + i);
+	assert_int_equal(hive_set_values(h, "K", 4, names, vp), 0);
+	assert_int_equal(hive_walk(h, "K", collect, &s), 0);
+	assert_int_equal(s.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_string_equal(s.names[i], want[i]);
+		assert_int_equal(s.vals[i], wantv[i]);
+	}
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -477,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_hive_open__not_a_hive__names_file),
 		cmocka_unit_test(test_hive_lookup__deleted_key_is_forgotten),
 		cmocka_unit_test(test_hive_lookup__more_keys_than_remembered),
+		cmocka_unit_test(test_hive_set_values__in_place_and_appended),
 		cmocka_unit_test(test_hive_open__dirty__refused_unless_discard),
 		cmocka_unit_test(test_hive_open__bad_checksum__refused_even_with_discard),
 		cmocka_unit_test(test_hive_open__truncated__refused),
