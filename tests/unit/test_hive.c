@@ -412,6 +412,7 @@ test_hive_lookup__deleted_key_is_forgotten(void **state)
 	regval_dword(&v, 7);
 	assert_int_equal(hive_set(h, "A\\B\\C", "x", &v), 0);
 	assert_int_equal(hive_set(h, "A\\D", "y", &v), 0);
+	regval_free(&v);
 	assert_int_equal(hive_key_exists(h, "a\\b\\c"), 1);
 	assert_int_equal(hive_delete_key(h, "A\\B"), 0);
 	assert_int_equal(hive_key_exists(h, "A\\B\\C"), 0);
@@ -419,11 +420,13 @@ test_hive_lookup__deleted_key_is_forgotten(void **state)
 	/* new keys take the freed cells; the old paths must not find them */
 	regval_dword(&v, 9);
 	assert_int_equal(hive_set(h, "A\\E\\F", "z", &v), 0);
+	regval_free(&v);
 	assert_int_equal(hive_key_exists(h, "A\\B\\C"), 0);
 	assert_int_equal(dword_at(h, "A\\E\\F", "z"), 9);
 	assert_int_equal(dword_at(h, "a\\d", "y"), 7);
 	regval_dword(&v, 11);
 	assert_int_equal(hive_set(h, "A\\B\\C", "x", &v), 0);
+	regval_free(&v);
 	assert_int_equal(dword_at(h, "A\\b\\C", "x"), 11);
 	assert_int_equal(hive_stage(h, NULL, 0), 0);
 	assert_int_equal(hive_publish(h), 0);
@@ -454,6 +457,7 @@ test_hive_lookup__more_keys_than_remembered(void **state)
 		snprintf(key, sizeof(key), "K%u\\Sub%u", i % 97, i);
 		regval_dword(&v, i);
 		assert_int_equal(hive_set(h, key, "n", &v), 0);
+		regval_free(&v);
 	}
 	for (uint32_t i = 0; i < N; i += 7) {
 		char key[64];
@@ -508,10 +512,13 @@ test_hive_set_values__in_place_and_appended(void **state)
 		char name[2] = { (char)(i == 1 ? 'b' : 'A' + i), 0 };
 		regval_dword(&old, i + 1);
 		assert_int_equal(hive_set(h, "K", name, &old), 0);
+		regval_free(&old);
 	}
 	for (uint32_t i = 0; i < 4; i++)
 		regval_dword(&v[i], 10 + i);
 	assert_int_equal(hive_set_values(h, "K", 4, names, vp), 0);
+	for (uint32_t i = 0; i < 4; i++)
+		regval_free(&v[i]);
 	assert_int_equal(hive_walk(h, "K", collect, &s), 0);
 	assert_int_equal(s.n, 5);
 	for (size_t i = 0; i < 5; i++) {
