@@ -160,14 +160,13 @@ static int
 run_op(struct hive *h, const struct op *o)
 {
 	switch (o->kind) {
-	case OP_SET:
-		return hive_set(h, o->key, o->name, &o->want);
+	case OP_SET:		/* its key now; the values a key at a time */
+	case OP_MKKEY:
+		return hive_mkkey(h, o->key);
 	case OP_DELETE_VALUE:
 		return hive_delete_value(h, o->key, o->name);
 	case OP_DELETE_KEY:
 		return hive_delete_key(h, o->key);
-	case OP_MKKEY:
-		return hive_mkkey(h, o->key);
 	}
 	return -1;
 }
@@ -183,7 +182,8 @@ expect(const struct plan *p, size_t i, struct hive_expect *ex)
 	ex->name = o->name;
 	switch (o->kind) {
 	case OP_SET:
-		ex->val = o->needed || !o->cur_present ? &o->want : &o->cur;
+		ex->val = o->needed || !o->cur_present || o->under_deleted ?
+		    &o->want : &o->cur;
 		return 1;
 	case OP_DELETE_VALUE:
 		ex->val = NULL;
@@ -204,6 +204,17 @@ expect(const struct plan *p, size_t i, struct hive_expect *ex)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * What apply does: every needed change, and below a key it deletes and
+ * rebuilds, every value and key that follows, needed or not.
+ */
+static int
+runs(const struct op *o)
+{
+	return o->needed || (o->under_deleted && (o->kind == OP_SET ||
+	    o->kind == OP_MKKEY));
 }
 
 static int
@@ -231,7 +242,7 @@ set_values(const struct plan *p, struct hive *h[])
 	int r = 0;
 
 	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].needed && p->ops[i].kind == OP_SET)
+		if (runs(&p->ops[i]) && p->ops[i].kind == OP_SET)
 			idx[n++] = i;
 	qsort_r(idx, n, sizeof(*idx), by_key, (void *)p);
 	for (size_t i = 0, j; i < n && r == 0; i = j) {
@@ -251,7 +262,9 @@ set_values(const struct plan *p, struct hive *h[])
 
 /*
  * Key deletions first, then value deletions, then everything that writes:
- * the plan has already settled which change wins.  Every changed hive is
+ * the plan has already settled which change wins.  Keys are made in plan
+ * order, so a key takes the spelling of the first change that names it,
+ * as regedit gives it; values follow a key at a time.  Every changed hive is
  * staged before any is published.
  */
 static int
@@ -274,12 +287,14 @@ commit(struct plan *p, struct hive *h[])
 	for (size_t ph = 0; ph < 3; ph++)
 		for (size_t i = 0; i < p->nops; i++) {
 			struct op *o = &p->ops[i];
-			if (!o->needed || (o->kind != phase[ph][0] &&
-			    o->kind != phase[ph][1]))
+			/* a key a value below it makes anyway still comes
+			 * first, to give the key its spelling */
+			if ((!runs(o) && o->kind != OP_MKKEY) ||
+			    (o->kind != phase[ph][0] && o->kind != phase[ph][1]))
 				continue;
-			if (o->kind != OP_SET && run_op(h[o->hive], o) == -1)
+			if (run_op(h[o->hive], o) == -1)
 				goto fail;
-			changed[o->hive] = 1;
+			changed[o->hive] |= runs(o);
 		}
 	if (set_values(p, h) == -1)
 		goto fail;

@@ -518,10 +518,16 @@ key_id(enum hive_id hive, const char *key, size_t len)
 }
 
 static char *
+value_id_of(enum hive_id hive, const char *key, const char *name)
+{
+	return str_fold(xasprintf("%d|%zu|%s|%s", (int)hive, strlen(key), key,
+	    name));
+}
+
+static char *
 value_id(const struct op *o)
 {
-	return str_fold(xasprintf("%d|%zu|%s|%s", (int)o->hive,
-	    strlen(o->key), o->key, o->name));
+	return value_id_of(o->hive, o->key, o->name);
 }
 
 static int
@@ -565,9 +571,8 @@ has_id(struct strmap *m, char *id)
 
 /*
  * Later sources win: an op is moot once a later one (by source order,
- * not within one source line) deletes its key or a key above it, sets or
- * deletes the same value, or makes the same key.  Then each op learns
- * whether an earlier one deletes a key above it.
+ * not within one source line) deletes its key or a key above it, or sets
+ * or deletes the same value.
  */
 static void
 settle(struct plan *p)
@@ -585,44 +590,34 @@ settle(struct plan *p)
 		for (size_t i = start; i < end; i++) {
 			const struct op *o = &p->ops[i];
 			dead[i] = nested_in_any(del, o->hive, o->key) ||
-			    (is_value_op(o) && has_id(val, value_id(o))) ||
-			    (o->kind == OP_MKKEY && has_id(mk, key_id(o->hive,
-			    o->key, strlen(o->key))));
+			    (is_value_op(o) && has_id(val, value_id(o)));
 		}
 		for (size_t i = start; i < end; i++) {
 			const struct op *o = &p->ops[i];
 			if (o->kind == OP_DELETE_KEY)
 				put_id(del, key_id(o->hive, o->key,
 				    strlen(o->key)));
-			else if (o->kind == OP_MKKEY)
-				put_id(mk, key_id(o->hive, o->key,
-				    strlen(o->key)));
-			else
+			else if (o->kind != OP_MKKEY)
 				put_id(val, value_id(o));
 		}
 		end = start;
 	}
+	/* Of the same key made again with no deletion between (else the
+	 * first would be dead), the first stays: it gives the key its
+	 * spelling, as in regedit. */
+	for (size_t i = 0; i < p->nops; i++)
+		if (!dead[i] && p->ops[i].kind == OP_MKKEY) {
+			char *id = key_id(p->ops[i].hive, p->ops[i].key,
+			    strlen(p->ops[i].key));
+			dead[i] = sm_get(mk, id, NULL);
+			put_id(mk, id);
+		}
 	for (size_t i = 0; i < p->nops; i++)
 		if (dead[i])
 			op_free(&p->ops[i]);
 		else
 			p->ops[k++] = p->ops[i];
 	p->nops = k;
-	sm_free(del);
-	del = sm_new();
-	for (size_t start = 0; start < p->nops;) {
-		size_t end = start + 1;
-		while (end < p->nops && p->ops[end].seq == p->ops[start].seq)
-			end++;
-		for (size_t i = start; i < end; i++)
-			p->ops[i].under_deleted = nested_in_any(del,
-			    p->ops[i].hive, p->ops[i].key);
-		for (size_t i = start; i < end; i++)
-			if (p->ops[i].kind == OP_DELETE_KEY)
-				put_id(del, key_id(p->ops[i].hive,
-				    p->ops[i].key, strlen(p->ops[i].key)));
-		start = end;
-	}
 	sm_free(del);
 	sm_free(val);
 	sm_free(mk);
@@ -652,6 +647,129 @@ first_missing(struct hive *h, const char *key, char **out)
 	}
 	free(copy);
 	return r == -1 ? -1 : 0;
+}
+
+/* Marks the ops below a key that an earlier op deletes for real. */
+static void
+mark_under_deleted(struct plan *p)
+{
+	struct strmap *del = sm_new();
+
+	for (size_t start = 0; start < p->nops;) {
+		size_t end = start + 1;
+		while (end < p->nops && p->ops[end].seq == p->ops[start].seq)
+			end++;
+		for (size_t i = start; i < end; i++)
+			p->ops[i].under_deleted = nested_in_any(del,
+			    p->ops[i].hive, p->ops[i].key);
+		for (size_t i = start; i < end; i++)
+			if (p->ops[i].kind == OP_DELETE_KEY && p->ops[i].needed)
+				put_id(del, key_id(p->ops[i].hive,
+				    p->ops[i].key, strlen(p->ops[i].key)));
+		start = end;
+	}
+	sm_free(del);
+}
+
+/* What the changes after the deletions leave, by folded id. */
+struct after_delete {
+	struct strmap *keys;	/* keys that SET and MKKEY ops make */
+	struct strmap *vals;	/* values that SET ops write */
+	struct strmap *gone;	/* values and keys later ops delete */
+	enum hive_id hive;
+	size_t base;		/* length of the deleted key's path */
+	size_t extras;
+};
+
+/* Is key, or a key between the deleted one and it, deleted again later? */
+static int
+deleted_again(struct after_delete *a, const char *key)
+{
+	for (size_t n = a->base + 1;; n++) {
+		if (key[n - 1] == '\0')
+			return 0;
+		if (key[n] == '\\' || key[n] == '\0') {
+			char *id = key_id(a->hive, key, n);
+			int hit = sm_get(a->gone, id, NULL);
+			free(id);
+			if (hit)
+				return 1;
+		}
+	}
+}
+
+static int
+count_extra(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct after_delete *a = ctx;
+
+	(void)val;
+	if (deleted_again(a, key))
+		return 0;
+	if (name == NULL)
+		a->extras += !has_id(a->keys, key_id(a->hive, key,
+		    strlen(key)));
+	else
+		a->extras += !has_id(a->vals, value_id_of(a->hive, key,
+		    name)) && !has_id(a->gone, value_id_of(a->hive, key, name));
+	return 0;
+}
+
+/*
+ * "[-KEY]" followed by keys and values below it is how a .reg says
+ * "exactly these".  Such a deletion is needed only when the key holds
+ * something the later changes do not make (nor delete themselves); when
+ * it holds nothing more, the later changes are compared one by one like
+ * any other, so check can pass and a second apply finds nothing to do.
+ * A needed deletion rebuilds the key: apply writes everything that
+ * follows below it.
+ */
+static int
+settle_deletions(struct plan *p, struct hive *h[HV_COUNT])
+{
+	struct after_delete a = { sm_new(), sm_new(), sm_new(), 0, 0, 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		if (o->kind == OP_DELETE_KEY)
+			put_id(a.gone, key_id(o->hive, o->key, strlen(o->key)));
+		else if (o->kind == OP_DELETE_VALUE)
+			put_id(a.gone, value_id(o));
+		else {
+			for (size_t n = 0;; n++) {
+				if (n == 0 || o->key[n] == '\\' ||
+				    o->key[n] == '\0')
+					put_id(a.keys, key_id(o->hive, o->key,
+					    n));
+				if (o->key[n] == '\0')
+					break;
+			}
+			if (o->kind == OP_SET)
+				put_id(a.vals, value_id(o));
+		}
+	}
+	for (size_t i = 0; i < p->nops && r == 0; i++) {
+		struct op *o = &p->ops[i];
+		if (o->kind != OP_DELETE_KEY || !o->key_present ||
+		    !has_id(a.keys, key_id(o->hive, o->key, strlen(o->key))))
+			continue;
+		a.hive = o->hive;
+		a.base = strlen(o->key);
+		a.extras = 0;
+		if ((r = hive_walk(h[o->hive], o->key, count_extra, &a)) == 0) {
+			o->rebuilt = 1;
+			o->extras = a.extras;
+			o->needed = a.extras > 0;
+		}
+	}
+	sm_free(a.keys);
+	sm_free(a.vals);
+	sm_free(a.gone);
+	if (r == 0)
+		mark_under_deleted(p);
+	return r == 0 ? 0 : -1;
 }
 
 /*
@@ -693,7 +811,7 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 		uint32_t d;
 		int r;
 
-		if (!o->under_deleted && o->target != NO_TARGET) {
+		if (o->target != NO_TARGET) {
 			/* the target read this value already */
 			const struct target *t = &p->t[o->target];
 			int k = strcmp(o->name, t->s->value) == 0 ? 0 : 1;
@@ -705,7 +823,7 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 				return -1;
 			else
 				o->key_present = r;
-		} else if (!o->under_deleted) {
+		} else {
 			if ((r = hive_key_exists(hv, o->key)) == -1)
 				return -1;
 			o->key_present = r;
@@ -733,9 +851,14 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 			o->needed = !o->key_present;
 			break;
 		}
+	}
+	if (settle_deletions(p, h) == -1)
+		return -1;
+	for (size_t i = 0; i < p->nops; i++) {
+		struct op *o = &p->ops[i];
 		if (o->needed && !o->key_present && !o->under_deleted &&
 		    (o->kind == OP_SET || o->kind == OP_MKKEY) &&
-		    first_missing(hv, o->key, &o->created) == -1)
+		    first_missing(h[o->hive], o->key, &o->created) == -1)
 			return -1;
 	}
 	count_needed(p);
@@ -1038,6 +1161,10 @@ plan_state(const struct target *t)
 char *
 plan_op_before(const struct op *o)
 {
+	if (o->kind == OP_DELETE_KEY && o->rebuilt)
+		return xasprintf("key present with %zu other key%s or value%s",
+		    o->extras, o->extras == 1 ? "" : "s", o->extras == 1 ?
+		    "" : "s");
 	if (o->kind == OP_DELETE_KEY || o->kind == OP_MKKEY)
 		return xstrdup(o->key_present ? "key present" : "no key");
 	return o->cur_present ? regval_format(&o->cur) : xstrdup("absent");
@@ -1052,7 +1179,8 @@ plan_op_after(const struct op *o)
 	case OP_DELETE_VALUE:
 		return xstrdup("absent");
 	case OP_DELETE_KEY:
-		return xstrdup("no key");
+		return xstrdup(o->rebuilt ? "only the keys and values that "
+		    "follow" : "no key");
 	case OP_MKKEY:
 		return xstrdup("key present");
 	}

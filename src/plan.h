@@ -33,7 +33,11 @@ struct op {
 	struct regval cur;	/* the value before apply, if cur_present */
 	int cur_present;
 	int key_present;	/* the key exists before apply */
-	int under_deleted;	/* an earlier op deletes a key above it */
+	int under_deleted;	/* a needed earlier op deletes a key above it:
+				 * apply writes it whatever the hive holds */
+	int rebuilt;		/* OP_DELETE_KEY: later ops give the key
+				 * keys or values again */
+	size_t extras;		/* ... and it holds this many more */
 	char *created;		/* the topmost key apply creates for it */
 	int accept_nonzero;	/* a present non-zero DWORD already complies */
 	int needed;		/* the hive does not hold it yet */

@@ -400,7 +400,8 @@ ops_json(const struct run *r, int implicit_list)
 			after = op->kind == OP_SET ? jval(&op->want, 1) : NULL;
 		} else {
 			before = json_object_new_boolean(op->key_present);
-			after = json_object_new_boolean(op->kind == OP_MKKEY);
+			after = json_object_new_boolean(op->kind == OP_MKKEY ||
+			    op->rebuilt);
 		}
 		o = json_object_new_object();
 		json_object_object_add(o, "name", op->s ?
@@ -411,6 +412,9 @@ ops_json(const struct run *r, int implicit_list)
 		json_object_object_add(o, "action", jstr(op_actions[op->kind]));
 		json_object_object_add(o, check ? "actual" : "old", before);
 		json_object_object_add(o, check ? "expected" : "new", after);
+		if (op->rebuilt)	/* kept, holding only what follows */
+			json_object_object_add(o, "extra", json_object_new_int64(
+			    (int64_t)op->extras));
 		json_object_object_add(o, "origin", jstr(op->origin));
 		json_object_array_add(a, o);
 	}

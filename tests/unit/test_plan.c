@@ -313,7 +313,7 @@ test_plan_settle__index_rules(void **state)
 	 * nor a key whose name merely starts the same */
 	assert_null(find_op(&p, OP_SET, "T\\Del\\Sub", "a"));
 	assert_non_null(o = find_op(&p, OP_SET, "T\\Del\\Sub", "b"));
-	assert_true(o->under_deleted);
+	assert_false(o->under_deleted);		/* nothing there to delete */
 	assert_non_null(o = find_op(&p, OP_SET, "T\\Delta", "k"));
 	assert_false(o->under_deleted);
 	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "t\\DEL", NULL));
@@ -323,6 +323,73 @@ test_plan_settle__index_rules(void **state)
 	assert_false(o->needed);
 	assert_non_null(o = find_op(&p, OP_MKKEY, "T\\Empty", NULL));
 	assert_true(o->needed);
+	assert_int_equal(e.n, 0);
+	plan_free(&p);
+	policy_free(&pol);
+	img_close(&m);
+}
+
+/*
+ * "[-KEY]" then keys and values below it: the deletion is needed only when
+ * the key holds more than what follows makes, or deletes itself.
+ */
+static void
+test_plan_rebuild__only_when_more_is_there(void **state)
+{
+	static const char extra[] =
+	    "SOFTWARE|T\\R|k1|dword|1\n"
+	    "SOFTWARE|T\\S|k1|dword|1\n"
+	    "SOFTWARE|T\\S|k2|dword|5\n"
+	    "SOFTWARE|T\\S\\Old|x|dword|1\n"
+	    "SOFTWARE|T\\U|k1|dword|1\n"
+	    "SOFTWARE|T\\U\\Sub|x|dword|1\n"
+	    "SOFTWARE|T\\V|k1|dword|1\n"
+	    "SOFTWARE|T\\V|k2|dword|2\n";
+	static const char reg[] = "Windows Registry Editor Version 5.00\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\R]\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\R]\n\"k1\"=dword:1\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\S]\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\S]\n\"k1\"=dword:1\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\U]\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\U]\n\"k1\"=dword:1\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\U\\Sub]\n"
+	    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\V]\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\V]\n\"k1\"=dword:1\n\"k2\"=-\n";
+	struct img m;
+	struct plan p;
+	struct policy pol = { 0 };
+	struct strlist e = { 0 };
+	const struct op *o;
+
+	img_open(&m, "2019", extra);
+	assert_int_equal(policy_add_reg_mem(&pol, (const unsigned char *)reg,
+	    sizeof(reg) - 1, "r.reg", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &m.f, m.h, 0, &e), 0);
+	/* holds exactly what follows: nothing to do */
+	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "T\\R", NULL));
+	assert_true(o->rebuilt);
+	assert_false(o->needed);
+	assert_non_null(o = find_op(&p, OP_SET, "T\\R", "k1"));
+	assert_false(o->needed);
+	assert_false(o->under_deleted);
+	/* holds a key, its value and another value more: rebuilt */
+	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "T\\S", NULL));
+	assert_true(o->needed);
+	assert_int_equal(o->extras, 3);
+	assert_non_null(o = find_op(&p, OP_SET, "T\\S", "k1"));
+	assert_false(o->needed);		/* same value... */
+	assert_true(o->under_deleted);		/* ...written again all the same */
+	/* what a later change deletes is that change's business */
+	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "T\\U", NULL));
+	assert_false(o->needed);
+	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "T\\U\\Sub", NULL));
+	assert_true(o->needed);
+	assert_false(o->rebuilt);
+	assert_non_null(o = find_op(&p, OP_DELETE_KEY, "T\\V", NULL));
+	assert_false(o->needed);
+	assert_non_null(o = find_op(&p, OP_DELETE_VALUE, "T\\V", "k2"));
+	assert_true(o->needed);
+	assert_int_equal(p.nneeded, 3);
 	assert_int_equal(e.n, 0);
 	plan_free(&p);
 	policy_free(&pol);
@@ -340,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_plan_missing_hive__skipped_with_note),
 		cmocka_unit_test(test_plan_sources__later_wins_and_key_deletes),
 		cmocka_unit_test(test_plan_settle__index_rules),
+		cmocka_unit_test(test_plan_rebuild__only_when_more_is_there),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
