@@ -523,6 +523,18 @@ free_values(hive_set_value *sv, size_t n)
 	free(sv);
 }
 
+char *
+hive_value_name(struct hive *hv, const char *key, const char *name)
+{
+	hive_node_h node;
+	hive_value_h v;
+
+	if (lookup(hv, key, 0, &node) != 1 ||
+	    (v = hivex_node_get_value(hv->h, node, name)) == 0)
+		return NULL;
+	return hivex_value_key(hv->h, v);
+}
+
 /*
  * hivex rebuilds a key's whole value list whenever one value is set, so a
  * key's values are set in one go: setting them one by one costs as many
@@ -678,10 +690,35 @@ walk(struct hive *hv, hive_node_h node, const char *path, hive_walk_fn fn,
 	return r;
 }
 
+/* A key's path as the hive spells it (lookups match names case-blind). */
+static char *
+spelling(struct hive *hv, hive_node_h node)
+{
+	hive_node_h root = hivex_root(hv->h);
+	char *path = xstrdup("");
+
+	for (int depth = 0; node != root; depth++) {
+		char *name, *longer;
+		if (depth > 512 || (name = hivex_node_name(hv->h, node)) ==
+		    NULL || (node = hivex_node_parent(hv->h, node)) == 0) {
+			tlsh_seterr("%s: cannot read the path of a key",
+			    hv->path);
+			free(path);
+			return NULL;
+		}
+		longer = xasprintf("%s%s%s", name, *path ? "\\" : "", path);
+		free(name);
+		free(path);
+		path = longer;
+	}
+	return path;
+}
+
 int
 hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 {
 	hive_node_h node;
+	char *spelt;
 	int r;
 
 	if ((r = lookup(hv, key, 0, &node)) <= 0) {
@@ -689,7 +726,11 @@ hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 			tlsh_seterr("%s: no key %s", hv->path, key);
 		return -1;
 	}
-	return walk(hv, node, key, fn, ctx);
+	if ((spelt = spelling(hv, node)) == NULL)
+		return -1;
+	r = walk(hv, node, spelt, fn, ctx);
+	free(spelt);
+	return r;
 }
 
 int

@@ -69,6 +69,8 @@ int hive_key_exists(struct hive *, const char *key);	/* 1, 0, -1 */
 /* 1 found (out filled, caller frees), 0 absent (key or value), -1 error. */
 int hive_get(struct hive *, const char *key, const char *name,
     struct regval *out);
+/* How the hive spells a value's name (names match case-blind), or NULL. */
+char *hive_value_name(struct hive *, const char *key, const char *name);
 /* Creates missing keys on the way; other values of the key are kept. */
 int hive_set(struct hive *, const char *key, const char *name,
     const struct regval *);

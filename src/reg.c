@@ -756,7 +756,8 @@ reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 		struct undo_walk w = { d, o->hive };
 		char *path;
 
-		if (o->kind != OP_DELETE_KEY || !o->needed)
+		/* one below another comes back with it */
+		if (o->kind != OP_DELETE_KEY || !o->needed || o->under_deleted)
 			continue;
 		path = reg_path(o->hive, o->key);
 		regdoc_key(d, path, 1);
@@ -790,14 +791,19 @@ reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 	/* Values: the old data back, or gone again if they were new. */
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *o = &p->ops[i];
-		char *path;
+		char *path, *spelt;
 
 		if (!o->needed || o->under_deleted || o->created ||
 		    (o->kind != OP_SET && o->kind != OP_DELETE_VALUE))
 			continue;
+		/* the old value under its old spelling */
+		spelt = o->cur_present ? hive_value_name(h[o->hive], o->key,
+		    o->name) : NULL;
 		path = reg_path(o->hive, o->key);
 		regdoc_key(d, path, 0);
-		regdoc_value(d, o->name, o->cur_present ? &o->cur : NULL);
+		regdoc_value(d, spelt ? spelt : o->name, o->cur_present ?
+		    &o->cur : NULL);
+		free(spelt);
 		free(path);
 	}
 	return 0;

@@ -1,7 +1,9 @@
 # Random sequences of .reg changes (values set, set again under another
 # case, deleted; keys made, deleted, made again; across several files):
 # tlshive settles them into one plan, hivexregedit --merge applies them one
-# section at a time, file after file.  Both must leave the same hive.
+# section at a time, file after file.  Both must leave the same hive; then
+# check passes, a second apply does nothing, and the undo file of a further
+# sequence gives the hive back.
 . "$srcdir/tests/cli/lib.sh"
 command -v hivexregedit >/dev/null || skip "hivexregedit (libwin-hivex-perl) is not installed"
 
@@ -65,6 +67,17 @@ for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	diff -u b.d a.d || fail "seed $seed: tlshive and hivexregedit disagree (s1.reg s2.reg s3.reg)"
 	grep -qi '^/t[,/]' a.d && kept=$((kept + 1))
 	"$TLSHIVE" check "$@" a > /dev/null || fail "seed $seed: check after apply is not compliant"
+	"$TLSHIVE" apply "$@" a | grep -q '^nothing to do' || fail "seed $seed: a second apply changed something"
+	# another sequence on top, with an undo file: undoing it gives the
+	# hive back (names compared case-blind: a key or value the sequence
+	# respells by case alone keeps its new spelling)
+	set --
+	for f in 1 2; do gen "${seed}9$f" "u$f.reg"; set -- "$@" --reg "u$f.reg"; done
+	"$TLSHIVE" apply --undo undo.reg "$@" a > /dev/null || fail "seed $seed: apply --undo failed"
+	"$TLSHIVE" apply --reg undo.reg a > /dev/null || fail "seed $seed: the undo file does not apply"
+	dump "$(soft a)" | tr 'A-Z' 'a-z' | LC_ALL=C sort > undone.d
+	tr 'A-Z' 'a-z' < a.d | LC_ALL=C sort > applied.d
+	diff -u applied.d undone.d || fail "seed $seed: the undo file did not restore the hive"
 	n=$((n + 1))
 done
 [ "$n" = 12 ] || fail "ran $n sequences"

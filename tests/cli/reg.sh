@@ -114,6 +114,19 @@ done
 "$TLSHIVE" apply -n -p strict --undo undo2.reg u > /dev/null
 [ ! -e undo2.reg ] || fail "-n wrote an undo file"
 
+# Names match case-blind, so a .reg may spell them otherwise than the hive:
+# the undo file gives back the hive's spelling, of values it rewrites and
+# of keys it deletes (including one below another deleted key).
+printf '%s\n' 'SOFTWARE|Vendor\Abc|Name|dword|1' 'SOFTWARE|Vendor\Abc\Def|x|dword|1' \
+	'SOFTWARE|Vendor\Keep|Mixed|dword|1' > spell.extra
+rm -rf sp; "$MKIMAGE" --extra spell.extra 2019 sp
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\VENDOR\\KEEP]\r\n"MIXED"=dword:2\r\n"New"=dword:3\r\n\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\vendor\\ABC]\r\n\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\vendor\\abc\\DEF]\r\n' > spell.reg
+dump "$(soft sp)" > sp0
+"$TLSHIVE" apply --reg spell.reg --undo spell-undo.reg sp > /dev/null
+"$TLSHIVE" apply --reg spell-undo.reg sp > /dev/null
+dump "$(soft sp)" > sp1
+diff -u sp0 sp1 || fail "undo did not give back the hive's spelling"
+
 # On the real Windows 7 SYSTEM hive too.
 H=${SHARED:+$SHARED/hives}
 if [ -n "$H" ] && [ -f "$H/real/win7-x86/SYSTEM" ]; then
