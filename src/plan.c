@@ -560,6 +560,18 @@ put_id(struct strmap *m, char *id)
 	free(id);
 }
 
+/* Puts the key and every key above it (the root as ""). */
+static void
+put_key_and_above(struct strmap *m, enum hive_id hive, const char *key)
+{
+	for (size_t n = 0;; n++) {
+		if (n == 0 || key[n] == '\\' || key[n] == '\0')
+			put_id(m, key_id(hive, key, n));
+		if (key[n] == '\0')
+			return;
+	}
+}
+
 static int
 has_id(struct strmap *m, char *id)
 {
@@ -738,14 +750,7 @@ settle_deletions(struct plan *p, struct hive *h[HV_COUNT])
 		else if (o->kind == OP_DELETE_VALUE)
 			put_id(a.gone, value_id(o));
 		else {
-			for (size_t n = 0;; n++) {
-				if (n == 0 || o->key[n] == '\\' ||
-				    o->key[n] == '\0')
-					put_id(a.keys, key_id(o->hive, o->key,
-					    n));
-				if (o->key[n] == '\0')
-					break;
-			}
+			put_key_and_above(a.keys, o->hive, o->key);
 			if (o->kind == OP_SET)
 				put_id(a.vals, value_id(o));
 		}
@@ -783,14 +788,8 @@ count_needed(struct plan *p)
 
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *o = &p->ops[i];
-		if (o->kind != OP_SET || !o->needed)
-			continue;
-		for (size_t n = 0;; n++) {
-			if (n == 0 || o->key[n] == '\\' || o->key[n] == '\0')
-				put_id(written, key_id(o->hive, o->key, n));
-			if (o->key[n] == '\0')
-				break;
-		}
+		if (o->kind == OP_SET && o->needed)
+			put_key_and_above(written, o->hive, o->key);
 	}
 	for (size_t i = 0; i < p->nops; i++) {
 		struct op *o = &p->ops[i];
