@@ -173,10 +173,9 @@ run_op(struct hive *h, const struct op *o)
 
 /* What the written hive must hold for op; 0 if nothing can be said. */
 static int
-expect(const struct plan *p, size_t i, struct hive_expect *ex)
+expect(const struct op *o, struct hive_expect *ex)
 {
 	static const struct regval any;
-	const struct op *o = &p->ops[i];
 
 	ex->key = o->key;
 	ex->name = o->name;
@@ -192,16 +191,9 @@ expect(const struct plan *p, size_t i, struct hive_expect *ex)
 		ex->val = &any;
 		return 1;
 	case OP_DELETE_KEY:
-		/* unless a later change puts the key back */
-		for (size_t j = i + 1; j < p->nops; j++)
-			if (p->ops[j].hive == o->hive &&
-			    p->ops[j].kind != OP_DELETE_KEY &&
-			    p->ops[j].kind != OP_DELETE_VALUE &&
-			    strncasecmp(p->ops[j].key, o->key,
-			    strlen(o->key)) == 0)
-				return 0;
+		/* unless later changes put the key back */
 		ex->val = NULL;
-		return 1;
+		return !o->rebuilt;
 	}
 	return 0;
 }
@@ -304,7 +296,7 @@ commit(struct plan *p, struct hive *h[])
 			continue;
 		for (size_t i = 0; i < p->nops; i++)
 			if (p->ops[i].hive == (enum hive_id)hv &&
-			    expect(p, i, &ex[n]))
+			    expect(&p->ops[i], &ex[n]))
 				n++;
 		if (hive_stage(h[hv], ex, n) == -1)
 			goto fail;

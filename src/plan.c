@@ -757,14 +757,13 @@ settle_deletions(struct plan *p, struct hive *h[HV_COUNT])
 	}
 	for (size_t i = 0; i < p->nops && r == 0; i++) {
 		struct op *o = &p->ops[i];
-		if (o->kind != OP_DELETE_KEY || !o->key_present ||
-		    !has_id(a.keys, key_id(o->hive, o->key, strlen(o->key))))
+		if (o->kind != OP_DELETE_KEY || !(o->rebuilt = has_id(a.keys,
+		    key_id(o->hive, o->key, strlen(o->key)))) || !o->key_present)
 			continue;
 		a.hive = o->hive;
 		a.base = strlen(o->key);
 		a.extras = 0;
 		if ((r = hive_walk(h[o->hive], o->key, count_extra, &a)) == 0) {
-			o->rebuilt = 1;
 			o->extras = a.extras;
 			o->needed = a.extras > 0;
 		}
@@ -1160,7 +1159,7 @@ plan_state(const struct target *t)
 char *
 plan_op_before(const struct op *o)
 {
-	if (o->kind == OP_DELETE_KEY && o->rebuilt)
+	if (o->kind == OP_DELETE_KEY && o->rebuilt && o->key_present)
 		return xasprintf("key present with %zu other key%s or value%s",
 		    o->extras, o->extras == 1 ? "" : "s", o->extras == 1 ?
 		    "" : "s");
