@@ -863,33 +863,6 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 	return 0;
 }
 
-struct prereq {
-	unsigned from, to;	/* builds */
-	int dotnet;		/* for the .NET values, else for WinHTTP */
-	uint32_t kb;
-	const char *what;
-};
-
-/*
- * Updates without which a value is written but ignored.  Since late 2016
- * these fixes also ship inside monthly rollups, which leave no package key
- * of their own: a missing one is a warning, never a refusal.
- */
-static const struct prereq prereqs[] = {
-	{ 7600, 9200, 0, 3140245, "WinHTTP reads DefaultSecureProtocols on "
-	  "Windows 7, Server 2008 R2 and Server 2012 only with KB3140245" },
-	{ 6002, 6003, 0, 4467770, "WinHTTP reads DefaultSecureProtocols on "
-	  "Server 2008 SP2 only with KB4467770" },
-	{ 6002, 6003, 1, 3154517, ".NET Framework 2.0 SP2 honours the TLS "
-	  "switches on Vista and Server 2008 SP2 only with KB3154517" },
-	{ 7600, 7601, 1, 3154518, ".NET Framework 3.5.1 honours the TLS "
-	  "switches on Windows 7 and Server 2008 R2 only with KB3154518" },
-	{ 9200, 9200, 1, 3154519, ".NET Framework 3.5 honours the TLS "
-	  "switches on Server 2012 only with KB3154519" },
-	{ 9600, 9600, 1, 3154520, ".NET Framework 3.5 honours the TLS "
-	  "switches on Windows 8.1 and Server 2012 R2 only with KB3154520" },
-};
-
 static void
 warn(struct plan *p, uint32_t kb, const char *what)
 {
@@ -902,28 +875,33 @@ warn(struct plan *p, uint32_t kb, const char *what)
 	    "(a monthly rollup may carry it)", what, kb);
 }
 
+/* Does the policy want a row whose key lies at or below key? */
+static int
+wants_below(const struct policy *pol, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; i < pol->n; i++)
+		if (strncasecmp(pol->w[i].s->key, key, n) == 0 &&
+		    (pol->w[i].s->key[n] == '\0' ||
+		    pol->w[i].s->key[n] == '\\'))
+			return 1;
+	return 0;
+}
+
 static void
 check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
 {
-	int winhttp = 0, dotnet = 0;
-
-	for (size_t i = 0; i < pol->n; i++) {
-		winhttp |= pol->w[i].s->kind == SK_BITMAP;
-		dotnet |= strstr(pol->w[i].s->key, ".NETFramework") != NULL;
-	}
 	if (!f->have[HV_SOFTWARE] || f->build == 0)
 		return;
-	for (size_t i = 0; i < sizeof(prereqs) / sizeof(*prereqs); i++) {
+	for (size_t i = 0; i < nprereqs; i++) {
 		const struct prereq *r = &prereqs[i];
-		if (f->build >= r->from && f->build <= r->to &&
-		    (r->dotnet ? dotnet : winhttp) && !facts_has_kb(f, r->kb))
+		if (f->build >= r->from && (r->to == 0 || f->build <= r->to) &&
+		    (r->release_from == 0 || (f->dotnet4_release >=
+		    r->release_from && f->dotnet4_release <= r->release_to)) &&
+		    wants_below(pol, r->key) && !facts_has_kb(f, r->kb))
 			warn(p, r->kb, r->what);
 	}
-	/* .NET 4.5.1 and 4.5.2 (Release 378675 to 379893) need KB3156421. */
-	if (dotnet && f->dotnet4_release >= 378675 &&
-	    f->dotnet4_release <= 379893 && !facts_has_kb(f, 3156421))
-		warn(p, 3156421, ".NET Framework 4.5.1 and 4.5.2 honour the TLS "
-		    "switches only with KB3156421");
 }
 
 /*

@@ -12,6 +12,9 @@
 #include "table.h"
 
 #define SCH "Control\\SecurityProviders\\SCHANNEL"
+#define WINHTTP_KEY \
+	"Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
+#define DOTNET_KEY "Microsoft\\.NETFramework"
 
 /* Vista and later have no PCT and no SSL 2.0 after 1607, but a hardened
  * image still carries explicit "off" values for them, so they are rows. */
@@ -39,7 +42,7 @@
 
 #define DOTNET(n, grp, ver, val, what) \
 	{ .name = n, .group = grp, .hive = HV_SOFTWARE, \
-	  .key = "Microsoft\\.NETFramework\\" ver, .value = val, \
+	  .key = DOTNET_KEY "\\" ver, .value = val, \
 	  .kind = SK_SWITCH, .flags = SF_WOW64, .on = 1, .help = what }
 
 const struct setting settings[] = {
@@ -123,7 +126,7 @@ const struct setting settings[] = {
 	  .value = "EccCurves", .kind = SK_CURVES,
 	  .help = "elliptic curves in order of preference (policy list)" },
 	{ .name = "winhttp", .hive = HV_SOFTWARE,
-	  .key = "Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp",
+	  .key = WINHTTP_KEY,
 	  .value = "DefaultSecureProtocols", .kind = SK_BITMAP,
 	  .flags = SF_WOW64,
 	  .help = "protocols WinHTTP offers when the application asks for "
@@ -412,6 +415,34 @@ const struct winhttp_default winhttp_defaults[] = {
 };
 const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
     sizeof(winhttp_defaults[0]);
+
+/*
+ * Updates without which a value is written but ignored.  Since late 2016
+ * these fixes also ship inside monthly rollups, which leave no package key
+ * of their own: a missing one is a warning, never a refusal.
+ */
+const struct prereq prereqs[] = {
+	{ WINHTTP_KEY, 7600, 9200, 0, 0, 3140245, "WinHTTP reads "
+	  "DefaultSecureProtocols on Windows 7, Server 2008 R2 and Server "
+	  "2012 only with KB3140245" },
+	{ WINHTTP_KEY, 6002, 6003, 0, 0, 4467770, "WinHTTP reads "
+	  "DefaultSecureProtocols on Server 2008 SP2 only with KB4467770" },
+	{ DOTNET_KEY, 6002, 6003, 0, 0, 3154517, ".NET Framework 2.0 SP2 "
+	  "honours the TLS switches on Vista and Server 2008 SP2 only with "
+	  "KB3154517" },
+	{ DOTNET_KEY, 7600, 7601, 0, 0, 3154518, ".NET Framework 3.5.1 "
+	  "honours the TLS switches on Windows 7 and Server 2008 R2 only with "
+	  "KB3154518" },
+	{ DOTNET_KEY, 9200, 9200, 0, 0, 3154519, ".NET Framework 3.5 honours "
+	  "the TLS switches on Server 2012 only with KB3154519" },
+	{ DOTNET_KEY, 9600, 9600, 0, 0, 3154520, ".NET Framework 3.5 honours "
+	  "the TLS switches on Windows 8.1 and Server 2012 R2 only with "
+	  "KB3154520" },
+	/* .NET 4.5.1 and 4.5.2, whatever the build */
+	{ DOTNET_KEY, 0, 0, 378675, 379893, 3156421, ".NET Framework 4.5.1 "
+	  "and 4.5.2 honour the TLS switches only with KB3156421" },
+};
+const size_t nprereqs = sizeof(prereqs) / sizeof(prereqs[0]);
 
 const struct proto_default *
 proto_default_row(const struct setting *s, unsigned build)

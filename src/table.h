@@ -112,6 +112,20 @@ struct winhttp_default {
 	const char *source;
 };
 
+/*
+ * An update without which Windows ignores the rows at or below key: a
+ * missing one is a warning, never a refusal.
+ */
+struct prereq {
+	const char *key;	/* SOFTWARE key of the rows it concerns */
+	unsigned from, to;	/* builds, inclusive; to 0 = no upper bound */
+	unsigned release_from, release_to; /* .NET 4 Release, 0 = any */
+	uint32_t kb;
+	const char *what;
+};
+
+extern const struct prereq prereqs[];
+extern const size_t nprereqs;
 extern const struct proto_default proto_defaults[];
 extern const size_t nproto_defaults;
 extern const struct winhttp_default winhttp_defaults[];

@@ -203,6 +203,26 @@ test_table_suite_defaults__consistent(void **state)
 	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
 }
 
+/* A prerequisite that names no row would never warn. */
+static void
+test_table_prereqs__name_rows(void **state)
+{
+	for (size_t i = 0; i < nprereqs; i++) {
+		const struct prereq *r = &prereqs[i];
+		size_t n = strlen(r->key), rows = 0;
+
+		for (size_t j = 0; j < nsettings; j++)
+			rows += settings[j].hive == HV_SOFTWARE &&
+			    strncasecmp(settings[j].key, r->key, n) == 0 &&
+			    (settings[j].key[n] == '\0' ||
+			    settings[j].key[n] == '\\');
+		assert_true(rows > 0);
+		assert_true(r->kb != 0 && r->what != NULL);
+		assert_true(r->to == 0 || r->to >= r->from);
+		assert_true(r->release_to >= r->release_from);
+	}
+}
+
 int
 main(void)
 {
@@ -216,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_table_proto_defaults__cover_every_build_with_source),
 		cmocka_unit_test(test_table_os_default__documented_cases),
 		cmocka_unit_test(test_table_suite_defaults__consistent),
+		cmocka_unit_test(test_table_prereqs__name_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
