@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "commit.h"
 #include "facts.h"
 #include "hive.h"
 #include "image.h"
@@ -18,6 +19,7 @@
 #include "profile.h"
 #include "reg.h"
 #include "report.h"
+#include "store.h"
 
 /* The oldest build tlshive writes to: Windows Vista / Server 2008. */
 #define MIN_APPLY_BUILD 6000
@@ -136,7 +138,8 @@ open_hives(const struct options *o, const struct policy *pol,
 	for (int i = 0; i < HV_COUNT; i++) {
 		if (img->path[i] == NULL)
 			continue;
-		if ((h[i] = hive_open(img->path[i], writes[i] ?
+		if ((h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
+		    img->name[i], img->path[i], writes[i] ?
 		    (flags & ~HIVE_LOCK) | HIVE_WRITE : flags)) == NULL) {
 			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 			return -1;
@@ -256,19 +259,22 @@ set_values(const struct plan *p, struct hive *h[])
  * Key deletions first, then value deletions, then everything that writes:
  * the plan has already settled which change wins.  Keys are made in plan
  * order, so a key takes the spelling of the first change that names it,
- * as regedit gives it; values follow a key at a time.  Every changed hive is
- * staged before any is published.
+ * as regedit gives it; values follow a key at a time.  The changed hives
+ * then go to disk together (commit.h).
  */
 static int
-commit(struct plan *p, struct hive *h[])
+commit(struct plan *p, struct hive *h[], const struct facts *f)
 {
 	static const enum op_kind phase[][2] = {
 		{ OP_DELETE_KEY, OP_DELETE_KEY },
 		{ OP_DELETE_VALUE, OP_DELETE_VALUE },
 		{ OP_SET, OP_MKKEY }
 	};
-	struct hive_expect *ex = xcalloc(p->nops + 1, sizeof(*ex));
-	int changed[HV_COUNT] = { 0 };
+	struct hive_expect *ex[HV_COUNT] = { 0 };
+	struct hive *hs[HV_COUNT];
+	size_t nex[HV_COUNT] = { 0 }, n = 0;
+	int changed[HV_COUNT] = { 0 }, rc = -1;
+	struct strlist notes = { 0 };
 
 	for (size_t i = 0; i < p->nops; i++)
 		if (p->ops[i].needed && !changed[p->ops[i].hive]) {
@@ -291,45 +297,29 @@ commit(struct plan *p, struct hive *h[])
 	if (set_values(p, h) == -1)
 		goto fail;
 	for (int hv = 0; hv < HV_COUNT; hv++) {
-		size_t n = 0;
 		if (!changed[hv])
 			continue;
+		ex[n] = xcalloc(p->nops + 1, sizeof(**ex));
 		for (size_t i = 0; i < p->nops; i++)
 			if (p->ops[i].hive == (enum hive_id)hv &&
-			    expect(&p->ops[i], &ex[n]))
-				n++;
-		if (hive_stage(h[hv], ex, n) == -1)
-			goto fail;
+			    expect(&p->ops[i], &ex[n][nex[n]]))
+				nex[n]++;
+		hs[n++] = h[hv];
 	}
-	for (int hv = 0; hv < HV_COUNT; hv++)
-		if (changed[hv] && hive_publish(h[hv]) == -1) {
-			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
-			/* All or nothing: put back what was published. */
-			for (int k = 0; k <= hv; k++)
-				if (changed[k] && hive_rollback(h[k]) == 0)
-					fprintf(stderr, "tlshive: %s: put back as "
-					    "it was\n", hive_path(h[k]));
-				else if (changed[k])
-					fprintf(stderr, "tlshive: %s; run the "
-					    "same apply again to finish\n",
-					    tlsh_errmsg());
-			goto out;
-		}
-	for (int hv = 0; hv < HV_COUNT; hv++)
-		if (h[hv])
-			hive_done(h[hv]);
-	free(ex);
-	return 0;
+	if (commit_hives(hs, n, (const struct hive_expect *const *)ex, nex,
+	    facts_log_format(f), &notes) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
 fail:
 	fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+	for (size_t i = 0; i < notes.n; i++)
+		fprintf(stderr, "tlshive: %s\n", notes.v[i]);
 out:
-	for (int hv = 0; hv < HV_COUNT; hv++)
-		if (h[hv]) {
-			hive_unstage(h[hv]);
-			hive_done(h[hv]);
-		}
-	free(ex);
-	return -1;
+	for (size_t i = 0; i < n; i++)
+		free(ex[i]);
+	sl_free(&notes);
+	return rc;
 }
 
 static int
@@ -395,7 +385,7 @@ cmd_run(const struct options *o)
 	    write_undo(o->undo, &p, h) == -1)
 		goto out;
 	if (o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
-	    commit(&p, h) == -1)
+	    commit(&p, h, &f) == -1)
 		goto out;
 
 	src = sources_text(&pol);
@@ -516,36 +506,51 @@ out:
 	return rc;
 }
 
+/*
+ * In place, the recovered pages go straight into the hive and its base
+ * block is completed last: until then the hive stays dirty and the same
+ * logs recover it to the same result, so no log of its own is needed.
+ */
 int
 cmd_recover(const char *hive, const char *out, int wait)
 {
-	struct recovery r;
-	int rc, lock = -1;
+	struct recovery r = { 0 };
+	struct strlist notes = { 0 };
+	struct commit *c = NULL;
+	struct sfile *f;
+	int rc = TLSH_EXIT_ERROR;
 
-	if (out == NULL && (lock = hive_lock(hive, wait)) == -1) {
+	if ((f = sfile_open(hive, out ? 0 : SF_WRITE | SF_LOCK |
+	    (wait ? SF_WAIT : 0))) == NULL) {
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 		return TLSH_EXIT_ERROR;
 	}
-	if (logs_recover(hive, &r) == -1) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
-		if (lock != -1)
-			close(lock);
-		return TLSH_EXIT_ERROR;
-	}
-	rc = hive_write_file(out ? out : hive, r.data, r.len, hive);
-	if (rc == -1)
-		fprintf(stderr, "tlshive: %s; %s left as it was\n",
-		    tlsh_errmsg(), hive);
-	else
-		printf("recovered %s: %zu %s from %s applied, sequence number "
-		    "%u%s; written to %s\n", hive, r.entries, r.format == 6 ?
-		    "log entries" : "dirty pages", r.logs, r.seq,
-		    r.base_from_log ? ", base block rebuilt from the log" : "",
-		    out ? out : hive);
+	if (logs_recover(f, &r) == -1)
+		goto fail;
+	if (out) {
+		if (store_write_new(out, r.data, r.len) == -1)
+			goto fail;
+	} else if ((c = commit_prepare(f, r.data, r.len, COMMIT_NO_LOG, NULL,
+	    0)) == NULL || commit_run(&c, 1, &notes) == -1)
+		goto fail;
+	printf("recovered %s: %zu %s from %s applied, sequence number "
+	    "%u%s; written to %s\n", hive, r.entries, r.format == LOG_NEW ?
+	    "log entries" : "dirty pages", r.logs, r.seq,
+	    r.base_from_log ? ", base block rebuilt from the log" : "",
+	    out ? out : hive);
+	rc = TLSH_EXIT_OK;
+	goto out;
+fail:
+	fprintf(stderr, "tlshive: %s; %s left as it was\n", tlsh_errmsg(),
+	    hive);
+	for (size_t i = 0; i < notes.n; i++)
+		fprintf(stderr, "tlshive: %s\n", notes.v[i]);
+out:
+	commit_free(c);
+	sl_free(&notes);
 	recovery_free(&r);
-	if (lock != -1)
-		close(lock);
-	return rc == -1 ? TLSH_EXIT_ERROR : TLSH_EXIT_OK;
+	sfile_close(f);
+	return rc;
 }
 
 int

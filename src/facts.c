@@ -9,6 +9,7 @@
 #include "regval.h"
 
 #include "facts.h"
+#include "logs.h"
 
 #define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
 
@@ -318,4 +319,12 @@ facts_free(struct facts *f)
 	free(f->arch);
 	free(f->kbs);
 	memset(f, 0, sizeof(*f));
+}
+
+int
+facts_log_format(const struct facts *f)
+{
+	if (f->build == 0)
+		return 0;
+	return f->build >= BUILD_NEW_LOGS ? LOG_NEW : LOG_OLD;
 }

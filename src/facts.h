@@ -43,6 +43,14 @@ char *facts_name(const struct facts *);
 int facts_has_kb(const struct facts *, uint32_t kb);
 /* The oldest build tlshive writes to: Windows Vista / Server 2008. */
 #define MIN_SUPPORTED_BUILD 6000
+/* Windows 8.1 / Server 2012 R2: the first to write and read HvLE logs. */
+#define BUILD_NEW_LOGS 9600
+/*
+ * The transaction-log format this Windows reads at boot (LOG_NEW from
+ * Windows 8.1 / Server 2012 R2, LOG_OLD before), or 0 when the build is
+ * unknown.
+ */
+int facts_log_format(const struct facts *);
 const char *facts_type_name(enum os_type);
 char *facts_cset_name(unsigned n);
 

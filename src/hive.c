@@ -3,12 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,17 +16,16 @@
 #include "hive.h"
 #include "logs.h"
 #include "regf.h"
+#include "store.h"
 #include "tlshive.h"
 
 struct hive {
 	hive_h *h;
+	struct sfile *f;
 	char *path;
 	struct hive_header hdr;
-	int tmpfd;
-	char *tmp;
 	char *replayed;
-	int lockfd;
-	char *backup;		/* the replaced file, until hive_done */
+	struct recovery rec;	/* the replayed hive, until it is written */
 	int flags;		/* as opened */
 	struct strmap *nodes;	/* folded key path -> node, see lookup */
 };
@@ -52,66 +50,15 @@ nodes_forget(struct hive *hv)
 	hv->nodes = NULL;
 }
 
-int
-hive_lock(const char *path, int wait)
+static int
+header_check(const char *path, const unsigned char *b, size_t got,
+    uint64_t file_size, struct hive_header *hh)
 {
-	for (int tries = 0; tries < 100; tries++) {
-		struct stat a, b;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd == -1) {
-			tlsh_seterr("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
-			int e = errno;
-			close(fd);
-			if (e == EWOULDBLOCK)
-				tlsh_seterr("%s: another tlshive is changing this "
-				    "hive; try again when it is done, or give "
-				    "--wait", path);
-			else
-				tlsh_seterr("%s: cannot lock it: %s", path,
-				    strerror(e));
-			return -1;
-		}
-		/* The other writer may have renamed a new file into place
-		 * while we waited: the lock must be on the current one. */
-		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
-		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-			return fd;
-		close(fd);
-	}
-	tlsh_seterr("%s: the file keeps being replaced; cannot lock it", path);
-	return -1;
-}
-
-int
-hive_read_header(const char *path, struct hive_header *hh)
-{
-	unsigned char b[4096];
-	struct stat st;
-	ssize_t got = 0, r;
-	int fd;
-
 	memset(hh, 0, sizeof(*hh));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		tlsh_seterr("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		tlsh_seterr("%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (ssize_t)sizeof(b) &&
-	    (r = read(fd, b + got, sizeof(b) - got)) > 0)
-		got += r;
-	close(fd);
-	hh->file_size = (uint64_t)st.st_size;
-	if (got < (ssize_t)sizeof(b) || memcmp(b, "regf", 4) != 0) {
+	hh->file_size = file_size;
+	if (got < 4096 || memcmp(b, "regf", 4) != 0) {
 		tlsh_seterr("%s: not a registry hive (%s)", path,
-		    got < (ssize_t)sizeof(b) ? "shorter than a base block" :
+		    got < 4096 ? "shorter than a base block" :
 		    "no regf signature");
 		return -1;
 	}
@@ -132,7 +79,8 @@ hive_read_header(const char *path, struct hive_header *hh)
 		    hh->major, hh->minor);
 		return -1;
 	}
-	if (hh->checksum_ok && (hh->bins_size % 4096 != 0 ||
+	/* A dirty hive may be shorter than its bins: recovery grows it. */
+	if (hh->checksum_ok && !hh->dirty && (hh->bins_size % 4096 != 0 ||
 	    (uint64_t)hh->bins_size + 4096 > hh->file_size)) {
 		tlsh_seterr("%s: truncated or damaged hive: the base block "
 		    "claims %u bytes of hive bins, the file holds %llu", path,
@@ -143,85 +91,136 @@ hive_read_header(const char *path, struct hive_header *hh)
 	return 0;
 }
 
+static int
+read_header(struct sfile *f, struct hive_header *hh)
+{
+	unsigned char b[4096];
+	uint64_t size;
+
+	if (sfile_size(f, &size) == -1)
+		return -1;
+	if (size >= sizeof(b) && sfile_read(f, b, sizeof(b), 0) == -1)
+		return -1;
+	return header_check(sfile_name(f), b, size < sizeof(b) ? (size_t)size :
+	    sizeof(b), size, hh);
+}
+
+int
+hive_read_header(const char *path, struct hive_header *hh)
+{
+	struct sfile *f = sfile_open(path, 0);
+	int r;
+
+	if (f == NULL)
+		return -1;
+	r = read_header(f, hh);
+	sfile_close(f);
+	return r;
+}
+
 char *
 hive_log_files(const struct hive *hv)
 {
 	struct strbuf sb = { 0 };
 	static const char *const ext[] = { ".LOG", ".LOG1", ".LOG2" };
-	char *dir = xstrdup(hv->path), *base = xstrdup(hv->path);
-	const char *b = basename(base);
+	const char *b = strrchr(hv->path, '/');
 
+	b = b ? b + 1 : hv->path;
 	for (size_t i = 0; i < 3; i++) {
-		char *p = xasprintf("%s%s", hv->path, ext[i]);
-		if (access(p, F_OK) == 0)
+		struct sfile *l = sfile_sibling(hv->f, ext[i], 0);
+		if (l != NULL)
 			sb_add(&sb, "%s%s%s", sb.len ? ", " : "", b, ext[i]);
-		free(p);
+		sfile_close(l);
 	}
-	free(dir);
-	free(base);
 	return sb_take(&sb);
 }
 
-/*
- * hivex opens files only, so the recovered hive goes to a temporary file
- * that is unlinked as soon as hivex has it (its mapping or copy lives on).
- */
+/* hivex opens files by name only: bytes in memory go through a memfd. */
 static hive_h *
-open_recovered(struct hive *hv, int flags)
+open_bytes(const unsigned char *data, size_t len, int flags, int *err)
 {
-	struct recovery r;
-	const char *t = getenv("TMPDIR");
-	char *tmp = xasprintf("%s/tlshive-replay-XXXXXX", t && *t ? t : "/tmp");
+	char path[40];
 	hive_h *h = NULL;
-	int fd;
+	int fd = memfd_create("tlshive-hive", MFD_CLOEXEC);
 
-	if (logs_recover(hv->path, &r) == -1) {
-		free(tmp);
+	*err = errno;
+	if (fd == -1)
 		return NULL;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w <= 0) {
+			*err = w == 0 ? EIO : errno;
+			close(fd);
+			return NULL;
+		}
+		off += (size_t)w;
 	}
-	if ((fd = mkstemp(tmp)) == -1 || write(fd, r.data, r.len) !=
-	    (ssize_t)r.len || close(fd) == -1) {
-		tlsh_seterr("%s: cannot keep the replayed hive in %s: %s",
-		    hv->path, tmp, strerror(errno));
-		if (fd != -1)
-			unlink(tmp);
-		goto out;
-	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	errno = 0;
-	h = hivex_open(tmp, (flags & HIVE_WRITE) ? HIVEX_OPEN_WRITE : 0);
-	if (h == NULL)
-		tlsh_seterr("%s: the hive replayed from its logs does not open: "
-		    "%s", hv->path, strerror(errno ? errno : EINVAL));
-	unlink(tmp);
-	if (h != NULL) {
-		hv->replayed = xasprintf("%zu %s from %s, sequence number %u",
-		    r.entries, r.format == 6 ? "log entries" : "dirty pages",
-		    r.logs, r.seq);
-		hv->hdr.seq1 = hv->hdr.seq2 = r.seq;
-		hv->hdr.bins_size = (uint32_t)(r.len - 4096);
-		hv->hdr.checksum_ok = 1;
-		hv->hdr.dirty = 0;
-	}
-out:
-	recovery_free(&r);
-	free(tmp);
+	h = hivex_open(path, flags);
+	*err = errno ? errno : EINVAL;
+	close(fd);
 	return h;
 }
 
+static hive_h *
+open_recovered(struct hive *hv, int flags)
+{
+	hive_h *h;
+	int err;
+
+	if (hv->rec.data == NULL && logs_recover(hv->f, &hv->rec) == -1)
+		return NULL;
+	h = open_bytes(hv->rec.data, hv->rec.len, (flags & HIVE_WRITE) ?
+	    HIVEX_OPEN_WRITE : 0, &err);
+	if (h == NULL) {
+		tlsh_seterr("%s: the hive replayed from its logs does not open: "
+		    "%s", hv->path, strerror(err));
+		return NULL;
+	}
+	free(hv->replayed);
+	hv->replayed = xasprintf("%zu %s from %s, sequence number %u",
+	    hv->rec.entries, hv->rec.format == LOG_NEW ? "log entries" :
+	    "dirty pages", hv->rec.logs, hv->rec.seq);
+	hv->hdr.seq1 = hv->hdr.seq2 = hv->rec.seq;
+	hv->hdr.bins_size = (uint32_t)(hv->rec.len - 4096);
+	hv->hdr.checksum_ok = 1;
+	hv->hdr.dirty = 0;
+	return h;
+}
+
+/*
+ * Writing needs the file open for writing and locked; a hive the request
+ * has nothing in is only locked, read-only when it cannot be written.
+ */
+static struct sfile *
+open_file(int dirfd, const char *name, const char *path, int flags)
+{
+	int sf = 0;
+	struct sfile *f;
+
+	if (flags & (HIVE_WRITE | HIVE_LOCK))
+		sf = SF_WRITE | SF_LOCK | (flags & HIVE_WAIT ? SF_WAIT : 0);
+	f = dirfd == -1 ? sfile_open(path, sf) : sfile_open_at(dirfd, name,
+	    path, sf);
+	if (f == NULL && (flags & HIVE_LOCK) && !(flags & HIVE_WRITE) &&
+	    (errno == EACCES || errno == EROFS || errno == EPERM))
+		f = dirfd == -1 ? sfile_open(path, sf & ~SF_WRITE) :
+		    sfile_open_at(dirfd, name, path, sf & ~SF_WRITE);
+	return f;
+}
+
 struct hive *
-hive_open(const char *path, int flags)
+hive_open_at(int dirfd, const char *name, const char *path, int flags)
 {
 	struct hive *hv = xcalloc(1, sizeof(*hv));
 	int replay;
 
 	hv->path = xstrdup(path);
-	hv->tmpfd = -1;
-	hv->lockfd = -1;
-	if ((flags & (HIVE_WRITE | HIVE_LOCK)) &&
-	    (hv->lockfd = hive_lock(path, flags & HIVE_WAIT)) == -1)
-		goto fail;
 	hv->flags = flags;
-	if (hive_read_header(path, &hv->hdr) == -1)
+	if ((hv->f = open_file(dirfd, name, path, flags)) == NULL)
+		goto fail;
+	if (read_header(hv->f, &hv->hdr) == -1)
 		goto fail;
 	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
 	    !hv->hdr.checksum_ok);
@@ -249,7 +248,7 @@ hive_open(const char *path, int flags)
 			goto fail;
 	} else {
 		errno = 0;
-		hv->h = hivex_open(path, (flags & HIVE_WRITE) ?
+		hv->h = hivex_open(sfile_open_path(hv->f), (flags & HIVE_WRITE) ?
 		    HIVEX_OPEN_WRITE : 0);
 	}
 	if (hv->h == NULL) {
@@ -269,21 +268,25 @@ fail:
 	return NULL;
 }
 
+struct hive *
+hive_open(const char *path, int flags)
+{
+	return hive_open_at(-1, NULL, path, flags);
+}
+
 int
 hive_make_writable(struct hive *hv)
 {
 	hive_h *w;
-	int replayed = hv->replayed != NULL;
 
 	if (hv->flags & HIVE_WRITE)
 		return 0;
-	if (replayed) {
-		free(hv->replayed);
-		hv->replayed = NULL;
+	if (hv->replayed)
 		w = open_recovered(hv, hv->flags | HIVE_WRITE);
-	} else {
+	else {
 		errno = 0;
-		if ((w = hivex_open(hv->path, HIVEX_OPEN_WRITE)) == NULL)
+		if ((w = hivex_open(sfile_open_path(hv->f),
+		    HIVEX_OPEN_WRITE)) == NULL)
 			tlsh_seterr("%s: cannot open the hive for writing: %s",
 			    hv->path, strerror(errno ? errno : EINVAL));
 	}
@@ -307,13 +310,11 @@ hive_close(struct hive *hv)
 {
 	if (hv == NULL)
 		return;
-	hive_unstage(hv);
-	hive_done(hv);
 	nodes_forget(hv);
 	if (hv->h)
 		hivex_close(hv->h);
-	if (hv->lockfd != -1)
-		close(hv->lockfd);
+	sfile_close(hv->f);
+	recovery_free(&hv->rec);
 	free(hv->path);
 	free(hv->replayed);
 	free(hv);
@@ -323,6 +324,12 @@ const char *
 hive_path(const struct hive *hv)
 {
 	return hv->path;
+}
+
+struct sfile *
+hive_file(const struct hive *hv)
+{
+	return hv->f;
 }
 
 const struct hive_header *
@@ -785,252 +792,59 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
 	return 0;
 }
 
-static int
-verify(const char *path, const struct hive_expect *ex, size_t n)
-{
-	struct hive *t = hive_open(path, 0);
-	int ok = 0;
-
-	if (t == NULL)
-		return -1;
-	for (size_t i = 0; i < n && ok == 0; i++) {
-		struct regval got;
-		int r, want = ex[i].val != NULL;
-
-		if (ex[i].name == NULL) {
-			if ((r = hive_key_exists(t, ex[i].key)) != want)
-				ok = -1;
-			if (r >= 0 && ok)
-				tlsh_seterr("%s: written hive %s key %s", path,
-				    want ? "lacks" : "still has", ex[i].key);
-			continue;
-		}
-		r = hive_get(t, ex[i].key, ex[i].name, &got);
-		if (r == 1) {
-			int same = want && regval_equal(&got, ex[i].val);
-			regval_free(&got);
-			r = same;
-		} else if (r == 0)
-			r = !want;
-		if (r != 1) {
-			if (r == 0)
-				tlsh_seterr("%s: written hive does not hold "
-				    "%s\\%s as planned", path, ex[i].key,
-				    ex[i].name);
-			ok = -1;
-		}
-	}
-	if (ok == 0 && hive_header(t)->dirty) {
-		tlsh_seterr("%s: written hive is not marked clean", path);
-		ok = -1;
-	}
-	hive_close(t);
-	return ok;
-}
-
 /*
- * A new file beside target, for a rename over it, with the mode and owner
- * of like (when given and present).  A target that is a symbolic link is
- * refused: rename(2) would replace the link, not the hive it points to.
- * Returns the descriptor and sets *tmp, or -1 with nothing left behind.
+ * hivex writes only to a named file, and rewrites it whole: the hive goes
+ * to an anonymous memory file instead, whose pages the commit compares
+ * with the file on disk.
  */
-static int
-temp_beside(const char *target, const char *like, char **tmp)
+int
+hive_serialize(struct hive *hv, unsigned char **img, size_t *len)
 {
-	char *d = xstrdup(target), *b = xstrdup(target);
+	char path[40];
 	struct stat st;
-	int fd;
+	void *p;
+	int fd = memfd_create("tlshive-commit", MFD_CLOEXEC), e;
 
-	*tmp = xasprintf("%s/.%s.tlshive-XXXXXX", dirname(d), basename(b));
-	free(d);
-	free(b);
-	if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode)) {
-		tlsh_seterr("%s: is a symbolic link; give the hive file itself",
-		    target);
-		goto fail;
-	}
-	if ((fd = mkstemp(*tmp)) == -1) {
-		tlsh_seterr("%s: cannot create a temporary file beside it: %s",
-		    target, strerror(errno));
-		goto fail;
-	}
-	if (like && stat(like, &st) == 0 && (fchmod(fd, st.st_mode & 07777) ==
-	    -1 || (fchown(fd, st.st_uid, st.st_gid) == -1 &&
-	    (st.st_uid != geteuid() || errno != EPERM)))) {
-		tlsh_seterr("%s: cannot give the new file the original's mode "
-		    "and owner: %s", *tmp, strerror(errno));
-		close(fd);
-		unlink(*tmp);
-		goto fail;
-	}
-	return fd;
-fail:
-	free(*tmp);
-	*tmp = NULL;
-	return -1;
-}
-
-int
-hive_stage(struct hive *hv, const struct hive_expect *ex, size_t n)
-{
-	int e;
-
-	hive_unstage(hv);
-	if ((hv->tmpfd = temp_beside(hv->path, hv->path, &hv->tmp)) == -1)
+	if (fd == -1) {
+		tlsh_seterr("%s: cannot make a memory file for the new hive: %s",
+		    hv->path, strerror(errno));
 		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	errno = 0;
-	if (hivex_commit(hv->h, hv->tmp, 0) == -1) {
-		tlsh_seterr("%s: cannot write the new hive: %s", hv->tmp,
-		    strerror(errno ? errno : EIO));
-		goto fail;
+	if (hivex_commit(hv->h, path, 0) == -1 || fstat(fd, &st) == -1) {
+		e = errno ? errno : EIO;
+		tlsh_seterr("%s: hivex cannot write the new hive into memory: "
+		    "%s", hv->path, strerror(e));
+		close(fd);
+		return -1;
 	}
-	if (verify(hv->tmp, ex, n) == -1)
-		goto fail;
-	if (fsync(hv->tmpfd) == -1) {
-		tlsh_seterr("%s: fsync: %s", hv->tmp, strerror(errno));
-		goto fail;
-	}
-	return 0;
-fail:
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	e = errno;
-	hive_unstage(hv);
-	errno = e;
-	return -1;
+	close(fd);
+	if (p == MAP_FAILED) {
+		tlsh_seterr("%s: cannot map the new hive: %s", hv->path,
+		    strerror(e));
+		return -1;
+	}
+	*img = p;
+	*len = (size_t)st.st_size;
+	return 0;
 }
 
-static int
-fsync_dir(const char *path)
+void
+hive_serialized_free(unsigned char *img, size_t len)
 {
-	char *d = xstrdup(path);
-	int fd, r;
-
-	fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(d);
-	if (fd == -1)
-		return -1;
-	r = fsync(fd);
-	close(fd);
-	return r;
+	if (img != NULL)
+		munmap(img, len);
 }
 
 int
-hive_publish(struct hive *hv)
+hive_recovery(const struct hive *hv, const unsigned char **data, size_t *len)
 {
-	if (hv->tmp == NULL)
+	if (hv->rec.data == NULL)
 		return 0;
-	/* A second name for the original, so a failed apply can put it
-	 * back; file systems without hard links get no way back. */
-	free(hv->backup);
-	hv->backup = xasprintf("%s-old", hv->tmp);
-	if (link(hv->path, hv->backup) == -1) {
-		free(hv->backup);
-		hv->backup = NULL;
-	}
-	if (rename(hv->tmp, hv->path) == -1) {
-		tlsh_seterr("%s: cannot replace it with %s: %s", hv->path,
-		    hv->tmp, strerror(errno));
-		hive_unstage(hv);
-		hive_done(hv);
-		return -1;
-	}
-	free(hv->tmp);
-	hv->tmp = NULL;
-	close(hv->tmpfd);
-	hv->tmpfd = -1;
-	if (fsync_dir(hv->path) == -1) {
-		tlsh_seterr("%s: syncing its directory after the rename failed: "
-		    "%s", hv->path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
-hive_rollback(struct hive *hv)
-{
-	if (hv->backup == NULL) {
-		tlsh_seterr("%s: no copy of the original to put back (the file "
-		    "system has no hard links)", hv->path);
-		return -1;
-	}
-	if (rename(hv->backup, hv->path) == -1 || fsync_dir(hv->path) == -1) {
-		tlsh_seterr("%s: cannot put the original back from %s: %s",
-		    hv->path, hv->backup, strerror(errno));
-		return -1;
-	}
-	free(hv->backup);
-	hv->backup = NULL;
-	return 0;
-}
-
-void
-hive_done(struct hive *hv)
-{
-	if (hv->backup) {
-		unlink(hv->backup);
-		free(hv->backup);
-		hv->backup = NULL;
-	}
-}
-
-void
-hive_unstage(struct hive *hv)
-{
-	if (hv->tmp) {
-		unlink(hv->tmp);
-		free(hv->tmp);
-		hv->tmp = NULL;
-	}
-	if (hv->tmpfd != -1) {
-		close(hv->tmpfd);
-		hv->tmpfd = -1;
-	}
-}
-
-int
-hive_write_file(const char *target, const unsigned char *data, size_t len,
-    const char *like)
-{
-	struct hive *check;
-	char *tmp;
-	int fd, e;
-
-	if ((fd = temp_beside(target, like, &tmp)) == -1)
-		return -1;
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w <= 0) {
-			tlsh_seterr("%s: cannot write the new hive: %s", tmp,
-			    strerror(w == 0 ? EIO : errno));
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) == -1) {
-		tlsh_seterr("%s: fsync: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	if ((check = hive_open(tmp, 0)) == NULL)
-		goto fail;
-	hive_close(check);
-	if (rename(tmp, target) == -1) {
-		tlsh_seterr("%s: cannot put the new hive in place: %s", target,
-		    strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	free(tmp);
-	if (fsync_dir(target) == -1) {
-		tlsh_seterr("%s: the new hive is in place, but syncing its "
-		    "directory failed: %s", target, strerror(errno));
-		return -1;
-	}
-	return 0;
-fail:
-	e = errno;
-	close(fd);
-	unlink(tmp);
-	free(tmp);
-	errno = e;
-	return -1;
+	*data = hv->rec.data;
+	*len = hv->rec.len;
+	return 1;
 }

@@ -1,7 +1,8 @@
-/* The only door to hivex: open with base-block checks, typed get/set, safe commit. */
+/* The only door to hivex: open with base-block checks, typed get/set, the new image in memory. */
 #ifndef HIVE_H
 #define HIVE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "regval.h"
@@ -23,15 +24,8 @@ enum {
 	HIVE_DISCARD_LOGS = 2,		/* accept a dirty hive, losing its logs */
 	HIVE_REPLAY_LOGS = 4,		/* replay a dirty hive's logs in memory */
 	HIVE_WAIT = 8,			/* wait for another writer's lock */
-	HIVE_LOCK = 16			/* take the writer's lock, open read-only */
+	HIVE_LOCK = 16			/* take the writer's lock, do not copy it yet */
 };
-
-/*
- * An advisory lock (flock) on the hive file against a second tlshive
- * changing it at once; HIVE_WRITE takes it in hive_open.  Fails fast
- * unless wait is set.  Returns the locked descriptor or -1.
- */
-int hive_lock(const char *path, int wait);
 
 /* Reads and checks the base block; -1 if the file is not a usable hive. */
 int hive_read_header(const char *path, struct hive_header *);
@@ -41,6 +35,14 @@ int hive_read_header(const char *path, struct hive_header *);
  * unless HIVE_DISCARD_LOGS is given; a bad checksum is always refused.
  */
 struct hive *hive_open(const char *path, int flags);
+/*
+ * The same for name in the directory dirfd, never following a link (path
+ * is for messages).  HIVE_WRITE and HIVE_LOCK open the file for writing
+ * and lock it against a second tlshive; a file that cannot be written is
+ * only locked under HIVE_LOCK.
+ */
+struct hive *hive_open_at(int dirfd, const char *name, const char *path,
+    int flags);
 void hive_close(struct hive *);
 /*
  * Turns a hive opened with HIVE_LOCK into one that can be written, keeping
@@ -49,20 +51,13 @@ void hive_close(struct hive *);
  */
 int hive_make_writable(struct hive *);
 const char *hive_path(const struct hive *);
+/* The file the hive came from, for the commit. */
+struct sfile *hive_file(const struct hive *);
 const struct hive_header *hive_header(const struct hive *);
 /* Names of the transaction logs lying beside the hive ("SYSTEM.LOG1"...). */
 char *hive_log_files(const struct hive *);
 /* What replaying the logs did ("3 log entries from SYSTEM.LOG1"), or NULL. */
 const char *hive_replayed(const struct hive *);
-
-/*
- * Writes a complete hive file (bytes made elsewhere, e.g. by log replay)
- * to target through a temporary file beside it: verified by opening it
- * through hivex, fsynced, renamed, the directory fsynced.  With like, the
- * new file gets that file's mode and owner.
- */
-int hive_write_file(const char *target, const unsigned char *data, size_t len,
-    const char *like);
 
 /* Key paths are backslash-separated and relative to the hive's root. */
 int hive_key_exists(struct hive *, const char *key);	/* 1, 0, -1 */
@@ -100,32 +95,17 @@ int hive_subkeys_dword(struct hive *, const char *key, const char *value,
     char ***names, uint32_t **vals, unsigned char **have, size_t *n);
 
 /*
- * What the committed file must hold, checked after re-opening it: a value
- * (val set), no such value (name set, val NULL), or with name NULL a key
- * that exists (val set to anything) or does not (val NULL).
+ * hivex's hive as a complete regf file in memory (mapped; free with
+ * hive_serialized_free), for the commit to compare with the file.
  */
-struct hive_expect {
-	const char *key, *name;
-	const struct regval *val;
-};
-
+int hive_serialize(struct hive *, unsigned char **img, size_t *len);
+void hive_serialized_free(unsigned char *img, size_t len);
 /*
- * Safe commit in two steps, so several hives change together: stage writes
- * the in-memory hive to a temporary file beside the original, keeps the
- * original's mode and owner, re-opens it through hivex and checks every
- * expected value, and fsyncs it; publish renames it over the original and
- * fsyncs the directory.  unstage removes a staged file.
+ * The hive replayed from its logs (HIVE_REPLAY_LOGS on a dirty hive), to
+ * be written in place before the hive changes further: 1 and the bytes,
+ * or 0.
  */
-int hive_stage(struct hive *, const struct hive_expect *, size_t n);
-int hive_publish(struct hive *);
-void hive_unstage(struct hive *);
-/*
- * publish keeps the replaced file under a hard link until done (or
- * rollback, which puts it back, when another hive of the same apply could
- * not be published).  Without hard links on the file system there is no
- * way back, and rollback fails.
- */
-int hive_rollback(struct hive *);
-void hive_done(struct hive *);
+int hive_recovery(const struct hive *, const unsigned char **data,
+    size_t *len);
 
 #endif

@@ -59,8 +59,14 @@ find_entry(int dirfd, const char *want, const char *shown, char **found)
 /* Set by locate_one when the path simply does not exist. */
 static _Thread_local int missing;
 
+/*
+ * The path found; with dirfd, also the open directory holding the last
+ * component and (leaf) that component's name as the directory spells it, so the
+ * file is opened from the very directory that was checked.
+ */
 static char *
-locate_one(const char *root, const char *const *comps, size_t ncomps)
+locate_one(const char *root, const char *const *comps, size_t ncomps,
+    int *dirfd, char **leaf)
 {
 	struct strbuf sb = { 0 };
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -103,6 +109,11 @@ locate_one(const char *root, const char *const *comps, size_t ncomps)
 			free(name);
 			goto fail;
 		}
+		if (last && dirfd) {
+			*dirfd = fd;
+			*leaf = name;
+			return sb_take(&sb);
+		}
 		if (!last) {
 			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC);
@@ -140,7 +151,7 @@ check_hiberfil(struct image *img)
 	FILE *f;
 
 	img->hiber = HIBER_NONE;
-	if ((path = locate_one(img->root, comp, 1)) == NULL)
+	if ((path = locate_one(img->root, comp, 1, NULL, NULL)) == NULL)
 		return missing ? 0 : -1;	/* a link is no answer */
 	img->hiberfil = path;
 	img->hiber = HIBER_CLEARED;
@@ -166,8 +177,11 @@ image_locate(struct image *img, const char *root)
 
 	memset(img, 0, sizeof(*img));
 	img->root = xstrdup(root);
-	if ((img->path[HV_SYSTEM] = locate_one(root, sys, 4)) == NULL ||
-	    (img->path[HV_SOFTWARE] = locate_one(root, soft, 4)) == NULL) {
+	img->dirfd[HV_SYSTEM] = img->dirfd[HV_SOFTWARE] = -1;
+	if ((img->path[HV_SYSTEM] = locate_one(root, sys, 4,
+	    &img->dirfd[HV_SYSTEM], &img->name[HV_SYSTEM])) == NULL ||
+	    (img->path[HV_SOFTWARE] = locate_one(root, soft, 4,
+	    &img->dirfd[HV_SOFTWARE], &img->name[HV_SOFTWARE])) == NULL) {
 		image_free(img);
 		return -1;
 	}
@@ -183,7 +197,11 @@ image_free(struct image *img)
 {
 	free(img->root);
 	free(img->hiberfil);
-	for (int i = 0; i < HV_COUNT; i++)
+	for (int i = 0; i < HV_COUNT; i++) {
 		free(img->path[i]);
+		free(img->name[i]);
+		if (img->dirfd[i] > 0)
+			close(img->dirfd[i]);
+	}
 	memset(img, 0, sizeof(*img));
 }

@@ -13,6 +13,8 @@ enum hiber_state {
 struct image {
 	char *root;			/* ROOT, or NULL for --system/--software */
 	char *path[HV_COUNT];		/* NULL when not given */
+	int dirfd[HV_COUNT];		/* ROOT: the config directory, or 0 */
+	char *name[HV_COUNT];		/* ROOT: the hive's name in it */
 	enum hiber_state hiber;
 	char *hiberfil;			/* its path, when present */
 	char hiber_sig[5];		/* the signature found */

@@ -14,13 +14,12 @@
 #include <string.h>
 
 #include "logs.h"
+#include "store.h"
 #include "regf.h"
 #include "tlshive.h"
 
 #define BASE 4096
 #define LOG_BASE 512
-#define TYPE_OLD_LOG 1
-#define TYPE_NEW_LOG 6
 /* The spec gives 14219357686671994754 as bytes read little-endian. */
 #define MARVIN_SEED 0x82EF4D887A4E55C5ULL
 
@@ -181,7 +180,7 @@ max_entry_seq(const struct logset *ls, uint32_t start)
 	for (int i = 1; i < 3; i++) {
 		struct entry_scan sc = { 0 };
 		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
-		    TYPE_NEW_LOG)) {
+		    LOG_NEW)) {
 			apply_new_log(NULL, ls->log[i], ls->len[i], &sc);
 			if (sc.any && seq_before(m, sc.last_seq))
 				m = sc.last_seq;
@@ -201,7 +200,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 
 	for (int i = 1; i < 3; i++)
 		ok[i] = ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
-		    TYPE_NEW_LOG) && ls->len[i] > LOG_BASE + 40;
+		    LOG_NEW) && ls->len[i] > LOG_BASE + 40;
 	if (!ok[1] && !ok[2]) {
 		tlsh_seterr("no usable .LOG1 or .LOG2 (missing, or with a "
 		    "damaged base block)");
@@ -263,7 +262,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		return -1;
 	r->entries = sc.applied;
 	r->seq = max_entry_seq(ls, sc.last_seq) + 1;
-	r->format = TYPE_NEW_LOG;
+	r->format = LOG_NEW;
 	return 0;
 }
 
@@ -274,10 +273,12 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	uint64_t stamp = base_ok ? regf_le64(h->p + 12) : regf_le64(h->p + BASE + 20);
 	int use = -1;
 
-	/* The applicable log carries the primary's last-written time. */
+	/* The applicable log carries the primary's last-written time; with
+	 * the primary's base block lost, the first bin's is only a lower bound. */
 	for (int i = 0; i < 3 && use < 0; i++)
 		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
-		    TYPE_OLD_LOG) && regf_le64(ls->log[i] + 12) >= stamp)
+		    LOG_OLD) && (base_ok ? regf_le64(ls->log[i] + 12) == stamp :
+		    regf_le64(ls->log[i] + 12) >= stamp))
 			use = i;
 	if (use < 0) {
 		tlsh_seterr("no old-format log matches the hive (none has a "
@@ -331,7 +332,7 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	r->entries = k;
 	r->seq = (seq_before(regf_le32(h->p + 4), regf_le32(lg + 4)) ? regf_le32(lg + 4) :
 	    regf_le32(h->p + 4)) + 1;
-	r->format = TYPE_OLD_LOG;
+	r->format = LOG_OLD;
 	return 0;
 }
 
@@ -359,8 +360,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	for (int i = 0; i < 3; i++) {
 		if (log[i] == NULL || loglen[i] < LOG_BASE)
 			continue;
-		newfmt |= regf_le32(log[i] + 28) == TYPE_NEW_LOG;
-		oldfmt |= regf_le32(log[i] + 28) == TYPE_OLD_LOG;
+		newfmt |= regf_le32(log[i] + 28) == LOG_NEW;
+		oldfmt |= regf_le32(log[i] + 28) == LOG_OLD;
 	}
 	if (!newfmt && !oldfmt) {
 		tlsh_seterr("%s: dirty, and no transaction log beside it "
@@ -397,42 +398,120 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 }
 
 int
-logs_recover(const char *path, struct recovery *r)
+logs_recover(struct sfile *hive, struct recovery *r)
 {
 	static const char *const ext[3] = { ".LOG", ".LOG1", ".LOG2" };
 	unsigned char *primary, *log[3] = { NULL, NULL, NULL };
 	size_t plen, loglen[3] = { 0, 0, 0 };
-	char *names[3];
-	const char *base = strrchr(path, '/');
-	int rc;
+	const char *path = sfile_name(hive), *base = strrchr(path, '/');
+	char *names[3] = { NULL, NULL, NULL };
+	int rc = -1;
 
-	if ((primary = read_all(path, &plen)) == NULL) {
-		tlsh_seterr("%s: %s", path, strerror(errno ? errno : EIO));
+	if ((primary = sfile_slurp(hive, &plen)) == NULL)
 		return -1;
-	}
 	base = base ? base + 1 : path;
 	for (int i = 0; i < 3; i++) {
-		char *p = xasprintf("%s%s", path, ext[i]);
-		log[i] = read_all(p, &loglen[i]);
-		if (log[i] == NULL && errno != ENOENT) {
-			tlsh_seterr("%s: %s", p, strerror(errno ? errno : EIO));
-			free(p);
-			for (int j = 0; j < i; j++)
-				free(log[j]);
-			free(primary);
-			return -1;
-		}
-		free(p);
+		struct sfile *f = sfile_sibling(hive, ext[i], 0);
+
 		names[i] = xasprintf("%s%s", base, ext[i]);
+		if (f == NULL && errno != ENOENT)
+			goto out;
+		if (f != NULL) {
+			log[i] = sfile_slurp(f, &loglen[i]);
+			sfile_close(f);
+			if (log[i] == NULL)
+				goto out;
+		}
 	}
 	rc = logs_recover_mem(primary, plen, (const unsigned char *const *)log,
 	    loglen, (const char *const *)names, path, r);
+out:
 	for (int i = 0; i < 3; i++) {
 		free(log[i]);
 		free(names[i]);
 	}
 	free(primary);
 	return rc;
+}
+
+int
+logs_header(const unsigned char *b, size_t len, int *format, uint32_t *seq)
+{
+	if (log_header_ok(b, len, LOG_NEW))
+		*format = LOG_NEW;
+	else if (log_header_ok(b, len, LOG_OLD))
+		*format = LOG_OLD;
+	else
+		return 0;
+	*seq = regf_le32(b + 4);
+	return 1;
+}
+
+/* The first sector of a log: a partial copy of the primary's base block. */
+static void
+log_base(unsigned char *out, const unsigned char *base, uint32_t type,
+    uint32_t seq)
+{
+	memcpy(out, base, LOG_BASE);
+	regf_put32(out + 4, seq);
+	regf_put32(out + 8, seq);
+	regf_put32(out + 28, type);
+	regf_put32(out + 508, regf_checksum(out));
+}
+
+unsigned char *
+logs_build(int format, const unsigned char *base, uint32_t seq,
+    const struct page_run *runs, size_t nruns, size_t *len)
+{
+	uint32_t hb = regf_le32(base + 40);
+	size_t data = 0, n, off;
+	unsigned char *b, *e;
+
+	for (size_t i = 0; i < nruns; i++)
+		data += runs[i].len;
+	if (format == LOG_OLD) {
+		/* One bit per 512 bytes of the bins; Windows marks whole
+		 * 4 KiB runs, and the pages follow the vector's sector. */
+		size_t bits = hb / 512, vec = LOG_BASE + 4 + (bits + 7) / 8;
+		off = (vec + 511) / 512 * 512;
+		*len = off + data;
+		b = xcalloc(1, *len);
+		log_base(b, base, LOG_OLD, seq);
+		memcpy(b + LOG_BASE, "DIRT", 4);
+		for (size_t i = 0; i < nruns; i++) {
+			for (uint32_t k = 0; k < runs[i].len / 512; k++) {
+				size_t bit = runs[i].off / 512 + k;
+				b[LOG_BASE + 4 + bit / 8] |= 1u << (bit % 8);
+			}
+		}
+		/* pages in bitmap order, which is offset order */
+		for (size_t i = 0; i < nruns; i++) {
+			memcpy(b + off, runs[i].data, runs[i].len);
+			off += runs[i].len;
+		}
+		return b;
+	}
+	n = (40 + 8 * nruns + data + 511) / 512 * 512;
+	*len = LOG_BASE + n + 512;
+	b = xcalloc(1, *len);
+	log_base(b, base, LOG_NEW, seq);
+	e = b + LOG_BASE;
+	memcpy(e, "HvLE", 4);
+	regf_put32(e + 4, (uint32_t)n);
+	regf_put32(e + 8, regf_le32(base + 144) & 1);	/* only KTM's lock bit */
+	regf_put32(e + 12, seq);
+	regf_put32(e + 16, hb);
+	regf_put32(e + 20, (uint32_t)nruns);
+	off = 40 + 8 * nruns;
+	for (size_t i = 0; i < nruns; i++) {
+		regf_put32(e + 40 + 8 * i, runs[i].off);
+		regf_put32(e + 44 + 8 * i, runs[i].len);
+		memcpy(e + off, runs[i].data, runs[i].len);
+		off += runs[i].len;
+	}
+	regf_put64(e + 24, marvin32(e + 40, n - 40));
+	regf_put64(e + 32, marvin32(e, 32));
+	return b;
 }
 
 void

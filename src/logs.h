@@ -23,12 +23,35 @@ struct recovery {
  * log entry seen.  -1 (with a message) when the hive is not dirty, or the
  * logs are missing, corrupt or do not fit it.
  */
-int logs_recover(const char *path, struct recovery *);
+struct sfile;
+int logs_recover(struct sfile *hive, struct recovery *);
 /* The same on buffers: the primary file and up to three logs (NULL: absent). */
 int logs_recover_mem(const unsigned char *primary, size_t plen,
     const unsigned char *const log[3], const size_t loglen[3],
     const char *const logname[3], const char *shown, struct recovery *);
 void recovery_free(struct recovery *);
+
+/* Log file types, as the base block's file type field gives them. */
+enum { LOG_OLD = 1, LOG_NEW = 6 };
+
+/* Changed bytes of the hive bins: offset relative to the bins, 4 KiB-aligned. */
+struct page_run {
+	uint32_t off, len;
+	const unsigned char *data;
+};
+
+/*
+ * A transaction log holding runs, as Windows writes one before it touches
+ * the primary file.  base is the new primary's base block (bins size, root
+ * cell, flags, timestamp); seq goes into both sequence numbers of the
+ * log's base block.  LOG_NEW: one HvLE entry numbered seq with both
+ * Marvin32 hashes, then an empty sector that ends the log whatever older
+ * entries lie further on.  LOG_OLD: the dirty vector and the pages.
+ */
+unsigned char *logs_build(int format, const unsigned char *base, uint32_t seq,
+    const struct page_run *runs, size_t nruns, size_t *len);
+/* The log's base block of a log file's first sector, if valid: its type and sequence number. */
+int logs_header(const unsigned char *b, size_t len, int *format, uint32_t *seq);
 
 /* Marvin32 of data with the registry's seed, as stored in a log entry. */
 uint64_t marvin32(const unsigned char *data, size_t len);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "reg.h"
+#include "store.h"
 
 #define V5_HEADER "Windows Registry Editor Version 5.00"
 #define V4_HEADER "REGEDIT4"
@@ -812,9 +813,6 @@ reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 int
 reg_save(const char *path, const unsigned char *data, size_t len)
 {
-	char *d, *tmp;
-	int fd;
-
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout)) {
 			tlsh_seterr("standard output: %s", strerror(errno));
@@ -822,29 +820,5 @@ reg_save(const char *path, const unsigned char *data, size_t len)
 		}
 		return 0;
 	}
-	d = xstrdup(path);
-	tmp = xasprintf("%s/.tlshive-reg-XXXXXX", dirname(d));
-	free(d);
-	if ((fd = mkstemp(tmp)) == -1) {
-		tlsh_seterr("%s: cannot create a file beside it: %s", path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (fchmod(fd, 0644) == -1 || write(fd, data, len) != (ssize_t)len ||
-	    fsync(fd) == -1 || close(fd) == -1) {
-		tlsh_seterr("%s: %s", path, strerror(errno ? errno : EIO));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) == -1) {
-		tlsh_seterr("%s: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+	return store_write_new(path, data, len);
 }

@@ -24,6 +24,13 @@ regf_put32(unsigned char *p, uint32_t v)
 		p[i] = (v >> (8 * i)) & 0xff;
 }
 
+static inline void
+regf_put64(unsigned char *p, uint64_t v)
+{
+	regf_put32(p, (uint32_t)v);
+	regf_put32(p + 4, (uint32_t)(v >> 32));
+}
+
 /*
  * XOR of the first 127 dwords of a base block, with 0 mapped to 1 and
  * 0xffffffff to 0xfffffffe (Windows never stores those two).

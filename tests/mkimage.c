@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "commit.h"
 #include "hive.h"
 #include "mkhive.h"
 #include "regval.h"
@@ -141,7 +142,7 @@ new_hive(const char *path, const char *rootname)
 static void
 finish(struct hive *h)
 {
-	if (hive_stage(h, NULL, 0) == -1 || hive_publish(h) == -1)
+	if (commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO, NULL) == -1)
 		die(tlsh_errmsg());
 	hive_close(h);
 }

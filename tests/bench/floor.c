@@ -6,10 +6,9 @@
  *   floor read HIVE...    open each hive (hivex maps it and walks every
  *                         cell before the first lookup), close it
  *   floor write HIVE...   open each for writing (hivex copies the whole file
- *                         into memory), set one DWORD, stage (write a
- *                         temporary file, re-open it through hivex and check
- *                         the value, fsync), then publish all (rename,
- *                         directory fsync): the safe commit with nothing
+ *                         into memory), set one DWORD, and commit them
+ *                         together (hivex's result into memory, page diff,
+ *                         check, log, in place): the commit with nothing
  *                         else around it
  */
 #include "config.h"
@@ -18,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit.h"
 #include "hive.h"
 #include "regval.h"
 #include "tlshive.h"
@@ -48,20 +48,27 @@ main(int argc, char **argv)
 		}
 		return 0;
 	}
-	for (int i = 0; i < n; i++) {
+	{
+		struct hive_expect ex[8];
+		const struct hive_expect *exs[8];
+		size_t nex[8];
 		struct regval v;
-		struct hive_expect ex = { "tlshive-bench", "Floor", &v };
 
 		regval_dword(&v, 1);
-		if ((h[i] = hive_open(argv[i + 2], HIVE_WRITE)) == NULL ||
-		    hive_set(h[i], ex.key, ex.name, &v) == -1 ||
-		    hive_stage(h[i], &ex, 1) == -1)
+		for (int i = 0; i < n; i++) {
+			ex[i] = (struct hive_expect){ "tlshive-bench", "Floor",
+			    &v };
+			exs[i] = &ex[i];
+			nex[i] = 1;
+			if ((h[i] = hive_open(argv[i + 2], HIVE_WRITE)) == NULL ||
+			    hive_set(h[i], ex[i].key, ex[i].name, &v) == -1)
+				return fail();
+		}
+		if (commit_hives(h, (size_t)n, exs, nex, COMMIT_LOG_AUTO,
+		    NULL) == -1)
 			return fail();
 		regval_free(&v);
 	}
-	for (int i = 0; i < n; i++)
-		if (hive_publish(h[i]) == -1)
-			return fail();
 	for (int i = 0; i < n; i++)
 		hive_close(h[i]);
 	return 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit.h"
 #include "hive.h"
 #include "regval.h"
 #include "tlshive.h"
@@ -78,7 +79,7 @@ main(int argc, char **argv)
 		if (i % 50000 == 0 && i)
 			fprintf(stderr, "mklarge: %ld keys\n", i);
 	}
-	if (hive_stage(h, NULL, 0) == -1 || hive_publish(h) == -1) {
+	if (commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO, NULL) == -1) {
 		fprintf(stderr, "mklarge: %s\n", tlsh_errmsg());
 		return 2;
 	}

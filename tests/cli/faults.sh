@@ -1,51 +1,109 @@
-# Faults during a commit: disk full, I/O errors, read-only file system,
-# permission denied, a lost second rename, a second writer.  The originals
-# stay byte-identical and no temporary file is left.
+# Faults during a commit: disk full, file-size limits, I/O errors,
+# permission denied, a second writer, hard links.  While the log is written
+# the hives are untouched; once pages are written a failure puts the old
+# pages back (a grown hive cut to its old size) and the hives end
+# byte-identical; where even that fails, the hive is left dirty with a
+# complete log that tlshive recover (or Windows) finishes.
 . "$srcdir/tests/cli/lib.sh"
 SHIM=${FAULTSHIM:-}
-[ -n "$SHIM" ] && [ -f "$SHIM" ] || skip "the fault shim was not built"
+[ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
 [ -z "${VALGRIND:-}" ] || skip "the fault shim does not mix with valgrind"
 
 "$MKIMAGE" 2019 img
 s1=$(stamp "$(sys img)"); s2=$(stamp "$(soft img)")
+z1=$(stat -c %s "$(sys img)"); z2=$(stat -c %s "$(soft img)")
 intact() {
-	[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "$1: a hive changed"
+	[ "$(cksum < "$(sys img)")" = "${s1% *}" ] && [ "$(cksum < "$(soft img)")" = "${s2% *}" ] ||
+		fail "$1: a hive changed"
+	[ "$(stat -c %s "$(sys img)")" = "$z1" ] && [ "$(stat -c %s "$(soft img)")" = "$z2" ] ||
+		fail "$1: a hive changed size"
 	no_temp_files img/Windows/System32/config
 }
-fault() {	# fault CALL:N:ERRNO MESSAGE
+fault() {	# fault CALL:N:ERRNO[:FILE] MESSAGE
 	set +e
 	TLSHIVE_FAULT=$1 LD_PRELOAD=$SHIM "$TLSHIVE" apply img > out 2> err
 	rc=$?
 	set -e
 	[ "$rc" = 2 ] || fail "$1: exit $rc"
 	grep -q "$2" err || { cat err >&2; fail "$1: message"; }
-	intact "$1"
 }
 
-fault write:1:28 'cannot write the new hive: No space left on device'
-fault write:2:5 'cannot write the new hive: Input/output error'
-fault fsync:1:5 'fsync: Input/output error'
-fault fsync:2:5 'fsync: Input/output error'
-fault mkstemp:1:30 'cannot create a temporary file beside it: Read-only file system'
-fault mkstemp:2:13 'cannot create a temporary file beside it: Permission denied'
-fault rename:1:5 'cannot replace it with .*: Input/output error'
-# The second hive fails after the first is in place: the first goes back.
-fault rename:2:5 'SOFTWARE: cannot replace it'
-grep -q 'SYSTEM: put back as it was' err || fail "rollback reported"
-# A directory that cannot be synced after the rename: rolled back too.
-fault fsync:3:5 'syncing its directory after the rename failed'
-# Without hard links there is no way back, but a lone failure stays safe.
-set +e; TLSHIVE_FAULT=link:1:1 LD_PRELOAD=$SHIM "$TLSHIVE" apply -n img > /dev/null; set -e
-intact "link under -n"
+# While the logs are written: the primaries are untouched.
+fault 'pwrite:1:28:*.LOG?' 'SYSTEM.LOG2: cannot write it: No space left on device'
+intact "ENOSPC in the log"
+fault 'pwrite:1:5:SOFTWARE.LOG?' 'SOFTWARE.LOG2: cannot write it: Input/output error'
+intact "EIO in the second log"
+fault 'fsync:1:5:SYSTEM.LOG?' 'SYSTEM.LOG2: fsync: Input/output error'
+intact "EIO in the log's fsync"
+fault 'open:1:30:SYSTEM.LOG2' 'SYSTEM.LOG2: Read-only file system'
+intact "EROFS creating the log"
+
+# Marking SOFTWARE dirty fails after SYSTEM was marked: SYSTEM goes back.
+fault 'pwrite:1:5:SOFTWARE' 'SOFTWARE: cannot write it: Input/output error'
+grep -q 'SYSTEM: put back as it was' err || fail "SYSTEM not put back"
+intact "EIO marking the second hive dirty"
+
+# Pages: disk full on SOFTWARE's third page, the one that grows the file.
+fault 'pwrite:4:28:SOFTWARE' 'SOFTWARE: cannot write it: No space left on device'
+grep -q 'SOFTWARE: put back as it was' err || fail "SOFTWARE not put back"
+grep -q 'SYSTEM: put back as it was' err || fail "SYSTEM not put back after its pages"
+intact "ENOSPC while the hive grows"
+fault 'fsync:2:5:SYSTEM' 'SYSTEM: fsync: Input/output error'
+intact "EIO in the fsync after the pages"
+# The last base block fails: the hive completed first goes back as well.
+fault 'pwrite:5:5:SOFTWARE' 'SOFTWARE: cannot write it: Input/output error'
+intact "EIO completing the second base block"
+
+# The put-back fails too: the hive stays dirty with a complete log, the
+# message says how it ends, and recover finishes the change.
+rm -rf keep; cp -a img keep
+fault 'pwrite:2+:5:SYSTEM' 'SYSTEM: cannot write it: Input/output error'
+grep -q 'SYSTEM: could not be put back (.*); it is marked dirty and .*SYSTEM.LOG2 holds the change: Windows applies it when it loads the hive, or run tlshive recover' err ||
+	{ cat err >&2; fail "message for a failed put-back"; }
+must_exit 2 "$TLSHIVE" check img 2> err
+grep -q 'dirty hive' err || fail "a hive left dirty is not refused"
+"$TLSHIVE" recover "$(sys img)" > /dev/null || fail "recover after a failed put-back"
+"$TLSHIVE" check --system "$(sys img)" > /dev/null || fail "recover did not finish the change"
+rm -rf img; mv keep img
 
 # Opening the hive for writing is refused (permission denied).
-set +e; TLSHIVE_FAULT=open:1:13 LD_PRELOAD=$SHIM "$TLSHIVE" apply img > out 2> err; rc=$?; set -e
-[ "$rc" = 2 ] || fail "EACCES exit $rc"
-grep -q 'Permission denied' err || fail "EACCES message"
+fault 'open:1:13:SYSTEM' 'SYSTEM: Permission denied'
 intact "EACCES"
 
+# Disk full for real: SOFTWARE grows on a file system with no room to grow.
+if [ "$(id -u)" = 0 ] && command -v mount > /dev/null; then
+	mkdir full
+	mount -t tmpfs -o size=200k tmpfs full
+	cp -a img full/img
+	fill=$(($(df -k --output=avail full | tail -n 1) - 4))
+	dd if=/dev/zero of=full/filler bs=1k count="$fill" 2> /dev/null || true
+	f1=$(cksum < "$(soft full/img)")
+	set +e; "$TLSHIVE" apply full/img > out 2> err; rc=$?; set -e
+	[ "$(cksum < "$(soft full/img)")" = "$f1" ] || { umount full; fail "ENOSPC: SOFTWARE changed"; }
+	umount full
+	[ "$rc" = 2 ] || fail "ENOSPC on a full tmpfs: exit $rc"
+	grep -q 'No space left on device' err || { cat err >&2; fail "ENOSPC on a full tmpfs: message"; }
+fi
+
+# A hard-linked hive: writing in place would change every name.
+ln "$(sys img)" img/SYSTEM.other
+must_exit 2 "$TLSHIVE" apply img 2> err
+grep -q 'SYSTEM: the file has 2 hard links; writing it in place would change it under every name' err || fail "hard link message"
+rm img/SYSTEM.other
+intact "hard link"
+
+# The undo file is whole on disk before the first byte of a hive changes.
+set +e
+TLSHIVE_FAULT='pwrite:1:kill:S*' LD_PRELOAD=$SHIM "$TLSHIVE" apply --undo u.reg img > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" = 137 ] || fail "undo order: exit $rc"
+intact "killed at the first log write"
+[ -s u.reg ] || fail "undo file missing at the first hive write"
+"$TLSHIVE" check --reg u.reg img > /dev/null || fail "undo file incomplete at the first hive write"
+
 # Two writers: the second fails fast, or waits with --wait.
-command -v flock > /dev/null || skip "flock(1) is not installed"
+need_tool flock
 flock -x "$(sys img)" sleep 3 &
 sleep 0.5
 must_exit 2 "$TLSHIVE" apply img 2> err

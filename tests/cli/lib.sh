@@ -45,3 +45,12 @@ stamp() { echo "$(cksum < "$1") $(stat -c %Y "$1")"; }
 no_temp_files() {
 	if ls -a "$1" | grep -q tlshive; then fail "temporary file left in $1"; fi
 }
+
+# need_tool CMD: a test that needs CMD skips without it, but fails where the
+# tools are required (CI sets TLSHIVE_REQUIRE_TOOLS=1), so a missing tool
+# never passes unseen.
+need_tool() {
+	command -v "$1" > /dev/null 2>&1 && return 0
+	[ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "$1 is not installed"
+	skip "$1 is not installed"
+}

@@ -1,38 +1,91 @@
 /*
- * An LD_PRELOAD shim for the fault tests: TLSHIVE_FAULT="call:n:errno"
- * makes the n-th call to write, fsync, rename, link, mkstemp or open fail
- * with that errno (ENOSPC, EIO, EROFS, EACCES, EPERM), so each failure
- * path of a commit runs for real against real files.
+ * An LD_PRELOAD shim for the fault and crash tests.
+ *
+ *   TLSHIVE_FAULT="call:n:what[:suffix]"
+ *
+ * makes the n-th call (or, written "n+", the n-th and every later one) to
+ * write, pwrite, fsync, ftruncate, rename, link, mkstemp or open fail,
+ * counting only calls on files whose base name matches the pattern
+ * suffix when one is given ("SYSTEM", "SOFTWARE.LOG2", "*.LOG?").  what is an errno number (28 ENOSPC, 5 EIO,
+ * 30 EROFS, 13 EACCES), "kill" (SIGKILL before the call: the state a crash
+ * leaves), or "tear" (only the first half of a write reaches the file,
+ * then SIGKILL: a torn page).  Every failure path of a commit thus runs for
+ * real against real files.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
-static int
-trip(const char *call)
-{
-	static int counts[8];
-	static const char *const names[] = { "write", "fsync", "rename",
-	    "link", "mkstemp", "open", NULL };
-	const char *spec = getenv("TLSHIVE_FAULT");
-	char name[16];
-	int n, err, i;
+enum { PASS, FAIL, KILL, TEAR };
 
-	if (spec == NULL || sscanf(spec, "%15[^:]:%d:%d", name, &n, &err) != 3 ||
+/* Does the file's base name match the pattern (fnmatch)? */
+static int
+names_match(int fd, const char *path, const char *pattern)
+{
+	char link[64], buf[4096];
+	const char *base;
+	ssize_t n;
+
+	if (path == NULL) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, buf, sizeof(buf) - 1)) <= 0)
+			return 0;
+		buf[n] = '\0';
+		path = buf;
+	}
+	base = strrchr(path, '/');
+	return fnmatch(pattern, base ? base + 1 : path, 0) == 0;
+}
+
+static int
+trip(const char *call, int fd, const char *path)
+{
+	static int counts[16];
+	static const char *const calls[] = { "write", "pwrite", "fsync",
+	    "ftruncate", "rename", "link", "mkstemp", "open", NULL };
+	const char *spec = getenv("TLSHIVE_FAULT");
+	char name[16], what[16], suffix[256] = "";
+	int n, i, from = 0, k;
+
+	if (spec == NULL || sscanf(spec, "%15[^:]:%d%n", name, &n, &k) != 2 ||
 	    strcmp(name, call) != 0)
-		return 0;
-	for (i = 0; names[i] && strcmp(names[i], call) != 0; i++)
+		return PASS;
+	if (spec[k] == '+') {
+		from = 1;
+		k++;
+	}
+	if (sscanf(spec + k, ":%15[^:]:%255s", what, suffix) < 1)
+		return PASS;
+	if (*suffix && !names_match(fd, path, suffix))
+		return PASS;
+	for (i = 0; calls[i] && strcmp(calls[i], call) != 0; i++)
 		;
-	if (names[i] == NULL || ++counts[i] != n)
-		return 0;
-	errno = err;
-	return 1;
+	if (calls[i] == NULL)
+		return PASS;
+	if (++counts[i] != n && !(from && counts[i] > n))
+		return PASS;
+	if (strcmp(what, "kill") == 0)
+		return KILL;
+	if (strcmp(what, "tear") == 0)
+		return TEAR;
+	errno = atoi(what);
+	return FAIL;
+}
+
+static void
+die(void)
+{
+	raise(SIGKILL);
+	_exit(137);
 }
 
 #define REAL(type, name, args) \
@@ -44,77 +97,167 @@ ssize_t
 write(int fd, const void *buf, size_t len)
 {
 	REAL(ssize_t, write, (int, const void *, size_t));
-	/* only the hive writes count, not messages on stdout/stderr */
-	if (fd > 2 && trip("write"))
+	int t;
+
+	/* only file writes count, not messages on stdout/stderr */
+	if (fd <= 2)
+		return real(fd, buf, len);
+	switch ((t = trip("write", fd, NULL))) {
+	case FAIL:
 		return -1;
+	case KILL:
+		die();
+		break;
+	case TEAR:
+		real(fd, buf, len / 2);
+		die();
+	}
 	return real(fd, buf, len);
+}
+
+static ssize_t
+shim_pwrite(ssize_t (*real)(int, const void *, size_t, off_t), int fd,
+    const void *buf, size_t len, off_t off)
+{
+	switch (trip("pwrite", fd, NULL)) {
+	case FAIL:
+		return -1;
+	case KILL:
+		die();
+		break;
+	case TEAR:
+		real(fd, buf, len / 2 / 512 * 512, off);
+		die();
+	}
+	return real(fd, buf, len, off);
+}
+
+ssize_t
+pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	REAL(ssize_t, pwrite, (int, const void *, size_t, off_t));
+	return shim_pwrite(real, fd, buf, len, off);
+}
+
+ssize_t
+pwrite64(int fd, const void *buf, size_t len, off_t off)
+{
+	REAL(ssize_t, pwrite64, (int, const void *, size_t, off_t));
+	return shim_pwrite(real, fd, buf, len, off);
 }
 
 int
 fsync(int fd)
 {
 	REAL(int, fsync, (int));
-	return trip("fsync") ? -1 : real(fd);
+	switch (trip("fsync", fd, NULL)) {
+	case FAIL:
+		return -1;
+	case KILL:
+	case TEAR:
+		die();
+	}
+	return real(fd);
+}
+
+static int
+shim_ftruncate(int (*real)(int, off_t), int fd, off_t len)
+{
+	switch (trip("ftruncate", fd, NULL)) {
+	case FAIL:
+		return -1;
+	case KILL:
+	case TEAR:
+		die();
+	}
+	return real(fd, len);
+}
+
+int
+ftruncate(int fd, off_t len)
+{
+	REAL(int, ftruncate, (int, off_t));
+	return shim_ftruncate(real, fd, len);
+}
+
+int
+ftruncate64(int fd, off_t len)
+{
+	REAL(int, ftruncate64, (int, off_t));
+	return shim_ftruncate(real, fd, len);
 }
 
 int
 rename(const char *a, const char *b)
 {
 	REAL(int, rename, (const char *, const char *));
-	return trip("rename") ? -1 : real(a, b);
+	return trip("rename", -1, b) == FAIL ? -1 : real(a, b);
+}
+
+int
+renameat(int da, const char *a, int db, const char *b)
+{
+	REAL(int, renameat, (int, const char *, int, const char *));
+	return trip("rename", -1, b) == FAIL ? -1 : real(da, a, db, b);
 }
 
 int
 link(const char *a, const char *b)
 {
 	REAL(int, link, (const char *, const char *));
-	return trip("link") ? -1 : real(a, b);
+	return trip("link", -1, b) == FAIL ? -1 : real(a, b);
 }
 
 int
 mkstemp(char *t)
 {
 	REAL(int, mkstemp, (char *));
-	return trip("mkstemp") ? -1 : real(t);
+	return trip("mkstemp", -1, t) == FAIL ? -1 : real(t);
 }
 
 int
 mkstemp64(char *t)
 {
 	REAL(int, mkstemp64, (char *));
-	return trip("mkstemp") ? -1 : real(t);
+	return trip("mkstemp", -1, t) == FAIL ? -1 : real(t);
 }
 
-int
-open(const char *path, int flags, ...)
-{
-	REAL(int, open, (const char *, int, ...));
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (trip("open"))
-		return -1;
-	return real(path, flags, mode);
+#define SHIM_OPEN(name, call) \
+int \
+name(const char *path, int flags, ...) \
+{ \
+	REAL(int, name, (const char *, int, ...)); \
+	mode_t mode = 0; \
+	va_list ap; \
+ \
+	if (flags & O_CREAT) { \
+		va_start(ap, flags); \
+		mode = va_arg(ap, mode_t); \
+		va_end(ap); \
+	} \
+	if (trip("open", -1, path) == FAIL) \
+		return -1; \
+	return real(path, flags, mode); \
 }
+SHIM_OPEN(open, open)
+SHIM_OPEN(open64, open64)
 
-int
-open64(const char *path, int flags, ...)
-{
-	REAL(int, open64, (const char *, int, ...));
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (trip("open"))
-		return -1;
-	return real(path, flags, mode);
+#define SHIM_OPENAT(name) \
+int \
+name(int dirfd, const char *path, int flags, ...) \
+{ \
+	REAL(int, name, (int, const char *, int, ...)); \
+	mode_t mode = 0; \
+	va_list ap; \
+ \
+	if (flags & O_CREAT) { \
+		va_start(ap, flags); \
+		mode = va_arg(ap, mode_t); \
+		va_end(ap); \
+	} \
+	if (trip("open", -1, path) == FAIL) \
+		return -1; \
+	return real(dirfd, path, flags, mode); \
 }
+SHIM_OPENAT(openat)
+SHIM_OPENAT(openat64)

@@ -10,6 +10,7 @@
 
 #include "fixture.h"
 #include "regf.h"
+#include "commit.h"
 #include "hive.h"
 #include "mkhive.h"
 #include "tlshive.h"
@@ -38,19 +39,6 @@ make_dirty(const char *path, int fix_checksum)
 		regf_put32(b + 508, regf_checksum(b));
 	assert_int_equal(fixture_write(path, b, len), 0);
 	free(b);
-}
-
-static size_t
-count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.' || strstr(de->d_name, "tlshive");
-	closedir(d);
-	return n;
 }
 
 static void
@@ -160,150 +148,6 @@ test_hive_set__never_creates_currentcontrolset(void **state)
 	assert_int_equal(hive_key_exists(h, "CurrentControlSet"), 0);
 	regval_free(&a);
 	hive_close(h);
-	fixture_rmrf(dir);
-	free(p);
-	free(dir);
-}
-
-static void
-test_hive_stage__keeps_mode_and_leaves_no_temp(void **state)
-{
-	char *dir, *p = new_hive(&dir);
-	struct hive *h;
-	struct regval a;
-	struct hive_expect ex = { "K", "V", &a };
-	struct stat st;
-
-	assert_int_equal(chmod(p, 0640), 0);
-	h = hive_open(p, HIVE_WRITE);
-	regval_dword(&a, 3);
-	assert_int_equal(hive_set(h, "K", "V", &a), 0);
-	assert_int_equal(hive_stage(h, &ex, 1), 0);
-	assert_int_equal(count_entries(dir), 2);	/* hive + staged file */
-	assert_int_equal(hive_publish(h), 0);
-	/* the original stays linked until the apply is done */
-	assert_int_equal(count_entries(dir), 2);
-	assert_int_equal(stat(p, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0640);
-	hive_close(h);
-	assert_int_equal(count_entries(dir), 1);
-	regval_free(&a);
-	fixture_rmrf(dir);
-	free(p);
-	free(dir);
-}
-
-static void
-test_hive_stage__verify_mismatch__original_untouched(void **state)
-{
-	char *dir, *p = new_hive(&dir), *before, *after;
-	struct hive *h;
-	struct regval a, other;
-	struct hive_expect ex = { "K", "V", &other };
-	size_t l1, l2;
-
-	before = fixture_slurp(p, &l1);
-	h = hive_open(p, HIVE_WRITE);
-	regval_dword(&a, 3);
-	regval_dword(&other, 4);
-	assert_int_equal(hive_set(h, "K", "V", &a), 0);
-	assert_int_equal(hive_stage(h, &ex, 1), -1);
-	assert_non_null(strstr(tlsh_errmsg(), "does not hold K\\V"));
-	assert_int_equal(count_entries(dir), 1);
-	hive_close(h);
-	after = fixture_slurp(p, &l2);
-	assert_int_equal(l1, l2);
-	assert_memory_equal(before, after, l1);
-	regval_free(&a);
-	regval_free(&other);
-	free(before);
-	free(after);
-	fixture_rmrf(dir);
-	free(p);
-	free(dir);
-}
-
-static void
-test_hive_stage__unwritable_dir__fails_cleanly(void **state)
-{
-	char *dir, *p;
-	struct hive *h;
-	struct regval a;
-
-	if (geteuid() == 0)
-		skip();		/* root writes into a 0555 directory anyway */
-	p = new_hive(&dir);
-	h = hive_open(p, HIVE_WRITE);
-	regval_dword(&a, 3);
-	assert_int_equal(hive_set(h, "K", "V", &a), 0);
-	assert_int_equal(chmod(dir, 0555), 0);
-	assert_int_equal(hive_stage(h, NULL, 0), -1);
-	assert_non_null(strstr(tlsh_errmsg(), "temporary file"));
-	assert_int_equal(chmod(dir, 0755), 0);
-	hive_close(h);
-	regval_free(&a);
-	fixture_rmrf(dir);
-	free(p);
-	free(dir);
-}
-
-static void
-test_hive_stage__symlink__refused_target_untouched(void **state)
-{
-	char *dir, *p = new_hive(&dir), *link = xasprintf("%s/link", dir);
-	char *before, *after;
-	struct hive *h;
-	struct regval a;
-	size_t l1, l2;
-
-	assert_int_equal(symlink(p, link), 0);
-	before = fixture_slurp(p, &l1);
-	h = hive_open(link, HIVE_WRITE);
-	assert_non_null(h);
-	regval_dword(&a, 3);
-	assert_int_equal(hive_set(h, "K", "V", &a), 0);
-	assert_int_equal(hive_stage(h, NULL, 0), -1);
-	assert_non_null(strstr(tlsh_errmsg(), "is a symbolic link"));
-	hive_close(h);
-	after = fixture_slurp(p, &l2);
-	assert_int_equal(l1, l2);
-	assert_memory_equal(before, after, l1);
-	assert_int_equal(count_entries(dir), 2);	/* hive and link only */
-	regval_free(&a);
-	free(before);
-	free(after);
-	free(link);
-	fixture_rmrf(dir);
-	free(p);
-	free(dir);
-}
-
-static void
-test_hive_rollback__puts_the_original_back(void **state)
-{
-	char *dir, *p = new_hive(&dir), *before, *after;
-	struct hive *h;
-	struct regval a;
-	size_t l1, l2;
-
-	before = fixture_slurp(p, &l1);
-	h = hive_open(p, HIVE_WRITE);
-	regval_dword(&a, 3);
-	assert_int_equal(hive_set(h, "K", "V", &a), 0);
-	assert_int_equal(hive_stage(h, NULL, 0), 0);
-	assert_int_equal(hive_publish(h), 0);
-	after = fixture_slurp(p, &l2);
-	assert_true(l1 != l2 || memcmp(before, after, l1) != 0);
-	free(after);
-	assert_int_equal(hive_rollback(h), 0);
-	after = fixture_slurp(p, &l2);
-	assert_int_equal(l1, l2);
-	assert_memory_equal(before, after, l1);
-	hive_close(h);
-	assert_int_equal(count_entries(dir), 1);
-	regval_free(&a);
-	free(before);
-	free(after);
 	fixture_rmrf(dir);
 	free(p);
 	free(dir);
@@ -428,8 +272,8 @@ test_hive_lookup__deleted_key_is_forgotten(void **state)
 	assert_int_equal(hive_set(h, "A\\B\\C", "x", &v), 0);
 	regval_free(&v);
 	assert_int_equal(dword_at(h, "A\\b\\C", "x"), 11);
-	assert_int_equal(hive_stage(h, NULL, 0), 0);
-	assert_int_equal(hive_publish(h), 0);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO,
+	    NULL), 0);
 	hive_close(h);
 	h = hive_open(p, 0);
 	assert_int_equal(dword_at(h, "A\\B\\C", "x"), 11);
@@ -544,11 +388,6 @@ main(void)
 		cmocka_unit_test(test_hive_open__truncated__refused),
 		cmocka_unit_test(test_hive_set__creates_path_and_keeps_siblings),
 		cmocka_unit_test(test_hive_set__never_creates_currentcontrolset),
-		cmocka_unit_test(test_hive_stage__keeps_mode_and_leaves_no_temp),
-		cmocka_unit_test(test_hive_stage__verify_mismatch__original_untouched),
-		cmocka_unit_test(test_hive_stage__unwritable_dir__fails_cleanly),
-		cmocka_unit_test(test_hive_stage__symlink__refused_target_untouched),
-		cmocka_unit_test(test_hive_rollback__puts_the_original_back),
 		cmocka_unit_test(test_hive_lock__second_writer_fails_fast),
 		cmocka_unit_test(test_hive_make_writable__keeps_the_lock),
 		cmocka_unit_test(test_hive_subkeys_dword__one_pass),

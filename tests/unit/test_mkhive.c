@@ -6,6 +6,7 @@
 
 #include "fixture.h"
 #include "regf.h"
+#include "commit.h"
 #include "hive.h"
 #include "mkhive.h"
 #include "tlshive.h"
@@ -74,8 +75,8 @@ test_mkhive_write__hivex_opens_edits_and_reopens(void **state)
 	free(have);
 	regval_dword(&v, 7);
 	assert_int_equal(hive_set(h, "A\\B", "V", &v), 0);
-	assert_int_equal(hive_stage(h, NULL, 0), 0);
-	assert_int_equal(hive_publish(h), 0);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO,
+	    NULL), 0);
 	hive_close(h);
 	h = hive_open(p, 0);
 	assert_non_null(h);

@@ -1,0 +1,49 @@
+/* A read-only view of regf bytes, checked before a hive image is written. */
+#ifndef REGFREAD_H
+#define REGFREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regval.h"
+
+/*
+ * The image as it will reach the disk.  Parsed independently of hivex, so
+ * a hivex bug in writing cannot hide behind the same bug in reading back.
+ */
+struct regf_img {
+	const unsigned char *p;
+	size_t len;
+};
+
+/*
+ * Base block (signature "regf", checksum via regf_checksum from src/regf.h,
+ * file type 0, major version 1, minor 3 to 6 (older hives lay out cells
+ * differently), bins size a multiple of 4096 with 4096+bins <= len, root
+ * cell offset inside the bins) and the hive-bin chain: every bin has
+ * "hbin", its offset field equals its position relative to 4096, its size
+ * is a non-zero multiple of 4096, and the chain ends exactly at 4096 + bins
+ * size.  0, or -1 with tlsh_seterr().
+ */
+int regf_check(const struct regf_img *);
+/*
+ * The cells of the hive bin holding file offset off: each cell size (abs of
+ * the signed int32) is non-zero, a multiple of 8, and the chain ends
+ * exactly at the bin's end.  0 or -1.
+ */
+int regf_check_bin_at(const struct regf_img *, uint64_t off);
+/*
+ * Key paths are backslash-separated, relative to the root key, matched
+ * case-blind like Windows (ASCII letters folded; compare names after
+ * converting both to UTF-8).  1 exists, 0 absent, -1 damaged (message set).
+ */
+int regf_key_exists(const struct regf_img *, const char *key);
+/*
+ * A value by name (case-blind; "" is the default value).  1 with *out
+ * filled (caller frees with regval_free), 0 absent (key or value), -1
+ * damaged.
+ */
+int regf_get_value(const struct regf_img *, const char *key, const char *name,
+    struct regval *out);
+
+#endif

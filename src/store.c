@@ -1,0 +1,433 @@
+/* Hive files in a directory, reached through descriptors that never follow a link. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "tlshive.h"
+
+/* What a kind of store must provide; the directory is the first kind. */
+struct sfile_ops {
+	int (*pread)(struct sfile *, void *, size_t, uint64_t);
+	int (*pwrite)(struct sfile *, const void *, size_t, uint64_t);
+	int (*size)(struct sfile *, uint64_t *);
+	int (*truncate)(struct sfile *, uint64_t);
+	int (*sync)(struct sfile *);
+	int (*sync_dir)(struct sfile *);
+	struct sfile *(*sibling)(struct sfile *, const char *, int);
+	void (*close)(struct sfile *);
+};
+
+struct sfile {
+	const struct sfile_ops *ops;
+	char *shown;
+	int dirfd, fd;
+	char *name;
+	char proc[40];
+};
+
+static int
+dir_pread(struct sfile *f, void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t r = pread(f->fd, (char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (r <= 0) {
+			tlsh_seterr("%s: cannot read it: %s", f->shown, r == 0 ?
+			    "unexpected end of file" : strerror(errno));
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+dir_pwrite(struct sfile *f, const void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t r = pwrite(f->fd, (const char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (r <= 0) {
+			tlsh_seterr("%s: cannot write it: %s", f->shown,
+			    strerror(r == 0 ? EIO : errno));
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+dir_size(struct sfile *f, uint64_t *len)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st) == -1) {
+		tlsh_seterr("%s: %s", f->shown, strerror(errno));
+		return -1;
+	}
+	*len = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int
+dir_truncate(struct sfile *f, uint64_t len)
+{
+	if (ftruncate(f->fd, (off_t)len) == -1) {
+		tlsh_seterr("%s: cannot set its size: %s", f->shown,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+dir_sync(struct sfile *f)
+{
+	if (fsync(f->fd) == -1) {
+		tlsh_seterr("%s: fsync: %s", f->shown, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+dir_sync_dir(struct sfile *f)
+{
+	if (fsync(f->dirfd) == -1) {
+		tlsh_seterr("%s: syncing its directory: %s", f->shown,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+dir_close(struct sfile *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	if (f->dirfd != -1)
+		close(f->dirfd);
+}
+
+static struct sfile *dir_sibling(struct sfile *, const char *, int);
+
+static const struct sfile_ops dir_ops = {
+	dir_pread, dir_pwrite, dir_size, dir_truncate, dir_sync, dir_sync_dir,
+	dir_sibling, dir_close
+};
+
+/*
+ * flock, then make sure the name still leads to the locked file: an older
+ * tlshive renamed a new file over the hive, and a lock on the replaced one
+ * would guard nothing.
+ */
+static int
+lock(struct sfile *f, int wait)
+{
+	struct stat a, b;
+
+	if (flock(f->fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+		if (errno == EWOULDBLOCK)
+			tlsh_seterr("%s: another tlshive is changing this hive; "
+			    "try again when it is done, or give --wait",
+			    f->shown);
+		else
+			tlsh_seterr("%s: cannot lock it: %s", f->shown,
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(f->fd, &a) == -1 || fstatat(f->dirfd, f->name, &b,
+	    AT_SYMLINK_NOFOLLOW) == -1)
+		return 1;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : 1;
+}
+
+static struct sfile *
+open_in(int dirfd, const char *name, const char *shown, int flags,
+    const struct stat *like)
+{
+	struct sfile *f = xcalloc(1, sizeof(*f));
+	int oflags = (flags & SF_WRITE ? O_RDWR : O_RDONLY) | O_NOFOLLOW |
+	    O_CLOEXEC | O_NOCTTY;
+	struct stat st;
+
+	f->ops = &dir_ops;
+	f->shown = xstrdup(shown);
+	f->name = xstrdup(name);
+	f->fd = -1;
+	if ((f->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		tlsh_seterr("%s: %s", shown, strerror(errno));
+		goto fail;
+	}
+	for (int tries = 0;; tries++) {
+		int created = 0, r;
+
+		f->fd = openat(dirfd, name, oflags);
+		if (f->fd == -1 && errno == ENOENT && (flags & SF_CREATE)) {
+			f->fd = openat(dirfd, name, oflags | O_CREAT | O_EXCL,
+			    like ? like->st_mode & 0666 : 0600);
+			created = f->fd != -1;
+		}
+		if (f->fd == -1) {
+			int e = errno;
+			if (e == ELOOP)
+				tlsh_seterr("%s: is a symbolic link; give the "
+				    "hive file itself", shown);
+			else
+				tlsh_seterr("%s: %s", shown, strerror(e));
+			errno = e;
+			goto fail;
+		}
+		/* A made log gets the hive's owner, as Windows' own logs
+		 * carry the hive's descriptor. */
+		if (created && like && fchown(f->fd, like->st_uid,
+		    like->st_gid) == -1 && errno != EPERM) {
+			tlsh_seterr("%s: cannot give it the hive's owner: %s",
+			    shown, strerror(errno));
+			goto fail;
+		}
+		if (fstat(f->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+			tlsh_seterr("%s: not a regular file", shown);
+			goto fail;
+		}
+		if ((flags & SF_WRITE) && st.st_nlink > 1) {
+			tlsh_seterr("%s: the file has %ju hard links; writing "
+			    "it in place would change it under every name, so "
+			    "tlshive refuses; copy it (cp) to break the link "
+			    "first", shown, (uintmax_t)st.st_nlink);
+			goto fail;
+		}
+		if (!(flags & SF_LOCK) || like != NULL)
+			break;
+		if ((r = lock(f, flags & SF_WAIT)) == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		close(f->fd);
+		f->fd = -1;
+		if (tries == 100) {
+			tlsh_seterr("%s: the file keeps being replaced; cannot "
+			    "lock it", shown);
+			goto fail;
+		}
+	}
+	snprintf(f->proc, sizeof(f->proc), "/proc/self/fd/%d", f->fd);
+	return f;
+fail:
+	{
+		int e = errno;
+		sfile_close(f);
+		errno = e;
+	}
+	return NULL;
+}
+
+struct sfile *
+sfile_open_at(int dirfd, const char *name, const char *shown, int flags)
+{
+	return open_in(dirfd, name, shown, flags, NULL);
+}
+
+struct sfile *
+sfile_open(const char *path, int flags)
+{
+	char *d = xstrdup(path), *b = xstrdup(path);
+	const char *base = basename(b);
+	struct sfile *f = NULL;
+	int dirfd;
+
+	if ((dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		tlsh_seterr("%s: %s", path, strerror(errno));
+	else if (*base == '\0' || strcmp(base, "/") == 0)
+		tlsh_seterr("%s: not a file", path);
+	else
+		f = sfile_open_at(dirfd, base, path, flags);
+	if (dirfd != -1)
+		close(dirfd);
+	free(d);
+	free(b);
+	return f;
+}
+
+static struct sfile *
+dir_sibling(struct sfile *f, const char *suffix, int flags)
+{
+	char *name = xasprintf("%s%s", f->name, suffix);
+	char *shown = xasprintf("%s%s", f->shown, suffix);
+	struct sfile *s;
+	struct stat st;
+
+	if (fstat(f->fd, &st) == -1) {
+		tlsh_seterr("%s: %s", f->shown, strerror(errno));
+		s = NULL;
+	} else
+		s = open_in(f->dirfd, name, shown, flags, &st);
+	free(name);
+	free(shown);
+	return s;
+}
+
+struct sfile *
+sfile_sibling(struct sfile *f, const char *suffix, int flags)
+{
+	return f->ops->sibling(f, suffix, flags);
+}
+
+void
+sfile_close(struct sfile *f)
+{
+	if (f == NULL)
+		return;
+	f->ops->close(f);
+	free(f->shown);
+	free(f->name);
+	free(f);
+}
+
+const char *
+sfile_name(const struct sfile *f)
+{
+	return f->shown;
+}
+
+int
+sfile_read(struct sfile *f, void *buf, size_t len, uint64_t off)
+{
+	return f->ops->pread(f, buf, len, off);
+}
+
+int
+sfile_write(struct sfile *f, const void *buf, size_t len, uint64_t off)
+{
+	return f->ops->pwrite(f, buf, len, off);
+}
+
+int
+sfile_size(struct sfile *f, uint64_t *len)
+{
+	return f->ops->size(f, len);
+}
+
+int
+sfile_truncate(struct sfile *f, uint64_t len)
+{
+	return f->ops->truncate(f, len);
+}
+
+int
+sfile_sync(struct sfile *f)
+{
+	return f->ops->sync(f);
+}
+
+int
+sfile_sync_dir(struct sfile *f)
+{
+	return f->ops->sync_dir(f);
+}
+
+unsigned char *
+sfile_slurp(struct sfile *f, size_t *len)
+{
+	uint64_t n;
+	unsigned char *b;
+
+	if (sfile_size(f, &n) == -1)
+		return NULL;
+	if (n > (uint64_t)1 << 32) {
+		tlsh_seterr("%s: too large for a hive or log (%ju bytes)",
+		    f->shown, (uintmax_t)n);
+		return NULL;
+	}
+	b = xmalloc((size_t)n + 1);
+	if (n && sfile_read(f, b, (size_t)n, 0) == -1) {
+		free(b);
+		return NULL;
+	}
+	b[n] = '\0';
+	*len = (size_t)n;
+	return b;
+}
+
+const char *
+sfile_open_path(struct sfile *f)
+{
+	return f->proc;
+}
+
+int
+sfile_identity(struct sfile *f, dev_t *dev, ino_t *ino)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st) == -1)
+		return -1;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int
+store_write_new(const char *path, const void *data, size_t len)
+{
+	char *d = xstrdup(path), *b = xstrdup(path);
+	char *tmp = xasprintf(".%s.tlshive-XXXXXX", basename(b));
+	int dirfd, fd = -1, rc = -1;
+	struct sfile f = { &dir_ops, (char *)path, -1, -1, NULL, "" };
+
+	if ((dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	f.dirfd = dirfd;
+	/* mkstemp's pattern, made relative to the directory descriptor */
+	for (int tries = 0; tries < 100 && fd == -1; tries++) {
+		static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+		char *x = tmp + strlen(tmp) - 6;
+		for (int i = 0; i < 6; i++)
+			x[i] = set[(unsigned)rand() % (sizeof(set) - 1)];
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		tlsh_seterr("%s: cannot create a file beside it: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	f.fd = fd;
+	if (dir_pwrite(&f, data, len, 0) == -1 || dir_sync(&f) == -1)
+		goto fail;
+	if (renameat(dirfd, tmp, dirfd, basename(b)) == -1) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (dir_sync_dir(&f) == 0)
+		rc = 0;
+	goto out;
+fail:
+	unlinkat(dirfd, tmp, 0);
+out:
+	if (fd != -1)
+		close(fd);
+	if (dirfd != -1)
+		close(dirfd);
+	free(tmp);
+	free(d);
+	free(b);
+	return rc;
+}

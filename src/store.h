@@ -1,0 +1,69 @@
+/*
+ * Where hive bytes live.  A hive and its transaction logs are files of an
+ * image; today that is a directory reached through descriptors, later an
+ * NTFS volume inside a disk image or an image of a WIM.  Everything above
+ * sees the same small set of calls: read, write at an offset, size,
+ * truncate, sync.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sfile;
+
+enum {
+	SF_WRITE = 1,		/* open for writing in place */
+	SF_LOCK = 2,		/* take the writer's lock (flock) */
+	SF_WAIT = 4,		/* wait for another writer's lock */
+	SF_CREATE = 8		/* create when missing (logs), like the hive */
+};
+
+/*
+ * Opens name in the directory dirfd without following a symbolic link;
+ * shown is the path used in messages.  SF_LOCK locks the file (flock)
+ * against a second tlshive, failing fast unless SF_WAIT.  A file with more
+ * than one hard link cannot be written: a write in place would change it
+ * under every name.  dirfd is duplicated, the caller keeps its own.
+ */
+struct sfile *sfile_open_at(int dirfd, const char *name, const char *shown,
+    int flags);
+/* The same for a path: its directory part may be a link, its file not. */
+struct sfile *sfile_open(const char *path, int flags);
+/*
+ * A file beside f named f's name plus suffix (".LOG1"), opened the same
+ * way (never locked: f's lock covers it); with SF_CREATE a missing one is
+ * made with f's mode and owner.  NULL with errno ENOENT when it is absent
+ * and not to be created.
+ */
+struct sfile *sfile_sibling(struct sfile *f, const char *suffix, int flags);
+void sfile_close(struct sfile *);
+
+const char *sfile_name(const struct sfile *);
+int sfile_read(struct sfile *, void *buf, size_t len, uint64_t off);
+int sfile_write(struct sfile *, const void *buf, size_t len, uint64_t off);
+int sfile_size(struct sfile *, uint64_t *len);
+int sfile_truncate(struct sfile *, uint64_t len);
+int sfile_sync(struct sfile *);
+/* Makes a created file's name durable (the directory's fsync). */
+int sfile_sync_dir(struct sfile *);
+/* A whole file into memory (NUL-terminated); NULL with a message. */
+unsigned char *sfile_slurp(struct sfile *, size_t *len);
+/*
+ * A path that opens this very file, whatever happens to its name
+ * ("/proc/self/fd/N"): hivex opens files by name only.
+ */
+const char *sfile_open_path(struct sfile *);
+/* Did the file come from this directory store (for identity checks)? */
+int sfile_identity(struct sfile *, dev_t *, ino_t *);
+
+/*
+ * A new file at path (an undo file, an export, a recovered copy): written
+ * beside it, fsynced, renamed into place, the directory fsynced, so it is
+ * complete and durable or absent.  Never used for a hive being changed.
+ */
+int store_write_new(const char *path, const void *data, size_t len);
+
+#endif

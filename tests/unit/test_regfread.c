@@ -1,0 +1,885 @@
+/* regfread.c: hivex's answers from the same bytes, and damage refused. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commit.h"
+#include "fixture.h"
+#include "hive.h"
+#include "mkhive.h"
+#include "regf.h"
+#include "regfread.h"
+#include "regval.h"
+#include "tlshive.h"
+
+#define BASE 4096
+#define SEG 16344		/* bytes in one big-data segment */
+
+/* A hive built through hive.c, and its committed file as bytes. */
+struct built {
+	char *dir, *path;
+	unsigned char *p;
+	size_t len;
+	struct regf_img img;
+};
+
+static struct hive *
+start(struct built *b)
+{
+	struct hive *h;
+
+	memset(b, 0, sizeof(*b));
+	b->dir = fixture_dir();
+	b->path = xasprintf("%s/SOFTWARE", b->dir);
+	assert_int_equal(mkhive_write(b->path, "ROOT", 1), 0);
+	h = hive_open(b->path, HIVE_WRITE);
+	assert_non_null(h);
+	return h;
+}
+
+/* An exactly sized copy, so that valgrind sees any read past the end. */
+static void
+load(struct built *b)
+{
+	char *s = fixture_slurp(b->path, &b->len);
+
+	free(b->p);
+	b->p = xmalloc(b->len);
+	memcpy(b->p, s, b->len);
+	free(s);
+	b->img.p = b->p;
+	b->img.len = b->len;
+}
+
+static void
+finish(struct built *b, struct hive *h)
+{
+	if (commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO, NULL) == -1)
+		fail_msg("%s", tlsh_errmsg());
+	hive_close(h);
+	load(b);
+}
+
+/* Writes the (patched) bytes back, for hivex to read the same image. */
+static struct hive *
+reopen(struct built *b)
+{
+	struct hive *h;
+
+	b->img.p = b->p;
+	b->img.len = b->len;
+	assert_int_equal(fixture_write(b->path, b->p, b->len), 0);
+	h = hive_open(b->path, 0);
+	assert_non_null(h);
+	return h;
+}
+
+static void
+done(struct built *b)
+{
+	fixture_rmrf(b->dir);
+	free(b->dir);
+	free(b->path);
+	free(b->p);
+}
+
+static void
+set_dword(struct hive *h, const char *key, const char *name, uint32_t d)
+{
+	struct regval v;
+
+	regval_dword(&v, d);
+	assert_int_equal(hive_set(h, key, name, &v), 0);
+	regval_free(&v);
+}
+
+static void
+set_sz(struct hive *h, const char *key, const char *name, const char *s)
+{
+	struct regval v;
+
+	assert_int_equal(regval_sz(&v, s), 0);
+	assert_int_equal(hive_set(h, key, name, &v), 0);
+	regval_free(&v);
+}
+
+static void
+set_binary(struct hive *h, const char *key, const char *name, size_t n,
+    unsigned seed)
+{
+	struct regval v = { REGT_BINARY, n, xmalloc(n) };
+
+	for (size_t i = 0; i < n; i++)
+		v.data[i] = (unsigned char)(i * 7 + seed + (i >> 8));
+	assert_int_equal(hive_set(h, key, name, &v), 0);
+	regval_free(&v);
+}
+
+/* hivex (hive.c on the file) and regfread (on its bytes) agree. */
+static void
+same_value(struct hive *h, const struct regf_img *img, const char *key,
+    const char *name, int want)
+{
+	struct regval a = { 0 }, b = { 0 };
+	int ra = hive_get(h, key, name, &a), rb;
+
+	rb = regf_get_value(img, key, name, &b);
+	if (ra != want || rb != want)
+		fail_msg("%s\\%s: hivex %d, regfread %d, expected %d (%s)",
+		    key, name, ra, rb, want, tlsh_errmsg());
+	if (want == 1) {
+		assert_true(regval_equal(&a, &b));
+		regval_free(&a);
+		regval_free(&b);
+	}
+}
+
+static void
+same_key(struct hive *h, const struct regf_img *img, const char *key,
+    int want)
+{
+	int ra = hive_key_exists(h, key), rb = regf_key_exists(img, key);
+
+	if (ra != want || rb != want)
+		fail_msg("key %s: hivex %d, regfread %d, expected %d (%s)",
+		    key, ra, rb, want, tlsh_errmsg());
+}
+
+struct tally {
+	const struct regf_img *img;
+	size_t keys, values;
+};
+
+/* Every key and value hivex lists, regfread finds alike. */
+static int
+agree(void *ctx, const char *key, const char *name, const struct regval *val)
+{
+	struct tally *t = ctx;
+	struct regval got;
+	int r;
+
+	if (name == NULL) {
+		if ((r = regf_key_exists(t->img, key)) != 1)
+			fail_msg("key %s: regfread %d (%s)", key, r,
+			    tlsh_errmsg());
+		t->keys++;
+		return 0;
+	}
+	if ((r = regf_get_value(t->img, key, name, &got)) != 1)
+		fail_msg("%s\\%s: regfread %d (%s)", key, name, r,
+		    tlsh_errmsg());
+	assert_true(regval_equal(&got, val));
+	regval_free(&got);
+	t->values++;
+	return 0;
+}
+
+static struct tally
+agree_all(struct hive *h, const struct regf_img *img)
+{
+	struct tally t = { img, 0, 0 };
+
+	assert_int_equal(hive_walk(h, "", agree, &t), 0);
+	return t;
+}
+
+static void
+expect_damage(int r, const char *what)
+{
+	assert_int_equal(r, -1);
+	if (strstr(tlsh_errmsg(), "new hive image: ") != tlsh_errmsg() ||
+	    strstr(tlsh_errmsg(), what) == NULL)
+		fail_msg("message \"%s\" lacks \"%s\"", tlsh_errmsg(), what);
+}
+
+/*
+ * File offset of the allocated cell of an nk or vk record with this ASCII
+ * name: the tests patch records hivex has no call to make.
+ */
+static size_t
+find_record(const struct built *b, const char *sig, const char *name)
+{
+	size_t bins = BASE + regf_le32(b->p + 40), nlen = strlen(name);
+
+	for (size_t bin = BASE; bin < bins; bin += regf_le32(b->p + bin + 8)) {
+		size_t end = bin + regf_le32(b->p + bin + 8);
+
+		for (size_t c = bin + 32; c < end;) {
+			int32_t sz = (int32_t)regf_le32(b->p + c);
+			const unsigned char *d = b->p + c + 4;
+			size_t n = d[0] == 'n' ? d[72] | d[73] << 8 :
+			    d[2] | d[3] << 8;
+			const unsigned char *s = d + (d[0] == 'n' ? 76 : 20);
+
+			if (sz < 0 && memcmp(d, sig, 2) == 0 && n == nlen &&
+			    memcmp(s, name, n) == 0)
+				return c;
+			c += (size_t)(sz < 0 ? -(int64_t)sz : sz);
+		}
+	}
+	fail_msg("no %s record named %s", sig, name);
+	return 0;
+}
+
+/*
+ * A new hive bin at the end of the image, for records hivex never writes
+ * (index roots, li and lf lists, big data).  Returns its offset from the
+ * start of the hive bins.
+ */
+static uint32_t
+add_bin(struct built *b, uint32_t size)
+{
+	uint32_t bins = regf_le32(b->p + 40);
+	unsigned char *bin;
+
+	assert_int_equal(b->len, BASE + bins);
+	b->p = xrealloc(b->p, b->len + size);
+	bin = b->p + b->len;
+	memset(bin, 0, size);
+	memcpy(bin, "hbin", 4);
+	regf_put32(bin + 4, bins);
+	regf_put32(bin + 8, size);
+	regf_put32(bin + 32, size - 32);		/* one free cell */
+	b->len += size;
+	regf_put32(b->p + 40, bins + size);
+	regf_put32(b->p + 508, regf_checksum(b->p));
+	b->img.p = b->p;
+	b->img.len = b->len;
+	return bins;
+}
+
+/*
+ * An allocated cell of n data bytes at *pos in the bin at binrel; the rest
+ * of the bin stays one free cell.  Returns the data, *off its offset.
+ */
+static unsigned char *
+put_cell(struct built *b, uint32_t binrel, uint32_t *pos, uint32_t n,
+    uint32_t *off)
+{
+	unsigned char *bin = b->p + BASE + binrel, *c = bin + *pos;
+	uint32_t size = (n + 4 + 7) & ~7u, binsize = regf_le32(bin + 8);
+
+	assert_true(*pos + size <= binsize);
+	regf_put32(c, (uint32_t)-(int32_t)size);
+	if (*pos + size < binsize)
+		regf_put32(c + size, binsize - *pos - size);
+	*off = binrel + *pos;
+	*pos += size;
+	return c + 4;
+}
+
+static void
+test_regfread__values_agree_with_hivex(void **state)
+{
+	struct built b;
+	struct hive *h = start(&b);
+	struct regval v, m;
+	char *multi[] = { "one", "two", "Grüße" };
+	const char *names[] = { "Text", "MixedCase" };
+	struct regval text, mixed;
+	const struct regval *vals[] = { &text, &mixed };
+	static const struct {
+		const char *key, *name;
+		int want;
+	} q[] = {
+		{ "A\\B\\C\\D", "Dword", 1 },
+		{ "a\\b\\c\\d", "DWORD", 1 },
+		{ "\\A\\\\B\\C\\D\\", "dword", 1 },
+		{ "A\\B\\C\\D", "Text", 1 },
+		{ "A\\B\\C\\D", "Multi", 1 },
+		{ "A\\B\\C\\D", "", 1 },
+		{ "A\\B\\C\\D", "Bin0", 1 },
+		{ "A\\B\\C\\D", "Bin1", 1 },
+		{ "A\\B\\C\\D", "Bin2", 1 },
+		{ "A\\B\\C\\D", "Bin3", 1 },
+		{ "A\\B\\C\\D", "Bin4", 1 },
+		{ "A\\B\\C\\D", "Bin5", 1 },
+		{ "A\\B\\C\\D", "mixedcase", 1 },
+		{ "A\\B\\C\\D", "MIXEDCASE", 1 },
+		{ "A\\B\\C\\D", "Grüße", 1 },
+		{ "A\\B\\C\\D", "gRüßE", 1 },
+		{ "A\\B\\C\\D", "GRÜSSE", 0 },	/* only ASCII folds */
+		{ "A\\B\\C\\D", "Grüß", 0 },
+		{ "A\\B\\C\\D", "日本", 1 },
+		{ "A\\B\\C\\D", "日本語", 0 },
+		{ "A\\B\\C\\D", "Gone", 0 },
+		{ "A\\B\\C\\D", "Nope", 0 },
+		{ "A\\B\\C\\D", "Dword ", 0 },
+		{ "A\\B\\X", "Dword", 0 },
+		{ "Nope\\Deeper", "", 0 },
+		{ "", "", 0 },
+		{ "", "Top", 1 },
+		{ "Grüße\\日本", "Wert", 1 },
+		{ "GRüßE\\日本", "wert", 1 },
+		{ "Grüsse\\日本", "Wert", 0 },
+		{ "Empty\\Key", "", 0 },
+	};
+	static const struct {
+		const char *key;
+		int want;
+	} k[] = {
+		{ "", 1 }, { "A", 1 }, { "A\\B\\C\\D", 1 }, { "a\\b\\C", 1 },
+		{ "A\\B\\C\\D\\E", 0 }, { "Empty\\Key", 1 }, { "Grüße", 1 },
+		{ "Grüße\\日本", 1 }, { "grüße\\日本", 1 }, { "GRÜSSE", 0 },
+		{ "日本", 0 }, { "Nope\\Deeper", 0 }, { "A\\B\\C\\Dx", 0 },
+	};
+	struct tally t;
+
+	(void)state;
+	set_dword(h, "A\\B\\C\\D", "Dword", 0x12345678);
+	assert_int_equal(regval_multi_sz(&m, multi, 3), 0);
+	assert_int_equal(hive_set(h, "A\\B\\C\\D", "Multi", &m), 0);
+	regval_free(&m);
+	set_sz(h, "A\\B\\C\\D", "", "the default value");
+	for (unsigned i = 0; i <= 5; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "Bin%u", i);
+		set_binary(h, "A\\B\\C\\D", name, i, i);
+	}
+	assert_int_equal(regval_sz(&text, "hello, world"), 0);
+	regval_dword(&mixed, 7);
+	assert_int_equal(hive_set_values(h, "A\\B\\C\\D", 2, names, vals), 0);
+	regval_free(&text);
+	regval_free(&mixed);
+	set_sz(h, "A\\B\\C\\D", "Grüße", "a Latin-1 name");
+	set_sz(h, "A\\B\\C\\D", "日本", "a UTF-16 name");
+	set_dword(h, "A\\B\\C\\D", "Gone", 1);
+	assert_int_equal(hive_delete_value(h, "A\\B\\C\\D", "Gone"), 0);
+	set_dword(h, "Grüße\\日本", "Wert", 42);
+	set_dword(h, "", "Top", 3);
+	assert_int_equal(hive_mkkey(h, "Empty\\Key"), 0);
+	finish(&b, h);
+
+	assert_int_equal(regf_check(&b.img), 0);
+	h = hive_open(b.path, 0);
+	assert_non_null(h);
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		same_value(h, &b.img, q[i].key, q[i].name, q[i].want);
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		same_key(h, &b.img, k[i].key, k[i].want);
+	t = agree_all(h, &b.img);
+	assert_int_equal(t.keys, 9);
+	assert_int_equal(t.values, 15);
+	hive_close(h);
+
+	/* and the bytes are what was set, not just what hivex says */
+	assert_int_equal(regf_get_value(&b.img, "a\\B\\c\\D", "dword", &v), 1);
+	assert_int_equal(v.type, REGT_DWORD);
+	assert_int_equal(v.len, 4);
+	assert_memory_equal(v.data, "\x78\x56\x34\x12", 4);
+	regval_free(&v);
+	assert_int_equal(regf_get_value(&b.img, "A\\B\\C\\D", "Bin3", &v), 1);
+	assert_int_equal(v.type, REGT_BINARY);
+	assert_int_equal(v.len, 3);
+	assert_memory_equal(v.data, "\x03\x0a\x11", 3);
+	regval_free(&v);
+	assert_int_equal(regf_get_value(&b.img, "A\\B\\C\\D", "Bin0", &v), 1);
+	assert_int_equal(v.len, 0);
+	regval_free(&v);
+	done(&b);
+}
+
+/*
+ * Many subkeys.  hivex 1.3.23 keeps all 600 in one lh list and never
+ * builds an index root, so one is made by hand for both readers.
+ */
+static void
+test_regfread__many_subkeys_and_index_root(void **state)
+{
+	enum { N = 600 };
+	struct built b;
+	struct hive *h = start(&b);
+	struct tally t;
+	unsigned char *old, *ri, *leaf;
+	uint32_t bin, pos = 32, off, list;
+	size_t c;
+
+	(void)state;
+	for (unsigned i = 0; i < N; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "Many\\Sub%04u", i);
+		assert_int_equal(hive_mkkey(h, key), 0);
+	}
+	set_dword(h, "Many\\Sub0000", "First", 0);
+	set_dword(h, "Many\\Sub0599", "Last", 599);
+	set_dword(h, "Many\\Sub0300\\Deeper", "Mid", 300);
+	finish(&b, h);
+
+	h = hive_open(b.path, 0);
+	same_value(h, &b.img, "many\\SUB0599", "last", 1);
+	same_value(h, &b.img, "Many\\Sub0300\\Deeper", "Mid", 1);
+	same_key(h, &b.img, "Many\\Sub0600", 0);
+	same_key(h, &b.img, "Many\\Sub060", 0);
+	t = agree_all(h, &b.img);
+	assert_int_equal(t.keys, 2 + N + 1);
+	hive_close(h);
+
+	/*
+	 * Split the list in three under an ri: an li (offsets only), an lf
+	 * (name hints) and hivex's own lh entries (hashes).
+	 */
+	c = find_record(&b, "nk", "Many");
+	list = regf_le32(b.p + c + 4 + 28);
+	assert_int_equal(regf_le32(b.p + c + 4 + 20), N);
+	old = b.p + BASE + list + 4;
+	assert_memory_equal(old, "lh", 2);
+	bin = add_bin(&b, 4096);		/* moves the image */
+	old = b.p + BASE + list + 4;
+	ri = put_cell(&b, bin, &pos, 4 + 3 * 4, &off);
+	memcpy(ri, "ri", 2);
+	ri[2] = 3;
+	regf_put32(b.p + c + 4 + 28, off);
+	for (unsigned part = 0; part < 3; part++) {
+		unsigned es = part == 0 ? 4 : 8;
+		uint32_t loff;
+
+		leaf = put_cell(&b, bin, &pos, 4 + 200 * es, &loff);
+		memcpy(leaf, part == 0 ? "li" : part == 1 ? "lf" : "lh", 2);
+		leaf[2] = 200;
+		for (unsigned i = 0; i < 200; i++) {
+			const unsigned char *e = old + 4 + 8 * (200 * part + i);
+
+			memcpy(leaf + 4 + es * i, e, 4);
+			if (part == 1)
+				memcpy(leaf + 8 + es * i, "Sub0", 4);
+			else if (part == 2)
+				memcpy(leaf + 8 + es * i, e + 4, 4);
+		}
+		regf_put32(ri + 4 + 4 * part, loff);
+	}
+
+	h = reopen(&b);
+	assert_int_equal(regf_check(&b.img), 0);
+	assert_int_equal(regf_check_bin_at(&b.img, BASE + bin + 100), 0);
+	same_key(h, &b.img, "Many\\sub0000", 1);
+	same_key(h, &b.img, "Many\\Sub0199", 1);
+	same_key(h, &b.img, "Many\\Sub0200", 1);
+	same_key(h, &b.img, "Many\\Sub0400", 1);
+	same_value(h, &b.img, "Many\\Sub0599", "Last", 1);
+	same_value(h, &b.img, "Many\\Sub0300\\Deeper", "Mid", 1);
+	same_key(h, &b.img, "Many\\Sub0600", 0);
+	t = agree_all(h, &b.img);
+	assert_int_equal(t.keys, 2 + N + 1);
+	assert_int_equal(t.values, 3);
+	hive_close(h);
+
+	/* a hash or hint that does not fit the name hides the key */
+	leaf = b.p + BASE + regf_le32(b.p + BASE + off + 4 + 4 + 8) + 4;
+	leaf[4 + 8 * 199 + 4] ^= 1;
+	expect_damage(regf_key_exists(&b.img, "Many\\Sub0599"), "wrong hash");
+	assert_int_equal(regf_key_exists(&b.img, "Many\\Sub0598"), 1);
+	leaf[4 + 8 * 199 + 4] ^= 1;
+	leaf = b.p + BASE + regf_le32(b.p + BASE + off + 4 + 4 + 4) + 4;
+	leaf[4 + 8 * 5 + 4 + 3] = 'x';
+	expect_damage(regf_key_exists(&b.img, "Many\\Sub0205"), "name hint");
+	leaf[4 + 8 * 5 + 4 + 3] = '0';
+	/* a count that disagrees with the lists, seen when a key is absent */
+	regf_put32(b.p + c + 4 + 20, N + 1);
+	expect_damage(regf_key_exists(&b.img, "Many\\Sub0600"),
+	    "counts 601 subkeys");
+	regf_put32(b.p + c + 4 + 20, N);
+	/* an index root pointing to an index root */
+	regf_put32(b.p + BASE + off + 4 + 4 + 4, off);
+	expect_damage(regf_key_exists(&b.img, "Many\\Sub0599"),
+	    "not to an li, lf or lh list");
+	done(&b);
+}
+
+/*
+ * Past 16344 bytes a 1.4+ hive keeps data as big data.  hivex 1.3.23
+ * writes one plain cell instead, which Windows would read as a db record:
+ * regfread refuses that.  The db layout is then made by hand, and hivex
+ * and regfread must read the same bytes from it.
+ */
+static void
+test_regfread__big_data(void **state)
+{
+	enum { LEN = 40000 };
+	struct built b;
+	struct hive *h = start(&b);
+	struct regval want, got;
+	unsigned char *db, *segs, *seg, *vk;
+	uint32_t bin, pos = 32, dboff, listoff, data;
+	size_t c;
+
+	(void)state;
+	set_binary(h, "Big", "Blob", LEN, 1);
+	set_binary(h, "Big", "Edge", SEG, 2);
+	set_binary(h, "Big", "Over", SEG + 1, 3);
+	finish(&b, h);
+
+	h = hive_open(b.path, 0);
+	same_value(h, &b.img, "Big", "Edge", 1);
+	assert_int_equal(hive_get(h, "Big", "Blob", &want), 1);
+	assert_int_equal(want.len, LEN);
+	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
+	    "needs big data (db)");
+	expect_damage(regf_get_value(&b.img, "big", "over", &got),
+	    "holds 16345 bytes in a plain cell");
+	hive_close(h);
+
+	c = find_record(&b, "vk", "Blob");
+	data = regf_le32(b.p + c + 4 + 8);
+	bin = add_bin(&b, 40960);
+	db = put_cell(&b, bin, &pos, 8, &dboff);
+	memcpy(db, "db", 2);
+	db[2] = 3;
+	segs = put_cell(&b, bin, &pos, 3 * 4, &listoff);
+	regf_put32(db + 4, listoff);
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t n = i < 2 ? SEG : LEN - 2 * SEG, soff;
+
+		seg = put_cell(&b, bin, &pos, n, &soff);
+		memcpy(seg, b.p + BASE + data + 4 + i * SEG, n);
+		regf_put32(segs + 4 * i, soff);
+	}
+	vk = b.p + c + 4;
+	regf_put32(vk + 8, dboff);
+
+	h = reopen(&b);
+	same_value(h, &b.img, "Big", "Blob", 1);
+	assert_int_equal(regf_get_value(&b.img, "Big", "Blob", &got), 1);
+	assert_true(regval_equal(&got, &want));
+	regval_free(&got);
+	regval_free(&want);
+	hive_close(h);
+
+	/* damaged big data */
+	db = b.p + BASE + dboff + 4;
+	db[2] = 2;
+	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
+	    "has 2 segments");
+	db[2] = 3;
+	regf_put32(segs + 8, 0x7ffffff8);
+	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
+	    "big data segment offset 0x7ffffff8");
+	/* a full segment as the last one: only its start is used */
+	regf_put32(segs + 8, regf_le32(segs + 4));
+	assert_int_equal(regf_get_value(&b.img, "Big", "Blob", &got), 1);
+	regval_free(&got);
+	regf_put32(segs + 8, listoff);			/* too short */
+	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
+	    "holds 12 bytes, not 7312");
+	regf_put32(vk + 4, 0x7fffffff);
+	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
+	    "has 3 segments, its 2147483647 bytes need 131393");
+	done(&b);
+}
+
+/* A whole generated image, both hives, every key and value. */
+static void
+test_regfread__generated_image_agrees(void **state)
+{
+	char *root = fixture_image("2019", NULL);
+	const char *hives[] = { "SYSTEM", "SOFTWARE" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct built b = { 0 };
+		struct hive *h;
+		struct tally t;
+		uint32_t bins;
+
+		b.path = fixture_path(root, hives[i]);
+		load(&b);
+		assert_int_equal(regf_check(&b.img), 0);
+		bins = regf_le32(b.p + 40);
+		for (uint32_t off = 0; off < bins; off += 4096)
+			assert_int_equal(regf_check_bin_at(&b.img, BASE + off),
+			    0);
+		h = hive_open(b.path, 0);
+		assert_non_null(h);
+		t = agree_all(h, &b.img);
+		assert_true(t.keys > 10 && t.values > 10);
+		same_key(h, &b.img, "ControlSet001\\Control\\Nope", 0);
+		same_value(h, &b.img, "Microsoft\\Windows NT\\CurrentVersion",
+		    "productname", i);
+		hive_close(h);
+		free(b.path);
+		free(b.p);
+	}
+	fixture_rmrf(root);
+	*strrchr(root, '/') = '\0';		/* and the directory above it */
+	rmdir(root);
+	free(root);
+}
+
+/* A small hive of two bins, to be damaged. */
+static void
+small_hive(struct built *b)
+{
+	struct hive *h = start(b);
+
+	set_dword(h, "A\\B", "D", 1);
+	set_sz(h, "A\\B", "S", "some text that is longer than four bytes");
+	set_sz(h, "A\\日本", "Grüße", "x");
+	set_binary(h, "A", "Fill", 6000, 9);	/* a second bin */
+	finish(b, h);
+	assert_true(regf_le32(b->p + 40) > 4096);
+}
+
+static void
+test_regfread__base_block_damage(void **state)
+{
+	struct built b;
+	struct regf_img img;
+	struct regval v;
+	size_t lens[] = { 0, 100, 4095, 4096, 4096 + 2048, 0 };
+
+	(void)state;
+	small_hive(&b);
+	lens[5] = b.len - 1;
+	b.p[48] ^= 0x20;
+	expect_damage(regf_check(&b.img), "checksum");
+	expect_damage(regf_key_exists(&b.img, "A"), "checksum");
+	expect_damage(regf_get_value(&b.img, "A\\B", "D", &v), "checksum");
+	b.p[48] ^= 0x20;
+	assert_int_equal(regf_check(&b.img), 0);
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		unsigned char *cut = xmalloc(lens[i]);
+
+		memcpy(cut, b.p, lens[i]);
+		img.p = cut;
+		img.len = lens[i];
+		assert_int_equal(regf_check(&img), -1);
+		assert_int_equal(regf_key_exists(&img, "A\\B"), -1);
+		if (lens[i] > 4096)
+			assert_non_null(strstr(tlsh_errmsg(), "truncated"));
+		free(cut);
+	}
+	img.p = NULL;
+	img.len = 0;
+	assert_int_equal(regf_check(&img), -1);
+	/* fields the checksum covers: each recomputed to be the only fault */
+	{
+		static const struct {
+			size_t at;
+			uint32_t val;
+			const char *what;
+		} f[] = {
+			{ 28, 1, "file type 1" },
+			{ 20, 2, "format version 2.5" },
+			{ 24, 2, "format version 1.2" },
+			{ 40, 4097, "not a multiple of 4096" },
+			{ 40, 0, "root cell offset" },
+			{ 36, 0x10000000, "root cell offset" },
+		};
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			uint32_t was = regf_le32(b.p + f[i].at);
+
+			regf_put32(b.p + f[i].at, f[i].val);
+			regf_put32(b.p + 508, regf_checksum(b.p));
+			expect_damage(regf_check(&b.img), f[i].what);
+			regf_put32(b.p + f[i].at, was);
+			regf_put32(b.p + 508, regf_checksum(b.p));
+		}
+		memcpy(b.p, "regF", 4);
+		expect_damage(regf_check(&b.img), "no regf signature");
+		memcpy(b.p, "regf", 4);
+	}
+	assert_int_equal(regf_check(&b.img), 0);
+	done(&b);
+}
+
+static void
+test_regfread__bin_damage(void **state)
+{
+	struct built b;
+	unsigned char *bin2;
+	uint32_t first;
+
+	(void)state;
+	small_hive(&b);
+	first = regf_le32(b.p + BASE + 8);
+	bin2 = b.p + BASE + first;
+	regf_put32(bin2 + 4, first + 4096);
+	expect_damage(regf_check(&b.img), "gives its offset as");
+	expect_damage(regf_key_exists(&b.img, "A"), "gives its offset as");
+	expect_damage(regf_check_bin_at(&b.img, BASE), "gives its offset as");
+	regf_put32(bin2 + 4, first);
+	regf_put32(bin2 + 8, 0);
+	expect_damage(regf_check(&b.img), "has size 0");
+	regf_put32(bin2 + 8, 4095);
+	expect_damage(regf_check(&b.img), "has size 4095");
+	regf_put32(bin2 + 8, regf_le32(b.p + 40) - first + 4096);
+	expect_damage(regf_check(&b.img), "runs 4096 bytes past the end");
+	regf_put32(bin2 + 8, regf_le32(b.p + 40) - first);
+	memcpy(bin2, "hbix", 4);
+	expect_damage(regf_check(&b.img), "no hbin signature");
+	memcpy(bin2, "hbin", 4);
+	assert_int_equal(regf_check(&b.img), 0);
+	expect_damage(regf_check_bin_at(&b.img, 4095), "not inside");
+	expect_damage(regf_check_bin_at(&b.img, b.len), "not inside");
+	done(&b);
+}
+
+/* The last cell of the first bin, as a file offset. */
+static size_t
+last_cell(const struct built *b)
+{
+	size_t end = BASE + regf_le32(b->p + BASE + 8), c = BASE + 32, next;
+
+	for (;; c = next) {
+		int32_t sz = (int32_t)regf_le32(b->p + c);
+
+		next = c + (size_t)(sz < 0 ? -(int64_t)sz : sz);
+		if (next >= end)
+			return c;
+	}
+}
+
+static void
+test_regfread__cell_damage(void **state)
+{
+	struct built b;
+	struct regval v;
+	size_t c, root;
+	uint32_t raw, was;
+	unsigned char *nk;
+
+	(void)state;
+	small_hive(&b);
+	for (uint32_t off = 0; off < regf_le32(b.p + 40); off += 4096)
+		assert_int_equal(regf_check_bin_at(&b.img, BASE + off + 40), 0);
+
+	/* a cell that runs past its bin; the bin chain itself is fine */
+	c = last_cell(&b);
+	raw = regf_le32(b.p + c);
+	regf_put32(b.p + c, (int32_t)raw < 0 ? raw - 8 : raw + 8);
+	assert_int_equal(regf_check(&b.img), 0);
+	expect_damage(regf_check_bin_at(&b.img, BASE + 100),
+	    "runs past the end of its bin");
+	regf_put32(b.p + c, 0);
+	expect_damage(regf_check_bin_at(&b.img, c), "has size 0");
+	regf_put32(b.p + c, 12);
+	expect_damage(regf_check_bin_at(&b.img, c), "has size 12");
+	regf_put32(b.p + c, raw);
+	assert_int_equal(regf_check_bin_at(&b.img, c), 0);
+
+	/* the root key's subkey list, pointed elsewhere */
+	root = BASE + regf_le32(b.p + 36);
+	nk = b.p + root + 4;
+	was = regf_le32(nk + 28);
+	regf_put32(nk + 28, 0x7ffffff8);
+	expect_damage(regf_key_exists(&b.img, "A"),
+	    "subkey list offset 0x7ffffff8 does not point");
+	regf_put32(nk + 28, 0xffffffff);
+	expect_damage(regf_key_exists(&b.img, "A"), "subkey list is missing");
+	regf_put32(nk + 28, was + 4);
+	expect_damage(regf_key_exists(&b.img, "A"), "subkey list offset");
+	regf_put32(nk + 28, was + 8);
+	expect_damage(regf_key_exists(&b.img, "A"), "not the start of a cell");
+	regf_put32(nk + 28, regf_le32(b.p + 36));	/* the root itself */
+	expect_damage(regf_key_exists(&b.img, "A"), "not an li, lf, lh or ri");
+	regf_put32(nk + 28, was);
+	/* a subkey count past what the list holds */
+	nk = b.p + BASE + was + 4;
+	nk[2] = 200;
+	expect_damage(regf_key_exists(&b.img, "A"), "counts 200 entries");
+	nk[2] = 1;
+
+	/* a key's name and a value's data past their cells */
+	c = find_record(&b, "nk", "B");
+	nk = b.p + c + 4;
+	nk[72] = 250;
+	expect_damage(regf_key_exists(&b.img, "A\\B"), "runs past its cell");
+	nk[72] = 1;
+	nk[2] &= ~0x20;
+	expect_damage(regf_key_exists(&b.img, "A\\B"), "odd length");
+	nk[2] |= 0x20;
+	was = regf_le32(nk + 40);
+	regf_put32(nk + 40, 0xfffffff0);
+	expect_damage(regf_get_value(&b.img, "A\\B", "D", &v), "value list");
+	regf_put32(nk + 40, was);
+	regf_put32(nk + 36, 1000);
+	expect_damage(regf_get_value(&b.img, "A\\B", "D", &v), "counts 1000 "
+	    "values");
+	regf_put32(nk + 36, 2);
+	c = find_record(&b, "vk", "S");
+	raw = regf_le32(b.p + c + 4 + 4);
+	regf_put32(b.p + c + 4 + 4, raw + 1000);
+	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "bytes of data");
+	regf_put32(b.p + c + 4 + 4, 0x80000005);
+	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "4-byte");
+	regf_put32(b.p + c + 4 + 4, 0x80000002);
+	assert_int_equal(regf_get_value(&b.img, "A\\B", "S", &v), 1);
+	assert_int_equal(v.len, 2);
+	regval_free(&v);
+	regf_put32(b.p + c + 4 + 4, raw);
+	was = regf_le32(b.p + c + 4 + 8);
+	regf_put32(b.p + c + 4 + 8, regf_le32(b.p + 40));
+	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "value data");
+	regf_put32(b.p + c + 4 + 8, was);
+	/* a cell marked free is not a record to follow */
+	regf_put32(b.p + c, -regf_le32(b.p + c));
+	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "free cell");
+	regf_put32(b.p + c, -regf_le32(b.p + c));
+	assert_int_equal(regf_get_value(&b.img, "a\\b", "s", &v), 1);
+	regval_free(&v);
+	done(&b);
+}
+
+/*
+ * Every dword of the hive bins set to values that make bad offsets, sizes
+ * and counts: each lookup answers -1, 0 or 1 and (under valgrind) reads
+ * nothing outside the image.
+ */
+static void
+test_regfread__damage_anywhere_is_contained(void **state)
+{
+	static const uint32_t bad[] = { 0, 0xffffffff, 0x80000000, 0x7ffffff8,
+	    0xfffffff8, 0x1000, 0x20, 0x8000ffff };
+	static const char *const keys[] = { "A\\B", "A\\日本", "A\\C", "" };
+	static const char *const names[] = { "D", "S", "Grüße", "Fill" };
+	struct built b;
+	uint32_t bins;
+	size_t tries = 0;
+
+	(void)state;
+	small_hive(&b);
+	bins = regf_le32(b.p + 40);
+	for (uint32_t at = 0; at < bins; at += 4) {
+		uint32_t was = regf_le32(b.p + BASE + at);
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			regf_put32(b.p + BASE + at, bad[i]);
+			for (size_t k = 0; k < 4; k++) {
+				struct regval v;
+				int r = regf_get_value(&b.img, keys[k],
+				    names[k], &v);
+
+				assert_true(r >= -1 && r <= 1);
+				if (r == 1)
+					regval_free(&v);
+				r = regf_key_exists(&b.img, keys[k]);
+				assert_true(r >= -1 && r <= 1);
+			}
+			assert_true(regf_check_bin_at(&b.img, BASE + at) >= -1);
+			tries++;
+		}
+		regf_put32(b.p + BASE + at, was);
+	}
+	assert_true(tries > 1000);
+	done(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_regfread__values_agree_with_hivex),
+		cmocka_unit_test(test_regfread__many_subkeys_and_index_root),
+		cmocka_unit_test(test_regfread__big_data),
+		cmocka_unit_test(test_regfread__generated_image_agrees),
+		cmocka_unit_test(test_regfread__base_block_damage),
+		cmocka_unit_test(test_regfread__bin_damage),
+		cmocka_unit_test(test_regfread__cell_damage),
+		cmocka_unit_test(test_regfread__damage_anywhere_is_contained),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
