@@ -29,7 +29,7 @@
 #define CELL_USED 0x80000000u	/* a negative size: allocated */
 
 /* The caller puts the file name in front. */
-#define damaged(...) tlsh_seterr("new hive image: " __VA_ARGS__)
+#define damaged(...) tlsh_seterr(__VA_ARGS__)
 #define FO(off) ((unsigned long long)BASE + (off))
 
 /* One call's view: the base block's fields and where each bin starts. */

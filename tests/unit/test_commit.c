@@ -1,0 +1,323 @@
+/* commit.c: only changed pages, in place, logged first, checked first. */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "commit.h"
+#include "hive.h"
+#include "logs.h"
+#include "mkhive.h"
+#include "regf.h"
+#include "store.h"
+#include "tlshive.h"
+
+static char *
+new_hive(char **dir)
+{
+	char *p;
+
+	*dir = fixture_dir();
+	p = xasprintf("%s/SYSTEM", *dir);
+	assert_int_equal(mkhive_write(p, "ROOT", 1), 0);
+	return p;
+}
+
+static size_t
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.' || strstr(de->d_name, "tlshive");
+	closedir(d);
+	return n;
+}
+
+static size_t
+pages_differing(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t n = 0, len = la > lb ? la : lb;
+
+	for (size_t off = 0; off < len; off += 4096)
+		n += off >= la || off >= lb || memcmp(a + off, b + off,
+		    (len - off < 4096 ? len - off : 4096)) != 0;
+	return n;
+}
+
+/* Sets n values under K through hivex and commits with the given log. */
+static int
+set_and_commit(const char *p, int n, size_t datalen, int logfmt,
+    const struct regval *expect_other)
+{
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval v;
+	struct hive_expect ex = { "K\\Sub", "V0", NULL };
+	const struct hive_expect *exs = &ex;
+	size_t nex = 1;
+	int r;
+
+	assert_non_null(h);
+	v.type = REGT_BINARY;
+	v.len = datalen;
+	v.data = xcalloc(1, datalen + 1);
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "V%d", i);
+		memset(v.data, 'a' + i % 26, datalen);
+		assert_int_equal(hive_set(h, "K\\Sub", name, &v), 0);
+	}
+	memset(v.data, 'a', datalen);
+	ex.val = expect_other ? expect_other : &v;
+	r = commit_hives(&h, 1, &exs, &nex, logfmt, NULL);
+	regval_free(&v);
+	hive_close(h);
+	return r;
+}
+
+static void
+test_commit__in_place__same_inode_mode_only_changed_pages(void **state)
+{
+	char *dir, *p = new_hive(&dir), *before, *after;
+	struct stat a, b;
+	size_t l1, l2;
+	struct hive *h;
+	struct regval got;
+
+	assert_int_equal(chmod(p, 0640), 0);
+	assert_int_equal(set_and_commit(p, 1, 4, LOG_NEW, NULL), 0);
+	before = fixture_slurp(p, &l1);
+	assert_int_equal(stat(p, &a), 0);
+	assert_int_equal(set_and_commit(p, 3, 4, LOG_NEW, NULL), 0);
+	assert_int_equal(stat(p, &b), 0);
+	after = fixture_slurp(p, &l2);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(b.st_mode & 07777, 0640);
+	/* the base block and the one bin page that holds the key */
+	assert_true(pages_differing(before, l1, after, l2) <= 3);
+	assert_true(pages_differing(before, l1, after, l2) >= 2);
+	h = hive_open(p, 0);
+	assert_non_null(h);
+	assert_false(hive_header(h)->dirty);
+	assert_int_equal(hive_get(h, "K\\Sub", "V2", &got), 1);
+	assert_int_equal(got.data[0], 'c');
+	regval_free(&got);
+	hive_close(h);
+	/* hive and its log; no temporary file */
+	assert_int_equal(count_entries(dir), 3);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_commit__grown_hive__new_bins_appended(void **state)
+{
+	char *dir, *p = new_hive(&dir), *before, *after;
+	size_t l1, l2;
+	struct hive *h;
+	struct regval got;
+
+	before = fixture_slurp(p, &l1);
+	assert_int_equal(set_and_commit(p, 40, 3000, LOG_NEW, NULL), 0);
+	after = fixture_slurp(p, &l2);
+	assert_true(l2 > l1);
+	/* the old bytes before the first bin's page are the same file */
+	assert_int_equal(regf_le32((unsigned char *)after + 40), l2 - 4096);
+	h = hive_open(p, 0);
+	assert_non_null(h);
+	assert_int_equal(hive_get(h, "K\\Sub", "V39", &got), 1);
+	assert_int_equal(got.len, 3000);
+	regval_free(&got);
+	hive_close(h);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_commit__not_as_planned__nothing_written(void **state)
+{
+	char *dir, *p = new_hive(&dir), *before, *after;
+	struct regval other;
+	size_t l1, l2;
+
+	before = fixture_slurp(p, &l1);
+	regval_dword(&other, 7);
+	assert_int_equal(set_and_commit(p, 1, 4, LOG_NEW, &other), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "does not hold K\\Sub\\V0 as "
+	    "planned; nothing written"));
+	after = fixture_slurp(p, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	assert_int_equal(count_entries(dir), 1);	/* no log either */
+	regval_free(&other);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_commit__nothing_changed__nothing_written(void **state)
+{
+	char *dir, *p = new_hive(&dir), *before, *after;
+	struct hive *h;
+	size_t l1, l2;
+
+	assert_int_equal(set_and_commit(p, 1, 4, LOG_NEW, NULL), 0);
+	before = fixture_slurp(p, &l1);
+	h = hive_open(p, HIVE_WRITE);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, LOG_NEW, NULL), 0);
+	hive_close(h);
+	after = fixture_slurp(p, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+/*
+ * What a crash right after the primary was marked dirty leaves: the old
+ * pages under a dirty base block, and the log.  Replayed, it must give
+ * exactly the hive the commit wrote, in both log formats.
+ */
+static void
+replays_to_new(int logfmt)
+{
+	char *dir, *p = new_hive(&dir), *before, *after, *logp;
+	const unsigned char *log[3] = { NULL, NULL, NULL };
+	size_t loglen[3] = { 0, 0, 0 }, l1, l2;
+	const char *names[3] = { "SYSTEM.LOG", "SYSTEM.LOG1", "SYSTEM.LOG2" };
+	struct recovery r;
+	uint32_t s;
+	int slot = -1;
+
+	assert_int_equal(set_and_commit(p, 1, 4, logfmt, NULL), 0);
+	before = fixture_slurp(p, &l1);
+	assert_int_equal(set_and_commit(p, 30, 2000, logfmt, NULL), 0);
+	after = fixture_slurp(p, &l2);
+	/* the log written by the second commit: the one with the later
+	 * base block (new format) or .LOG1 (old) */
+	for (int i = 1; i < 3; i++) {
+		int fmt;
+		uint32_t seq;
+		logp = xasprintf("%s%s", p, names[i] + 6);
+		if (access(logp, F_OK) == 0)
+			log[i] = (unsigned char *)fixture_slurp(logp,
+			    &loglen[i]);
+		free(logp);
+		if (log[i] && logs_header(log[i], loglen[i], &fmt, &seq) &&
+		    fmt == logfmt && seq == regf_le32((unsigned char *)before +
+		    4) + (logfmt == LOG_OLD))
+			slot = i;
+	}
+	assert_true(slot > 0);
+	s = regf_le32((unsigned char *)before + 4);
+	regf_put32((unsigned char *)before + 4, s + 1);
+	if (logfmt == LOG_OLD)	/* the primary carries the log's time */
+		memcpy(before + 12, after + 12, 8);
+	regf_put32((unsigned char *)before + 508,
+	    regf_checksum((unsigned char *)before));
+	assert_int_equal(logs_recover_mem((unsigned char *)before, l1, log,
+	    loglen, names, "SYSTEM", &r), 0);
+	assert_int_equal(r.format, logfmt);
+	/* new format: the entry's number + 1, as the commit wrote it; the
+	 * old format has no entry numbers, recovery goes past both */
+	if (logfmt == LOG_NEW)
+		assert_int_equal(r.seq, regf_le32((unsigned char *)after + 4));
+	else
+		assert_true(r.seq > regf_le32((unsigned char *)after + 4));
+	assert_true(r.len <= l2);
+	assert_int_equal(r.len, 4096 + regf_le32((unsigned char *)after + 40));
+	assert_memory_equal(r.data + 4096, after + 4096, r.len - 4096);
+	recovery_free(&r);
+	for (int i = 0; i < 3; i++)
+		free((void *)log[i]);
+	free(before);
+	free(after);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_commit__new_format_log__replays_to_the_new_hive(void **state)
+{
+	replays_to_new(LOG_NEW);
+}
+
+static void
+test_commit__old_format_log__replays_to_the_new_hive(void **state)
+{
+	replays_to_new(LOG_OLD);
+}
+
+static void
+test_commit__no_log_on_a_clean_hive__refused(void **state)
+{
+	char *dir, *p = new_hive(&dir), *bytes;
+	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
+	size_t len;
+
+	bytes = fixture_slurp(p, &len);
+	assert_null(commit_prepare(f, (unsigned char *)bytes, len,
+	    COMMIT_NO_LOG, NULL, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "the hive is clean"));
+	sfile_close(f);
+	free(bytes);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_commit__damaged_new_image__refused(void **state)
+{
+	char *dir, *p = new_hive(&dir), *bytes;
+	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
+	size_t len;
+
+	bytes = fixture_slurp(p, &len);
+	memcpy(bytes + 4096, "xbin", 4);	/* the first bin's signature */
+	assert_null(commit_prepare(f, (unsigned char *)bytes, len, LOG_NEW,
+	    NULL, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "fails its check"));
+	sfile_close(f);
+	free(bytes);
+	assert_int_equal(count_entries(dir), 1);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commit__in_place__same_inode_mode_only_changed_pages),
+		cmocka_unit_test(test_commit__grown_hive__new_bins_appended),
+		cmocka_unit_test(test_commit__not_as_planned__nothing_written),
+		cmocka_unit_test(test_commit__nothing_changed__nothing_written),
+		cmocka_unit_test(test_commit__new_format_log__replays_to_the_new_hive),
+		cmocka_unit_test(test_commit__old_format_log__replays_to_the_new_hive),
+		cmocka_unit_test(test_commit__no_log_on_a_clean_hive__refused),
+		cmocka_unit_test(test_commit__damaged_new_image__refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
