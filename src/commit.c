@@ -47,6 +47,14 @@ struct commit {
 	struct run *runs;
 	size_t nruns;
 	int touched, completed;		/* how far the primary got */
+	/* while the new image streams in */
+	unsigned char *acc;		/* a part of a chunk */
+	size_t acclen;
+	unsigned char *view;		/* the file, see sfile_view */
+	size_t viewlen;
+	uint64_t at;			/* file offset of acc[0] */
+	uint32_t seq;
+	int failed;
 };
 
 /* seq a comes before seq b, allowing for wrap-around. */
@@ -77,17 +85,31 @@ seal(unsigned char *b, uint32_t seq1, uint32_t seq2)
 /*
  * The new image, checked by a reader that shares nothing with hivex's
  * writer: the base block and hive-bin chain, the cells of every bin that
- * holds a changed page, and every planned key and value.
+ * holds a changed page, and every planned key and value.  The image is
+ * the file with the new pages laid over it.
  */
 static int
-verify(const struct commit *c, const unsigned char *img, size_t len,
-    const struct hive_expect *ex, size_t nex)
+verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 {
-	struct regf_img ri = { img, len };
-	uint64_t checked_to = 0;
 	const char *shown = sfile_name(c->f);
+	unsigned char *view;
+	struct regf_img ri = { NULL, (size_t)c->new_size };
+	struct regf_rd *rd = NULL;
+	uint64_t checked_to = 0;
+	int rc = -1;
 
-	if (regf_check(&ri) == -1)
+	if (c->new_size > c->viewlen) {
+		sfile_view_free(c->view, c->viewlen);
+		c->viewlen = (size_t)c->new_size;
+		if ((c->view = sfile_view(c->f, c->viewlen)) == NULL)
+			return -1;
+	}
+	ri.p = view = c->view;
+	memcpy(view, c->done, PAGE);
+	for (size_t i = 0; i < c->nruns; i++)
+		memcpy(view + PAGE + c->runs[i].off, c->runs[i].now,
+		    c->runs[i].len);
+	if ((rd = regf_open(&ri)) == NULL)
 		goto bad;
 	for (size_t i = 0; i < c->nruns; i++)
 		for (uint64_t p = c->runs[i].off; p < (uint64_t)c->runs[i].off +
@@ -95,12 +117,12 @@ verify(const struct commit *c, const unsigned char *img, size_t len,
 			uint64_t at = PAGE + p;
 			if (at < checked_to)
 				continue;
-			if (regf_check_bin_at(&ri, at) == -1)
+			if (regf_rd_bin_at(rd, at) == -1)
 				goto bad;
 			/* the rest of this bin is checked now */
 			checked_to = at + PAGE;
-			while (checked_to < PAGE + (uint64_t)regf_le32(img + 40) &&
-			    memcmp(img + checked_to, "hbin", 4) != 0)
+			while (checked_to < PAGE + (uint64_t)regf_le32(view + 40) &&
+			    memcmp(view + checked_to, "hbin", 4) != 0)
 				checked_to += PAGE;
 		}
 	for (size_t i = 0; i < nex; i++) {
@@ -108,18 +130,17 @@ verify(const struct commit *c, const unsigned char *img, size_t len,
 		int r, want = ex[i].val != NULL;
 
 		if (ex[i].name == NULL) {
-			if ((r = regf_key_exists(&ri, ex[i].key)) == -1)
+			if ((r = regf_rd_key(rd, ex[i].key)) == -1)
 				goto bad;
 			if (r != want) {
 				tlsh_seterr("%s: the new hive %s key %s; nothing "
 				    "written", shown, want ? "lacks" :
 				    "still has", ex[i].key);
-				return -1;
+				goto out;
 			}
 			continue;
 		}
-		if ((r = regf_get_value(&ri, ex[i].key, ex[i].name, &got)) ==
-		    -1)
+		if ((r = regf_rd_value(rd, ex[i].key, ex[i].name, &got)) == -1)
 			goto bad;
 		if (r == 1) {
 			int same = want && regval_equal(&got, ex[i].val);
@@ -131,10 +152,11 @@ verify(const struct commit *c, const unsigned char *img, size_t len,
 			tlsh_seterr("%s: the new hive does not hold %s\\%s as "
 			    "planned; nothing written", shown, ex[i].key,
 			    ex[i].name);
-			return -1;
+			goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+	goto out;
 bad:
 	{
 		char *m = xstrdup(tlsh_errmsg());
@@ -142,11 +164,13 @@ bad:
 		    "written", shown, m);
 		free(m);
 	}
-	return -1;
+out:
+	regf_close(rd);
+	return rc;
 }
 
 static void
-add_page(struct commit *c, uint64_t at, const unsigned char *img,
+add_page(struct commit *c, uint64_t at, const unsigned char *now,
     const unsigned char *old, size_t oldlen)
 {
 	struct run *r = c->nruns ? &c->runs[c->nruns - 1] : NULL;
@@ -159,51 +183,90 @@ add_page(struct commit *c, uint64_t at, const unsigned char *img,
 	}
 	r->now = xrealloc(r->now, r->len + PAGE);
 	r->was = xrealloc(r->was, r->len + PAGE);
-	memcpy(r->now + r->len, img + at, PAGE);
+	memcpy(r->now + r->len, now, PAGE);
 	memset(r->was + r->len, 0, PAGE);
 	if (old)
 		memcpy(r->was + r->len, old, oldlen);
 	r->len += PAGE;
 }
 
-/* The pages of img that differ from the file, read a chunk at a time. */
+/*
+ * n bytes of the new image at c->at, compared page by page with the file:
+ * the base block is kept aside, every bins page that differs (or lies past
+ * the file's end) becomes part of a run.
+ */
 static int
-diff(struct commit *c, const unsigned char *img, size_t len)
+compare(struct commit *c, const unsigned char *buf, size_t n)
 {
-	unsigned char *buf = xmalloc(CHUNK);
-	uint64_t bins_end = PAGE + (uint64_t)regf_le32(img + 40);
-	int rc = -1;
+	size_t have, p = 0;
 
-	for (uint64_t at = PAGE; at < len; at += CHUNK) {
-		size_t n = len - at < CHUNK ? (size_t)(len - at) : CHUNK;
-		size_t have = at >= c->old_size ? 0 : c->old_size - at < n ?
-		    (size_t)(c->old_size - at) : n;
+	if (c->at == 0) {
+		if (n < PAGE || memcmp(buf, "regf", 4) != 0) {
+			tlsh_seterr("%s: the new hive is not a regf image; "
+			    "nothing written", sfile_name(c->f));
+			return -1;
+		}
+		memcpy(c->done, buf, PAGE);
+		p = PAGE;
+	}
+	have = c->at >= c->old_size ? 0 : c->old_size - c->at < n ?
+	    (size_t)(c->old_size - c->at) : n;
+	for (; p < n; p += PAGE) {
+		uint64_t at = c->at + p;
+		const unsigned char *old = c->view + at;
+		size_t plen = n - p < PAGE ? n - p : PAGE;
+		size_t olen = have > p ? (have - p < plen ? have - p : plen) : 0;
+		unsigned char page[PAGE];
 
+		if (olen == plen && memcmp(old, buf + p, plen) == 0)
+			continue;
+		if (at + PAGE > PAGE + (uint64_t)regf_le32(c->done + 40)) {
+			tlsh_seterr("%s: hivex changed bytes past the hive bins "
+			    "(offset %llu); nothing written", sfile_name(c->f),
+			    (unsigned long long)at);
+			return -1;
+		}
+		memset(page, 0, PAGE);
+		memcpy(page, buf + p, plen);
+		add_page(c, at, page, olen ? old : NULL, olen);
+	}
+	c->at += n;
+	return 0;
+}
 
-		if (have && sfile_read(c->f, buf, have, at) == -1)
-			goto out;
-		for (size_t p = 0; p < n; p += PAGE) {
-			size_t plen = n - p < PAGE ? n - p : PAGE;
-			size_t olen = have > p ? (have - p < plen ? have - p :
-			    plen) : 0;
+int
+commit_take(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct commit *c = ctx;
 
-			if (olen == plen && memcmp(buf + p, img + at + p, plen) ==
-			    0)
-				continue;
-			if (at + p + PAGE > bins_end) {
-				tlsh_seterr("%s: hivex changed bytes past the "
-				    "hive bins (offset %llu); nothing written",
-				    sfile_name(c->f),
-				    (unsigned long long)(at + p));
-				goto out;
-			}
-			add_page(c, at + p, img, olen ? buf + p : NULL, olen);
+	if (c->failed)
+		return -1;
+	while (len > 0) {
+		size_t n;
+
+		if (c->acclen == 0 && len >= CHUNK) {
+			n = len / CHUNK * CHUNK;
+			if (compare(c, buf, n) == -1)
+				goto fail;
+			buf += n;
+			len -= n;
+			continue;
+		}
+		n = CHUNK - c->acclen < len ? CHUNK - c->acclen : len;
+		memcpy(c->acc + c->acclen, buf, n);
+		c->acclen += n;
+		buf += n;
+		len -= n;
+		if (c->acclen == CHUNK) {
+			if (compare(c, c->acc, CHUNK) == -1)
+				goto fail;
+			c->acclen = 0;
 		}
 	}
-	rc = 0;
-out:
-	free(buf);
-	return rc;
+	return 0;
+fail:
+	c->failed = 1;
+	return -1;
 }
 
 static struct sfile *
@@ -284,46 +347,69 @@ choose_log(struct commit *c, uint32_t seq, int *fmt_out)
 }
 
 struct commit *
-commit_prepare(struct sfile *f, const unsigned char *img, size_t len,
-    int logfmt, const struct hive_expect *ex, size_t nex)
+commit_begin(struct sfile *f, int logfmt)
 {
 	struct commit *c = xcalloc(1, sizeof(*c));
-	uint32_t seq;
 
 	c->f = f;
-	c->new_size = len;
-	if (len < 2 * PAGE || memcmp(img, "regf", 4) != 0) {
-		tlsh_seterr("%s: the new hive is not a regf image; nothing "
-		    "written", sfile_name(f));
-		goto fail;
-	}
+	c->logfmt = logfmt;
 	if (sfile_size(f, &c->old_size) == -1 || c->old_size < PAGE ||
 	    sfile_read(f, c->orig, PAGE, 0) == -1) {
 		if (c->old_size < PAGE)
 			tlsh_seterr("%s: shorter than a base block",
 			    sfile_name(f));
-		goto fail;
+		commit_free(c);
+		return NULL;
+	}
+	c->seq = regf_le32(c->orig + 4);
+	if (logfmt == COMMIT_NO_LOG &&
+	    regf_le32(c->orig + 4) == regf_le32(c->orig + 8) &&
+	    regf_checksum(c->orig) == regf_le32(c->orig + 508)) {
+		tlsh_seterr("%s: the hive is clean: nothing to recover",
+		    sfile_name(f));
+		commit_free(c);
+		return NULL;
+	}
+	/* room for growth: the view is only address space until touched */
+	c->viewlen = (size_t)c->old_size + ((size_t)c->old_size > CHUNK * 64 ?
+	    (size_t)c->old_size : CHUNK * 64);
+	if ((c->view = sfile_view(f, c->viewlen)) == NULL) {
+		commit_free(c);
+		return NULL;
+	}
+	c->acc = xmalloc(CHUNK);
+	return c;
+}
+
+int
+commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
+{
+	const char *shown = sfile_name(c->f);
+	uint32_t seq = c->seq;
+	int logfmt = c->logfmt;
+
+	if (c->failed || (c->acclen && compare(c, c->acc, c->acclen) == -1))
+		return -1;
+	c->new_size = c->at;
+	free(c->acc);
+	c->acc = NULL;
+	if (c->new_size < 2 * PAGE) {
+		tlsh_seterr("%s: the new hive is not a regf image; nothing "
+		    "written", shown);
+		return -1;
 	}
 	/* An image shorter than its file (a recovered one, or hivex's copy
 	 * of one) lacks only the tail past the bins, which Windows ignores:
 	 * the tail stays as it is. */
-	memcpy(c->done, img, PAGE);
-	seq = regf_le32(c->orig + 4);
-	if (logfmt == COMMIT_NO_LOG) {
-		if (regf_le32(c->orig + 4) == regf_le32(c->orig + 8) &&
-		    regf_checksum(c->orig) == regf_le32(c->orig + 508)) {
-			tlsh_seterr("%s: the hive is clean: nothing to recover",
-			    sfile_name(f));
-			goto fail;
-		}
-	} else {
+	if (logfmt != COMMIT_NO_LOG) {
 		/*
 		 * The log entry carries the primary's number, the primary is
 		 * marked dirty with the next one, and recovery ends on it:
 		 * both ways the hive comes out at seq + 1.
 		 */
 		if (choose_log(c, seq, &logfmt) == -1)
-			goto fail;
+			return -1;
+		c->logfmt = logfmt;
 		if (logfmt == LOG_OLD) {
 			/* An old-format log applies only to a primary with
 			 * its timestamp, so both get the time of this write
@@ -332,19 +418,21 @@ commit_prepare(struct sfile *f, const unsigned char *img, size_t len,
 			if (regf_le32(c->orig + 44) > 1) {
 				tlsh_seterr("%s: clustering factor %u: tlshive "
 				    "writes old-format logs for 512-byte sectors "
-				    "only; nothing written", sfile_name(f),
+				    "only; nothing written", shown,
 				    regf_le32(c->orig + 44));
-				goto fail;
+				return -1;
 			}
 		}
+		seal(c->done, seq + 1, seq + 1);
 		memcpy(c->dirty, c->done, PAGE);
 		seal(c->dirty, seq + 1, seq);
-	}
-	seal(c->done, logfmt == COMMIT_NO_LOG ? regf_le32(img + 4) : seq + 1,
-	    logfmt == COMMIT_NO_LOG ? regf_le32(img + 8) : seq + 1);
-	c->logfmt = logfmt;
-	if (diff(c, img, len) == -1 || verify(c, img, len, ex, nex) == -1)
-		goto fail;
+	} else
+		seal(c->done, regf_le32(c->done + 4), regf_le32(c->done + 8));
+	if (verify(c, ex, nex) == -1)
+		return -1;
+	/* mapped pages would stand in the way of the writes to come */
+	sfile_view_free(c->view, c->viewlen);
+	c->view = NULL;
 	c->noop = c->nruns == 0 && logfmt != COMMIT_NO_LOG;
 	if (logfmt != COMMIT_NO_LOG) {
 		struct page_run *pr = xcalloc(c->nruns + 1, sizeof(*pr));
@@ -357,10 +445,21 @@ commit_prepare(struct sfile *f, const unsigned char *img, size_t len,
 		    seq : seq + 1, pr, c->nruns, &c->loglen);
 		free(pr);
 	}
+	return 0;
+}
+
+struct commit *
+commit_prepare(struct sfile *f, const unsigned char *img, size_t len,
+    int logfmt, const struct hive_expect *ex, size_t nex)
+{
+	struct commit *c = commit_begin(f, logfmt);
+
+	if (c != NULL && (commit_take(c, img, len) == -1 ||
+	    commit_end(c, ex, nex) == -1)) {
+		commit_free(c);
+		c = NULL;
+	}
 	return c;
-fail:
-	commit_free(c);
-	return NULL;
 }
 
 size_t
@@ -389,6 +488,8 @@ commit_free(struct commit *c)
 		free(c->runs[i].was);
 	}
 	free(c->runs);
+	free(c->acc);
+	sfile_view_free(c->view, c->viewlen);
 	for (size_t i = 0; i < c->nstale; i++)
 		sfile_close(c->stale[i]);
 	sfile_close(c->log);
@@ -604,15 +705,9 @@ commit_hives(struct hive *const h[], size_t n,
 		if (recover_in_place(h[i], notes) == -1)
 			goto out;
 	for (k = 0; k < n; k++) {
-		unsigned char *img;
-		size_t len;
-
-		if (hive_serialize(h[k], &img, &len) == -1)
-			goto out;
-		c[k] = commit_prepare(hive_file(h[k]), img, len, logfmt,
-		    ex ? ex[k] : NULL, nex ? nex[k] : 0);
-		hive_serialized_free(img, len);
-		if (c[k] == NULL)
+		if ((c[k] = commit_begin(hive_file(h[k]), logfmt)) == NULL ||
+		    hive_stream(h[k], commit_take, c[k]) == -1 ||
+		    commit_end(c[k], ex ? ex[k] : NULL, nex ? nex[k] : 0) == -1)
 			goto out;
 	}
 	rc = commit_run(c, n, notes);

@@ -42,6 +42,14 @@ struct commit;
  */
 struct commit *commit_prepare(struct sfile *f, const unsigned char *img,
     size_t len, int logfmt, const struct hive_expect *ex, size_t nex);
+/*
+ * The same in three steps, for an image that arrives in pieces (hivex's
+ * stream): begin reads the file's base block, take gets the image in
+ * order, a chunk at a time, end checks it and builds the log.
+ */
+struct commit *commit_begin(struct sfile *f, int logfmt);
+int commit_take(void *commit, const unsigned char *buf, size_t len);
+int commit_end(struct commit *, const struct hive_expect *ex, size_t nex);
 /* Pages of 4 KiB it changes in the hive file, base block included. */
 size_t commit_pages(const struct commit *);
 /* The log it writes ("SYSTEM.LOG1"), or NULL. */

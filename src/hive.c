@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -793,50 +795,91 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
 }
 
 /*
- * hivex writes only to a named file, and rewrites it whole: the hive goes
- * to an anonymous memory file instead, whose pages the commit compares
- * with the file on disk.
+ * hivex writes only to a named file, and rewrites it whole.  Here it
+ * writes into a pipe, from a thread of its own, and the chunks reach the
+ * sink as they come: no second copy of a hive of hundreds of megabytes is
+ * ever made, and the sink compares while hivex still writes.
  */
-int
-hive_serialize(struct hive *hv, unsigned char **img, size_t *len)
-{
+struct writer {
+	hive_h *h;
 	char path[40];
-	struct stat st;
-	void *p;
-	int fd = memfd_create("tlshive-commit", MFD_CLOEXEC), e;
+	int fd, rc, err;
+};
 
-	if (fd == -1) {
-		tlsh_seterr("%s: cannot make a memory file for the new hive: %s",
+static void *
+write_thread(void *arg)
+{
+	struct writer *w = arg;
+	sigset_t pipe_sig;
+
+	/* a sink that stops reading must not kill the process */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+	errno = 0;
+	w->rc = hivex_commit(w->h, w->path, 0);
+	w->err = errno ? errno : EIO;
+	close(w->fd);
+	return NULL;
+}
+
+int
+hive_stream(struct hive *hv, hive_sink sink, void *ctx)
+{
+	enum { CHUNK = 1 << 20 };
+	struct writer w = { hv->h, "", -1, 0, 0 };
+	unsigned char *buf;
+	pthread_t t;
+	int p[2], rc = 0, e;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		tlsh_seterr("%s: cannot make a pipe for the new hive: %s",
 		    hv->path, strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	errno = 0;
-	if (hivex_commit(hv->h, path, 0) == -1 || fstat(fd, &st) == -1) {
-		e = errno ? errno : EIO;
-		tlsh_seterr("%s: hivex cannot write the new hive into memory: "
-		    "%s", hv->path, strerror(e));
-		close(fd);
-		return -1;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	e = errno;
-	close(fd);
-	if (p == MAP_FAILED) {
-		tlsh_seterr("%s: cannot map the new hive: %s", hv->path,
+	(void)fcntl(p[1], F_SETPIPE_SZ, CHUNK);	/* fewer wake-ups if allowed */
+	w.fd = p[1];
+	snprintf(w.path, sizeof(w.path), "/proc/self/fd/%d", p[1]);
+	if ((e = pthread_create(&t, NULL, write_thread, &w)) != 0) {
+		tlsh_seterr("%s: cannot start hivex's writer: %s", hv->path,
 		    strerror(e));
+		close(p[0]);
+		close(p[1]);
 		return -1;
 	}
-	*img = p;
-	*len = (size_t)st.st_size;
-	return 0;
-}
+	buf = xmalloc(CHUNK);
+	for (int eof = 0; !eof;) {
+		size_t have = 0;
 
-void
-hive_serialized_free(unsigned char *img, size_t len)
-{
-	if (img != NULL)
-		munmap(img, len);
+		/* whole chunks, which the sink can take without a copy */
+		while (have < CHUNK) {
+			ssize_t n = read(p[0], buf + have, CHUNK - have);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1) {
+				tlsh_seterr("%s: reading hivex's new hive: %s",
+				    hv->path, strerror(errno));
+				rc = -1;
+			}
+			if (n <= 0) {
+				eof = 1;
+				break;
+			}
+			have += (size_t)n;
+		}
+		/* after a failed sink, drain so that hivex can finish */
+		if (have && rc == 0 && sink(ctx, buf, have) == -1)
+			rc = -1;
+	}
+	close(p[0]);
+	pthread_join(t, NULL);
+	free(buf);
+	if (w.rc == -1) {
+		tlsh_seterr("%s: hivex cannot write the new hive: %s",
+		    hv->path, strerror(w.err));
+		return -1;
+	}
+	return rc;
 }
 
 int

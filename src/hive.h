@@ -95,11 +95,12 @@ int hive_subkeys_dword(struct hive *, const char *key, const char *value,
     char ***names, uint32_t **vals, unsigned char **have, size_t *n);
 
 /*
- * hivex's hive as a complete regf file in memory (mapped; free with
- * hive_serialized_free), for the commit to compare with the file.
+ * hivex's hive as a complete regf file, handed to sink a chunk at a time
+ * in file order (the chunks need not end on a page), for the commit to
+ * compare with the file.  -1 if hivex or the sink fails.
  */
-int hive_serialize(struct hive *, unsigned char **img, size_t *len);
-void hive_serialized_free(unsigned char *img, size_t len);
+typedef int (*hive_sink)(void *ctx, const unsigned char *buf, size_t len);
+int hive_stream(struct hive *, hive_sink, void *ctx);
 /*
  * The hive replayed from its logs (HIVE_REPLAY_LOGS on a dirty hive), to
  * be written in place before the hive changes further: 1 and the bytes,

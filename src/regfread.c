@@ -638,6 +638,73 @@ value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
 	return 1;
 }
 
+struct regf_rd {
+	struct rd rd;
+};
+
+struct regf_rd *
+regf_open(const struct regf_img *img)
+{
+	struct regf_rd *r = xcalloc(1, sizeof(*r));
+
+	if (rd_open(img, &r->rd, 1) == -1) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+regf_close(struct regf_rd *r)
+{
+	if (r == NULL)
+		return;
+	free(r->rd.bin);
+	free(r);
+}
+
+int
+regf_rd_bin_at(struct regf_rd *r, uint64_t off)
+{
+	const struct rd *rd = &r->rd;
+	uint32_t start, end, pos, sz;
+
+	if (off < BASE || off - BASE >= rd->bins) {
+		damaged("offset 0x%llx is not inside the hive bins",
+		    (unsigned long long)off);
+		return -1;
+	}
+	bin_of(rd, (uint32_t)(off - BASE), &start, &end);
+	/* Each size is checked against the bin's end: the walk ends there. */
+	for (pos = start + BIN_HDR; pos < end; pos += sz)
+		if ((sz = cell_size(rd, pos, end)) == 0)
+			return -1;
+	return 0;
+}
+
+int
+regf_rd_key(struct regf_rd *r, const char *key)
+{
+	const unsigned char *nk;
+	uint32_t koff;
+
+	return find_key(&r->rd, key, &koff, &nk);
+}
+
+int
+regf_rd_value(struct regf_rd *r, const char *key, const char *name,
+    struct regval *out)
+{
+	const unsigned char *nk, *vk;
+	uint32_t koff, voff;
+	int k;
+
+	if ((k = find_key(&r->rd, key, &koff, &nk)) == 1 &&
+	    (k = find_value(&r->rd, koff, nk, name, &voff, &vk)) == 1)
+		k = value_data(&r->rd, voff, vk, out);
+	return k;
+}
+
 int
 regf_check(const struct regf_img *img)
 {
@@ -649,58 +716,39 @@ regf_check(const struct regf_img *img)
 int
 regf_check_bin_at(const struct regf_img *img, uint64_t off)
 {
-	uint32_t start, end, pos, sz;
-	struct rd rd;
-	int r = 0;
+	struct regf_rd *r = regf_open(img);
+	int k;
 
-	if (rd_open(img, &rd, 1) == -1)
+	if (r == NULL)
 		return -1;
-	if (off < BASE || off - BASE >= rd.bins) {
-		damaged("offset 0x%llx is not inside the hive bins",
-		    (unsigned long long)off);
-		free(rd.bin);
-		return -1;
-	}
-	bin_of(&rd, (uint32_t)(off - BASE), &start, &end);
-	/* Each size is checked against the bin's end: the walk ends there. */
-	for (pos = start + BIN_HDR; pos < end; pos += sz)
-		if ((sz = cell_size(&rd, pos, end)) == 0) {
-			r = -1;
-			break;
-		}
-	free(rd.bin);
-	return r;
+	k = regf_rd_bin_at(r, off);
+	regf_close(r);
+	return k;
 }
 
 int
 regf_key_exists(const struct regf_img *img, const char *key)
 {
-	const unsigned char *nk;
-	uint32_t koff;
-	struct rd rd;
-	int r;
+	struct regf_rd *r = regf_open(img);
+	int k;
 
-	if (rd_open(img, &rd, 1) == -1)
+	if (r == NULL)
 		return -1;
-	r = find_key(&rd, key, &koff, &nk);
-	free(rd.bin);
-	return r;
+	k = regf_rd_key(r, key);
+	regf_close(r);
+	return k;
 }
 
 int
 regf_get_value(const struct regf_img *img, const char *key, const char *name,
     struct regval *out)
 {
-	const unsigned char *nk, *vk;
-	uint32_t koff, voff;
-	struct rd rd;
-	int r;
+	struct regf_rd *r = regf_open(img);
+	int k;
 
-	if (rd_open(img, &rd, 1) == -1)
+	if (r == NULL)
 		return -1;
-	if ((r = find_key(&rd, key, &koff, &nk)) == 1 &&
-	    (r = find_value(&rd, koff, nk, name, &voff, &vk)) == 1)
-		r = value_data(&rd, voff, vk, out);
-	free(rd.bin);
-	return r;
+	k = regf_rd_value(r, key, name, out);
+	regf_close(r);
+	return k;
 }

@@ -46,4 +46,16 @@ int regf_key_exists(const struct regf_img *, const char *key);
 int regf_get_value(const struct regf_img *, const char *key, const char *name,
     struct regval *out);
 
+/*
+ * The same on one opened reader: the base block and the bin chain are
+ * read once (regf_check's checks), then any number of lookups follow.
+ */
+struct regf_rd;
+struct regf_rd *regf_open(const struct regf_img *);
+int regf_rd_bin_at(struct regf_rd *, uint64_t off);
+int regf_rd_key(struct regf_rd *, const char *key);
+int regf_rd_value(struct regf_rd *, const char *key, const char *name,
+    struct regval *out);
+void regf_close(struct regf_rd *);
+
 #endif

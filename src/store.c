@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ struct sfile_ops {
 	int (*sync)(struct sfile *);
 	int (*sync_dir)(struct sfile *);
 	struct sfile *(*sibling)(struct sfile *, const char *, int);
+	void *(*view)(struct sfile *, size_t);
 	void (*close)(struct sfile *);
 };
 
@@ -32,6 +34,8 @@ struct sfile {
 	int dirfd, fd;
 	char *name;
 	char proc[40];
+	int dfd;		/* O_DIRECT twin of fd; -1 none, -2 not tried */
+	unsigned char *bounce;	/* an aligned buffer for it */
 };
 
 static int
@@ -50,18 +54,78 @@ dir_pread(struct sfile *f, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/*
+ * The page cache of a file read with readahead holds large folios (up to
+ * megabytes here), and a 4 KiB write dirties its whole folio: written
+ * back, one changed page costs a megabyte of I/O.  Whole aligned pages go
+ * around the page cache (O_DIRECT) when the file system allows it, so only
+ * the changed pages reach the disk.
+ */
+enum { DIO = 4096, BOUNCE = 1 << 20 };
+
+static int buffered_write(struct sfile *, const void *, size_t, uint64_t);
+
 static int
-dir_pwrite(struct sfile *f, const void *buf, size_t len, uint64_t off)
+direct_write(struct sfile *f, const void *buf, size_t len, uint64_t off)
 {
+	if (f->dfd == -2) {
+		f->dfd = open(f->proc, O_RDWR | O_DIRECT | O_CLOEXEC);
+		if (f->dfd != -1 && (f->bounce = aligned_alloc(DIO, BOUNCE)) ==
+		    NULL) {
+			close(f->dfd);
+			f->dfd = -1;
+		}
+	}
+	if (f->dfd < 0 || off % DIO || len % DIO)
+		return 1;
 	for (size_t done = 0; done < len;) {
-		ssize_t r = pwrite(f->fd, (const char *)buf + done, len - done,
-		    (off_t)(off + done));
-		if (r <= 0) {
+		size_t n = len - done < BOUNCE ? len - done : BOUNCE;
+		ssize_t r;
+
+		memcpy(f->bounce, (const char *)buf + done, n);
+		r = pwrite(f->dfd, f->bounce, n, (off_t)(off + done));
+		if (r == -1 && errno == EINVAL && done == 0) {
+			close(f->dfd);		/* not for this file system */
+			f->dfd = -1;
+			return 1;
+		}
+		if (r == -1) {
 			tlsh_seterr("%s: cannot write it: %s", f->shown,
-			    strerror(r == 0 ? EIO : errno));
+			    strerror(errno));
 			return -1;
 		}
 		done += (size_t)r;
+		/* a short write (a full disk): the rest goes the buffered
+		 * way, which says why it stops */
+		if ((size_t)r < n)
+			return buffered_write(f, (const char *)buf + done,
+			    len - done, off + done);
+	}
+	return 0;
+}
+
+static int
+dir_pwrite(struct sfile *f, const void *buf, size_t len, uint64_t off)
+{
+	int r;
+
+	if ((r = direct_write(f, buf, len, off)) != 1)
+		return r;
+	return buffered_write(f, buf, len, off);
+}
+
+static int
+buffered_write(struct sfile *f, const void *buf, size_t len, uint64_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t w = pwrite(f->fd, (const char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (w <= 0) {
+			tlsh_seterr("%s: cannot write it: %s", f->shown,
+			    strerror(w == 0 ? EIO : errno));
+			return -1;
+		}
+		done += (size_t)w;
 	}
 	return 0;
 }
@@ -114,17 +178,50 @@ dir_sync_dir(struct sfile *f)
 static void
 dir_close(struct sfile *f)
 {
+	if (f->dfd >= 0)
+		close(f->dfd);
+	free(f->bounce);
 	if (f->fd != -1)
 		close(f->fd);
 	if (f->dirfd != -1)
 		close(f->dirfd);
 }
 
+/*
+ * A private, writable mapping of the file, len bytes long, zeros past its
+ * end: pages written into it are copied, the rest stays the page cache's.
+ */
+static void *
+dir_view(struct sfile *f, size_t len)
+{
+	uint64_t size;
+	size_t fl;
+	void *p;
+
+	if (dir_size(f, &size) == -1)
+		return NULL;
+	p = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		tlsh_seterr("%s: cannot map %zu bytes: %s", f->shown, len,
+		    strerror(errno));
+		return NULL;
+	}
+	fl = size < len ? (size_t)size : len;
+	if (fl && mmap(p, fl, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+	    f->fd, 0) == MAP_FAILED) {
+		tlsh_seterr("%s: cannot map it: %s", f->shown, strerror(errno));
+		munmap(p, len ? len : 1);
+		return NULL;
+	}
+	return p;
+}
+
 static struct sfile *dir_sibling(struct sfile *, const char *, int);
 
 static const struct sfile_ops dir_ops = {
 	dir_pread, dir_pwrite, dir_size, dir_truncate, dir_sync, dir_sync_dir,
-	dir_sibling, dir_close
+	dir_sibling, dir_view, dir_close
 };
 
 /*
@@ -166,6 +263,7 @@ open_in(int dirfd, const char *name, const char *shown, int flags,
 	f->shown = xstrdup(shown);
 	f->name = xstrdup(name);
 	f->fd = -1;
+	f->dfd = (flags & SF_WRITE) && like == NULL ? -2 : -1;
 	if ((f->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		tlsh_seterr("%s: %s", shown, strerror(errno));
 		goto fail;
@@ -361,6 +459,19 @@ sfile_slurp(struct sfile *f, size_t *len)
 	return b;
 }
 
+unsigned char *
+sfile_view(struct sfile *f, size_t len)
+{
+	return f->ops->view(f, len);
+}
+
+void
+sfile_view_free(unsigned char *p, size_t len)
+{
+	if (p != NULL)
+		munmap(p, len ? len : 1);
+}
+
 const char *
 sfile_open_path(struct sfile *f)
 {
@@ -385,7 +496,7 @@ store_write_new(const char *path, const void *data, size_t len)
 	char *d = xstrdup(path), *b = xstrdup(path);
 	char *tmp = xasprintf(".%s.tlshive-XXXXXX", basename(b));
 	int dirfd, fd = -1, rc = -1;
-	struct sfile f = { &dir_ops, (char *)path, -1, -1, NULL, "" };
+	struct sfile f = { &dir_ops, (char *)path, -1, -1, NULL, "", -1, NULL };
 
 	if ((dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1) {

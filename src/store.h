@@ -52,6 +52,14 @@ int sfile_sync_dir(struct sfile *);
 /* A whole file into memory (NUL-terminated); NULL with a message. */
 unsigned char *sfile_slurp(struct sfile *, size_t *len);
 /*
+ * The file as a writable buffer of len bytes (zeros past its end) whose
+ * changes never reach the file: the commit lays the new pages over it to
+ * check the whole new image without holding a copy of it.  Free with
+ * sfile_view_free.  NULL with a message.
+ */
+unsigned char *sfile_view(struct sfile *, size_t len);
+void sfile_view_free(unsigned char *, size_t len);
+/*
  * A path that opens this very file, whatever happens to its name
  * ("/proc/self/fd/N"): hivex opens files by name only.
  */
