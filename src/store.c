@@ -280,8 +280,9 @@ open_in(int dirfd, const char *name, const char *shown, int flags,
 		if (f->fd == -1) {
 			int e = errno;
 			if (e == ELOOP)
-				tlsh_seterr("%s: is a symbolic link; give the "
-				    "hive file itself", shown);
+				tlsh_seterr("%s: is a symbolic link; tlshive "
+				    "does not follow links to the files it reads "
+				    "or writes: give the file itself", shown);
 			else
 				tlsh_seterr("%s: %s", shown, strerror(e));
 			errno = e;

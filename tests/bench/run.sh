@@ -52,13 +52,14 @@ fresh() { rm -rf w; mkdir -p w/Windows/System32/config; cp "$cfg/SYSTEM" "$cfg/S
 # touch of memory can dominate a run.  Noise only adds time, so the minimum
 # of the runs is printed beside the median, and the ratios use both.
 settle() { sync; }
-run() {	# run NAME CMD...: one timed run, seconds and KB appended to NAME.t
+run() {	# run NAME CMD...: one timed run; seconds, peak KB and KB written appended to NAME.t
 	name=$1; shift
 	settle
 	s=$EPOCHREALTIME
-	$TIME -f '%M' -o t.out "$@" > /dev/null 2>&1 || true
+	$TIME -f '%M %O' -o t.out "$@" > /dev/null 2>&1 || true
 	e=$EPOCHREALTIME
-	echo "$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }') $(tail -n 1 t.out)" >> "$name.t"
+	set -- $(tail -n 1 t.out)
+	echo "$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }') $1 $(($2 / 2))" >> "$name.t"
 }
 sys=w/Windows/System32/config/SYSTEM soft=w/Windows/System32/config/SOFTWARE
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
@@ -83,27 +84,55 @@ for r in $(seq 1 "$RUNS"); do
 done
 
 median() { cut -d' ' -f1 "$1.t" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+written() { cut -d' ' -f3 "$1.t" | sort -n | tail -n 1; }
 least() { cut -d' ' -f1 "$1.t" | sort -n | head -n 1; }
 peak() { cut -d' ' -f2 "$1.t" | sort -n | tail -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 largest=$(stat -c %s "$cfg/SOFTWARE")
 echo
 echo "== results: medians of $RUNS runs on $(nproc) CPUs ($(uname -m), kernel $(uname -r), THP ${thp:-unknown}), $KEYS keys, SOFTWARE $((largest / 1048576)) MiB, SYSTEM $(( $(stat -c %s "$cfg/SYSTEM") / 1048576 )) MiB"
-printf '%-14s %9s %9s %10s\n' what median min peakRSS_MB
+printf '%-14s %9s %9s %10s %12s\n' what median min peakRSS_MB written_KB
 for n in copy floor-write apply apply-thp read floor-read check hivexregedit reged; do
-	[ -f "$n.t" ] && printf '%-14s %9s %9s %10s\n' "$n" "$(median $n)" "$(least $n)" "$(( $(peak $n) / 1024 ))"
+	[ -f "$n.t" ] && printf '%-14s %9s %9s %10s %12s\n' "$n" "$(median $n)" "$(least $n)" "$(( $(peak $n) / 1024 ))" "$(written $n)"
 done
 echo
-echo "apply / copy+sync floor:   $(ratio "$(median apply)" "$(median copy)") (min $(ratio "$(least apply)" "$(least copy)"))  (goal <= 1.5)"
+echo "apply writes:              $(written apply) KB at most (kernel accounting, getrusage ru_oublock; goal <= 1024 KB)"
+echo "apply / copy+sync floor:   $(ratio "$(median apply)" "$(median copy)") (min $(ratio "$(least apply)" "$(least copy)"))"
 echo "  hivex alone (floor-write) / copy+sync: $(ratio "$(median floor-write)" "$(median copy)") (min $(ratio "$(least floor-write)" "$(least copy)"))"
 echo "  apply / floor-write (tlshive's own share): $(ratio "$(median apply)" "$(median floor-write)") (min $(ratio "$(least apply)" "$(least floor-write)"))"
 [ -f apply-thp.t ] && echo "  apply with glibc.malloc.hugetlb=1 / copy+sync: $(ratio "$(median apply-thp)" "$(median copy)") (min $(ratio "$(least apply-thp)" "$(least copy)"))"
-echo "check / read floor:        $(ratio "$(median check)" "$(median read)") (min $(ratio "$(least check)" "$(least read)"))  (goal <= 2)"
+echo "check / read floor:        $(ratio "$(median check)" "$(median read)") (min $(ratio "$(least check)" "$(least read)"))  (goal <= 2.5)"
 echo "  hivex alone (floor-read) / read: $(ratio "$(median floor-read)" "$(median read)") (min $(ratio "$(least floor-read)" "$(least read)"))"
 echo "  check / floor-read (tlshive's own share): $(ratio "$(median check)" "$(median floor-read)") (min $(ratio "$(least check)" "$(least floor-read)"))"
-[ -f hivexregedit.t ] && echo "apply / hivexregedit:      $(ratio "$(median apply)" "$(median hivexregedit)") (min $(ratio "$(least apply)" "$(least hivexregedit)"))  (goal < 1)"
-[ -f reged.t ] && echo "apply / reged:             $(ratio "$(median apply)" "$(median reged)") (min $(ratio "$(least apply)" "$(least reged)"))"
+[ -f hivexregedit.t ] && echo "apply / hivexregedit:      $(ratio "$(median apply)" "$(median hivexregedit)") (min $(ratio "$(least apply)" "$(least hivexregedit)"))  (goal <= 0.6)"
+[ -f reged.t ] && echo "apply / reged:             $(ratio "$(median apply)" "$(median reged)") (min $(ratio "$(least apply)" "$(least reged)"))  (aim <= 1, at most 1.25)"
 echo "apply peak RSS:            $(( $(peak apply) / 1024 )) MB  (goal <= $(( 2 * largest / 1048576 + 64 )) MB)"
+
+
+# The same apply on an ntfs-3g mount, against copying the hives there:
+# where a renamed-in copy costs as much as the copy, an in-place write
+# costs what it changes.
+if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g > /dev/null && command -v mkntfs > /dev/null; then
+	echo
+	echo "== on an ntfs-3g mount (FUSE), $RUNS runs"
+	vol_mb=$(( ($(stat -c %s "$cfg/SOFTWARE") + $(stat -c %s "$cfg/SYSTEM")) * 3 / 1048576 + 64 ))
+	rm -f ntfs.img; truncate -s "${vol_mb}M" ntfs.img
+	mkntfs -F -Q -q ntfs.img > /dev/null 2>&1
+	mkdir -p mnt
+	ntfs_umount() { umount mnt 2> /dev/null || fusermount3 -u mnt 2> /dev/null || fusermount -u mnt 2> /dev/null || true; }
+	trap ntfs_umount EXIT
+	ntfs-3g ntfs.img mnt
+	mkdir -p mnt/Windows/System32/config
+	for r in $(seq 1 "$RUNS"); do
+		rm -f mnt/Windows/System32/config/*
+		run ntfs-copy sh -c "cp $cfg/SYSTEM $cfg/SOFTWARE mnt/Windows/System32/config/ && sync mnt/Windows/System32/config/SYSTEM mnt/Windows/System32/config/SOFTWARE"
+		run ntfs-apply "$TL" apply mnt
+	done
+	ntfs_umount; trap - EXIT
+	printf '%-14s %9s %9s\n' what median min
+	for n in ntfs-copy ntfs-apply; do printf '%-14s %9s %9s\n' "$n" "$(median $n)" "$(least $n)"; done
+	echo "apply / copy+sync on ntfs-3g: $(ratio "$(median ntfs-apply)" "$(median ntfs-copy)") (min $(ratio "$(least ntfs-apply)" "$(least ntfs-copy)"))  (goal <= 0.25)"
+fi
 
 echo
 echo "== batch throughput (Server 2019 layouts, default profile, safe commit included)"

@@ -57,6 +57,17 @@ set -e
 grep -q 'File too large' err || fail "EFBIG message"
 unchanged "failed write"
 
+# A transaction log that is a link out of the image is never written
+# through: apply refuses, and neither the hive nor the target changes.
+"$MKIMAGE" 2019 loglink
+echo "do not touch" > outside
+ln -s "$T/outside" "$(sys loglink).LOG2"
+ls1=$(stamp "$(sys loglink)")
+must_exit 2 "$TLSHIVE" apply loglink 2> err
+grep -q 'SYSTEM.LOG2: is a symbolic link' err || { cat err >&2; fail "log link message"; }
+[ "$(cat outside)" = "do not touch" ] || fail "wrote through a log link"
+[ "$(stamp "$(sys loglink)")" = "$ls1" ] || fail "log link: hive touched"
+
 # Hostile layouts: links out of ROOT are not followed.
 "$MKIMAGE" 2019 evil
 rm "$(soft evil)"

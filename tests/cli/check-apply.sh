@@ -10,6 +10,13 @@ chmod 640 "$(sys s19)"
 chown 65534:65534 "$(soft s19)" 2>/dev/null || true
 owner=$(stat -c %u:%g "$(soft s19)")
 before_sys=$(stamp "$(sys s19)"); before_soft=$(stamp "$(soft s19)")
+# What makes the file this file: inode, a POSIX ACL, an extended attribute.
+need_tool setfacl
+need_tool setfattr
+setfacl -m u:65534:r "$(sys s19)"
+setfattr -n user.tlshive-test -v kept "$(soft s19)"
+ino_sys=$(stat -c %i "$(sys s19)"); ino_soft=$(stat -c %i "$(soft s19)")
+acl_sys=$(getfacl -cpn "$(sys s19)")
 
 # -n plans but writes nothing.
 "$TLSHIVE" apply -n s19 > plan
@@ -22,6 +29,10 @@ golden apply-2019.out out
 no_temp_files s19/Windows/System32/config
 [ "$(stat -c %a "$(sys s19)")" = 640 ] || fail "mode not kept"
 [ "$(stat -c %u:%g "$(soft s19)")" = "$owner" ] || fail "owner not kept"
+[ "$(stat -c %i "$(sys s19)")" = "$ino_sys" ] && [ "$(stat -c %i "$(soft s19)")" = "$ino_soft" ] || fail "inode not kept"
+[ "$(getfacl -cpn "$(sys s19)")" = "$acl_sys" ] || fail "POSIX ACL not kept"
+getfacl -cpn "$(sys s19)" | grep -q '^user:65534:r--' || fail "the ACL test set no ACL"
+[ "$(getfattr --only-values -n user.tlshive-test "$(soft s19)")" = kept ] || fail "extended attribute not kept"
 "$TLSHIVE" check s19 > out
 grep -q '^compliant: all 61 values match recommended$' out || fail "compliant after apply"
 
