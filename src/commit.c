@@ -57,13 +57,6 @@ struct commit {
 	int failed;
 };
 
-/* seq a comes before seq b, allowing for wrap-around. */
-static int
-seq_before(uint32_t a, uint32_t b)
-{
-	return (uint32_t)(b - a) != 0 && (uint32_t)(b - a) <= 0x7fffffff;
-}
-
 static uint64_t
 filetime_now(void)
 {
@@ -324,14 +317,14 @@ choose_log(struct commit *c, uint32_t seq, int *fmt_out)
 	else if (fmt[2] != LOG_NEW)
 		target = 2;
 	else
-		target = seq_before(sq[2], sq[1]) ? 2 : 1;
+		target = regf_seq_before(sq[2], sq[1]) ? 2 : 1;
 	for (int i = 0; i < 3; i++) {
 		int eligible;
 
 		if (i == target)
 			continue;
 		if (logfmt == LOG_NEW)
-			eligible = fmt[i] == LOG_NEW && !seq_before(sq[i], seq);
+			eligible = fmt[i] == LOG_NEW && !regf_seq_before(sq[i], seq);
 		else	/* a new-format log would be preferred by recovery */
 			eligible = fmt[i] == LOG_NEW || (fmt[i] == LOG_OLD &&
 			    st[i] >= regf_le64(c->done + 12));

@@ -79,13 +79,6 @@ log_header_ok(const unsigned char *b, size_t len, uint32_t type)
 	    regf_le32(b + 4) == regf_le32(b + 8);
 }
 
-/* seq a comes before seq b, allowing for wrap-around. */
-static int
-seq_before(uint32_t a, uint32_t b)
-{
-	return (uint32_t)(b - a) != 0 && (uint32_t)(b - a) <= 0x7fffffff;
-}
-
 struct buf {
 	unsigned char *p;
 	size_t len;
@@ -182,7 +175,7 @@ max_entry_seq(const struct logset *ls, uint32_t start)
 		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
 		    LOG_NEW)) {
 			apply_new_log(NULL, ls->log[i], ls->len[i], &sc);
-			if (sc.any && seq_before(m, sc.last_seq))
+			if (sc.any && regf_seq_before(m, sc.last_seq))
 				m = sc.last_seq;
 		}
 	}
@@ -210,7 +203,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 	s2 = ok[2] ? regf_le32(ls->log[2] + 4) : 0;
 	/* The log that starts earlier is applied first. */
 	if (ok[1] && ok[2]) {
-		first = seq_before(s2, s1) ? 2 : 1;
+		first = regf_seq_before(s2, s1) ? 2 : 1;
 	} else
 		first = ok[1] ? 1 : 2;
 	second = ok[1] && ok[2] ? 3 - first : 0;
@@ -224,8 +217,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		sb_add(used, "%s", ls->name[use]);
 	} else {
 		int use = first;
-		if (seq_before(regf_le32(ls->log[first] + 4), secondary)) {
-			if (!second || seq_before(regf_le32(ls->log[second] + 4),
+		if (regf_seq_before(regf_le32(ls->log[first] + 4), secondary)) {
+			if (!second || regf_seq_before(regf_le32(ls->log[second] + 4),
 			    secondary)) {
 				tlsh_seterr("the logs end before the primary "
 				    "file's sequence number %u: they belong to "
@@ -330,7 +323,7 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	regf_put32(h->p + 40, (uint32_t)hb);
 	sb_add(used, "%s", ls->name[use]);
 	r->entries = k;
-	r->seq = (seq_before(regf_le32(h->p + 4), regf_le32(lg + 4)) ? regf_le32(lg + 4) :
+	r->seq = (regf_seq_before(regf_le32(h->p + 4), regf_le32(lg + 4)) ? regf_le32(lg + 4) :
 	    regf_le32(h->p + 4)) + 1;
 	r->format = LOG_OLD;
 	return 0;

@@ -31,6 +31,13 @@ regf_put64(unsigned char *p, uint64_t v)
 	regf_put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* Sequence number a comes before b, allowing for wrap-around. */
+static inline int
+regf_seq_before(uint32_t a, uint32_t b)
+{
+	return (uint32_t)(b - a) != 0 && (uint32_t)(b - a) <= 0x7fffffff;
+}
+
 /*
  * XOR of the first 127 dwords of a base block, with 0 mapped to 1 and
  * 0xffffffff to 0xfffffffe (Windows never stores those two).

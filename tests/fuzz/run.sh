@@ -12,24 +12,26 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 	-I$builddir -I$srcdir/src -I$builddir/src $(pkg-config --cflags hivex json-c)"
 libs="$(pkg-config --libs hivex json-c)"
 src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/hive.c $srcdir/src/logs.c
+	$srcdir/src/store.c $srcdir/src/regfread.c $srcdir/src/commit.c
 	$srcdir/src/mkhive.c $srcdir/src/facts.c $srcdir/src/table.c $srcdir/src/profile.c
 	$srcdir/src/plan.c $srcdir/src/reg.c $builddir/src/profiles.c"
 
 # seed corpora, all made here
-mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive"
+mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive" "$out/seed-regfread"
 cp "$srcdir"/profiles/*.profile "$srcdir"/testdata/profiles/*.profile "$out/seed-profile/"
 cp "$srcdir"/testdata/reg/bad/*.reg "$out/seed-reg/"
 rm -rf "$out/img"; "$builddir/tests/mkimage" 2019 "$out/img"
 "$builddir/tlshive" export --utf8 -p strict "$out/img" > "$out/seed-reg/strict.reg"
 "$builddir/tlshive" export -p pci-dss "$out/img" > "$out/seed-reg/pci16.reg"
 cp "$out/img/Windows/System32/config/SYSTEM" "$out/seed-hive/system-2019"
+cp "$out/img/Windows/System32/config/SYSTEM" "$out/img/Windows/System32/config/SOFTWARE" "$out/seed-regfread/"
 "$builddir/tests/mkimage" --hive "$out/seed-hive/minimal" ROOT 2>/dev/null || true
 if [ -d "${SHARED:-/nonexistent}/hives/dirty" ]; then
 	cp "$SHARED"/hives/dirty/new-format/*.LOG1 "$SHARED"/hives/dirty/old-format/*.LOG1 "$out/seed-logs/"
 fi
 head -c 1024 /dev/zero > "$out/seed-logs/zero"
 
-for f in profile reg logs hive; do
+for f in profile reg logs hive regfread; do
 	echo "== fuzz_$f: building"
 	# shellcheck disable=SC2086
 	$CC $flags -o "$out/fuzz_$f" "$srcdir/tests/fuzz/fuzz_$f.c" $src $libs
