@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "mkhive.h"
 #include "tlshive.h"
 
 char *
@@ -17,6 +18,17 @@ fixture_dir(void)
 
 	assert_non_null(mkdtemp(d));
 	return d;
+}
+
+char *
+fixture_hive(char **dir)
+{
+	char *p;
+
+	*dir = fixture_dir();
+	p = xasprintf("%s/SYSTEM", *dir);
+	assert_int_equal(mkhive_write(p, "ROOT", 1), 0);
+	return p;
 }
 
 char *

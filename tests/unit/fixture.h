@@ -11,6 +11,8 @@
 
 /* A fresh temporary directory. */
 char *fixture_dir(void);
+/* A new empty hive named SYSTEM in a new directory (*dir). */
+char *fixture_hive(char **dir);
 /* ROOT of a new image of that layout; extra is mkimage --extra text or NULL. */
 char *fixture_image(const char *layout, const char *extra);
 char *fixture_path(const char *root, const char *hive);

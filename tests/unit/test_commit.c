@@ -17,17 +17,6 @@
 #include "store.h"
 #include "tlshive.h"
 
-static char *
-new_hive(char **dir)
-{
-	char *p;
-
-	*dir = fixture_dir();
-	p = xasprintf("%s/SYSTEM", *dir);
-	assert_int_equal(mkhive_write(p, "ROOT", 1), 0);
-	return p;
-}
-
 static size_t
 count_entries(const char *dir)
 {
@@ -85,7 +74,7 @@ set_and_commit(const char *p, int n, size_t datalen, int logfmt,
 static void
 test_commit__in_place__same_inode_mode_only_changed_pages(void **state)
 {
-	char *dir, *p = new_hive(&dir), *before, *after;
+	char *dir, *p = fixture_hive(&dir), *before, *after;
 	struct stat a, b;
 	size_t l1, l2;
 	struct hive *h;
@@ -122,7 +111,7 @@ test_commit__in_place__same_inode_mode_only_changed_pages(void **state)
 static void
 test_commit__grown_hive__new_bins_appended(void **state)
 {
-	char *dir, *p = new_hive(&dir), *before, *after;
+	char *dir, *p = fixture_hive(&dir), *before, *after;
 	size_t l1, l2;
 	struct hive *h;
 	struct regval got;
@@ -149,7 +138,7 @@ test_commit__grown_hive__new_bins_appended(void **state)
 static void
 test_commit__not_as_planned__nothing_written(void **state)
 {
-	char *dir, *p = new_hive(&dir), *before, *after;
+	char *dir, *p = fixture_hive(&dir), *before, *after;
 	struct regval other;
 	size_t l1, l2;
 
@@ -173,7 +162,7 @@ test_commit__not_as_planned__nothing_written(void **state)
 static void
 test_commit__nothing_changed__nothing_written(void **state)
 {
-	char *dir, *p = new_hive(&dir), *before, *after;
+	char *dir, *p = fixture_hive(&dir), *before, *after;
 	struct hive *h;
 	size_t l1, l2;
 
@@ -200,7 +189,7 @@ test_commit__nothing_changed__nothing_written(void **state)
 static void
 replays_to_new(int logfmt)
 {
-	char *dir, *p = new_hive(&dir), *before, *after, *logp;
+	char *dir, *p = fixture_hive(&dir), *before, *after, *logp;
 	const unsigned char *log[3] = { NULL, NULL, NULL };
 	size_t loglen[3] = { 0, 0, 0 }, l1, l2;
 	const char *names[3] = { "SYSTEM.LOG", "SYSTEM.LOG1", "SYSTEM.LOG2" };
@@ -271,7 +260,7 @@ test_commit__old_format_log__replays_to_the_new_hive(void **state)
 static void
 test_commit__no_log_on_a_clean_hive__refused(void **state)
 {
-	char *dir, *p = new_hive(&dir), *bytes;
+	char *dir, *p = fixture_hive(&dir), *bytes;
 	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
 	size_t len;
 
@@ -289,7 +278,7 @@ test_commit__no_log_on_a_clean_hive__refused(void **state)
 static void
 test_commit__damaged_new_image__refused(void **state)
 {
-	char *dir, *p = new_hive(&dir), *bytes;
+	char *dir, *p = fixture_hive(&dir), *bytes;
 	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
 	size_t len;
 

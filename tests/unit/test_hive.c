@@ -15,17 +15,6 @@
 #include "mkhive.h"
 #include "tlshive.h"
 
-static char *
-new_hive(char **dir)
-{
-	char *p;
-
-	*dir = fixture_dir();
-	p = xasprintf("%s/SYSTEM", *dir);
-	assert_int_equal(mkhive_write(p, "ROOT", 1), 0);
-	return p;
-}
-
 /* Rewrites the base block with seq1 bumped and, optionally, a good checksum. */
 static void
 make_dirty(const char *path, int fix_checksum)
@@ -63,7 +52,7 @@ test_hive_open__not_a_hive__names_file(void **state)
 static void
 test_hive_open__dirty__refused_unless_discard(void **state)
 {
-	char *dir, *p = new_hive(&dir), *log = xasprintf("%s.LOG1", p);
+	char *dir, *p = fixture_hive(&dir), *log = xasprintf("%s.LOG1", p);
 	struct hive *h;
 
 	make_dirty(p, 1);
@@ -85,7 +74,7 @@ test_hive_open__dirty__refused_unless_discard(void **state)
 static void
 test_hive_open__bad_checksum__refused_even_with_discard(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 
 	make_dirty(p, 0);
 	assert_null(hive_open(p, HIVE_DISCARD_LOGS));
@@ -98,7 +87,7 @@ test_hive_open__bad_checksum__refused_even_with_discard(void **state)
 static void
 test_hive_open__truncated__refused(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 
 	assert_int_equal(truncate(p, 4096 + 2048), 0);
 	assert_null(hive_open(p, 0));
@@ -111,7 +100,7 @@ test_hive_open__truncated__refused(void **state)
 static void
 test_hive_set__creates_path_and_keeps_siblings(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE);
 	struct regval a, b, got;
 
@@ -137,7 +126,7 @@ test_hive_set__creates_path_and_keeps_siblings(void **state)
 static void
 test_hive_set__never_creates_currentcontrolset(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE);
 	struct regval a;
 
@@ -156,7 +145,7 @@ test_hive_set__never_creates_currentcontrolset(void **state)
 static void
 test_hive_lock__second_writer_fails_fast(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE), *h2;
 
 	assert_non_null(h);
@@ -175,7 +164,7 @@ test_hive_lock__second_writer_fails_fast(void **state)
 static void
 test_hive_make_writable__keeps_the_lock(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_LOCK), *other;
 	struct regval a;
 
@@ -196,7 +185,7 @@ test_hive_make_writable__keeps_the_lock(void **state)
 static void
 test_hive_subkeys_dword__one_pass(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE);
 	struct regval d, sz;
 	char **names;
@@ -248,7 +237,7 @@ dword_at(struct hive *h, const char *key, const char *name)
 static void
 test_hive_lookup__deleted_key_is_forgotten(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE);
 	struct regval v;
 
@@ -289,7 +278,7 @@ test_hive_lookup__deleted_key_is_forgotten(void **state)
 static void
 test_hive_lookup__more_keys_than_remembered(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE);
 	enum { N = 7000 };
 
@@ -342,7 +331,7 @@ collect(void *ctx, const char *key, const char *name, const struct regval *v)
 static void
 test_hive_set_values__in_place_and_appended(void **state)
 {
-	char *dir, *p = new_hive(&dir);
+	char *dir, *p = fixture_hive(&dir);
 	struct hive *h = hive_open(p, HIVE_WRITE);
 	struct regval v[4], old;
 	const struct regval *vp[4] = { &v[0], &v[1], &v[2], &v[3] };
