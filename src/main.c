@@ -117,7 +117,7 @@ main(int argc, char **argv)
 	int jobs = ncpu > 0 ? (int)ncpu : 1;
 
 	/* A write past RLIMIT_FSIZE must fail with EFBIG, not kill us
-	 * between the temporary file and the rename. */
+	 * half-way through a commit, where the put-back must still run. */
 	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||

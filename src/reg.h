@@ -48,7 +48,7 @@ void reg_export(struct regdoc *, const struct plan *);
  */
 int reg_undo(struct regdoc *, const struct plan *, struct hive *h[HV_COUNT]);
 
-/* Writes bytes to path through a temporary file and rename; "-" is stdout. */
+/* Writes bytes to a new file at path (store_write_new); "-" is stdout. */
 int reg_save(const char *path, const unsigned char *data, size_t len);
 
 #endif

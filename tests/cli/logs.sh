@@ -25,7 +25,7 @@ done
 set -- $(seqs n.out)
 [ "$1" -gt 5 ] || fail "sequence number $1 is not above the logs' 5"
 
-# In place, through the safe commit: mode kept, logs left, then clean.
+# In place: mode kept, logs left, then clean.
 rm -rf w; mkdir w; cp "$H/dirty/new-format/"* w/; chmod 640 w/NewDirtyHive
 "$TLSHIVE" recover w/NewDirtyHive > /dev/null
 [ "$(stat -c %a w/NewDirtyHive)" = 640 ] || fail "mode not kept"

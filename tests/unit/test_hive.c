@@ -1,4 +1,4 @@
-/* hive.c: base-block checks, get-or-create, and the safe commit. */
+/* hive.c: base-block checks, get-or-create, hivex's new image. */
 #include "config.h"
 
 #include <dirent.h>
