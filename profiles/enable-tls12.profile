@@ -7,4 +7,4 @@
 
 TLS 1.1 = on
 TLS 1.2 = on
-winhttp = TLS 1.1, TLS 1.2
+winhttp = TLS 1.1, TLS 1.2, TLS 1.3 if supported

@@ -375,7 +375,7 @@ cmd_run(const struct options *o)
 		goto out;
 	}
 	if (o->cmd == CMD_SHOW ? plan_show(&p, &f, h) :
-	    plan_build(&p, &pol, &f, h, 0, &errs)) {
+	    plan_build(&p, &pol, &f, h, o->force ? PLAN_FORCE : 0, &errs)) {
 		if (errs.n == 0)
 			sl_add(&errs, "%s", tlsh_errmsg());
 		print_errors(&errs);
@@ -404,7 +404,7 @@ cmd_run(const struct options *o)
 		report_json(stdout, &r);
 	else
 		report_text(stdout, &r);
-	rc = (o->cmd == CMD_CHECK && report_differences(&r)) ?
+	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&p, o->explicit_only)) ?
 	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
 out:
 	free(src);
@@ -438,11 +438,17 @@ export_header(struct regdoc *d, const struct policy *pol,
 		    "architecture unknown");
 		regdoc_comment(d, line);
 		free(line);
+	} else if (f->build) {
+		char *n = facts_name(f);
+		line = xasprintf("for %s (build %u, --os), 64-bit: WinHTTP and "
+		    ".NET values also under Wow6432Node", n, f->build);
+		regdoc_comment(d, line);
+		free(line);
+		free(n);
 	} else {
-		regdoc_comment(d, "no image given: assumed a 64-bit Windows "
-		    "(WinHTTP and .NET values also under Wow6432Node) of "
-		    "unknown build (TLS 1.3 and the suites and protocols "
-		    "marked 'if supported' are left out)");
+		regdoc_comment(d, "no image and no --os given: a 64-bit "
+		    "Windows of unknown build (WinHTTP and .NET values also "
+		    "under Wow6432Node)");
 	}
 	for (size_t i = 0; i < p->notes.n; i++) {
 		line = xasprintf("note: %s", p->notes.v[i]);
@@ -476,11 +482,17 @@ cmd_export(const struct options *o)
 			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 			goto out;
 		}
+	} else if (o->os) {
+		if (facts_for_os(&f, o->os) == -1) {
+			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			goto out;
+		}
 	} else {
 		f.have[HV_SYSTEM] = f.have[HV_SOFTWARE] = 1;
 		f.is64 = 1;
 	}
-	if (plan_build(&p, &pol, &f, h, PLAN_LIVE, &errs) == -1) {
+	if (plan_build(&p, &pol, &f, h, PLAN_LIVE | (o->force ? PLAN_FORCE :
+	    0), &errs) == -1) {
 		print_errors(&errs);
 		goto out;
 	}

@@ -19,6 +19,8 @@ struct options {
 	size_t npargs;
 	int json, dry_run, discard_logs, replay_logs, utf8, wait;
 	int explicit_only;	/* check --explicit */
+	int force;		/* write what a warning says will hurt */
+	const char *os;		/* export: the Windows to write for */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 };

@@ -10,6 +10,7 @@
 
 #include "facts.h"
 #include "logs.h"
+#include "table.h"
 
 #define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
 
@@ -72,6 +73,7 @@ read_system(struct facts *f, struct hive *h)
 	const char *path = hive_path(h);
 	char *cs, *key, *pt;
 	unsigned named[3], v;
+	struct regval lv;
 
 	if (hive_key_exists(h, "Select") != 1 ||
 	    !get_dword(h, "Select", "Current", &f->sel_current)) {
@@ -110,6 +112,14 @@ read_system(struct facts *f, struct hive *h)
 	f->fast_startup = -1;
 	if (get_dword(h, key, "HiberbootEnabled", &v))
 		f->fast_startup = v != 0;
+	free(key);
+	/* The local CNG list Enable-/Disable-TlsCipherSuite edit: used
+	 * where no policy list is set (the policy list wins). */
+	key = xasprintf("%s\\" LOCAL_SUITES_KEY, cs);
+	if (hive_get(h, key, "Functions", &lv) == 1) {
+		f->local_suites = regval_get_multi_sz(&lv, &f->nlocal_suites);
+		regval_free(&lv);
+	}
 	free(key);
 	key = xasprintf("%s\\Control\\ProductOptions", cs);
 	pt = get_sz(h, key, "ProductType");
@@ -216,6 +226,56 @@ static const struct release releases[] = {
 	{ 26200, "Windows 11 25H2", NULL },
 };
 
+/* Short names for export --os: the image a .reg is meant for. */
+static const struct {
+	const char *name;
+	unsigned build;
+	enum os_type type;
+} os_names[] = {
+	{ "2008", 6002, OS_SERVER }, { "vista", 6002, OS_CLIENT },
+	{ "2008r2", 7601, OS_SERVER }, { "win7", 7601, OS_CLIENT },
+	{ "2012", 9200, OS_SERVER }, { "win8", 9200, OS_CLIENT },
+	{ "2012r2", 9600, OS_SERVER }, { "win81", 9600, OS_CLIENT },
+	{ "2016", 14393, OS_SERVER }, { "2019", 17763, OS_SERVER },
+	{ "2022", 20348, OS_SERVER }, { "2025", 26100, OS_SERVER },
+	{ "win10", 19045, OS_CLIENT }, { "win11", 26100, OS_CLIENT },
+};
+
+int
+facts_for_os(struct facts *f, const char *name)
+{
+	char *end;
+	unsigned long b;
+
+	memset(f, 0, sizeof(*f));
+	f->have[HV_SYSTEM] = f->have[HV_SOFTWARE] = 1;
+	f->is64 = 1;
+	f->fast_startup = -1;
+	for (size_t i = 0; i < sizeof(os_names) / sizeof(*os_names); i++)
+		if (strcasecmp(os_names[i].name, name) == 0) {
+			f->build = os_names[i].build;
+			f->type = os_names[i].type;
+			return 0;
+		}
+	b = strtoul(name, &end, 10);
+	if (*name == '\0' || *end != '\0' || b < MIN_SUPPORTED_BUILD ||
+	    b > 99999) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; i < sizeof(os_names) / sizeof(*os_names); i++)
+			sb_add(&sb, "%s%s", i ? ", " : "", os_names[i].name);
+		tlsh_seterr("--os %s: not a Windows tlshive knows; give a build "
+		    "number (%u or later) or one of %s", name,
+		    MIN_SUPPORTED_BUILD, sb.s);
+		free(sb.s);
+		return -1;
+	}
+	f->build = (unsigned)b;
+	/* Server 2022 and 2025 are the server builds of their families */
+	f->type = b == 20348 || b == 14393 || b == 17763 ? OS_SERVER :
+	    OS_TYPE_UNKNOWN;
+	return 0;
+}
+
 char *
 facts_name(const struct facts *f)
 {
@@ -277,6 +337,9 @@ read_software(struct facts *f, struct hive *h)
 	get_dword(h, "Microsoft\\NET Framework Setup\\NDP\\v4\\Full", "Release",
 	    &f->dotnet4_release);
 	read_packages(f, h);
+	/* what Exchange's own setup and HealthChecker look for */
+	f->exchange = hive_key_exists(h,
+	    "Microsoft\\ExchangeServer\\v15\\Setup") == 1;
 	if (f->type == OS_TYPE_UNKNOWN && f->install_type)
 		f->type = strncasecmp(f->install_type, "Server", 6) == 0 ?
 		    OS_SERVER : OS_CLIENT;
@@ -318,6 +381,7 @@ facts_free(struct facts *f)
 	free(f->version);
 	free(f->arch);
 	free(f->kbs);
+	strv_free(f->local_suites, f->nlocal_suites);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -24,6 +24,10 @@ struct facts {
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;
 	int fast_startup;		/* HiberbootEnabled: 1, 0, -1 not set */
 	unsigned dotnet4_release;	/* NDP\v4\Full Release, 0 if absent */
+	int exchange;			/* Exchange Server 2013 or later installed */
+	char **local_suites;		/* the local CNG suite list (Disable-
+					 * TlsCipherSuite), NULL when absent */
+	size_t nlocal_suites;
 	uint32_t *kbs;			/* installed updates (CBS state 0x70+), sorted */
 	size_t nkbs;
 	unsigned csets[MAX_CSETS];	/* distinct sets to write, Current first */
@@ -36,6 +40,11 @@ struct facts {
  */
 int facts_read(struct facts *, struct hive *sys, struct hive *soft);
 void facts_free(struct facts *);
+/*
+ * Facts for a Windows named on the command line (export --os): "2022",
+ * "win7", a build number.  A 64-bit image, no updates known.
+ */
+int facts_for_os(struct facts *, const char *name);
 /* "Windows Server 2022", "Windows 11 23H2", ... from the build, not ProductName. */
 char *facts_name(const struct facts *);
 /* Is update KBn installed (a Component Based Servicing package in state

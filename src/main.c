@@ -19,14 +19,16 @@ usage(FILE *out)
 	    "usage: tlshive show     [--json] [--discard-logs] IMAGE\n"
 	    "       tlshive check    [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
-	    "                        [--explicit] [--json] [--discard-logs] IMAGE\n"
+	    "                        [--explicit] [--force] [--json] "
+	    "[--discard-logs] IMAGE\n"
 	    "       tlshive apply    [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
-	    "                        [--undo UNDO.reg] [-n] [--json] "
+	    "                        [--undo UNDO.reg] [-n] [--force] [--json] "
 	    "[--discard-logs] IMAGE\n"
 	    "       tlshive export   [-p PROFILE] [--reg FILE.reg]... "
 	    "[--set 'NAME = VALUE']...\n"
-	    "                        [-o OUT.reg] [--utf8] [IMAGE]\n"
+	    "                        [-o OUT.reg] [--utf8] [--force] "
+	    "[--os NAME|BUILD | IMAGE]\n"
 	    "       tlshive recover  [-o OUT] [--wait] HIVE\n"
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
@@ -47,6 +49,10 @@ usage(FILE *out)
 	    "output\n"
 	    "      --utf8             export: UTF-8 and LF, not regedit's "
 	    "UTF-16LE\n"
+	    "      --os NAME|BUILD    export: for this Windows (2022, win7, "
+	    "20348, ...)\n"
+	    "      --force            write TLS 1.3 on an Exchange server all "
+	    "the same\n"
 	    "  -n, --dry-run          print the plan, write nothing\n"
 	    "      --json             one JSON document on standard output "
 	    "(JSON Lines for several images)\n"
@@ -87,7 +93,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
-	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT, OPT_FROM, OPT_QUIET, OPT_JSON };
+	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT, OPT_FROM, OPT_QUIET, OPT_JSON,
+	    OPT_OS, OPT_FORCE };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -103,6 +110,8 @@ main(int argc, char **argv)
 		{ "replay-logs", no_argument, NULL, OPT_REPLAY },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
+		{ "os", required_argument, NULL, OPT_OS },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -206,6 +215,12 @@ main(int argc, char **argv)
 		case OPT_EXPLICIT:
 			o.explicit_only = 1;
 			break;
+		case OPT_OS:
+			o.os = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			free(o.pargs);
@@ -247,6 +262,13 @@ main(int argc, char **argv)
 		rc = bad_usage("%s", "--undo is for apply");
 	else if (o.explicit_only && o.cmd != CMD_CHECK)
 		rc = bad_usage("%s", "--explicit is for check");
+	else if (o.os && o.cmd != CMD_EXPORT)
+		rc = bad_usage("%s", "--os is for export; check and apply read "
+		    "the build from the image");
+	else if (o.os && (argc > optind || o.file[0] || o.file[1]))
+		rc = bad_usage("%s", "export takes an image or --os, not both");
+	else if (o.force && o.cmd == CMD_SHOW)
+		rc = bad_usage("%s", "--force is for check, apply and export");
 	else if (o.replay_logs && o.discard_logs)
 		rc = bad_usage("%s", "--replay-logs or --discard-logs, not both");
 	else if ((o.out || o.utf8) && o.cmd != CMD_EXPORT)

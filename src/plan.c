@@ -81,6 +81,9 @@ add_targets(struct plan *p, const struct setting *s, const struct facts *f,
 	return r;
 }
 
+static void check_prereqs(struct plan *, const struct policy *,
+    const struct facts *);
+
 int
 plan_show(struct plan *p, const struct facts *f, struct hive *h[HV_COUNT])
 {
@@ -93,6 +96,7 @@ plan_show(struct plan *p, const struct facts *f, struct hive *h[HV_COUNT])
 		if (h[i] == NULL)
 			sl_add(&p->notes, "%s hive not given: its settings are "
 			    "not shown", hive_id_name(i));
+	check_prereqs(p, NULL, f);
 	return 0;
 }
 
@@ -147,8 +151,54 @@ protocol_lack(const struct setting *s, const struct facts *f)
  * explicit request the build cannot honour.  Returns 0 to write, 1 to leave
  * the row alone, -1 on error.
  */
+static void warn(struct plan *, uint32_t, const char *);
+
+/*
+ * A cipher-suite list that leaves a server with an RSA certificate (IIS,
+ * RDP's self-signed one) nothing to offer: only ECDSA suites, and no
+ * TLS 1.3 suite (which works with any certificate) on a build with them.
+ */
+static void
+warn_rsa(struct plan *p, const struct want *w, const struct facts *f)
+{
+	for (size_t i = 0; i < w->nitems; i++) {
+		const char *n = w->items[i];
+		int tls13 = strncasecmp(n, "TLS_AES_", 8) == 0 ||
+		    strncasecmp(n, "TLS_CHACHA20_", 13) == 0;
+
+		if (suite_supported(n, f->build) != 0 &&
+		    (tls13 || suite_has_words(n, "RSA")))
+			return;
+	}
+	warn(p, 0, "cipher-suites: the list has no suite a server with an "
+	    "RSA certificate can use (IIS, Remote Desktop's self-signed "
+	    "certificate): such servers will refuse every TLS connection");
+}
+
+/*
+ * Suites Windows 7 and Server 2008 R2 have only with update 3042058
+ * (advisory 3042058): without it Schannel skips them.
+ */
+static void
+warn_kb7(struct plan *p, const struct want *w, const struct facts *f)
+{
+	if (f->build != 7600 && f->build != 7601)
+		return;
+	for (size_t i = 0; i < w->nitems; i++) {
+		const struct suite *su = suite_find(w->items[i]);
+		if (su && su->kb7 && !facts_has_kb(f, su->kb7)) {
+			char *t = xasprintf("cipher-suites: %s exists on Windows "
+			    "7 and Server 2008 R2 only with update 3042058",
+			    w->items[i]);
+			warn(p, su->kb7, t);
+			free(t);
+			return;
+		}
+	}
+}
+
 static int
-gate(struct plan *p, struct want *w, const struct facts *f,
+gate(struct plan *p, struct want *w, const struct facts *f, int flags,
     struct strlist *errs)
 {
 	const struct setting *s = w->s;
@@ -157,6 +207,41 @@ gate(struct plan *p, struct want *w, const struct facts *f,
 
 	char *lack = w->kind == W_OFF ? NULL : protocol_lack(s, f);
 
+	/* HealthChecker (CSS-Exchange) fails an Exchange server whose
+	 * TLS 1.3 is anything but disabled */
+	if (f->exchange && s->group && strcmp(s->group, TLS13_GROUP) == 0 &&
+	    w->kind != W_OFF && lack == NULL) {
+		if (w->kind == W_AUTO) {
+			sl_add(&p->notes, "%s: auto: left untouched: Exchange "
+			    "Server is installed, and its HealthChecker wants "
+			    "TLS 1.3 disabled", s->name);
+			free(bt);
+			return 1;
+		}
+		if (!(flags & PLAN_FORCE)) {
+			sl_add(errs, "%s: %s = on: Exchange Server is installed, "
+			    "and its HealthChecker fails a server whose TLS 1.3 "
+			    "is not disabled; give --force to write it anyway",
+			    w->origin, s->name);
+			free(bt);
+			return -1;
+		}
+		warn(p, 0, "TLS 1.3 turned on although Exchange Server is "
+		    "installed: its HealthChecker reports that as an error");
+	}
+	/* A .reg for a Windows of unknown build cannot know which suites,
+	 * curves and protocols exist there: a list without the TLS 1.3
+	 * suites silently turns TLS 1.3 off on Server 2022. */
+	if ((flags & PLAN_LIVE) && f->build == 0 && (w->kind == W_AUTO ||
+	    s->kind == SK_SUITES || s->kind == SK_CURVES ||
+	    (s->kind == SK_BITMAP && w->cond_bits))) {
+		sl_add(errs, "%s: %s: its value depends on the Windows build; "
+		    "give the image, or --os NAME|BUILD (for example --os "
+		    "2022, --os win7, --os 20348)", w->origin, s->name);
+		free(lack);
+		free(bt);
+		return -1;
+	}
 	if (w->kind == W_ON && lack) {
 		sl_add(errs, "%s: %s = on: the image is %s; %s", w->origin,
 		    s->name, bt, lack);
@@ -206,6 +291,8 @@ gate(struct plan *p, struct want *w, const struct facts *f,
 			sl_add(&p->notes, "%s: tlshive has no suite table for "
 			    "the image (%s); names not checked against it",
 			    s->name, bt);
+		warn_kb7(p, w, f);
+		warn_rsa(p, w, f);
 	} else if (s->kind == SK_CURVES && f->build && f->build < 14393) {
 		sl_add(&p->notes, "%s: left untouched, the image is %s: the "
 		    "curve order exists from Windows 10 1607 on (before, the "
@@ -866,29 +953,34 @@ read_state(struct plan *p, struct hive *h[HV_COUNT])
 static void
 warn(struct plan *p, uint32_t kb, const char *what)
 {
+	char *text = kb ? xasprintf("%s, and KB%u is not installed (a monthly "
+	    "rollup may carry it)", what, kb) : xstrdup(what);
+
 	for (size_t i = 0; i < p->nwarn; i++)
-		if (p->warn[i].kb == kb)
+		if (strcmp(p->warn[i].text, text) == 0) {
+			free(text);
 			return;
+		}
 	p->warn = xrealloc(p->warn, (p->nwarn + 1) * sizeof(*p->warn));
 	p->warn[p->nwarn].kb = kb;
-	p->warn[p->nwarn++].text = xasprintf("%s, and KB%u is not installed "
-	    "(a monthly rollup may carry it)", what, kb);
+	p->warn[p->nwarn++].text = text;
 }
 
-/* Does the policy want a row whose key lies at or below key? */
+/* Does the row lie at or below key (and, with value, is it that value)? */
 static int
-wants_below(const struct policy *pol, const char *key)
+row_below(const struct setting *s, const struct prereq *r)
 {
-	size_t n = strlen(key);
+	size_t n = strlen(r->key);
 
-	for (size_t i = 0; i < pol->n; i++)
-		if (strncasecmp(pol->w[i].s->key, key, n) == 0 &&
-		    (pol->w[i].s->key[n] == '\0' ||
-		    pol->w[i].s->key[n] == '\\'))
-			return 1;
-	return 0;
+	return s->hive == r->hive && strncasecmp(s->key, r->key, n) == 0 &&
+	    (s->key[n] == '\0' || s->key[n] == '\\') && (r->value == NULL ||
+	    strcasecmp(s->value, r->value) == 0);
 }
 
+/*
+ * Updates the image lacks for what the policy writes, or with pol NULL
+ * (show) for anything the table knows on this build.
+ */
 static void
 check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
 {
@@ -896,63 +988,98 @@ check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
 		return;
 	for (size_t i = 0; i < nprereqs; i++) {
 		const struct prereq *r = &prereqs[i];
-		if (f->build >= r->from && (r->to == 0 || f->build <= r->to) &&
-		    (r->release_from == 0 || (f->dotnet4_release >=
-		    r->release_from && f->dotnet4_release <= r->release_to)) &&
-		    wants_below(pol, r->key) && !facts_has_kb(f, r->kb))
+		int wanted = pol == NULL;
+
+		/* show lists updates to install, not values a build ignores */
+		if ((pol == NULL && (r->kb == 0 || r->off_only)) ||
+		    f->build < r->from || (r->to != 0 && f->build > r->to) ||
+		    (r->release_from != 0 && (f->dotnet4_release <
+		    r->release_from || f->dotnet4_release > r->release_to)) ||
+		    (r->kb && facts_has_kb(f, r->kb)))
+			continue;
+		for (size_t k = 0; pol && k < pol->n && !wanted; k++)
+			wanted = row_below(pol->w[k].s, r) && (!r->off_only ||
+			    pol->w[k].kind == W_OFF);
+		if (wanted)
 			warn(p, r->kb, r->what);
+	}
+	/* protocols that exist only with an update (TLS 1.1 and 1.2 on
+	 * Server 2008 SP2); check and apply say so where a profile asks */
+	for (size_t i = 0; pol == NULL && i < nsettings; i++) {
+		const struct proto_default *d = proto_default_row(&settings[i],
+		    f->build);
+		if (d && d->kb && !facts_has_kb(f, d->kb)) {
+			char *w = xasprintf("%s exists on this build only with "
+			    "update KB%u", d->proto, d->kb);
+			warn(p, d->kb, w);
+			free(w);
+		}
 	}
 }
 
 /*
- * A wanted value that is absent but whose Windows default already gives
- * the wanted effect complies implicitly: check lists it apart (and counts
- * it with --explicit); apply still writes it, since scanners and
- * HealthChecker read the registry and defaults move with updates.
+ * Each op's verdict.  A wanted value that is absent but whose Windows
+ * default already gives the wanted effect complies implicitly: check
+ * lists it apart (and counts it with --explicit); apply still writes it,
+ * since scanners and HealthChecker read the registry and defaults move
+ * with updates.
  */
-static void
-mark_implicit(struct plan *p, const struct facts *f)
+static enum verdict
+verdict_of(const struct op *o, const struct target *t, const struct facts *f)
 {
+	struct effect_of e;
+	enum verdict v = V_DIFFERS;
+	uint32_t want;
+
+	if (!o->needed)
+		return V_COMPLIANT;
+	if (t == NULL || o->kind != OP_SET || o->cur_present)
+		return V_DIFFERS;
+	plan_effect(t, f, &e);
+	/* for a protocol, what Windows does without the value is the
+	 * question; other rows are simply not set */
+	if (t->s->kind == SK_PROTOCOL && e.state == EFF_UNKNOWN)
+		v = V_UNKNOWN;
+	else if (t->s->kind == SK_PROTOCOL && regval_get_dword(&o->want,
+	    &want)) {
+		/* the op's pair says on (Enabled=1) or off */
+		int on = strcmp(o->name, t->s->value) == 0 ? want != 0 :
+		    want == 0;
+		if (on && e.state == EFF_ENABLED)
+			v = V_IMPLICIT;
+		else if (!on && e.state == EFF_DISABLED)
+			v = V_IMPLICIT;
+		else if (!on && e.state == EFF_UNSUPPORTED)
+			v = V_UNSUPPORTED;
+	} else if (t->s->kind == SK_SWITCH && regval_get_dword(&o->want,
+	    &want)) {
+		if ((want != 0) == (e.state == EFF_ENABLED) &&
+		    (e.state == EFF_ENABLED || e.state == EFF_DISABLED))
+			v = V_IMPLICIT;
+	} else if (t->s->kind == SK_BITMAP && e.source == SRC_DEFAULT) {
+		struct target tmp = *t;
+		char *want_text;
+
+		tmp.cur[0] = o->want;
+		tmp.present[0] = 1;
+		want_text = plan_state(&tmp);
+		if (strcmp(e.text, want_text) == 0)
+			v = V_IMPLICIT;
+		free(want_text);
+	}
+	plan_effect_free(&e);
+	return v;
+}
+
+static void
+assign_verdicts(struct plan *p, const struct facts *f)
+{
+	memset(p->nverdict, 0, sizeof(p->nverdict));
 	for (size_t i = 0; i < p->nops; i++) {
 		struct op *o = &p->ops[i];
-		const struct target *t;
-		const char *src, *page;
-		char *eff, *want = NULL;
-		int ok = 0;
-
-		if (!o->needed || o->target == NO_TARGET || o->kind != OP_SET)
-			continue;
-		t = &p->t[o->target];
-		if (o->cur_present)
-			continue;
-		eff = plan_effective(t, f, &src, &page);
-		if (t->s->kind == SK_PROTOCOL) {
-			uint32_t e;
-			regval_get_dword(&o->want, &e);
-			/* the op's pair says on (Enabled=1) or off */
-			int on = strcmp(o->name, t->s->value) == 0 ? e != 0 :
-			    e == 0;
-			ok = on ? strcmp(eff, "enabled") == 0 :
-			    strcmp(eff, "disabled") == 0 ||
-			    strcmp(eff, "unsupported") == 0;
-		} else if (t->s->kind == SK_SWITCH) {
-			uint32_t e;
-			regval_get_dword(&o->want, &e);
-			ok = e != 0 && strcmp(eff, "enabled") == 0;
-		} else if (t->s->kind == SK_BITMAP) {
-			struct target tmp = *t;
-			tmp.cur[0] = o->want;
-			tmp.present[0] = 1;
-			want = plan_state(&tmp);
-			ok = strcmp(src, "os-default") == 0 &&
-			    strcmp(eff, want) == 0;
-		}
-		if (ok) {
-			o->implicit = 1;
-			p->nimplicit++;
-		}
-		free(want);
-		free(eff);
+		o->verdict = verdict_of(o, o->target == NO_TARGET ? NULL :
+		    &p->t[o->target], f);
+		p->nverdict[o->verdict]++;
 	}
 }
 
@@ -968,7 +1095,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < pol->n; i++)
 		if (pol->w[i].s->group && strcmp(pol->w[i].s->group,
-		    "TLS 1.3") == 0 && pol->w[i].kind == W_OFF)
+		    TLS13_GROUP) == 0 && pol->w[i].kind == W_OFF)
 			tls13_off++;
 	tls13_off = tls13_off == 2;
 	for (size_t i = 0; i < pol->n; i++) {
@@ -981,7 +1108,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 			skipped[w->s->hive]++;
 			continue;
 		}
-		if (gate(p, w, f, errs) != 0)
+		if (gate(p, w, f, flags, errs) != 0)
 			continue;
 		if ((n = want_values(w, f, tls13_off, v, errs)) < 0)
 			continue;
@@ -1010,7 +1137,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		return -1;
 	}
 	if (!live) {
-		mark_implicit(p, f);
+		assign_verdicts(p, f);
 		check_prereqs(p, pol, f);
 	}
 	return 0;
@@ -1189,89 +1316,192 @@ protocol_registry(const struct target *t, int *set)
 	return EFF_UNKNOWN;
 }
 
-char *
-plan_effective(const struct target *t, const struct facts *f,
-    const char **source, const char **page)
+/* The build's default suites, if a page documents them for this image. */
+static const struct suite_defaults *
+default_suites(const struct facts *f)
+{
+	const struct suite_defaults *sd = suite_defaults_for(f->build);
+
+	return sd && sd->kb && !facts_has_kb(f, sd->kb) ? NULL : sd;
+}
+
+static void
+effect_set(struct effect_of *e, enum effect state, char *text,
+    enum effect_source source)
+{
+	e->state = state;
+	e->text = text ? text : xstrdup(effect_name(state));
+	e->source = source;
+}
+
+void
+plan_effect(const struct target *t, const struct facts *f,
+    struct effect_of *e)
 {
 	const struct setting *s = t->s;
 	uint32_t d;
 	int set;
-	enum effect e, def;
+	enum effect r, def;
 
-	*source = "registry";
-	*page = NULL;
+	memset(e, 0, sizeof(*e));
 	switch (s->kind) {
 	case SK_PROTOCOL:
-		def = os_default(s, f->build, page);
+		def = os_default(s, f->build, &e->page);
 		{
 			const struct proto_default *row =
 			    proto_default_row(s, f->build);
 			if (row && row->kb && !facts_has_kb(f, row->kb))
 				def = EFF_UNSUPPORTED;
 		}
-		e = protocol_registry(t, &set);
-		if (def == EFF_UNSUPPORTED) {
-			*source = "os-default";
-			return xstrdup(effect_name(def));
-		}
-		if (set)
-			return xstrdup(effect_name(e));
-		*source = "os-default";
-		return xstrdup(effect_name(def));
+		r = protocol_registry(t, &set);
+		/* a build without the protocol ignores what the registry says */
+		if (def == EFF_UNSUPPORTED || !set)
+			effect_set(e, def, NULL, SRC_DEFAULT);
+		else
+			effect_set(e, r, NULL, SRC_REGISTRY);
+		return;
 	case SK_SWITCH:
 		if (t->present[0] && regval_get_dword(&t->cur[0], &d))
-			return xstrdup(d ? "enabled" : "disabled");
+			effect_set(e, d ? EFF_ENABLED : EFF_DISABLED, NULL,
+			    SRC_REGISTRY);
+		else if (t->present[0])
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_REGISTRY);
+		else if (s->suite_words) {
+			/* Schannel offers the algorithm where a suite of the
+			 * local or default list uses it, and nowhere else;
+			 * without a list, an algorithm key without Enabled
+			 * leaves the algorithm on */
+			const struct suite_defaults *sd = default_suites(f);
+			const char *const *names = f->local_suites ?
+			    (const char *const *)f->local_suites :
+			    sd ? sd->names : NULL;
+			size_t n = f->local_suites ? f->nlocal_suites :
+			    (size_t)-1;
+			enum effect st = names ? EFF_DISABLED : EFF_ENABLED;
+
+			if (sd && !f->local_suites)
+				e->page = sd->source;
+			for (size_t i = 0; names && i < n && names[i]; i++) {
+				const struct suite *su = suite_find(names[i]);
+				if ((su == NULL || !su->on_request) &&
+				    suite_has_words(names[i], s->suite_words))
+					st = EFF_ENABLED;
+			}
+			effect_set(e, st, NULL, f->local_suites ? SRC_LOCAL :
+			    SRC_DEFAULT);
+		} else
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+		return;
+	case SK_NUMBER: {
+		uint32_t v = 0, kb;
+		int known = number_default(s, f->build, &v, &kb, &e->page);
+
+		/* a build that does not read the value ignores it */
+		if (known == -1 || (kb && !facts_has_kb(f, kb))) {
+			effect_set(e, EFF_UNSUPPORTED, NULL, SRC_DEFAULT);
+			return;
+		}
 		if (t->present[0])
-			return xstrdup("unknown");
-		*source = "os-default";
-		/* An algorithm key without Enabled leaves the algorithm on. */
-		return xstrdup(s->flags & SF_NONZERO_ON ? "enabled" :
-		    "unknown");
+			break;
+		if (known == 1)
+			effect_set(e, EFF_VALUE, xasprintf("%u", v),
+			    SRC_DEFAULT);
+		else
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+		return;
+	}
 	case SK_BITMAP:
 		if (!t->present[0]) {
-			uint32_t bits = winhttp_default(f->build, page);
-			*source = "os-default";
-			if (bits == 0)
-				return xstrdup("unknown");
+			uint32_t bits = winhttp_default(f->build, &e->page);
 			struct target tmp = *t;
 			struct regval v;
-			char *txt;
+
+			if (bits == 0) {
+				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				return;
+			}
 			regval_dword(&v, bits);
 			tmp.cur[0] = v;
 			tmp.present[0] = 1;
-			txt = plan_state(&tmp);
+			effect_set(e, EFF_VALUE, plan_state(&tmp), SRC_DEFAULT);
 			regval_free(&v);
-			return txt;
+			return;
 		}
-		return plan_state(t);
+		break;
 	case SK_CURVES:
 		if (!t->present[0]) {
-			*source = "os-default";
-			if (f->build < 14393)
-				return xstrdup("unknown");
-			*page = curves_source;
-			return xstrdup(curves_default);
+			if (f->build < 14393) {
+				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				return;
+			}
+			e->page = curves_source;
+			effect_set(e, EFF_VALUE, xstrdup(curves_default),
+			    SRC_DEFAULT);
+			return;
 		}
-		return plan_state(t);
+		break;
 	case SK_SUITES:
-		if (!t->present[0]) {
-			const struct suite_defaults *sd =
-			    suite_defaults_for(f->build);
+		if (!t->present[0] && f->local_suites) {
 			struct strbuf sb = { 0 };
-			*source = "os-default";
-			if (sd == NULL)
-				return xstrdup("unknown");
-			*page = sd->source;
+			for (size_t i = 0; i < f->nlocal_suites; i++)
+				sb_add(&sb, "%s%s", i ? "," : "",
+				    f->local_suites[i]);
+			effect_set(e, EFF_VALUE, sb_take(&sb), SRC_LOCAL);
+			return;
+		}
+		if (!t->present[0]) {
+			const struct suite_defaults *sd = default_suites(f);
+			struct strbuf sb = { 0 };
+
+			if (sd == NULL) {
+				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				return;
+			}
+			e->page = sd->source;
 			for (size_t i = 0; sd->names[i]; i++)
 				sb_add(&sb, "%s%s", i ? "," : "", sd->names[i]);
-			return sb_take(&sb);
+			effect_set(e, EFF_VALUE, sb_take(&sb), SRC_DEFAULT);
+			return;
 		}
-		return plan_state(t);
+		break;
 	default:
 		if (!t->present[0]) {
-			*source = "os-default";
-			return xstrdup("unknown");
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			return;
 		}
-		return plan_state(t);
+		break;
 	}
+	effect_set(e, EFF_VALUE, plan_state(t), SRC_REGISTRY);
+}
+
+void
+plan_effect_free(struct effect_of *e)
+{
+	free(e->text);
+	memset(e, 0, sizeof(*e));
+}
+
+const char *
+effect_source_name(enum effect_source s)
+{
+	return s == SRC_REGISTRY ? "registry" : s == SRC_LOCAL ? "local-list" :
+	    "os-default";
+}
+
+int
+verdict_counts(enum verdict v, int explicit_only)
+{
+	return v == V_DIFFERS || v == V_UNKNOWN || (explicit_only &&
+	    (v == V_IMPLICIT || v == V_UNSUPPORTED));
+}
+
+size_t
+plan_noncompliant(const struct plan *p, int explicit_only)
+{
+	size_t n = 0;
+
+	for (int v = 0; v < V_COUNT; v++)
+		if (verdict_counts((enum verdict)v, explicit_only))
+			n += p->nverdict[v];
+	return n;
 }

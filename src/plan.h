@@ -17,6 +17,16 @@ struct target {
 	int present[2];
 };
 
+/*
+ * Where a wanted value stands on the image.  Compliant: the hive holds it.
+ * Implicit: absent, but Windows' default for this build has the same
+ * effect.  Unsupported: absent, and the build lacks the thing switched
+ * off.  Differs: the hive holds something else, or nothing.  Unknown:
+ * absent, and no page documents what this build does without it.
+ */
+enum verdict { V_COMPLIANT, V_IMPLICIT, V_UNSUPPORTED, V_DIFFERS, V_UNKNOWN,
+    V_COUNT };
+
 /* One change the plan wants: a value set or deleted, a key made or deleted. */
 enum op_kind { OP_SET, OP_DELETE_VALUE, OP_DELETE_KEY, OP_MKKEY };
 
@@ -41,7 +51,7 @@ struct op {
 	char *created;		/* the topmost key apply creates for it */
 	int accept_nonzero;	/* a present non-zero DWORD already complies */
 	int needed;		/* the hive does not hold it yet */
-	int implicit;		/* absent, but Windows' default already complies */
+	enum verdict verdict;
 	char *origin;		/* "FILE:LINE", "--set" */
 	unsigned seq;
 	size_t order;		/* creation order, to keep the sort stable */
@@ -59,7 +69,7 @@ struct plan {
 	struct op *ops;
 	size_t nops;
 	size_t nneeded;
-	size_t nimplicit;	/* needed, but compliant through the default */
+	size_t nverdict[V_COUNT];	/* ops of each verdict */
 	struct strlist notes;
 	struct plan_warning *warn;
 	size_t nwarn;
@@ -72,7 +82,8 @@ int plan_show(struct plan *, const struct facts *, struct hive *h[HV_COUNT]);
  * (all of them), and the plan is only usable when it returns 0.
  */
 enum {
-	PLAN_LIVE = 1	/* for a running machine: CurrentControlSet, no reads */
+	PLAN_LIVE = 1,	/* for a running machine: CurrentControlSet, no reads */
+	PLAN_FORCE = 2	/* write what a warning says will hurt (--force) */
 };
 int plan_build(struct plan *, const struct policy *, const struct facts *,
     struct hive *h[HV_COUNT], int flags, struct strlist *errs);
@@ -87,13 +98,26 @@ char *plan_current(const struct target *, const char *name);
 /* The op's state before and after, in words: "absent", "0x1 (1)", ... */
 char *plan_op_before(const struct op *);
 char *plan_op_after(const struct op *);
+/* What Windows does with a target's setting on this image. */
+enum effect_source { SRC_REGISTRY, SRC_DEFAULT, SRC_LOCAL };
+struct effect_of {
+	enum effect state;	/* EFF_VALUE: the value is in text */
+	char *text;		/* the state in words, or the value */
+	enum effect_source source;	/* where it comes from */
+	const char *page;	/* the page that documents a default */
+};
+void plan_effect(const struct target *, const struct facts *,
+    struct effect_of *);
+void plan_effect_free(struct effect_of *);
+/* "registry", "os-default", "local-list" */
+const char *effect_source_name(enum effect_source);
 /*
- * What Windows does with a target's setting on this image: the state in
- * words ("enabled", "disabled", "unsupported", a value, or "unknown") and
- * where it comes from ("registry" or "os-default").
+ * What check counts as not compliant: differences and unknowns, and with
+ * explicit_only the values only Windows' defaults satisfy as well.
  */
-char *plan_effective(const struct target *, const struct facts *,
-    const char **source, const char **page);
+size_t plan_noncompliant(const struct plan *, int explicit_only);
+/* Does check count an op of this verdict? */
+int verdict_counts(enum verdict, int explicit_only);
 /* The op's label: its setting's name, or where it came from. */
 const char *plan_op_label(const struct op *);
 

@@ -87,26 +87,36 @@ show_text(FILE *out, const struct run *r)
 {
 	const struct plan *p = r->p;
 
+	int starred = 0;
+
 	fprintf(out, "\n%-32s %-14s %-12s %s\n", "SETTING", "WHERE",
 	    "EFFECTIVE", "REGISTRY");
 	for (size_t i = 0; i < p->nt; i++) {
-		const char *src, *page;
-		char *st = plan_state(&p->t[i]);
-		char *eff = plan_effective(&p->t[i], r->f, &src, &page);
-		char *effcol = p->t[i].s->kind == SK_SUITES ?
-		    xstrdup(strcmp(eff, "unknown") == 0 ? "unknown*" :
-		    strcmp(src, "os-default") == 0 ? "default*" : "listed") :
-		    strcmp(src, "os-default") == 0 ?
-		    xasprintf("%s*", eff) : xstrdup(eff);
+		struct effect_of e;
+		char *st = plan_state(&p->t[i]), *effcol;
+		int star;
 
+		plan_effect(&p->t[i], r->f, &e);
+		/* a build without the protocol ignores a value that is there:
+		 * that is no default standing in for the registry */
+		star = e.source == SRC_DEFAULT && !(e.state ==
+		    EFF_UNSUPPORTED && strcmp(st, "absent") != 0);
+		starred |= star;
+		if (p->t[i].s->kind == SK_SUITES && e.state == EFF_VALUE)
+			effcol = xasprintf("%s%s", e.source == SRC_REGISTRY ?
+			    "listed" : e.source == SRC_LOCAL ? "local" :
+			    "default", star ? "*" : "");
+		else
+			effcol = xasprintf("%s%s", e.text, star ? "*" : "");
 		fprintf(out, "%-32s %-14s %-12s %s\n", p->t[i].s->name,
 		    p->t[i].where[0] ? p->t[i].where : "-", effcol, st);
 		free(effcol);
-		free(eff);
+		plan_effect_free(&e);
 		free(st);
 	}
-	fprintf(out, "(* Windows' default for this build: the registry does "
-	    "not set it)\n");
+	if (starred)
+		fprintf(out, "(* Windows' default for this build: the registry "
+		    "does not set it)\n");
 }
 
 static char *
@@ -129,28 +139,30 @@ ops_text(FILE *out, const struct run *r)
 		if (!o->needed)
 			continue;
 		path = op_path(o);
-		if (r->cmd == CMD_CHECK && o->implicit && !r->explicit_only) {
-			const char *src, *page;
-			char *eff = plan_effective(&p->t[o->target], r->f, &src,
-			    &page);
-			if (strcmp(src, "os-default") == 0)
+		if (r->cmd == CMD_CHECK && !verdict_counts(o->verdict,
+		    r->explicit_only)) {
+			struct effect_of e;
+			plan_effect(&p->t[o->target], r->f, &e);
+			if (e.source == SRC_DEFAULT)
 				fprintf(out, "%s: %s: implicit: absent, and "
 				    "already %s by Windows' default for build "
-				    "%u\n", plan_op_label(o), path, eff,
+				    "%u\n", plan_op_label(o), path, e.text,
 				    r->f->build);
 			else
 				fprintf(out, "%s: %s: implicit: absent, and "
 				    "already %s by the key's other value\n",
-				    plan_op_label(o), path, eff);
-			free(eff);
+				    plan_op_label(o), path, e.text);
+			plan_effect_free(&e);
 			free(path);
 			continue;
 		}
 		cur = plan_op_before(o);
 		want = plan_op_after(o);
 		if (r->cmd == CMD_CHECK)
-			fprintf(out, "%s: %s: expected %s, actual %s\n",
-			    plan_op_label(o), path, want, cur);
+			fprintf(out, "%s: %s: expected %s, actual %s%s\n",
+			    plan_op_label(o), path, want, cur,
+			    o->verdict == V_UNKNOWN ? ", and no page says what "
+			    "this build does without it" : "");
 		else
 			fprintf(out, "%s: %s: %s -> %s\n", plan_op_label(o),
 			    path, cur, want);
@@ -160,17 +172,11 @@ ops_text(FILE *out, const struct run *r)
 	}
 }
 
-size_t
-report_differences(const struct run *r)
-{
-	return r->p->nneeded - (r->explicit_only ? 0 : r->p->nimplicit);
-}
-
 static void
 summary_text(FILE *out, const struct run *r)
 {
 	size_t n = r->p->nneeded, all = r->p->nops;
-	size_t diff = report_differences(r);
+	size_t diff = plan_noncompliant(r->p, r->explicit_only);
 	const char *s = n == 1 ? "" : "s";
 
 	if (r->cmd == CMD_CHECK) {
@@ -358,12 +364,13 @@ settings_json(const struct run *r)
 		json_object_object_add(o, "where", jstr(t->where));
 		json_object_object_add(o, "value", jstr(st));
 		{
-			const char *src, *page;
-			char *eff = plan_effective(t, r->f, &src, &page);
-			json_object_object_add(o, "effective", jstr(eff));
-			json_object_object_add(o, "source", jstr(src));
-			json_object_object_add(o, "default_from", jstr(page));
-			free(eff);
+			struct effect_of e;
+			plan_effect(t, r->f, &e);
+			json_object_object_add(o, "effective", jstr(e.text));
+			json_object_object_add(o, "source",
+			    jstr(effect_source_name(e.source)));
+			json_object_object_add(o, "default_from", jstr(e.page));
+			plan_effect_free(&e);
 		}
 		reg = json_object_new_object();
 		for (size_t k = 0; k < n; k++)
@@ -375,6 +382,12 @@ settings_json(const struct run *r)
 	}
 	return a;
 }
+
+static const char *const verdict_names[] = {
+	[V_COMPLIANT] = "compliant", [V_IMPLICIT] = "implicit",
+	[V_UNSUPPORTED] = "unsupported", [V_DIFFERS] = "differs",
+	[V_UNKNOWN] = "unknown"
+};
 
 static const char *const op_actions[] = {
 	[OP_SET] = "set", [OP_DELETE_VALUE] = "delete",
@@ -392,8 +405,8 @@ ops_json(const struct run *r, int implicit_list)
 		const struct op *op = &p->ops[i];
 		json_object *o, *before, *after;
 
-		if (!op->needed || (check && op->implicit !=
-		    (implicit_list && !r->explicit_only)))
+		if (!op->needed || (check && verdict_counts(op->verdict,
+		    r->explicit_only) == implicit_list))
 			continue;
 		if (op->name) {
 			before = jval(&op->cur, op->cur_present);
@@ -416,6 +429,9 @@ ops_json(const struct run *r, int implicit_list)
 			json_object_object_add(o, "extra", json_object_new_int64(
 			    (int64_t)op->extras));
 		json_object_object_add(o, "origin", jstr(op->origin));
+		if (check)
+			json_object_object_add(o, "verdict",
+			    jstr(verdict_names[op->verdict]));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -445,7 +461,8 @@ report_json(FILE *out, const struct run *r)
 	json_object_object_add(o, "settings", settings_json(r));
 	if (r->cmd == CMD_CHECK) {
 		json_object_object_add(o, "compliant",
-		    json_object_new_boolean(report_differences(r) == 0));
+		    json_object_new_boolean(plan_noncompliant(r->p,
+		    r->explicit_only) == 0));
 		json_object_object_add(o, "explicit",
 		    json_object_new_boolean(r->explicit_only));
 		json_object_object_add(o, "differences", ops_json(r, 0));

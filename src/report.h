@@ -24,9 +24,6 @@ struct run {
 	int explicit_only;	/* check --explicit: defaults do not count */
 };
 
-/* Differences check counts: needed ops, less those the defaults satisfy. */
-size_t report_differences(const struct run *);
-
 void report_text(FILE *, const struct run *);
 void report_json(FILE *, const struct run *);
 

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,10 +31,10 @@
 
 /* Microsoft's samples write 0xffffffff to enable an algorithm key, and
  * Schannel takes any non-zero value as enabled. */
-#define ALGO(sub, n, what) \
+#define ALGO(sub, n, words, what) \
 	{ .name = n, .hive = HV_SYSTEM, .key = SCH "\\" sub "\\" n, \
 	  .value = "Enabled", .kind = SK_SWITCH, .flags = SF_NONZERO_ON, \
-	  .on = 0xffffffff, .help = what }
+	  .on = 0xffffffff, .help = what, .suite_words = words }
 
 #define BITS(n, grp, sub, val, lo, hi, what) \
 	{ .name = n, .group = grp, .hive = HV_SYSTEM, \
@@ -60,28 +61,28 @@ const struct setting settings[] = {
 	PROTO("Multi-Protocol Unified Hello", 0,
 	    "SSL 2.0-compatible unified ClientHello"),
 
-	ALGO("Ciphers", "NULL", "no encryption"),
-	ALGO("Ciphers", "DES 56/56", "DES"),
-	ALGO("Ciphers", "RC2 40/128", "RC2, 40-bit"),
-	ALGO("Ciphers", "RC2 56/128", "RC2, 56-bit"),
-	ALGO("Ciphers", "RC2 128/128", "RC2, 128-bit"),
-	ALGO("Ciphers", "RC4 40/128", "RC4, 40-bit"),
-	ALGO("Ciphers", "RC4 56/128", "RC4, 56-bit"),
-	ALGO("Ciphers", "RC4 64/128", "RC4, 64-bit"),
-	ALGO("Ciphers", "RC4 128/128", "RC4, 128-bit"),
-	ALGO("Ciphers", "Triple DES 168", "3DES"),
-	ALGO("Ciphers", "AES 128/128", "AES, 128-bit"),
-	ALGO("Ciphers", "AES 256/256", "AES, 256-bit"),
+	ALGO("Ciphers", "NULL", "NULL", "no encryption"),
+	ALGO("Ciphers", "DES 56/56", "DES CBC", "DES"),
+	ALGO("Ciphers", "RC2 40/128", "RC2 40", "RC2, 40-bit"),
+	ALGO("Ciphers", "RC2 56/128", "RC2 56", "RC2, 56-bit"),
+	ALGO("Ciphers", "RC2 128/128", "RC2 128", "RC2, 128-bit"),
+	ALGO("Ciphers", "RC4 40/128", "RC4 40", "RC4, 40-bit"),
+	ALGO("Ciphers", "RC4 56/128", "RC4 56", "RC4, 56-bit"),
+	ALGO("Ciphers", "RC4 64/128", "RC4 64", "RC4, 64-bit"),
+	ALGO("Ciphers", "RC4 128/128", "RC4 128", "RC4, 128-bit"),
+	ALGO("Ciphers", "Triple DES 168", "3DES EDE", "3DES"),
+	ALGO("Ciphers", "AES 128/128", "AES 128", "AES, 128-bit"),
+	ALGO("Ciphers", "AES 256/256", "AES 256", "AES, 256-bit"),
 
-	ALGO("Hashes", "MD5", "MD5"),
-	ALGO("Hashes", "SHA", "SHA-1"),
-	ALGO("Hashes", "SHA256", "SHA-256"),
-	ALGO("Hashes", "SHA384", "SHA-384"),
-	ALGO("Hashes", "SHA512", "SHA-512"),
+	ALGO("Hashes", "MD5", "MD5", "MD5"),
+	ALGO("Hashes", "SHA", "SHA", "SHA-1"),
+	ALGO("Hashes", "SHA256", "SHA256", "SHA-256"),
+	ALGO("Hashes", "SHA384", "SHA384", "SHA-384"),
+	ALGO("Hashes", "SHA512", "SHA512", "SHA-512"),
 
-	ALGO("KeyExchangeAlgorithms", "Diffie-Hellman", "DHE key exchange"),
-	ALGO("KeyExchangeAlgorithms", "PKCS", "RSA key exchange"),
-	ALGO("KeyExchangeAlgorithms", "ECDH", "ECDHE key exchange"),
+	ALGO("KeyExchangeAlgorithms", "Diffie-Hellman", "DHE", "DHE key exchange"),
+	ALGO("KeyExchangeAlgorithms", "PKCS", "TLS RSA WITH", "RSA key exchange"),
+	ALGO("KeyExchangeAlgorithms", "ECDH", "ECDHE", "ECDHE key exchange"),
 
 	BITS("Diffie-Hellman server min bits", "Diffie-Hellman min bits",
 	    "Diffie-Hellman", "ServerMinKeyBitLength", 512, 16384,
@@ -101,11 +102,13 @@ const struct setting settings[] = {
 	{ .name = "insecure renegotiation client",
 	  .group = "insecure renegotiation", .hive = HV_SYSTEM, .key = SCH,
 	  .value = "AllowInsecureRenegoClients", .kind = SK_SWITCH, .on = 1,
-	  .help = "let clients renegotiate without RFC 5746" },
+	  .help = "as a server, let clients without the RFC 5746 "
+	  "renegotiation fix renegotiate (KB977377)" },
 	{ .name = "insecure renegotiation server",
 	  .group = "insecure renegotiation", .hive = HV_SYSTEM, .key = SCH,
 	  .value = "AllowInsecureRenegoServers", .kind = SK_SWITCH, .on = 1,
-	  .help = "let servers renegotiate with clients lacking RFC 5746" },
+	  .help = "as a client, keep talking to servers without the RFC 5746 "
+	  "renegotiation fix (KB977377)" },
 	{ .name = "event logging", .hive = HV_SYSTEM, .key = SCH,
 	  .value = "EventLogging", .kind = SK_NUMBER, .min = 0, .max = 7,
 	  .help = "Schannel event log mask: 1 errors, 2 warnings, "
@@ -162,54 +165,58 @@ const size_t nwinhttp_bits = sizeof(winhttp_bits) / sizeof(winhttp_bits[0]);
  * Suite names as Schannel spells them, from Microsoft's per-version pages
  * ("TLS Cipher Suites in Windows 8.1", "... Windows 10 v1607", "... v1809",
  * "... Windows Server 2022", "... Windows 11").  min_build is the first
- * documented Windows 10 or later build; on81 what 8.1 and 2012 R2 (with
- * update 2919355) have, with the curves their names carry.
+ * documented Windows 10 or later build (1507 has every suite 1607 has);
+ * on81 what 8.1 and 2012 R2 (with update 2919355) have, with the curves
+ * their names carry, which is also what Windows 7 and 2008 R2 have with
+ * update 3042058 ("TLS Cipher Suites in Windows 7" lists the same).
  */
 #define SUITES_PAGE "https://learn.microsoft.com/windows/win32/secauthn/"
 #define PAGE_81 SUITES_PAGE "tls-cipher-suites-in-windows-8-1"
 #define PAGE_1607 SUITES_PAGE "tls-cipher-suites-in-windows-10-v1607"
 #define PAGE_2022 SUITES_PAGE "tls-cipher-suites-in-windows-server-2022"
+/* What update 3042058 adds to Windows 7 / 2008 R2 (advisory 3042058). */
+#define KB7 3042058
 #define ALL81 (C256 | C384 | C521)
 #define DEF81 (C256 | C384)
 const struct suite suites[] = {
-	{ "TLS_AES_256_GCM_SHA384", 20348, 0, 0, PAGE_2022 },
-	{ "TLS_AES_128_GCM_SHA256", 20348, 0, 0, PAGE_2022 },
-	{ "TLS_CHACHA20_POLY1305_SHA256", 20348, 0, 0, PAGE_2022 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 14393, C384 | C521, C384, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 14393, 0, 0, PAGE_1607 },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 14393, 0, 0, PAGE_1607 },
-	{ "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 14393, C384 | C521, C384, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", 14393, ALL81, DEF81, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_AES_256_GCM_SHA384", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_AES_128_GCM_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_AES_256_CBC_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_AES_128_CBC_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_AES_256_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_AES_128_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_RC4_128_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_RC4_128_MD5", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_DES_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_DHE_DSS_WITH_DES_CBC_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_NULL_SHA256", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_NULL_SHA", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
-	{ "TLS_RSA_WITH_NULL_MD5", 14393, NOCURVE, 0, PAGE_81 " and " PAGE_1607 },
+	{ "TLS_AES_256_GCM_SHA384", 20348, 0, 0, PAGE_2022, 0, 0 },
+	{ "TLS_AES_128_GCM_SHA256", 20348, 0, 0, PAGE_2022, 0, 0 },
+	{ "TLS_CHACHA20_POLY1305_SHA256", 20348, 0, 0, PAGE_2022, 0, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 10240, C384 | C521, C384, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 10240, 0, 0, PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 10240, 0, 0, PAGE_1607, 0, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, KB7, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, KB7, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 10240, C384 | C521, C384, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", 10240, ALL81, DEF81, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_AES_256_GCM_SHA384", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, KB7, 0 },
+	{ "TLS_RSA_WITH_AES_128_GCM_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, KB7, 0 },
+	{ "TLS_RSA_WITH_AES_256_CBC_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_AES_128_CBC_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_AES_256_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_AES_128_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_RC4_128_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_RC4_128_MD5", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_DES_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_DHE_DSS_WITH_DES_CBC_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
+	{ "TLS_RSA_WITH_NULL_SHA256", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 1 },
+	{ "TLS_RSA_WITH_NULL_SHA", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 1 },
+	{ "TLS_RSA_WITH_NULL_MD5", 10240, NOCURVE, 0, PAGE_81 " and " PAGE_1607, 0, 0 },
 };
 const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
 
@@ -291,6 +298,104 @@ static const char *const defaults_1607[] = {
 	NULL
 };
 
+/* "TLS Cipher Suites in Windows 10 v1507" (the SSL 2.0 rows it ends with,
+ * "only used when application explicitly requests", are left out here as
+ * in every list). */
+static const char *const defaults_1507[] = {
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_SHA",
+	"TLS_RSA_WITH_RC4_128_MD5",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+/* "... v1703": the 1607 order without the DHE_RSA CBC and DHE_DSS suites. */
+static const char *const defaults_1703[] = {
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_SHA",
+	"TLS_RSA_WITH_RC4_128_MD5",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+/* "... Windows 11 v22H2 and later", "... Windows Server 2025": the 2022
+ * order without the DHE_RSA GCM suites and 3DES; "... Windows 10 v22H2"
+ * is the same less the TLS 1.3 suites. */
+static const char *const defaults_11_22h2[] = {
+	"TLS_AES_256_GCM_SHA384",
+	"TLS_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
 /* 1809 and Server 2019 have the 2022 order without the TLS 1.3 suites. */
 static const char *const defaults_2022[] = {
 	"TLS_AES_256_GCM_SHA384",
@@ -322,14 +427,34 @@ static const char *const defaults_2022[] = {
 };
 
 const struct suite_defaults suite_defaults[] = {
-	{ 9600, 9600, defaults_81, SUITES_PAGE "tls-cipher-suites-in-windows-8-1" },
-	{ 14393, 17762, defaults_1607,
-	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1607" },
-	{ 17763, 20347, defaults_2022 + 2,
-	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1809" },
-	/* Server 2025 has no page of its own; Windows 11's covers 24H2. */
-	{ 20348, 0, defaults_2022,
-	  SUITES_PAGE "tls-cipher-suites-in-windows-server-2022" },
+	/* The Windows 7 page lists the 8.1 list, which needs update 3042058. */
+	{ 7600, 7601, defaults_81, SUITES_PAGE "tls-cipher-suites-in-windows-7",
+	  3042058 },
+	{ 9600, 9600, defaults_81, SUITES_PAGE "tls-cipher-suites-in-windows-8-1",
+	  0 },
+	{ 10240, 10240, defaults_1507,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10--version-1507", 0 },
+	/* 1511 is the 1607 list (and its two SSL 2.0 rows) */
+	{ 10586, 10586, defaults_1607,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1511", 0 },
+	{ 14393, 14393, defaults_1607,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1607", 0 },
+	{ 15063, 15063, defaults_1703,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1703", 0 },
+	/* 1709, 1803, 1809, 1903-2004 and 20H2-21H2 have the same list */
+	{ 16299, 16299, defaults_2022 + 2,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1709", 0 },
+	{ 17134, 17134, defaults_2022 + 2,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1803", 0 },
+	{ 17763, 19044, defaults_2022 + 2,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v1809", 0 },
+	{ 19045, 19045, defaults_11_22h2 + 2,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-10-v22H2", 0 },
+	{ 20348, 22000, defaults_2022,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-server-2022", 0 },
+	{ 22621, 0, defaults_11_22h2,
+	  SUITES_PAGE "tls-cipher-suites-in-windows-11-v22H2 and "
+	  SUITES_PAGE "tls-cipher-suites-in-windows-server-2025", 0 },
 };
 const size_t nsuite_defaults = sizeof(suite_defaults) /
     sizeof(suite_defaults[0]);
@@ -362,41 +487,40 @@ const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
 /*
  * Microsoft's table of protocol defaults (2025-03 revision), as build
  * ranges: Vista/2008 6000-6003, 7/2008 R2 7600-7601, 8/2012 9200, 8.1/2012
- * R2 9600, Windows 10 1507/1511 10240-10586, 1607/2016 onwards 14393.
+ * R2 9600, Windows 10 1507/1511 10240-10586, 1607/2016 onwards 14393, up
+ * to Server 2025 and Windows 11 24H2 (26100), the last the table covers.
  */
 const struct proto_default proto_defaults[] = {
 	{ "SSL 2.0", 6000, 9199, DIS, EN, PROTOCOLS_PAGE, 0 },
 	{ "SSL 2.0", 9200, 14392, DIS, DIS, PROTOCOLS_PAGE, 0 },
-	{ "SSL 2.0", 14393, 0, NS, NS, PROTOCOLS_PAGE " (removed in 1607)", 0 },
+	{ "SSL 2.0", 14393, LAST_DOCUMENTED_BUILD, NS, NS, PROTOCOLS_PAGE " (removed in 1607)", 0 },
 	{ "SSL 3.0", 6000, 14392, EN, EN, PROTOCOLS_PAGE, 0 },
-	{ "SSL 3.0", 14393, 0, DIS, DIS, PROTOCOLS_PAGE, 0 },
-	{ "TLS 1.0", 6000, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "SSL 3.0", 14393, LAST_DOCUMENTED_BUILD, DIS, DIS, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.0", 6000, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
 	/* 2008 SP2 gains TLS 1.1/1.2 only with KB4019276. */
 	{ "TLS 1.1", 6000, 6001, NS, NS, PROTOCOLS_PAGE, 0 },
 	{ "TLS 1.1", 6002, 6003, DIS, DIS, PROTOCOLS_PAGE " (with KB4019276)",
 	  4019276 },
 	{ "TLS 1.1", 6004, 9199, DIS, DIS, PROTOCOLS_PAGE, 0 },
-	{ "TLS 1.1", 9200, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.1", 9200, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
 	{ "TLS 1.2", 6000, 6001, NS, NS, PROTOCOLS_PAGE, 0 },
 	{ "TLS 1.2", 6002, 6003, DIS, DIS, PROTOCOLS_PAGE " (with KB4019276)",
 	  4019276 },
 	{ "TLS 1.2", 6004, 9199, DIS, DIS, PROTOCOLS_PAGE, 0 },
-	{ "TLS 1.2", 9200, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.2", 9200, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
 	{ "TLS 1.3", 6000, 20347, NS, NS, PROTOCOLS_PAGE, 0 },
-	{ "TLS 1.3", 20348, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "TLS 1.3", 20348, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
 	{ "DTLS 1.0", 6000, 7599, NS, NS, PROTOCOLS_PAGE, 0 },
-	{ "DTLS 1.0", 7600, 0, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "DTLS 1.0", 7600, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
 	{ "DTLS 1.2", 6000, 14392, NS, NS, PROTOCOLS_PAGE, 0 },
-	{ "DTLS 1.2", 14393, 0, EN, EN, PROTOCOLS_PAGE, 0 },
-	{ "PCT 1.0", 6000, 0, NS, NS, PROTOCOLS_PAGE " (not supported since "
+	{ "DTLS 1.2", 14393, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
+	{ "PCT 1.0", 6000, LAST_DOCUMENTED_BUILD, NS, NS, PROTOCOLS_PAGE " (not supported since "
 	    "Vista)", 0 },
-	/* Not in Microsoft's table; the unified hello is SSL 2.0's. */
-	{ "Multi-Protocol Unified Hello", 6000, 9199, DIS, EN,
-	  PROTOCOLS_PAGE " [inferred from SSL 2.0]", 0 },
-	{ "Multi-Protocol Unified Hello", 9200, 14392, DIS, DIS,
-	  PROTOCOLS_PAGE " [inferred from SSL 2.0]", 0 },
-	{ "Multi-Protocol Unified Hello", 14393, 0, NS, NS,
-	  PROTOCOLS_PAGE " [inferred from SSL 2.0]", 0 },
+	/* "All versions of Windows will accept a unified format ClientHello
+	 * message even when SSL version 2 is disabled or no longer
+	 * supported" (the protocols page); what a client sends is not said. */
+	{ "Multi-Protocol Unified Hello", 6000, LAST_DOCUMENTED_BUILD,
+	  EFF_UNKNOWN, EN, PROTOCOLS_PAGE, 0 },
 };
 const size_t nproto_defaults = sizeof(proto_defaults) /
     sizeof(proto_defaults[0]);
@@ -422,27 +546,82 @@ const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
  * of their own: a missing one is a warning, never a refusal.
  */
 const struct prereq prereqs[] = {
-	{ WINHTTP_KEY, 7600, 9200, 0, 0, 3140245, "WinHTTP reads "
-	  "DefaultSecureProtocols on Windows 7, Server 2008 R2 and Server "
-	  "2012 only with KB3140245" },
-	{ WINHTTP_KEY, 6002, 6003, 0, 0, 4467770, "WinHTTP reads "
-	  "DefaultSecureProtocols on Server 2008 SP2 only with KB4467770" },
-	{ DOTNET_KEY, 6002, 6003, 0, 0, 3154517, ".NET Framework 2.0 SP2 "
-	  "honours the TLS switches on Vista and Server 2008 SP2 only with "
-	  "KB3154517" },
-	{ DOTNET_KEY, 7600, 7601, 0, 0, 3154518, ".NET Framework 3.5.1 "
-	  "honours the TLS switches on Windows 7 and Server 2008 R2 only with "
-	  "KB3154518" },
-	{ DOTNET_KEY, 9200, 9200, 0, 0, 3154519, ".NET Framework 3.5 honours "
-	  "the TLS switches on Server 2012 only with KB3154519" },
-	{ DOTNET_KEY, 9600, 9600, 0, 0, 3154520, ".NET Framework 3.5 honours "
-	  "the TLS switches on Windows 8.1 and Server 2012 R2 only with "
-	  "KB3154520" },
-	/* .NET 4.5.1 and 4.5.2, whatever the build */
-	{ DOTNET_KEY, 0, 0, 378675, 379893, 3156421, ".NET Framework 4.5.1 "
-	  "and 4.5.2 honour the TLS switches only with KB3156421" },
+	{ HV_SOFTWARE, WINHTTP_KEY, NULL, 7600, 9200, 0, 0, 3140245,
+	  "WinHTTP reads DefaultSecureProtocols on Windows 7, Server 2008 R2 "
+	  "and Server 2012 only with KB3140245", 0 },
+	{ HV_SOFTWARE, WINHTTP_KEY, NULL, 6002, 6003, 0, 0, 4467770,
+	  "WinHTTP reads DefaultSecureProtocols on Server 2008 SP2 only with "
+	  "KB4467770", 0 },
+	{ HV_SOFTWARE, DOTNET_KEY, NULL, 6002, 6003, 0, 0, 3154517,
+	  ".NET Framework 2.0 SP2 honours the TLS switches on Vista and Server "
+	  "2008 SP2 only with KB3154517", 0 },
+	{ HV_SOFTWARE, DOTNET_KEY, NULL, 7600, 7601, 0, 0, 3154518,
+	  ".NET Framework 3.5.1 honours the TLS switches on Windows 7 and "
+	  "Server 2008 R2 only with KB3154518", 0 },
+	{ HV_SOFTWARE, DOTNET_KEY, NULL, 9200, 9200, 0, 0, 3154519,
+	  ".NET Framework 3.5 honours the TLS switches on Server 2012 only "
+	  "with KB3154519", 0 },
+	{ HV_SOFTWARE, DOTNET_KEY, NULL, 9600, 9600, 0, 0, 3154520,
+	  ".NET Framework 3.5 honours the TLS switches on Windows 8.1 and "
+	  "Server 2012 R2 only with KB3154520", 0 },
+	/* .NET 4.5.1 and 4.5.2, whatever the build: the .NET hotfix rollup
+	 * (KB3156421 is a Windows 10 1511 update that dotnet/docs links by
+	 * mistake) */
+	{ HV_SOFTWARE, DOTNET_KEY, NULL, 0, 0, 378675, 379893, 3154521,
+	  ".NET Framework 4.5.1 and 4.5.2 honour the TLS switches only with "
+	  "hotfix rollup KB3154521", 0 },
+	/* "Added in Windows 10, version 1507 and Windows Server 2016"; the
+	 * server value came to older Windows with advisory 3174644 */
+	{ HV_SYSTEM, SCH "\\KeyExchangeAlgorithms\\Diffie-Hellman",
+	  "ServerMinKeyBitLength", 6000, 10239, 0, 0, 3174644,
+	  "Schannel reads the Diffie-Hellman ServerMinKeyBitLength before "
+	  "Windows 10 only with the update of advisory 3174644", 0 },
+	{ HV_SYSTEM, SCH "\\KeyExchangeAlgorithms\\Diffie-Hellman",
+	  "ClientMinKeyBitLength", 6000, 10239, 0, 0, 0,
+	  "Schannel reads the Diffie-Hellman ClientMinKeyBitLength from "
+	  "Windows 10 1507 and Server 2016 on; this build ignores it", 0 },
+	/* Remote Desktop on 7 / 2008 R2 speaks TLS 1.1 and 1.2 only with
+	 * KB3080079: with TLS 1.0 off on the server side, RDP and NLA fail */
+	{ HV_SYSTEM, SCH "\\Protocols\\TLS 1.0\\Server", NULL, 7600, 7601, 0,
+	  0, 3080079, "turning TLS 1.0 off for servers locks Remote Desktop "
+	  "(RDP with NLA) out of Windows 7 and Server 2008 R2 without "
+	  "KB3080079", 1 },
 };
 const size_t nprereqs = sizeof(prereqs) / sizeof(prereqs[0]);
+
+#define REGISTRY_PAGE "https://learn.microsoft.com/windows-server/security/" \
+	"tls/tls-registry-settings"
+
+const struct number_default number_defaults[] = {
+	{ "Diffie-Hellman server min bits", 6000, 10239, 1024, 3174644,
+	  REGISTRY_PAGE " and advisory 3174644" },
+	{ "Diffie-Hellman server min bits", 10240, 0, 2048, 0, REGISTRY_PAGE },
+	{ "Diffie-Hellman client min bits", 6000, 10239, 0, 0, REGISTRY_PAGE },
+	{ "Diffie-Hellman client min bits", 10240, 0, 1024, 0, REGISTRY_PAGE },
+};
+const size_t nnumber_defaults = sizeof(number_defaults) /
+    sizeof(number_defaults[0]);
+
+int
+number_default(const struct setting *s, unsigned build, uint32_t *value,
+    uint32_t *kb, const char **source)
+{
+	*source = NULL;
+	*kb = 0;
+	if (build == 0)
+		return 0;
+	for (size_t i = 0; i < nnumber_defaults; i++) {
+		const struct number_default *d = &number_defaults[i];
+		if (strcmp(d->row, s->name) != 0 || build < d->from ||
+		    (d->to != 0 && build > d->to))
+			continue;
+		*source = d->source;
+		*value = d->value;
+		*kb = d->kb;
+		return d->value ? 1 : -1;
+	}
+	return 0;
+}
 
 const struct proto_default *
 proto_default_row(const struct setting *s, unsigned build)
@@ -613,9 +792,10 @@ suite_supported(const char *name, unsigned build)
 
 	if (s == NULL)
 		return 0;
-	if (build == 9600)
+	/* Windows 7's page lists what 8.1's does (with update 3042058) */
+	if (build == 9600 || build == 7600 || build == 7601)
 		return s->on81 != 0 && (curve == 0 || (s->on81 & curve));
-	if (build >= 14393)
+	if (build >= 10240)
 		return s->min_build <= build;
 	/* Undocumented builds: what 8.1 lacks, older Windows lacks too, and
 	 * the TLS 1.3 suites need 20348 everywhere. */
@@ -644,6 +824,26 @@ suite_defaults_for(unsigned build)
 		    0 || build <= suite_defaults[i].to))
 			return &suite_defaults[i];
 	return NULL;
+}
+
+int
+suite_has_words(const char *suite, const char *words)
+{
+	size_t n = strlen(words);
+
+	/* words, underscore for space, as whole words of the name */
+	for (const char *p = suite; *p; p++) {
+		if ((p != suite && p[-1] != '_') || strncasecmp(p, words, 0) != 0)
+			continue;
+		size_t k = 0;
+		while (k < n && p[k] && (toupper((unsigned char)p[k]) ==
+		    toupper((unsigned char)words[k]) || (words[k] == ' ' &&
+		    p[k] == '_')))
+			k++;
+		if (k == n && (p[k] == '\0' || p[k] == '_'))
+			return 1;
+	}
+	return 0;
 }
 
 const struct suite *

@@ -33,6 +33,10 @@ struct setting {
 	uint32_t min, max;	/* SK_NUMBER: allowed range */
 	unsigned min_build;	/* first Windows build that has it, 0 = all */
 	const char *help;
+	/* Ciphers, hashes, key exchanges: the words of the suite names
+	 * that use it ("RC4 128", "DHE"); without a value Schannel offers
+	 * it exactly where the build's default suites do. */
+	const char *suite_words;
 };
 
 struct named_bit {
@@ -47,9 +51,12 @@ enum { C256 = 1, C384 = 2, C521 = 4, NOCURVE = 0x80 };
 struct suite {
 	const char *name;	/* without a curve suffix */
 	unsigned min_build;	/* Windows 10 and later: first build that has it */
-	unsigned char on81;	/* 8.1/2012 R2: 0 none, NOCURVE, or curve bits */
+	unsigned char on81;	/* 7 and 8.1: 0 none, NOCURVE, or curve bits */
 	unsigned char def81;	/* curves 8.1 enables by default */
 	const char *source;	/* the page that lists it */
+	uint32_t kb7;		/* Windows 7 / 2008 R2 has it only with this */
+	int on_request;		/* "only used when application explicitly
+				 * requests", though in the enabled list */
 };
 
 /* The suites a build enables, in order, when no list is configured. */
@@ -57,6 +64,7 @@ struct suite_defaults {
 	unsigned from, to;
 	const char *const *names;
 	const char *source;
+	uint32_t kb;		/* the list holds only with this update */
 };
 extern const struct suite_defaults suite_defaults[];
 extern const size_t nsuite_defaults;
@@ -77,6 +85,17 @@ extern const size_t ncurves;
 extern const char *const curves_source;
 extern const char *const curves_default;	/* from 1607 on */
 
+/*
+ * Below ControlSet00N: the local cipher-suite list (REG_MULTI_SZ) that
+ * Enable-/Disable-TlsCipherSuite edit; Schannel uses it where no policy
+ * list is set.  Read for the effective order, never written.
+ */
+#define LOCAL_SUITES_KEY \
+	"Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
+
+/* The protocol group whose suites and WinHTTP bit exist from 20348 on. */
+#define TLS13_GROUP "TLS 1.3"
+
 #define SUITES_MAX_CHARS 1023	/* policy Functions limit (Manage TLS, 2018) */
 #define DISABLED_BY_DEFAULT "DisabledByDefault"
 
@@ -95,7 +114,8 @@ enum effect {
 	EFF_UNKNOWN,		/* the build is unknown, or Windows does not say */
 	EFF_ENABLED,
 	EFF_DISABLED,
-	EFF_UNSUPPORTED		/* this build does not have it at all */
+	EFF_UNSUPPORTED,	/* this build does not have it at all */
+	EFF_VALUE		/* a number, bit set or list: see its text */
 };
 
 struct proto_default {
@@ -105,6 +125,28 @@ struct proto_default {
 	const char *source;
 	uint32_t kb;		/* the protocol exists only with this update */
 };
+
+/* A number row's value when the registry leaves it out. */
+struct number_default {
+	const char *row;	/* the setting's name */
+	unsigned from, to;	/* builds, inclusive; to 0 = no upper bound */
+	uint32_t value;		/* 0: this build does not read the value */
+	uint32_t kb;		/* ... or reads it only with this update */
+	const char *source;
+};
+extern const struct number_default number_defaults[];
+extern const size_t nnumber_defaults;
+/* The row's default on a build: 1 and *value, 0 unknown, -1 not read
+ * at all (or, with *kb set, only with that update). */
+int number_default(const struct setting *, unsigned build, uint32_t *value,
+    uint32_t *kb, const char **source);
+
+/*
+ * The highest build the protocol table documents; past it Windows may
+ * change any default (TLS 1.0 and 1.1 are off in 2024 Insider builds),
+ * so tlshive claims none.
+ */
+#define LAST_DOCUMENTED_BUILD 26100
 
 struct winhttp_default {
 	unsigned from, to;
@@ -117,11 +159,14 @@ struct winhttp_default {
  * missing one is a warning, never a refusal.
  */
 struct prereq {
-	const char *key;	/* SOFTWARE key of the rows it concerns */
+	enum hive_id hive;
+	const char *key;	/* key of the rows it concerns */
+	const char *value;	/* ... only this value of it, or NULL: all */
 	unsigned from, to;	/* builds, inclusive; to 0 = no upper bound */
 	unsigned release_from, release_to; /* .NET 4 Release, 0 = any */
-	uint32_t kb;
+	uint32_t kb;		/* 0: no update makes it work */
 	const char *what;
+	int off_only;		/* only when the row is switched off */
 };
 
 extern const struct prereq prereqs[];
@@ -154,6 +199,8 @@ int suite_supported(const char *name, unsigned build);
 const char *suite_suggest_on(const char *name, unsigned build);
 /* The build's default order, or NULL when no page documents it. */
 const struct suite_defaults *suite_defaults_for(unsigned build);
+/* Does the suite name carry these words ("RC4 128"), in order? */
+int suite_has_words(const char *suite, const char *words);
 const struct curve *curve_find(const char *name);
 const struct named_bit *winhttp_bit_find(const char *name);
 

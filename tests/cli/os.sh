@@ -31,7 +31,33 @@ rm -rf i; "$MKIMAGE" 2019 i
 [ "$(eff before.json 'TLS 1.0 server')" = "enabled|os-default" ] || fail "TLS 1.0 on 2019"
 [ "$(eff before.json 'SSL 3.0 client')" = "disabled|os-default" ] || fail "SSL 3.0 on 2019"
 [ "$(eff before.json 'TLS 1.3 client')" = "unsupported|os-default" ] || fail "TLS 1.3 on 2019"
-[ "$(eff before.json 'RC4 128/128')" = "enabled|os-default" ] || fail "RC4 default"
+# ciphers, hashes and key exchanges follow the build's default suites:
+# no 1809 default suite uses RC4, all of them AES or SHA-2
+[ "$(eff before.json 'RC4 128/128')" = "disabled|os-default" ] || fail "RC4 default"
+[ "$(eff before.json 'AES 256/256')" = "enabled|os-default" ] || fail "AES default"
+[ "$(eff before.json 'Triple DES 168')" = "enabled|os-default" ] || fail "3DES on 2019"
+# Windows 10 22H2: NULL, DES, RC2, RC4 and 3DES in no default suite
+rm -rf w10; "$MKIMAGE" win10 w10
+"$TLSHIVE" show --json w10 > w10.json
+for c in NULL 'DES 56/56' 'RC2 128/128' 'RC4 128/128' 'Triple DES 168'; do
+	[ "$(eff w10.json "$c")" = "disabled|os-default" ] || fail "$c on 22H2"
+done
+# Diffie-Hellman minimum sizes have documented defaults
+[ "$(eff w10.json 'Diffie-Hellman server min bits')" = "2048|os-default" ] || fail "DH server default"
+[ "$(eff w10.json 'Diffie-Hellman client min bits')" = "1024|os-default" ] || fail "DH client default"
+"$TLSHIVE" show w10 > w10.txt
+grep -q '^Diffie-Hellman client min bits   ControlSet001  1024\*' w10.txt || fail "DH default in show"
+# past the last build the protocol table documents, no claim: Insider
+# builds of 2024 turn TLS 1.0 and 1.1 off
+printf '%s\n' 'SOFTWARE|Microsoft\Windows NT\CurrentVersion|CurrentBuild|sz|27000' \
+    'SOFTWARE|Microsoft\Windows NT\CurrentVersion|CurrentBuildNumber|sz|27000' > fut.extra
+rm -rf fut; "$MKIMAGE" --extra fut.extra win11 fut
+"$TLSHIVE" show --json fut > fut.json
+[ "$(jq -r .os.build fut.json)" = 27000 ] || fail "future build not read"
+[ "$(eff fut.json 'TLS 1.0 server')" = "unknown|os-default" ] || fail "TLS 1.0 past the table"
+must_exit 1 "$TLSHIVE" check --set 'TLS 1.0 = off' fut > out
+grep -q '^TLS 1.0 server: .*expected 0x00000000 (0), actual absent, and no page says what this build does without it$' out ||
+	{ cat out; fail "check says the default is unknown"; }
 "$TLSHIVE" apply i > /dev/null
 "$TLSHIVE" show --json i > after.json
 [ "$(eff after.json 'TLS 1.0 server')" = "disabled|registry" ] || fail "TLS 1.0 after apply"
@@ -73,11 +99,11 @@ rm -rf s8; "$MKIMAGE" --extra kb.extra 2008sp2-x86 s8
 # Prerequisite updates: warnings with their KB, gone once installed.
 rm -rf p; "$MKIMAGE" win7-x86 p
 "$TLSHIVE" check --json p > p.json || true
-[ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' p.json)" = "3140245 3154518" ] || fail "Windows 7 warnings"
+[ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' p.json)" = "0 3042058 3080079 3140245 3154518 3174644" ] || fail "Windows 7 warnings"
 printf '%s\\Package_for_KB3140245~31bf3856ad364e35~x86~~6.1.1.1|CurrentState|dword|0x70\n%s\\Package_for_KB3154518~31bf3856ad364e35~x86~~6.1.1.0|CurrentState|dword|0x60\n' "$cbs" "$cbs" > p.extra
 rm -rf p; "$MKIMAGE" --extra p.extra win7-x86 p
 "$TLSHIVE" check --json p > p.json || true
-[ "$(jq -r '[.warnings[].kb] | map(tostring) | join(" ")' p.json)" = 3154518 ] || fail "installed KB (0x70) counts, pending (0x60) does not"
+[ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' p.json)" = "0 3042058 3080079 3154518 3174644" ] || fail "installed KB (0x70) counts, pending (0x60) does not"
 if "$TLSHIVE" check p | grep -q '^warning: WinHTTP'; then fail "warning for an installed KB"; fi
 
 # Cipher suites per version.

@@ -25,8 +25,8 @@ for_hivex() {
 }
 
 n=0
-"$TLSHIVE" export --utf8 -p strict > strict.reg
-"$TLSHIVE" export --utf8 -p pci-dss > pci.reg
+"$TLSHIVE" export --utf8 -p strict --os 2019 > strict.reg
+"$TLSHIVE" export --utf8 -p pci-dss --os 2019 > pci.reg
 set -- strict.reg pci.reg
 # Many values per key, some set again later under another case: apply
 # writes each key's values in one go, hivexregedit one at a time.

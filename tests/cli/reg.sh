@@ -71,12 +71,25 @@ if grep -q 'ControlSet00' e.reg; then fail "a numbered control set in an export"
 "$TLSHIVE" export --utf8 s22 | grep -q 'Protocols\\TLS 1.3\\Server\]$' || fail "TLS 1.3 for 2022"
 "$TLSHIVE" export --utf8 s22 | grep -qx '"DefaultSecureProtocols"=dword:00002800' || fail "WinHTTP 1.2+1.3 for 2022"
 
-# Without an image, export says what it assumed.
-"$TLSHIVE" export --utf8 > e.reg
-grep -q '^; no image given: assumed a 64-bit Windows' e.reg || fail "assumptions"
+# Without an image, what depends on the build needs --os: a suite list
+# without the TLS 1.3 suites turns TLS 1.3 off on Server 2022.
+must_exit 2 "$TLSHIVE" export --utf8 > e.reg 2> err
+grep -q "^tlshive: recommended:[0-9]*: cipher-suites: its value depends on the Windows build; give the image, or --os NAME|BUILD" err ||
+	{ cat err; fail "export without an image or --os"; }
+[ ! -s e.reg ] || fail "export wrote a file it refused"
+"$TLSHIVE" export --utf8 --os 2019 > e.reg
+grep -q '^; for Windows Server 2019 (build 17763, --os), 64-bit' e.reg || fail "assumptions"
 grep -q '^\[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319\]$' e.reg || fail "64-bit twin"
-if grep -q 'TLS 1.3' e.reg | grep -v '^;'; then fail "TLS 1.3 without a known build"; fi
-"$TLSHIVE" export --utf8 -o - -p enable-tls12 | grep -qx '"DefaultSecureProtocols"=dword:00000a00' || fail "export to stdout"
+if grep -v '^;' e.reg | grep -q 'TLS 1.3\|TLS_AES_'; then fail "TLS 1.3 for 2019"; fi
+"$TLSHIVE" export --utf8 --os 2022 > e.reg
+grep -q '"Functions"="TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,' e.reg || fail "TLS 1.3 suites for --os 2022"
+"$TLSHIVE" export --utf8 --os 20348 | cmp -s - e.reg || fail "--os 20348 is --os 2022"
+must_exit 2 "$TLSHIVE" export --os win99 2> err
+grep -q 'give a build number (6000 or later) or one of' err || fail "unknown --os"
+# enable-tls12 keeps WinHTTP's TLS 1.3 where it exists (KB5017811 took
+# 1.0 and 1.1 out; 0xA00 alone would put 1.1 back and take 1.3 out)
+"$TLSHIVE" export --utf8 -o - -p enable-tls12 --os 2019 | grep -qx '"DefaultSecureProtocols"=dword:00000a00' || fail "export to stdout"
+"$TLSHIVE" export --utf8 -p enable-tls12 --os 2022 | grep -qx '"DefaultSecureProtocols"=dword:00002a00' || fail "enable-tls12 on 2022"
 
 # Undo: a profile, a vendor script with deletions and --set, then the undo
 # file gives back hives whose dump is the original's.

@@ -136,10 +136,11 @@ test_table_proto_defaults__cover_every_build_with_source(void **state)
 				continue;
 			assert_non_null(strstr(d->source, "https://"));
 			assert_int_equal(d->from, next);
-			assert_true(d->to == 0 || d->to >= d->from);
-			next = d->to ? d->to + 1 : 0;
+			assert_true(d->to >= d->from);
+			next = d->to + 1;
 		}
-		assert_int_equal(next, 0);	/* open-ended at the end */
+		/* up to the last build Microsoft's table covers, no further */
+		assert_int_equal(next, LAST_DOCUMENTED_BUILD + 1);
 	}
 	for (size_t j = 0; j < nwinhttp_defaults; j++)
 		assert_non_null(strstr(winhttp_defaults[j].source, "https://"));
@@ -162,6 +163,18 @@ test_table_os_default__documented_cases(void **state)
 	setting_lookup("TLS 1.3 server", &r, 1);
 	assert_int_equal(os_default(r, 20348, &src), EFF_ENABLED);
 	assert_int_equal(os_default(r, 19045, &src), EFF_UNSUPPORTED);
+	/* past the table (Insider builds of 2024 turn TLS 1.0/1.1 off) */
+	setting_lookup("TLS 1.0 server", &r, 1);
+	assert_int_equal(os_default(r, 26100, &src), EFF_ENABLED);
+	assert_int_equal(os_default(r, 26120, &src), EFF_UNKNOWN);
+	/* "All versions of Windows will accept a unified format ClientHello
+	 * message even when SSL version 2 is disabled or no longer
+	 * supported" (Protocols in TLS/SSL (Schannel SSP)) */
+	setting_lookup("Multi-Protocol Unified Hello server", &r, 1);
+	assert_int_equal(os_default(r, 14393, &src), EFF_ENABLED);
+	assert_int_equal(os_default(r, 7601, &src), EFF_ENABLED);
+	setting_lookup("Multi-Protocol Unified Hello client", &r, 1);
+	assert_int_equal(os_default(r, 14393, &src), EFF_UNKNOWN);
 	assert_int_equal(winhttp_default(7601, &src), 0xa0);
 	assert_int_equal(winhttp_default(14393, &src), 0xaa0);
 	assert_int_equal(winhttp_default(17763, &src), 0);	/* KB5017811 */
@@ -194,9 +207,18 @@ test_table_suite_defaults__consistent(void **state)
 	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 14393), 1);
 	assert_int_equal(suite_supported("TLS_AES_128_GCM_SHA256", 17763), 0);
 	assert_int_equal(suite_supported("TLS_AES_128_GCM_SHA256", 7601), 0);
+	/* Windows 7 has the 8.1 suites, curves included (with KB3042058) */
 	assert_int_equal(suite_supported("TLS_RSA_WITH_AES_128_CBC_SHA", 7601),
+	    1);
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 7601), 0);
+	assert_int_equal(suite_find("TLS_RSA_WITH_AES_128_GCM_SHA256")->kb7,
+	    3042058);
+	assert_int_equal(suite_supported("TLS_RSA_WITH_AES_128_CBC_SHA", 9200),
 	    -1);
-	assert_null(suite_defaults_for(10586));
+	/* 1507 and 1511 have every suite 1607 has */
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 10240), 1);
 	assert_int_equal(strcmp(suite_defaults_for(26100)->names[0],
 	    "TLS_AES_256_GCM_SHA384"), 0);
 	assert_int_equal(strcmp(suite_defaults_for(17763)->names[0],
@@ -212,15 +234,183 @@ test_table_prereqs__name_rows(void **state)
 		size_t n = strlen(r->key), rows = 0;
 
 		for (size_t j = 0; j < nsettings; j++)
-			rows += settings[j].hive == HV_SOFTWARE &&
+			rows += settings[j].hive == r->hive &&
 			    strncasecmp(settings[j].key, r->key, n) == 0 &&
 			    (settings[j].key[n] == '\0' ||
-			    settings[j].key[n] == '\\');
+			    settings[j].key[n] == '\\') && (r->value == NULL ||
+			    strcmp(settings[j].value, r->value) == 0);
 		assert_true(rows > 0);
-		assert_true(r->kb != 0 && r->what != NULL);
+		assert_true(r->what != NULL);
 		assert_true(r->to == 0 || r->to >= r->from);
 		assert_true(r->release_to >= r->release_from);
 	}
+}
+
+static int
+list_has(const char *const *names, const char *name)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t
+list_len(const char *const *names)
+{
+	size_t n = 0;
+
+	while (names[n])
+		n++;
+	return n;
+}
+
+/*
+ * Each version's default list as its own page gives it
+ * (MicrosoftDocs/win32 desktop-src/SecAuthN/tls-cipher-suites-in-*.md).
+ */
+static void
+test_table_suite_defaults__per_version_pages(void **state)
+{
+	const struct suite_defaults *w7 = suite_defaults_for(7601);
+	const struct suite_defaults *v1507 = suite_defaults_for(10240);
+	const struct suite_defaults *v1511 = suite_defaults_for(10586);
+	const struct suite_defaults *v1607 = suite_defaults_for(14393);
+	const struct suite_defaults *v1703 = suite_defaults_for(15063);
+	const struct suite_defaults *v1709 = suite_defaults_for(16299);
+	const struct suite_defaults *v1803 = suite_defaults_for(17134);
+	const struct suite_defaults *v1809 = suite_defaults_for(17763);
+	const struct suite_defaults *w10_22h2 = suite_defaults_for(19045);
+	const struct suite_defaults *s2022 = suite_defaults_for(20348);
+	const struct suite_defaults *w11_22h2 = suite_defaults_for(22621);
+	static const char *const dropped_1703[] = {
+		"TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+		"TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+		"TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+		"TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+		"TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+		"TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+		"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", NULL };
+
+	/* Windows 7: the 8.1 list, which needs update 3042058 */
+	assert_non_null(strstr(w7->source, "tls-cipher-suites-in-windows-7"));
+	assert_int_equal(w7->kb, 3042058);
+	assert_ptr_equal(w7->names, suite_defaults_for(9600)->names);
+	assert_int_equal(strcmp(w7->names[0],
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256"), 0);
+	/* 1507: ECDHE_RSA first, GCM included */
+	assert_non_null(strstr(v1507->source, "version-1507"));
+	assert_int_equal(strcmp(v1507->names[0],
+	    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), 0);
+	assert_int_equal(list_len(v1507->names), 32);
+	/* 1511: the 1607 list, which enables ECDHE_RSA with GCM */
+	assert_non_null(strstr(v1511->source, "v1511"));
+	assert_ptr_equal(v1511->names, v1607->names);
+	assert_true(list_has(v1511->names,
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+	/* 1703: 1607 without DHE_RSA CBC and every DHE_DSS suite, RC4 kept */
+	assert_non_null(strstr(v1703->source, "v1703"));
+	assert_int_equal(list_len(v1703->names), list_len(v1607->names) - 7);
+	for (size_t i = 0; dropped_1703[i]; i++) {
+		assert_true(list_has(v1607->names, dropped_1703[i]));
+		assert_false(list_has(v1703->names, dropped_1703[i]));
+	}
+	assert_true(list_has(v1703->names, "TLS_RSA_WITH_RC4_128_SHA"));
+	assert_true(list_has(v1703->names, "TLS_RSA_WITH_RC4_128_MD5"));
+	assert_true(list_has(v1703->names, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"));
+	for (size_t i = 0, j = 0; v1703->names[i]; i++, j++) {
+		while (strcmp(v1607->names[j], v1703->names[i]) != 0)
+			j++;	/* the same relative order */
+		assert_non_null(v1607->names[j]);
+	}
+	/* 1709 and 1803 equal 1809 */
+	assert_non_null(strstr(v1709->source, "v1709"));
+	assert_non_null(strstr(v1803->source, "v1803"));
+	assert_ptr_equal(v1709->names, v1809->names);
+	assert_ptr_equal(v1803->names, v1809->names);
+	assert_false(list_has(v1709->names, "TLS_RSA_WITH_RC4_128_SHA"));
+	/* 22H2 pages: no DHE_RSA GCM, no 3DES */
+	assert_non_null(strstr(w10_22h2->source, "windows-10-v22H2"));
+	assert_int_equal(list_len(w10_22h2->names), list_len(v1809->names) - 3);
+	assert_false(list_has(w10_22h2->names, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
+	assert_true(list_has(s2022->names, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
+	assert_non_null(strstr(w11_22h2->source, "server-2025"));
+	assert_false(list_has(w11_22h2->names,
+	    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"));
+	assert_ptr_equal(suite_defaults_for(26100), w11_22h2);
+	assert_null(suite_defaults_for(9200));
+}
+
+static void
+test_table_suite_has_words__whole_words(void **state)
+{
+	assert_true(suite_has_words("TLS_RSA_WITH_RC4_128_SHA", "RC4 128"));
+	assert_false(suite_has_words("TLS_RSA_WITH_RC4_128_SHA", "RC4 40"));
+	assert_true(suite_has_words("TLS_RSA_WITH_AES_128_CBC_SHA", "SHA"));
+	assert_false(suite_has_words("TLS_RSA_WITH_AES_128_CBC_SHA256", "SHA"));
+	assert_true(suite_has_words(
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256", "SHA"));
+	assert_true(suite_has_words("TLS_RSA_WITH_AES_128_CBC_SHA",
+	    "TLS RSA WITH"));
+	assert_false(suite_has_words("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	    "TLS RSA WITH"));
+	assert_false(suite_has_words("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	    "DHE"));
+	assert_true(suite_has_words("TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	    "3DES EDE"));
+	assert_false(suite_has_words("TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	    "DES CBC"));
+}
+
+/* tls-registry-settings: "Added in Windows 10, version 1507 and Windows
+ * Server 2016"; the server value earlier with advisory 3174644. */
+static void
+test_table_number_defaults__diffie_hellman(void **state)
+{
+	const struct setting *srv, *cli;
+	const char *src;
+	uint32_t v = 0, kb;
+
+	setting_lookup("Diffie-Hellman server min bits", &srv, 1);
+	setting_lookup("Diffie-Hellman client min bits", &cli, 1);
+	assert_int_equal(number_default(srv, 10240, &v, &kb, &src), 1);
+	assert_int_equal(v, 2048);
+	assert_int_equal(number_default(srv, 7601, &v, &kb, &src), 1);
+	assert_int_equal(v, 1024);
+	assert_int_equal(kb, 3174644);
+	assert_int_equal(number_default(cli, 17763, &v, &kb, &src), 1);
+	assert_int_equal(v, 1024);
+	assert_int_equal(number_default(cli, 9600, &v, &kb, &src), -1);
+	assert_int_equal(number_default(cli, 0, &v, &kb, &src), 0);
+}
+
+/* KB977377: AllowInsecureRenegoClients is what a server allows clients,
+ * AllowInsecureRenegoServers what a client allows servers. */
+static void
+test_table_renegotiation__help_follows_kb977377(void **state)
+{
+	const struct setting *c, *s;
+
+	setting_lookup("insecure renegotiation client", &c, 1);
+	setting_lookup("insecure renegotiation server", &s, 1);
+	assert_string_equal(c->value, "AllowInsecureRenegoClients");
+	assert_non_null(strstr(c->help, "as a server, let clients"));
+	assert_string_equal(s->value, "AllowInsecureRenegoServers");
+	assert_non_null(strstr(s->help, "as a client, keep talking to servers"));
+}
+
+/* The .NET 4.5.1/4.5.2 fix is hotfix rollup KB3154521 (tls.md). */
+static void
+test_table_prereqs__dotnet_451_rollup(void **state)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < nprereqs; i++)
+		if (prereqs[i].release_from == 378675) {
+			assert_int_equal(prereqs[i].kb, 3154521);
+			found = 1;
+		}
+	assert_true(found);
 }
 
 int
@@ -237,6 +427,11 @@ main(void)
 		cmocka_unit_test(test_table_os_default__documented_cases),
 		cmocka_unit_test(test_table_suite_defaults__consistent),
 		cmocka_unit_test(test_table_prereqs__name_rows),
+		cmocka_unit_test(test_table_suite_defaults__per_version_pages),
+		cmocka_unit_test(test_table_suite_has_words__whole_words),
+		cmocka_unit_test(test_table_number_defaults__diffie_hellman),
+		cmocka_unit_test(test_table_renegotiation__help_follows_kb977377),
+		cmocka_unit_test(test_table_prereqs__dotnet_451_rollup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
