@@ -1,13 +1,15 @@
-# pci-dss: the OfficeScan PCI DSS script's settings, plus the weak ciphers it leaves out
+# pci-dss: TLS 1.2 or later, and the weak ciphers and hashes a PCI scan flags
 #
-# Everything officescan-pci.reg sets, to the same values (SSL 2.0, SSL 3.0
-# and TLS 1.0 off; TLS 1.1 and 1.2 on; RC4 128/128 and Triple DES 168 off),
-# and the other legacy protocols, ciphers and hashes that a PCI scan flags.
+# PCI DSS v4.0.1 asks for "strong cryptography" by industry standards, and
+# NIST SP 800-52r2 for TLS 1.2 or later; IIS Crypto's PCI template turns
+# TLS 1.1 off too.  Everything the OfficeScan PCI script sets, to its
+# values, but TLS 1.1, which is off here (the vendor's own file still
+# applies as written with --reg).
 
 SSL 2.0 = off
 SSL 3.0 = off
 TLS 1.0 = off
-TLS 1.1 = on
+TLS 1.1 = off
 TLS 1.2 = on
 PCT 1.0 = off
 Multi-Protocol Unified Hello = off
@@ -26,6 +28,6 @@ RC4 64/128 = off
 MD5 = off
 insecure renegotiation = off
 
-winhttp = TLS 1.1, TLS 1.2, TLS 1.3 if supported
+winhttp = TLS 1.2, TLS 1.3 if supported
 dotnet strong crypto = on
 dotnet system default tls = on

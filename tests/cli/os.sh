@@ -133,3 +133,41 @@ for layout in 2008sp2-x86 win7-x86 2008r2 2012r2 2016 2019 2022 2025 win10 win11
 		"$TLSHIVE" apply -n -p "$p" b > /dev/null 2> err || { cat err; fail "$p on $layout"; }
 	done
 done
+
+# show lists missing prerequisite updates too, as check and apply do.
+rm -rf s8; "$MKIMAGE" 2008sp2-x86 s8
+"$TLSHIVE" show s8 > out
+grep -q '^warning: TLS 1.1 exists on this build only with update KB4019276, and KB4019276 is not installed' out || fail "show: KB4019276"
+"$TLSHIVE" show --json s8 | jq -e '[.warnings[].kb] | index(4019276)' > /dev/null || fail "show --json: KB4019276"
+rm -rf p; "$MKIMAGE" win7-x86 p
+"$TLSHIVE" show p | grep -q '^warning: WinHTTP reads DefaultSecureProtocols on Windows 7.*KB3140245' || fail "show: KB3140245"
+
+# strict before 1511 leaves a server with an RSA certificate no suite.
+rm -rf r2; "$MKIMAGE" 2012r2 r2
+"$TLSHIVE" apply -n -p strict r2 > out
+grep -q '^warning: cipher-suites: the list has no suite a server with an RSA certificate can use' out || fail "RSA warning on 2012 R2"
+rm -rf s19; "$MKIMAGE" 2019 s19
+"$TLSHIVE" apply -n -p strict s19 > out
+if grep -q 'RSA certificate' out; then fail "RSA warning where ECDHE_RSA GCM exists"; fi
+
+# Exchange Server installed: TLS 1.3 auto is left alone, on needs --force.
+printf 'SOFTWARE|Microsoft\\ExchangeServer\\v15\\Setup|MsiProductMajor|dword|0xf\n' > ex.extra
+rm -rf ex; "$MKIMAGE" --extra ex.extra 2022 ex
+"$TLSHIVE" apply -n ex > out
+grep -q '^note: TLS 1.3 server: auto: left untouched: Exchange Server is installed, and its HealthChecker wants TLS 1.3 disabled$' out || fail "Exchange: auto"
+if grep -q 'TLS 1.3\\Server\\Enabled' out; then fail "Exchange: TLS 1.3 written"; fi
+must_exit 2 "$TLSHIVE" apply -n --set 'TLS 1.3 = on' ex 2> err
+grep -q "TLS 1.3 server = on: Exchange Server is installed, and its HealthChecker fails a server whose TLS 1.3 is not disabled; give --force" err || fail "Exchange: on refused"
+"$TLSHIVE" apply -n --force --set 'TLS 1.3 = on' ex > out || fail "Exchange: --force"
+grep -q '^warning: TLS 1.3 turned on although Exchange Server is installed' out || fail "Exchange: --force warns"
+"$TLSHIVE" apply -n --set 'TLS 1.3 = off' ex > /dev/null || fail "Exchange: off is fine"
+
+# The local CNG list (Disable-TlsCipherSuite) is the order where no policy
+# list is set, and what ciphers are in use follows it.
+printf 'SYSTEM|ControlSet001\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002|Functions|multi|TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_3DES_EDE_CBC_SHA\n' > loc.extra
+rm -rf loc; "$MKIMAGE" --extra loc.extra 2019 loc
+"$TLSHIVE" show --json loc > loc.json
+[ "$(eff loc.json cipher-suites)" = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_3DES_EDE_CBC_SHA|local-list" ] || fail "local list: $(eff loc.json cipher-suites)"
+[ "$(eff loc.json 'Triple DES 168')" = "enabled|local-list" ] || fail "3DES from the local list"
+[ "$(eff loc.json 'AES 128/128')" = "disabled|local-list" ] || fail "AES 128 from the local list"
+"$TLSHIVE" show loc | grep -q '^cipher-suites .* local ' || fail "show: local list"

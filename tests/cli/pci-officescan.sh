@@ -1,4 +1,6 @@
-# pci-dss sets everything the customer's OfficeScan script sets, to its values.
+# pci-dss sets everything the customer's OfficeScan script sets, to its
+# values, but TLS 1.1, which it turns off (PCI DSS v4.0.1 strong
+# cryptography, NIST SP 800-52r2: TLS 1.2 or later).
 . "$srcdir/tests/cli/lib.sh"
 
 reg="${SHARED:-/nonexistent}/examples/officescan-pci.reg"
@@ -11,7 +13,12 @@ tr -d '\r' < "$reg" | awk '
 	/^"/ { split($0, kv, "="); name = kv[1]; gsub(/"/, "", name)
 	       val = kv[2]; sub(/^dword:/, "", val); print key "|" name "|" toupper(val) }' > wanted
 [ "$(wc -l < wanted)" -ge 14 ] || fail "could not read the .reg file"
+grep -q 'TLS 1.1.*|Enabled|00000001' wanted || fail "the vendor file no longer turns TLS 1.1 on"
 while IFS='|' read -r key name val; do
+	case "$key|$name" in
+	*'TLS 1.1'*'|Enabled') val=00000000 ;;
+	*'TLS 1.1'*'|DisabledByDefault') val=00000001 ;;
+	esac
 	for cs in ControlSet001 ControlSet002; do
 		path=$(printf '%s' "$key" | sed -e 's|^HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet|'"$cs"'|' \
 			-e 's|/|%2F|g' -e 's|\\|/|g')

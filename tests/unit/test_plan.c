@@ -396,10 +396,54 @@ test_plan_rebuild__only_when_more_is_there(void **state)
 	img_close(&m);
 }
 
+/* Verdicts are values: compliant, implicit, unsupported, differs. */
+static void
+test_plan_verdicts__enum_and_count(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	size_t on = 0, off = 0;
+
+	img_open(&m, "2019", "SYSTEM|ControlSet001\\Control\\SecurityProviders"
+	    "\\SCHANNEL\\Protocols\\TLS 1.1\\Server|Enabled|dword|0x1\n");
+	/* TLS 1.2 is on by default on 2019: absent, so implicit */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.2 = on", &e), 0);
+	for (size_t i = 0; i < p.nops; i++)
+		assert_int_equal(p.ops[i].verdict, V_IMPLICIT);
+	assert_int_equal(p.nverdict[V_IMPLICIT], p.nops);
+	assert_int_equal(plan_noncompliant(&p, 0), 0);
+	assert_int_equal(plan_noncompliant(&p, 1), p.nops);
+	plan_free(&p);
+	/* SSL 2.0 does not exist on 2019: off is unsupported, not a
+	 * difference unless --explicit */
+	assert_int_equal(plan_for(&p, &m, "SSL 2.0 = off", &e), 0);
+	assert_true(p.nverdict[V_UNSUPPORTED] > 0);
+	assert_int_equal(plan_noncompliant(&p, 0), 0);
+	plan_free(&p);
+	/* TLS 1.1 server holds Enabled=1: switching it off differs */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.1 = off", &e), 0);
+	for (size_t i = 0; i < p.nops; i++) {
+		if (strstr(p.ops[i].key, "TLS 1.1\\Server") &&
+		    strcmp(p.ops[i].name, "Enabled") == 0) {
+			assert_int_equal(p.ops[i].verdict, V_DIFFERS);
+			on++;
+		} else if (p.ops[i].verdict == V_DIFFERS)
+			off++;	/* absent, and 2019 has TLS 1.1 on by default */
+	}
+	assert_int_equal(on, 1);
+	assert_int_equal(on + off, p.nops);
+	assert_int_equal(plan_noncompliant(&p, 0), p.nops);
+	plan_free(&p);
+	img_close(&m);
+	sl_free(&e);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_verdicts__enum_and_count),
 		cmocka_unit_test(test_plan_protocol__pair_in_every_control_set),
 		cmocka_unit_test(test_plan_tls13__gated_by_build),
 		cmocka_unit_test(test_plan_wow64__twins_only_on_64bit),
