@@ -92,7 +92,7 @@ verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 	int rc = -1;
 
 	if (c->new_size > c->viewlen) {
-		sfile_view_free(c->view, c->viewlen);
+		sfile_view_free(c->f, c->view, c->viewlen);
 		c->viewlen = (size_t)c->new_size;
 		if ((c->view = sfile_view(c->f, c->viewlen)) == NULL)
 			return -1;
@@ -424,7 +424,7 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 	if (verify(c, ex, nex) == -1)
 		return -1;
 	/* mapped pages would stand in the way of the writes to come */
-	sfile_view_free(c->view, c->viewlen);
+	sfile_view_free(c->f, c->view, c->viewlen);
 	c->view = NULL;
 	c->noop = c->nruns == 0 && logfmt != COMMIT_NO_LOG;
 	if (logfmt != COMMIT_NO_LOG) {
@@ -482,7 +482,7 @@ commit_free(struct commit *c)
 	}
 	free(c->runs);
 	free(c->acc);
-	sfile_view_free(c->view, c->viewlen);
+	sfile_view_free(c->f, c->view, c->viewlen);
 	for (size_t i = 0; i < c->nstale; i++)
 		sfile_close(c->stale[i]);
 	sfile_close(c->log);

@@ -15,22 +15,11 @@
 #include "store.h"
 #include "tlshive.h"
 
-/* What a kind of store must provide; the directory is the first kind. */
-struct sfile_ops {
-	int (*pread)(struct sfile *, void *, size_t, uint64_t);
-	int (*pwrite)(struct sfile *, const void *, size_t, uint64_t);
-	int (*size)(struct sfile *, uint64_t *);
-	int (*truncate)(struct sfile *, uint64_t);
-	int (*sync)(struct sfile *);
-	int (*sync_dir)(struct sfile *);
-	struct sfile *(*sibling)(struct sfile *, const char *, int);
-	void *(*view)(struct sfile *, size_t);
-	void (*close)(struct sfile *);
-};
-
 struct sfile {
 	const struct sfile_ops *ops;
 	char *shown;
+	void *priv;		/* another kind's own state */
+	/* the directory kind */
 	int dirfd, fd;
 	char *name;
 	char proc[40];
@@ -191,7 +180,7 @@ dir_close(struct sfile *f)
  * A private, writable mapping of the file, len bytes long, zeros past its
  * end: pages written into it are copied, the rest stays the page cache's.
  */
-static void *
+static unsigned char *
 dir_view(struct sfile *f, size_t len)
 {
 	uint64_t size;
@@ -214,14 +203,27 @@ dir_view(struct sfile *f, size_t len)
 		munmap(p, len ? len : 1);
 		return NULL;
 	}
-	return p;
+	return (unsigned char *)p;
+}
+
+static void
+dir_view_free(struct sfile *f, unsigned char *p, size_t len)
+{
+	(void)f;
+	munmap(p, len ? len : 1);
+}
+
+static const char *
+dir_open_path(struct sfile *f)
+{
+	return f->proc;
 }
 
 static struct sfile *dir_sibling(struct sfile *, const char *, int);
 
 static const struct sfile_ops dir_ops = {
 	dir_pread, dir_pwrite, dir_size, dir_truncate, dir_sync, dir_sync_dir,
-	dir_sibling, dir_view, dir_close
+	dir_sibling, dir_view, dir_view_free, dir_open_path, dir_close
 };
 
 /*
@@ -467,28 +469,34 @@ sfile_view(struct sfile *f, size_t len)
 }
 
 void
-sfile_view_free(unsigned char *p, size_t len)
+sfile_view_free(struct sfile *f, unsigned char *p, size_t len)
 {
 	if (p != NULL)
-		munmap(p, len ? len : 1);
+		f->ops->view_free(f, p, len);
 }
 
 const char *
 sfile_open_path(struct sfile *f)
 {
-	return f->proc;
+	return f->ops->open_path(f);
 }
 
-int
-sfile_identity(struct sfile *f, dev_t *dev, ino_t *ino)
+struct sfile *
+sfile_new(const struct sfile_ops *ops, void *priv, const char *shown)
 {
-	struct stat st;
+	struct sfile *f = xcalloc(1, sizeof(*f));
 
-	if (fstat(f->fd, &st) == -1)
-		return -1;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return 0;
+	f->ops = ops;
+	f->priv = priv;
+	f->shown = xstrdup(shown);
+	f->dirfd = f->fd = f->dfd = -1;
+	return f;
+}
+
+void *
+sfile_priv(const struct sfile *f)
+{
+	return f->priv;
 }
 
 int
@@ -497,7 +505,8 @@ store_write_new(const char *path, const void *data, size_t len)
 	char *d = xstrdup(path), *b = xstrdup(path);
 	char *tmp = xasprintf(".%s.tlshive-XXXXXX", basename(b));
 	int dirfd, fd = -1, rc = -1;
-	struct sfile f = { &dir_ops, (char *)path, -1, -1, NULL, "", -1, NULL };
+	struct sfile f = { &dir_ops, (char *)path, NULL, -1, -1, NULL, "", -1,
+	    NULL };
 
 	if ((dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1) {

@@ -58,14 +58,31 @@ unsigned char *sfile_slurp(struct sfile *, size_t *len);
  * sfile_view_free.  NULL with a message.
  */
 unsigned char *sfile_view(struct sfile *, size_t len);
-void sfile_view_free(unsigned char *, size_t len);
+void sfile_view_free(struct sfile *, unsigned char *, size_t len);
 /*
  * A path that opens this very file, whatever happens to its name
  * ("/proc/self/fd/N"): hivex opens files by name only.
  */
 const char *sfile_open_path(struct sfile *);
-/* Did the file come from this directory store (for identity checks)? */
-int sfile_identity(struct sfile *, dev_t *, ino_t *);
+
+/* What a kind of store provides; the directory is the first kind. */
+struct sfile_ops {
+	int (*pread)(struct sfile *, void *, size_t, uint64_t);
+	int (*pwrite)(struct sfile *, const void *, size_t, uint64_t);
+	int (*size)(struct sfile *, uint64_t *);
+	int (*truncate)(struct sfile *, uint64_t);
+	int (*sync)(struct sfile *);
+	int (*sync_dir)(struct sfile *);
+	struct sfile *(*sibling)(struct sfile *, const char *, int);
+	unsigned char *(*view)(struct sfile *, size_t);
+	void (*view_free)(struct sfile *, unsigned char *, size_t);
+	const char *(*open_path)(struct sfile *);
+	void (*close)(struct sfile *);	/* frees priv, not the sfile */
+};
+/* A file of another kind of store, priv its own state. */
+struct sfile *sfile_new(const struct sfile_ops *, void *priv,
+    const char *shown);
+void *sfile_priv(const struct sfile *);
 
 /*
  * A new file at path (an undo file, an export, a recovered copy): written
