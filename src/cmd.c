@@ -14,6 +14,9 @@
 #include "facts.h"
 #include "hive.h"
 #include "image.h"
+#ifdef WITH_IMAGES
+#include "diskimg.h"
+#endif
 #include "logs.h"
 #include "plan.h"
 #include "profile.h"
@@ -109,7 +112,9 @@ open_hives(const struct options *o, const struct policy *pol,
 	if (o->wait)
 		flags |= HIVE_WAIT;
 
-	if (o->root && image_locate(img, o->root) == -1) {
+	if (o->root && (image_is_file(o->root) ? image_open_file(img,
+	    o->root, o->cmd == CMD_APPLY && !o->dry_run, o->partition) :
+	    image_locate(img, o->root)) == -1) {
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 		return -1;
 	}
@@ -136,11 +141,24 @@ open_hives(const struct options *o, const struct policy *pol,
 	if (o->replay_logs)
 		flags |= HIVE_REPLAY_LOGS;
 	for (int i = 0; i < HV_COUNT; i++) {
+		int hf = writes[i] ? (flags & ~HIVE_LOCK) | HIVE_WRITE : flags;
+
 		if (img->path[i] == NULL)
 			continue;
-		if ((h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
-		    img->name[i], img->path[i], writes[i] ?
-		    (flags & ~HIVE_LOCK) | HIVE_WRITE : flags)) == NULL) {
+		if (img->disk) {
+#ifdef WITH_IMAGES
+			static const char *const comps[HV_COUNT][4] = {
+				{ "Windows", "System32", "config", "SYSTEM" },
+				{ "Windows", "System32", "config", "SOFTWARE" } };
+			struct sfile *f = diskimg_file(img->disk, comps[i], 4,
+			    flags & (HIVE_LOCK | HIVE_WRITE) || writes[i] ?
+			    SF_WRITE : 0);
+			h[i] = f ? hive_open_file(f, hf) : NULL;
+#endif
+		} else
+			h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
+			    img->name[i], img->path[i], hf);
+		if (h[i] == NULL) {
 			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 			return -1;
 		}
@@ -346,6 +364,30 @@ write_undo(const char *path, const struct plan *p, struct hive *h[])
 	return r;
 }
 
+/*
+ * A disk image's volume is closed and its run journalled only once every
+ * file of it is: the hives go first.
+ */
+static int
+disk_commit(struct image *img, struct hive *h[])
+{
+#ifdef WITH_IMAGES
+	for (int i = 0; i < HV_COUNT; i++) {
+		hive_close(h[i]);
+		h[i] = NULL;
+	}
+	if (diskimg_commit(img->disk) == -1) {
+		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		return -1;
+	}
+	return 0;
+#else
+	(void)img;
+	(void)h;
+	return -1;
+#endif
+}
+
 int
 cmd_run(const struct options *o)
 {
@@ -356,7 +398,8 @@ cmd_run(const struct options *o)
 	struct plan p = { 0 };
 	struct strlist errs = { 0 };
 	struct run r = { 0 };
-	char *src = NULL;
+	struct hive_header hdrs[HV_COUNT];
+	char *src = NULL, *replayed[HV_COUNT] = { NULL };
 	int rc = TLSH_EXIT_ERROR;
 
 	if (o->cmd != CMD_SHOW && load_policy(o, &pol) == -1)
@@ -387,14 +430,21 @@ cmd_run(const struct options *o)
 	if (o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
 	    commit(&p, h, &f) == -1)
 		goto out;
+	for (int i = 0; i < HV_COUNT; i++)
+		if (h[i]) {
+			hdrs[i] = *hive_header(h[i]);
+			r.hdr[i] = &hdrs[i];
+			if (hive_replayed(h[i]))
+				replayed[i] = xstrdup(hive_replayed(h[i]));
+			r.replayed[i] = replayed[i];
+		}
+	if (img.disk && o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
+	    disk_commit(&img, h) == -1)
+		goto out;
 
 	src = sources_text(&pol);
 	r.cmd = o->cmd;
 	r.img = &img;
-	for (int i = 0; i < HV_COUNT; i++)
-		r.hdr[i] = h[i] ? hive_header(h[i]) : NULL;
-	for (int i = 0; i < HV_COUNT; i++)
-		r.replayed[i] = h[i] ? hive_replayed(h[i]) : NULL;
 	r.f = &f;
 	r.p = &p;
 	r.profile = src;
@@ -411,8 +461,10 @@ out:
 	sl_free(&errs);
 	plan_free(&p);
 	facts_free(&f);
-	for (int i = 0; i < HV_COUNT; i++)
+	for (int i = 0; i < HV_COUNT; i++) {
 		hive_close(h[i]);
+		free(replayed[i]);
+	}
 	image_free(&img);
 	policy_free(&pol);
 	if (fflush(stdout) == EOF && rc != TLSH_EXIT_ERROR) {
@@ -532,6 +584,28 @@ cmd_recover(const char *hive, const char *out, int wait)
 	struct sfile *f;
 	int rc = TLSH_EXIT_ERROR;
 
+#ifdef WITH_IMAGES
+	{
+		/* a disk image: finish the journal an interrupted run left */
+		unsigned char magic[4] = { 0 };
+		FILE *fp = fopen(hive, "rb");
+		size_t got = fp ? fread(magic, 1, 4, fp) : 0;
+
+		if (fp)
+			fclose(fp);
+		if (got == 4 && memcmp(magic, "regf", 4) != 0 && !out) {
+			int done = diskimg_recover(hive);
+			if (done == -1) {
+				fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+				return TLSH_EXIT_ERROR;
+			}
+			printf("%s: %s\n", hive, done ? "the interrupted run's "
+			    "journal is written into the image" : "no journal "
+			    "left: nothing to recover");
+			return TLSH_EXIT_OK;
+		}
+	}
+#endif
 	if ((f = sfile_open(hive, out ? 0 : SF_WRITE | SF_LOCK |
 	    (wait ? SF_WAIT : 0))) == NULL) {
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());

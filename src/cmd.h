@@ -21,6 +21,7 @@ struct options {
 	int explicit_only;	/* check --explicit */
 	int force;		/* write what a warning says will hurt */
 	const char *os;		/* export: the Windows to write for */
+	int partition;		/* a disk image's partition, 0: find it */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 };

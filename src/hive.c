@@ -212,16 +212,31 @@ open_file(int dirfd, const char *name, const char *path, int flags)
 	return f;
 }
 
+static struct hive *open_hive(struct sfile *, const char *, int);
+
 struct hive *
 hive_open_at(int dirfd, const char *name, const char *path, int flags)
+{
+	struct sfile *f = open_file(dirfd, name, path, flags);
+
+	return f ? open_hive(f, path, flags) : NULL;
+}
+
+struct hive *
+hive_open_file(struct sfile *f, int flags)
+{
+	return open_hive(f, sfile_name(f), flags);
+}
+
+static struct hive *
+open_hive(struct sfile *f, const char *path, int flags)
 {
 	struct hive *hv = xcalloc(1, sizeof(*hv));
 	int replay;
 
 	hv->path = xstrdup(path);
 	hv->flags = flags;
-	if ((hv->f = open_file(dirfd, name, path, flags)) == NULL)
-		goto fail;
+	hv->f = f;
 	if (read_header(hv->f, &hv->hdr) == -1)
 		goto fail;
 	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||

@@ -43,6 +43,9 @@ struct hive *hive_open(const char *path, int flags);
  */
 struct hive *hive_open_at(int dirfd, const char *name, const char *path,
     int flags);
+/* The same for a file a store opened (a disk image's); takes it over. */
+struct sfile;
+struct hive *hive_open_file(struct sfile *, int flags);
 void hive_close(struct hive *);
 /*
  * Turns a hive opened with HIVE_LOCK into one that can be written, keeping

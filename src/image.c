@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "image.h"
+#ifdef WITH_IMAGES
+#include "diskimg.h"
+#endif
 
 /*
  * NTFS is case-insensitive but a Linux mount of it, or a copy on ext4, may
@@ -192,9 +195,66 @@ image_locate(struct image *img, const char *root)
 	return 0;
 }
 
+int
+image_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+image_open_file(struct image *img, const char *path, int writable,
+    int partition)
+{
+	memset(img, 0, sizeof(*img));
+	img->dirfd[HV_SYSTEM] = img->dirfd[HV_SOFTWARE] = -1;
+#ifdef WITH_IMAGES
+	{
+		static const char *const hives[HV_COUNT] = { "SYSTEM",
+		    "SOFTWARE" };
+		char sig[5];
+
+		img->root = xstrdup(path);
+		if ((img->disk = diskimg_open(path, writable, partition)) ==
+		    NULL) {
+			image_free(img);
+			return -1;
+		}
+		for (int i = 0; i < HV_COUNT; i++)
+			img->path[i] = xasprintf("%s:/Windows/System32/config/%s",
+			    path, hives[i]);
+		/* as on a mounted volume: a session Windows will resume */
+		img->hiber = HIBER_NONE;
+		if (diskimg_hiberfil(img->disk, sig)) {
+			static const char *const active[] = { "hibr", "HIBR",
+			    "wake", "WAKE", "rstr", "RSTR" };
+			img->hiber = HIBER_CLEARED;
+			img->hiberfil = xasprintf("%s:/hiberfil.sys", path);
+			for (size_t i = 0; i < 6; i++)
+				if (memcmp(sig, active[i], 4) == 0) {
+					img->hiber = HIBER_ACTIVE;
+					memcpy(img->hiber_sig, sig, 4);
+				}
+		}
+		return 0;
+	}
+#else
+	(void)writable;
+	(void)partition;
+	tlsh_seterr("%s: a file, not a directory: this tlshive was built "
+	    "without disk images (configure --without-images); mount it, or "
+	    "give a hive file with --system", path);
+	return -1;
+#endif
+}
+
 void
 image_free(struct image *img)
 {
+#ifdef WITH_IMAGES
+	diskimg_close(img->disk);
+#endif
 	free(img->root);
 	free(img->hiberfil);
 	for (int i = 0; i < HV_COUNT; i++) {

@@ -10,8 +10,11 @@ enum hiber_state {
 	HIBER_ACTIVE		/* a session Windows will resume */
 };
 
+struct diskimg;
+
 struct image {
 	char *root;			/* ROOT, or NULL for --system/--software */
+	struct diskimg *disk;		/* ROOT is a disk image file */
 	char *path[HV_COUNT];		/* NULL when not given */
 	int dirfd[HV_COUNT];		/* ROOT: the config directory, or 0 */
 	char *name[HV_COUNT];		/* ROOT: the hive's name in it */
@@ -25,6 +28,14 @@ struct image {
  * each component case-insensitively and refusing symbolic links.
  */
 int image_locate(struct image *, const char *root);
+/*
+ * The same for a disk image file (raw, qcow2, VHDX, VHD, VMDK), opened for
+ * writing or not, on partition (0: the one holding Windows).
+ */
+int image_open_file(struct image *, const char *path, int writable,
+    int partition);
+/* Is path a regular file (a disk image rather than a ROOT)? */
+int image_is_file(const char *path);
 void image_free(struct image *);
 
 #endif

@@ -32,7 +32,8 @@ usage(FILE *out)
 	    "       tlshive recover  [-o OUT] [--wait] HIVE\n"
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
-	    "IMAGE is ROOT (a mounted Windows volume) or "
+	    "IMAGE is ROOT (a mounted Windows volume), a disk image file "
+	    "(raw, qcow2, VHDX, VHD,\nVMDK; [--partition N]) or "
 	    "--system FILE [--software FILE];\n"
 	    "show, check and apply also take several ROOTs, or --from FILE, "
 	    "[-j N] [--quiet]\n"
@@ -94,7 +95,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
 	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT, OPT_FROM, OPT_QUIET, OPT_JSON,
-	    OPT_OS, OPT_FORCE };
+	    OPT_OS, OPT_FORCE, OPT_PARTITION };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -112,6 +113,7 @@ main(int argc, char **argv)
 		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
 		{ "os", required_argument, NULL, OPT_OS },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "partition", required_argument, NULL, OPT_PARTITION },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -221,6 +223,17 @@ main(int argc, char **argv)
 		case OPT_FORCE:
 			o.force = 1;
 			break;
+		case OPT_PARTITION: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 128) {
+				free(o.pargs);
+				return bad_usage("--partition %s: expected a "
+				    "partition number, 1 to 128", optarg);
+			}
+			o.partition = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			free(o.pargs);

@@ -1,0 +1,58 @@
+/*
+ * The blocks of a disk image file: a raw file, or qcow2, VHDX, VHD and
+ * VMDK through qemu-nbd, which libnbd starts itself (no kernel nbd
+ * module, no FUSE, no root).  Every write of a run is held back and made
+ * durable as a redo journal beside the image before it reaches the image:
+ * libntfs-3g does not journal NTFS metadata, so this is what makes a run
+ * all or nothing.
+ */
+#ifndef BLK_H
+#define BLK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum blk_format { BLK_RAW, BLK_QCOW2, BLK_VHDX, BLK_VPC, BLK_VMDK, BLK_WIM };
+
+struct blk;
+
+/*
+ * The format from the file's first bytes (and a VHD's footer), never
+ * from its name.  -1 with a message for a format tlshive cannot write in
+ * place (a streamOptimized VMDK).
+ */
+int blk_detect(const char *path, enum blk_format *);
+const char *blk_format_name(enum blk_format);
+
+/*
+ * Opens the image for reading or writing, taking its lock (qemu's own
+ * for the formats qemu-nbd serves, an open-file-description lock for a
+ * raw file): an image a running VM or another tlshive holds is refused.
+ */
+struct blk *blk_open(const char *path, enum blk_format, int writable);
+uint64_t blk_size(const struct blk *);
+int blk_read(struct blk *, void *, size_t, uint64_t off);
+/* Writes land in memory until blk_commit. */
+int blk_write(struct blk *, const void *, size_t, uint64_t off);
+/* 4 KiB blocks written so far. */
+size_t blk_dirty(const struct blk *);
+/*
+ * The run's writes, made durable: the journal beside the image written
+ * and fsynced, then applied, flushed and deleted.  A crash leaves no
+ * journal (image untouched) or a complete one that blk_replay finishes.
+ */
+int blk_commit(struct blk *);
+/* Drops what was written since the last commit. */
+void blk_discard(struct blk *);
+int blk_close(struct blk *);
+
+/* The journal's name for an image. */
+char *blk_journal_path(const char *image);
+/*
+ * A complete journal left by a crash, written into the image: 1 done,
+ * 0 none (an incomplete one is removed: it never touched the image), -1
+ * with a message (it does not belong to this image: refused, kept).
+ */
+int blk_replay(struct blk *);
+
+#endif
