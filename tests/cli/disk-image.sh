@@ -1,0 +1,229 @@
+# Hives inside disk image files, written in place without mounting: raw
+# (GPT, 4 KiB-sector GPT, MBR with a logical partition), qcow2, VHDX, VHD
+# and VMDK.  Results are read back with tools that are not tlshive
+# (ntfscat, ntfsinfo, ntfssecaudit, ntfsfix, qemu-img, reglookup); the
+# refusals leave the image byte-identical; a kill at any write of the
+# image's journal or of the image ends, after recover, in the old or the
+# new image.
+. "$srcdir/tests/cli/lib.sh"
+for t in mkntfs ntfs-3g ntfscat ntfsinfo ntfssecaudit ntfsfix sfdisk qemu-img qemu-nbd setfattr getfattr reglookup python3; do
+	need_tool "$t"
+done
+[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root and /dev/fuse to build the test volumes"; skip "needs root and /dev/fuse to build the test volumes"; }
+SHIM=${FAULTSHIM:-}
+"$TLSHIVE" --help | grep -q 'disk image file' || skip "built without disk images"
+
+cfg=Windows/System32/config
+SD=0x010004901400000020000000000000002c000000010100000000000512000000010100000000000512000000020034000200000000001400ff011f0001010000000000051200000000001800ff011f0001020000000000052000000020020000
+M=$T/mnt; mkdir "$M"
+cleanup() { mountpoint -q "$M" && umount "$M" 2>/dev/null; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+
+# vol FILE LAYOUT: a 64 MiB NTFS volume holding that Windows layout, with
+# a security descriptor granting SYSTEM and Administrators only and the
+# hidden+system attributes on both hives, as Windows' own hives carry.
+vol() {
+	rm -rf src; "$MKIMAGE" "$2" src
+	truncate -s 64M "$1"
+	mkntfs -F -Q -q "$1" > /dev/null 2>&1
+	ntfs-3g "$1" "$M"
+	cp -r src/Windows "$M/"
+	for h in SYSTEM SOFTWARE; do
+		setfattr -h -n system.ntfs_acl -v "$SD" "$M/$cfg/$h"
+		setfattr -h -n system.ntfs_attrib -v 0x26000000 "$M/$cfg/$h"
+	done
+	umount "$M"
+}
+# gpt4k OUT: a GPT for 4 KiB logical sectors, one basic-data partition
+# from LBA 256 (1 MiB) for 64 MiB, both CRCs as the UEFI spec has them.
+gpt4k() {
+	python3 - "$1" <<'PY'
+import struct, sys, uuid, zlib
+ss, f = 4096, open(sys.argv[1], 'r+b')
+f.seek(0, 2); last = f.tell() // ss - 1
+mbr = bytearray(512)
+mbr[446:462] = struct.pack('<BBBBBBBBII', 0, 0, 2, 0, 0xEE, 0xFF, 0xFF, 0xFF, 1, min(last, 0xFFFFFFFF))
+mbr[510:512] = b'\x55\xaa'
+entry = bytearray(128)
+entry[0:16] = uuid.UUID('EBD0A0A2-B9E5-4433-87C0-68B6B72699C7').bytes_le
+entry[16:32] = uuid.uuid4().bytes_le
+entry[32:48] = struct.pack('<QQ', 256, 256 + 16384 - 1)
+table = bytes(entry) + bytes(128 * 127)
+hdr = bytearray(struct.pack('<8sIIIIQQQQ16sQIII', b'EFI PART', 0x10000, 92, 0, 0, 1, last, 6, last - 6,
+    uuid.uuid4().bytes_le, 2, 128, 128, zlib.crc32(table)))
+struct.pack_into('<I', hdr, 16, zlib.crc32(bytes(hdr)))
+f.seek(0); f.write(mbr); f.seek(ss); f.write(hdr); f.seek(2 * ss); f.write(table)
+PY
+}
+# disk OUT TABLE VOL...: a disk image with a partition table (gpt, gpt4k,
+# mbr: primary + logical) and the volumes written into it.
+disk() {
+	out=$1 table=$2; shift 2
+	truncate -s 200M "$out"
+	case $table in
+	gpt) printf 'label: gpt\nstart=2048, size=131072, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\n' | sfdisk -q "$out" 2> /dev/null
+	     dd if="$1" of="$out" bs=1M seek=1 conv=notrunc status=none ;;
+	gpt4k) gpt4k "$out"	# sfdisk here knows 512-byte sectors only
+	     dd if="$1" of="$out" bs=1M seek=1 conv=notrunc status=none ;;
+	mbr) printf 'label: dos\nstart=2048, size=8192, type=b\nstart=10240, size=200000, type=5\nstart=12288, size=131072, type=7\n' | sfdisk -q "$out" 2> /dev/null
+	     dd if="$1" of="$out" bs=512 seek=12288 conv=notrunc status=none ;;
+	two) printf 'label: gpt\nstart=2048, size=131072, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\nstart=135168, size=131072, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\n' | sfdisk -q "$out" 2> /dev/null
+	     dd if="$1" of="$out" bs=1M seek=1 conv=notrunc status=none
+	     dd if="$2" of="$out" bs=512 seek=135168 conv=notrunc status=none ;;
+	esac
+}
+# part IMAGE SKIP_BYTES OUT: the partition as a file for the ntfs tools
+part() { dd if="$1" of="$3" bs=512 skip=$(($2 / 512)) count=131072 status=none; }
+# hives_dump PARTFILE PREFIX: reglookup dumps of both hives, via ntfscat
+hives_dump() {
+	for h in SYSTEM SOFTWARE; do
+		ntfscat "$1" "/$cfg/$h" > "$2.$h.hive" || fail "ntfscat $h"
+		dump "$2.$h.hive" > "$2.$h.dump"
+	done
+}
+same_dumps() {
+	for h in SYSTEM SOFTWARE; do
+		cmp -s "$1.$h.dump" "$2.$h.dump" || { diff "$1.$h.dump" "$2.$h.dump" | head >&2; fail "$3: $h differs"; }
+	done
+}
+identity() {	# identity PARTFILE: MFT record, attributes, descriptor of both hives
+	for h in SYSTEM SOFTWARE; do
+		ntfsinfo -F "/$cfg/$h" "$1" 2>/dev/null | grep -E 'Dumping Inode|File attributes' | head -n 2
+		ntfssecaudit -v "$1" "/$cfg/$h" 2>/dev/null | grep -E '^Windows (attrib|owner)|^ *0x00'
+	done
+}
+
+# The reference: the same layout applied in a directory.
+"$MKIMAGE" 2019 ref; "$TLSHIVE" apply ref > /dev/null
+for h in SYSTEM SOFTWARE; do dump "ref/$cfg/$h" > "new.$h.dump"; done
+
+vol v.ntfs 2019
+for h in SYSTEM SOFTWARE; do dump "src/$cfg/$h" > "old.$h.dump"; done
+disk d.raw gpt v.ntfs
+cp d.raw pristine.raw
+part d.raw 1048576 p0.ntfs; identity p0.ntfs > id.before
+grep -q 'HIDDEN SYSTEM ARCHIVE' id.before || fail "the test volume lacks its attributes"
+
+# show and check read it; apply writes it; then it is compliant.
+"$TLSHIVE" show d.raw > out
+grep -q '^SYSTEM       d.raw:/Windows/System32/config/SYSTEM (clean)$' out || fail "show names the hive in the image"
+must_exit 1 "$TLSHIVE" check d.raw > /dev/null
+"$TLSHIVE" apply d.raw > out || { cat out; fail "apply on a raw GPT image"; }
+grep -q '^applied 60 changes from recommended' out || fail "apply summary"
+"$TLSHIVE" check d.raw > /dev/null || fail "not compliant after apply"
+part d.raw 1048576 p1.ntfs
+ntfsfix -n p1.ntfs > /dev/null 2>&1 || fail "the volume is not clean after apply"
+hives_dump p1.ntfs raw; same_dumps raw new "raw GPT"
+identity p1.ntfs > id.after
+diff id.before id.after || fail "the hives lost their MFT record, attributes or descriptor"
+ntfsinfo -F "/$cfg/SYSTEM.LOG2" p1.ntfs 2>/dev/null | grep -q 'HIDDEN SYSTEM ARCHIVE' || fail "the log lacks the hive's attributes"
+[ ! -e d.raw.tlshive-journal ] || fail "journal left behind"
+# The second apply changes nothing, not a byte.
+s=$(cksum < d.raw)
+"$TLSHIVE" apply d.raw | grep -q '^nothing to do' || fail "second apply"
+[ "$(cksum < d.raw)" = "$s" ] || fail "the second apply wrote into the image"
+
+# 4 KiB sectors, and MBR with the volume in a logical partition.
+disk g4.raw gpt4k v.ntfs
+"$TLSHIVE" apply g4.raw > /dev/null || fail "apply on a 4 KiB-sector GPT"
+part g4.raw 1048576 pg4.ntfs; hives_dump pg4.ntfs g4; same_dumps g4 new "4 KiB GPT"
+disk m.raw mbr v.ntfs
+"$TLSHIVE" show m.raw | grep -q 'Windows Server 2019' || fail "MBR logical partition"
+"$TLSHIVE" apply m.raw > /dev/null || fail "apply on an MBR logical partition"
+part m.raw $((12288 * 512)) pm.ntfs; hives_dump pm.ntfs mbr; same_dumps mbr new "MBR logical"
+# A damaged primary GPT: the backup header is used.
+cp pristine.raw bk.raw
+printf 'XXXXXXXX' | dd of=bk.raw bs=1 seek=512 conv=notrunc status=none
+"$TLSHIVE" show bk.raw > /dev/null || fail "backup GPT header"
+
+# qcow2, VHDX, VHD and VMDK through qemu-nbd: the same hives as raw.
+for fmt in qcow2 vhdx vpc vmdk; do
+	qemu-img convert -f raw -O "$fmt" pristine.raw "d.$fmt"
+	"$TLSHIVE" apply "d.$fmt" > /dev/null || fail "apply on $fmt"
+	"$TLSHIVE" check "d.$fmt" > /dev/null || fail "not compliant: $fmt"
+	qemu-img convert -f "$fmt" -O raw "d.$fmt" back.raw
+	part back.raw 1048576 pf.ntfs; hives_dump pf.ntfs "$fmt"; same_dumps "$fmt" new "$fmt"
+done
+# A streamOptimized VMDK cannot be written at random offsets.
+qemu-img convert -f raw -O vmdk -o subformat=streamOptimized pristine.raw so.vmdk
+s=$(cksum < so.vmdk)
+must_exit 2 "$TLSHIVE" apply so.vmdk 2> err
+grep -q 'a streamOptimized VMDK cannot be written in place; convert it first: qemu-img convert -O vmdk -o subformat=monolithicSparse' err || fail "streamOptimized message"
+[ "$(cksum < so.vmdk)" = "$s" ] || fail "streamOptimized VMDK touched"
+
+# Refusals, each leaving the image as it was.
+refused() {	# refused IMAGE PATTERN WHAT
+	s=$(cksum < "$1")
+	set +e; "$TLSHIVE" apply "$1" > /dev/null 2> err; rc=$?; set -e
+	[ "$rc" = 2 ] || fail "$3: exit $rc"
+	grep -q "$2" err || { cat err >&2; fail "$3: message"; }
+	[ "$(cksum < "$1")" = "$s" ] || fail "$3: image changed"
+}
+# hibernated: hiberfil.sys holds a session
+vol hib.ntfs 2019; ntfs-3g hib.ntfs "$M"; printf 'HIBR' > "$M/hiberfil.sys"; head -c 8192 /dev/zero >> "$M/hiberfil.sys"; umount "$M"
+disk hib.raw gpt hib.ntfs
+refused hib.raw 'Windows is hibernated or was shut down with Fast Startup' "hibernated"
+"$TLSHIVE" show hib.raw 2> err > /dev/null || fail "show a hibernated image"
+grep -q 'warning: Windows is hibernated' err || fail "show warns about hibernation"
+# BitLocker
+cp pristine.raw bl.raw; printf -- '-FVE-FS-' | dd of=bl.raw bs=1 seek=$((1048576 + 3)) conv=notrunc status=none
+refused bl.raw 'encrypted with BitLocker' "BitLocker"
+# two Windows partitions: listed, and --partition picks one
+vol v2.ntfs 2022
+disk two.raw two v.ntfs v2.ntfs
+refused two.raw 'partitions 1, 2 each hold a Windows (SYSTEM and SOFTWARE); give --partition N' "two Windows"
+"$TLSHIVE" show --partition 2 two.raw | grep -q 'Windows Server 2022' || fail "--partition 2"
+# an image another process holds: a raw file's lock, qemu's lock
+python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"r+b"); fcntl.lockf(f, fcntl.LOCK_SH); time.sleep(4)' pristine.raw &
+sleep 1
+refused pristine.raw 'another process holds the image' "locked raw"
+wait
+qemu-img convert -f raw -O qcow2 pristine.raw held.qcow2
+qemu-nbd -f qcow2 --socket="$T/held.sock" held.qcow2 &
+qpid=$!; sleep 1
+refused held.qcow2 'does a running VM hold its lock' "locked qcow2"
+kill "$qpid"; wait "$qpid" 2> /dev/null || true
+
+# The journal: a kill at every write of it or of the image, then
+# recover: the old image (untouched) or the new one, never a mix.
+[ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
+if [ -z "${VALGRIND:-}" ]; then
+	for spec in 'write:%d:kill:k.raw.tlshive-journal.tmp' 'pwrite:%d:kill:k.raw' 'fsync:%d:kill:k.raw*'; do
+		n=1 olds=0 news=0
+		while :; do
+			cp pristine.raw k.raw
+			f=$(printf "$spec" "$n")
+			set +e; TLSHIVE_FAULT=$f LD_PRELOAD=$SHIM "$TLSHIVE" apply k.raw > /dev/null 2>&1; rc=$?; set -e
+			[ "$rc" = 0 ] && break
+			[ "$rc" = 137 ] || fail "$f: exit $rc"
+			if [ -e k.raw.tlshive-journal ]; then
+				must_exit 2 "$TLSHIVE" check k.raw 2> err
+				grep -q 'run tlshive recover k.raw first' err || fail "$f: check with a journal"
+			fi
+			"$TLSHIVE" recover k.raw > /dev/null || fail "$f: recover"
+			[ ! -e k.raw.tlshive-journal ] && [ ! -e k.raw.tlshive-journal.tmp ] || fail "$f: journal left"
+			part k.raw 1048576 pk.ntfs
+			ntfsfix -n pk.ntfs > /dev/null 2>&1 || fail "$f: volume not clean"
+			hives_dump pk.ntfs k
+			if cmp -s k.SYSTEM.dump old.SYSTEM.dump && cmp -s k.SOFTWARE.dump old.SOFTWARE.dump; then
+				olds=$((olds + 1))
+				[ "$(cksum < k.raw)" = "$(cksum < pristine.raw)" ] || fail "$f: old hives, changed image"
+			else
+				same_dumps k new "$f"; news=$((news + 1))
+			fi
+			n=$((n + 1))
+		done
+		echo "$spec: $((n - 1)) kill points, $olds old, $news new"
+		[ $((olds + news)) -gt 0 ] || fail "$spec: no kill point reached"
+	done
+fi
+# A journal that is not this image's is refused and never applied.
+cp pristine.raw a.raw; cp pristine.raw b.raw
+TLSHIVE_FAULT='pwrite:1:kill:a.raw' LD_PRELOAD=$SHIM "$TLSHIVE" apply a.raw > /dev/null 2>&1 || true
+[ -e a.raw.tlshive-journal ] || fail "no journal to move"
+"$MKIMAGE" 2022 other; vol o.ntfs 2022; disk b.raw gpt o.ntfs
+mv a.raw.tlshive-journal b.raw.tlshive-journal
+s=$(cksum < b.raw)
+must_exit 2 "$TLSHIVE" recover b.raw 2> err
+grep -q "it is not this image's journal; refused" err || { cat err >&2; fail "foreign journal message"; }
+[ "$(cksum < b.raw)" = "$s" ] || fail "a foreign journal was applied"
