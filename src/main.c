@@ -62,6 +62,8 @@ usage(FILE *out)
 	    "      --from FILE        several images: one ROOT per line, - for "
 	    "standard input\n"
 	    "      --quiet            several images: no progress line\n"
+	    "      --partition N      a disk image: the partition holding "
+	    "Windows\n"
 	    "      --system FILE      the SYSTEM hive file\n"
 	    "      --software FILE    the SOFTWARE hive file\n"
 	    "      --replay-logs      replay a dirty hive's .LOG1/.LOG2 in "
