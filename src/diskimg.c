@@ -26,6 +26,7 @@
 struct diskimg {
 	char *path, *what;
 	struct blk *b;
+	enum blk_format fmt;
 	struct part part;
 	ntfs_volume *vol;
 	struct ntfs_device *dev;
@@ -314,6 +315,7 @@ diskimg_open(const char *path, int writable, int partition)
 		    "yet", path);
 		goto fail;
 	}
+	d->fmt = fmt;
 	if ((d->b = blk_open(path, fmt, writable)) == NULL)
 		goto fail;
 	if (writable) {
@@ -349,6 +351,18 @@ const char *
 diskimg_describe(const struct diskimg *d)
 {
 	return d->what;
+}
+
+const char *
+diskimg_format(const struct diskimg *d)
+{
+	return blk_format_name(d->fmt);
+}
+
+int
+diskimg_partition(const struct diskimg *d)
+{
+	return d->part.num;
 }
 
 /* A file of the volume as a store file. */

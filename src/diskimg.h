@@ -20,8 +20,10 @@ struct diskimg;
  * for writing; BitLocker, dynamic disks and Storage Spaces always.
  */
 struct diskimg *diskimg_open(const char *path, int writable, int partition);
-/* "qcow2, GPT partition 2" */
+/* "qcow2, gpt partition 2"; the format's name; the partition (0: none). */
 const char *diskimg_describe(const struct diskimg *);
+const char *diskimg_format(const struct diskimg *);
+int diskimg_partition(const struct diskimg *);
 /*
  * A file of the volume by its path components, matched case-blind as
  * Windows does; flags as sfile_open's (SF_WRITE).  NULL with errno ENOENT

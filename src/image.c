@@ -224,6 +224,9 @@ image_open_file(struct image *img, const char *path, int writable,
 		for (int i = 0; i < HV_COUNT; i++)
 			img->path[i] = xasprintf("%s:/Windows/System32/config/%s",
 			    path, hives[i]);
+		img->format = xstrdup(diskimg_format(img->disk));
+		img->partition = diskimg_partition(img->disk);
+		img->where = xstrdup(diskimg_describe(img->disk));
 		/* as on a mounted volume: a session Windows will resume */
 		img->hiber = HIBER_NONE;
 		if (diskimg_hiberfil(img->disk, sig)) {
@@ -257,6 +260,8 @@ image_free(struct image *img)
 #endif
 	free(img->root);
 	free(img->hiberfil);
+	free(img->format);
+	free(img->where);
 	for (int i = 0; i < HV_COUNT; i++) {
 		free(img->path[i]);
 		free(img->name[i]);

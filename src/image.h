@@ -15,6 +15,9 @@ struct diskimg;
 struct image {
 	char *root;			/* ROOT, or NULL for --system/--software */
 	struct diskimg *disk;		/* ROOT is a disk image file */
+	char *format;			/* ... its format ("qcow2") */
+	int partition;			/* ... and partition, 0: whole disk */
+	char *where;			/* "qcow2, gpt partition 2" */
 	char *path[HV_COUNT];		/* NULL when not given */
 	int dirfd[HV_COUNT];		/* ROOT: the config directory, or 0 */
 	char *name[HV_COUNT];		/* ROOT: the hive's name in it */

@@ -57,6 +57,8 @@ facts_text(FILE *out, const struct run *r)
 		    "on (HiberbootEnabled=1)" : f->fast_startup == 0 ?
 		    "off (HiberbootEnabled=0)" : "not set (the Windows default: "
 		    "on for clients from Windows 8)");
+	if (r->img->where)
+		fprintf(out, "%-12s %s\n", "disk image", r->img->where);
 	if (r->img->root)
 		fprintf(out, "%-12s %s\n", "hibernation", r->img->hiber ==
 		    HIBER_ACTIVE ? "hiberfil.sys holds a hibernated session" :
@@ -454,6 +456,13 @@ report_json(FILE *out, const struct run *r)
 
 	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
 	json_object_object_add(o, "image", jstr(r->img->root));
+	if (r->img->format) {
+		json_object *st = json_object_new_object();
+		json_object_object_add(st, "format", jstr(r->img->format));
+		json_object_object_add(st, "partition", r->img->partition ?
+		    json_object_new_int(r->img->partition) : NULL);
+		json_object_object_add(o, "disk", st);
+	}
 	json_object_object_add(o, "hives", hives_json(r));
 	json_object_object_add(o, "os", facts_json(r));
 	if (r->cmd != CMD_SHOW)

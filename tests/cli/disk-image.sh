@@ -173,6 +173,18 @@ vol v2.ntfs 2022
 disk two.raw two v.ntfs v2.ntfs
 refused two.raw 'partitions 1, 2 each hold a Windows (SYSTEM and SOFTWARE); give --partition N' "two Windows"
 "$TLSHIVE" show --partition 2 two.raw | grep -q 'Windows Server 2022' || fail "--partition 2"
+# a dynamic disk (LDM): its volumes are not partitions
+cp pristine.raw dyn.raw
+printf 'label: gpt\nstart=2048, size=131072, type=AF9B60A0-1431-4F62-BC68-3311714A69AD\n' | sfdisk -q dyn.raw 2> /dev/null
+dd if=v.ntfs of=dyn.raw bs=1M seek=1 conv=notrunc status=none
+refused dyn.raw 'on a dynamic disk: tlshive cannot read it' "dynamic disk"
+# a compressed hive (NTFS compression, as compact sets it): never rewritten
+rm -rf src; "$MKIMAGE" 2019 src
+truncate -s 64M c.ntfs; mkntfs -F -Q -q c.ntfs > /dev/null 2>&1
+ntfs-3g -o compression c.ntfs "$M"; mkdir -p "$M/$cfg"
+setfattr -h -n system.ntfs_attrib -v 0x10080000 "$M/$cfg"	# directory, compressed
+cp "src/$cfg/"* "$M/$cfg/"; umount "$M"
+refused c.ntfs 'the file is compressed (NTFS or WOF); tlshive writes hives only in place' "compressed hive"
 # an image another process holds: a raw file's lock, qemu's lock
 python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"r+b"); fcntl.lockf(f, fcntl.LOCK_SH); time.sleep(4)' pristine.raw &
 sleep 1
@@ -183,6 +195,19 @@ qemu-nbd -f qcow2 --socket="$T/held.sock" held.qcow2 &
 qpid=$!; sleep 1
 refused held.qcow2 'does a running VM hold its lock' "locked qcow2"
 kill "$qpid"; wait "$qpid" 2> /dev/null || true
+
+# JSON and several images: which disk and partition each result is about.
+cp pristine.raw j1.raw; qemu-img convert -f raw -O qcow2 pristine.raw j2.qcow2
+"$TLSHIVE" check --json j1.raw j2.qcow2 > j.out || true
+[ "$(jq -r '"\(.image) \(.disk.format) \(.disk.partition) \(.outcome)"' j.out | tr '\n' ';')" = "j1.raw raw 1 noncompliant;j2.qcow2 qcow2 1 noncompliant;" ] ||
+	{ cat j.out; fail "JSON for several disk images"; }
+"$TLSHIVE" apply --quiet j1.raw j2.qcow2 > /dev/null || fail "apply to several disk images"
+"$TLSHIVE" check j1.raw j2.qcow2 > /dev/null || fail "several disk images not compliant"
+# --undo as for directories: its file gives the old hives back.
+cp pristine.raw u.raw
+"$TLSHIVE" apply --undo u.reg u.raw > /dev/null || fail "apply --undo on an image"
+"$TLSHIVE" apply --reg u.reg u.raw > /dev/null || fail "applying the undo file"
+part u.raw 1048576 pu.ntfs; hives_dump pu.ntfs undo; same_dumps undo old "undo on an image"
 
 # The journal: a kill at every write of it or of the image, then
 # recover: the old image (untouched) or the new one, never a mix.
