@@ -16,6 +16,7 @@
 #include "image.h"
 #ifdef WITH_IMAGES
 #include "diskimg.h"
+#include "wim.h"
 #endif
 #include "logs.h"
 #include "plan.h"
@@ -112,9 +113,9 @@ open_hives(const struct options *o, const struct policy *pol,
 	if (o->wait)
 		flags |= HIVE_WAIT;
 
-	if (o->root && (image_is_file(o->root) ? image_open_file(img,
-	    o->root, o->cmd == CMD_APPLY && !o->dry_run, o->partition) :
-	    image_locate(img, o->root)) == -1) {
+	if (o->root && !img->wim && (image_is_file(o->root) ?
+	    image_open_file(img, o->root, o->cmd == CMD_APPLY && !o->dry_run,
+	    o->partition) : image_locate(img, o->root)) == -1) {
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 		return -1;
 	}
@@ -145,7 +146,16 @@ open_hives(const struct options *o, const struct policy *pol,
 
 		if (img->path[i] == NULL)
 			continue;
-		if (img->disk) {
+		if (img->wim) {
+#ifdef WITH_IMAGES
+			static const char *const wp[HV_COUNT] = {
+				"/Windows/System32/config/SYSTEM",
+				"/Windows/System32/config/SOFTWARE" };
+			struct sfile *f = wim_file(img->wim, img->wim_index,
+			    wp[i]);
+			h[i] = f ? hive_open_file(f, hf) : NULL;
+#endif
+		} else if (img->disk) {
 #ifdef WITH_IMAGES
 			static const char *const comps[HV_COUNT][4] = {
 				{ "Windows", "System32", "config", "SYSTEM" },
@@ -388,8 +398,9 @@ disk_commit(struct image *img, struct hive *h[])
 #endif
 }
 
-int
-cmd_run(const struct options *o)
+/* One image: the data path from the hives to the report. */
+static int
+run_image(const struct options *o, const struct image *pre, int compact)
 {
 	struct policy pol = { 0 };
 	struct image img = { 0 };
@@ -402,6 +413,8 @@ cmd_run(const struct options *o)
 	char *src = NULL, *replayed[HV_COUNT] = { NULL };
 	int rc = TLSH_EXIT_ERROR;
 
+	if (pre)
+		img = *pre;
 	if (o->cmd != CMD_SHOW && load_policy(o, &pol) == -1)
 		goto out;
 	if (open_hives(o, &pol, &img, h, r.discarded_logs) == -1)
@@ -449,6 +462,7 @@ cmd_run(const struct options *o)
 	r.p = &p;
 	r.profile = src;
 	r.dry_run = o->dry_run;
+	r.compact = compact;
 	r.explicit_only = o->explicit_only;
 	if (o->json)
 		report_json(stdout, &r);
@@ -465,13 +479,88 @@ out:
 		hive_close(h[i]);
 		free(replayed[i]);
 	}
-	image_free(&img);
+	if (pre) {	/* the WIM is the caller's */
+		for (int i = 0; i < HV_COUNT; i++)
+			free(img.path[i]);
+	} else
+		image_free(&img);
 	policy_free(&pol);
 	if (fflush(stdout) == EOF && rc != TLSH_EXIT_ERROR) {
 		perror("tlshive: standard output");
 		rc = TLSH_EXIT_ERROR;
 	}
 	return rc;
+}
+
+/*
+ * A WIM: every image (or --index N), each reported on its own, and the
+ * changes of all of them in one overwrite of the file at the end.
+ */
+static int
+run_wim(const struct options *o)
+{
+#ifdef WITH_IMAGES
+	int writable = o->cmd == CMD_APPLY && !o->dry_run, rc = TLSH_EXIT_OK;
+	struct wim *w = wim_open(o->root, writable);
+	int n, from, to, several;
+
+	if (w == NULL) {
+		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		return TLSH_EXIT_ERROR;
+	}
+	n = wim_images(w);
+	if (o->index > n) {
+		fprintf(stderr, "tlshive: %s: --index %d: the WIM has %d "
+		    "image%s\n", o->root, o->index, n, n == 1 ? "" : "s");
+		wim_close(w);
+		return TLSH_EXIT_ERROR;
+	}
+	from = o->index ? o->index : 1;
+	to = o->index ? o->index : n;
+	several = to > from;
+	for (int i = from; i <= to; i++) {
+		struct image img = { 0 };
+		int r;
+
+		img.root = (char *)o->root;	/* not freed: see run_image */
+		img.wim = w;
+		img.wim_index = i;
+		img.wim_name = wim_image_name(w, i);
+		img.dirfd[HV_SYSTEM] = img.dirfd[HV_SOFTWARE] = -1;
+		img.path[HV_SYSTEM] = xasprintf("%s[%d]:/Windows/System32/config"
+		    "/SYSTEM", o->root, i);
+		img.path[HV_SOFTWARE] = xasprintf("%s[%d]:/Windows/System32/"
+		    "config/SOFTWARE", o->root, i);
+		if (several && !o->json)
+			printf("%s== %s image %d%s%s\n", i > from ? "\n" : "",
+			    o->root, i, img.wim_name ? ": " : "",
+			    img.wim_name ? img.wim_name : "");
+		fflush(stdout);
+		r = run_image(o, &img, several);
+		if (r > rc)
+			rc = r;
+	}
+	if (writable && rc != TLSH_EXIT_ERROR && wim_commit(w, o->rebuild) ==
+	    -1) {
+		fprintf(stderr, "tlshive: %s; the WIM is as it was\n",
+		    tlsh_errmsg());
+		rc = TLSH_EXIT_ERROR;
+	}
+	wim_close(w);
+	return rc;
+#else
+	fprintf(stderr, "tlshive: %s: a WIM file: this tlshive was built "
+	    "without images (configure --without-images)\n", o->root);
+	return TLSH_EXIT_ERROR;
+#endif
+}
+
+int
+cmd_run(const struct options *o)
+{
+	if (o->root && image_is_file(o->root) && image_is_wim(o->root))
+		return run_wim(o);
+	return run_image(o, NULL, 0);
 }
 
 static void

@@ -22,6 +22,8 @@ struct options {
 	int force;		/* write what a warning says will hurt */
 	const char *os;		/* export: the Windows to write for */
 	int partition;		/* a disk image's partition, 0: find it */
+	int index;		/* a WIM's image, 0: every one */
+	int rebuild;		/* a WIM: write it anew, reclaiming space */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 };

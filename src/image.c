@@ -204,6 +204,19 @@ image_is_file(const char *path)
 }
 
 int
+image_is_wim(const char *path)
+{
+	unsigned char b[8] = { 0 };
+	FILE *f = fopen(path, "rb");
+	int yes = f && fread(b, 1, 8, f) == 8 && memcmp(b, "MSWIM\0\0\0", 8) ==
+	    0;
+
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+int
 image_open_file(struct image *img, const char *path, int writable,
     int partition)
 {

@@ -11,6 +11,7 @@ enum hiber_state {
 };
 
 struct diskimg;
+struct wim;
 
 struct image {
 	char *root;			/* ROOT, or NULL for --system/--software */
@@ -18,6 +19,9 @@ struct image {
 	char *format;			/* ... its format ("qcow2") */
 	int partition;			/* ... and partition, 0: whole disk */
 	char *where;			/* "qcow2, gpt partition 2" */
+	struct wim *wim;		/* ROOT is a WIM: its image wim_index */
+	int wim_index;
+	const char *wim_name;
 	char *path[HV_COUNT];		/* NULL when not given */
 	int dirfd[HV_COUNT];		/* ROOT: the config directory, or 0 */
 	char *name[HV_COUNT];		/* ROOT: the hive's name in it */
@@ -39,6 +43,8 @@ int image_open_file(struct image *, const char *path, int writable,
     int partition);
 /* Is path a regular file (a disk image rather than a ROOT)? */
 int image_is_file(const char *path);
+/* Is it a WIM file (by its first bytes)? */
+int image_is_wim(const char *path);
 void image_free(struct image *);
 
 #endif

@@ -33,8 +33,8 @@ usage(FILE *out)
 	    "       tlshive profiles [NAME]\n"
 	    "       tlshive settings [--json]\n"
 	    "IMAGE is ROOT (a mounted Windows volume), a disk image file "
-	    "(raw, qcow2, VHDX, VHD,\nVMDK; [--partition N]) or "
-	    "--system FILE [--software FILE];\n"
+	    "(raw, qcow2, VHDX, VHD,\nVMDK; [--partition N]), a WIM file "
+	    "([--index N]) or --system FILE [--software FILE];\n"
 	    "show, check and apply also take several ROOTs, or --from FILE, "
 	    "[-j N] [--quiet]\n"
 	    "\n"
@@ -64,6 +64,10 @@ usage(FILE *out)
 	    "      --quiet            several images: no progress line\n"
 	    "      --partition N      a disk image: the partition holding "
 	    "Windows\n"
+	    "      --index N          a WIM: only image N (default: every "
+	    "image)\n"
+	    "      --rebuild          apply to a WIM: write it anew, reclaiming "
+	    "space\n"
 	    "      --system FILE      the SYSTEM hive file\n"
 	    "      --software FILE    the SOFTWARE hive file\n"
 	    "      --replay-logs      replay a dirty hive's .LOG1/.LOG2 in "
@@ -97,7 +101,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
 	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT, OPT_FROM, OPT_QUIET, OPT_JSON,
-	    OPT_OS, OPT_FORCE, OPT_PARTITION };
+	    OPT_OS, OPT_FORCE, OPT_PARTITION, OPT_INDEX, OPT_REBUILD };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "set", required_argument, NULL, 's' },
@@ -116,6 +120,8 @@ main(int argc, char **argv)
 		{ "os", required_argument, NULL, OPT_OS },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "partition", required_argument, NULL, OPT_PARTITION },
+		{ "index", required_argument, NULL, OPT_INDEX },
+		{ "rebuild", no_argument, NULL, OPT_REBUILD },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -236,6 +242,20 @@ main(int argc, char **argv)
 			o.partition = (int)v;
 			break;
 		}
+		case OPT_INDEX: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 65535) {
+				free(o.pargs);
+				return bad_usage("--index %s: expected a WIM image "
+				    "number, from 1", optarg);
+			}
+			o.index = (int)v;
+			break;
+		}
+		case OPT_REBUILD:
+			o.rebuild = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			free(o.pargs);

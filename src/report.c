@@ -59,6 +59,10 @@ facts_text(FILE *out, const struct run *r)
 		    "on for clients from Windows 8)");
 	if (r->img->where)
 		fprintf(out, "%-12s %s\n", "disk image", r->img->where);
+	if (r->img->wim)
+		fprintf(out, "%-12s image %d of the WIM%s%s\n", "wim image",
+		    r->img->wim_index, r->img->wim_name ? ": " : "",
+		    r->img->wim_name ? r->img->wim_name : "");
 	if (r->img->root)
 		fprintf(out, "%-12s %s\n", "hibernation", r->img->hiber ==
 		    HIBER_ACTIVE ? "hiberfil.sys holds a hibernated session" :
@@ -456,6 +460,13 @@ report_json(FILE *out, const struct run *r)
 
 	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
 	json_object_object_add(o, "image", jstr(r->img->root));
+	if (r->img->wim) {
+		json_object *st = json_object_new_object();
+		json_object_object_add(st, "index",
+		    json_object_new_int(r->img->wim_index));
+		json_object_object_add(st, "name", jstr(r->img->wim_name));
+		json_object_object_add(o, "wim", st);
+	}
 	if (r->img->format) {
 		json_object *st = json_object_new_object();
 		json_object_object_add(st, "format", jstr(r->img->format));
@@ -494,8 +505,8 @@ report_json(FILE *out, const struct run *r)
 		}
 		json_object_object_add(o, "warnings", w);
 	}
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (r->compact ?
+	    JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }

@@ -21,6 +21,7 @@ struct run {
 	const struct plan *p;
 	const char *profile;		/* the policy's sources, joined */
 	int dry_run;
+	int compact;		/* JSON on one line (several images) */
 	int explicit_only;	/* check --explicit: defaults do not count */
 };
 

@@ -120,6 +120,18 @@ buffered_write(struct sfile *f, const void *buf, size_t len, uint64_t off)
 }
 
 static int
+write_all_fd(int fd, const void *p, size_t n)
+{
+	for (size_t done = 0; done < n;) {
+		ssize_t w = write(fd, (const char *)p + done, n - done);
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+static int
 dir_size(struct sfile *f, uint64_t *len)
 {
 	struct stat st;
@@ -551,4 +563,161 @@ out:
 	free(d);
 	free(b);
 	return rc;
+}
+
+/* Files in memory */
+
+struct mfile {
+	unsigned char *p;
+	size_t len, cap;
+	int memfd;
+	char proc[40];
+};
+
+static int
+m_pread(struct sfile *f, void *buf, size_t len, uint64_t off)
+{
+	struct mfile *m = f->priv;
+
+	if (off > m->len || len > m->len - off) {
+		tlsh_seterr("%s: cannot read it: unexpected end of file",
+		    f->shown);
+		return -1;
+	}
+	memcpy(buf, m->p + off, len);
+	return 0;
+}
+
+static int
+m_truncate(struct sfile *f, uint64_t len)
+{
+	struct mfile *m = f->priv;
+
+	if (len > (uint64_t)1 << 32) {
+		tlsh_seterr("%s: too large", f->shown);
+		return -1;
+	}
+	if (len > m->cap) {
+		m->p = xrealloc(m->p, (size_t)len);
+		m->cap = (size_t)len;
+	}
+	if (len > m->len)
+		memset(m->p + m->len, 0, (size_t)len - m->len);
+	m->len = (size_t)len;
+	return 0;
+}
+
+static int
+m_pwrite(struct sfile *f, const void *buf, size_t len, uint64_t off)
+{
+	struct mfile *m = f->priv;
+
+	if (off + len > m->len && m_truncate(f, off + len) == -1)
+		return -1;
+	memcpy(m->p + off, buf, len);
+	return 0;
+}
+
+static int
+m_size(struct sfile *f, uint64_t *len)
+{
+	*len = ((struct mfile *)f->priv)->len;
+	return 0;
+}
+
+static int
+m_sync(struct sfile *f)
+{
+	(void)f;
+	return 0;
+}
+
+static unsigned char *
+m_view(struct sfile *f, size_t len)
+{
+	struct mfile *m = f->priv;
+	unsigned char *p = xcalloc(1, len ? len : 1);
+
+	memcpy(p, m->p, m->len < len ? m->len : len);
+	return p;
+}
+
+static void
+m_view_free(struct sfile *f, unsigned char *p, size_t len)
+{
+	(void)f;
+	(void)len;
+	free(p);
+}
+
+static const char *
+m_open_path(struct sfile *f)
+{
+	struct mfile *m = f->priv;
+
+	if (m->memfd != -1)
+		close(m->memfd);
+	/* a fresh copy each time: hivex reads what the buffer holds now */
+	if ((m->memfd = memfd_create("tlshive-mem", MFD_CLOEXEC)) == -1 ||
+	    write_all_fd(m->memfd, m->p, m->len) == -1)
+		return "/nonexistent";
+	snprintf(m->proc, sizeof(m->proc), "/proc/self/fd/%d", m->memfd);
+	return m->proc;
+}
+
+static void
+m_close(struct sfile *f)
+{
+	struct mfile *m = f->priv;
+
+	if (m->memfd != -1)
+		close(m->memfd);
+	free(m->p);
+	free(m);
+}
+
+static struct sfile *m_sibling(struct sfile *, const char *, int);
+
+static const struct sfile_ops mem_ops = {
+	m_pread, m_pwrite, m_size, m_truncate, m_sync, m_sync, m_sibling,
+	m_view, m_view_free, m_open_path, m_close
+};
+
+struct sfile *
+sfile_memory(const char *shown, const unsigned char *data, size_t len)
+{
+	struct mfile *m = xcalloc(1, sizeof(*m));
+
+	m->p = xmalloc(len ? len : 1);
+	if (len)
+		memcpy(m->p, data, len);
+	m->len = m->cap = len;
+	m->memfd = -1;
+	return sfile_new(&mem_ops, m, shown);
+}
+
+/* A WIM image needs no transaction log: its hive is replaced whole. */
+static struct sfile *
+m_sibling(struct sfile *f, const char *suffix, int flags)
+{
+	char *shown = xasprintf("%s%s", f->shown, suffix);
+	struct sfile *s = NULL;
+
+	if (flags & SF_CREATE)
+		s = sfile_memory(shown, NULL, 0);
+	else {
+		tlsh_seterr("%s: %s", shown, strerror(ENOENT));
+		errno = ENOENT;
+	}
+	free(shown);
+	return s;
+}
+
+const unsigned char *
+sfile_memory_data(struct sfile *f, size_t *len)
+{
+	struct mfile *m = f->priv;
+
+	*len = m->len;
+	return m->p;
 }

@@ -79,6 +79,14 @@ struct sfile_ops {
 	const char *(*open_path)(struct sfile *);
 	void (*close)(struct sfile *);	/* frees priv, not the sfile */
 };
+/*
+ * A file held in memory (a hive taken out of a WIM image): writes change
+ * the buffer; its siblings are memory files too, and are dropped.
+ */
+struct sfile *sfile_memory(const char *shown, const unsigned char *data,
+    size_t len);
+/* The bytes of a memory file now. */
+const unsigned char *sfile_memory_data(struct sfile *, size_t *len);
 /* A file of another kind of store, priv its own state. */
 struct sfile *sfile_new(const struct sfile_ops *, void *priv,
     const char *shown);
