@@ -134,6 +134,39 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g > /dev/null && c
 	echo "apply / copy+sync on ntfs-3g: $(ratio "$(median ntfs-apply)" "$(median ntfs-copy)") (min $(ratio "$(least ntfs-apply)" "$(least ntfs-copy)"))  (goal <= 0.25)"
 fi
 
+# The same hives inside a qcow2 disk image: apply in place through
+# qemu-nbd and libntfs-3g, against the same apply in a directory and
+# against what users do today (convert to raw, patch, convert back).
+if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v qemu-img > /dev/null && command -v sfdisk > /dev/null; then
+	echo
+	echo "== in a qcow2 disk image, $RUNS runs"
+	vol_mb=$(( ($(stat -c %s "$cfg/SOFTWARE") + $(stat -c %s "$cfg/SYSTEM")) * 2 / 1048576 + 64 ))
+	rm -f vol.ntfs disk.raw; truncate -s "${vol_mb}M" vol.ntfs
+	mkntfs -F -Q -q vol.ntfs > /dev/null 2>&1
+	mkdir -p mnt; ntfs-3g vol.ntfs mnt
+	mkdir -p mnt/Windows/System32/config; cp "$cfg/SYSTEM" "$cfg/SOFTWARE" mnt/Windows/System32/config/
+	umount mnt
+	truncate -s "$((vol_mb + 2))M" disk.raw
+	printf 'label: gpt\nstart=2048, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\n' | sfdisk -q disk.raw 2> /dev/null
+	dd if=vol.ntfs of=disk.raw bs=1M seek=1 conv=notrunc status=none
+	qemu-img convert -f raw -O qcow2 disk.raw base.qcow2
+	for r in $(seq 1 "$RUNS"); do
+		fresh; run dir-apply "$TL" apply w
+		cp base.qcow2 q.qcow2; run qcow2-apply "$TL" apply q.qcow2
+		rm -f ov.qcow2; qemu-img create -q -f qcow2 -b "$W/base.qcow2" -F qcow2 ov.qcow2
+		before=$(stat -c %s ov.qcow2)
+		"$TL" apply ov.qcow2 > /dev/null
+		echo "$(( $(stat -c %s ov.qcow2) - before ))" >> overlay.grow
+		cp base.qcow2 c.qcow2
+		run convert-roundtrip sh -c "qemu-img convert -f qcow2 -O raw c.qcow2 c.raw && qemu-img convert -f raw -O qcow2 c.raw c2.qcow2 && sync c2.qcow2; rm -f c.raw"
+	done
+	printf '%-18s %9s %9s\n' what median min
+	for n in dir-apply qcow2-apply convert-roundtrip; do printf '%-18s %9s %9s\n' "$n" "$(median $n)" "$(least $n)"; done
+	echo "apply on qcow2 / apply in a directory: $(ratio "$(median qcow2-apply)" "$(median dir-apply)") (min $(ratio "$(least qcow2-apply)" "$(least dir-apply)"))  (goal <= 2)"
+	echo "the overlay grew by at most $(( $(sort -n overlay.grow | tail -n 1) / 1024 )) KiB per apply  (goal <= 2048 KiB)"
+	echo "convert to raw and back alone (without patching anything): $(median convert-roundtrip) s"
+fi
+
 echo
 echo "== batch throughput (Server 2019 layouts, default profile, safe commit included)"
 "$b/tests/mkimage" 2019 tmpl

@@ -1,0 +1,241 @@
+/* blk.c: formats by their bytes, the write overlay, the redo journal. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "blk.h"
+#include "tlshive.h"
+
+static char *
+raw_image(char **dir, size_t len, int fill)
+{
+	char *p, *buf = xmalloc(len);
+
+	*dir = fixture_dir();
+	p = xasprintf("%s/disk.raw", *dir);
+	memset(buf, fill, len);
+	assert_int_equal(fixture_write(p, buf, len), 0);
+	free(buf);
+	return p;
+}
+
+static void
+test_blk_detect__by_bytes_not_name(void **state)
+{
+	char *dir = fixture_dir(), *p = xasprintf("%s/x.qcow2", dir);
+	unsigned char b[1024] = { 0 };
+	enum blk_format f;
+
+	assert_int_equal(fixture_write(p, b, sizeof(b)), 0);
+	assert_int_equal(blk_detect(p, &f), 0);
+	assert_int_equal(f, BLK_RAW);		/* the name says nothing */
+	memcpy(b, "QFI\xfb", 4);
+	fixture_write(p, b, sizeof(b));
+	blk_detect(p, &f);
+	assert_int_equal(f, BLK_QCOW2);
+	memcpy(b, "vhdxfile", 8);
+	fixture_write(p, b, sizeof(b));
+	blk_detect(p, &f);
+	assert_int_equal(f, BLK_VHDX);
+	memset(b, 0, sizeof(b));
+	memcpy(b + sizeof(b) - 512, "conectix", 8);	/* a fixed VHD's footer */
+	fixture_write(p, b, sizeof(b));
+	blk_detect(p, &f);
+	assert_int_equal(f, BLK_VPC);
+	memset(b, 0, sizeof(b));
+	memcpy(b, "MSWIM\0\0\0", 8);
+	fixture_write(p, b, sizeof(b));
+	blk_detect(p, &f);
+	assert_int_equal(f, BLK_WIM);
+	memset(b, 0, sizeof(b));
+	memcpy(b, "KDMV", 4);
+	b[10] = 1;			/* flags bit 16: compressed grains */
+	fixture_write(p, b, sizeof(b));
+	assert_int_equal(blk_detect(p, &f), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "streamOptimized"));
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_blk_overlay__reads_see_writes_image_untouched(void **state)
+{
+	char *dir, *p = raw_image(&dir, 65536, 'a'), *bytes;
+	struct blk *b = blk_open(p, BLK_RAW, 1);
+	unsigned char buf[6000];
+	size_t len;
+
+	assert_non_null(b);
+	assert_int_equal(blk_write(b, "XYZ", 3, 4094), 0);	/* spans blocks */
+	assert_int_equal(blk_dirty(b), 2);
+	assert_int_equal(blk_read(b, buf, 6000, 1000), 0);
+	assert_memory_equal(buf + 3094, "XYZ", 3);
+	assert_int_equal(buf[0], 'a');
+	assert_int_equal(buf[5999], 'a');
+	assert_int_equal(blk_write(b, "x", 1, 65536), -1);	/* past the end */
+	blk_discard(b);
+	assert_int_equal(blk_read(b, buf, 3, 4094), 0);
+	assert_memory_equal(buf, "aaa", 3);
+	blk_close(b);
+	bytes = fixture_slurp(p, &len);
+	for (size_t i = 0; i < len; i++)
+		assert_int_equal(bytes[i], 'a');
+	free(bytes);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_blk_commit__journal_then_image_then_gone(void **state)
+{
+	char *dir, *p = raw_image(&dir, 65536, 'a'), *j, *bytes;
+	struct blk *b = blk_open(p, BLK_RAW, 1);
+	size_t len;
+
+	assert_int_equal(blk_write(b, "new", 3, 8192), 0);
+	assert_int_equal(blk_commit(b), 0);
+	assert_int_equal(blk_dirty(b), 0);
+	blk_close(b);
+	j = blk_journal_path(p);
+	assert_int_not_equal(access(j, F_OK), 0);
+	bytes = fixture_slurp(p, &len);
+	assert_memory_equal(bytes + 8192, "new", 3);
+	assert_int_equal(bytes[8195], 'a');
+	free(bytes);
+	free(j);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ull;
+	return h;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/*
+ * The journal a run leaves when it is killed after writing it: one block
+ * at off, its new bytes fill, the hash of what the image held there old.
+ */
+static void
+journal(const char *path, uint64_t size, uint64_t off, int fill, int old,
+    int damage)
+{
+	unsigned char j[24 + 16 + 4096 + 16], blkold[4096];
+	uint64_t h = 0xcbf29ce484222325ull;
+	FILE *f = fopen(path, "wb");
+
+	memset(j, 0, sizeof(j));
+	memcpy(j, "TLSHJNL2", 8);
+	put64(j + 8, size);
+	put64(j + 16, 1);
+	put64(j + 24, off);
+	memset(blkold, old, sizeof(blkold));
+	put64(j + 32, fnv(0xcbf29ce484222325ull, blkold, 4096));
+	memset(j + 40, fill, 4096);
+	h = fnv(h, j, 24 + 16 + 4096);
+	memcpy(j + 24 + 16 + 4096, "TLSHEND2", 8);
+	put64(j + 24 + 16 + 4096 + 8, h + (damage ? 1 : 0));
+	fwrite(j, 1, sizeof(j), f);
+	fclose(f);
+}
+
+static void
+test_blk_replay__complete_damaged_foreign(void **state)
+{
+	char *dir, *p = raw_image(&dir, 65536, 'a'), *j, *tmp, *bytes;
+	struct blk *b;
+	size_t len;
+
+	j = blk_journal_path(p);
+	tmp = xasprintf("%s.tmp", j);
+	/* damaged: kept, never applied */
+	journal(j, 65536, 4096, 'n', 'a', 1);
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "damaged"));
+	blk_close(b);
+	assert_int_equal(access(j, F_OK), 0);
+	/* another image's: what it found there is not what this one holds */
+	journal(j, 65536, 4096, 'n', 'q', 0);
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "not this image's journal"));
+	blk_close(b);
+	bytes = fixture_slurp(p, &len);
+	assert_int_equal(bytes[4096], 'a');
+	free(bytes);
+	/* a complete one: written into the image, then removed; a .tmp that
+	 * never became the journal is removed too */
+	journal(j, 65536, 4096, 'n', 'a', 0);
+	assert_int_equal(fixture_write(tmp, "half", 4), 0);
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), 1);
+	assert_int_equal(blk_replay(b), 0);	/* nothing left */
+	blk_close(b);
+	assert_int_not_equal(access(j, F_OK), 0);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	bytes = fixture_slurp(p, &len);
+	assert_int_equal(bytes[4096], 'n');
+	assert_int_equal(bytes[8191], 'n');
+	assert_int_equal(bytes[8192], 'a');
+	free(bytes);
+	/* replaying again over a half-written image is the same */
+	journal(j, 65536, 4096, 'n', 'a', 0);
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), 1);
+	blk_close(b);
+	free(tmp);
+	free(j);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+static void
+test_blk_lock__second_writer_refused(void **state)
+{
+	char *dir, *p = raw_image(&dir, 8192, 0);
+	struct blk *a = blk_open(p, BLK_RAW, 1), *b;
+
+	assert_non_null(a);
+	assert_null(b = blk_open(p, BLK_RAW, 1));
+	assert_non_null(strstr(tlsh_errmsg(), "another process holds the image"));
+	blk_close(a);
+	assert_non_null(b = blk_open(p, BLK_RAW, 1));
+	blk_close(b);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blk_detect__by_bytes_not_name),
+		cmocka_unit_test(test_blk_overlay__reads_see_writes_image_untouched),
+		cmocka_unit_test(test_blk_commit__journal_then_image_then_gone),
+		cmocka_unit_test(test_blk_replay__complete_damaged_foreign),
+		cmocka_unit_test(test_blk_lock__second_writer_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
