@@ -17,7 +17,7 @@
 #include "tlshive.h"
 
 #define BLK 4096u
-#define NBD_MAX (4u << 20)	/* below any server's largest request */
+#define NBD_MAX (32u << 20)	/* qemu-nbd's largest request */
 
 struct blk {
 	char *path;

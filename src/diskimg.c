@@ -372,9 +372,53 @@ struct nfile {
 	ntfs_attr *na;
 	u64 dir;		/* the parent directory's MFT record */
 	char *name;
+	/* the file's bytes, read once through NBD and the volume: hivex
+	 * opens them, and the commit compares with them */
 	int memfd;
+	unsigned char *map;
+	size_t maplen;
 	char proc[40];
 };
+
+static void
+unload(struct nfile *n)
+{
+	if (n->map)
+		munmap(n->map, n->maplen ? n->maplen : 1);
+	if (n->memfd != -1)
+		close(n->memfd);
+	n->map = NULL;
+	n->memfd = -1;
+}
+
+static int
+load(struct sfile *f)
+{
+	struct nfile *n = sfile_priv(f);
+	size_t len = (size_t)n->na->data_size;
+
+	if (n->map)
+		return 0;
+	if ((n->memfd = memfd_create("tlshive-ntfs", MFD_CLOEXEC)) == -1 ||
+	    ftruncate(n->memfd, (off_t)len) == -1 ||
+	    (n->map = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, n->memfd, 0)) == MAP_FAILED) {
+		tlsh_seterr("%s: cannot hold it in memory: %s", sfile_name(f),
+		    strerror(errno));
+		n->map = NULL;
+		unload(n);
+		return -1;
+	}
+	n->maplen = len;
+	if (len && ntfs_attr_pread(n->na, 0, (s64)len, n->map) != (s64)len) {
+		tlsh_seterr("%s: cannot read it: %s", sfile_name(f),
+		    strerror(errno ? errno : EIO));
+		unload(n);
+		return -1;
+	}
+	snprintf(n->proc, sizeof(n->proc), "/proc/self/fd/%d", n->memfd);
+	return 0;
+}
 
 static int
 n_pread(struct sfile *f, void *buf, size_t len, uint64_t off)
@@ -393,6 +437,8 @@ static int
 n_pwrite(struct sfile *f, const void *buf, size_t len, uint64_t off)
 {
 	struct nfile *n = sfile_priv(f);
+
+	unload(n);
 
 	if (off + len > (uint64_t)n->na->data_size &&
 	    ntfs_attr_truncate(n->na, (s64)(off + len)) == -1) {
@@ -422,6 +468,8 @@ n_truncate(struct sfile *f, uint64_t len)
 {
 	struct nfile *n = sfile_priv(f);
 
+	unload(n);
+
 	if (ntfs_attr_truncate(n->na, (s64)len) == -1) {
 		tlsh_seterr("%s: cannot set its size: %s", sfile_name(f),
 		    strerror(errno));
@@ -449,16 +497,24 @@ n_sync_dir(struct sfile *f)
 	return 0;
 }
 
+/* A private mapping of the loaded bytes: copies only what it changes. */
 static unsigned char *
 n_view(struct sfile *f, size_t len)
 {
 	struct nfile *n = sfile_priv(f);
-	unsigned char *p = xcalloc(1, len ? len : 1);
-	size_t have = (uint64_t)n->na->data_size < len ?
-	    (size_t)n->na->data_size : len;
+	unsigned char *p;
 
-	if (n_pread(f, p, have, 0) == -1) {
-		free(p);
+	if (load(f) == -1)
+		return NULL;
+	p = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED || (n->maplen && mmap(p, n->maplen < len ?
+	    n->maplen : len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+	    n->memfd, 0) == MAP_FAILED)) {
+		tlsh_seterr("%s: cannot map it: %s", sfile_name(f),
+		    strerror(errno));
+		if (p != MAP_FAILED)
+			munmap(p, len ? len : 1);
 		return NULL;
 	}
 	return p;
@@ -468,32 +524,15 @@ static void
 n_view_free(struct sfile *f, unsigned char *p, size_t len)
 {
 	(void)f;
-	(void)len;
-	free(p);
+	munmap(p, len ? len : 1);
 }
 
-/* hivex opens files by name: the hive's bytes go to a memory file. */
+/* hivex opens files by name: it gets the loaded bytes' memory file. */
 static const char *
 n_open_path(struct sfile *f)
 {
-	struct nfile *n = sfile_priv(f);
-	unsigned char *buf;
-	uint64_t len;
-
-	if (n->memfd != -1)
-		return n->proc;
-	len = (uint64_t)n->na->data_size;
-	if ((n->memfd = memfd_create("tlshive-ntfs", MFD_CLOEXEC)) == -1)
-		return "/nonexistent";
-	buf = xmalloc(len ? len : 1);
-	if (n_pread(f, buf, len, 0) == -1 || write(n->memfd, buf, len) !=
-	    (ssize_t)len) {
-		free(buf);
-		return "/nonexistent";
-	}
-	free(buf);
-	snprintf(n->proc, sizeof(n->proc), "/proc/self/fd/%d", n->memfd);
-	return n->proc;
+	return load(f) == -1 ? "/nonexistent" : ((struct nfile *)
+	    sfile_priv(f))->proc;
 }
 
 static void
@@ -501,12 +540,11 @@ n_close(struct sfile *f)
 {
 	struct nfile *n = sfile_priv(f);
 
+	unload(n);
 	if (n->na)
 		ntfs_attr_close(n->na);
 	if (n->ni)
 		ntfs_inode_close(n->ni);
-	if (n->memfd != -1)
-		close(n->memfd);
 	n->d->open_files--;
 	free(n->name);
 	free(n);
