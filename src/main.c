@@ -86,6 +86,18 @@ usage(FILE *out)
 	    "See tlshive(8) and tlshive-profile(5).\n");
 }
 
+/* The version, and whether image files can be opened (tests ask). */
+static void
+version(void)
+{
+#ifdef WITH_IMAGES
+	printf("tlshive %s (+images: raw, qcow2, VHDX, VHD, VMDK, WIM)\n",
+	    PACKAGE_VERSION);
+#else
+	printf("tlshive %s (-images)\n", PACKAGE_VERSION);
+#endif
+}
+
 static int
 bad_usage(const char *fmt, const char *arg)
 {
@@ -146,7 +158,7 @@ main(int argc, char **argv)
 	}
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "--version") == 0)) {
-		printf("tlshive %s\n", PACKAGE_VERSION);
+		version();
 		return TLSH_EXIT_OK;
 	}
 	if (argc < 2)
@@ -261,7 +273,7 @@ main(int argc, char **argv)
 			free(o.pargs);
 			return TLSH_EXIT_OK;
 		case 'V':
-			printf("tlshive %s\n", PACKAGE_VERSION);
+			version();
 			free(o.pargs);
 			return TLSH_EXIT_OK;
 		default:
