@@ -11,7 +11,7 @@ for t in mkntfs ntfs-3g ntfscat ntfsinfo ntfssecaudit ntfsfix sfdisk qemu-img qe
 done
 [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root and /dev/fuse to build the test volumes"; skip "needs root and /dev/fuse to build the test volumes"; }
 SHIM=${FAULTSHIM:-}
-"$TLSHIVE" --version | grep -q '+images' || skip "built without disk images (configure --without-images)"
+need_images
 
 cfg=Windows/System32/config
 SD=0x010004901400000020000000000000002c000000010100000000000512000000010100000000000512000000020034000200000000001400ff011f0001010000000000051200000000001800ff011f0001020000000000052000000020020000

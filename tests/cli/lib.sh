@@ -54,3 +54,11 @@ need_tool() {
 	[ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "$1 is not installed"
 	skip "$1 is not installed"
 }
+
+# need_images: disk-image and WIM tests need a build with image support;
+# where tools are required a build without it fails rather than skips.
+need_images() {
+	"$TLSHIVE" --version | grep -q '+images' && return 0
+	[ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "tlshive was built without disk images"
+	skip "built without disk images (configure --without-images)"
+}

@@ -7,7 +7,7 @@ for t in mkntfs ntfs-3g wimcapture wimappend wimextract wimdir wimverify wiminfo
 	need_tool "$t"
 done
 [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root and /dev/fuse to build the test volumes"; skip "needs root and /dev/fuse to build the test volumes"; }
-"$TLSHIVE" --version | grep -q '+images' || skip "built without images (configure --without-images)"
+need_images
 SHIM=${FAULTSHIM:-}
 
 cfg=Windows/System32/config
