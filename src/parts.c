@@ -133,7 +133,8 @@ gpt(struct blk *b, struct part *out, int max)
 }
 
 static int
-mbr(struct blk *b, const unsigned char *m, struct part *out, int max)
+mbr(struct blk *b, const unsigned char *m, unsigned ss, struct part *out,
+    int max)
 {
 	int n = 0;
 
@@ -146,20 +147,21 @@ mbr(struct blk *b, const unsigned char *m, struct part *out, int max)
 			continue;
 		if (t == 0x05 || t == 0x0F || t == 0x85) {
 			/* logical partitions: a chain of EBRs, each relative
-			 * to the extended partition's start */
+			 * to the extended partition's start; an EBR keeps the
+			 * MBR layout in the first 512 bytes of its sector */
 			uint64_t ebr = start;
 			int lnum = 5;
 			for (int guard = 0; guard < 256; guard++) {
 				unsigned char eb[512];
 				const unsigned char *l = eb + 446, *nx = eb + 462;
-				if (ebr * 512 > blk_size(b) - 512 ||
-				    blk_read(b, eb, 512, ebr * 512) == -1 ||
+				if (ebr * ss > blk_size(b) - 512 ||
+				    blk_read(b, eb, 512, ebr * ss) == -1 ||
 				    eb[510] != 0x55 || eb[511] != 0xAA)
 					break;
 				if (l[4] && regf_le32(l + 12))
 					n = add(b, out, n, max, lnum++, (ebr +
-					    regf_le32(l + 8)) * 512,
-					    (uint64_t)regf_le32(l + 12) * 512, "mbr",
+					    regf_le32(l + 8)) * ss,
+					    (uint64_t)regf_le32(l + 12) * ss, "mbr",
 					    l[4] == 0x42 ? PK_DYNAMIC : PK_OTHER);
 				if (nx[4] == 0 || regf_le32(nx + 8) == 0)
 					break;
@@ -167,10 +169,19 @@ mbr(struct blk *b, const unsigned char *m, struct part *out, int max)
 			}
 			continue;
 		}
-		n = add(b, out, n, max, i + 1, start * 512, cnt * 512, "mbr",
+		n = add(b, out, n, max, i + 1, start * ss, cnt * ss, "mbr",
 		    t == 0x42 ? PK_DYNAMIC : PK_OTHER);
 	}
 	return n;
+}
+
+static int
+known(const struct part *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i].kind != PK_OTHER)
+			return 1;
+	return 0;
 }
 
 int
@@ -189,5 +200,17 @@ parts_scan(struct blk *b, struct part *out, int max)
 	for (int i = 0; i < 4; i++)
 		if (m[446 + 16 * i + 4] == 0xEE)
 			return gpt(b, out, max);
-	return mbr(b, m, out, max);
+	/* An MBR does not say its sector size: its LBAs count 4 KiB sectors
+	 * on a 4Kn disk.  512 is the rule; 4096 only when 512 finds no
+	 * volume and 4096 does. */
+	int n = mbr(b, m, 512, out, max);
+	if (!known(out, n)) {
+		struct part alt[max > 0 ? max : 1];
+		int n4 = mbr(b, m, 4096, alt, max);
+		if (known(alt, n4)) {
+			memcpy(out, alt, sizeof(*alt) * (size_t)n4);
+			n = n4;
+		}
+	}
+	return n;
 }

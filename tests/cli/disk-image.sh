@@ -55,6 +55,23 @@ struct.pack_into('<I', hdr, 16, zlib.crc32(bytes(hdr)))
 f.seek(0); f.write(mbr); f.seek(ss); f.write(hdr); f.seek(2 * ss); f.write(table)
 PY
 }
+# mbr4k OUT: an MBR counting 4 KiB sectors: a small FAT primary, then an
+# extended partition whose first logical partition (from LBA 1792, 7 MiB)
+# is the volume.  Read as 512-byte LBAs it points at no volume at all.
+mbr4k() {
+	python3 - "$1" <<'PY'
+import struct, sys
+f = open(sys.argv[1], 'r+b')
+def table(entries):
+	b = bytearray(512)
+	for i, (t, start, cnt) in enumerate(entries):
+		b[446 + 16 * i:462 + 16 * i] = struct.pack('<BBBBBBBBII', 0, 0, 2, 0, t, 0xFF, 0xFF, 0xFF, start, cnt)
+	b[510:512] = b'\x55\xaa'
+	return bytes(b)
+f.write(table([(0x0B, 256, 1024), (0x05, 1536, 20000)]))
+f.seek(1536 * 4096); f.write(table([(0x07, 256, 16384)]))
+PY
+}
 # disk OUT TABLE VOL...: a disk image with a partition table (gpt, gpt4k,
 # mbr: primary + logical) and the volumes written into it.
 disk() {
@@ -67,6 +84,8 @@ disk() {
 	     dd if="$1" of="$out" bs=1M seek=1 conv=notrunc status=none ;;
 	mbr) printf 'label: dos\nstart=2048, size=8192, type=b\nstart=10240, size=200000, type=5\nstart=12288, size=131072, type=7\n' | sfdisk -q "$out" 2> /dev/null
 	     dd if="$1" of="$out" bs=512 seek=12288 conv=notrunc status=none ;;
+	mbr4k) mbr4k "$out"
+	     dd if="$1" of="$out" bs=4096 seek=1792 conv=notrunc status=none ;;
 	two) printf 'label: gpt\nstart=2048, size=131072, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\nstart=135168, size=131072, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\n' | sfdisk -q "$out" 2> /dev/null
 	     dd if="$1" of="$out" bs=1M seek=1 conv=notrunc status=none
 	     dd if="$2" of="$out" bs=512 seek=135168 conv=notrunc status=none ;;
@@ -131,6 +150,10 @@ disk m.raw mbr v.ntfs
 "$TLSHIVE" show m.raw | grep -q 'Windows Server 2019' || fail "MBR logical partition"
 "$TLSHIVE" apply m.raw > /dev/null || fail "apply on an MBR logical partition"
 part m.raw $((12288 * 512)) pm.ntfs; hives_dump pm.ntfs mbr; same_dumps mbr new "MBR logical"
+disk m4.raw mbr4k v.ntfs
+"$TLSHIVE" show --json m4.raw | jtrue '.disk.partition == 5' || fail "MBR in 4 KiB sectors: not partition 5"
+"$TLSHIVE" apply m4.raw > /dev/null || fail "apply on an MBR in 4 KiB sectors"
+part m4.raw $((1792 * 4096)) pm4.ntfs; hives_dump pm4.ntfs mbr4; same_dumps mbr4 new "MBR in 4 KiB sectors"
 # A damaged primary GPT: the backup header is used.
 cp pristine.raw bk.raw
 printf 'XXXXXXXX' | dd of=bk.raw bs=1 seek=512 conv=notrunc status=none

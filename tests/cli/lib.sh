@@ -62,3 +62,7 @@ need_images() {
 	[ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "tlshive was built without disk images"
 	skip "built without disk images (configure --without-images)"
 }
+
+# jtrue FILTER < JSON: FILTER holds on the first document.  Plain jq -e
+# exits 0 on empty input, so a command that printed nothing would pass.
+jtrue() { jq -en "input | $1" > /dev/null; }

@@ -178,6 +178,33 @@ test_parts_mbr__primary_and_logical(void **state)
 }
 
 static void
+test_parts_mbr__4k_sectors_only_when_512_finds_no_volume(void **state)
+{
+	size_t size = 16 * MB;
+	unsigned char *d = xcalloc(1, size), *e = d + 446;
+	struct part p[4];
+
+	d[510] = 0x55;
+	d[511] = 0xAA;
+	e[4] = 0x07;			/* primary 1: 4 KiB LBA 256 = 1 MiB */
+	regf_put32(e + 8, 256);
+	regf_put32(e + 12, 1024);
+	assert_int_equal(scan(d, size, p, 4), 1);	/* no volume: 512 */
+	assert_int_equal(p[0].off, 256 * 512ull);
+	assert_int_equal(p[0].kind, PK_OTHER);
+	boot_sector(d, 256 * 4096, "NTFS    ");
+	assert_int_equal(scan(d, size, p, 4), 1);
+	assert_int_equal(p[0].off, 256 * 4096ull);
+	assert_int_equal(p[0].len, 1024 * 4096ull);
+	assert_int_equal(p[0].kind, PK_NTFS);
+	boot_sector(d, 256 * 512, "-FVE-FS-");	/* a volume at 512 wins */
+	assert_int_equal(scan(d, size, p, 4), 1);
+	assert_int_equal(p[0].off, 256 * 512ull);
+	assert_int_equal(p[0].kind, PK_BITLOCKER);
+	free(d);
+}
+
+static void
 test_parts_bare_volume__whole_disk(void **state)
 {
 	size_t size = 1 * MB;
@@ -201,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_parts_gpt__primary_then_backup_then_none),
 		cmocka_unit_test(test_parts_gpt__4k_sectors_and_kinds),
 		cmocka_unit_test(test_parts_mbr__primary_and_logical),
+		cmocka_unit_test(test_parts_mbr__4k_sectors_only_when_512_finds_no_volume),
 		cmocka_unit_test(test_parts_bare_volume__whole_disk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
