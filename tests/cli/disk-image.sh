@@ -188,6 +188,15 @@ disk hib.raw gpt hib.ntfs
 refused hib.raw 'Windows is hibernated or was shut down with Fast Startup' "hibernated"
 "$TLSHIVE" show hib.raw 2> err > /dev/null || fail "show a hibernated image"
 grep -q 'warning: Windows is hibernated' err || fail "show warns about hibernation"
+# unclean NTFS: $LogFile holds work a crash left unfinished; reading is
+# allowed (a read-only mount), writing is not
+vol un.ntfs 2019; "$MKUNCLEAN" un.ntfs
+if ntfs-3g -o norecover,remove_hiberfile un.ntfs "$M" 2> /dev/null; then
+	umount "$M"; fail "mkunclean left the volume clean"
+fi
+disk un.raw gpt un.ntfs
+refused un.raw 'the NTFS volume was not shut down cleanly' "unclean NTFS"
+"$TLSHIVE" show un.raw | grep -q 'Windows Server 2019' || fail "show an unclean volume"
 # BitLocker
 cp pristine.raw bl.raw; printf -- '-FVE-FS-' | dd of=bl.raw bs=1 seek=$((1048576 + 3)) conv=notrunc status=none
 refused bl.raw 'encrypted with BitLocker' "BitLocker"
