@@ -107,6 +107,48 @@ nbd_fail(struct blk *b, const char *what)
 	return -1;
 }
 
+/* A long read as several requests in flight: qemu-nbd reads the next
+ * chunk from its image while this process copies the last one out of the
+ * socket, where one request at a time leaves one of them idle. */
+#define NBD_CHUNK (4u << 20)
+#define NBD_DEPTH 4
+
+static int
+nbd_read_ahead(struct blk *b, void *buf, size_t n, uint64_t off)
+{
+	int64_t ck[NBD_DEPTH];
+	size_t issued = 0;
+	int head = 0, count = 0, r, e;
+
+	while (issued < n || count > 0) {
+		while (count < NBD_DEPTH && issued < n) {
+			size_t c = n - issued < NBD_CHUNK ? n - issued : NBD_CHUNK;
+			int64_t k = nbd_aio_pread(b->nbd, (char *)buf + issued,
+			    c, off + issued, NBD_NULL_COMPLETION, 0);
+			if (k == -1)
+				goto fail;
+			ck[(head + count++) % NBD_DEPTH] = k;
+			issued += c;
+		}
+		if ((r = nbd_aio_command_completed(b->nbd, ck[head])) == -1)
+			goto fail;
+		if (r == 1) {
+			head = (head + 1) % NBD_DEPTH;
+			count--;
+		} else if (nbd_poll(b->nbd, -1) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	nbd_fail(b, "read");
+	e = errno;
+	/* the requests still in flight write into buf: wait them out */
+	while (nbd_aio_in_flight(b->nbd) > 0 && nbd_poll(b->nbd, -1) != -1)
+		;
+	errno = e;
+	return -1;
+}
+
 /* Aligned requests for servers with a minimum block size (VHDX: 512). */
 static int
 nbd_io(struct blk *b, void *buf, size_t n, uint64_t off, int wr)
@@ -116,6 +158,8 @@ nbd_io(struct blk *b, void *buf, size_t n, uint64_t off, int wr)
 	int r = 0;
 
 	if (a <= 1 || (off % a == 0 && n % a == 0)) {
+		if (!wr && n > NBD_CHUNK)
+			return nbd_read_ahead(b, buf, n, off);
 		for (size_t done = 0; done < n;) {
 			size_t c = n - done < NBD_MAX ? n - done : NBD_MAX;
 			if ((wr ? nbd_pwrite(b->nbd, (char *)buf + done, c, off +

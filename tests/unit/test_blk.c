@@ -227,6 +227,41 @@ test_blk_lock__second_writer_refused(void **state)
 	free(dir);
 }
 
+/* A long read through qemu-nbd goes out as several requests in flight;
+ * every byte must land where the raw image has it. */
+static void
+test_blk_nbd__long_read_matches_raw(void **state)
+{
+	size_t len = 24u << 20, n = (17u << 20) + 1536;
+	uint64_t off = (1u << 20) + 512;
+	char *dir, *p = raw_image(&dir, len, 0), *q, *cmd;
+	unsigned char *raw = xmalloc(len), *buf = xmalloc(n);
+	struct blk *b;
+
+	for (size_t i = 0; i < len; i += 8)
+		memcpy(raw + i, &i, 8);
+	assert_int_equal(fixture_write(p, raw, len), 0);
+	q = xasprintf("%s/disk.qcow2", dir);
+	cmd = xasprintf("qemu-img convert -f raw -O qcow2 '%s' '%s'", p, q);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(b = blk_open(q, BLK_QCOW2, 0));
+	assert_int_equal(blk_size(b), len);
+	memset(buf, 0xEE, n);
+	assert_int_equal(blk_read(b, buf, n, off), 0);
+	assert_memory_equal(buf, raw + off, n);
+	assert_int_equal(blk_read(b, buf, n, len - n + 512), -1);
+	assert_int_equal(blk_read(b, buf, 4096, len - 4096), 0);
+	assert_memory_equal(buf, raw + len - 4096, 4096);
+	blk_close(b);
+	fixture_rmrf(dir);
+	free(cmd);
+	free(q);
+	free(buf);
+	free(raw);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -236,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_blk_commit__journal_then_image_then_gone),
 		cmocka_unit_test(test_blk_replay__complete_damaged_foreign),
 		cmocka_unit_test(test_blk_lock__second_writer_refused),
+		cmocka_unit_test(test_blk_nbd__long_read_matches_raw),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
