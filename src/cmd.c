@@ -540,11 +540,16 @@ run_wim(const struct options *o)
 		if (r > rc)
 			rc = r;
 	}
-	if (writable && rc != TLSH_EXIT_ERROR && wim_commit(w, o->rebuild) ==
-	    -1) {
-		fprintf(stderr, "tlshive: %s; the WIM is as it was\n",
-		    tlsh_errmsg());
-		rc = TLSH_EXIT_ERROR;
+	if (writable && rc != TLSH_EXIT_ERROR) {
+		int put = wim_commit(w, o->rebuild);
+		if (put == -1) {
+			fprintf(stderr, "tlshive: %s; the WIM is as it was\n",
+			    tlsh_errmsg());
+			rc = TLSH_EXIT_ERROR;
+		} else if (put > 0 && !o->json)
+			printf("%swrote %s: %d image%s changed, in one %s\n",
+			    several ? "\n" : "", o->root, put, put == 1 ? "" :
+			    "s", o->rebuild ? "rebuild" : "overwrite");
 	}
 	wim_close(w);
 	return rc;

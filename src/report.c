@@ -205,8 +205,11 @@ summary_text(FILE *out, const struct run *r)
 		fprintf(out, "dry run: %zu change%s planned from %s; no file "
 		    "written\n", n, s, r->profile);
 	else {
-		fprintf(out, "applied %zu change%s from %s to", n, s,
-		    r->profile);
+		/* a WIM is written once, after its last image: until then
+		 * the changes are only in memory */
+		fprintf(out, "%s %zu change%s from %s %s", r->img->wim ?
+		    "staged" : "applied", n, s, r->profile, r->img->wim ?
+		    "for" : "to");
 		for (int h = 0; h < HV_COUNT; h++) {
 			int any = 0;
 			for (size_t i = 0; i < r->p->nops && !any; i++)

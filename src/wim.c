@@ -406,7 +406,7 @@ wim_commit(struct wim *m, int rebuild)
 			continue;
 		if (put_back(m, index) == -1)
 			return -1;
-		any = 1;
+		any++;
 	}
 	if (!any)
 		return 0;
@@ -416,7 +416,7 @@ wim_commit(struct wim *m, int rebuild)
 	    (m->integrity ? WIMLIB_WRITE_FLAG_CHECK_INTEGRITY : 0) |
 	    (rebuild ? WIMLIB_WRITE_FLAG_REBUILD : 0), 0)) != 0)
 		return wfail(m->path, "cannot write the WIM", r);
-	return 0;
+	return any;
 }
 
 void

@@ -26,7 +26,8 @@ struct sfile *wim_file(struct wim *, int index, const char *path);
  * Puts every changed file back into its image (with the descriptor and
  * attributes it had) and overwrites the WIM once, fsynced, keeping its
  * integrity table; rebuild writes it anew to reclaim the old space.
- * Files handed out must still be open.
+ * Files handed out must still be open.  The number of images written
+ * (0: nothing changed, the WIM is untouched), or -1.
  */
 int wim_commit(struct wim *, int rebuild);
 void wim_close(struct wim *);

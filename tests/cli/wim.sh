@@ -58,6 +58,9 @@ must_exit 1 "$TLSHIVE" check t.wim > /dev/null
 [ "$(jq -r '"\(.wim.index) \(.outcome // .compliant)"' j.out | tr '\n' ';')" = "1 false;2 false;" ] || { cat j.out; fail "JSON Lines per WIM image"; }
 "$TLSHIVE" apply t.wim > out || { cat out; fail "apply to a WIM"; }
 wimverify t.wim > /dev/null 2>&1 || fail "wimverify after apply"
+# each image's changes are staged, the WIM written once after the last
+[ "$(grep -c '^staged [0-9]* changes from recommended for t.wim\[[12]\]:' out)" = 2 ] || { cat out; fail "staged per image"; }
+[ "$(tail -n 1 out)" = "wrote t.wim: 2 images changed, in one overwrite" ] || { cat out; fail "the WIM write is reported last"; }
 wiminfo t.wim | grep -q 'Integrity info' || fail "integrity table lost"
 "$TLSHIVE" check t.wim > /dev/null || fail "not compliant after apply"
 hive_dumps t.wim 1 w1; hive_dumps t.wim 2 w2
@@ -69,8 +72,9 @@ meta t.wim 1 > meta1.after; meta t.wim 2 > meta2.after
 diff meta1.before meta1.after && diff meta2.before meta2.after || fail "descriptor or attributes not kept"
 # nothing to do: the WIM is not written at all
 s=$(cksum < t.wim)
-"$TLSHIVE" apply t.wim > /dev/null
+"$TLSHIVE" apply t.wim > out
 [ "$(cksum < t.wim)" = "$s" ] || fail "a second apply rewrote the WIM"
+grep -q '^wrote' out && fail "a second apply says it wrote the WIM"
 
 # --index: one image; --rebuild writes the WIM anew.
 cp pristine.wim i.wim
@@ -80,7 +84,8 @@ must_exit 1 "$TLSHIVE" check --index 1 i.wim > /dev/null
 must_exit 2 "$TLSHIVE" check --index 3 i.wim 2> err
 grep -q -- '--index 3: the WIM has 2 images' err || fail "--index past the images"
 cp pristine.wim r.wim
-"$TLSHIVE" apply --rebuild r.wim > /dev/null || fail "--rebuild"
+"$TLSHIVE" apply --rebuild r.wim > out || fail "--rebuild"
+grep -q '^wrote r.wim: 2 images changed, in one rebuild$' out || { cat out; fail "--rebuild report"; }
 wimverify r.wim > /dev/null 2>&1 || fail "wimverify after --rebuild"
 
 # A kill while the WIM is written: it stays valid, old or new.

@@ -60,7 +60,7 @@ test_wim_file__read_change_commit(void **state)
 	assert_int_equal(sfile_write(f, "CHANGED", 7, 0), 0);
 	assert_int_equal(sfile_write(f, "+more", 5, 14), 0);
 	sfile_close(f);		/* the WIM keeps the bytes until commit */
-	assert_int_equal(wim_commit(w, 0), 0);
+	assert_int_equal(wim_commit(w, 0), 1);
 	wim_close(w);
 	assert_non_null(w = wim_open(path, 0));
 	assert_non_null(f = wim_file(w, 1, "/Windows/System32/config/SYSTEM"));
