@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -104,12 +105,19 @@ open_hives(const struct options *o, const struct policy *pol,
     struct image *img, struct hive *h[], int discarded[])
 {
 	int flags = 0, writes[HV_COUNT] = { 0 };
+	struct stat s0, s1;
 
-	if (o->cmd == CMD_APPLY && !o->dry_run) {
-		flags = HIVE_LOCK;
-		policy_hives(pol, writes);
+	/* the same file twice would be locked twice and waited for forever */
+	if (o->file[HV_SYSTEM] && o->file[HV_SOFTWARE] &&
+	    stat(o->file[HV_SYSTEM], &s0) == 0 &&
+	    stat(o->file[HV_SOFTWARE], &s1) == 0 && s0.st_dev == s1.st_dev &&
+	    s0.st_ino == s1.st_ino) {
+		fprintf(stderr, "tlshive: %s: given as both --system and "
+		    "--software (%s): one file holds one hive; give SYSTEM "
+		    "to --system and SOFTWARE to --software\n",
+		    o->file[HV_SOFTWARE], o->file[HV_SYSTEM]);
+		return -1;
 	}
-
 	if (o->wait)
 		flags |= HIVE_WAIT;
 
@@ -119,8 +127,17 @@ open_hives(const struct options *o, const struct policy *pol,
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 		return -1;
 	}
+	/* A dry run opens the hives as apply would, locked and writable, so
+	 * it meets the same refusals (read-only file, another writer, dirty
+	 * hive); it writes nothing.  In a disk image or a WIM the volume
+	 * stays read-only for it. */
+	if (o->cmd == CMD_APPLY && (!o->dry_run || (!img->disk &&
+	    !img->wim))) {
+		flags |= HIVE_LOCK;
+		policy_hives(pol, writes);
+	}
 	if (o->root && img->hiber == HIBER_ACTIVE) {
-		int refuse = o->cmd == CMD_APPLY && !o->dry_run;
+		int refuse = o->cmd == CMD_APPLY;
 		fprintf(stderr, "tlshive: %s: %sWindows is hibernated or was "
 		    "shut down with Fast Startup (signature %s): when it resumes "
 		    "from this file it throws away offline changes to the "
@@ -411,6 +428,7 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	struct run r = { 0 };
 	struct hive_header hdrs[HV_COUNT];
 	char *src = NULL, *replayed[HV_COUNT] = { NULL };
+	struct stat st;
 	int rc = TLSH_EXIT_ERROR;
 
 	if (pre)
@@ -437,7 +455,16 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		print_errors(&errs);
 		goto out;
 	}
-	if (o->cmd == CMD_APPLY && o->undo && !o->dry_run &&
+	/* an undo file may be the only way back to an earlier state: never
+	 * replaced unasked, nor written when there is nothing to undo */
+	if (o->cmd == CMD_APPLY && o->undo && p.nneeded && !o->force &&
+	    strcmp(o->undo, "-") != 0 && lstat(o->undo, &st) == 0) {
+		fprintf(stderr, "tlshive: %s: the undo file exists and may be "
+		    "the only way back; give another name, or --force to "
+		    "replace it\n", o->undo);
+		goto out;
+	}
+	if (o->cmd == CMD_APPLY && o->undo && !o->dry_run && p.nneeded &&
 	    write_undo(o->undo, &p, h) == -1)
 		goto out;
 	if (o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
@@ -705,6 +732,16 @@ cmd_recover(const char *hive, const char *out, int wait)
 		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 		return TLSH_EXIT_ERROR;
 	}
+	if ((rc = logs_clean(f)) != 0) {
+		if (rc == 1)
+			printf("%s: the hive is clean: nothing to recover%s\n",
+			    hive, out ? "; nothing written" : "");
+		else
+			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		sfile_close(f);
+		return rc == 1 ? TLSH_EXIT_OK : TLSH_EXIT_ERROR;
+	}
+	rc = TLSH_EXIT_ERROR;
 	if (logs_recover(f, &r) == -1)
 		goto fail;
 	if (out) {

@@ -391,6 +391,22 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 }
 
 int
+logs_clean(struct sfile *hive)
+{
+	unsigned char b[BASE];
+	uint64_t len;
+
+	if (sfile_size(hive, &len) == -1)
+		return -1;
+	if (len < BASE)
+		return 0;
+	if (sfile_read(hive, b, BASE, 0) == -1)
+		return -1;
+	return memcmp(b, "regf", 4) == 0 && regf_checksum(b) ==
+	    regf_le32(b + 508) && regf_le32(b + 4) == regf_le32(b + 8);
+}
+
+int
 logs_recover(struct sfile *hive, struct recovery *r)
 {
 	static const char *const ext[3] = { ".LOG", ".LOG1", ".LOG2" };

@@ -25,6 +25,9 @@ struct recovery {
  */
 struct sfile;
 int logs_recover(struct sfile *hive, struct recovery *);
+/* 1: a hive whose base block is whole and whose sequence numbers agree,
+ * so Windows ignores its logs; 0: not (dirty, or not a hive); -1: error. */
+int logs_clean(struct sfile *hive);
 /* The same on buffers: the primary file and up to three logs (NULL: absent). */
 int logs_recover_mem(const unsigned char *primary, size_t plen,
     const unsigned char *const log[3], const size_t loglen[3],

@@ -29,6 +29,14 @@ grep -q "not a SYSTEM hive: it has no Select.Current value (it looks like a SOFT
 must_exit 2 "$TLSHIVE" apply --software "$(sys img)" 2> err
 grep -q "not a SOFTWARE hive.*(it looks like a SYSTEM hive)" err || fail "mix-up 2"
 unchanged "mix-up"
+# One file as both hives: refused before any lock (--wait would wait for
+# itself), through a symbolic link as well.
+ln -s "$(sys img)" sys-link
+for f in "$(sys img)" sys-link; do
+	must_exit 2 timeout 20 "$TLSHIVE" apply --wait --system "$(sys img)" --software "$f" 2> err
+	grep -q "^tlshive: $f: given as both --system and --software ($(sys img)): one file holds one hive" err || fail "same file twice ($f)"
+done
+unchanged "same file twice"
 
 # Truncated, dirty, and damaged base blocks.
 cp "$(sys img)" trunc; truncate -s 8192 trunc

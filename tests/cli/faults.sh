@@ -69,6 +69,9 @@ rm -rf img; mv keep img
 # Opening the hive for writing is refused (permission denied).
 fault 'open:1:13:SYSTEM' 'SYSTEM: Permission denied'
 intact "EACCES"
+# a dry run opens the hives as apply does, and meets the same refusal
+set +e; TLSHIVE_FAULT='open:1:13:SYSTEM' LD_PRELOAD=$SHIM "$TLSHIVE" apply -n img > out 2> err; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q 'SYSTEM: Permission denied' err || fail "-n does not predict a hive it cannot write (exit $rc)"
 
 # Disk full for real: SOFTWARE grows on a file system with no room to grow.
 if [ "$(id -u)" = 0 ] && command -v mount > /dev/null; then
@@ -108,6 +111,8 @@ flock -x "$(sys img)" sleep 3 &
 sleep 0.5
 must_exit 2 "$TLSHIVE" apply img 2> err
 grep -q 'another tlshive is changing this hive; try again when it is done, or give --wait' err || fail "lock message"
+must_exit 2 "$TLSHIVE" apply -n img > /dev/null 2> err
+grep -q 'another tlshive is changing this hive' err || fail "-n does not predict the lock"
 intact "locked"
 "$TLSHIVE" apply --wait img > out || fail "--wait"
 grep -q '^applied ' out || fail "--wait applied nothing"

@@ -20,7 +20,9 @@ grep -q 'warning: Windows is hibernated' err || fail "show warns"
 grep -qx 'hibernation  hiberfil.sys holds a hibernated session' out || fail "show reports"
 must_exit 1 "$TLSHIVE" check img > /dev/null 2> err
 grep -q 'warning: Windows is hibernated' err || fail "check warns"
-"$TLSHIVE" apply -n img > /dev/null 2> err || fail "-n is allowed"
+# a dry run exits as the real run would
+must_exit 2 "$TLSHIVE" apply -n img > /dev/null 2> err
+grep -q 'Windows is hibernated' err || fail "-n does not predict the hibernation refusal"
 
 # In any casing, and never through a link.
 mv img/hiberfil.sys img/HIBERFIL.SYS

@@ -30,8 +30,13 @@ rm -rf w; mkdir w; cp "$H/dirty/new-format/"* w/; chmod 640 w/NewDirtyHive
 "$TLSHIVE" recover w/NewDirtyHive > /dev/null
 [ "$(stat -c %a w/NewDirtyHive)" = 640 ] || fail "mode not kept"
 no_temp_files w
-must_exit 2 "$TLSHIVE" recover w/NewDirtyHive 2> err
-grep -q 'the hive is clean: Windows ignores its logs' err || fail "clean hive"
+# nothing to recover is success, as nothing to apply is, and writes nothing
+s=$(stamp w/NewDirtyHive)
+"$TLSHIVE" recover w/NewDirtyHive > out || fail "recover on a clean hive"
+grep -q '^w/NewDirtyHive: the hive is clean: nothing to recover$' out || fail "clean hive message"
+"$TLSHIVE" recover -o w/out.hive w/NewDirtyHive > out || fail "recover -o on a clean hive"
+[ ! -e w/out.hive ] || fail "recover -o wrote a clean hive's copy"
+[ "$(stamp w/NewDirtyHive)" = "$s" ] || fail "recover touched a clean hive"
 
 # Corrupt or missing logs: refused with a reason, nothing written.
 rm -rf c; mkdir c; cp "$H/dirty/new-format/NewDirtyHive" c/; chmod u+w c/*

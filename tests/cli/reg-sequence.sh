@@ -73,6 +73,7 @@ for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	# respells by case alone keeps its new spelling)
 	set --
 	for f in 1 2; do gen "${seed}9$f" "u$f.reg"; set -- "$@" --reg "u$f.reg"; done
+	rm -f undo.reg
 	"$TLSHIVE" apply --undo undo.reg "$@" a > /dev/null || fail "seed $seed: apply --undo failed"
 	"$TLSHIVE" apply --reg undo.reg a > /dev/null || fail "seed $seed: the undo file does not apply"
 	dump "$(soft a)" | tr 'A-Z' 'a-z' | LC_ALL=C sort > undone.d

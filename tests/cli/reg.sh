@@ -112,7 +112,7 @@ REGEDIT4
 "x"="a \"quoted\" \\ value"
 R
 for layout in 2019 win7-x86; do
-	rm -rf u; "$MKIMAGE" "$layout" u
+	rm -rf u undo.reg; "$MKIMAGE" "$layout" u
 	dump "$(sys u)" > s0; dump "$(soft u)" > w0
 	"$TLSHIVE" apply -p strict --reg del.reg --set 'FIPS = on' --undo undo.reg u > out
 	grep -q 'Protocols\\SSL 2.0: key present -> no key' out || fail "key deletion reported"
@@ -123,6 +123,23 @@ for layout in 2019 win7-x86; do
 	diff -u s0 s1 || fail "$layout: undo did not restore SYSTEM"
 	diff -u w0 w1 || fail "$layout: undo did not restore SOFTWARE"
 done
+# An undo file is never replaced unasked: with nothing to do it is left as
+# it is, with changes to make apply refuses (-n as well) until --force.
+"$MKIMAGE" 2019 u2
+"$TLSHIVE" apply --undo keep.reg u2 > /dev/null
+s=$(stamp keep.reg)
+"$TLSHIVE" apply --undo keep.reg u2 > out || fail "second apply with an undo file"
+grep -q '^nothing to do' out || fail "second apply had something to do"
+[ "$(stamp keep.reg)" = "$s" ] || fail "nothing to do replaced the undo file"
+h=$(stamp "$(soft u2)")
+for n in "" -n; do
+	must_exit 2 "$TLSHIVE" apply $n -p strict --undo keep.reg u2 2> err > /dev/null
+	grep -q '^tlshive: keep.reg: the undo file exists and may be the only way back; give another name, or --force to replace it$' err || fail "undo file exists${n:+ ($n)}"
+	[ "$(stamp keep.reg)" = "$s" ] && [ "$(stamp "$(soft u2)")" = "$h" ] || fail "refused, yet written${n:+ ($n)}"
+done
+"$TLSHIVE" apply --force -p strict --undo keep.reg u2 > /dev/null || fail "--force replaces the undo file"
+"$TLSHIVE" apply --reg keep.reg u2 > /dev/null
+"$TLSHIVE" check u2 > /dev/null || fail "the replaced undo file does not lead back to recommended"
 # -n writes nothing, the undo file included.
 "$TLSHIVE" apply -n -p strict --undo undo2.reg u > /dev/null
 [ ! -e undo2.reg ] || fail "-n wrote an undo file"
