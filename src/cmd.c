@@ -40,12 +40,10 @@ static int
 load_policy(const struct options *o, struct policy *pol)
 {
 	struct strlist errs = { 0 };
-	int have_source = 0;
 
-	/* A .reg file alone means just its changes: no default profile. */
-	for (size_t i = 0; i < o->npargs; i++)
-		have_source |= o->pargs[i].kind != PA_SET;
-	if (!have_source)
+	/* -p, --reg and --set each say what to do: the default profile
+	 * only when none is given, so --set alone changes just that. */
+	if (o->npargs == 0)
 		policy_add_profile(pol, DEFAULT_PROFILE, &errs);
 	for (size_t i = 0; i < o->npargs; i++) {
 		const char *arg = o->pargs[i].arg;

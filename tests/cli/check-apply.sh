@@ -44,12 +44,21 @@ grep -q '^nothing to do: all 61 values already match recommended; no file writte
 [ "$(stamp "$(sys s19)")" = "$s1" ] && [ "$(stamp "$(soft s19)")" = "$s2" ] || fail "second apply touched a hive"
 
 # --set overrides the profile; JSON lists the changes.
-"$TLSHIVE" apply --json --set 'TLS 1.1 = on' s19 > out.json
-command -v jq >/dev/null || skip "jq is not installed"
+need_tool jq
+"$TLSHIVE" apply --json -p recommended --set 'TLS 1.1 = on' s19 > out.json
 [ "$(jq '.changes | length' out.json)" = 4 ] || fail "TLS 1.1 changes"
 [ "$(jq -r '.changes[0] | "\(.name)|\(.hive)|\(.value_name)|\(.old)|\(.new)"' out.json)" = \
   "TLS 1.1 client|SYSTEM|Enabled|0|1" ] || fail "change entry"
 [ "$(jq -r .profile out.json)" = "recommended + 1 --set" ] || fail "profile sources"
+# --set alone is only that setting, as the rescue example promises: on an
+# untouched image, TLS 1.0 on is its four values and nothing of the
+# default profile.
+"$MKIMAGE" 2019 one
+"$TLSHIVE" apply --set 'TLS 1.0 = on' --system "$(sys one)" > out
+grep -q '^applied 4 changes from 1 --set to ' out || { cat out; fail "--set alone applied more than its setting"; }
+[ "$(grep -c '^TLS 1.0 \(client\|server\): ' out)" = 4 ] || fail "--set alone: not the TLS 1.0 values"
+"$TLSHIVE" check --set 'TLS 1.0 = on' --system "$(sys one)" > /dev/null || fail "--set alone: check"
+must_exit 1 "$TLSHIVE" check --system "$(sys one)" > /dev/null
 must_exit 1 "$TLSHIVE" check --json s19 > out.json
 [ "$(jq '.compliant' out.json)" = false ] || fail "compliant flag"
 [ "$(jq '.differences | length' out.json)" = 4 ] || fail "differences"
@@ -59,7 +68,7 @@ must_exit 2 "$TLSHIVE" apply --set 'TLS 1.3 = on' s19 > /dev/null 2> err
 grep -q '^tlshive: --set: TLS 1.3 client = on: the image is Windows Server 2019 (build 17763); TLS 1.3 client needs build 20348 or later$' err \
 	|| fail "TLS 1.3 gating message"
 "$MKIMAGE" 2022 s22
-"$TLSHIVE" apply --set 'TLS 1.3 = on' --set 'cipher-suites = TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > out
+"$TLSHIVE" apply -p recommended --set 'TLS 1.3 = on' --set 'cipher-suites = TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > out
 grep -q 'Functions: absent -> "TLS_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"$' out || fail "cipher-suites"
 "$TLSHIVE" show s22 | grep -q '^TLS 1.3 server                   ControlSet001  enabled      on$' || fail "TLS 1.3 on"
 
