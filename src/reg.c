@@ -112,6 +112,43 @@ newop(struct parser *ps, enum regop_kind kind)
  * HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\X -> SYSTEM, ccs, "X";
  * HKLM\SOFTWARE\X -> SOFTWARE, "X"; anything else is refused.
  */
+
+/*
+ * Keys an image cannot lose: SYSTEM's Select names the control sets, and
+ * the control set's ProductOptions and Session Manager, with SOFTWARE's
+ * CurrentVersion, say what Windows it is.  Deleting one of them, or a key
+ * above one, leaves an image neither Windows nor tlshive (nor the undo
+ * file) can read.
+ */
+static int
+needed(enum hive_id hive, int ccs, const char *key)
+{
+	static const char *const sys[] = { "Select" };
+	static const char *const cs[] = { "Control\\ProductOptions",
+	    "Control\\Session Manager\\Environment" };
+	static const char *const soft[] = {
+	    "Microsoft\\Windows NT\\CurrentVersion" };
+	const char *const *list = hive == HV_SOFTWARE ? soft : sys;
+	size_t n = 1, len;
+
+	if (hive == HV_SYSTEM) {
+		const char *k = key;
+		if (!ccs && strncasecmp(k, "ControlSet", 10) == 0 &&
+		    (k = strchr(k, '\\')) != NULL)
+			ccs = 1, key = k + 1;
+		if (ccs) {
+			list = cs;
+			n = 2;
+		}
+	}
+	len = strlen(key);
+	for (size_t i = 0; i < n; i++)
+		if (strncasecmp(list[i], key, len) == 0 &&
+		    (list[i][len] == '\0' || list[i][len] == '\\'))
+			return 1;
+	return 0;
+}
+
 static int
 route(struct parser *ps, const char *path, int del)
 {
@@ -152,6 +189,11 @@ route(struct parser *ps, const char *path, int del)
 	    strchr(ps->key, '\\') == NULL))) {
 		perr(ps, "refusing to delete %s: a whole hive or control set",
 		    path, NULL);
+		goto out;
+	}
+	if (del && needed(ps->hive, ps->ccs, ps->key)) {
+		perr(ps, "refusing to delete %s: Windows and tlshive need it "
+		    "(or a key below it) to read the image", path, NULL);
 		goto out;
 	}
 	ok = 1;
