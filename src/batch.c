@@ -103,10 +103,15 @@ emit(const struct options *o, const char *root, struct job *j)
 		    json_object_new_string(outcome(j->status)));
 		json_object_object_add(line, "error", *e ?
 		    json_object_new_string(e) : NULL);
+		json_object_object_add(line, "exit", json_object_new_int(
+		    j->status >= 0 ? j->status : TLSH_EXIT_ERROR));
 		if (doc) {
 			/* The image's own document, one level down. */
 			json_object_object_foreach(doc, k, v) {
-				if (strcmp(k, "image") == 0)
+				if (strcmp(k, "image") == 0 ||
+				    strcmp(k, "outcome") == 0 ||
+				    strcmp(k, "error") == 0 ||
+				    strcmp(k, "exit") == 0)
 					continue;
 				json_object_object_add(line, k,
 				    json_object_get(v));

@@ -1,6 +1,7 @@
 /* show, check, apply, profiles, settings: the data path, cut where each needs. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,48 @@
 /* The oldest build tlshive writes to: Windows Vista / Server 2008. */
 #define MIN_APPLY_BUILD 6000
 
+/* What this run said on standard error since its last JSON document: a
+ * run that fails with --json puts it in an error document. */
+static struct strbuf said;
+
+static void __attribute__((format(printf, 1, 2)))
+say(const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) == -1)
+		m = NULL;
+	va_end(ap);
+	if (m == NULL)
+		return;
+	fprintf(stderr, "tlshive: %s", m);
+	sb_add(&said, "tlshive: %s", m);
+	free(m);
+}
+
+/* An error document for a --json run that printed none for its failure. */
+static void
+json_failed(const struct options *o, const char *image, int compact)
+{
+	char *e = said.len ? sb_take(&said) : xstrdup("");
+	size_t n = strlen(e);
+
+	while (n && e[n - 1] == '\n')
+		e[--n] = '\0';
+	if (o->json)
+		report_json_error(stdout, image ? image : "", e,
+		    TLSH_EXIT_ERROR, compact);
+	free(e);
+	memset(&said, 0, sizeof(said));
+}
+
 static void
 print_errors(const struct strlist *errs)
 {
 	for (size_t i = 0; i < errs->n; i++)
-		fprintf(stderr, "tlshive: %s\n", errs->v[i]);
+		say("%s\n", errs->v[i]);
 }
 
 static int
@@ -63,7 +101,7 @@ load_policy(const struct options *o, struct policy *pol)
 	}
 	if (errs.n) {
 		print_errors(&errs);
-		fprintf(stderr, "tlshive: %zu error%s in the profiles and "
+		say("%zu error%s in the profiles and "
 		    ".reg files; nothing done\n", errs.n, errs.n == 1 ? "" :
 		    "s");
 		sl_free(&errs);
@@ -110,7 +148,7 @@ open_hives(const struct options *o, const struct policy *pol,
 	    stat(o->file[HV_SYSTEM], &s0) == 0 &&
 	    stat(o->file[HV_SOFTWARE], &s1) == 0 && s0.st_dev == s1.st_dev &&
 	    s0.st_ino == s1.st_ino) {
-		fprintf(stderr, "tlshive: %s: given as both --system and "
+		say("%s: given as both --system and "
 		    "--software (%s): one file holds one hive; give SYSTEM "
 		    "to --system and SOFTWARE to --software\n",
 		    o->file[HV_SOFTWARE], o->file[HV_SYSTEM]);
@@ -122,7 +160,7 @@ open_hives(const struct options *o, const struct policy *pol,
 	if (o->root && !img->wim && (image_is_file(o->root) ?
 	    image_open_file(img, o->root, o->cmd == CMD_APPLY && !o->dry_run,
 	    o->partition) : image_locate(img, o->root)) == -1) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
 		return -1;
 	}
 	/* A dry run opens the hives as apply would, locked and writable, so
@@ -136,7 +174,7 @@ open_hives(const struct options *o, const struct policy *pol,
 	}
 	if (o->root && img->hiber == HIBER_ACTIVE) {
 		int refuse = o->cmd == CMD_APPLY;
-		fprintf(stderr, "tlshive: %s: %sWindows is hibernated or was "
+		say("%s: %sWindows is hibernated or was "
 		    "shut down with Fast Startup (signature %s): when it resumes "
 		    "from this file it throws away offline changes to the "
 		    "registry and may corrupt them%s; boot it and shut it down "
@@ -184,13 +222,13 @@ open_hives(const struct options *o, const struct policy *pol,
 			h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
 			    img->name[i], img->path[i], hf);
 		if (h[i] == NULL) {
-			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			say("%s\n", tlsh_errmsg());
 			return -1;
 		}
 		if (hive_header(h[i])->dirty) {
 			char *logs = hive_log_files(h[i]);
 			discarded[i] = 1;
-			fprintf(stderr, "tlshive: %s: warning: dirty hive used "
+			say("%s: warning: dirty hive used "
 			    "with --discard-logs: whatever Windows recorded in "
 			    "its transaction logs%s%s%s since the last clean "
 			    "shutdown is %s\n", img->path[i], *logs ? " (" : "",
@@ -355,9 +393,9 @@ commit(struct plan *p, struct hive *h[], const struct facts *f)
 	rc = 0;
 	goto out;
 fail:
-	fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+	say("%s\n", tlsh_errmsg());
 	for (size_t i = 0; i < notes.n; i++)
-		fprintf(stderr, "tlshive: %s\n", notes.v[i]);
+		say("%s\n", notes.v[i]);
 out:
 	for (size_t i = 0; i < n; i++)
 		free(ex[i]);
@@ -375,7 +413,7 @@ write_undo(const char *path, const struct plan *p, struct hive *h[])
 
 	regdoc_init(&d);
 	if (reg_undo(&d, p, h) == -1) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
 		regdoc_free(&d);
 		return -1;
 	}
@@ -384,7 +422,7 @@ write_undo(const char *path, const struct plan *p, struct hive *h[])
 	r = reg_save(path, bytes, len);
 	free(bytes);
 	if (r == -1)
-		fprintf(stderr, "tlshive: %s; nothing written\n",
+		say("%s; nothing written\n",
 		    tlsh_errmsg());
 	return r;
 }
@@ -402,7 +440,7 @@ disk_commit(struct image *img, struct hive *h[])
 		h[i] = NULL;
 	}
 	if (diskimg_commit(img->disk) == -1) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
 		return -1;
 	}
 	return 0;
@@ -436,11 +474,11 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	if (open_hives(o, &pol, &img, h, r.discarded_logs) == -1)
 		goto out;
 	if (facts_read(&f, h[HV_SYSTEM], h[HV_SOFTWARE]) == -1) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
 		goto out;
 	}
 	if (o->cmd == CMD_APPLY && f.build && f.build < MIN_APPLY_BUILD) {
-		fprintf(stderr, "tlshive: %s: Windows build %u is older than "
+		say("%s: Windows build %u is older than "
 		    "Vista / Server 2008 (build %u), which has none of the "
 		    "settings tlshive writes; nothing done\n",
 		    img.path[HV_SOFTWARE], f.build, MIN_APPLY_BUILD);
@@ -457,7 +495,7 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	 * replaced unasked, nor written when there is nothing to undo */
 	if (o->cmd == CMD_APPLY && o->undo && p.nneeded && !o->force &&
 	    strcmp(o->undo, "-") != 0 && lstat(o->undo, &st) == 0) {
-		fprintf(stderr, "tlshive: %s: the undo file exists and may be "
+		say("%s: the undo file exists and may be "
 		    "the only way back; give another name, or --force to "
 		    "replace it\n", o->undo);
 		goto out;
@@ -495,7 +533,12 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		report_text(stdout, &r);
 	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&p, o->explicit_only)) ?
 	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
+	free(said.s);
+	memset(&said, 0, sizeof(said));
 out:
+	if (rc == TLSH_EXIT_ERROR && o->json)
+		json_failed(o, o->root ? o->root : o->file[HV_SYSTEM] ?
+		    o->file[HV_SYSTEM] : o->file[HV_SOFTWARE], compact);
 	free(src);
 	sl_free(&errs);
 	plan_free(&p);
@@ -530,13 +573,15 @@ run_wim(const struct options *o)
 	int n, from, to, several;
 
 	if (w == NULL) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
+		json_failed(o, o->root, 0);
 		return TLSH_EXIT_ERROR;
 	}
 	n = wim_images(w);
 	if (o->index > n) {
-		fprintf(stderr, "tlshive: %s: --index %d: the WIM has %d "
+		say("%s: --index %d: the WIM has %d "
 		    "image%s\n", o->root, o->index, n, n == 1 ? "" : "s");
+		json_failed(o, o->root, 0);
 		wim_close(w);
 		return TLSH_EXIT_ERROR;
 	}
@@ -568,8 +613,9 @@ run_wim(const struct options *o)
 	if (writable && rc != TLSH_EXIT_ERROR) {
 		int put = wim_commit(w, o->rebuild);
 		if (put == -1) {
-			fprintf(stderr, "tlshive: %s; the WIM is as it was\n",
+			say("%s; the WIM is as it was\n",
 			    tlsh_errmsg());
+			json_failed(o, o->root, several);
 			rc = TLSH_EXIT_ERROR;
 		} else if (put > 0 && !o->json)
 			printf("%swrote %s: %d image%s changed, in one %s\n",
@@ -579,7 +625,7 @@ run_wim(const struct options *o)
 	wim_close(w);
 	return rc;
 #else
-	fprintf(stderr, "tlshive: %s: a WIM file: this tlshive was built "
+	say("%s: a WIM file: this tlshive was built "
 	    "without images (configure --without-images)\n", o->root);
 	return TLSH_EXIT_ERROR;
 #endif
@@ -650,12 +696,12 @@ cmd_export(const struct options *o)
 		if (open_hives(o, &pol, &img, h, discarded) == -1)
 			goto out;
 		if (facts_read(&f, h[HV_SYSTEM], h[HV_SOFTWARE]) == -1) {
-			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			say("%s\n", tlsh_errmsg());
 			goto out;
 		}
 	} else if (o->os) {
 		if (facts_for_os(&f, o->os) == -1) {
-			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			say("%s\n", tlsh_errmsg());
 			goto out;
 		}
 	} else {
@@ -672,7 +718,7 @@ cmd_export(const struct options *o)
 	reg_export(&d, &p);
 	bytes = regdoc_encode(&d, o->utf8, &len);
 	if (reg_save(o->out ? o->out : "-", bytes, len) == -1) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
 		goto out;
 	}
 	rc = TLSH_EXIT_OK;
@@ -715,7 +761,7 @@ cmd_recover(const char *hive, const char *out, int wait)
 		if (got == 4 && memcmp(magic, "regf", 4) != 0 && !out) {
 			int done = diskimg_recover(hive);
 			if (done == -1) {
-				fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+				say("%s\n", tlsh_errmsg());
 				return TLSH_EXIT_ERROR;
 			}
 			printf("%s: %s\n", hive, done ? "the interrupted run's "
@@ -727,7 +773,7 @@ cmd_recover(const char *hive, const char *out, int wait)
 #endif
 	if ((f = sfile_open(hive, out ? 0 : SF_WRITE | SF_LOCK |
 	    (wait ? SF_WAIT : 0))) == NULL) {
-		fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+		say("%s\n", tlsh_errmsg());
 		return TLSH_EXIT_ERROR;
 	}
 	if ((rc = logs_clean(f)) != 0) {
@@ -735,7 +781,7 @@ cmd_recover(const char *hive, const char *out, int wait)
 			printf("%s: the hive is clean: nothing to recover%s\n",
 			    hive, out ? "; nothing written" : "");
 		else
-			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+			say("%s\n", tlsh_errmsg());
 		sfile_close(f);
 		return rc == 1 ? TLSH_EXIT_OK : TLSH_EXIT_ERROR;
 	}
@@ -756,10 +802,10 @@ cmd_recover(const char *hive, const char *out, int wait)
 	rc = TLSH_EXIT_OK;
 	goto out;
 fail:
-	fprintf(stderr, "tlshive: %s; %s left as it was\n", tlsh_errmsg(),
+	say("%s; %s left as it was\n", tlsh_errmsg(),
 	    hive);
 	for (size_t i = 0; i < notes.n; i++)
-		fprintf(stderr, "tlshive: %s\n", notes.v[i]);
+		say("%s\n", notes.v[i]);
 out:
 	commit_free(c);
 	sl_free(&notes);
@@ -782,7 +828,7 @@ cmd_profiles(const char *name)
 		return TLSH_EXIT_OK;
 	}
 	if ((b = profile_builtin(name)) == NULL) {
-		fprintf(stderr, "tlshive: %s: no such built-in profile; "
+		say("%s: no such built-in profile; "
 		    "'tlshive profiles' lists them\n", name);
 		return TLSH_EXIT_ERROR;
 	}

@@ -1,8 +1,12 @@
 /* tlshive: make offline Windows images TLS-compliant through their registry hives. */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,81 +15,169 @@
 #include "batch.h"
 #include "cmd.h"
 #include "regval.h"
+#include "report.h"
 
+/*
+ * Options and commands are tables, in the manner of tmux's cmd_entry: each
+ * command names the options it takes, and the usage text, the checks and
+ * the SYNOPSIS test (tests/cli/usage.sh) all come from here.
+ */
+enum opt {
+	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
+	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
+	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
+	O_DISCARD, O_HELP, O_VERSION, O_COUNT
+};
+
+static const struct opt_entry {
+	const char *name;
+	int shortc;		/* 0: long only */
+	const char *arg;	/* NULL: takes no argument */
+	const char *help;
+} opts[O_COUNT] = {
+	[O_PROFILE] = { "profile", 'p', "PROFILE",
+	    "built-in profile name or file" },
+	[O_REG] = { "reg", 'r', "FILE.reg", "changes from a .reg file" },
+	[O_SET] = { "set", 's', "'NAME = V'", "one setting; -p, --reg, --set "
+	    "apply in order, and\nwithout any of them: " DEFAULT_PROFILE },
+	[O_UNDO] = { "undo", 'u', "UNDO.reg", "apply: first write a .reg "
+	    "that restores the hives" },
+	[O_OUTPUT] = { "output", 'o', "OUT", "export, recover: write here, "
+	    "not in place\n(export: - is standard output)" },
+	[O_UTF8] = { "utf8", 0, NULL, "export: UTF-8 and LF, not regedit's "
+	    "UTF-16LE" },
+	[O_OS] = { "os", 0, "NAME|BUILD", "export: for this Windows (2022, "
+	    "win7, 20348, ...)" },
+	[O_FORCE] = { "force", 0, NULL, "write TLS 1.3 on an Exchange server "
+	    "all the same;\napply: replace an existing undo file" },
+	[O_DRYRUN] = { "dry-run", 'n', NULL, "print the plan, write nothing" },
+	[O_JSON] = { "json", 0, NULL, "one JSON document on standard output, "
+	    "an error as well\n(JSON Lines for several images)" },
+	[O_JOBS] = { "jobs", 'j', "N", "several images: N at a time "
+	    "(default: the CPUs)" },
+	[O_FROM] = { "from", 0, "FILE", "several images: one ROOT per line, "
+	    "- for standard input" },
+	[O_QUIET] = { "quiet", 0, NULL, "several images: no progress line" },
+	[O_PARTITION] = { "partition", 0, "N", "a disk image: the partition "
+	    "holding Windows" },
+	[O_INDEX] = { "index", 0, "N", "a WIM: only image N (default: every "
+	    "image)" },
+	[O_REBUILD] = { "rebuild", 0, NULL, "apply to a WIM: write it anew, "
+	    "reclaiming space" },
+	[O_SYSTEM] = { "system", 0, "FILE", "the SYSTEM hive file" },
+	[O_SOFTWARE] = { "software", 0, "FILE", "the SOFTWARE hive file" },
+	[O_REPLAY] = { "replay-logs", 0, NULL, "replay a dirty hive's "
+	    ".LOG1/.LOG2 in memory first" },
+	[O_WAIT] = { "wait", 0, NULL, "wait for another tlshive writing the "
+	    "same hive" },
+	[O_EXPLICIT] = { "explicit", 0, NULL, "check: a value Windows' "
+	    "default satisfies still differs" },
+	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
+	    "losing its .LOG1/.LOG2" },
+	[O_HELP] = { "help", 'h', NULL, "this text" },
+	[O_VERSION] = { "version", 'V', NULL, "print the version" },
+};
+
+#define B(o) (1u << (o))
+/* what every image-taking command accepts besides its own options */
+#define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_PARTITION) | \
+	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
+#define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
+#define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET))
+
+struct args {
+	struct options o;
+	const char *from;
+	int jobs, quiet, nargs;
+	char **argv;
+};
+
+static int run_images(struct args *);
+static int run_export(struct args *);
+static int run_recover(struct args *);
+static int run_profiles(struct args *);
+static int run_settings(struct args *);
+
+static const struct cmd_entry {
+	const char *name;
+	enum command cmd;
+	unsigned opts;
+	const char *usage;	/* what follows "tlshive NAME" */
+	int minargs, maxargs;	/* operands; -1: any number */
+	int (*exec)(struct args *);
+} cmds[] = {
+	{ "show", CMD_SHOW, IMAGE_OPTS | BATCH_OPTS | B(O_JSON),
+	    "[--json] [--discard-logs | --replay-logs] IMAGE",
+	    0, -1, run_images },
+	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
+	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [--explicit] "
+	    "[--force] [--json] [--discard-logs | --replay-logs] IMAGE",
+	    0, -1, run_images },
+	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
+	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
+	    B(O_REBUILD),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
+	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
+	    "IMAGE",
+	    0, -1, run_images },
+	{ "export", CMD_EXPORT, IMAGE_OPTS | POLICY_OPTS | B(O_OUTPUT) |
+	    B(O_UTF8) | B(O_FORCE) | B(O_OS),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-o OUT.reg] "
+	    "[--utf8] [--force] [--os NAME | BUILD | IMAGE]",
+	    0, 1, run_export },
+	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT),
+	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
+	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
+	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+/* "usage: " and each command's synopsis, folded under its options. */
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-	    "usage: tlshive show     [--json] [--discard-logs] IMAGE\n"
-	    "       tlshive check    [-p PROFILE] [--reg FILE.reg]... "
-	    "[--set 'NAME = VALUE']...\n"
-	    "                        [--explicit] [--force] [--json] "
-	    "[--discard-logs] IMAGE\n"
-	    "       tlshive apply    [-p PROFILE] [--reg FILE.reg]... "
-	    "[--set 'NAME = VALUE']...\n"
-	    "                        [--undo UNDO.reg] [-n] [--force] [--json] "
-	    "[--discard-logs] IMAGE\n"
-	    "       tlshive export   [-p PROFILE] [--reg FILE.reg]... "
-	    "[--set 'NAME = VALUE']...\n"
-	    "                        [-o OUT.reg] [--utf8] [--force] "
-	    "[--os NAME|BUILD | IMAGE]\n"
-	    "       tlshive recover  [-o OUT] [--wait] HIVE\n"
-	    "       tlshive profiles [NAME]\n"
-	    "       tlshive settings [--json]\n"
-	    "IMAGE is ROOT (a mounted Windows volume), a disk image file "
-	    "(raw, qcow2, VHDX, VHD,\nVMDK; [--partition N]), a WIM file "
-	    "([--index N]) or --system FILE [--software FILE];\n"
-	    "show, check and apply also take several ROOTs, or --from FILE, "
-	    "[-j N] [--quiet]\n"
-	    "\n"
-	    "  -p, --profile PROFILE  built-in profile name or file "
-	    "(default: " DEFAULT_PROFILE ")\n"
-	    "  -r, --reg FILE.reg     changes from a .reg file\n"
-	    "  -s, --set 'NAME = V'   one setting; -p, --reg, --set apply in "
-	    "order, and\n"
-	    "                         without any of them: " DEFAULT_PROFILE
-	    "\n"
-	    "  -u, --undo UNDO.reg    apply: first write a .reg that "
-	    "restores the hives\n"
-	    "  -o, --output OUT.reg   export: write here, not to standard "
-	    "output\n"
-	    "      --utf8             export: UTF-8 and LF, not regedit's "
-	    "UTF-16LE\n"
-	    "      --os NAME|BUILD    export: for this Windows (2022, win7, "
-	    "20348, ...)\n"
-	    "      --force            write TLS 1.3 on an Exchange server all "
-	    "the same;\n"
-	    "                         apply: replace an existing undo file\n"
-	    "  -n, --dry-run          print the plan, write nothing\n"
-	    "      --json             one JSON document on standard output "
-	    "(JSON Lines for several images)\n"
-	    "  -j, --jobs N           several images: N at a time (default: "
-	    "the CPUs)\n"
-	    "      --from FILE        several images: one ROOT per line, - for "
-	    "standard input\n"
-	    "      --quiet            several images: no progress line\n"
-	    "      --partition N      a disk image: the partition holding "
-	    "Windows\n"
-	    "      --index N          a WIM: only image N (default: every "
-	    "image)\n"
-	    "      --rebuild          apply to a WIM: write it anew, reclaiming "
-	    "space\n"
-	    "      --system FILE      the SYSTEM hive file\n"
-	    "      --software FILE    the SOFTWARE hive file\n"
-	    "      --replay-logs      replay a dirty hive's .LOG1/.LOG2 in "
-	    "memory first\n"
-	    "      --wait             wait for another tlshive writing the "
-	    "same hive\n"
-	    "      --explicit         check: a value Windows' default satisfies "
-	    "still differs\n"
-	    "      --discard-logs     use a dirty hive as it is, losing what "
-	    "its .LOG1/.LOG2 hold\n"
-	    "  -h, --help             this text\n"
-	    "  -V, --version          print the version\n"
-	    "\n"
-	    "Exit status: 0 done or compliant, 1 not compliant (check), "
-	    "2 error.\n"
-	    "See tlshive(8) and tlshive-profile(5).\n");
+	for (size_t i = 0; i < NCMDS; i++) {
+		const char *u = cmds[i].usage;
+		int col = fprintf(out, "%s tlshive %-8s", i ? "      " :
+		    "usage:", cmds[i].name);
+
+		while (*u) {
+			/* a word runs to the next "] [" boundary */
+			const char *e = strstr(u, "] ");
+			size_t n = e ? (size_t)(e - u) + 1 : strlen(u);
+			if (col + 1 + (int)n > 79 && col > 24)
+				col = fprintf(out, "\n%23s", "") - 1;
+			col += fprintf(out, " %.*s", (int)n, u);
+			u += n;
+			while (*u == ' ')
+				u++;
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
+	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N]), a WIM file "
+	    "([--index N] [--rebuild]) or\n--system FILE [--software FILE]. "
+	    "show, check and apply also take several\nROOTs or image files, "
+	    "or --from FILE, with [-j N] [--quiet].\n\n");
+	for (int i = 0; i < O_COUNT; i++) {
+		const struct opt_entry *e = &opts[i];
+		char head[64];
+		const char *h = e->help, *nl;
+
+		snprintf(head, sizeof(head), "%c%c%s--%s%s%s",
+		    e->shortc ? '-' : ' ', e->shortc ? e->shortc : ' ',
+		    e->shortc ? ", " : "  ", e->name, e->arg ? " " : "",
+		    e->arg ? e->arg : "");
+		fprintf(out, "  %-22s ", head);
+		while ((nl = strchr(h, '\n')) != NULL) {
+			fprintf(out, "%.*s\n%25s", (int)(nl - h), h, "");
+			h = nl + 1;
+		}
+		fprintf(out, "%s\n", h);
+	}
+	fprintf(out, "\nExit status: 0 done or compliant, 1 not compliant "
+	    "(check), 2 error.\nSee tlshive(8) and tlshive-profile(5).\n");
 }
 
 /* The version, and whether image files can be opened (tests ask). */
@@ -100,54 +192,247 @@ version(void)
 #endif
 }
 
-static int
-bad_usage(const char *fmt, const char *arg)
+static int json_wanted;
+
+/* A usage error: one line saying what is wrong, one pointing to --help;
+ * with --json, the error document as well. */
+static int __attribute__((format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
 {
-	fprintf(stderr, "tlshive: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n");
-	usage(stderr);
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) == -1)
+		m = NULL;
+	va_end(ap);
+	fprintf(stderr, "tlshive: %s\ntlshive: see tlshive --help\n",
+	    m ? m : fmt);
+	if (json_wanted && m) {
+		char *e = xasprintf("tlshive: %s", m);
+		report_json_error(stdout, NULL, e, TLSH_EXIT_ERROR, 0);
+		free(e);
+	}
+	free(m);
 	return TLSH_EXIT_ERROR;
+}
+
+/* A whole decimal number in [lo, hi], nothing before or after it. */
+static int
+number(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0 ||
+	    v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* An option as the user spelled it: -n, or --dry-run. */
+static const char *
+opt_label(int c, int id, char *buf, size_t len)
+{
+	if (c < 256)
+		snprintf(buf, len, "-%c", c);
+	else
+		snprintf(buf, len, "--%s", opts[id].name);
+	return buf;
+}
+
+static int
+parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
+{
+	struct option lo[O_COUNT + 1];
+	char so[3 * O_COUNT + 2], lab[40];
+	size_t k = 0;
+	int c, idx;
+
+	so[k++] = ':';		/* ':' reports a missing argument apart */
+	for (int i = 0; i < O_COUNT; i++) {
+		lo[i] = (struct option){ opts[i].name, opts[i].arg ?
+		    required_argument : no_argument, NULL, 256 + i };
+		if (opts[i].shortc) {
+			so[k++] = (char)opts[i].shortc;
+			if (opts[i].arg)
+				so[k++] = ':';
+		}
+	}
+	so[k] = '\0';
+	lo[O_COUNT] = (struct option){ NULL, 0, NULL, 0 };
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, so, lo, &idx)) != -1) {
+		int id = -1;
+
+		if (c == '?') {
+			if (optopt && optopt < 256)
+				return bad_usage("%s: unknown option -%c",
+				    ce->name, optopt);
+			return bad_usage("%s: unknown option %s", ce->name,
+			    argv[optind - 1]);
+		}
+		if (c == ':')
+			return bad_usage("%s: %s needs a value", ce->name,
+			    argv[optind - 1]);
+		if (c >= 256)
+			id = c - 256;
+		else
+			for (int i = 0; i < O_COUNT; i++)
+				if (opts[i].shortc == c)
+					id = i;
+		if (id == O_HELP) {
+			usage(stdout);
+			return TLSH_EXIT_OK;
+		}
+		if (id == O_VERSION) {
+			version();
+			return TLSH_EXIT_OK;
+		}
+		if (id == O_JSON)
+			json_wanted = 1;
+		if (!(ce->opts & B(id)))
+			return bad_usage("%s: %s is not an option of %s",
+			    ce->name, opt_label(c, id, lab, sizeof(lab)),
+			    ce->name);
+		switch (id) {
+		case O_PROFILE:
+		case O_SET:
+		case O_REG:
+			a->o.pargs[a->o.npargs].kind = id == O_PROFILE ?
+			    PA_PROFILE : id == O_SET ? PA_SET : PA_REG;
+			a->o.pargs[a->o.npargs++].arg = optarg;
+			break;
+		case O_UNDO: a->o.undo = optarg; break;
+		case O_OUTPUT: a->o.out = optarg; break;
+		case O_UTF8: a->o.utf8 = 1; break;
+		case O_OS: a->o.os = optarg; break;
+		case O_FORCE: a->o.force = 1; break;
+		case O_DRYRUN: a->o.dry_run = 1; break;
+		case O_JSON: a->o.json = 1; break;
+		case O_FROM: a->from = optarg; break;
+		case O_QUIET: a->quiet = 1; break;
+		case O_REBUILD: a->o.rebuild = 1; break;
+		case O_SYSTEM: a->o.file[HV_SYSTEM] = optarg; break;
+		case O_SOFTWARE: a->o.file[HV_SOFTWARE] = optarg; break;
+		case O_REPLAY: a->o.replay_logs = 1; break;
+		case O_WAIT: a->o.wait = 1; break;
+		case O_EXPLICIT: a->o.explicit_only = 1; break;
+		case O_DISCARD: a->o.discard_logs = 1; break;
+		case O_JOBS:
+			if (number(optarg, 1, 1024, &a->jobs) == -1)
+				return bad_usage("-j %s: expected a number of "
+				    "workers, 1 to 1024", optarg);
+			break;
+		case O_PARTITION:
+			if (number(optarg, 1, 128, &a->o.partition) == -1)
+				return bad_usage("--partition %s: expected a "
+				    "partition number, 1 to 128", optarg);
+			break;
+		case O_INDEX:
+			if (number(optarg, 1, 65535, &a->o.index) == -1)
+				return bad_usage("--index %s: expected a WIM "
+				    "image number, from 1", optarg);
+			break;
+		}
+	}
+	a->argv = argv + optind;
+	a->nargs = argc - optind;
+	if (ce->maxargs >= 0 && a->nargs > ce->maxargs)
+		return bad_usage("%s: unexpected argument \"%s\"", ce->name,
+		    a->argv[ce->maxargs]);
+	if (a->nargs < ce->minargs)
+		return bad_usage("%s: expected %s", ce->name, ce->usage);
+	return -1;
+}
+
+static int
+run_images(struct args *a)
+{
+	struct options *o = &a->o;
+
+	if (o->replay_logs && o->discard_logs)
+		return bad_usage("--replay-logs or --discard-logs, not both");
+	if (a->nargs > 1 || a->from) {
+		size_t n = 0;
+		char **roots;
+		int rc;
+
+		if (o->undo || o->file[0] || o->file[1])
+			return bad_usage("several images (or --from) go with "
+			    "ROOTs, without --undo, --system or --software");
+		if (a->from && a->nargs > 0)
+			return bad_usage("give ROOTs or --from, not both");
+		if (a->from) {
+			if ((roots = batch_read_list(a->from, &n)) == NULL) {
+				fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+				if (o->json)
+					report_json_error(stdout, NULL,
+					    tlsh_errmsg(), TLSH_EXIT_ERROR, 1);
+				return TLSH_EXIT_ERROR;
+			}
+		} else {
+			roots = a->argv;
+			n = (size_t)a->nargs;
+		}
+		rc = batch_run(o, roots, n, a->jobs, a->quiet);
+		if (a->from)
+			strv_free(roots, n);
+		return rc;
+	}
+	if (a->nargs == 1 && (o->file[0] || o->file[1]))
+		return bad_usage("give ROOT or --system/--software, not both");
+	if (a->nargs == 0 && !o->file[0] && !o->file[1])
+		return bad_usage("no image given (ROOT, or --system FILE "
+		    "and/or --software FILE)");
+	o->root = a->nargs ? a->argv[0] : NULL;
+	return cmd_run(o);
+}
+
+static int
+run_export(struct args *a)
+{
+	struct options *o = &a->o;
+
+	if (o->os && (a->nargs || o->file[0] || o->file[1]))
+		return bad_usage("export takes an image or --os, not both");
+	if (a->nargs && (o->file[0] || o->file[1]))
+		return bad_usage("give ROOT or --system/--software, not both");
+	if (o->replay_logs && o->discard_logs)
+		return bad_usage("--replay-logs or --discard-logs, not both");
+	o->root = a->nargs ? a->argv[0] : NULL;
+	return cmd_export(o);
+}
+
+static int
+run_recover(struct args *a)
+{
+	return cmd_recover(a->argv[0], a->o.out, a->o.wait);
+}
+
+static int
+run_profiles(struct args *a)
+{
+	return cmd_profiles(a->nargs ? a->argv[0] : NULL);
+}
+
+static int
+run_settings(struct args *a)
+{
+	return cmd_settings(a->o.json);
 }
 
 int
 main(int argc, char **argv)
 {
-	enum { OPT_SYSTEM = 256, OPT_SOFTWARE, OPT_DISCARD, OPT_UTF8,
-	    OPT_REPLAY, OPT_WAIT, OPT_EXPLICIT, OPT_FROM, OPT_QUIET, OPT_JSON,
-	    OPT_OS, OPT_FORCE, OPT_PARTITION, OPT_INDEX, OPT_REBUILD };
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "set", required_argument, NULL, 's' },
-		{ "reg", required_argument, NULL, 'r' },
-		{ "undo", required_argument, NULL, 'u' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "utf8", no_argument, NULL, OPT_UTF8 },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "system", required_argument, NULL, OPT_SYSTEM },
-		{ "software", required_argument, NULL, OPT_SOFTWARE },
-		{ "discard-logs", no_argument, NULL, OPT_DISCARD },
-		{ "replay-logs", no_argument, NULL, OPT_REPLAY },
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
-		{ "os", required_argument, NULL, OPT_OS },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "partition", required_argument, NULL, OPT_PARTITION },
-		{ "index", required_argument, NULL, OPT_INDEX },
-		{ "rebuild", no_argument, NULL, OPT_REBUILD },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, OPT_QUIET },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct options o = { 0 };
-	const char *verb, *from = NULL;
-	int c, rc, quiet = 0;
+	const struct cmd_entry *ce = NULL;
+	struct args a = { 0 };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int jobs = ncpu > 0 ? (int)ncpu : 1;
+	int rc;
 
 	/* A write past RLIMIT_FSIZE must fail with EFBIG, not kill us
 	 * half-way through a commit, where the put-back must still run. */
@@ -163,202 +448,23 @@ main(int argc, char **argv)
 		version();
 		return TLSH_EXIT_OK;
 	}
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			json_wanted = 1;
 	if (argc < 2)
-		return bad_usage("%s", "no command given");
-	verb = argv[1];
-	if (strcmp(verb, "show") == 0)
-		o.cmd = CMD_SHOW;
-	else if (strcmp(verb, "check") == 0)
-		o.cmd = CMD_CHECK;
-	else if (strcmp(verb, "apply") == 0)
-		o.cmd = CMD_APPLY;
-	else if (strcmp(verb, "export") == 0)
-		o.cmd = CMD_EXPORT;
-	else if (strcmp(verb, "profiles") != 0 && strcmp(verb, "settings") != 0 &&
-	    strcmp(verb, "recover") != 0)
-		return bad_usage("unknown command \"%s\"", verb);
-
-	o.pargs = calloc((size_t)argc, sizeof(*o.pargs));
-	if (o.pargs == NULL)
+		return bad_usage("no command given");
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			ce = &cmds[i];
+	if (ce == NULL)
+		return bad_usage("unknown command \"%s\"", argv[1]);
+	a.o.cmd = ce->cmd;
+	a.jobs = ncpu > 0 ? (int)(ncpu < 1024 ? ncpu : 1024) : 1;
+	if ((a.o.pargs = calloc((size_t)argc, sizeof(*a.o.pargs))) == NULL)
 		return TLSH_EXIT_ERROR;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "p:s:r:u:o:j:nhV", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'p':
-		case 's':
-		case 'r':
-			o.pargs[o.npargs].kind = c == 'p' ? PA_PROFILE :
-			    c == 's' ? PA_SET : PA_REG;
-			o.pargs[o.npargs++].arg = optarg;
-			break;
-		case 'u':
-			o.undo = optarg;
-			break;
-		case 'o':
-			o.out = optarg;
-			break;
-		case OPT_UTF8:
-			o.utf8 = 1;
-			break;
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case OPT_JSON:
-			o.json = 1;
-			break;
-		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 1024) {
-				free(o.pargs);
-				return bad_usage("-j %s: expected 1 to 1024 "
-				    "workers", optarg);
-			}
-			break;
-		case OPT_FROM:
-			from = optarg;
-			break;
-		case OPT_QUIET:
-			quiet = 1;
-			break;
-		case OPT_SYSTEM:
-			o.file[HV_SYSTEM] = optarg;
-			break;
-		case OPT_SOFTWARE:
-			o.file[HV_SOFTWARE] = optarg;
-			break;
-		case OPT_DISCARD:
-			o.discard_logs = 1;
-			break;
-		case OPT_REPLAY:
-			o.replay_logs = 1;
-			break;
-		case OPT_WAIT:
-			o.wait = 1;
-			break;
-		case OPT_EXPLICIT:
-			o.explicit_only = 1;
-			break;
-		case OPT_OS:
-			o.os = optarg;
-			break;
-		case OPT_FORCE:
-			o.force = 1;
-			break;
-		case OPT_PARTITION: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 128) {
-				free(o.pargs);
-				return bad_usage("--partition %s: expected a "
-				    "partition number, 1 to 128", optarg);
-			}
-			o.partition = (int)v;
-			break;
-		}
-		case OPT_INDEX: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 65535) {
-				free(o.pargs);
-				return bad_usage("--index %s: expected a WIM image "
-				    "number, from 1", optarg);
-			}
-			o.index = (int)v;
-			break;
-		}
-		case OPT_REBUILD:
-			o.rebuild = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			free(o.pargs);
-			return TLSH_EXIT_OK;
-		case 'V':
-			version();
-			free(o.pargs);
-			return TLSH_EXIT_OK;
-		default:
-			usage(stderr);
-			free(o.pargs);
-			return TLSH_EXIT_ERROR;
-		}
-	}
-
-	if (strcmp(verb, "recover") == 0) {
-		if (o.npargs || o.dry_run || o.file[0] || o.file[1] || o.json ||
-		    o.undo || o.utf8 || argc - optind != 1)
-			rc = bad_usage("%s", "usage: tlshive recover [-o OUT] HIVE");
-		else
-			rc = cmd_recover(argv[optind], o.out, o.wait);
-		free(o.pargs);
-		return rc;
-	}
-	if (strcmp(verb, "profiles") == 0 || strcmp(verb, "settings") == 0) {
-		if (o.npargs || o.dry_run || o.file[0] || o.file[1] ||
-		    argc - optind > (verb[0] == 'p'))
-			rc = bad_usage("%s: unexpected arguments", verb);
-		else if (verb[0] == 'p')
-			rc = cmd_profiles(optind < argc ? argv[optind] : NULL);
-		else
-			rc = cmd_settings(o.json);
-		free(o.pargs);
-		return rc;
-	}
-	if (o.cmd == CMD_SHOW && o.npargs)
-		rc = bad_usage("%s", "show takes no -p, --reg or --set");
-	else if (o.undo && o.cmd != CMD_APPLY)
-		rc = bad_usage("%s", "--undo is for apply");
-	else if (o.explicit_only && o.cmd != CMD_CHECK)
-		rc = bad_usage("%s", "--explicit is for check");
-	else if (o.os && o.cmd != CMD_EXPORT)
-		rc = bad_usage("%s", "--os is for export; check and apply read "
-		    "the build from the image");
-	else if (o.os && (argc > optind || o.file[0] || o.file[1]))
-		rc = bad_usage("%s", "export takes an image or --os, not both");
-	else if (o.force && o.cmd == CMD_SHOW)
-		rc = bad_usage("%s", "--force is for check, apply and export");
-	else if (o.replay_logs && o.discard_logs)
-		rc = bad_usage("%s", "--replay-logs or --discard-logs, not both");
-	else if ((o.out || o.utf8) && o.cmd != CMD_EXPORT)
-		rc = bad_usage("%s", "-o and --utf8 are for export");
-	else if (o.cmd == CMD_EXPORT && o.json)
-		rc = bad_usage("%s", "export writes .reg, not JSON");
-	else if (o.cmd != CMD_APPLY && o.dry_run)
-		rc = bad_usage("%s", "-n is for apply");
-	else if ((argc - optind > 1 || from) && (o.cmd == CMD_EXPORT ||
-	    o.undo || o.file[0] || o.file[1]))
-		rc = bad_usage("%s", "several images (or --from) go with show, "
-		    "check and apply on ROOTs, without --undo");
-	else if (argc - optind > 1 || from) {
-		size_t n = 0;
-		char **roots;
-
-		if (from && argc - optind > 0)
-			rc = bad_usage("%s", "give ROOTs or --from, not both");
-		else if (from && (roots = batch_read_list(from, &n)) == NULL) {
-			fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
-			rc = TLSH_EXIT_ERROR;
-		} else {
-			if (!from) {
-				roots = argv + optind;
-				n = (size_t)(argc - optind);
-			}
-			rc = batch_run(&o, roots, n, jobs, quiet);
-			if (from)
-				strv_free(roots, n);
-		}
-	}
-	else if (optind < argc && (o.file[0] || o.file[1]))
-		rc = bad_usage("%s", "give ROOT or --system/--software, not both");
-	else if (optind == argc && !o.file[0] && !o.file[1] &&
-	    o.cmd != CMD_EXPORT)
-		rc = bad_usage("%s", "no image given (ROOT, or --system FILE "
-		    "and/or --software FILE)");
-	else {
-		o.root = optind < argc ? argv[optind] : NULL;
-		rc = o.cmd == CMD_EXPORT ? cmd_export(&o) : cmd_run(&o);
-	}
-	free(o.pargs);
+	/* returns -1 to go on, or the exit status (--help, an error) */
+	if ((rc = parse(ce, argc, argv, &a)) == -1)
+		rc = ce->exec(&a);
+	free(a.o.pargs);
 	return rc;
 }

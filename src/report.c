@@ -513,3 +513,19 @@ report_json(FILE *out, const struct run *r)
 	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
+
+void
+report_json_error(FILE *out, const char *image, const char *error,
+    int status, int compact)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "image", jstr(image));
+	json_object_object_add(o, "outcome", jstr("error"));
+	json_object_object_add(o, "error", jstr(error));
+	json_object_object_add(o, "exit", json_object_new_int(status));
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (compact ?
+	    JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}

@@ -27,5 +27,9 @@ struct run {
 
 void report_text(FILE *, const struct run *);
 void report_json(FILE *, const struct run *);
+/* The document of a run that failed before it had a result: what it said
+ * on standard error, and its exit status. */
+void report_json_error(FILE *, const char *image, const char *error,
+    int status, int compact);
 
 #endif

@@ -17,7 +17,7 @@ grep -q '^tlshive: bad: no Windows in it' out || fail "the bad image's message"
 # apply through --from (stdin), two workers, JSON Lines.
 printf 'img1\n# a comment\n\nimg2\nbroken\nimg3\nimg4\n' | must_exit 2 "$TLSHIVE" apply --json --from - -j 2 > out.jsonl
 [ "$(wc -l < out.jsonl)" = 5 ] || fail "one line per image"
-[ "$(jq -r '"\(.image) \(.outcome)"' out.jsonl | tr '\n' ' ')" = "img1 ok img2 ok broken error img3 ok img4 ok " ] || fail "outcomes"
+[ "$(jq -r '"\(.image) \(.outcome) \(.exit)"' out.jsonl | tr '\n' ' ')" = "img1 ok 0 img2 ok 0 broken error 2 img3 ok 0 img4 ok 0 " ] || fail "outcomes"
 [ "$(jq -r 'select(.image == "broken") | .error' out.jsonl)" = "tlshive: broken/Windows/System32/config/SOFTWARE: not a registry hive (shorter than a base block)" ] \
 	|| fail "error message in JSON"
 [ "$(jq 'select(.image == "img1") | .changes | length' out.jsonl)" -gt 40 ] || fail "changes in JSON"
