@@ -511,8 +511,15 @@ journal_write(struct blk *b, const char *jpath)
 	unsigned char *old = xmalloc(BLK), rec[16];
 	struct jhead h;
 	uint64_t hash = FNV0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600), rc = -1;
+	int fd, rc = -1, slot = -1;
+
+	/* the .tmp is no journal yet: a signal may take it, never the
+	 * journal itself, which recover needs */
+	tmp_block();
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) != -1)
+		slot = tmp_hold(AT_FDCWD, tmp, 0);
+	tmp_unblock();
 
 	if (fd == -1) {
 		tlsh_seterr("%s: cannot write the journal: %s", tmp,
@@ -548,7 +555,11 @@ journal_write(struct blk *b, const char *jpath)
 		goto io;
 	close(fd);
 	fd = -1;
-	if (rename(tmp, jpath) == -1 || sync_dir_of(jpath) == -1)
+	if (rename(tmp, jpath) == -1)
+		goto io;
+	tmp_release(slot);
+	slot = -1;
+	if (sync_dir_of(jpath) == -1)
 		goto io;
 	rc = 0;
 	goto out;
@@ -556,6 +567,7 @@ io:
 	tlsh_seterr("%s: cannot write the journal: %s", tmp, strerror(errno));
 	unlink(tmp);
 out:
+	tmp_release(slot);
 	if (fd != -1) {
 		close(fd);
 		unlink(tmp);

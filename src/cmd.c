@@ -190,6 +190,23 @@ open_hives(const struct options *o, const struct policy *pol,
 		for (int i = 0; i < HV_COUNT; i++)
 			img->path[i] = o->file[i] ? xstrdup(o->file[i]) : NULL;
 	}
+	/* what an interrupted older tlshive left beside the hives: reported,
+	 * then removed, before this run writes anything */
+	if (o->cmd == CMD_APPLY && !o->dry_run && !img->disk && !img->wim)
+		for (int i = 0; i < HV_COUNT; i++) {
+			struct strlist gone = { 0 };
+			int r = img->path[i] ? store_leftovers(img->path[i],
+			    &gone) : 0;
+			for (size_t k = 0; k < gone.n; k++)
+				say("%s: removed %s beside it, left by an "
+				    "interrupted tlshive run\n", img->path[i],
+				    gone.v[k]);
+			sl_free(&gone);
+			if (r == -1) {
+				say("%s\n", tlsh_errmsg());
+				return -1;
+			}
+		}
 	if (o->discard_logs)
 		flags |= HIVE_DISCARD_LOGS;
 	if (o->replay_logs)

@@ -437,6 +437,9 @@ main(int argc, char **argv)
 	/* A write past RLIMIT_FSIZE must fail with EFBIG, not kill us
 	 * half-way through a commit, where the put-back must still run. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* Ctrl-C or a kill leaves no temporary file; a hive being written is
+	 * safe anyway, its log comes first */
+	tmp_signals();
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {

@@ -1,12 +1,15 @@
 /* Hive files in a directory, reached through descriptors that never follow a link. */
 #include "config.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -516,7 +519,7 @@ store_write_new(const char *path, const void *data, size_t len)
 {
 	char *d = xstrdup(path), *b = xstrdup(path);
 	char *tmp = xasprintf(".%s.tlshive-XXXXXX", basename(b));
-	int dirfd, fd = -1, rc = -1;
+	int dirfd, fd = -1, rc = -1, slot = -1;
 	struct sfile f = { &dir_ops, (char *)path, NULL, -1, -1, NULL, "", -1,
 	    NULL };
 
@@ -527,6 +530,7 @@ store_write_new(const char *path, const void *data, size_t len)
 	}
 	f.dirfd = dirfd;
 	/* mkstemp's pattern, made relative to the directory descriptor */
+	tmp_block();
 	for (int tries = 0; tries < 100 && fd == -1; tries++) {
 		static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 		char *x = tmp + strlen(tmp) - 6;
@@ -537,6 +541,9 @@ store_write_new(const char *path, const void *data, size_t len)
 		if (fd == -1 && errno != EEXIST)
 			break;
 	}
+	if (fd != -1)
+		slot = tmp_hold(dirfd, tmp, 0);
+	tmp_unblock();
 	if (fd == -1) {
 		tlsh_seterr("%s: cannot create a file beside it: %s", path,
 		    strerror(errno));
@@ -549,17 +556,68 @@ store_write_new(const char *path, const void *data, size_t len)
 		tlsh_seterr("%s: %s", path, strerror(errno));
 		goto fail;
 	}
+	tmp_release(slot);
+	slot = -1;
 	if (dir_sync_dir(&f) == 0)
 		rc = 0;
 	goto out;
 fail:
 	unlinkat(dirfd, tmp, 0);
 out:
+	tmp_release(slot);
 	if (fd != -1)
 		close(fd);
 	if (dirfd != -1)
 		close(dirfd);
 	free(tmp);
+	free(d);
+	free(b);
+	return rc;
+}
+
+int
+store_leftovers(const char *path, struct strlist *removed)
+{
+	char *d = xstrdup(path), *b = xstrdup(path), *want;
+	const char *leaf = basename(b), *dn = dirname(d);
+	size_t wl;
+	int dirfd, rc = 0;
+	DIR *dir;
+	struct dirent *e;
+
+	want = xasprintf(".%s.tlshive-", leaf);
+	wl = strlen(want);
+	if ((dirfd = open(dn, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (dir = fdopendir(dirfd)) == NULL) {
+		tlsh_seterr("%s: %s", dn, strerror(errno));
+		if (dirfd != -1)
+			close(dirfd);
+		free(want);
+		free(d);
+		free(b);
+		return -1;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		struct stat st;
+		int ok = strncasecmp(e->d_name, want, wl) == 0 &&
+		    strlen(e->d_name) == wl + 6;
+
+		for (size_t i = wl; ok && e->d_name[i]; i++)
+			ok = isalnum((unsigned char)e->d_name[i]);
+		if (!ok || fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == -1) {
+			tlsh_seterr("%s/%s: cannot remove it: %s", dn,
+			    e->d_name, strerror(errno));
+			rc = -1;
+			break;
+		}
+		sl_add(removed, "%s (%lld bytes)", e->d_name,
+		    (long long)st.st_size);
+	}
+	closedir(dir);
+	free(want);
 	free(d);
 	free(b);
 	return rc;

@@ -98,5 +98,13 @@ void *sfile_priv(const struct sfile *);
  * complete and durable or absent.  Never used for a hive being changed.
  */
 int store_write_new(const char *path, const void *data, size_t len);
+/*
+ * Removes what an interrupted run of an older tlshive left beside the hive
+ * at path: its rename-based commit wrote the whole hive to
+ * ".NAME.tlshive-XXXXXX" first, and a kill left that copy behind.  Each
+ * file removed goes into removed as "NAME (N bytes)"; -1 on error.
+ */
+struct strlist;
+int store_leftovers(const char *path, struct strlist *removed);
 
 #endif

@@ -30,6 +30,22 @@ void tlsh_seterr(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 const char *tlsh_errmsg(void);
 
+/*
+ * Temporary files a signal must not leave behind: while held, SIGINT,
+ * SIGTERM and SIGHUP remove them (newest first, so a file goes before its
+ * directory) and then end the process as the signal would.  tmp_hold
+ * returns a slot for tmp_release, or -1 when all are taken.
+ */
+void tmp_signals(void);
+int tmp_hold(int dirfd, const char *name, int is_dir);
+/* Around creating a file and holding it: a signal in between would leave
+ * the file unheld, so those signals wait (tmp_unblock restores them). */
+void tmp_block(void);
+void tmp_unblock(void);
+void tmp_release(int slot);
+/* name in $TMPDIR, or in /tmp */
+char *tmp_path(const char *name);
+
 void *xmalloc(size_t);
 void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);

@@ -1,14 +1,20 @@
-/* Error recording, allocation that cannot fail silently, and string helpers. */
+/* Error recording, allocation that cannot fail silently, string helpers, and
+ * the temporary files a signal removes. */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <search.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tlshive.h"
 
@@ -333,4 +339,88 @@ str_distance(const char *a, const char *b)
 	d = row[lb];
 	free(row);
 	return d;
+}
+
+#define TMP_SLOTS 16
+
+static struct {
+	volatile sig_atomic_t used;
+	int dirfd, is_dir;
+	char name[PATH_MAX];
+} tmps[TMP_SLOTS];
+
+/* unlinkat and raise are async-signal-safe; nothing else runs here */
+static void
+tmp_on_signal(int sig)
+{
+	for (int i = TMP_SLOTS - 1; i >= 0; i--)
+		if (tmps[i].used)
+			unlinkat(tmps[i].dirfd, tmps[i].name, tmps[i].is_dir ?
+			    AT_REMOVEDIR : 0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+tmp_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tmp_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static _Thread_local sigset_t tmp_saved;
+
+void
+tmp_block(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &s, &tmp_saved);
+}
+
+void
+tmp_unblock(void)
+{
+	pthread_sigmask(SIG_SETMASK, &tmp_saved, NULL);
+}
+
+int
+tmp_hold(int dirfd, const char *name, int is_dir)
+{
+	for (int i = 0; i < TMP_SLOTS; i++)
+		if (!tmps[i].used && strlen(name) < sizeof(tmps[i].name)) {
+			tmps[i].dirfd = dirfd;
+			tmps[i].is_dir = is_dir;
+			strcpy(tmps[i].name, name);
+			tmps[i].used = 1;
+			return i;
+		}
+	return -1;
+}
+
+void
+tmp_release(int slot)
+{
+	if (slot >= 0 && slot < TMP_SLOTS)
+		tmps[slot].used = 0;
+}
+
+char *
+tmp_path(const char *name)
+{
+	const char *d = getenv("TMPDIR");
+
+	return xasprintf("%s/%s", d && *d == '/' ? d : "/tmp", name);
 }

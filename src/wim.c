@@ -166,13 +166,13 @@ struct sfile *
 wim_file(struct wim *m, int index, const char *path)
 {
 	const char *leaf = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char tmpl[] = "/tmp/tlshive-wim-XXXXXX", *out = NULL, *shown;
+	char *tmpl = tmp_path("tlshive-wim-XXXXXX"), *out = NULL, *shown;
 	const char *paths[1] = { path };
 	struct found fd = { 0 };
 	struct entry *e;
 	unsigned char *data;
 	size_t len;
-	int r;
+	int r, dslot, fslot;
 
 	shown = xasprintf("%s[%d]:%s", m->path, index, path);
 	r = wimlib_iterate_dir_tree(m->w, index, path, 0, stat_cb, &fd);
@@ -181,22 +181,30 @@ wim_file(struct wim *m, int index, const char *path)
 		    r == 0 ? strerror(ENOENT) : wimlib_get_error_string(r));
 		free(fd.sd);
 		free(shown);
+		free(tmpl);
 		errno = ENOENT;
 		return NULL;
 	}
+	tmp_block();
 	if (mkdtemp(tmpl) == NULL) {
+		tmp_unblock();
 		tlsh_seterr("%s: cannot make a directory to extract into: %s",
 		    shown, strerror(errno));
 		goto fail;
 	}
+	dslot = tmp_hold(AT_FDCWD, tmpl, 1);
+	tmp_unblock();
 	/* the bytes only: this process may not set Windows ACLs here */
 	r = wimlib_extract_paths(m->w, index, tmpl, paths, 1,
 	    WIMLIB_EXTRACT_FLAG_NO_ACLS | WIMLIB_EXTRACT_FLAG_NO_PRESERVE_DIR_STRUCTURE |
 	    WIMLIB_EXTRACT_FLAG_NO_ATTRIBUTES);
 	out = xasprintf("%s/%s", tmpl, leaf);
+	fslot = tmp_hold(AT_FDCWD, out, 0);
 	data = r == 0 ? read_all(out, &len) : NULL;
 	unlink(out);
 	rmdir(tmpl);
+	tmp_release(fslot);
+	tmp_release(dslot);
 	if (data == NULL) {
 		if (r)
 			wfail(shown, "cannot extract it", r);
@@ -216,6 +224,7 @@ wim_file(struct wim *m, int index, const char *path)
 	e->sdlen = fd.sdlen;
 	e->attributes = fd.attributes;
 	free(out);
+	free(tmpl);
 	{
 		struct sfile *sf = sfile_new(&proxy_ops, e, shown);
 		free(shown);
@@ -225,6 +234,7 @@ fail:
 	free(fd.sd);
 	free(out);
 	free(shown);
+	free(tmpl);
 	return NULL;
 }
 
@@ -274,12 +284,12 @@ mkntfs(const char *file)
 static int
 put_back(struct wim *m, int index)
 {
-	char file[] = "/tmp/tlshive-wimvol-XXXXXX";
+	char *file = tmp_path("tlshive-wimvol-XXXXXX");
 	struct wimlib_update_command *c;
 	size_t nc = 0, need = 16u << 20;
 	ntfs_volume *v = NULL;
 	ntfs_inode *root = NULL;
-	int fd, rc = -1, r;
+	int fd, rc = -1, r, slot = -1;
 
 	for (size_t i = 0; i < m->n; i++)
 		if (m->e[i]->index == index) {
@@ -287,13 +297,19 @@ put_back(struct wim *m, int index)
 			sfile_memory_data(m->e[i]->mem, &len);
 			need += len * 2;
 		}
-	if ((fd = mkstemp(file)) == -1 || ftruncate(fd, (off_t)need) == -1) {
+	tmp_block();
+	if ((fd = mkstemp(file)) != -1)
+		slot = tmp_hold(AT_FDCWD, file, 0);
+	tmp_unblock();
+	if (fd == -1 || ftruncate(fd, (off_t)need) == -1) {
 		tlsh_seterr("%s: cannot make a scratch volume: %s", m->path,
 		    strerror(errno));
 		if (fd != -1) {
 			close(fd);
 			unlink(file);
 		}
+		tmp_release(slot);
+		free(file);
 		return -1;
 	}
 	close(fd);
@@ -390,6 +406,8 @@ out:
 	if (v)
 		ntfs_umount(v, FALSE);
 	unlink(file);
+	tmp_release(slot);
+	free(file);
 	return rc;
 }
 

@@ -274,6 +274,13 @@ if [ -z "${VALGRIND:-}" ]; then
 		[ $((olds + news)) -gt 0 ] || fail "$spec: no kill point reached"
 	done
 fi
+# A signal while the journal is written: its .tmp goes with the run, and
+# the image stays as it was.
+cp pristine.raw k.raw
+set +e; TLSHIVE_FAULT='write:2:term:k.raw.tlshive-journal.tmp' LD_PRELOAD=$SHIM "$TLSHIVE" apply k.raw > /dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 143 ] || fail "SIGTERM in the journal: exit $rc"
+[ ! -e k.raw.tlshive-journal.tmp ] && [ ! -e k.raw.tlshive-journal ] || fail "SIGTERM left a journal file"
+[ "$(cksum < k.raw)" = "$(cksum < pristine.raw)" ] || fail "SIGTERM in the journal: the image changed"
 # A journal that is not this image's is refused and never applied.
 cp pristine.raw a.raw; cp pristine.raw b.raw
 TLSHIVE_FAULT='pwrite:1:kill:a.raw' LD_PRELOAD=$SHIM "$TLSHIVE" apply a.raw > /dev/null 2>&1 || true

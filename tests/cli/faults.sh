@@ -88,6 +88,35 @@ if [ "$(id -u)" = 0 ] && command -v mount > /dev/null; then
 	grep -q 'No space left on device' err || { cat err >&2; fail "ENOSPC on a full tmpfs: message"; }
 fi
 
+# Interrupted runs: Ctrl-C, kill or a hang-up while a file is being made
+# leaves no temporary file; the signal still ends the run as it would.
+for sig in int:130 term:143 hup:129; do
+	set +e
+	TLSHIVE_FAULT="pwrite:1:${sig%:*}:.u3.reg.tlshive-*" LD_PRELOAD=$SHIM "$TLSHIVE" apply --undo u3.reg img > /dev/null 2>&1; rc=$?
+	set -e
+	[ "$rc" = "${sig#*:}" ] || fail "SIG${sig%:*} while the undo file is written: exit $rc"
+	[ ! -e u3.reg ] || fail "SIG${sig%:*}: an undo file appeared"
+	no_temp_files .
+	intact "SIG${sig%:*} while the undo file is written"
+done
+set +e; TLSHIVE_FAULT='pwrite:1:int:*.LOG?' LD_PRELOAD=$SHIM "$TLSHIVE" apply img > /dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 130 ] || fail "SIGINT before the first log write: exit $rc"
+intact "SIGINT before the first log write"
+set +e; TLSHIVE_FAULT='pwrite:1:term:.e.reg.tlshive-*' LD_PRELOAD=$SHIM "$TLSHIVE" export --os 2019 -o e.reg > /dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 143 ] && [ ! -e e.reg ] || fail "SIGTERM while an export is written: exit $rc"
+no_temp_files .
+# What an older tlshive left when it was killed (a whole copy of the hive
+# beside it) is reported and removed by the next apply; a link of that
+# name is not ours and stays.
+cp -a img old; cfgd=old/Windows/System32/config
+head -c 27000 /dev/zero > "$cfgd/.SOFTWARE.tlshive-Q1w2e3"
+ln -s /etc/passwd "$cfgd/.SYSTEM.tlshive-zzzzzz"
+"$TLSHIVE" apply old > /dev/null 2> err || fail "apply with a leftover"
+grep -qx "tlshive: $cfgd/SOFTWARE: removed .SOFTWARE.tlshive-Q1w2e3 (27000 bytes) beside it, left by an interrupted tlshive run" err || { cat err; fail "leftover not reported"; }
+[ ! -e "$cfgd/.SOFTWARE.tlshive-Q1w2e3" ] || fail "leftover not removed"
+[ -L "$cfgd/.SYSTEM.tlshive-zzzzzz" ] || fail "a symbolic link was removed"
+rm -rf old
+
 # A hard-linked hive: writing in place would change every name.
 ln "$(sys img)" img/SYSTEM.other
 must_exit 2 "$TLSHIVE" apply img 2> err

@@ -88,6 +88,17 @@ cp pristine.wim r.wim
 grep -q '^wrote r.wim: 2 images changed, in one rebuild$' out || { cat out; fail "--rebuild report"; }
 wimverify r.wim > /dev/null 2>&1 || fail "wimverify after --rebuild"
 
+# A signal while a hive is extracted or put back leaves nothing in TMPDIR
+# and the WIM as it was.
+mkdir tmpd
+for f in 'open:1:int:SYSTEM' 'ftruncate:1:term:tlshive-wimvol-*'; do
+	cp pristine.wim s.wim
+	set +e; TMPDIR=$PWD/tmpd TLSHIVE_FAULT=$f LD_PRELOAD=$SHIM "$TLSHIVE" apply s.wim > /dev/null 2>&1; rc=$?; set -e
+	[ "$rc" = 130 ] || [ "$rc" = 143 ] || fail "$f: exit $rc"
+	[ -z "$(ls -A tmpd)" ] || { ls -la tmpd; fail "$f: left $(ls -A tmpd) in TMPDIR"; }
+	cmp -s s.wim pristine.wim || fail "$f: the WIM changed"
+done
+
 # A kill while the WIM is written: it stays valid, old or new.
 [ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
 if [ -z "${VALGRIND:-}" ]; then

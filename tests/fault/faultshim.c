@@ -8,8 +8,9 @@
  * counting only calls on files whose base name matches the pattern
  * suffix when one is given ("SYSTEM", "SOFTWARE.LOG2", "*.LOG?").  what is an errno number (28 ENOSPC, 5 EIO,
  * 30 EROFS, 13 EACCES), "kill" (SIGKILL before the call: the state a crash
- * leaves), or "tear" (only the first half of a write reaches the file,
- * then SIGKILL: a torn page).  Every failure path of a commit thus runs for
+ * leaves), "tear" (only the first half of a write reaches the file,
+ * then SIGKILL: a torn page), or "int", "term", "hup" (that signal before
+ * the call, as Ctrl-C or a kill would send it).  Every failure path of a commit thus runs for
  * real against real files.
  */
 #define _GNU_SOURCE
@@ -73,6 +74,12 @@ trip(const char *call, int fd, const char *path)
 		return PASS;
 	if (++counts[i] != n && !(from && counts[i] > n))
 		return PASS;
+	if (strcmp(what, "int") == 0 || strcmp(what, "term") == 0 ||
+	    strcmp(what, "hup") == 0) {
+		raise(what[0] == 'i' ? SIGINT : what[0] == 't' ? SIGTERM :
+		    SIGHUP);
+		return PASS;
+	}
 	if (strcmp(what, "kill") == 0)
 		return KILL;
 	if (strcmp(what, "tear") == 0)
