@@ -123,9 +123,12 @@ emit(const struct options *o, const char *root, struct job *j)
 		json_object_put(line);
 	} else {
 		printf("== %s: %s\n%s", root, outcome(j->status), out);
-		fputs(err, stdout);
 		if (*out && out[strlen(out) - 1] != '\n')
 			putchar('\n');
+		/* messages stay messages: standard error, after the report
+		 * line that names their image */
+		fflush(stdout);
+		fputs(err, stderr);
 	}
 	fflush(stdout);
 	free(out);

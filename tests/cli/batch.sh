@@ -8,11 +8,12 @@ cp -r img5 broken; printf 'junk' > broken/Windows/System32/config/SOFTWARE
 s=$(stamp "$(sys broken)")
 
 # check: exit 1 when any image is not compliant, and results in order.
-must_exit 2 "$TLSHIVE" check --quiet img1 img2 bad img3 > out
+must_exit 2 "$TLSHIVE" check --quiet img1 img2 bad img3 > out 2> err
 grep '^== ' out > heads
 printf '== img1: noncompliant\n== img2: noncompliant\n== bad: error\n== img3: noncompliant\n' > want
 diff -u want heads || fail "text headers"
-grep -q '^tlshive: bad: no Windows in it' out || fail "the bad image's message"
+grep -q '^tlshive: bad: no Windows in it' err || fail "the bad image's message"
+if grep -q '^tlshive:' out; then fail "a message in the report on standard output"; fi
 
 # apply through --from (stdin), two workers, JSON Lines.
 printf 'img1\n# a comment\n\nimg2\nbroken\nimg3\nimg4\n' | must_exit 2 "$TLSHIVE" apply --json --from - -j 2 > out.jsonl
