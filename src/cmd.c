@@ -845,8 +845,14 @@ cmd_profiles(const char *name)
 		return TLSH_EXIT_OK;
 	}
 	if ((b = profile_builtin(name)) == NULL) {
-		say("%s: no such built-in profile; "
-		    "'tlshive profiles' lists them\n", name);
+		const char *hint = profile_suggest(name);
+		if (hint)
+			say("%s: no such built-in profile; did you mean "
+			    "\"%s\"? 'tlshive profiles' lists them\n", name,
+			    hint);
+		else
+			say("%s: no such built-in profile; 'tlshive profiles' "
+			    "lists them\n", name);
 		return TLSH_EXIT_ERROR;
 	}
 	fputs(b->text, stdout);

@@ -299,9 +299,15 @@ parse_line(char *line, const char *origin, struct want *out, size_t max,
 	nrows = setting_lookup(name, rows, 64);
 	if (nrows == 0) {
 		const char *hint = setting_suggest(name);
-		sl_add(errs, "%s: unknown setting \"%s\"%s%s%s", origin, name,
-		    hint ? "; did you mean \"" : "", hint ? hint : "",
-		    hint ? "\"?" : "");
+		char *family = hint ? NULL : setting_family(name);
+		if (family)
+			sl_add(errs, "%s: unknown setting \"%s\"; did you mean "
+			    "one of %s?", origin, name, family);
+		else
+			sl_add(errs, "%s: unknown setting \"%s\"%s%s%s", origin,
+			    name, hint ? "; did you mean \"" : "", hint ? hint :
+			    "", hint ? "\"?" : "");
+		free(family);
 		return -1;
 	}
 	if (*value == '\0') {
@@ -373,8 +379,23 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 		}
 		origin = xasprintf("%s:%d", file, lineno);
 		n = parse_line(buf, origin, w, 64, errs);
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			/* within one profile a later line silently winning
+			 * over an earlier one is a typo more often than not */
+			const struct want *prev = NULL;
+			for (size_t k = 0; k < add.n && !prev; k++)
+				if (add.w[k].s == w[i].s)
+					prev = &add.w[k];
+			if (prev) {
+				sl_add(errs, "%s: %s is set again (first at %s); "
+				    "a profile names each setting once", origin,
+				    w[i].s->name, prev->origin);
+				for (int j = i; j < n; j++)
+					want_free(&w[j]);
+				break;
+			}
 			policy_put(&add, &w[i]);
+		}
 		free(origin);
 		free(buf);
 	}
@@ -422,8 +443,10 @@ policy_add_profile(struct policy *p, const char *name, struct strlist *errs)
 		for (size_t i = 0; i < nbuiltin_profiles; i++)
 			sb_add(&sb, "%s%s", i ? ", " : "",
 			    builtin_profiles[i].name);
-		sl_add(errs, "%s: no such built-in profile (%s) or file", name,
-		    sb.s);
+		const char *hint = profile_suggest(name);
+		sl_add(errs, "%s: no such built-in profile (%s) or file%s%s%s",
+		    name, sb.s, hint ? "; did you mean \"" : "", hint ? hint :
+		    "", hint ? "\"?" : "");
 		free(sb.s);
 		return -1;
 	}
@@ -453,9 +476,26 @@ const struct builtin_profile *
 profile_builtin(const char *name)
 {
 	for (size_t i = 0; i < nbuiltin_profiles; i++)
-		if (strcmp(builtin_profiles[i].name, name) == 0)
+		if (strcasecmp(builtin_profiles[i].name, name) == 0)
 			return &builtin_profiles[i];
 	return NULL;
+}
+
+const char *
+profile_suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t d = (size_t)-1, len = strlen(name);
+
+	for (size_t i = 0; i < nbuiltin_profiles; i++) {
+		size_t k = str_distance(name, builtin_profiles[i].name);
+		if (k < d) {
+			d = k;
+			best = builtin_profiles[i].name;
+		}
+	}
+	/* only when under a third of the name is wrong, as for settings */
+	return best && d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
 }
 
 char *

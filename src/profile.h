@@ -80,6 +80,8 @@ struct builtin_profile {
 extern const struct builtin_profile builtin_profiles[];
 extern const size_t nbuiltin_profiles;
 const struct builtin_profile *profile_builtin(const char *name);
+/* The built-in profile name closest to name, or NULL when none is close. */
+const char *profile_suggest(const char *name);
 /* The first comment line's text after "NAME: ". */
 char *profile_summary(const struct builtin_profile *);
 

@@ -731,6 +731,23 @@ setting_suggest(const char *name)
 	return good_enough(name, best, d);
 }
 
+char *
+setting_family(const char *name)
+{
+	struct strbuf sb = { 0 };
+	size_t len = strlen(name), n = 0;
+
+	if (len == 0)
+		return NULL;
+	for (size_t i = 0; i < nsettings; i++)
+		if (strncasecmp(settings[i].name, name, len) == 0 &&
+		    settings[i].name[len] == ' ') {
+			sb_add(&sb, "%s\"%s\"", n++ ? ", " : "",
+			    settings[i].name);
+		}
+	return n ? sb_take(&sb) : NULL;
+}
+
 const char *
 setting_kind_name(enum setting_kind k)
 {

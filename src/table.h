@@ -106,6 +106,9 @@ extern const char *const curves_default;	/* from 1607 on */
 size_t setting_lookup(const char *name, const struct setting **out, size_t max);
 /* The known setting or group name closest to a misspelt one, or NULL. */
 const char *setting_suggest(const char *name);
+/* The settings whose name starts with name as a word ("RC4" gives the
+ * four RC4 rows), quoted and comma-separated, or NULL; caller frees. */
+char *setting_family(const char *name);
 const char *setting_kind_name(enum setting_kind);
 const char *setting_states(const struct setting *);
 

@@ -42,3 +42,18 @@ cat > want <<'W'
 W
 diff -u want added || fail "enable-tls12 WinHTTP values"
 
+
+# Typos: profile names match in any case and get "did you mean"; a family
+# name suggests its rows; a setting set twice in one profile is an error
+# naming both lines.
+"$TLSHIVE" profiles PCI-DSS | grep -q '^# pci-dss:' || fail "profile names in any case"
+"$TLSHIVE" export -p Strict --os 2022 > /dev/null || fail "-p in any case"
+must_exit 2 "$TLSHIVE" profiles pci-dds 2> err
+grep -qx "tlshive: pci-dds: no such built-in profile; did you mean \"pci-dss\"? 'tlshive profiles' lists them" err || { cat err; fail "profiles: did you mean"; }
+must_exit 2 "$TLSHIVE" export -p recomended --os 2022 2> err
+grep -q '^tlshive: recomended: no such built-in profile (.*) or file; did you mean "recommended"?$' err || { cat err; fail "-p: did you mean"; }
+must_exit 2 "$TLSHIVE" export --set 'RC4 = off' --os 2022 2> err
+grep -qx 'tlshive: --set: unknown setting "RC4"; did you mean one of "RC4 40/128", "RC4 56/128", "RC4 64/128", "RC4 128/128"?' err || { cat err; fail "RC4 family"; }
+printf 'TLS 1.0 = off\nTLS 1.1 = off\n# again, in another case\ntls 1.0 = on\n' > dup.profile
+must_exit 2 "$TLSHIVE" export -p dup.profile --os 2022 2> err
+grep -qx 'tlshive: dup.profile:4: TLS 1.0 client is set again (first at dup.profile:1); a profile names each setting once' err || { cat err; fail "repeated setting"; }
