@@ -93,14 +93,16 @@ show_text(FILE *out, const struct run *r)
 {
 	const struct plan *p = r->p;
 
-	int starred = 0;
+	char **eff = xcalloc(p->nt + 1, sizeof(*eff));
+	int starred = 0, wn = 7, ww = 5, we = 9;
 
-	fprintf(out, "\n%-32s %-14s %-12s %s\n", "SETTING", "WHERE",
-	    "EFFECTIVE", "REGISTRY");
+	/* columns as wide as their longest entry, so long setting names
+	 * (Multi-Protocol Unified Hello server) keep the table aligned; a
+	 * curve list is the one value left to run over its column */
 	for (size_t i = 0; i < p->nt; i++) {
 		struct effect_of e;
-		char *st = plan_state(&p->t[i]), *effcol;
-		int star;
+		char *st = plan_state(&p->t[i]);
+		int star, n;
 
 		plan_effect(&p->t[i], r->f, &e);
 		/* a build without the protocol ignores a value that is there:
@@ -109,17 +111,33 @@ show_text(FILE *out, const struct run *r)
 		    EFF_UNSUPPORTED && strcmp(st, "absent") != 0);
 		starred |= star;
 		if (p->t[i].s->kind == SK_SUITES && e.state == EFF_VALUE)
-			effcol = xasprintf("%s%s", e.source == SRC_REGISTRY ?
+			eff[i] = xasprintf("%s%s", e.source == SRC_REGISTRY ?
 			    "listed" : e.source == SRC_LOCAL ? "local" :
 			    "default", star ? "*" : "");
 		else
-			effcol = xasprintf("%s%s", e.text, star ? "*" : "");
-		fprintf(out, "%-32s %-14s %-12s %s\n", p->t[i].s->name,
-		    p->t[i].where[0] ? p->t[i].where : "-", effcol, st);
-		free(effcol);
+			eff[i] = xasprintf("%s%s", e.text, star ? "*" : "");
 		plan_effect_free(&e);
 		free(st);
+		if ((n = (int)strlen(p->t[i].s->name)) > wn)
+			wn = n;
+		if ((n = (int)strlen(p->t[i].where[0] ? p->t[i].where : "-")) >
+		    ww)
+			ww = n;
+		if (p->t[i].s->kind != SK_CURVES && (n = (int)strlen(eff[i])) >
+		    we)
+			we = n;
 	}
+	fprintf(out, "\n%-*s  %-*s  %-*s  %s\n", wn, "SETTING", ww, "WHERE",
+	    we, "EFFECTIVE", "REGISTRY");
+	for (size_t i = 0; i < p->nt; i++) {
+		char *st = plan_state(&p->t[i]);
+
+		fprintf(out, "%-*s  %-*s  %-*s  %s\n", wn, p->t[i].s->name, ww,
+		    p->t[i].where[0] ? p->t[i].where : "-", we, eff[i], st);
+		free(eff[i]);
+		free(st);
+	}
+	free(eff);
 	if (starred)
 		fprintf(out, "(* Windows' default for this build: the registry "
 		    "does not set it)\n");

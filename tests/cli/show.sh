@@ -4,6 +4,12 @@
 "$MKIMAGE" 2022 img
 "$TLSHIVE" show img > out
 golden show-2022.out out
+# the columns stay aligned under their headings, long names included
+awk '/^SETTING/ { w = index($0, "WHERE"); e = index($0, "EFFECTIVE"); next }
+	w && /^\(/ { exit }
+	w && NF { if (substr($0, w - 1, 2) !~ /^ [^ ]$/ || substr($0, e - 1, 2) !~ /^ [^ ]$/) { print; bad = 1 } }
+	END { exit bad }' out || fail "show columns not aligned"
+grep -q '^Multi-Protocol Unified Hello server  ControlSet' out || fail "the longest name sets the column"
 
 "$TLSHIVE" show --json img > out.json
 command -v jq >/dev/null || skip "jq is not installed"
