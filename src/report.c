@@ -52,7 +52,10 @@ facts_text(FILE *out, const struct run *r)
 	fprintf(out, "%-12s %s\n", "type", facts_type_name(f->type));
 	fprintf(out, "%-12s %s%s\n", "arch", f->arch ? f->arch : "unknown",
 	    f->is64 == 1 ? ", 64-bit" : f->is64 == 0 ? ", 32-bit" : "");
-	if (f->have[HV_SYSTEM])
+	/* Fast Startup came with Windows 8 (build 9200): before it there is
+	 * nothing to report unless the value is there all the same */
+	if (f->have[HV_SYSTEM] && (f->build == 0 || f->build >= 9200 ||
+	    f->fast_startup != -1))
 		fprintf(out, "%-12s %s\n", "fast startup", f->fast_startup == 1 ?
 		    "on (HiberbootEnabled=1)" : f->fast_startup == 0 ?
 		    "off (HiberbootEnabled=0)" : "not set (the Windows default: "
@@ -249,6 +252,10 @@ report_text(FILE *out, const struct run *r)
 		notes_text(out, r);
 		return;
 	}
+	for (int i = 0; i < HV_COUNT; i++)
+		if (r->replayed[i])
+			fprintf(out, "replayed %s's logs in memory: %s\n",
+			    r->img->path[i], r->replayed[i]);
 	ops_text(out, r);
 	notes_text(out, r);
 	summary_text(out, r);

@@ -60,6 +60,7 @@ grep -q '^SYSTEM       r/SYSTEM (dirty, logs replayed in memory: 24 log entries 
 	|| fail "show --replay-logs"
 must_exit 1 "$TLSHIVE" check --replay-logs --system r/SYSTEM > /dev/null
 "$TLSHIVE" apply --replay-logs --system r/SYSTEM > out
+grep -qx "replayed r/SYSTEM's logs in memory: 24 log entries from SYSTEM.LOG1, SYSTEM.LOG2, sequence number 2131" out || { cat out; fail "apply --replay-logs does not say what it replayed"; }
 "$TLSHIVE" check --system r/SYSTEM > /dev/null || fail "not compliant (or not clean) after apply --replay-logs"
 # recover first, then apply, as a rescue system would
 rm -rf r2; mkdir r2; cp "$H/real/win10-dirty-logs/"* r2/; chmod u+w r2/*

@@ -36,3 +36,9 @@ mv img/WINDOWS/System32 img/WINDOWS/system32
 mv img/WINDOWS/system32/config/SYSTEM img/WINDOWS/system32/config/system
 "$TLSHIVE" show img > out2
 grep -q 'img/WINDOWS/system32/config/system (clean)' out2 || fail "case-insensitive ROOT"
+
+# Fast Startup came with Windows 8: no line for an older Windows.
+"$MKIMAGE" win7-x86 w7
+if "$TLSHIVE" show w7 | grep -q '^fast startup'; then fail "fast startup line for Windows 7"; fi
+"$MKIMAGE" 2012r2 w12
+"$TLSHIVE" show w12 | grep -q '^fast startup not set' || fail "no fast startup line for 2012 R2"
