@@ -72,8 +72,15 @@ header_check(const char *path, const unsigned char *b, size_t got,
 	hh->checksum_ok = regf_checksum(b) == regf_le32(b + 508);
 	hh->dirty = hh->seq1 != hh->seq2;
 	if (regf_le32(b + 28) != 0) {
-		tlsh_seterr("%s: this is a transaction log, not a primary hive",
-		    path);
+		uint32_t t = regf_le32(b + 28);
+		/* file types: 0 primary, 1 and 2 old-format logs, 6 new ones */
+		if (t == 1 || t == 2 || t == 6)
+			tlsh_seterr("%s: this is a transaction log, not a primary "
+			    "hive", path);
+		else
+			tlsh_seterr("%s: not a registry hive (a regf signature, "
+			    "but file type %u): damaged, or something else",
+			    path, t);
 		return -1;
 	}
 	if (hh->major != 1) {
@@ -242,21 +249,35 @@ open_hive(struct sfile *f, const char *path, int flags)
 	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
 	    !hv->hdr.checksum_ok);
 	if (!hv->hdr.checksum_ok && !replay) {
-		tlsh_seterr("%s: the base block checksum is wrong: the hive is "
-		    "damaged, or Windows was not shut down cleanly and the "
-		    "newest data sits in its .LOG1/.LOG2 files; --replay-logs "
-		    "rebuilds it from them", path);
+		char *logs = hive_log_files(hv);
+		if (*logs)
+			tlsh_seterr("%s: the base block checksum is wrong: the "
+			    "hive is damaged, or Windows was not shut down "
+			    "cleanly and the newest data sits in its logs (%s); "
+			    "--replay-logs rebuilds it from them", path, logs);
+		else
+			tlsh_seterr("%s: the base block checksum is wrong, and no "
+			    ".LOG1/.LOG2 beside it could rebuild it: the hive is "
+			    "damaged", path);
+		free(logs);
 		goto fail;
 	}
 	if (hv->hdr.dirty && !replay && !(flags & HIVE_DISCARD_LOGS)) {
 		char *logs = hive_log_files(hv);
-		tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): the "
-		    "image was not shut down cleanly and the newest data sits "
-		    "in its .LOG1/.LOG2 files%s%s%s; give --replay-logs to "
-		    "replay them first, or --discard-logs to use the hive as "
-		    "it is and lose that data", path, hv->hdr.seq1,
-		    hv->hdr.seq2, *logs ? " (" : " (none found beside it",
-		    logs, ")");
+		/* advice that can work: --replay-logs needs the logs */
+		if (*logs)
+			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): "
+			    "the image was not shut down cleanly and the newest "
+			    "data sits in its .LOG1/.LOG2 files (%s); give "
+			    "--replay-logs to replay them first, or "
+			    "--discard-logs to use the hive as it is and lose "
+			    "that data", path, hv->hdr.seq1, hv->hdr.seq2, logs);
+		else
+			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u), "
+			    "and no .LOG1/.LOG2 beside it to replay: put its "
+			    "logs back beside it, or give --discard-logs to use "
+			    "the hive as it is and lose what Windows last wrote "
+			    "to them", path, hv->hdr.seq1, hv->hdr.seq2);
 		free(logs);
 		goto fail;
 	}

@@ -102,7 +102,8 @@ locate_one(const char *root, const char *const *comps, size_t ncomps,
 		 * /etc included; an image never needs one on this path. */
 		if (S_ISLNK(st.st_mode)) {
 			tlsh_seterr("%s: is a symbolic link; refusing to follow "
-			    "links inside an image", sb.s);
+			    "links inside an image (give the hive files with "
+			    "--system and --software instead)", sb.s);
 			free(name);
 			goto fail;
 		}
@@ -181,10 +182,22 @@ image_locate(struct image *img, const char *root)
 	memset(img, 0, sizeof(*img));
 	img->root = xstrdup(root);
 	img->dirfd[HV_SYSTEM] = img->dirfd[HV_SOFTWARE] = -1;
-	if ((img->path[HV_SYSTEM] = locate_one(root, sys, 4,
-	    &img->dirfd[HV_SYSTEM], &img->name[HV_SYSTEM])) == NULL ||
-	    (img->path[HV_SOFTWARE] = locate_one(root, soft, 4,
-	    &img->dirfd[HV_SOFTWARE], &img->name[HV_SOFTWARE])) == NULL) {
+	/* Either hive may be missing, as with --system or --software alone:
+	 * the one that is there is used, and the report says which is not;
+	 * a ROOT with neither is no Windows volume. */
+	for (int i = 0; i < HV_COUNT; i++) {
+		img->path[i] = locate_one(root, i == HV_SYSTEM ? sys : soft, 4,
+		    &img->dirfd[i], &img->name[i]);
+		if (img->path[i] == NULL && !missing) {
+			image_free(img);
+			return -1;
+		}
+	}
+	if (img->path[HV_SYSTEM] == NULL && img->path[HV_SOFTWARE] == NULL) {
+		tlsh_seterr("%s: no Windows/System32/config/SYSTEM or SOFTWARE in "
+		    "it: not the root of a Windows volume (give its top "
+		    "directory, or the hive files with --system and --software)",
+		    root);
 		image_free(img);
 		return -1;
 	}
@@ -222,6 +235,20 @@ image_open_file(struct image *img, const char *path, int writable,
 {
 	memset(img, 0, sizeof(*img));
 	img->dirfd[HV_SYSTEM] = img->dirfd[HV_SOFTWARE] = -1;
+	{
+		unsigned char m[4] = { 0 };
+		FILE *f = fopen(path, "rb");
+		int hive = f && fread(m, 1, 4, f) == 4 && memcmp(m, "regf", 4) ==
+		    0;
+		if (f)
+			fclose(f);
+		if (hive) {
+			tlsh_seterr("%s: a registry hive file, not a Windows "
+			    "volume or image: give it with --system or "
+			    "--software", path);
+			return -1;
+		}
+	}
 #ifdef WITH_IMAGES
 	{
 		static const char *const hives[HV_COUNT] = { "SYSTEM",

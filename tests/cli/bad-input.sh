@@ -55,6 +55,33 @@ cp "$(sys img)" badsum; "$MKIMAGE" --bad-checksum badsum
 must_exit 2 "$TLSHIVE" show --discard-logs --system badsum 2> err
 grep -q 'base block checksum is wrong' err || fail "bad checksum"
 
+# Advice that fits the case: no --replay-logs without logs to replay, no
+# "transaction log" for garbage, a hint for a hive given as ROOT or a
+# linked config directory, and a ROOT with one hive works with that one.
+cp "$(sys img)" nologs; "$MKIMAGE" --dirty nologs
+must_exit 2 "$TLSHIVE" check --system nologs 2> err
+grep -qx 'tlshive: nologs: dirty hive (sequence numbers [0-9]* and [0-9]*), and no .LOG1/.LOG2 beside it to replay: put its logs back beside it, or give --discard-logs to use the hive as it is and lose what Windows last wrote to them' err || { cat err; fail "dirty without logs"; }
+if grep -q -- '--replay-logs' err; then fail "--replay-logs advised without logs"; fi
+must_exit 2 "$TLSHIVE" check --system badsum 2> err
+grep -qx 'tlshive: badsum: the base block checksum is wrong, and no .LOG1/.LOG2 beside it could rebuild it: the hive is damaged' err || { cat err; fail "bad checksum without logs"; }
+{ printf 'regf'; head -c 24 /dev/zero; printf '\167\167\167\167'; head -c 4064 /dev/zero; } > junk
+must_exit 2 "$TLSHIVE" check --system junk 2> err
+grep -qx 'tlshive: junk: not a registry hive (a regf signature, but file type 2004318071): damaged, or something else' err || { cat err; fail "junk with a regf signature"; }
+must_exit 2 "$TLSHIVE" check "$(sys img)" 2> err
+grep -qx "tlshive: $(sys img): a registry hive file, not a Windows volume or image: give it with --system or --software" err || { cat err; fail "hive file as ROOT"; }
+mkdir -p lnk/Windows/System32; cp -r img/Windows/System32/config lnk/realconfig; ln -s ../../realconfig lnk/Windows/System32/config
+must_exit 2 "$TLSHIVE" check lnk 2> err
+grep -q 'is a symbolic link; refusing to follow links inside an image (give the hive files with --system and --software instead)$' err || { cat err; fail "linked config"; }
+mkdir nowin
+must_exit 2 "$TLSHIVE" check nowin 2> err
+grep -qx 'tlshive: nowin: no Windows/System32/config/SYSTEM or SOFTWARE in it: not the root of a Windows volume (give its top directory, or the hive files with --system and --software)' err || { cat err; fail "not a volume"; }
+cp -r img onlysys; rm "$(soft onlysys)"
+"$TLSHIVE" show onlysys > out || fail "a ROOT without SOFTWARE"
+grep -q '^SOFTWARE     not given$' out && grep -q '^note: SOFTWARE hive not given' out || { cat out; fail "a ROOT without SOFTWARE: report"; }
+"$TLSHIVE" apply onlysys > /dev/null || fail "apply to a ROOT without SOFTWARE"
+"$TLSHIVE" check onlysys > /dev/null || fail "check a ROOT without SOFTWARE"
+unchanged "advice"
+
 # A write that cannot complete (file-size limit: EFBIG, not SIGXFSZ) leaves
 # the originals byte-identical and no temporary file.
 set +e

@@ -12,7 +12,7 @@ must_exit 2 "$TLSHIVE" check --quiet img1 img2 bad img3 > out 2> err
 grep '^== ' out > heads
 printf '== img1: noncompliant\n== img2: noncompliant\n== bad: error\n== img3: noncompliant\n' > want
 diff -u want heads || fail "text headers"
-grep -q '^tlshive: bad: no Windows in it' err || fail "the bad image's message"
+grep -q '^tlshive: bad: no Windows/System32/config/SYSTEM or SOFTWARE in it: not the root of a Windows volume' err || fail "the bad image's message"
 if grep -q '^tlshive:' out; then fail "a message in the report on standard output"; fi
 
 # apply through --from (stdin), two workers, JSON Lines.
