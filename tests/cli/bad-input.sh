@@ -82,6 +82,17 @@ grep -q '^SOFTWARE     not given$' out && grep -q '^note: SOFTWARE hive not give
 "$TLSHIVE" check onlysys > /dev/null || fail "check a ROOT without SOFTWARE"
 unchanged "advice"
 
+# Unprivileged, a hive that cannot be written: the message names the hive.
+if [ "$(id -u)" = 0 ]; then
+	need_tool setpriv
+	chmod 755 "$T"; cp "$TLSHIVE" ./tlshive-copy; chmod 755 tlshive-copy
+	cp -r img roimg; chmod -R a+rX roimg
+	r=$(stamp "$(sys roimg)")
+	must_exit 2 setpriv --reuid=65534 --regid=65534 --clear-groups ./tlshive-copy apply roimg 2> err
+	grep -qx "tlshive: $(sys roimg): Permission denied" err || { cat err; fail "unprivileged: the message does not name the hive"; }
+	[ "$(stamp "$(sys roimg)")" = "$r" ] || fail "unprivileged: the hive changed"
+fi
+
 # A write that cannot complete (file-size limit: EFBIG, not SIGXFSZ) leaves
 # the originals byte-identical and no temporary file.
 set +e
