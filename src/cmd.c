@@ -544,6 +544,7 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	r.dry_run = o->dry_run;
 	r.compact = compact;
 	r.explicit_only = o->explicit_only;
+	r.verbose = o->verbose;
 	if (o->json)
 		report_json(stdout, &r);
 	else

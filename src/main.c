@@ -26,7 +26,7 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_DISCARD, O_HELP, O_VERSION, O_COUNT
+	O_DISCARD, O_VERBOSE, O_HELP, O_VERSION, O_COUNT
 };
 
 static const struct opt_entry {
@@ -74,6 +74,8 @@ static const struct opt_entry {
 	    "default satisfies still differs" },
 	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
 	    "losing its .LOG1/.LOG2" },
+	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every registry "
+	    "value, not a line a setting" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -110,14 +112,15 @@ static const struct cmd_entry {
 	    "[--json] [--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
-	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON),
-	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [--explicit] "
+	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON) | B(O_VERBOSE),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
 	    "[--force] [--json] [--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
-	    B(O_REBUILD),
+	    B(O_REBUILD) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
+	    "[-v] "
 	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
 	    "IMAGE",
 	    0, -1, run_images },
@@ -323,6 +326,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_WAIT: a->o.wait = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
+		case O_VERBOSE: a->o.verbose = 1; break;
 		case O_JOBS:
 			if (number(optarg, 1, 1024, &a->jobs) == -1)
 				return bad_usage("-j %s: expected a number of "

@@ -199,38 +199,262 @@ ops_text(FILE *out, const struct run *r)
 	}
 }
 
+/*
+ * What the user counts: a setting, wherever it lives (every control set,
+ * both registry views), or one value of a .reg file.  A unit is the ops
+ * of one row, or one raw op.
+ */
+struct unit {
+	const struct setting *s;	/* NULL: a .reg value */
+	size_t *op;			/* indexes of its needed ops */
+	size_t nop;
+	int differs;			/* check: a difference that counts */
+	int unknown;
+};
+
+static struct unit *
+units_of(const struct run *r, size_t *n)
+{
+	const struct plan *p = r->p;
+	struct unit *u = NULL;
+	size_t nu = 0;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		struct unit *x = NULL;
+
+		if (!o->needed)
+			continue;
+		for (size_t k = 0; o->s && k < nu && !x; k++)
+			if (u[k].s == o->s)
+				x = &u[k];
+		if (x == NULL) {
+			u = xrealloc(u, (nu + 1) * sizeof(*u));
+			x = &u[nu++];
+			memset(x, 0, sizeof(*x));
+			x->s = o->s;
+		}
+		x->op = xrealloc(x->op, (x->nop + 1) * sizeof(*x->op));
+		x->op[x->nop++] = i;
+		x->differs |= verdict_counts(o->verdict, r->explicit_only);
+		x->unknown |= o->verdict == V_UNKNOWN;
+	}
+	*n = nu;
+	return u;
+}
+
+static void
+units_free(struct unit *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(u[i].op);
+	free(u);
+}
+
+/* Settings and .reg values: those selected (changed, or differing) and
+ * all that the policy names, in the user's unit. */
+struct tally {
+	size_t ns, nr;		/* selected */
+	size_t as, ar;		/* all */
+};
+
+static void
+tally(const struct run *r, const struct unit *u, size_t nu, int which,
+    struct tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < nu; i++)
+		if (which < 0 || u[i].differs == which)
+			*(u[i].s ? &t->ns : &t->nr) += 1;
+	for (size_t i = 0; i < r->p->nops; i++) {
+		const struct op *o = &r->p->ops[i];
+		int seen = 0;
+		if (o->s == NULL) {
+			t->ar++;
+			continue;
+		}
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = r->p->ops[k].s == o->s;
+		t->as += !seen;
+	}
+}
+
+/* "3 settings", "3 of 39 settings", "2 settings and 1 .reg value" */
+static char *
+tally_text(const struct tally *t, int of, int all)
+{
+	size_t s = all ? t->as : t->ns, r = all ? t->ar : t->nr;
+	char *a, *b, *res;
+
+	a = of ? xasprintf("%zu of %zu setting%s", t->ns, t->as, t->as == 1 ?
+	    "" : "s") : xasprintf("%zu setting%s", s, s == 1 ? "" : "s");
+	b = of ? xasprintf("%zu of %zu .reg value%s", t->nr, t->ar, t->ar ==
+	    1 ? "" : "s") : xasprintf("%zu .reg value%s", r, r == 1 ? "" :
+	    "s");
+	if ((of ? t->ar : r) == 0)
+		res = xstrdup(a);
+	else if ((of ? t->as : s) == 0)
+		res = xstrdup(b);
+	else
+		res = xasprintf("%s and %s", a, b);
+	free(a);
+	free(b);
+	return res;
+}
+
+/* Where a unit's ops write: "ControlSet001, ControlSet002", "64-bit". */
+static char *
+unit_where(const struct run *r, const struct unit *u)
+{
+	struct strbuf sb = { 0 };
+
+	sb_add(&sb, "%s", "");
+	for (size_t i = 0; i < u->nop; i++) {
+		const struct op *o = &r->p->ops[u->op[i]];
+		const char *w = o->target != NO_TARGET ?
+		    r->p->t[o->target].where : "";
+		int seen = 0;
+		for (size_t k = 0; k < i && !seen; k++) {
+			const struct op *q = &r->p->ops[u->op[k]];
+			seen = q->target != NO_TARGET &&
+			    strcmp(r->p->t[q->target].where, w) == 0;
+		}
+		if (*w && !seen)
+			sb_add(&sb, "%s%s", sb.len ? ", " : "", w);
+	}
+	return sb_take(&sb);
+}
+
+/* The unit's values at its first place, after the change. */
+static char *
+unit_after(const struct run *r, const struct unit *u)
+{
+	const struct op *first = &r->p->ops[u->op[0]];
+	struct strbuf sb = { 0 };
+	size_t n = 0;
+
+	sb_add(&sb, "%s", "");
+	for (size_t i = 0; i < u->nop; i++) {
+		const struct op *o = &r->p->ops[u->op[i]];
+		if (o->target != first->target)
+			continue;
+		n++;
+	}
+	for (size_t i = 0; i < u->nop; i++) {
+		const struct op *o = &r->p->ops[u->op[i]];
+		char *a;
+		if (o->target != first->target)
+			continue;
+		a = plan_op_after(o);
+		if ((n == 1 && !(o->s && o->s->kind == SK_PROTOCOL)) ||
+		    o->name == NULL)
+			sb_add(&sb, "%s%s", sb.len ? ", " : "", a);
+		else
+			sb_add(&sb, "%s%s=%s", sb.len ? ", " : "", *o->name ?
+			    o->name : "@", a);
+		free(a);
+	}
+	return sb_take(&sb);
+}
+
+/* One line per setting (or .reg value): old state, new state, where,
+ * and the profile line that asked for it; -v gives every value. */
+static void
+units_text(FILE *out, const struct run *r)
+{
+	size_t n;
+	struct unit *u = units_of(r, &n);
+	int check = r->cmd == CMD_CHECK, header = 0;
+
+	for (int pass = 0; pass < (check ? 2 : 1); pass++)
+		for (size_t i = 0; i < n; i++) {
+			const struct op *o = &r->p->ops[u[i].op[0]];
+			char *before, *after, *where, *path;
+
+			if (check && u[i].differs != (pass == 0))
+				continue;
+			if (check && pass == 1 && !header++)
+				fprintf(out, "implicit: absent, but Windows "
+				    "already gives the wanted effect "
+				    "(--explicit counts these)\n");
+			before = o->target != NO_TARGET && o->s ?
+			    plan_state(&r->p->t[o->target]) :
+			    plan_op_before(o);
+			after = unit_after(r, &u[i]);
+			where = unit_where(r, &u[i]);
+			path = o->s ? NULL : op_path(o);
+			if (check && pass == 1) {
+				struct effect_of e;
+				plan_effect(&r->p->t[o->target], r->f, &e);
+				fprintf(out, "  %s: %s by %s%s%s\n",
+				    o->s->name, e.text, e.source == SRC_DEFAULT ?
+				    "Windows' default" : "the key's other value",
+				    *where ? " in " : "", where);
+				plan_effect_free(&e);
+			} else if (check)
+				fprintf(out, "%s: expected %s, actual %s%s%s "
+				    "(%s)%s\n", o->s ? o->s->name : path, after,
+				    before, *where ? " in " : "", where,
+				    o->origin ? o->origin : "-", u[i].unknown ?
+				    "; no page says what this build does "
+				    "without it" : "");
+			else
+				fprintf(out, "%s: %s -> %s%s%s (%s)\n", o->s ?
+				    o->s->name : path, before, after, *where ?
+				    " in " : "", where, o->origin ? o->origin :
+				    "-");
+			free(before);
+			free(after);
+			free(where);
+			free(path);
+		}
+	units_free(u, n);
+}
+
 static void
 summary_text(FILE *out, const struct run *r)
 {
-	size_t n = r->p->nneeded, all = r->p->nops;
-	size_t diff = plan_noncompliant(r->p, r->explicit_only);
-	const char *s = n == 1 ? "" : "s";
+	size_t nu, n;
+	struct unit *u = units_of(r, &nu);
+	struct tally tc, td, ti;
+	char *all, *cnt, *diff, *impl;
 
+	tally(r, u, nu, -1, &tc);
+	tally(r, u, nu, 1, &td);
+	tally(r, u, nu, 0, &ti);
+	units_free(u, nu);
+	n = nu;
+	all = tally_text(&tc, 0, 1);
+	cnt = tally_text(&tc, 0, 0);
+	diff = tally_text(&td, 1, 0);
+	impl = tally_text(&ti, 0, 0);
 	if (r->cmd == CMD_CHECK) {
-		if (diff)
-			fprintf(out, "not compliant: %zu of %zu values differ "
-			    "from %s\n", diff, all, r->profile);
+		if (td.ns + td.nr)
+			fprintf(out, "not compliant: %s differ from %s%s%s%s\n",
+			    diff, r->profile, ti.ns + ti.nr ? "; " : "",
+			    ti.ns + ti.nr ? impl : "", ti.ns + ti.nr ? " more "
+			    "match only through Windows' defaults, and apply "
+			    "writes those too" : "");
 		else if (n)
-			fprintf(out, "compliant: all %zu values match %s, %zu "
-			    "of them only through Windows' defaults "
-			    "(--explicit counts those)\n", all, r->profile, n);
+			fprintf(out, "compliant: all %s match %s, %zu of them "
+			    "only through Windows' defaults (--explicit counts "
+			    "those)\n", all, r->profile, ti.ns + ti.nr);
 		else
-			fprintf(out, "compliant: all %zu values match %s\n",
-			    all, r->profile);
-		return;
+			fprintf(out, "compliant: all %s match %s\n", all,
+			    r->profile);
+		goto out;
 	}
 	if (n == 0)
-		fprintf(out, "nothing to do: all %zu values already match %s; "
-		    "no file written\n", all, r->profile);
+		fprintf(out, "nothing to do: all %s already match %s; no file "
+		    "written\n", all, r->profile);
 	else if (r->dry_run)
-		fprintf(out, "dry run: %zu change%s planned from %s; no file "
-		    "written\n", n, s, r->profile);
+		fprintf(out, "dry run: %s to change, from %s; no file "
+		    "written\n", cnt, r->profile);
 	else {
 		/* a WIM is written once, after its last image: until then
 		 * the changes are only in memory */
-		fprintf(out, "%s %zu change%s from %s %s", r->img->wim ?
-		    "staged" : "applied", n, s, r->profile, r->img->wim ?
-		    "for" : "to");
+		fprintf(out, "%s %s from %s %s", r->img->wim ? "staged" :
+		    "applied", cnt, r->profile, r->img->wim ? "for" : "to");
 		for (int h = 0; h < HV_COUNT; h++) {
 			int any = 0;
 			for (size_t i = 0; i < r->p->nops && !any; i++)
@@ -241,6 +465,11 @@ summary_text(FILE *out, const struct run *r)
 		}
 		fprintf(out, "\n");
 	}
+out:
+	free(all);
+	free(cnt);
+	free(diff);
+	free(impl);
 }
 
 void
@@ -256,7 +485,10 @@ report_text(FILE *out, const struct run *r)
 		if (r->replayed[i])
 			fprintf(out, "replayed %s's logs in memory: %s\n",
 			    r->img->path[i], r->replayed[i]);
-	ops_text(out, r);
+	if (r->verbose)
+		ops_text(out, r);
+	else
+		units_text(out, r);
 	notes_text(out, r);
 	summary_text(out, r);
 }

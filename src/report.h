@@ -23,6 +23,7 @@ struct run {
 	int dry_run;
 	int compact;		/* JSON on one line (several images) */
 	int explicit_only;	/* check --explicit: defaults do not count */
+	int verbose;		/* -v: every value, not one line a setting */
 };
 
 void report_text(FILE *, const struct run *);

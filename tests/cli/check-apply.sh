@@ -4,6 +4,14 @@
 "$MKIMAGE" win7-x86 w7
 must_exit 1 "$TLSHIVE" check w7 > out
 golden check-win7.out out
+# check and apply count the same settings: what differs plus what only
+# Windows' defaults give is what apply changes; the implicit ones come
+# last, under their own heading
+set -- $(sed -n 's/^not compliant: \([0-9]*\) of \([0-9]*\) settings differ from recommended; \([0-9]*\) settings more match only.*/\1 \2 \3/p' out)
+[ $# = 3 ] || fail "check summary: $(tail -n 1 out)"
+"$TLSHIVE" apply -n w7 | grep -qx "dry run: $(($1 + $3)) settings to change, from recommended; no file written" || fail "apply -n does not count what check counts"
+[ "$(grep -c '^[A-Za-z].*: expected ' out)" = "$1" ] && [ "$(grep -c '^  ' out)" = "$3" ] || fail "one line a setting in check"
+awk '/^implicit:/ { h = 1 } h && /: expected / { exit 1 }' out || fail "a difference after the implicit heading"
 
 "$MKIMAGE" 2019 s19
 chmod 640 "$(sys s19)"
@@ -20,11 +28,11 @@ acl_sys=$(getfacl -cpn "$(sys s19)")
 
 # -n plans but writes nothing.
 "$TLSHIVE" apply -n s19 > plan
-grep -q '^dry run: 60 changes planned from recommended; no file written$' plan || fail "dry-run summary"
+grep -q '^dry run: 40 settings to change, from recommended; no file written$' plan || fail "dry-run summary"
 [ "$(stamp "$(sys s19)")" = "$before_sys" ] || fail "-n wrote SYSTEM"
 [ "$(stamp "$(soft s19)")" = "$before_soft" ] || fail "-n wrote SOFTWARE"
 
-"$TLSHIVE" apply s19 > out
+"$TLSHIVE" apply -v s19 > out
 golden apply-2019.out out
 no_temp_files s19/Windows/System32/config
 [ "$(stat -c %a "$(sys s19)")" = 640 ] || fail "mode not kept"
@@ -34,13 +42,13 @@ no_temp_files s19/Windows/System32/config
 getfacl -cpn "$(sys s19)" | grep -q '^user:65534:r--' || fail "the ACL test set no ACL"
 [ "$(getfattr --only-values -n user.tlshive-test "$(soft s19)")" = kept ] || fail "extended attribute not kept"
 "$TLSHIVE" check s19 > out
-grep -q '^compliant: all 61 values match recommended$' out || fail "compliant after apply"
+grep -q '^compliant: all 40 settings match recommended$' out || fail "compliant after apply"
 
 # A second apply has nothing to do and touches neither file.
 sleep 1
 s1=$(stamp "$(sys s19)"); s2=$(stamp "$(soft s19)")
 "$TLSHIVE" apply s19 > out
-grep -q '^nothing to do: all 61 values already match recommended; no file written$' out || fail "second apply"
+grep -q '^nothing to do: all 40 settings already match recommended; no file written$' out || fail "second apply"
 [ "$(stamp "$(sys s19)")" = "$s1" ] && [ "$(stamp "$(soft s19)")" = "$s2" ] || fail "second apply touched a hive"
 
 # --set overrides the profile; JSON lists the changes.
@@ -55,8 +63,10 @@ need_tool jq
 # default profile.
 "$MKIMAGE" 2019 one
 "$TLSHIVE" apply --set 'TLS 1.0 = on' --system "$(sys one)" > out
-grep -q '^applied 4 changes from 1 --set to ' out || { cat out; fail "--set alone applied more than its setting"; }
-[ "$(grep -c '^TLS 1.0 \(client\|server\): ' out)" = 4 ] || fail "--set alone: not the TLS 1.0 values"
+grep -q '^applied 2 settings from 1 --set to ' out || { cat out; fail "--set alone applied more than its setting"; }
+# one line a setting, with where and which line asked for it; -v every value
+grep -qx 'TLS 1.0 server: absent -> Enabled=0x00000001 (1), DisabledByDefault=0x00000000 (0) in ControlSet001 (--set)' out || { cat out; fail "one line a setting"; }
+[ "$(grep -c '^TLS 1.0 \(client\|server\): ' out)" = 2 ] || fail "--set alone: not the TLS 1.0 settings"
 "$TLSHIVE" check --set 'TLS 1.0 = on' --system "$(sys one)" > /dev/null || fail "--set alone: check"
 must_exit 1 "$TLSHIVE" check --system "$(sys one)" > /dev/null
 must_exit 1 "$TLSHIVE" check --json s19 > out.json
@@ -68,13 +78,13 @@ must_exit 2 "$TLSHIVE" apply --set 'TLS 1.3 = on' s19 > /dev/null 2> err
 grep -q '^tlshive: --set: TLS 1.3 client = on: the image is Windows Server 2019 (build 17763); TLS 1.3 client needs build 20348 or later$' err \
 	|| fail "TLS 1.3 gating message"
 "$MKIMAGE" 2022 s22
-"$TLSHIVE" apply -p recommended --set 'TLS 1.3 = on' --set 'cipher-suites = TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > out
+"$TLSHIVE" apply -v -p recommended --set 'TLS 1.3 = on' --set 'cipher-suites = TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > out
 grep -q 'Functions: absent -> "TLS_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"$' out || fail "cipher-suites"
 "$TLSHIVE" show s22 | grep -q '^TLS 1.3 server \{2,\}ControlSet001 \{2,\}enabled \{2,\}on$' || fail "TLS 1.3 on"
 
 # Profiles from files, combined in order with --set.
 printf 'TLS 1.0 = on\n' > mine.profile
-"$TLSHIVE" apply -n -p enable-tls12 -p mine.profile --set 'TLS 1.0 client = off' s22 > out
+"$TLSHIVE" apply -n -v -p enable-tls12 -p mine.profile --set 'TLS 1.0 client = off' s22 > out
 grep -q '^TLS 1.0 server: .*Server\\Enabled: 0x00000000 (0) -> 0x00000001 (1)$' out || fail "file profile"
 if grep -q '^TLS 1.0 client' out; then fail "--set after -p did not win"; fi
 grep -q '^TLS 1.1 client: .*Client\\Enabled: 0x00000000 (0) -> 0x00000001 (1)$' out || fail "enable-tls12 first"

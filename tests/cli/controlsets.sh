@@ -4,7 +4,7 @@
 "$MKIMAGE" win7-x86 img		# Current 1, Default 1, LastKnownGood 2
 "$TLSHIVE" show img | grep -q '^control sets Current 1, Default 1, LastKnownGood 2; writes go to ControlSet001 ControlSet002$' \
 	|| fail "control sets reported"
-"$TLSHIVE" apply --set 'TLS 1.0 = off' img > out
+"$TLSHIVE" apply -v --set 'TLS 1.0 = off' img > out
 grep -q 'ControlSet001.*TLS 1.0.Server.Enabled: absent -> 0x00000000 (0)' out || fail "ControlSet001"
 grep -q 'ControlSet002.*TLS 1.0.Server.Enabled: absent -> 0x00000000 (0)' out || fail "ControlSet002"
 dump "$(sys img)" > d

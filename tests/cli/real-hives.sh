@@ -11,7 +11,7 @@ grep -q '^note: SOFTWARE hive not given' out || fail "note on missing SOFTWARE"
 grep -q '^arch         x86, 32-bit$' out || fail "win7 arch"
 grep -q '^SSL 2.0 client \{2,\}ControlSet001 \{2,\}disabled \{2,\}Enabled=absent, DisabledByDefault=0x00000001 (1)$' out || fail "win7 SSL 2.0"
 dump w7 > before
-"$TLSHIVE" apply --system w7 > out
+"$TLSHIVE" apply -v --system w7 > out
 grep -q 'ControlSet002.*TLS 1.2.Server.Enabled: absent -> 0x00000001 (1)' out || fail "win7 LKG written"
 "$TLSHIVE" check --system w7 > /dev/null || fail "win7 not compliant after apply"
 dump w7 > after

@@ -59,7 +59,7 @@ must_exit 1 "$TLSHIVE" check t.wim > /dev/null
 "$TLSHIVE" apply t.wim > out || { cat out; fail "apply to a WIM"; }
 wimverify t.wim > /dev/null 2>&1 || fail "wimverify after apply"
 # each image's changes are staged, the WIM written once after the last
-[ "$(grep -c '^staged [0-9]* changes from recommended for t.wim\[[12]\]:' out)" = 2 ] || { cat out; fail "staged per image"; }
+[ "$(grep -c '^staged [0-9]* settings from recommended for t.wim\[[12]\]:' out)" = 2 ] || { cat out; fail "staged per image"; }
 [ "$(tail -n 1 out)" = "wrote t.wim: 2 images changed, in one overwrite" ] || { cat out; fail "the WIM write is reported last"; }
 wiminfo t.wim | grep -q 'Integrity info' || fail "integrity table lost"
 "$TLSHIVE" check t.wim > /dev/null || fail "not compliant after apply"
