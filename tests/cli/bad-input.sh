@@ -45,6 +45,7 @@ grep -q '^tlshive: trunc: truncated or damaged hive' err || fail "truncated"
 cp "$(sys img)" dirty; "$MKIMAGE" --dirty dirty; : > dirty.LOG1; : > dirty.LOG2
 d=$(stamp dirty)
 must_exit 2 "$TLSHIVE" apply --system dirty 2> err
+must_exit 2 "$TLSHIVE" apply -n --system dirty 2> /dev/null
 grep -q 'dirty hive (sequence numbers .*not shut down cleanly and the newest data sits in its .LOG1/.LOG2 files (dirty.LOG1, dirty.LOG2).*--discard-logs' err \
 	|| fail "dirty message"
 [ "$(stamp dirty)" = "$d" ] || fail "dirty hive touched"

@@ -186,6 +186,7 @@ refused() {	# refused IMAGE PATTERN WHAT
 vol hib.ntfs 2019; ntfs-3g hib.ntfs "$M"; printf 'HIBR' > "$M/hiberfil.sys"; head -c 8192 /dev/zero >> "$M/hiberfil.sys"; umount "$M"
 disk hib.raw gpt hib.ntfs
 refused hib.raw 'Windows is hibernated or was shut down with Fast Startup' "hibernated"
+must_exit 2 "$TLSHIVE" apply -n hib.raw > /dev/null 2>&1
 "$TLSHIVE" show hib.raw 2> err > /dev/null || fail "show a hibernated image"
 grep -q 'warning: Windows is hibernated' err || fail "show warns about hibernation"
 # unclean NTFS: $LogFile holds work a crash left unfinished; reading is
