@@ -45,7 +45,13 @@ marvin_mix(uint32_t *lo, uint32_t *hi)
 uint64_t
 marvin32(const unsigned char *d, size_t len)
 {
-	uint32_t lo = (uint32_t)MARVIN_SEED, hi = (uint32_t)(MARVIN_SEED >> 32);
+	return marvin32_seeded(MARVIN_SEED, d, len);
+}
+
+uint64_t
+marvin32_seeded(uint64_t seed, const unsigned char *d, size_t len)
+{
+	uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
 	uint32_t last = 0x80;
 
 	for (; len >= 4; d += 4, len -= 4) {

@@ -58,5 +58,7 @@ int logs_header(const unsigned char *b, size_t len, int *format, uint32_t *seq);
 
 /* Marvin32 of data with the registry's seed, as stored in a log entry. */
 uint64_t marvin32(const unsigned char *data, size_t len);
+/* The same with any seed, for the published known answers. */
+uint64_t marvin32_seeded(uint64_t seed, const unsigned char *data, size_t len);
 
 #endif

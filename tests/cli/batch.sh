@@ -1,6 +1,6 @@
 # Several images in one run: each its own result, one bad one stops none.
 . "$srcdir/tests/cli/lib.sh"
-command -v jq > /dev/null || skip "jq is not installed"
+need_tool jq
 
 for i in 1 2 3 4 5; do "$MKIMAGE" 2019 "img$i"; done
 mkdir bad

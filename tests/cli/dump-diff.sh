@@ -1,7 +1,7 @@
 # After apply, an independent parser (reglookup) sees exactly the planned
 # values added or changed, and everything else as it was.
 . "$srcdir/tests/cli/lib.sh"
-command -v jq >/dev/null || skip "jq is not installed"
+need_tool jq
 
 # PATH,TYPE,VALUE lines in reglookup's spelling for the changes in a JSON report.
 expected() {

@@ -66,3 +66,15 @@ need_images() {
 # jtrue FILTER < JSON: FILTER holds on the first document.  Plain jq -e
 # exits 0 on empty input, so a command that printed nothing would pass.
 jtrue() { jq -en "input | $1" > /dev/null; }
+
+# have_shared PATH WHAT: is the reference data at PATH (under ../shared)?
+# Where it is required (CI sets TLSHIVE_REQUIRE_SHARED=1) its absence is a
+# failure; elsewhere the part that needs it says SKIP and is left out.
+have_shared() {
+	[ -n "${SHARED:-}" ] && [ -e "$SHARED/$1" ] && return 0
+	[ "${TLSHIVE_REQUIRE_SHARED:-}" = 1 ] && fail "${SHARED:-../shared}/$1 is absent ($2)"
+	echo "SKIP: ${SHARED:-../shared}/$1 is absent: $2 not run"
+	return 1
+}
+# need_shared PATH WHAT: the whole test needs it.
+need_shared() { have_shared "$1" "$2" || exit 77; }

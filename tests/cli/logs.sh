@@ -1,7 +1,7 @@
 # Transaction-log replay: the result Windows itself produced, and refusals.
 . "$srcdir/tests/cli/lib.sh"
-H=${SHARED:+$SHARED/hives}
-[ -n "$H" ] && [ -d "$H/dirty" ] || skip "../shared/hives is absent: log replay tests not run"
+need_shared hives/dirty "the log replay tests"
+H=$SHARED/hives
 
 seqs() { od -An -tu4 -j4 -N8 "$1" | tr -s ' ' | sed 's/^ //'; }
 

@@ -1,6 +1,6 @@
 # The man pages lint clean and list every setting of the table.
 . "$srcdir/tests/cli/lib.sh"
-command -v mandoc >/dev/null || skip "mandoc is not installed"
+need_tool mandoc
 
 mandoc -Tlint -W warning "$srcdir/man/tlshive.8" "$srcdir/man/tlshive-profile.5" || fail "mandoc -Tlint"
 "$TLSHIVE" settings | cut -f1 > table

@@ -34,8 +34,8 @@ n=0
 for seed in $(seq 1 40); do
 	cp "$(sys img)" m; corrupt m "$seed"; run m "generated, seed $seed"; n=$((n + 1))
 done
-H=${SHARED:+$SHARED/hives}
-if [ -n "$H" ] && [ -f "$H/real/win7-x86/SYSTEM" ]; then
+if have_shared hives/real/win7-x86/SYSTEM "the Windows 7 mutations"; then
+	H=$SHARED/hives
 	for seed in $(seq 1 20); do
 		cp "$H/real/win7-x86/SYSTEM" w; chmod u+w w; corrupt w "$seed"
 		run w "win7, seed $seed"; n=$((n + 1))

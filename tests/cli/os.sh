@@ -1,6 +1,6 @@
 # Knowing the image: names by build, effective state, gating, prerequisites.
 . "$srcdir/tests/cli/lib.sh"
-command -v jq > /dev/null || skip "jq is not installed"
+need_tool jq
 
 # The name comes from the build; Windows 11 calls itself Windows 10.
 while read -r layout name type arch; do
@@ -100,11 +100,11 @@ rm -rf s8; "$MKIMAGE" --extra kb.extra 2008sp2-x86 s8
 
 # Prerequisite updates: warnings with their KB, gone once installed.
 rm -rf p; "$MKIMAGE" win7-x86 p
-"$TLSHIVE" check --json p > p.json || true
+must_exit 1 "$TLSHIVE" check --json p > p.json
 [ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' p.json)" = "0 3042058 3080079 3140245 3154518 3174644" ] || fail "Windows 7 warnings"
 printf '%s\\Package_for_KB3140245~31bf3856ad364e35~x86~~6.1.1.1|CurrentState|dword|0x70\n%s\\Package_for_KB3154518~31bf3856ad364e35~x86~~6.1.1.0|CurrentState|dword|0x60\n' "$cbs" "$cbs" > p.extra
 rm -rf p; "$MKIMAGE" --extra p.extra win7-x86 p
-"$TLSHIVE" check --json p > p.json || true
+must_exit 1 "$TLSHIVE" check --json p > p.json
 [ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' p.json)" = "0 3042058 3080079 3154518 3174644" ] || fail "installed KB (0x70) counts, pending (0x60) does not"
 if "$TLSHIVE" check p | grep -q '^warning: WinHTTP'; then fail "warning for an installed KB"; fi
 

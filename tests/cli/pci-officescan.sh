@@ -3,8 +3,8 @@
 # cryptography, NIST SP 800-52r2: TLS 1.2 or later).
 . "$srcdir/tests/cli/lib.sh"
 
-reg="${SHARED:-/nonexistent}/examples/officescan-pci.reg"
-[ -f "$reg" ] || skip "../shared/examples/officescan-pci.reg is absent"
+need_shared examples/officescan-pci.reg "the OfficeScan PCI test"
+reg=$SHARED/examples/officescan-pci.reg
 "$MKIMAGE" win7-x86 p
 "$TLSHIVE" apply -p pci-dss p > /dev/null
 dump "$(sys p)" > pci.dump

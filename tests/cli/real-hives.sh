@@ -1,7 +1,7 @@
 # Real hives from ../shared/hives: apply and check where clean, refuse the rest.
 . "$srcdir/tests/cli/lib.sh"
-H=${SHARED:+$SHARED/hives}
-[ -n "$H" ] && [ -d "$H" ] || skip "../shared/hives is absent: real-hive tests not run"
+need_shared hives "the real-hive tests"
+H=$SHARED/hives
 
 # Windows 7 SP1 x86: Current 1, LastKnownGood 2.
 cp "$H/real/win7-x86/SYSTEM" w7; chmod u+w w7

@@ -1,7 +1,7 @@
 # Cross-implementation: the same .reg through tlshive and through
 # hivexregedit --merge gives the same keys and values.
 . "$srcdir/tests/cli/lib.sh"
-command -v hivexregedit >/dev/null || skip "hivexregedit (libwin-hivex-perl) is not installed"
+need_tool hivexregedit
 
 # hivexregedit takes one hive at a time, does not map CurrentControlSet and
 # does not create missing parent keys: give it ControlSet001, one hive's
@@ -41,8 +41,8 @@ awk 'BEGIN { print "Windows Registry Editor Version 5.00"; print ""
 		printf "\"VAL%d\"=hex:01,02,03\n\"str1\"=-\n\n", k
 	} }' > many.reg
 set -- "$@" many.reg
-reg="${SHARED:-/nonexistent}/examples/officescan-pci.reg"
-[ -f "$reg" ] && { cp "$reg" office.reg; set -- "$@" office.reg; }
+have_shared examples/officescan-pci.reg "hivexregedit on the OfficeScan .reg" &&
+	{ cp "$SHARED/examples/officescan-pci.reg" office.reg; set -- "$@" office.reg; }
 for r in "$@"; do
 	rm -rf a b; "$MKIMAGE" 2019 a; "$MKIMAGE" 2019 b		# one control set
 	"$TLSHIVE" apply --reg "$r" a > /dev/null

@@ -5,7 +5,7 @@
 # check passes, a second apply does nothing, and the undo file of a further
 # sequence gives the hive back.
 . "$srcdir/tests/cli/lib.sh"
-command -v hivexregedit >/dev/null || skip "hivexregedit (libwin-hivex-perl) is not installed"
+need_tool hivexregedit
 
 # gen SEED FILE: one .reg of 12 steps over the keys T, T\A, T\A\C ...
 # under SOFTWARE, names in random case.  Every section lists its parents

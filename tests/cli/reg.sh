@@ -5,8 +5,8 @@ values() { dump "$1" | grep -v ',KEY,'; }
 
 # The customer's OfficeScan script, as it is and as regedit saves it
 # (UTF-16LE with a BOM, CRLF), gives exactly its values in both control sets.
-reg="${SHARED:-/nonexistent}/examples/officescan-pci.reg"
-if [ -f "$reg" ]; then
+if have_shared examples/officescan-pci.reg "the OfficeScan .reg round trip"; then
+	reg=$SHARED/examples/officescan-pci.reg
 	cp "$reg" pci.reg
 	{ printf '\377\376'; sed 's/$/\r/' pci.reg | iconv -f UTF-8 -t UTF-16LE; } > pci16.reg
 	for r in pci.reg pci16.reg; do
@@ -158,8 +158,8 @@ dump "$(soft sp)" > sp1
 diff -u sp0 sp1 || fail "undo did not give back the hive's spelling"
 
 # On the real Windows 7 SYSTEM hive too.
-H=${SHARED:+$SHARED/hives}
-if [ -n "$H" ] && [ -f "$H/real/win7-x86/SYSTEM" ]; then
+if have_shared hives/real/win7-x86/SYSTEM "undo on the real Windows 7 hive"; then
+	H=$SHARED/hives
 	cp "$H/real/win7-x86/SYSTEM" w7; chmod u+w w7
 	dump w7 > r0
 	"$TLSHIVE" apply -p strict --reg del.reg --undo w7undo.reg --system w7 2>/dev/null && fail "SOFTWARE lines accepted without SOFTWARE"

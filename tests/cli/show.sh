@@ -12,7 +12,7 @@ awk '/^SETTING/ { w = index($0, "WHERE"); e = index($0, "EFFECTIVE"); next }
 grep -q '^Multi-Protocol Unified Hello server  ControlSet' out || fail "the longest name sets the column"
 
 "$TLSHIVE" show --json img > out.json
-command -v jq >/dev/null || skip "jq is not installed"
+need_tool jq
 [ "$(jq '.os.build' out.json)" = 20348 ] || fail "os.build"
 [ "$(jq -r '.os.product' out.json)" = "Windows Server 2022 Datacenter" ] || fail "os.product"
 [ "$(jq -r '.os.type' out.json)" = server ] || fail "os.type"
