@@ -508,9 +508,12 @@ static void
 table_ops(struct plan *p, const struct want *w, size_t first, struct regval *v,
     int n)
 {
-	const char *names[2];
+	const char *names[2] = { NULL, NULL };
+	size_t nn = plan_value_names(w->s, names);
 
-	plan_value_names(w->s, names);
+	/* the row's value names bound the values, whatever want_values made */
+	if ((size_t)n > nn)
+		n = (int)nn;
 	for (size_t t = first; t < p->nt; t++)
 		for (int k = 0; k < n; k++) {
 			struct op *o = new_op(p, OP_SET, w->s->hive,

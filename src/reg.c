@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <libgen.h>
@@ -83,11 +84,15 @@ struct parser {
 	char *key;
 };
 
-static void
-perr(struct parser *ps, const char *fmt, const char *a, const char *b)
+static void __attribute__((format(printf, 2, 3)))
+perr(struct parser *ps, const char *fmt, ...)
 {
-	char *m = xasprintf(fmt, a ? a : "", b ? b : "");
+	va_list ap;
+	char *m;
 
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
 	sl_add(ps->errs, "%s:%d: %s", ps->file, ps->line, m);
 	free(m);
 }
@@ -164,14 +169,14 @@ route(struct parser *ps, const char *path, int del)
 	    strcasecmp(c, "HKLM") != 0)) {
 		perr(ps, "%s: only HKEY_LOCAL_MACHINE\\SYSTEM and "
 		    "HKEY_LOCAL_MACHINE\\SOFTWARE are in an image's hives",
-		    c ? c : "empty key", NULL);
+		    c ? c : "empty key");
 		goto out;
 	}
 	c = strtok_r(NULL, "\\", &save);
 	if (c == NULL || (strcasecmp(c, "SYSTEM") != 0 &&
 	    strcasecmp(c, "SOFTWARE") != 0)) {
 		perr(ps, "HKEY_LOCAL_MACHINE\\%s: not the SYSTEM or SOFTWARE "
-		    "hive", c ? c : "", NULL);
+		    "hive", c ? c : "");
 		goto out;
 	}
 	ps->hive = strcasecmp(c, "SYSTEM") == 0 ? HV_SYSTEM : HV_SOFTWARE;
@@ -188,12 +193,12 @@ route(struct parser *ps, const char *path, int del)
 	    strncasecmp(ps->key, "ControlSet", 10) == 0 &&
 	    strchr(ps->key, '\\') == NULL))) {
 		perr(ps, "refusing to delete %s: a whole hive or control set",
-		    path, NULL);
+		    path);
 		goto out;
 	}
 	if (del && needed(ps->hive, ps->ccs, ps->key)) {
 		perr(ps, "refusing to delete %s: Windows and tlshive need it "
-		    "(or a key below it) to read the image", path, NULL);
+		    "(or a key below it) to read the image", path);
 		goto out;
 	}
 	ok = 1;
@@ -215,7 +220,7 @@ quoted(struct parser *ps, const char **p)
 			if (s[1] != '\\' && s[1] != '"') {
 				char e[3] = { '\\', s[1], 0 };
 				perr(ps, "unknown escape %s in a quoted string "
-				    "(only \\\\ and \\\" are escapes)", e, NULL);
+				    "(only \\\\ and \\\" are escapes)", e);
 				free(sb.s);
 				return NULL;
 			}
@@ -224,8 +229,7 @@ quoted(struct parser *ps, const char **p)
 		sb_add(&sb, "%c", *s);
 	}
 	if (*s != '"') {
-		perr(ps, "unterminated string: missing closing quote", NULL,
-		    NULL);
+		perr(ps, "unterminated string: missing closing quote");
 		free(sb.s);
 		return NULL;
 	}
@@ -282,7 +286,7 @@ hexbytes(struct parser *ps, const char *p, struct regval *v)
 			break;		/* a trailing comma */
 		if (strlen(t) > 2 || hexdigits(t, strlen(t), &b) == -1) {
 			perr(ps, "bad hex byte \"%s\" (expected two hex digits "
-			    "between commas)", t, NULL);
+			    "between commas)", t);
 			free(copy);
 			free(v->data);
 			v->data = NULL;
@@ -324,7 +328,7 @@ value_data(struct parser *ps, const char *p, struct regval *v, int *del)
 			;
 		if (hexdigits(p, (size_t)(q - p), &d) == -1) {
 			perr(ps, "bad dword \"%s\" (expected 1 to 8 hex digits)",
-			    p, NULL);
+			    p);
 			return -1;
 		}
 		if (!rest_is_blank(ps, q, "the dword"))
@@ -342,13 +346,13 @@ value_data(struct parser *ps, const char *p, struct regval *v, int *del)
 		if (hexdigits(p, (size_t)(q - p), &type) == -1 ||
 		    strncmp(q, "):", 2) != 0) {
 			perr(ps, "bad value type \"hex(%s\" (expected hex(N): "
-			    "with N a hex number)", p, NULL);
+			    "with N a hex number)", p);
 			return -1;
 		}
 		p = q + 2;
 	} else {
 		perr(ps, "bad value data \"%s\" (expected \"string\", "
-		    "dword:, hex:, hex(N): or -)", p, NULL);
+		    "dword:, hex:, hex(N): or -)", p);
 		return -1;
 	}
 	if (hexbytes(ps, p, v) == -1)
@@ -369,7 +373,7 @@ value_data(struct parser *ps, const char *p, struct regval *v, int *del)
 		char *u = regval_recode("UTF-16LE", "WINDOWS-1252",
 		    (const char *)v->data, v->len, &n);
 		if (u == NULL) {
-			perr(ps, "string data is not ANSI text", NULL, NULL);
+			perr(ps, "string data is not ANSI text");
 			regval_free(v);
 			return -1;
 		}
@@ -397,13 +401,13 @@ value_line(struct parser *ps, const char *p)
 			return;
 	} else {
 		perr(ps, "expected [KEY], \"name\"=data or @=data, not \"%s\"",
-		    p, NULL);
+		    p);
 		return;
 	}
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p != '=') {
-		perr(ps, "expected '=' after the value name", NULL, NULL);
+		perr(ps, "expected '=' after the value name");
 		free(name);
 		return;
 	}
@@ -411,12 +415,12 @@ value_line(struct parser *ps, const char *p)
 	while (isspace((unsigned char)*p))
 		p++;
 	if (!ps->have_key) {
-		perr(ps, "a value before any [KEY] line", NULL, NULL);
+		perr(ps, "a value before any [KEY] line");
 		free(name);
 		return;
 	}
 	if (ps->deleted) {
-		perr(ps, "a value under a [-KEY] deletion", NULL, NULL);
+		perr(ps, "a value under a [-KEY] deletion");
 		free(name);
 		return;
 	}
@@ -447,7 +451,7 @@ key_line(struct parser *ps, char *p)
 	free(ps->key);
 	ps->key = NULL;
 	if (end == p || end[-1] != ']') {
-		perr(ps, "expected ']' at the end of the key line", NULL, NULL);
+		perr(ps, "expected ']' at the end of the key line");
 		return;
 	}
 	end[-1] = '\0';
@@ -502,8 +506,7 @@ policy_add_reg_mem(struct policy *pol, const unsigned char *data, size_t len,
 				continue;
 			}
 			perr(&ps, "not a .reg file: the first line must be "
-			    "\"" V5_HEADER "\" or \"" V4_HEADER "\"", NULL,
-			    NULL);
+			    "\"" V5_HEADER "\" or \"" V4_HEADER "\"");
 			break;
 		}
 		if (*p == '\0' || *p == ';' || *p == '#')
@@ -535,7 +538,7 @@ policy_add_reg_mem(struct policy *pol, const unsigned char *data, size_t len,
 			if (broken) {
 				perr(&ps, "a continued line ('\\' at its end) is "
 				    "followed by a blank line or the end of "
-				    "the file", NULL, NULL);
+				    "the file");
 				free(sb.s);
 				continue;
 			}
@@ -856,8 +859,11 @@ int
 reg_save(const char *path, const unsigned char *data, size_t len)
 {
 	if (strcmp(path, "-") == 0) {
+		errno = 0;
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout)) {
-			tlsh_seterr("standard output: %s", strerror(errno));
+			/* a short write need not set errno */
+			tlsh_seterr("standard output: %s", strerror(errno ?
+			    errno : EIO));
 			return -1;
 		}
 		return 0;

@@ -2,6 +2,7 @@
 #ifndef TLSHIVE_H
 #define TLSHIVE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,9 +23,10 @@ enum hive_id {
 const char *hive_id_name(enum hive_id);
 
 /*
- * Modules never print: a failing call records one message here (per thread,
- * so batch workers do not mix them up) and returns -1 or NULL.  The message
- * follows the house format "FILE: what went wrong".
+ * Modules never print: a failing call records one message here (per
+ * thread, so the commit's writer thread does not overwrite the caller's)
+ * and returns -1 or NULL.  The message follows the house format "FILE: what
+ * went wrong".
  */
 void tlsh_seterr(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -51,6 +53,8 @@ void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 
 /* Growable string buffer for messages and rendered output. */
 struct strbuf {

@@ -88,7 +88,7 @@ xstrdup(const char *s)
 	return p;
 }
 
-static char *
+char *
 xvasprintf(const char *fmt, va_list ap)
 {
 	char *p;
