@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,6 +177,9 @@ progress(size_t done, size_t n, size_t failed, time_t start, int final)
 	fflush(stderr);
 }
 
+/* jobs started beyond the slots, ahead of the first result not printed */
+#define BATCH_AHEAD 64
+
 int
 batch_run(const struct options *o, char **roots, size_t n, int jobs,
     int quiet)
@@ -183,15 +187,32 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 	struct job *j = xcalloc(n, sizeof(*j));
 	size_t next = 0, running = 0, done = 0, emitted = 0, failed = 0;
 	int worst = TLSH_EXIT_OK, tty = !quiet && isatty(STDERR_FILENO);
+	size_t ahead = BATCH_AHEAD;
+	struct rlimit rl;
 	time_t start = time(NULL);
 
 	if (jobs < 1)
 		jobs = 1;
+	/* two files a job, started or waiting to be printed, within the
+	 * descriptor limit (a few kept for stdio and the libraries) */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		long room = ((long)rl.rlim_cur - 16) / 2;
+		if (room < 1)
+			room = 1;
+		if (jobs > room)
+			jobs = (int)room;
+		if ((long)ahead > room - jobs)
+			ahead = (size_t)(room - jobs);
+	}
 	while (done < n) {
 		int status;
 		pid_t pid;
 
-		while (running < (size_t)jobs && next < n) {
+		/* each finished job holds two files until it is printed in
+		 * order: one slow image must not let thousands pile up, so
+		 * no job starts more than a window past the first unprinted */
+		while (running < (size_t)jobs && next < n &&
+		    next < emitted + (size_t)jobs + ahead) {
 			spawn(o, roots[next], &j[next]);
 			next++;
 			running++;

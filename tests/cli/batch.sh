@@ -43,3 +43,15 @@ grep -q 'without --undo' err || fail "--undo with several images"
 must_exit 2 "$TLSHIVE" check -j 0 img1 img2 2> /dev/null
 must_exit 2 "$TLSHIVE" check --from /nonexistent 2> err
 grep -q '^tlshive: /nonexistent: No such file or directory$' err || fail "--from missing"
+
+# One slow first image among many: finished jobs wait to be printed in
+# order, but their files stay within the descriptor limit.
+need_tool flock
+"$MKIMAGE" 2019 many-tmpl
+set --
+for i in $(seq 1 150); do cp -r many-tmpl "m$i"; set -- "$@" "m$i"; done
+flock -x "$(sys m1)" sleep 3 &
+sleep 0.5
+(ulimit -n 80; "$TLSHIVE" apply --wait --quiet -j 2 "$@" > many.out 2> many.err) || { head -3 many.err; fail "a slow first image ran out of descriptors"; }
+wait
+[ "$(grep -c '^== m[0-9]*: ok$' many.out)" = 150 ] || fail "not every image of the slow batch applied"
