@@ -27,8 +27,6 @@
 #include "report.h"
 #include "store.h"
 
-/* The oldest build tlshive writes to: Windows Vista / Server 2008. */
-#define MIN_APPLY_BUILD 6000
 
 /* What this run said on standard error since its last JSON document: a
  * run that fails with --json puts it in an error document. */
@@ -494,11 +492,11 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		say("%s\n", tlsh_errmsg());
 		goto out;
 	}
-	if (o->cmd == CMD_APPLY && f.build && f.build < MIN_APPLY_BUILD) {
+	if (o->cmd == CMD_APPLY && f.build && f.build < MIN_SUPPORTED_BUILD) {
 		say("%s: Windows build %u is older than "
 		    "Vista / Server 2008 (build %u), which has none of the "
 		    "settings tlshive writes; nothing done\n",
-		    img.path[HV_SOFTWARE], f.build, MIN_APPLY_BUILD);
+		    img.path[HV_SOFTWARE], f.build, MIN_SUPPORTED_BUILD);
 		goto out;
 	}
 	if (o->cmd == CMD_SHOW ? plan_show(&p, &f, h) :

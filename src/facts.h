@@ -54,6 +54,11 @@ int facts_has_kb(const struct facts *, uint32_t kb);
 #define MIN_SUPPORTED_BUILD 6000
 /* Windows 8.1 / Server 2012 R2: the first to write and read HvLE logs. */
 #define BUILD_NEW_LOGS 9600
+/* The builds where what tlshive writes changes meaning (tls-registry.md). */
+#define BUILD_WIN8 9200		/* Fast Startup (HiberbootEnabled) */
+#define BUILD_WIN10_1507 10240	/* suite names without curve suffixes */
+#define BUILD_WIN10_1607 14393	/* the ECC curve order (EccCurves) */
+#define BUILD_TLS13 20348	/* Server 2022: TLS 1.3 in Schannel */
 /*
  * The transaction-log format this Windows reads at boot (LOG_NEW from
  * Windows 8.1 / Server 2012 R2, LOG_OLD before), or 0 when the build is

@@ -293,7 +293,7 @@ gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 			    s->name, bt);
 		warn_kb7(p, w, f);
 		warn_rsa(p, w, f);
-	} else if (s->kind == SK_CURVES && f->build && f->build < 14393) {
+	} else if (s->kind == SK_CURVES && f->build && f->build < BUILD_WIN10_1607) {
 		sl_add(&p->notes, "%s: left untouched, the image is %s: the "
 		    "curve order exists from Windows 10 1607 on (before, the "
 		    "curve is part of each suite's name)", s->name, bt);
@@ -365,11 +365,11 @@ suites_value(const struct want *w, const struct facts *f, int tls13_off,
 
 		if (w->cond[i] && suite_supported(w->items[i], f->build) == 0)
 			continue;
-		tls13 |= s->min_build >= 20348;
-		if (f->build >= 10240 || f->build == 0 ||
+		tls13 |= s->min_build >= BUILD_TLS13;
+		if (f->build >= BUILD_WIN10_1507 || f->build == 0 ||
 		    strcasecmp(w->items[i], s->name) != 0 ||
 		    !(s->on81 & (C256 | C384 | C521))) {
-			const char *name = f->build >= 10240 ? s->name :
+			const char *name = f->build >= BUILD_WIN10_1507 ? s->name :
 			    w->items[i];
 			if (!has_name(out, n, name)) {
 				out = xrealloc(out, (n + 1) * sizeof(*out));
@@ -391,7 +391,7 @@ suites_value(const struct want *w, const struct facts *f, int tls13_off,
 			out[n++] = name;
 		}
 	}
-	if (f->build >= 20348 && !tls13 && !tls13_off) {
+	if (f->build >= BUILD_TLS13 && !tls13 && !tls13_off) {
 		sl_add(errs, "%s: %s: on build %u with TLS 1.3 on, a list "
 		    "without TLS_AES_256_GCM_SHA384 or TLS_AES_128_GCM_SHA256 "
 		    "turns TLS 1.3 off without a word; add them, or set "
@@ -1433,7 +1433,7 @@ plan_effect(const struct target *t, const struct facts *f,
 		break;
 	case SK_CURVES:
 		if (!t->present[0]) {
-			if (f->build < 14393) {
+			if (f->build < BUILD_WIN10_1607) {
 				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
 				return;
 			}

@@ -52,9 +52,9 @@ facts_text(FILE *out, const struct run *r)
 	fprintf(out, "%-12s %s\n", "type", facts_type_name(f->type));
 	fprintf(out, "%-12s %s%s\n", "arch", f->arch ? f->arch : "unknown",
 	    f->is64 == 1 ? ", 64-bit" : f->is64 == 0 ? ", 32-bit" : "");
-	/* Fast Startup came with Windows 8 (build 9200): before it there is
-	 * nothing to report unless the value is there all the same */
-	if (f->have[HV_SYSTEM] && (f->build == 0 || f->build >= 9200 ||
+	/* Fast Startup came with Windows 8: before it there is nothing to
+	 * report unless the value is there all the same */
+	if (f->have[HV_SYSTEM] && (f->build == 0 || f->build >= BUILD_WIN8 ||
 	    f->fast_startup != -1))
 		fprintf(out, "%-12s %s\n", "fast startup", f->fast_startup == 1 ?
 		    "on (HiberbootEnabled=1)" : f->fast_startup == 0 ?
