@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "cmd.h"
 #include "commit.h"
@@ -861,45 +860,9 @@ cmd_profiles(const char *name)
 int
 cmd_settings(int json)
 {
-	json_object *a = json ? json_object_new_array() : NULL;
-
-	for (size_t i = 0; i < nsettings; i++) {
-		const struct setting *s = &settings[i];
-		char *path = xasprintf("%s%s\\%s", s->hive == HV_SYSTEM ?
-		    "ControlSet00N\\" : "", s->key, s->value);
-
-		if (json) {
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "name",
-			    json_object_new_string(s->name));
-			json_object_object_add(o, "group", s->group ?
-			    json_object_new_string(s->group) : NULL);
-			json_object_object_add(o, "hive",
-			    json_object_new_string(hive_id_name(s->hive)));
-			json_object_object_add(o, "path",
-			    json_object_new_string(path));
-			json_object_object_add(o, "kind",
-			    json_object_new_string(setting_kind_name(s->kind)));
-			json_object_object_add(o, "states",
-			    json_object_new_string(setting_states(s)));
-			json_object_object_add(o, "wow6432node",
-			    json_object_new_boolean(s->flags & SF_WOW64));
-			json_object_object_add(o, "min_build", s->min_build ?
-			    json_object_new_int64(s->min_build) : NULL);
-			json_object_object_add(o, "help",
-			    json_object_new_string(s->help));
-			json_object_array_add(a, o);
-		} else
-			printf("%s\t%s\t%s\t%s\t%s\n", s->name,
-			    hive_id_name(s->hive), path, setting_states(s),
-			    s->help);
-		free(path);
-	}
-	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(a,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(a);
-	}
-	return TLSH_EXIT_OK;
+	if (json)
+		report_settings_json(stdout);
+	else
+		report_settings_text(stdout);
+	return fflush(stdout) == EOF ? TLSH_EXIT_ERROR : TLSH_EXIT_OK;
 }

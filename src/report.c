@@ -786,3 +786,50 @@ report_json_error(FILE *out, const char *image, const char *error,
 	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
+
+/* The settings table: one tab-separated line a row, or a JSON array. */
+void
+report_settings_text(FILE *out)
+{
+	for (size_t i = 0; i < nsettings; i++) {
+		const struct setting *s = &settings[i];
+		char *path = xasprintf("%s%s\\%s", s->hive == HV_SYSTEM ?
+		    "ControlSet00N\\" : "", s->key, s->value);
+
+		fprintf(out, "%s\t%s\t%s\t%s\t%s\n", s->name,
+		    hive_id_name(s->hive), path, setting_states(s), s->help);
+		free(path);
+	}
+}
+
+void
+report_settings_json(FILE *out)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < nsettings; i++) {
+		const struct setting *s = &settings[i];
+		char *path = xasprintf("%s%s\\%s", s->hive == HV_SYSTEM ?
+		    "ControlSet00N\\" : "", s->key, s->value);
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", jstr(s->name));
+		json_object_object_add(o, "group", jstr(s->group));
+		json_object_object_add(o, "hive", jstr(hive_id_name(s->hive)));
+		json_object_object_add(o, "path", jstr(path));
+		json_object_object_add(o, "kind",
+		    jstr(setting_kind_name(s->kind)));
+		json_object_object_add(o, "states", jstr(setting_states(s)));
+		json_object_object_add(o, "wow6432node",
+		    json_object_new_boolean(s->flags & SF_WOW64));
+		json_object_object_add(o, "min_build", s->min_build ?
+		    json_object_new_int64(s->min_build) : NULL);
+		json_object_object_add(o, "help", jstr(s->help));
+		json_object_array_add(a, o);
+		free(path);
+	}
+	fprintf(out, "%s\n", json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+}

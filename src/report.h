@@ -32,5 +32,8 @@ void report_json(FILE *, const struct run *);
  * on standard error, and its exit status. */
 void report_json_error(FILE *, const char *image, const char *error,
     int status, int compact);
+/* The settings table, for tlshive settings [--json]. */
+void report_settings_text(FILE *);
+void report_settings_json(FILE *);
 
 #endif

@@ -42,3 +42,10 @@ grep -q 'img/WINDOWS/system32/config/system (clean)' out2 || fail "case-insensit
 if "$TLSHIVE" show w7 | grep -q '^fast startup'; then fail "fast startup line for Windows 7"; fi
 "$MKIMAGE" 2012r2 w12
 "$TLSHIVE" show w12 | grep -q '^fast startup not set' || fail "no fast startup line for 2012 R2"
+
+# settings: the table as text and JSON, the same rows in both
+"$TLSHIVE" settings > set.txt
+"$TLSHIVE" settings --json > set.json
+[ "$(jq length set.json)" = "$(wc -l < set.txt)" ] || fail "settings: text and JSON differ in rows"
+[ "$(jq -r '.[] | "\(.name)\t\(.hive)\t\(.path)\t\(.states)\t\(.help)"' set.json)" = "$(cat set.txt)" ] || fail "settings: text and JSON differ"
+jtrue '.[] | select(.name == "TLS 1.3 server") | .min_build == 20348' < set.json || fail "settings --json: min_build"
