@@ -23,6 +23,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "reg.h"
+#include "regwrite.h"
 #include "report.h"
 #include "store.h"
 

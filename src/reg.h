@@ -1,4 +1,4 @@
-/* .reg files: regedit's format in (as a policy source) and out (export, undo). */
+/* .reg files in: regedit's format as a policy source (regwrite.h writes them). */
 #ifndef REG_H
 #define REG_H
 
@@ -15,40 +15,5 @@ int policy_add_reg(struct policy *, const char *path, struct strlist *errs);
 /* The same for text already in memory (for tests and fuzzing). */
 int policy_add_reg_mem(struct policy *, const unsigned char *data, size_t len,
     const char *file, struct strlist *errs);
-
-/* Building a .reg document. */
-struct regdoc {
-	struct strbuf sb;
-	char *key;		/* the section being written */
-};
-void regdoc_init(struct regdoc *);
-void regdoc_comment(struct regdoc *, const char *text);
-/* Starts [KEY] (or [-KEY] with del) unless it is the open section. */
-void regdoc_key(struct regdoc *, const char *key, int del);
-/* "name"=data, or "name"=- when val is NULL; "" is the default value (@). */
-void regdoc_value(struct regdoc *, const char *name, const struct regval *);
-/*
- * Encodes the document: UTF-16LE with BOM and CRLF as regedit writes it,
- * or UTF-8 with LF for review.  Returns malloc'd bytes.
- */
-unsigned char *regdoc_encode(struct regdoc *, int utf8, size_t *len);
-void regdoc_free(struct regdoc *);
-
-/* The path regedit shows for a key of one of the two hives. */
-char *reg_path(enum hive_id, const char *key);
-
-/*
- * The export of a plan made for a live machine: every planned value, at
- * HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\... and ...\SOFTWARE\...
- */
-void reg_export(struct regdoc *, const struct plan *);
-/*
- * The undo file of a plan: what restores the hives to their state before
- * the apply, in explicit ControlSet00N paths.  -1 if a hive cannot be read.
- */
-int reg_undo(struct regdoc *, const struct plan *, struct hive *h[HV_COUNT]);
-
-/* Writes bytes to a new file at path (store_write_new); "-" is stdout. */
-int reg_save(const char *path, const unsigned char *data, size_t len);
 
 #endif

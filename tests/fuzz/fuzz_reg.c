@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reg.h"
+#include "regwrite.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -1,0 +1,299 @@
+/*
+ * Writing .reg files as regedit itself writes them: Version 5.00,
+ * UTF-16LE with a BOM, CRLF, hex data wrapped at 80 columns; the export of
+ * a plan, the undo file of an apply, and saving either.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "regwrite.h"
+#include "store.h"
+
+#define V5_HEADER "Windows Registry Editor Version 5.00"
+
+
+void
+regdoc_init(struct regdoc *d)
+{
+	memset(d, 0, sizeof(*d));
+	sb_add(&d->sb, "%s\n", V5_HEADER);
+}
+
+void
+regdoc_comment(struct regdoc *d, const char *text)
+{
+	sb_add(&d->sb, "; %s\n", text);
+}
+
+void
+regdoc_key(struct regdoc *d, const char *key, int del)
+{
+	if (!del && d->key && strcmp(d->key, key) == 0)
+		return;
+	free(d->key);
+	d->key = del ? NULL : xstrdup(key);
+	sb_add(&d->sb, "\n[%s%s]\n", del ? "-" : "", key);
+}
+
+static void
+quote_into(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, "\"");
+	for (; *s; s++)
+		sb_add(sb, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
+	sb_add(sb, "\"");
+}
+
+/* A REG_SZ is written as "text" only when that gives back the same bytes. */
+static char *
+plain_string(const struct regval *v)
+{
+	struct regval again;
+	char *s;
+
+	if (v->type != REGT_SZ || (s = regval_get_sz(v)) == NULL)
+		return NULL;
+	if (regval_sz(&again, s) == -1)
+		goto no;
+	if (!regval_equal(&again, v)) {
+		regval_free(&again);
+		goto no;
+	}
+	regval_free(&again);
+	return s;
+no:
+	free(s);
+	return NULL;
+}
+
+void
+regdoc_value(struct regdoc *d, const char *name, const struct regval *v)
+{
+	struct strbuf *sb = &d->sb;
+	size_t col;
+	uint32_t dw;
+	char *s;
+
+	if (*name)
+		quote_into(sb, name);
+	else
+		sb_add(sb, "@");
+	sb_add(sb, "=");
+	if (v == NULL) {
+		sb_add(sb, "-\n");
+		return;
+	}
+	if ((s = plain_string(v)) != NULL) {
+		quote_into(sb, s);
+		sb_add(sb, "\n");
+		free(s);
+		return;
+	}
+	if (regval_get_dword(v, &dw)) {
+		sb_add(sb, "dword:%08x\n", dw);
+		return;
+	}
+	col = strlen(name) + 3;
+	if (v->type == REGT_BINARY) {
+		sb_add(sb, "hex:");
+		col += 4;
+	} else {
+		sb_add(sb, "hex(%x):", v->type);
+		col += 7;
+	}
+	for (size_t i = 0; i < v->len; i++) {
+		int last = i + 1 == v->len;
+		sb_add(sb, "%02x%s", v->data[i], last ? "" : ",");
+		col += 3;
+		if (!last && col > 76) {
+			sb_add(sb, "\\\n  ");
+			col = 2;
+		}
+	}
+	sb_add(sb, "\n");
+}
+
+unsigned char *
+regdoc_encode(struct regdoc *d, int utf8, size_t *len)
+{
+	struct strbuf crlf = { 0 };
+	unsigned char *out;
+	char *u16;
+	size_t n;
+
+	if (utf8) {
+		*len = d->sb.len;
+		out = xmalloc(d->sb.len + 1);
+		memcpy(out, d->sb.s, d->sb.len + 1);
+		return out;
+	}
+	for (const char *p = d->sb.s; *p; p++)
+		sb_add(&crlf, "%s%c", *p == '\n' ? "\r" : "", *p);
+	u16 = regval_recode("UTF-16LE", "UTF-8", crlf.s, crlf.len, &n);
+	free(crlf.s);
+	if (u16 == NULL)
+		n = 0;
+	out = xmalloc(n + 2);
+	out[0] = 0xff;
+	out[1] = 0xfe;
+	if (u16)
+		memcpy(out + 2, u16, n);
+	free(u16);
+	*len = n + 2;
+	return out;
+}
+
+void
+regdoc_free(struct regdoc *d)
+{
+	free(d->sb.s);
+	free(d->key);
+	memset(d, 0, sizeof(*d));
+}
+
+char *
+reg_path(enum hive_id h, const char *key)
+{
+	return xasprintf("HKEY_LOCAL_MACHINE\\%s%s%s", hive_id_name(h),
+	    *key ? "\\" : "", key);
+}
+
+void
+reg_export(struct regdoc *d, const struct plan *p)
+{
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		char *path = reg_path(o->hive, o->key);
+
+		switch (o->kind) {
+		case OP_DELETE_KEY:
+			regdoc_key(d, path, 1);
+			break;
+		case OP_MKKEY:
+			regdoc_key(d, path, 0);
+			break;
+		case OP_SET:
+			regdoc_key(d, path, 0);
+			regdoc_value(d, o->name, &o->want);
+			break;
+		case OP_DELETE_VALUE:
+			regdoc_key(d, path, 0);
+			regdoc_value(d, o->name, NULL);
+			break;
+		}
+		free(path);
+	}
+}
+
+struct undo_walk {
+	struct regdoc *d;
+	enum hive_id hive;
+};
+
+static int
+undo_visit(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct undo_walk *w = ctx;
+	char *path = reg_path(w->hive, key);
+
+	regdoc_key(w->d, path, 0);
+	if (name)
+		regdoc_value(w->d, name, val);
+	free(path);
+	return 0;
+}
+
+static int
+nested_in(const char *key, const char *parent)
+{
+	size_t n = strlen(parent);
+
+	return strncasecmp(key, parent, n) == 0 &&
+	    (key[n] == '\0' || key[n] == '\\');
+}
+
+int
+reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
+{
+	regdoc_comment(d, "tlshive undo file: applying it with tlshive "
+	    "restores the hives as they were before the apply that wrote it");
+	/* Deleted keys come back whole, after whatever replaced them. */
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		struct undo_walk w = { d, o->hive };
+		char *path;
+
+		/* one below another comes back with it */
+		if (o->kind != OP_DELETE_KEY || !o->needed || o->under_deleted)
+			continue;
+		path = reg_path(o->hive, o->key);
+		regdoc_key(d, path, 1);
+		free(path);
+		if (hive_walk(h[o->hive], o->key, undo_visit, &w) != 0)
+			return -1;
+	}
+	/* Keys the apply creates go again, with all they hold: the topmost
+	 * of each, once. */
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		int skip = 0;
+
+		if (!o->needed || o->created == NULL)
+			continue;
+		for (size_t j = 0; j < p->nops && !skip; j++) {
+			const struct op *q = &p->ops[j];
+			if (j == i || !q->needed || q->created == NULL ||
+			    q->hive != o->hive || !nested_in(o->created,
+			    q->created))
+				continue;
+			/* q's key holds o's, or is the same and came first */
+			skip = strcasecmp(o->created, q->created) != 0 || j < i;
+		}
+		if (!skip) {
+			char *path = reg_path(o->hive, o->created);
+			regdoc_key(d, path, 1);
+			free(path);
+		}
+	}
+	/* Values: the old data back, or gone again if they were new. */
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		char *path, *spelt;
+
+		if (!o->needed || o->under_deleted || o->created ||
+		    (o->kind != OP_SET && o->kind != OP_DELETE_VALUE))
+			continue;
+		/* the old value under its old spelling */
+		spelt = o->cur_present ? hive_value_name(h[o->hive], o->key,
+		    o->name) : NULL;
+		path = reg_path(o->hive, o->key);
+		regdoc_key(d, path, 0);
+		regdoc_value(d, spelt ? spelt : o->name, o->cur_present ?
+		    &o->cur : NULL);
+		free(spelt);
+		free(path);
+	}
+	return 0;
+}
+
+int
+reg_save(const char *path, const unsigned char *data, size_t len)
+{
+	if (strcmp(path, "-") == 0) {
+		errno = 0;
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout)) {
+			/* a short write need not set errno */
+			tlsh_seterr("standard output: %s", strerror(errno ?
+			    errno : EIO));
+			return -1;
+		}
+		return 0;
+	}
+	return store_write_new(path, data, len);
+}

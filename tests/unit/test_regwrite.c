@@ -1,0 +1,107 @@
+/* regwrite.c: .reg files as regedit writes them, and read back the same. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "reg.h"
+#include "regwrite.h"
+
+static void
+test_reg_write__regedit_format(void **state)
+{
+	struct regdoc d;
+	struct regval v;
+	unsigned char *b;
+	size_t n;
+	char *bytes_text;
+	unsigned char blob[40];
+
+	regdoc_init(&d);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V", 0);
+	regval_dword(&v, 0xa00);
+	regdoc_value(&d, "D", &v);
+	regval_free(&v);
+	regval_sz(&v, "q\"b\\");
+	regdoc_value(&d, "", &v);
+	regval_free(&v);
+	regdoc_value(&d, "gone", NULL);
+	memset(blob, 0xab, sizeof(blob));
+	v.type = REGT_BINARY;
+	v.len = sizeof(blob);
+	v.data = blob;
+	regdoc_value(&d, "B", &v);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V\\Old", 1);
+	b = regdoc_encode(&d, 1, &n);
+	bytes_text = (char *)b;
+	assert_string_equal(bytes_text,
+	    "Windows Registry Editor Version 5.00\n"
+	    "\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\V]\n"
+	    "\"D\"=dword:00000a00\n"
+	    "@=\"q\\\"b\\\\\"\n"
+	    "\"gone\"=-\n"
+	    "\"B\"=hex:ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,"
+	    "ab,ab,ab,ab,ab,\\\n"
+	    "  ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab,ab\n"
+	    "\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\V\\Old]\n");
+	free(b);
+	b = regdoc_encode(&d, 0, &n);
+	assert_int_equal(b[0], 0xff);
+	assert_int_equal(b[1], 0xfe);
+	assert_memory_equal(b + 2, "W\0i\0", 4);
+	/* CRLF in UTF-16LE after the header */
+	assert_memory_equal(b + 2 + 2 * 36, "\r\0\n\0", 4);
+	free(b);
+	regdoc_free(&d);
+}
+
+static void
+test_reg_write__parses_back_to_the_same_bytes(void **state)
+{
+	struct regdoc d;
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	struct regval in[4];
+	unsigned char *b;
+	size_t n;
+	char *m[] = { "x", "y" };
+	unsigned char odd[] = { 'a', 0, 'b' };	/* not a clean string */
+
+	regval_sz(&in[0], "C:\\Windows");
+	regval_multi_sz(&in[1], m, 2);
+	in[2].type = REGT_SZ;
+	in[2].len = sizeof(odd);
+	in[2].data = odd;
+	in[3].type = 0x20;		/* a type regedit has no name for */
+	in[3].len = 0;
+	in[3].data = NULL;
+	regdoc_init(&d);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V", 0);
+	for (int i = 0; i < 4; i++) {
+		char name[2] = { (char)('a' + i), 0 };
+		regdoc_value(&d, name, &in[i]);
+	}
+	b = regdoc_encode(&d, 0, &n);
+	assert_int_equal(policy_add_reg_mem(&p, b, n, "w.reg", &e), 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(regval_equal(&p.r[1 + i].val, &in[i]));
+	regval_free(&in[0]);
+	regval_free(&in[1]);
+	free(b);
+	regdoc_free(&d);
+	policy_free(&p);
+}
+
+/* Found by fuzz_reg: a file with a header and nothing else. */
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reg_write__regedit_format),
+		cmocka_unit_test(test_reg_write__parses_back_to_the_same_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
