@@ -655,42 +655,6 @@ cmd_run(const struct options *o)
 	return run_image(o, NULL, 0);
 }
 
-static void
-export_header(struct regdoc *d, const struct policy *pol,
-    const struct facts *f, const struct plan *p, const char *image)
-{
-	char *src = sources_text(pol), *line;
-
-	line = xasprintf("made by tlshive %s from %s", PACKAGE_VERSION, src);
-	regdoc_comment(d, line);
-	free(line);
-	if (image) {
-		line = xasprintf("for the image %s: %s, build %u, %s", image,
-		    f->product ? f->product : "unknown product", f->build,
-		    f->is64 == 1 ? "64-bit" : f->is64 == 0 ? "32-bit" :
-		    "architecture unknown");
-		regdoc_comment(d, line);
-		free(line);
-	} else if (f->build) {
-		char *n = facts_name(f);
-		line = xasprintf("for %s (build %u, --os), 64-bit: WinHTTP and "
-		    ".NET values also under Wow6432Node", n, f->build);
-		regdoc_comment(d, line);
-		free(line);
-		free(n);
-	} else {
-		regdoc_comment(d, "no image and no --os given: a 64-bit "
-		    "Windows of unknown build (WinHTTP and .NET values also "
-		    "under Wow6432Node)");
-	}
-	for (size_t i = 0; i < p->notes.n; i++) {
-		line = xasprintf("note: %s", p->notes.v[i]);
-		regdoc_comment(d, line);
-		free(line);
-	}
-	free(src);
-}
-
 int
 cmd_export(const struct options *o)
 {
@@ -729,8 +693,13 @@ cmd_export(const struct options *o)
 		print_errors(&errs);
 		goto out;
 	}
-	export_header(&d, &pol, &f, &p, o->root ? o->root :
-	    o->file[0] ? o->file[0] : o->file[1]);
+	{
+		char *src = sources_text(&pol);
+		reg_export_header(&d, src, &f, &p, o->root ? o->root :
+		    o->file[HV_SYSTEM] ? o->file[HV_SYSTEM] :
+		    o->file[HV_SOFTWARE]);
+		free(src);
+	}
 	reg_export(&d, &p);
 	bytes = regdoc_encode(&d, o->utf8, &len);
 	if (reg_save(o->out ? o->out : "-", bytes, len) == -1) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "facts.h"
 #include "regwrite.h"
 #include "store.h"
 
@@ -296,4 +297,40 @@ reg_save(const char *path, const unsigned char *data, size_t len)
 		return 0;
 	}
 	return store_write_new(path, data, len);
+}
+
+void
+reg_export_header(struct regdoc *d, const char *sources,
+    const struct facts *f, const struct plan *p, const char *image)
+{
+	char *line;
+
+	line = xasprintf("made by tlshive %s from %s", PACKAGE_VERSION,
+	    sources);
+	regdoc_comment(d, line);
+	free(line);
+	if (image) {
+		line = xasprintf("for the image %s: %s, build %u, %s", image,
+		    f->product ? f->product : "unknown product", f->build,
+		    f->is64 == 1 ? "64-bit" : f->is64 == 0 ? "32-bit" :
+		    "architecture unknown");
+		regdoc_comment(d, line);
+		free(line);
+	} else if (f->build) {
+		char *n = facts_name(f);
+		line = xasprintf("for %s (build %u, --os), 64-bit: WinHTTP and "
+		    ".NET values also under Wow6432Node", n, f->build);
+		regdoc_comment(d, line);
+		free(line);
+		free(n);
+	} else {
+		regdoc_comment(d, "no image and no --os given: a 64-bit "
+		    "Windows of unknown build (WinHTTP and .NET values also "
+		    "under Wow6432Node)");
+	}
+	for (size_t i = 0; i < p->notes.n; i++) {
+		line = xasprintf("note: %s", p->notes.v[i]);
+		regdoc_comment(d, line);
+		free(line);
+	}
 }

@@ -2,6 +2,7 @@
 #ifndef REGWRITE_H
 #define REGWRITE_H
 
+#include "facts.h"
 #include "hive.h"
 #include "plan.h"
 
@@ -31,6 +32,12 @@ char *reg_path(enum hive_id, const char *key);
  * HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\... and ...\SOFTWARE\...
  */
 void reg_export(struct regdoc *, const struct plan *);
+/*
+ * The export's opening comments: who made it from which sources, for which
+ * image or --os (image NULL), and the plan's notes.
+ */
+void reg_export_header(struct regdoc *, const char *sources,
+    const struct facts *, const struct plan *, const char *image);
 /*
  * The undo file of a plan: what restores the hives to their state before
  * the apply, in explicit ControlSet00N paths.  -1 if a hive cannot be read.
