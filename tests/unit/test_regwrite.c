@@ -95,12 +95,46 @@ test_reg_write__parses_back_to_the_same_bytes(void **state)
 
 /* Found by fuzz_reg: a file with a header and nothing else. */
 
+static void
+test_reg_export_header__image_os_or_neither(void **state)
+{
+	struct facts f = { 0 };
+	struct plan p = { 0 };
+	struct regdoc d;
+	size_t n;
+	char *t;
+
+	f.product = "Windows Server 2019 Standard";
+	f.build = 17763;
+	f.is64 = 1;
+	sl_add(&p.notes, "%s", "winhttp: TLS 1.3 left out");
+	regdoc_init(&d);
+	reg_export_header(&d, "strict", &f, &p, "/mnt/win");
+	t = (char *)regdoc_encode(&d, 1, &n);
+	assert_non_null(strstr(t, "; made by tlshive " PACKAGE_VERSION
+	    " from strict\n"));
+	assert_non_null(strstr(t, "; for the image /mnt/win: Windows Server "
+	    "2019 Standard, build 17763, 64-bit\n"));
+	assert_non_null(strstr(t, "; note: winhttp: TLS 1.3 left out\n"));
+	free(t);
+	regdoc_free(&d);
+	regdoc_init(&d);
+	f.build = 0;
+	reg_export_header(&d, "strict", &f, &p, NULL);
+	t = (char *)regdoc_encode(&d, 1, &n);
+	assert_non_null(strstr(t, "no image and no --os given"));
+	free(t);
+	regdoc_free(&d);
+	sl_free(&p.notes);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reg_write__regedit_format),
 		cmocka_unit_test(test_reg_write__parses_back_to_the_same_bytes),
+		cmocka_unit_test(test_reg_export_header__image_os_or_neither),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
