@@ -1093,14 +1093,18 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 	size_t before = errs->n, skipped[HV_COUNT] = { 0 };
 	int live = flags & PLAN_LIVE;
 
-	int tls13_off = 0;
+	const struct setting *rows[8];
+	size_t tls13_rows = setting_lookup(TLS13_GROUP, rows, 8);
+	size_t noff = 0;
+	int tls13_off;
 
 	memset(p, 0, sizeof(*p));
+	/* TLS 1.3 counts as off when every row of its group is off */
 	for (size_t i = 0; i < pol->n; i++)
 		if (pol->w[i].s->group && strcmp(pol->w[i].s->group,
 		    TLS13_GROUP) == 0 && pol->w[i].kind == W_OFF)
-			tls13_off++;
-	tls13_off = tls13_off == 2;
+			noff++;
+	tls13_off = tls13_rows > 0 && noff == tls13_rows;
 	for (size_t i = 0; i < pol->n; i++) {
 		struct want *w = &pol->w[i];
 		struct regval v[2];
