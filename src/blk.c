@@ -13,6 +13,7 @@
 #include <libnbd.h>
 
 #include "blk.h"
+#include "store.h"
 #include "regf.h"
 #include "tlshive.h"
 
@@ -487,18 +488,6 @@ block_len(const struct blk *b, uint64_t off)
 	return b->size - off < BLK ? (size_t)(b->size - off) : BLK;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	for (size_t done = 0; done < n;) {
-		ssize_t w = write(fd, (const char *)p + done, n - done);
-		if (w <= 0)
-			return -1;
-		done += (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Each block with the hash of what the image held there before: a replay
  * checks that every block holds either that or the journal's bytes, so a
@@ -507,73 +496,54 @@ write_all(int fd, const void *p, size_t n)
 static int
 journal_write(struct blk *b, const char *jpath)
 {
-	char *tmp = xasprintf("%s.tmp", jpath);
-	unsigned char *old = xmalloc(BLK), rec[16];
+	size_t total = sizeof(struct jhead) + b->n * (16 + BLK) + 16;
+	unsigned char *j = xmalloc(total), *q = j, *old = xmalloc(BLK);
 	struct jhead h;
 	uint64_t hash = FNV0;
-	int fd, rc = -1, slot = -1;
+	int rc = -1;
 
-	/* the .tmp is no journal yet: a signal may take it, never the
-	 * journal itself, which recover needs */
-	tmp_block();
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) != -1)
-		slot = tmp_hold(AT_FDCWD, tmp, 0);
-	tmp_unblock();
-
-	if (fd == -1) {
-		tlsh_seterr("%s: cannot write the journal: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
 	memcpy(h.magic, JMAGIC, 8);
 	regf_put64(h.size, b->size);
 	regf_put64(h.nblocks, b->n);
 	hash = fnv(hash, &h, sizeof(h));
-	if (write_all(fd, &h, sizeof(h)) == -1)
-		goto io;
+	memcpy(q, &h, sizeof(h));
+	q += sizeof(h);
 	for (size_t i = 0; i < b->cap; i++) {
 		uint64_t off;
 		size_t len;
 		if (b->data[i] == NULL)
 			continue;
+		if (q + 16 + BLK + 16 > j + total) {
+			tlsh_seterr("%s: the overlay holds more blocks than it "
+			    "counts", b->path);
+			goto out;
+		}
 		off = b->key[i] * BLK;
 		len = block_len(b, off);
 		memset(old, 0, BLK);
 		if (base_io(b, old, len, off, 0) == -1)
 			goto out;
-		regf_put64(rec, off);
-		regf_put64(rec + 8, fnv(FNV0, old, len));
-		hash = fnv(fnv(hash, rec, 16), b->data[i], BLK);
-		if (write_all(fd, rec, 16) == -1 ||
-		    write_all(fd, b->data[i], BLK) == -1)
-			goto io;
+		regf_put64(q, off);
+		regf_put64(q + 8, fnv(FNV0, old, len));
+		memcpy(q + 16, b->data[i], BLK);
+		hash = fnv(fnv(hash, q, 16), b->data[i], BLK);
+		q += 16 + BLK;
 	}
-	memcpy(rec, JEND, 8);
-	regf_put64(rec + 8, hash);
-	if (write_all(fd, rec, 16) == -1 || fsync(fd) == -1)
-		goto io;
-	close(fd);
-	fd = -1;
-	if (rename(tmp, jpath) == -1)
-		goto io;
-	tmp_release(slot);
-	slot = -1;
-	if (sync_dir_of(jpath) == -1)
-		goto io;
+	memcpy(q, JEND, 8);
+	regf_put64(q + 8, hash);
+	/* complete and durable under its name, or absent: the same safe
+	 * write as every other file tlshive makes (a temporary file beside
+	 * it that a signal removes, fsync, rename, the directory fsynced) */
+	if (store_write_new(jpath, j, total) == -1) {
+		char *m = xstrdup(tlsh_errmsg());
+		tlsh_seterr("%s; the journal could not be written", m);
+		free(m);
+		goto out;
+	}
 	rc = 0;
-	goto out;
-io:
-	tlsh_seterr("%s: cannot write the journal: %s", tmp, strerror(errno));
-	unlink(tmp);
 out:
-	tmp_release(slot);
-	if (fd != -1) {
-		close(fd);
-		unlink(tmp);
-	}
 	free(old);
-	free(tmp);
+	free(j);
 	return rc;
 }
 
@@ -629,9 +599,15 @@ blk_replay(struct blk *b)
 	uint64_t hash = FNV0;
 	int rc = -1;
 
-	/* a .tmp never became the journal: the image was not touched */
-	if (unlink(tmp) == 0)
-		sync_dir_of(tmp);
+	/* a temporary file that never became the journal: the image was
+	 * not touched (".tmp" is what tlshive 0.1 before this named it) */
+	{
+		struct strlist gone = { 0 };
+		store_leftovers(jpath, &gone);
+		if (unlink(tmp) == 0 || gone.n)
+			sync_dir_of(jpath);
+		sl_free(&gone);
+	}
 	if ((j = read_all(jpath, &len)) == NULL) {
 		rc = errno == ENOENT ? 0 : -1;
 		if (rc)

@@ -246,7 +246,7 @@ part u.raw 1048576 pu.ntfs; hives_dump pu.ntfs undo; same_dumps undo old "undo o
 # recover: the old image (untouched) or the new one, never a mix.
 [ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
 if [ -z "${VALGRIND:-}" ]; then
-	for spec in 'write:%d:kill:k.raw.tlshive-journal.tmp' 'pwrite:%d:kill:k.raw' 'fsync:%d:kill:k.raw*'; do
+	for spec in 'pwrite:%d:kill:.k.raw.tlshive-journal.tlshive-*' 'pwrite:%d:tear:.k.raw.tlshive-journal.tlshive-*' 'pwrite:%d:kill:k.raw' 'fsync:%d:kill:*k.raw*'; do
 		n=1 olds=0 news=0
 		while :; do
 			cp pristine.raw k.raw
@@ -259,7 +259,8 @@ if [ -z "${VALGRIND:-}" ]; then
 				grep -q 'run tlshive recover k.raw first' err || fail "$f: check with a journal"
 			fi
 			"$TLSHIVE" recover k.raw > /dev/null || fail "$f: recover"
-			[ ! -e k.raw.tlshive-journal ] && [ ! -e k.raw.tlshive-journal.tmp ] || fail "$f: journal left"
+			[ ! -e k.raw.tlshive-journal ] || fail "$f: journal left"
+			no_temp_files .
 			part k.raw 1048576 pk.ntfs
 			ntfsfix -n pk.ntfs > /dev/null 2>&1 || fail "$f: volume not clean"
 			hives_dump pk.ntfs k
@@ -278,9 +279,10 @@ fi
 # A signal while the journal is written: its .tmp goes with the run, and
 # the image stays as it was.
 cp pristine.raw k.raw
-set +e; TLSHIVE_FAULT='write:2:term:k.raw.tlshive-journal.tmp' LD_PRELOAD=$SHIM "$TLSHIVE" apply k.raw > /dev/null 2>&1; rc=$?; set -e
+set +e; TLSHIVE_FAULT='pwrite:1:term:.k.raw.tlshive-journal.tlshive-*' LD_PRELOAD=$SHIM "$TLSHIVE" apply k.raw > /dev/null 2>&1; rc=$?; set -e
 [ "$rc" = 143 ] || fail "SIGTERM in the journal: exit $rc"
-[ ! -e k.raw.tlshive-journal.tmp ] && [ ! -e k.raw.tlshive-journal ] || fail "SIGTERM left a journal file"
+[ ! -e k.raw.tlshive-journal ] || fail "SIGTERM left a journal"
+no_temp_files .
 [ "$(cksum < k.raw)" = "$(cksum < pristine.raw)" ] || fail "SIGTERM in the journal: the image changed"
 # A journal that is not this image's is refused and never applied.
 cp pristine.raw a.raw; cp pristine.raw b.raw

@@ -161,12 +161,14 @@ journal(const char *path, uint64_t size, uint64_t off, int fill, int old,
 static void
 test_blk_replay__complete_damaged_foreign(void **state)
 {
-	char *dir, *p = raw_image(&dir, 65536, 'a'), *j, *tmp, *bytes;
+	char *dir, *p = raw_image(&dir, 65536, 'a'), *j, *tmp, *tmp2, *bytes;
 	struct blk *b;
 	size_t len;
 
 	j = blk_journal_path(p);
 	tmp = xasprintf("%s.tmp", j);
+	/* the temporary file store_write_new makes beside the journal */
+	tmp2 = xasprintf("%s/.disk.raw.tlshive-journal.tlshive-q1w2e3", dir);
 	/* damaged: kept, never applied */
 	journal(j, 65536, 4096, 'n', 'a', 1);
 	b = blk_open(p, BLK_RAW, 1);
@@ -187,12 +189,14 @@ test_blk_replay__complete_damaged_foreign(void **state)
 	 * never became the journal is removed too */
 	journal(j, 65536, 4096, 'n', 'a', 0);
 	assert_int_equal(fixture_write(tmp, "half", 4), 0);
+	assert_int_equal(fixture_write(tmp2, "half", 4), 0);
 	b = blk_open(p, BLK_RAW, 1);
 	assert_int_equal(blk_replay(b), 1);
 	assert_int_equal(blk_replay(b), 0);	/* nothing left */
 	blk_close(b);
 	assert_int_not_equal(access(j, F_OK), 0);
 	assert_int_not_equal(access(tmp, F_OK), 0);
+	assert_int_not_equal(access(tmp2, F_OK), 0);
 	bytes = fixture_slurp(p, &len);
 	assert_int_equal(bytes[4096], 'n');
 	assert_int_equal(bytes[8191], 'n');
@@ -204,6 +208,7 @@ test_blk_replay__complete_damaged_foreign(void **state)
 	assert_int_equal(blk_replay(b), 1);
 	blk_close(b);
 	free(tmp);
+	free(tmp2);
 	free(j);
 	fixture_rmrf(dir);
 	free(p);
