@@ -39,11 +39,8 @@ say(const char *fmt, ...)
 	char *m;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) == -1)
-		m = NULL;
+	m = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (m == NULL)
-		return;
 	fprintf(stderr, "tlshive: %s", m);
 	sb_add(&said, "tlshive: %s", m);
 	free(m);

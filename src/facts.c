@@ -12,7 +12,6 @@
 #include "logs.h"
 #include "table.h"
 
-#define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
 
 static char *
 get_sz(struct hive *h, const char *key, const char *name)
@@ -75,17 +74,17 @@ read_system(struct facts *f, struct hive *h)
 	unsigned named[3], v;
 	struct regval lv;
 
-	if (hive_key_exists(h, "Select") != 1 ||
-	    !get_dword(h, "Select", "Current", &f->sel_current)) {
+	if (hive_key_exists(h, SELECT_KEY) != 1 ||
+	    !get_dword(h, SELECT_KEY, "Current", &f->sel_current)) {
 		int soft = hive_key_exists(h, CURRENT_VERSION) == 1;
 		tlsh_seterr("%s: not a SYSTEM hive: it has no Select\\Current "
 		    "value%s", path, soft ? " (it looks like a SOFTWARE hive)" :
 		    "");
 		return -1;
 	}
-	get_dword(h, "Select", "Default", &f->sel_default);
-	get_dword(h, "Select", "LastKnownGood", &f->sel_lkg);
-	get_dword(h, "Select", "Failed", &f->sel_failed);
+	get_dword(h, SELECT_KEY, "Default", &f->sel_default);
+	get_dword(h, SELECT_KEY, "LastKnownGood", &f->sel_lkg);
+	get_dword(h, SELECT_KEY, "Failed", &f->sel_failed);
 	/* Windows boots Current, falls back to LastKnownGood, and Default
 	 * seeds the next boot: each one it may run must be compliant. */
 	named[0] = f->sel_current;
@@ -105,7 +104,7 @@ read_system(struct facts *f, struct hive *h)
 		add_cset(f, named[i]);
 	}
 	cs = facts_cset_name(f->sel_current);
-	key = xasprintf("%s\\Control\\Session Manager\\Environment", cs);
+	key = xasprintf("%s\\" ENVIRONMENT_KEY, cs);
 	f->arch = get_sz(h, key, "PROCESSOR_ARCHITECTURE");
 	free(key);
 	key = xasprintf("%s\\Control\\Session Manager\\Power", cs);
@@ -121,7 +120,7 @@ read_system(struct facts *f, struct hive *h)
 		regval_free(&lv);
 	}
 	free(key);
-	key = xasprintf("%s\\Control\\ProductOptions", cs);
+	key = xasprintf("%s\\" PRODUCT_OPTIONS_KEY, cs);
 	pt = get_sz(h, key, "ProductType");
 	free(key);
 	free(cs);
@@ -307,7 +306,7 @@ read_software(struct facts *f, struct hive *h)
 	char *b;
 
 	if (hive_key_exists(h, cv) != 1) {
-		int sys = hive_key_exists(h, "Select") == 1;
+		int sys = hive_key_exists(h, SELECT_KEY) == 1;
 		tlsh_seterr("%s: not a SOFTWARE hive: it has no %s key%s",
 		    hive_path(h), cv, sys ? " (it looks like a SYSTEM hive)" :
 		    "");

@@ -50,6 +50,14 @@ char *facts_name(const struct facts *);
 /* Is update KBn installed (a Component Based Servicing package in state
  * Installed or Permanent)? */
 int facts_has_kb(const struct facts *, uint32_t kb);
+/* The keys facts_read needs to know the image (a .reg may not delete
+ * them): SYSTEM's Select, and under the current control set the product
+ * type and the processor architecture; SOFTWARE's version key. */
+#define SELECT_KEY "Select"
+#define PRODUCT_OPTIONS_KEY "Control\\ProductOptions"
+#define ENVIRONMENT_KEY "Control\\Session Manager\\Environment"
+#define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
+
 /* The oldest build tlshive writes to: Windows Vista / Server 2008. */
 #define MIN_SUPPORTED_BUILD 6000
 /* Windows 8.1 / Server 2012 R2: the first to write and read HvLE logs. */

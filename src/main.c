@@ -206,12 +206,10 @@ bad_usage(const char *fmt, ...)
 	char *m;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) == -1)
-		m = NULL;
+	m = xvasprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "tlshive: %s\ntlshive: see tlshive --help\n",
-	    m ? m : fmt);
-	if (json_wanted && m) {
+	fprintf(stderr, "tlshive: %s\ntlshive: see tlshive --help\n", m);
+	if (json_wanted) {
 		char *e = xasprintf("tlshive: %s", m);
 		report_json_error(stdout, NULL, e, TLSH_EXIT_ERROR, 0);
 		free(e);

@@ -485,7 +485,7 @@ const char *
 profile_suggest(const char *name)
 {
 	const char *best = NULL;
-	size_t d = (size_t)-1, len = strlen(name);
+	size_t d = (size_t)-1;
 
 	for (size_t i = 0; i < nbuiltin_profiles; i++) {
 		size_t k = str_distance(name, builtin_profiles[i].name);
@@ -494,8 +494,7 @@ profile_suggest(const char *name)
 			best = builtin_profiles[i].name;
 		}
 	}
-	/* only when under a third of the name is wrong, as for settings */
-	return best && d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
+	return best && str_close_enough(name, d) ? best : NULL;
 }
 
 char *

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "facts.h"
 #include "reg.h"
 
 #define V5_HEADER "Windows Registry Editor Version 5.00"
@@ -121,11 +122,10 @@ newop(struct parser *ps, enum regop_kind kind)
 static int
 needed(enum hive_id hive, int ccs, const char *key)
 {
-	static const char *const sys[] = { "Select" };
-	static const char *const cs[] = { "Control\\ProductOptions",
-	    "Control\\Session Manager\\Environment" };
-	static const char *const soft[] = {
-	    "Microsoft\\Windows NT\\CurrentVersion" };
+	static const char *const sys[] = { SELECT_KEY };
+	static const char *const cs[] = { PRODUCT_OPTIONS_KEY,
+	    ENVIRONMENT_KEY };
+	static const char *const soft[] = { CURRENT_VERSION };
 	const char *const *list = hive == HV_SOFTWARE ? soft : sys;
 	size_t n = 1, len;
 

@@ -97,6 +97,7 @@ show_text(FILE *out, const struct run *r)
 	const struct plan *p = r->p;
 
 	char **eff = xcalloc(p->nt + 1, sizeof(*eff));
+	char **st = xcalloc(p->nt + 1, sizeof(*st));
 	int starred = 0, wn = 7, ww = 5, we = 9;
 
 	/* columns as wide as their longest entry, so long setting names
@@ -104,14 +105,14 @@ show_text(FILE *out, const struct run *r)
 	 * curve list is the one value left to run over its column */
 	for (size_t i = 0; i < p->nt; i++) {
 		struct effect_of e;
-		char *st = plan_state(&p->t[i]);
 		int star, n;
 
+		st[i] = plan_state(&p->t[i]);
 		plan_effect(&p->t[i], r->f, &e);
 		/* a build without the protocol ignores a value that is there:
 		 * that is no default standing in for the registry */
 		star = e.source == SRC_DEFAULT && !(e.state ==
-		    EFF_UNSUPPORTED && strcmp(st, "absent") != 0);
+		    EFF_UNSUPPORTED && strcmp(st[i], "absent") != 0);
 		starred |= star;
 		if (p->t[i].s->kind == SK_SUITES && e.state == EFF_VALUE)
 			eff[i] = xasprintf("%s%s", e.source == SRC_REGISTRY ?
@@ -120,7 +121,6 @@ show_text(FILE *out, const struct run *r)
 		else
 			eff[i] = xasprintf("%s%s", e.text, star ? "*" : "");
 		plan_effect_free(&e);
-		free(st);
 		if ((n = (int)strlen(p->t[i].s->name)) > wn)
 			wn = n;
 		if ((n = (int)strlen(p->t[i].where[0] ? p->t[i].where : "-")) >
@@ -133,14 +133,13 @@ show_text(FILE *out, const struct run *r)
 	fprintf(out, "\n%-*s  %-*s  %-*s  %s\n", wn, "SETTING", ww, "WHERE",
 	    we, "EFFECTIVE", "REGISTRY");
 	for (size_t i = 0; i < p->nt; i++) {
-		char *st = plan_state(&p->t[i]);
-
 		fprintf(out, "%-*s  %-*s  %-*s  %s\n", wn, p->t[i].s->name, ww,
-		    p->t[i].where[0] ? p->t[i].where : "-", we, eff[i], st);
+		    p->t[i].where[0] ? p->t[i].where : "-", we, eff[i], st[i]);
 		free(eff[i]);
-		free(st);
+		free(st[i]);
 	}
 	free(eff);
+	free(st);
 	if (starred)
 		fprintf(out, "(* Windows' default for this build: the registry "
 		    "does not set it)\n");
@@ -258,25 +257,35 @@ struct tally {
 	size_t as, ar;		/* all */
 };
 
+/* Every setting (once, however many places it lives) and .reg value the
+ * plan has an op for, changed or not. */
 static void
-tally(const struct run *r, const struct unit *u, size_t nu, int which,
-    struct tally *t)
+tally_all(const struct run *r, struct tally *all)
 {
-	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < nu; i++)
-		if (which < 0 || u[i].differs == which)
-			*(u[i].s ? &t->ns : &t->nr) += 1;
+	memset(all, 0, sizeof(*all));
 	for (size_t i = 0; i < r->p->nops; i++) {
 		const struct op *o = &r->p->ops[i];
 		int seen = 0;
 		if (o->s == NULL) {
-			t->ar++;
+			all->ar++;
 			continue;
 		}
 		for (size_t k = 0; k < i && !seen; k++)
 			seen = r->p->ops[k].s == o->s;
-		t->as += !seen;
+		all->as += !seen;
 	}
+}
+
+/* which: -1 every unit, 1 those that differ, 0 the implicit ones */
+static void
+tally(const struct unit *u, size_t nu, int which, const struct tally *all,
+    struct tally *t)
+{
+	*t = *all;
+	t->ns = t->nr = 0;
+	for (size_t i = 0; i < nu; i++)
+		if (which < 0 || u[i].differs == which)
+			*(u[i].s ? &t->ns : &t->nr) += 1;
 }
 
 /* "3 settings", "3 of 39 settings", "2 settings and 1 .reg value" */
@@ -416,12 +425,13 @@ summary_text(FILE *out, const struct run *r)
 {
 	size_t nu, n;
 	struct unit *u = units_of(r, &nu);
-	struct tally tc, td, ti;
+	struct tally ta, tc, td, ti;
 	char *all, *cnt, *diff, *impl;
 
-	tally(r, u, nu, -1, &tc);
-	tally(r, u, nu, 1, &td);
-	tally(r, u, nu, 0, &ti);
+	tally_all(r, &ta);
+	tally(u, nu, -1, &ta, &tc);
+	tally(u, nu, 1, &ta, &td);
+	tally(u, nu, 0, &ta, &ti);
 	units_free(u, nu);
 	n = nu;
 	all = tally_text(&tc, 0, 1);

@@ -709,13 +709,10 @@ closest(const char *name, const char *cand, const char *best, size_t *bestd)
 	return best;
 }
 
-/* A suggestion is only made when under a third of the name is wrong. */
 static const char *
 good_enough(const char *name, const char *best, size_t d)
 {
-	size_t len = strlen(name);
-
-	return best && d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
+	return best && str_close_enough(name, d) ? best : NULL;
 }
 
 const char *

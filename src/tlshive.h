@@ -94,5 +94,8 @@ unsigned char *read_all(const char *path, size_t *len);
 char *str_trim(char *);
 int str_casecmp_ws(const char *, const char *);
 size_t str_distance(const char *, const char *);
+/* Is a candidate d edits from name close enough to suggest (under a third
+ * of the name wrong)? */
+int str_close_enough(const char *name, size_t d);
 
 #endif

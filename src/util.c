@@ -424,3 +424,11 @@ tmp_path(const char *name)
 
 	return xasprintf("%s/%s", d && *d == '/' ? d : "/tmp", name);
 }
+
+int
+str_close_enough(const char *name, size_t d)
+{
+	size_t len = strlen(name);
+
+	return d <= (len < 6 ? 2 : len / 3 + 1);
+}
