@@ -290,10 +290,10 @@ facts_name(const struct facts *f)
 			return xstrdup(n);
 	}
 	/* Builds Microsoft has not numbered yet, by family. */
-	if (f->build >= 22000 && !server)
+	if (f->build >= BUILD_WIN11 && !server)
 		return xasprintf("Windows 11 %s", f->display_version ?
 		    f->display_version : "(unknown release)");
-	if (f->build >= 10240)
+	if (f->build >= BUILD_WIN10_1507)
 		return xasprintf("%s (build %u)", server ? "Windows Server" :
 		    "Windows 10", f->build);
 	return xasprintf("Windows build %u", f->build);

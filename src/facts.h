@@ -63,10 +63,13 @@ int facts_has_kb(const struct facts *, uint32_t kb);
 /* Windows 8.1 / Server 2012 R2: the first to write and read HvLE logs. */
 #define BUILD_NEW_LOGS 9600
 /* The builds where what tlshive writes changes meaning (tls-registry.md). */
+#define BUILD_WIN7 7600		/* and 7601 (SP1): suites only with KB3042058 */
+#define BUILD_WIN7_SP1 7601
 #define BUILD_WIN8 9200		/* Fast Startup (HiberbootEnabled) */
 #define BUILD_WIN10_1507 10240	/* suite names without curve suffixes */
 #define BUILD_WIN10_1607 14393	/* the ECC curve order (EccCurves) */
 #define BUILD_TLS13 20348	/* Server 2022: TLS 1.3 in Schannel */
+#define BUILD_WIN11 22000	/* client builds named Windows 11 */
 /*
  * The transaction-log format this Windows reads at boot (LOG_NEW from
  * Windows 8.1 / Server 2012 R2, LOG_OLD before), or 0 when the build is

@@ -1,0 +1,204 @@
+/* gate.c: what a build can take, and the values a want comes to there. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "planfix.h"
+
+/* The want one --set text makes, gated and shaped for the image. */
+struct shaped {
+	struct policy pol;
+	struct plan p;
+	struct strlist e;
+	struct regval v[2];
+	int gate, n;
+};
+
+static void
+shape(struct shaped *s, struct img *m, const char *set, int tls13_off)
+{
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(policy_add_set(&s->pol, set, &s->e), 0);
+	assert_int_equal(s->pol.n, 1);
+	s->gate = plan_gate(&s->p, &s->pol.w[0], &m->f, 0, &s->e);
+	s->n = s->gate == 0 ? plan_want_values(&s->pol.w[0], &m->f, tls13_off,
+	    s->v, &s->e) : -1;
+}
+
+static void
+shaped_free(struct shaped *s)
+{
+	for (int k = 0; k < s->n; k++)
+		regval_free(&s->v[k]);
+	plan_free(&s->p);
+	policy_free(&s->pol);
+	sl_free(&s->e);
+}
+
+static void
+test_gate_tls13__by_build(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = on", &e), -1);
+	assert_non_null(strstr(e.v[0], "build 17763"));
+	assert_non_null(strstr(e.v[0], "needs build 20348"));
+	plan_free(&p);
+	sl_free(&e);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = auto", &e), 0);
+	assert_int_equal(p.nops, 0);
+	assert_non_null(strstr(p.notes.v[0], "left untouched"));
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "winhttp = TLS 1.2, TLS 1.3 if "
+	    "supported", &e), 0);
+	/* the 64-bit and the 32-bit view, both without TLS 1.3 here */
+	assert_int_equal(p.nops, 2);
+	for (size_t i = 0; i < p.nops; i++) {
+		uint32_t d;
+		assert_true(regval_get_dword(&p.ops[i].want, &d));
+		assert_int_equal(d, 0x800);
+	}
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "2022", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = auto", &e), 0);
+	assert_int_equal(p.nops, 8);
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "cipher-suites = "
+	    "TLS_AES_256_GCM_SHA384 if supported, "
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", &e), 0);
+	char *s = regval_get_sz(&p.ops[0].want);
+	assert_string_equal(s, "TLS_AES_256_GCM_SHA384,"
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	free(s);
+	plan_free(&p);
+	img_close(&m);
+}
+
+/*
+ * Before Windows 10 each ECDHE suite name carries its curve, and the
+ * curves Windows 8.1 enables by default are the ones written; from
+ * Windows 10 on the bare name is the suite.
+ */
+static void
+test_gate_suites__spelt_for_the_build(void **state)
+{
+	struct img m;
+	struct shaped s;
+	char *v;
+
+	img_open(&m, "2012r2", NULL);
+	shape(&s, &m, "cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, "
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", 0);
+	assert_int_equal(s.gate, 0);
+	assert_int_equal(s.n, 1);
+	v = regval_get_sz(&s.v[0]);
+	assert_string_equal(v, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256,"
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384");
+	free(v);
+	shaped_free(&s);
+	img_close(&m);
+
+	img_open(&m, "2019", NULL);
+	shape(&s, &m, "cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+	    0);
+	assert_int_equal(s.n, 1);
+	v = regval_get_sz(&s.v[0]);
+	assert_string_equal(v, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384");
+	free(v);
+	shaped_free(&s);
+	img_close(&m);
+}
+
+/*
+ * On 2022 with TLS 1.3 on, a list without a TLS 1.3 suite would turn it
+ * off without a word; with every TLS 1.3 row off it is what was asked.
+ */
+static void
+test_gate_suites__tls13_list_refused_unless_off(void **state)
+{
+	struct img m;
+	struct shaped s;
+
+	img_open(&m, "2022", NULL);
+	shape(&s, &m, "cipher-suites = TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0);
+	assert_int_equal(s.gate, 0);
+	assert_int_equal(s.n, -1);
+	assert_int_equal(s.e.n, 1);
+	assert_non_null(strstr(s.e.v[0], "turns TLS 1.3 off"));
+	shaped_free(&s);
+	shape(&s, &m, "cipher-suites = TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 1);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.e.n, 0);
+	shaped_free(&s);
+	img_close(&m);
+}
+
+/* Curves exist from 1607; "if supported" items drop out, others refuse. */
+static void
+test_gate_curves__by_build(void **state)
+{
+	struct img m;
+	struct shaped s;
+	char **v;
+	size_t n;
+
+	img_open(&m, "2012r2", NULL);
+	shape(&s, &m, "ecc-curves = NistP384, NistP256", 0);
+	assert_int_equal(s.gate, 1);
+	assert_non_null(strstr(s.p.notes.v[0], "left untouched"));
+	shaped_free(&s);
+	img_close(&m);
+
+	img_open(&m, "2016", NULL);
+	shape(&s, &m, "ecc-curves = curve25519, NistP256", 0);
+	assert_int_equal(s.gate, 0);
+	assert_int_equal(s.n, 1);
+	assert_non_null(v = regval_get_multi_sz(&s.v[0], &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "curve25519");
+	assert_string_equal(v[1], "NistP256");
+	strv_free(v, n);
+	shaped_free(&s);
+	img_close(&m);
+}
+
+/* Protocols are written as the documented pair, switches as the row's on. */
+static void
+test_gate_values__pairs_and_switches(void **state)
+{
+	struct img m;
+	struct shaped s;
+	uint32_t d;
+
+	img_open(&m, "2019", NULL);
+	shape(&s, &m, "TLS 1.0 client = off", 0);
+	assert_int_equal(s.n, 2);
+	assert_true(regval_get_dword(&s.v[0], &d) && d == 0);
+	assert_true(regval_get_dword(&s.v[1], &d) && d == 1);
+	shaped_free(&s);
+	shape(&s, &m, "RC4 128/128 = on", 0);
+	assert_int_equal(s.n, 1);
+	assert_true(regval_get_dword(&s.v[0], &d));
+	assert_int_equal(d, 0xffffffff);
+	shaped_free(&s);
+	img_close(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gate_tls13__by_build),
+		cmocka_unit_test(test_gate_suites__spelt_for_the_build),
+		cmocka_unit_test(test_gate_suites__tls13_list_refused_unless_off),
+		cmocka_unit_test(test_gate_curves__by_build),
+		cmocka_unit_test(test_gate_values__pairs_and_switches),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,162 @@
+/* verdict.c: Windows' defaults, missing updates, and each op's verdict. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "planfix.h"
+
+/* Verdicts are values: compliant, implicit, unsupported, differs. */
+static void
+test_verdict_enum__and_count(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	size_t on = 0, off = 0;
+
+	img_open(&m, "2019", "SYSTEM|ControlSet001\\Control\\SecurityProviders"
+	    "\\SCHANNEL\\Protocols\\TLS 1.1\\Server|Enabled|dword|0x1\n");
+	/* TLS 1.2 is on by default on 2019: absent, so implicit */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.2 = on", &e), 0);
+	for (size_t i = 0; i < p.nops; i++)
+		assert_int_equal(p.ops[i].verdict, V_IMPLICIT);
+	assert_int_equal(p.nverdict[V_IMPLICIT], p.nops);
+	assert_int_equal(plan_noncompliant(&p, 0), 0);
+	assert_int_equal(plan_noncompliant(&p, 1), p.nops);
+	plan_free(&p);
+	/* SSL 2.0 does not exist on 2019: off is unsupported, not a
+	 * difference unless --explicit */
+	assert_int_equal(plan_for(&p, &m, "SSL 2.0 = off", &e), 0);
+	assert_true(p.nverdict[V_UNSUPPORTED] > 0);
+	assert_int_equal(plan_noncompliant(&p, 0), 0);
+	plan_free(&p);
+	/* TLS 1.1 server holds Enabled=1: switching it off differs */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.1 = off", &e), 0);
+	for (size_t i = 0; i < p.nops; i++) {
+		if (strstr(p.ops[i].key, "TLS 1.1\\Server") &&
+		    strcmp(p.ops[i].name, "Enabled") == 0) {
+			assert_int_equal(p.ops[i].verdict, V_DIFFERS);
+			on++;
+		} else if (p.ops[i].verdict == V_DIFFERS)
+			off++;	/* absent, and 2019 has TLS 1.1 on by default */
+	}
+	assert_int_equal(on, 1);
+	assert_int_equal(on + off, p.nops);
+	assert_int_equal(plan_noncompliant(&p, 0), p.nops);
+	plan_free(&p);
+	img_close(&m);
+	sl_free(&e);
+}
+
+static const struct target *
+target_of(const struct plan *p, const char *name, const char *where)
+{
+	for (size_t i = 0; i < p->nt; i++)
+		if (strcmp(p->t[i].s->name, name) == 0 &&
+		    strcmp(p->t[i].where, where) == 0)
+			return &p->t[i];
+	fail_msg("no target %s in %s", name, where);
+	return NULL;
+}
+
+/*
+ * What Windows does without a value: the build's default and the page
+ * that says so; with a value, what the registry says.
+ */
+static void
+test_verdict_effect__default_or_registry(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct effect_of e;
+
+	img_open(&m, "win7-x86", "SYSTEM|ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client|"
+	    "DisabledByDefault|dword|0x1\n");
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	/* Windows 7 has TLS 1.2 off by default for clients */
+	plan_effect(target_of(&p, "TLS 1.2 client", "ControlSet002"), &m.f, &e);
+	assert_int_equal(e.state, EFF_DISABLED);
+	assert_int_equal(e.source, SRC_DEFAULT);
+	assert_non_null(e.page);
+	assert_string_equal(effect_source_name(e.source), "os-default");
+	plan_effect_free(&e);
+	plan_effect(target_of(&p, "TLS 1.0 client", "ControlSet001"), &m.f, &e);
+	assert_int_equal(e.state, EFF_ENABLED);
+	plan_effect_free(&e);
+	/* DisabledByDefault=1 alone keeps it off, from the registry */
+	plan_effect(target_of(&p, "TLS 1.2 client", "ControlSet001"), &m.f, &e);
+	assert_int_equal(e.state, EFF_DISABLED);
+	assert_int_equal(e.source, SRC_REGISTRY);
+	assert_string_equal(effect_source_name(e.source), "registry");
+	plan_effect_free(&e);
+	plan_free(&p);
+	img_close(&m);
+}
+
+/*
+ * Updates a policy's values need and the image lacks: KB3140245 for
+ * WinHTTP's DefaultSecureProtocols on Windows 7, not on 2019; KB3080079
+ * only where TLS 1.0 goes off for servers.
+ */
+static void
+test_verdict_prereqs__missing_update_warned(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "win7-x86", NULL);
+	assert_int_equal(plan_for(&p, &m, "winhttp = TLS 1.2", &e), 0);
+	assert_int_equal(p.nwarn, 1);
+	assert_int_equal(p.warn[0].kb, 3140245);
+	assert_non_null(strstr(p.warn[0].text, "KB3140245 is not installed"));
+	plan_free(&p);
+	/* a profile without WinHTTP rows does not need it */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.0 client = off", &e), 0);
+	assert_int_equal(p.nwarn, 0);
+	plan_free(&p);
+	/* RDP needs KB3080079 once TLS 1.0 is off for servers, not on */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.0 server = off", &e), 0);
+	assert_int_equal(p.nwarn, 1);
+	assert_int_equal(p.warn[0].kb, 3080079);
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.0 server = on", &e), 0);
+	assert_int_equal(p.nwarn, 0);
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for(&p, &m, "winhttp = TLS 1.2", &e), 0);
+	assert_int_equal(p.nwarn, 0);
+	plan_free(&p);
+	img_close(&m);
+}
+
+/* One warning per text, however many rows raise it. */
+static void
+test_verdict_warn__once(void **state)
+{
+	struct plan p = { 0 };
+
+	plan_warn(&p, 0, "a");
+	plan_warn(&p, 0, "a");
+	plan_warn(&p, 42, "a");
+	assert_int_equal(p.nwarn, 2);
+	assert_string_equal(p.warn[1].text, "a, and KB42 is not installed (a "
+	    "monthly rollup may carry it)");
+	plan_free(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verdict_enum__and_count),
+		cmocka_unit_test(test_verdict_effect__default_or_registry),
+		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
+		cmocka_unit_test(test_verdict_warn__once),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
