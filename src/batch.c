@@ -2,7 +2,7 @@
  * Batch mode.  Every image runs the whole data path in a forked worker, so
  * one corrupt or hostile image cannot disturb another (a crash is that
  * image's error).  A worker's standard output and error go to unlinked
- * temporary files that the parent reads when it ends.
+ * temporary files that the parent copies, in order, when it ends.
  */
 #include "config.h"
 
@@ -16,9 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "batch.h"
+#include "report.h"
 #include "tlshive.h"
 
 struct job {
@@ -76,16 +75,16 @@ slurp(FILE *f)
 	return sb_take(&sb);
 }
 
-static const char *
-outcome(int status)
-{
-	return status == 0 ? "ok" : status == 1 ? "noncompliant" : "error";
-}
-
+/*
+ * A worker prints its own line (text report, or a JSON document that
+ * carries its outcome); the parent writes one only for a worker that
+ * died before it could, keeping what it completed.
+ */
 static void
 emit(const struct options *o, const char *root, struct job *j)
 {
 	char *out = slurp(j->out), *err = slurp(j->err);
+	int status = j->status >= 0 ? j->status : TLSH_EXIT_ERROR;
 
 	if (j->status < 0) {
 		char *m = xasprintf("%stlshive: %s: the worker died of signal "
@@ -94,43 +93,27 @@ emit(const struct options *o, const char *root, struct job *j)
 		err = m;
 	}
 	if (o->json) {
-		json_object *line = json_object_new_object();
-		json_object *doc = *out ? json_tokener_parse(out) : NULL;
-		char *e = str_trim(err);
-
-		json_object_object_add(line, "image",
-		    json_object_new_string(root));
-		json_object_object_add(line, "outcome",
-		    json_object_new_string(outcome(j->status)));
-		json_object_object_add(line, "error", *e ?
-		    json_object_new_string(e) : NULL);
-		json_object_object_add(line, "exit", json_object_new_int(
-		    j->status >= 0 ? j->status : TLSH_EXIT_ERROR));
-		if (doc) {
-			/* The image's own document, one level down. */
-			json_object_object_foreach(doc, k, v) {
-				if (strcmp(k, "image") == 0 ||
-				    strcmp(k, "outcome") == 0 ||
-				    strcmp(k, "error") == 0 ||
-				    strcmp(k, "exit") == 0)
-					continue;
-				json_object_object_add(line, k,
-				    json_object_get(v));
-			}
-			json_object_put(doc);
-		}
-		printf("%s\n", json_object_to_json_string_ext(line,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(line);
+		char *end = strrchr(out, '\n');
+		if (j->status < 0 || end == NULL) {
+			/* a line cut short is no document */
+			if (end)
+				end[1] = '\0';
+			else
+				*out = '\0';
+			fputs(out, stdout);
+			report_json_error(stdout, root, err, status, 1);
+		} else
+			fputs(out, stdout);
 	} else {
-		printf("== %s: %s\n%s", root, outcome(j->status), out);
+		report_batch_head(stdout, root, status);
+		fputs(out, stdout);
 		if (*out && out[strlen(out) - 1] != '\n')
 			putchar('\n');
-		/* messages stay messages: standard error, after the report
-		 * line that names their image */
-		fflush(stdout);
-		fputs(err, stderr);
 	}
+	/* messages stay messages: standard error, after the report line
+	 * that names their image */
+	fflush(stdout);
+	fputs(err, stderr);
 	fflush(stdout);
 	free(out);
 	free(err);
@@ -165,6 +148,7 @@ spawn(const struct options *o, const char *root, struct job *j)
 		dup2(fileno(j->out), STDOUT_FILENO);
 		dup2(fileno(j->err), STDERR_FILENO);
 		one.root = root;
+		one.batch = 1;
 		_exit(cmd_run(&one));
 	}
 }

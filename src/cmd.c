@@ -57,7 +57,7 @@ json_failed(const struct options *o, const char *image, int compact)
 		e[--n] = '\0';
 	if (o->json)
 		report_json_error(stdout, image ? image : "", e,
-		    TLSH_EXIT_ERROR, compact);
+		    TLSH_EXIT_ERROR, compact || o->batch);
 	free(e);
 	memset(&said, 0, sizeof(said));
 }
@@ -537,15 +537,18 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	r.p = &p;
 	r.profile = src;
 	r.dry_run = o->dry_run;
-	r.compact = compact;
+	r.compact = compact || o->batch;
 	r.explicit_only = o->explicit_only;
 	r.verbose = o->verbose;
+	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&p, o->explicit_only)) ?
+	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
+	r.batch = o->batch;
+	r.said = said.s;
+	r.status = rc;
 	if (o->json)
 		report_json(stdout, &r);
 	else
 		report_text(stdout, &r);
-	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&p, o->explicit_only)) ?
-	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
 	free(said.s);
 	memset(&said, 0, sizeof(said));
 out:

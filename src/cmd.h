@@ -27,6 +27,8 @@ struct options {
 	int rebuild;		/* a WIM: write it anew, reclaiming space */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
+	int batch;		/* a worker of several images: each JSON
+				 * document on one line, with its outcome */
 };
 
 int cmd_run(const struct options *);

@@ -723,6 +723,33 @@ notes_json(const struct plan *p)
 	return a;
 }
 
+static const char *
+outcome_name(int status)
+{
+	return status == TLSH_EXIT_OK ? "ok" : status == TLSH_EXIT_NONCOMPLIANT ?
+	    "noncompliant" : "error";
+}
+
+/* outcome, error (the messages without their last newline) and exit */
+static void
+batch_members(json_object *o, int status, const char *said)
+{
+	size_t n = said ? strlen(said) : 0;
+
+	while (n && said[n - 1] == '\n')
+		n--;
+	json_object_object_add(o, "outcome", jstr(outcome_name(status)));
+	json_object_object_add(o, "error", n ?
+	    json_object_new_string_len(said, (int)n) : NULL);
+	json_object_object_add(o, "exit", json_object_new_int(status));
+}
+
+void
+report_batch_head(FILE *out, const char *image, int status)
+{
+	fprintf(out, "== %s: %s\n", image, outcome_name(status));
+}
+
 void
 report_json(FILE *out, const struct run *r)
 {
@@ -730,6 +757,8 @@ report_json(FILE *out, const struct run *r)
 
 	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
 	json_object_object_add(o, "image", jstr(r->img->root));
+	if (r->batch)
+		batch_members(o, r->status, r->said);
 	if (r->img->wim) {
 		json_object *st = json_object_new_object();
 		json_object_object_add(st, "index",
@@ -788,9 +817,7 @@ report_json_error(FILE *out, const char *image, const char *error,
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "image", jstr(image));
-	json_object_object_add(o, "outcome", jstr("error"));
-	json_object_object_add(o, "error", jstr(error));
-	json_object_object_add(o, "exit", json_object_new_int(status));
+	batch_members(o, status, error);
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (compact ?
 	    JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));

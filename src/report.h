@@ -24,6 +24,10 @@ struct run {
 	int compact;		/* JSON on one line (several images) */
 	int explicit_only;	/* check --explicit: defaults do not count */
 	int verbose;		/* -v: every value, not one line a setting */
+	int batch;		/* one of several images: the document carries
+				 * its outcome, messages and exit status */
+	const char *said;	/* the messages (batch), or NULL */
+	int status;		/* the exit status (batch) */
 };
 
 void report_text(FILE *, const struct run *);
@@ -32,6 +36,8 @@ void report_json(FILE *, const struct run *);
  * on standard error, and its exit status. */
 void report_json_error(FILE *, const char *image, const char *error,
     int status, int compact);
+/* The line above an image's text report among several. */
+void report_batch_head(FILE *, const char *image, int status);
 /* The settings table, for tlshive settings [--json]. */
 void report_settings_text(FILE *);
 void report_settings_json(FILE *);

@@ -147,3 +147,21 @@ intact "locked"
 grep -q '^applied ' out || fail "--wait applied nothing"
 wait
 "$TLSHIVE" check img > /dev/null || fail "not compliant after --wait"
+
+# Several images: a worker that dies is that image's error line, in its
+# place, and its message names the signal; the others print their own.
+"$MKIMAGE" 2019 b1; "$MKIMAGE" 2019 b2; "$MKIMAGE" 2019 b3
+set +e
+TLSHIVE_FAULT='pwrite:1:kill:SOFTWARE.LOG?' LD_PRELOAD=$SHIM "$TLSHIVE" apply --json -j 2 b1 b2 > bj.out 2> bj.err; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a dead worker: exit $rc"
+[ "$(wc -l < bj.out)" = 2 ] || fail "a dead worker: one line per image"
+need_tool jq
+[ "$(jq -r '"\(.image) \(.outcome) \(.exit)"' bj.out | tr '\n' ' ')" = "b1 error 2 b2 error 2 " ] || fail "a dead worker's line"
+jq -r .error bj.out | grep -q '^tlshive: b2: the worker died of signal 9$' || fail "a dead worker's message"
+grep -q '^tlshive: b1: the worker died of signal 9$' bj.err || fail "a dead worker's message on standard error"
+# A worker that lives prints its document itself, on one line, with its
+# outcome and messages.
+"$TLSHIVE" check --json b3 b1 > bc.out 2> bc.err && fail "check after a dead worker passed"
+[ "$(jq -r '"\(.image) \(.command) \(.outcome) \(.exit)"' bc.out | tr '\n' ' ')" = "b3 check noncompliant 1 b1 check noncompliant 1 " ] \
+	|| fail "worker lines"

@@ -56,6 +56,10 @@ grep -q '^== t.wim image 1: Server 2019$' out && grep -q '^== t.wim image 2: Ser
 must_exit 1 "$TLSHIVE" check t.wim > /dev/null
 "$TLSHIVE" check --json t.wim > j.out || true
 [ "$(jq -r '"\(.wim.index) \(.outcome // .compliant)"' j.out | tr '\n' ';')" = "1 false;2 false;" ] || { cat j.out; fail "JSON Lines per WIM image"; }
+# among several images, a WIM gives a line per image it holds
+must_exit 1 "$TLSHIVE" check --json ref2019 t.wim > jb.out
+[ "$(jq -r '"\(.image) \(.wim.index) \(.outcome)"' jb.out | tr '\n' ';')" = "ref2019 null ok;t.wim 1 noncompliant;t.wim 2 noncompliant;" ] \
+	|| { cat jb.out; fail "JSON Lines per WIM image among several images"; }
 "$TLSHIVE" apply t.wim > out || { cat out; fail "apply to a WIM"; }
 wimverify t.wim > /dev/null 2>&1 || fail "wimverify after apply"
 # each image's changes are staged, the WIM written once after the last
