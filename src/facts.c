@@ -303,6 +303,7 @@ static int
 read_software(struct facts *f, struct hive *h)
 {
 	const char *cv = CURRENT_VERSION;
+	uint32_t v;
 	char *b;
 
 	if (hive_key_exists(h, cv) != 1) {
@@ -332,17 +333,64 @@ read_software(struct facts *f, struct hive *h)
 		sscanf(f->version, "%u.%u", &f->major, &f->minor);
 	else
 		get_dword(h, cv, "CurrentMinorVersionNumber", &f->minor);
-	f->wow6432 = hive_key_exists(h, "Wow6432Node") == 1;
+	f->build_lab = get_sz(h, cv, "BuildLabEx");
+	if (f->build_lab == NULL)
+		f->build_lab = get_sz(h, cv, "BuildLab");
 	get_dword(h, "Microsoft\\NET Framework Setup\\NDP\\v4\\Full", "Release",
 	    &f->dotnet4_release);
 	read_packages(f, h);
-	/* what Exchange's own setup and HealthChecker look for */
-	f->exchange = hive_key_exists(h,
-	    "Microsoft\\ExchangeServer\\v15\\Setup") == 1;
+	/* the version Exchange's setup records (and HealthChecker reads);
+	 * the key alone may be a .reg's */
+	f->exchange = get_dword(h, "Microsoft\\ExchangeServer\\v15\\Setup",
+	    "MsiProductMajor", &v);
 	if (f->type == OS_TYPE_UNKNOWN && f->install_type)
 		f->type = strncasecmp(f->install_type, "Server", 6) == 0 ?
 		    OS_SERVER : OS_CLIENT;
 	return 0;
+}
+
+/*
+ * 64-bit or not, as Windows itself records it: the processor architecture
+ * Session Manager puts in the environment (SYSTEM), else the build lab
+ * setup wrote (SOFTWARE, "7601.17514.x86fre.win7sp1_rtm.101119-1850").
+ * Never from Wow6432Node: .reg files written for 64-bit Windows create it
+ * on any image, and a 32-bit Windows would then get twins it never reads.
+ */
+static int
+arch_is64(const char *arch)
+{
+	static const char *const wide[] = { "AMD64", "ARM64", "IA64" };
+
+	if (arch == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(*wide); i++)
+		if (strcasecmp(arch, wide[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+lab_is64(const char *lab)
+{
+	const char *p = lab ? strchr(lab, '.') : NULL;
+	char arch[16];
+	size_t n;
+
+	if (p == NULL || (p = strchr(p + 1, '.')) == NULL)
+		return -1;
+	p++;
+	n = strcspn(p, ".");
+	/* the flavour follows the architecture: fre (free) or chk */
+	if (n < 4 || n - 3 >= sizeof(arch) || (strncmp(p + n - 3, "fre",
+	    3) != 0 && strncmp(p + n - 3, "chk", 3) != 0))
+		return -1;
+	memcpy(arch, p, n - 3);
+	arch[n - 3] = '\0';
+	if (arch_is64(arch) == 1)
+		return 1;
+	/* woa: 32-bit ARM (Windows RT) */
+	return strcasecmp(arch, "x86") == 0 || strcasecmp(arch, "arm") == 0 ||
+	    strcasecmp(arch, "woa") == 0 ? 0 : -1;
 }
 
 int
@@ -356,16 +404,9 @@ facts_read(struct facts *f, struct hive *sys, struct hive *soft)
 		return -1;
 	if (soft && read_software(f, soft) == -1)
 		return -1;
-	if (f->arch && (strcasecmp(f->arch, "AMD64") == 0 ||
-	    strcasecmp(f->arch, "ARM64") == 0 ||
-	    strcasecmp(f->arch, "IA64") == 0))
-		f->is64 = 1;
-	else if (f->wow6432)
-		f->is64 = 1;
-	else if (f->arch || soft)
-		f->is64 = 0;
-	else
-		f->is64 = -1;
+	f->is64 = arch_is64(f->arch);
+	if (f->is64 == -1)
+		f->is64 = lab_is64(f->build_lab);
 	return 0;
 }
 
@@ -379,6 +420,7 @@ facts_free(struct facts *f)
 	free(f->csd);
 	free(f->version);
 	free(f->arch);
+	free(f->build_lab);
 	free(f->kbs);
 	strv_free(f->local_suites, f->nlocal_suites);
 	memset(f, 0, sizeof(*f));

@@ -20,7 +20,7 @@ struct facts {
 	enum os_type type;
 	char *arch;			/* PROCESSOR_ARCHITECTURE */
 	int is64;			/* 1, 0, or -1 when neither hive tells */
-	int wow6432;			/* SOFTWARE has Wow6432Node */
+	char *build_lab;		/* BuildLabEx: "17763.1.amd64fre...." */
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;
 	int fast_startup;		/* HiberbootEnabled: 1, 0, -1 not set */
 	unsigned dotnet4_release;	/* NDP\v4\Full Release, 0 if absent */

@@ -198,12 +198,17 @@ fill_software(struct hive *h, const struct layout *l)
 	const char *cv = "Microsoft\\Windows NT\\CurrentVersion";
 	int is64 = strcasecmp(l->arch, "x86") != 0;
 	const char *views[] = { "", "Wow6432Node\\" };
+	char *lab;
 
 	set_sz(h, cv, "ProductName", l->product);
 	set_sz(h, cv, "EditionID", l->edition);
 	set_sz(h, cv, "InstallationType", l->install_type);
 	set_sz(h, cv, "CurrentBuild", l->build);
 	set_sz(h, cv, "CurrentBuildNumber", l->build);
+	lab = xasprintf("%s.1.%sfre.tlshive_test.000000-0000", l->build,
+	    is64 ? "amd64" : "x86");
+	set_sz(h, cv, "BuildLabEx", lab);
+	free(lab);
 	set_sz(h, cv, "CurrentVersion", l->version);
 	set_sz(h, cv, "CSDVersion", l->csd);
 	set_sz(h, cv, "DisplayVersion", l->display_version);

@@ -18,3 +18,18 @@ grep -qxF '/Wow6432Node/Microsoft/.NETFramework/v4.0.30319/InstallPath,SZ,C:\Win
 if dump "$(soft x86)" | grep -q Wow6432Node; then fail "Wow6432Node created on x86"; fi
 dump "$(soft x86)" | grep -qxF '/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00000800' \
 	|| fail "x86 WinHTTP"
+
+# A .reg written for 64-bit Windows (Microsoft's .NET sample) on a 32-bit
+# image: Windows 7 x86 never reads Wow6432Node, and the image stays 32-bit
+# to tlshive; the next plain apply writes no twins.
+"$MKIMAGE" win7-x86 x86reg
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' \
+	'[HKEY_LOCAL_MACHINE\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319]' \
+	'"SystemDefaultTlsVersions"=dword:00000001' '"SchUseStrongCrypto"=dword:00000001' > dotnet.reg
+"$TLSHIVE" apply --reg dotnet.reg x86reg > /dev/null 2>&1 || fail "the .NET sample"
+need_tool jq
+[ "$("$TLSHIVE" show --json x86reg | jq '.os["64bit"]')" = false ] || fail "a .reg made the image 64-bit"
+"$TLSHIVE" apply x86reg > /dev/null
+dump "$(soft x86reg)" | grep -F 'Wow6432Node' | grep -v '/Wow6432Node/Microsoft/.NETFramework/v4.0.30319/' \
+	&& fail "the next apply wrote Wow6432Node twins"
+true

@@ -135,6 +135,61 @@ test_facts_name_and_updates(void **state)
 	free(extra);
 }
 
+static void
+facts_of(const char *layout, const char *extra, int sys, int soft,
+    struct facts *f)
+{
+	char *root = fixture_image(layout, extra);
+	char *sp = fixture_path(root, "SYSTEM"), *wp = fixture_path(root,
+	    "SOFTWARE");
+	struct hive *hs = hive_open(sp, 0), *hw = hive_open(wp, 0);
+
+	assert_int_equal(facts_read(f, sys ? hs : NULL, soft ? hw : NULL), 0);
+	hive_close(hs);
+	hive_close(hw);
+	fixture_rmrf(root);
+	free(root);
+	free(sp);
+	free(wp);
+}
+
+/*
+ * Facts come from what Windows itself records, never from keys a TLS .reg
+ * creates: Wow6432Node written on a 32-bit Windows 7 leaves it 32-bit,
+ * and an empty Exchange setup key is no Exchange.
+ */
+static void
+test_facts_read__not_from_keys_a_reg_makes(void **state)
+{
+	static const char reg_made[] =
+	    "SOFTWARE|Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319|"
+	    "SchUseStrongCrypto|dword|1\n"
+	    "SOFTWARE|Microsoft\\ExchangeServer\\v15\\Setup|Note|sz|x\n";
+	struct facts f;
+
+	facts_of("win7-x86", reg_made, 1, 1, &f);
+	assert_int_equal(f.is64, 0);
+	assert_false(f.exchange);
+	facts_free(&f);
+	/* SOFTWARE alone: the build lab setup wrote */
+	facts_of("win7-x86", reg_made, 0, 1, &f);
+	assert_int_equal(f.is64, 0);
+	assert_non_null(strstr(f.build_lab, ".x86fre."));
+	facts_free(&f);
+	facts_of("2019", NULL, 0, 1, &f);
+	assert_int_equal(f.is64, 1);
+	facts_free(&f);
+	/* neither hive tells: unknown, not guessed */
+	facts_of("2019", "SOFTWARE|Microsoft\\Windows NT\\CurrentVersion|"
+	    "BuildLabEx|sz|garbage\n", 0, 1, &f);
+	assert_int_equal(f.is64, -1);
+	facts_free(&f);
+	facts_of("2019", "SOFTWARE|Microsoft\\ExchangeServer\\v15\\Setup|"
+	    "MsiProductMajor|dword|0xf\n", 1, 1, &f);
+	assert_true(f.exchange);
+	facts_free(&f);
+}
+
 int
 main(void)
 {
@@ -143,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_facts_read__software_as_system__names_file),
 		cmocka_unit_test(test_facts_read__select_names_missing_set__error),
 		cmocka_unit_test(test_facts_name_and_updates),
+		cmocka_unit_test(test_facts_read__not_from_keys_a_reg_makes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
