@@ -94,6 +94,13 @@ load_policy(const struct options *o, struct policy *pol)
 			break;
 		}
 	}
+	/* regedit skips such lines and applies the rest: so does tlshive,
+	 * saying so, unless --strict wants the file clean */
+	for (size_t i = 0; i < pol->skipped.n; i++)
+		if (o->strict)
+			sl_add(&errs, "%s", pol->skipped.v[i]);
+		else
+			say("%s\n", pol->skipped.v[i]);
 	if (errs.n) {
 		print_errors(&errs);
 		say("%zu error%s in the profiles and "
@@ -702,7 +709,8 @@ cmd_export(const struct options *o)
 	}
 	reg_export(&d, &p);
 	bytes = regdoc_encode(&d, o->utf8, &len);
-	if (reg_save(o->out ? o->out : "-", bytes, len) == -1) {
+	if (bytes == NULL || reg_save(o->out ? o->out : "-", bytes, len) ==
+	    -1) {
 		say("%s\n", tlsh_errmsg());
 		goto out;
 	}

@@ -19,6 +19,8 @@ struct options {
 	size_t npargs;
 	int json, dry_run, discard_logs, replay_logs, utf8, wait;
 	int explicit_only;	/* check --explicit */
+	int strict;		/* skipped .reg lines and ignored values
+				 * are errors */
 	int verbose;		/* -v: every value in the report */
 	int force;		/* write what a warning says will hurt */
 	const char *os;		/* export: the Windows to write for */

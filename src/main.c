@@ -26,7 +26,7 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_DISCARD, O_VERBOSE, O_HELP, O_VERSION, O_COUNT
+	O_DISCARD, O_VERBOSE, O_STRICT, O_HELP, O_VERSION, O_COUNT
 };
 
 static const struct opt_entry {
@@ -76,6 +76,8 @@ static const struct opt_entry {
 	    "losing its .LOG1/.LOG2" },
 	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every registry "
 	    "value, not a line a setting" },
+	[O_STRICT] = { "strict", 0, NULL, "check, apply, export: a .reg line "
+	    "regedit skips, or a\nvalue Windows ignores, is an error" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -85,7 +87,7 @@ static const struct opt_entry {
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_PARTITION) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
 #define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
-#define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET))
+#define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT))
 
 struct args {
 	struct options o;
@@ -114,20 +116,21 @@ static const struct cmd_entry {
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
-	    "[--force] [--json] [--discard-logs | --replay-logs] IMAGE",
+	    "[--strict] [--force] [--json] [--discard-logs | --replay-logs] "
+	    "IMAGE",
 	    0, -1, run_images },
 	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
 	    B(O_REBUILD) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
-	    "[-v] "
+	    "[-v] [--strict] "
 	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
 	    "IMAGE",
 	    0, -1, run_images },
 	{ "export", CMD_EXPORT, IMAGE_OPTS | POLICY_OPTS | B(O_OUTPUT) |
 	    B(O_UTF8) | B(O_FORCE) | B(O_OS),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-o OUT.reg] "
-	    "[--utf8] [--force] [--os NAME | BUILD | IMAGE]",
+	    "[--utf8] [--strict] [--force] [--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
 	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT),
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
@@ -323,6 +326,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_REPLAY: a->o.replay_logs = 1; break;
 		case O_WAIT: a->o.wait = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
+		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
 		case O_VERBOSE: a->o.verbose = 1; break;
 		case O_JOBS:

@@ -43,6 +43,7 @@ policy_free(struct policy *p)
 	}
 	free(p->r);
 	sl_free(&p->sources);
+	sl_free(&p->skipped);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -56,6 +56,8 @@ struct policy {
 	size_t nr;
 	unsigned seq;		/* last sequence number handed out */
 	struct strlist sources;	/* names of the profiles read, in order */
+	struct strlist skipped;	/* "FILE:LINE: ..." for each .reg line
+				 * regedit skips (so does tlshive) */
 };
 
 /*

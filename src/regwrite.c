@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +19,32 @@
 #define V5_HEADER "Windows Registry Editor Version 5.00"
 
 
+/* Text that is the same in both encodings. */
+static void __attribute__((format(printf, 2, 3)))
+both(struct regdoc *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	sb_add(&d->sb, "%s", m);
+	sb_add(&d->sb8, "%s", m);
+	free(m);
+}
+
 void
 regdoc_init(struct regdoc *d)
 {
 	memset(d, 0, sizeof(*d));
-	sb_add(&d->sb, "%s\n", V5_HEADER);
+	both(d, "%s\n", V5_HEADER);
 }
 
 void
 regdoc_comment(struct regdoc *d, const char *text)
 {
-	sb_add(&d->sb, "; %s\n", text);
+	both(d, "; %s\n", text);
 }
 
 void
@@ -38,7 +54,7 @@ regdoc_key(struct regdoc *d, const char *key, int del)
 		return;
 	free(d->key);
 	d->key = del ? NULL : xstrdup(key);
-	sb_add(&d->sb, "\n[%s%s]\n", del ? "-" : "", key);
+	both(d, "\n[%s%s]\n", del ? "-" : "", key);
 }
 
 static void
@@ -72,44 +88,13 @@ no:
 	return NULL;
 }
 
-void
-regdoc_value(struct regdoc *d, const char *name, const struct regval *v)
+/* Hex data from column col on, wrapped as regedit wraps it. */
+static void
+hex_into(struct strbuf *sb, size_t col, const unsigned char *data, size_t len)
 {
-	struct strbuf *sb = &d->sb;
-	size_t col;
-	uint32_t dw;
-	char *s;
-
-	if (*name)
-		quote_into(sb, name);
-	else
-		sb_add(sb, "@");
-	sb_add(sb, "=");
-	if (v == NULL) {
-		sb_add(sb, "-\n");
-		return;
-	}
-	if ((s = plain_string(v)) != NULL) {
-		quote_into(sb, s);
-		sb_add(sb, "\n");
-		free(s);
-		return;
-	}
-	if (regval_get_dword(v, &dw)) {
-		sb_add(sb, "dword:%08x\n", dw);
-		return;
-	}
-	col = strlen(name) + 3;
-	if (v->type == REGT_BINARY) {
-		sb_add(sb, "hex:");
-		col += 4;
-	} else {
-		sb_add(sb, "hex(%x):", v->type);
-		col += 7;
-	}
-	for (size_t i = 0; i < v->len; i++) {
-		int last = i + 1 == v->len;
-		sb_add(sb, "%02x%s", v->data[i], last ? "" : ",");
+	for (size_t i = 0; i < len; i++) {
+		int last = i + 1 == len;
+		sb_add(sb, "%02x%s", data[i], last ? "" : ",");
 		col += 3;
 		if (!last && col > 76) {
 			sb_add(sb, "\\\n  ");
@@ -117,6 +102,63 @@ regdoc_value(struct regdoc *d, const char *name, const struct regval *v)
 		}
 	}
 	sb_add(sb, "\n");
+}
+
+void
+regdoc_value(struct regdoc *d, const char *name, const struct regval *v)
+{
+	struct strbuf head = { 0 };
+	size_t col, n;
+	uint32_t dw;
+	char *s, *ansi;
+
+	if (*name)
+		quote_into(&head, name);
+	else
+		sb_add(&head, "@");
+	sb_add(&head, "=");
+	if (v == NULL) {
+		both(d, "%s-\n", head.s);
+		free(head.s);
+		return;
+	}
+	if ((s = plain_string(v)) != NULL) {
+		quote_into(&head, s);
+		both(d, "%s\n", head.s);
+		free(head.s);
+		free(s);
+		return;
+	}
+	if (regval_get_dword(v, &dw)) {
+		both(d, "%sdword:%08x\n", head.s, dw);
+		free(head.s);
+		return;
+	}
+	col = strlen(name) + 3;
+	if (v->type == REGT_BINARY) {
+		sb_add(&head, "hex:");
+		col += 4;
+	} else {
+		sb_add(&head, "hex(%x):", v->type);
+		col += 7;
+	}
+	both(d, "%s", head.s);
+	free(head.s);
+	hex_into(&d->sb, col, v->data, v->len);
+	/* regedit reads the string types' bytes of a file that is not
+	 * UTF-16 as ANSI text */
+	if ((v->type == REGT_SZ || v->type == REGT_EXPAND_SZ ||
+	    v->type == REGT_MULTI_SZ) && v->len > 0) {
+		if ((ansi = regval_recode("WINDOWS-1252", "UTF-16LE",
+		    (const char *)v->data, v->len, &n)) == NULL) {
+			d->lossy8 = 1;
+			hex_into(&d->sb8, col, v->data, v->len);
+			return;
+		}
+		hex_into(&d->sb8, col, (unsigned char *)ansi, n);
+		free(ansi);
+	} else
+		hex_into(&d->sb8, col, v->data, v->len);
 }
 
 unsigned char *
@@ -128,9 +170,15 @@ regdoc_encode(struct regdoc *d, int utf8, size_t *len)
 	size_t n;
 
 	if (utf8) {
-		*len = d->sb.len;
-		out = xmalloc(d->sb.len + 1);
-		memcpy(out, d->sb.s, d->sb.len + 1);
+		if (d->lossy8) {
+			tlsh_seterr("a string value holds text outside "
+			    "Windows-1252, which regedit cannot read from a "
+			    "UTF-8 .reg file; export without --utf8");
+			return NULL;
+		}
+		*len = d->sb8.len;
+		out = xmalloc(d->sb8.len + 1);
+		memcpy(out, d->sb8.s, d->sb8.len + 1);
 		return out;
 	}
 	for (const char *p = d->sb.s; *p; p++)
@@ -153,6 +201,7 @@ void
 regdoc_free(struct regdoc *d)
 {
 	free(d->sb.s);
+	free(d->sb8.s);
 	free(d->key);
 	memset(d, 0, sizeof(*d));
 }

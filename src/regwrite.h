@@ -8,7 +8,10 @@
 
 /* Building a .reg document. */
 struct regdoc {
-	struct strbuf sb;
+	struct strbuf sb;	/* for UTF-16: hex(2)/(7) data as UTF-16 */
+	struct strbuf sb8;	/* for UTF-8, which regedit reads as ANSI:
+				 * hex(2)/(7) data in Windows-1252 */
+	int lossy8;		/* a string the ANSI code page cannot hold */
 	char *key;		/* the section being written */
 };
 void regdoc_init(struct regdoc *);
@@ -19,7 +22,8 @@ void regdoc_key(struct regdoc *, const char *key, int del);
 void regdoc_value(struct regdoc *, const char *name, const struct regval *);
 /*
  * Encodes the document: UTF-16LE with BOM and CRLF as regedit writes it,
- * or UTF-8 with LF for review.  Returns malloc'd bytes.
+ * or UTF-8 with LF for review.  Returns malloc'd bytes, or NULL (utf8)
+ * when a string-type value cannot be written for regedit's ANSI reading.
  */
 unsigned char *regdoc_encode(struct regdoc *, int utf8, size_t *len);
 void regdoc_free(struct regdoc *);

@@ -43,15 +43,15 @@ fault 'pwrite:1:5:SOFTWARE' 'SOFTWARE: cannot write it: Input/output error'
 grep -q 'SYSTEM: put back as it was' err || fail "SYSTEM not put back"
 intact "EIO marking the second hive dirty"
 
-# Pages: disk full on SOFTWARE's third page, the one that grows the file.
-fault 'pwrite:4:28:SOFTWARE' 'SOFTWARE: cannot write it: No space left on device'
+# Pages: disk full on SOFTWARE's last run of pages, the one that grows the file.
+fault 'pwrite:3:28:SOFTWARE' 'SOFTWARE: cannot write it: No space left on device'
 grep -q 'SOFTWARE: put back as it was' err || fail "SOFTWARE not put back"
 grep -q 'SYSTEM: put back as it was' err || fail "SYSTEM not put back after its pages"
 intact "ENOSPC while the hive grows"
 fault 'fsync:2:5:SYSTEM' 'SYSTEM: fsync: Input/output error'
 intact "EIO in the fsync after the pages"
 # The last base block fails: the hive completed first goes back as well.
-fault 'pwrite:5:5:SOFTWARE' 'SOFTWARE: cannot write it: Input/output error'
+fault 'pwrite:4:5:SOFTWARE' 'SOFTWARE: cannot write it: Input/output error'
 intact "EIO completing the second base block"
 
 # The put-back fails too: the hive stays dirty with a complete log, the

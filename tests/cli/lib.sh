@@ -25,7 +25,12 @@ must_exit() {
 }
 
 # golden NAME FILE: FILE must equal tests/cli/golden/NAME.
+# UPDATE_GOLDEN=1 make check rewrites the golden files (never in CI):
+# review the diff before committing it.
 golden() {
+	if [ -n "${UPDATE_GOLDEN:-}" ] && [ -z "${CI:-}" ]; then
+		cp "$2" "$srcdir/tests/cli/golden/$1"
+	fi
 	diff -u "$srcdir/tests/cli/golden/$1" "$2" || fail "differs from golden $1"
 }
 

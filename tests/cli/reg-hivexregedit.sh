@@ -2,12 +2,19 @@
 # hivexregedit --merge gives the same keys and values.
 . "$srcdir/tests/cli/lib.sh"
 need_tool hivexregedit
+need_tool iconv
 
 # hivexregedit takes one hive at a time, does not map CurrentControlSet and
 # does not create missing parent keys: give it ControlSet001, one hive's
 # sections, and every parent as a section of its own.
+# A UTF-16 file (regedit's own export) goes to hivexregedit as UTF-8: its
+# hex(7) data stays UTF-16, which is what regedit reads from such a file.
 for_hivex() {
-	tr -d '\r' < "$1" | grep -v '^#' | sed 's/\\CurrentControlSet\\/\\ControlSet001\\/' | awk -v pfx="HKEY_LOCAL_MACHINE\\$2" '
+	if [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' ')" = fffe ]; then
+		iconv -f UTF-16 -t UTF-8 "$1"
+	else
+		cat "$1"
+	fi | tr -d '\r' | grep -v '^#' | sed 's/\\CurrentControlSet\\/\\ControlSet001\\/' | awk -v pfx="HKEY_LOCAL_MACHINE\\$2" '
 		/^Windows Registry/ { print; print ""; next }
 		/^\[/ { key = substr($0, 2, length($0) - 2)
 			keep = index(key, pfx "\\") == 1
@@ -25,8 +32,8 @@ for_hivex() {
 }
 
 n=0
-"$TLSHIVE" export --utf8 -p strict --os 2019 > strict.reg
-"$TLSHIVE" export --utf8 -p pci-dss --os 2019 > pci.reg
+"$TLSHIVE" export -p strict --os 2019 > strict.reg
+"$TLSHIVE" export -p pci-dss --os 2019 > pci.reg
 set -- strict.reg pci.reg
 # Many values per key, some set again later under another case: apply
 # writes each key's values in one go, hivexregedit one at a time.

@@ -19,6 +19,30 @@ for f in *.reg; do
 done
 golden reg-malformed.err all.err
 
+# Lines regedit skips: tlshive skips them too, says so with FILE:LINE and
+# applies the rest; --strict makes each an error and writes nothing.
+rm -f all.err strict.err
+for f in "$srcdir"/testdata/reg/skipped/*.reg; do
+	b=$(basename "$f")
+	must_exit 2 "$TLSHIVE" apply --strict --reg "$f" img > out 2>> strict.err
+	[ ! -s out ] || fail "$b --strict: output despite errors"
+	[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "$b --strict: a hive changed"
+	rm -rf one; cp -a img one
+	(cd "$srcdir/testdata/reg/skipped" && "$TLSHIVE" apply -n --reg "$b" "$OLDPWD/one") > /dev/null 2>> all.err \
+		|| fail "$b: regedit applies the rest; tlshive refused"
+done
+sed "s|$srcdir/testdata/reg/skipped/||" strict.err > strict.out
+golden reg-skipped.err all.err
+golden reg-skipped-strict.err strict.out
+# The pasted file's good lines are applied as regedit applies them.
+cp -a img pasted
+"$TLSHIVE" apply --reg "$srcdir/testdata/reg/skipped/pasted.reg" pasted > /dev/null 2>&1 || fail "pasted.reg"
+dump "$(soft pasted)" | grep -qxF '/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00000A00' \
+	|| fail "pasted.reg: the WinHTTP line"
+dump "$(sys pasted)" | grep -qxF '/ControlSet001/Control/SecurityProviders/SCHANNEL/Protocols/TLS 1.0/Server/DisabledByDefault,DWORD,0x00000001' \
+	|| fail "pasted.reg: a value under a key line with text after ']'"
+if dump "$(sys pasted)" | grep -q 'TLS 1.0/Server/Enabled'; then fail "pasted.reg: a skipped line was written"; fi
+
 # A hive the image lacks is refused at the line that needs it.
 printf 'Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\n"x"=dword:00000001\n' > soft.reg
 must_exit 2 "$TLSHIVE" apply --reg soft.reg --system "$(sys img)" 2> err

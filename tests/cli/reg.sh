@@ -169,3 +169,16 @@ if have_shared hives/real/win7-x86/SYSTEM "undo on the real Windows 7 hive"; the
 	dump w7 > r1
 	diff -u r0 r1 || fail "undo on the real Windows 7 hive"
 fi
+
+# What regedit accepts, tlshive accepts without a word: blanks after
+# "dword:", a ';' comment after a continued line, bare CR line ends; and
+# it writes key names as regedit does, trailing blank included.
+rm -rf ws; "$MKIMAGE" 2019 ws
+printf 'Windows Registry Editor Version 5.00\r\r[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\WS]\r"A"=dword:  0000000a\r"B"=dword:\t0\r"C"=hex:01,02,\\;more below\r  03\r[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\WS\\Client ]\r"Enabled"=dword:1\r' > ws.reg
+"$TLSHIVE" apply --reg ws.reg ws > /dev/null 2> ws.err || fail "whitespace regedit accepts"
+[ ! -s ws.err ] || { cat ws.err; fail "warnings for lines regedit reads"; }
+dump "$(soft ws)" > ws.d
+for v in '/Vendor/WS/A,DWORD,0x0000000A' '/Vendor/WS/B,DWORD,0x00000000' '/Vendor/WS/C,BINARY,%01%02%03' \
+	'/Vendor/WS/Client /Enabled,DWORD,0x00000001'; do
+	grep -qxF "$v" ws.d || { cat ws.d; fail "missing $v"; }
+done

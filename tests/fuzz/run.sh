@@ -20,7 +20,7 @@ src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/hive.c $srcdir/src/logs
 # seed corpora, all made here
 mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive" "$out/seed-regfread"
 cp "$srcdir"/profiles/*.profile "$srcdir"/testdata/profiles/*.profile "$out/seed-profile/"
-cp "$srcdir"/testdata/reg/bad/*.reg "$out/seed-reg/"
+cp "$srcdir"/testdata/reg/bad/*.reg "$srcdir"/testdata/reg/skipped/*.reg "$out/seed-reg/"
 rm -rf "$out/img"; "$builddir/tests/mkimage" 2019 "$out/img"
 "$builddir/tlshive" export --utf8 -p strict "$out/img" > "$out/seed-reg/strict.reg"
 "$builddir/tlshive" export -p pci-dss "$out/img" > "$out/seed-reg/pci16.reg"

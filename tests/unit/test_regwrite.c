@@ -84,8 +84,14 @@ test_reg_write__parses_back_to_the_same_bytes(void **state)
 	}
 	b = regdoc_encode(&d, 0, &n);
 	assert_int_equal(policy_add_reg_mem(&p, b, n, "w.reg", &e), 0);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
+		if (i == 2)
+			continue;
 		assert_true(regval_equal(&p.r[1 + i].val, &in[i]));
+	}
+	/* regedit ends string data with a NUL character */
+	assert_int_equal(p.r[3].val.len, 6);
+	assert_memory_equal(p.r[3].val.data, "a\0b\0\0\0", 6);
 	regval_free(&in[0]);
 	regval_free(&in[1]);
 	free(b);
@@ -128,12 +134,57 @@ test_reg_export_header__image_os_or_neither(void **state)
 	sl_free(&p.notes);
 }
 
+/*
+ * A UTF-8 file is ANSI text to regedit: string-type hex data goes in
+ * Windows-1252 bytes there, and comes back as the same UTF-16; text
+ * Windows-1252 lacks makes the UTF-8 encoding fail.
+ */
+static void
+test_reg_write__utf8_string_data_in_ansi(void **state)
+{
+	struct regdoc d;
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	struct regval in;
+	char *m[] = { "NistP256", "caf\xc3\xa9" };
+	unsigned char *b;
+	size_t n;
+
+	regval_multi_sz(&in, m, 2);
+	regdoc_init(&d);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V", 0);
+	regdoc_value(&d, "m", &in);
+	b = regdoc_encode(&d, 1, &n);
+	assert_non_null(strstr((char *)b, "\"m\"=hex(7):4e,69,73,74,50,32,35,36,"
+	    "00,63,61,66,e9,00,00\n"));
+	assert_int_equal(policy_add_reg_mem(&p, b, n, "u.reg", &e), 0);
+	assert_true(regval_equal(&p.r[1].val, &in));
+	free(b);
+	policy_free(&p);
+	regdoc_free(&d);
+	regval_free(&in);
+
+	m[1] = "\xe2\x82\xac\xe2\x84\xa2\xe6\x97\xa5";	/* CJK: not 1252 */
+	regval_multi_sz(&in, m, 2);
+	regdoc_init(&d);
+	regdoc_key(&d, "HKEY_LOCAL_MACHINE\\SOFTWARE\\V", 0);
+	regdoc_value(&d, "m", &in);
+	assert_null(regdoc_encode(&d, 1, &n));
+	assert_non_null(strstr(tlsh_errmsg(), "export without --utf8"));
+	b = regdoc_encode(&d, 0, &n);
+	assert_non_null(b);
+	free(b);
+	regdoc_free(&d);
+	regval_free(&in);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reg_write__regedit_format),
 		cmocka_unit_test(test_reg_write__parses_back_to_the_same_bytes),
+		cmocka_unit_test(test_reg_write__utf8_string_data_in_ansi),
 		cmocka_unit_test(test_reg_export_header__image_os_or_neither),
 	};
 
