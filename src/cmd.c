@@ -69,6 +69,30 @@ print_errors(const struct strlist *errs)
 		say("%s\n", errs->v[i]);
 }
 
+/*
+ * What Windows ignores among the .reg changes: listed by the report, or
+ * with --strict an error for each, and nothing done.
+ */
+static int
+strict_ignored(const struct options *o, const struct plan *p)
+{
+	size_t n = 0;
+
+	if (!o->strict || p->nign == 0)
+		return 0;
+	for (size_t i = 0; i < p->nign; i++) {
+		char *t = plan_ignored_text(p, i, "Windows ignores this: ");
+		if (t) {
+			say("%s\n", t);
+			n++;
+		}
+		free(t);
+	}
+	say("%zu change%s Windows ignores (--strict); nothing done\n", n,
+	    n == 1 ? "" : "s");
+	return -1;
+}
+
 static int
 load_policy(const struct options *o, struct policy *pol)
 {
@@ -510,6 +534,8 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		print_errors(&errs);
 		goto out;
 	}
+	if (strict_ignored(o, &p) == -1)
+		goto out;
 	/* an undo file may be the only way back to an earlier state: never
 	 * replaced unasked, nor written when there is nothing to undo */
 	if (o->cmd == CMD_APPLY && o->undo && p.nneeded && !o->force &&
@@ -699,6 +725,14 @@ cmd_export(const struct options *o)
 	    0), &errs) == -1) {
 		print_errors(&errs);
 		goto out;
+	}
+	if (strict_ignored(o, &p) == -1)
+		goto out;
+	for (size_t i = 0; i < p.nign; i++) {
+		char *t = plan_ignored_text(&p, i, "Windows ignores this: ");
+		if (t)
+			say("%s\n", t);
+		free(t);
 	}
 	{
 		char *src = sources_text(&pol);

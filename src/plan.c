@@ -152,6 +152,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 	if (errs->n > before)
 		return -1;
 	plan_settle(p);
+	plan_lint(p, f);
 	if (!live && plan_read_state(p, h) == -1) {
 		sl_add(errs, "%s", tlsh_errmsg());
 		return -1;
@@ -177,6 +178,12 @@ plan_free(struct plan *p)
 		plan_op_free(&p->ops[i]);
 	for (size_t i = 0; i < p->nwarn; i++)
 		free(p->warn[i].text);
+	for (size_t i = 0; i < p->nign; i++) {
+		free(p->ign[i].item);
+		free(p->ign[i].why);
+		free(p->ign[i].closest);
+	}
+	free(p->ign);
 	free(p->warn);
 	free(p->t);
 	free(p->ops);

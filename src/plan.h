@@ -51,6 +51,8 @@ struct op {
 	char *created;		/* the topmost key apply creates for it */
 	int accept_nonzero;	/* a present non-zero DWORD already complies */
 	int needed;		/* the hive does not hold it yet */
+	int ignored;		/* Windows never reads what it writes: not
+				 * counted, listed apart (see struct ignored) */
 	enum verdict verdict;
 	char *origin;		/* "FILE:LINE", "--set" */
 	unsigned seq;
@@ -63,6 +65,18 @@ struct plan_warning {
 	char *text;
 };
 
+/*
+ * A .reg change Windows ignores (a key or value Schannel does not know, a
+ * value of the wrong type, a setting this build lacks), or one item of a
+ * list it writes that Windows skips.
+ */
+struct ignored {
+	size_t op;
+	char *item;		/* the list item, or NULL: the whole op */
+	char *why;
+	char *closest;		/* the nearest name Windows reads, or NULL */
+};
+
 struct plan {
 	struct target *t;
 	size_t nt;
@@ -73,6 +87,8 @@ struct plan {
 	struct strlist notes;
 	struct plan_warning *warn;
 	size_t nwarn;
+	struct ignored *ign;	/* in op order */
+	size_t nign;
 };
 
 /* Every row of the table at every place it lives, with current values. */
@@ -120,5 +136,11 @@ size_t plan_noncompliant(const struct plan *, int explicit_only);
 int verdict_counts(enum verdict, int explicit_only);
 /* The op's label: its setting's name, or where it came from. */
 const char *plan_op_label(const struct op *);
+/*
+ * An ignored change in words: "t.reg:4: SYSTEM\...\Client: Schannel has
+ * no key ...; closest: ...".  NULL when an earlier one says the same of
+ * the same .reg line (its other control set or view).
+ */
+char *plan_ignored_text(const struct plan *, size_t k, const char *lead);
 
 #endif

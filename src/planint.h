@@ -38,6 +38,10 @@ void plan_settle(struct plan *);
 /* Reads what each op finds in the hives and which are still needed. */
 int plan_read_state(struct plan *, struct hive *h[HV_COUNT]);
 
+/* lint.c */
+/* What Windows ignores among the .reg changes (after plan_read_state). */
+void plan_lint(struct plan *, const struct facts *);
+
 /* verdict.c */
 /* Adds a warning once; kb names the update whose absence it is about. */
 void plan_warn(struct plan *, uint32_t kb, const char *what);

@@ -137,3 +137,24 @@ plan_op_label(const struct op *o)
 {
 	return o->s ? o->s->name : o->origin;
 }
+
+char *
+plan_ignored_text(const struct plan *p, size_t k, const char *lead)
+{
+	const struct ignored *g = &p->ign[k];
+	const struct op *o = &p->ops[g->op];
+
+	for (size_t j = 0; j < k; j++) {
+		const struct ignored *e = &p->ign[j];
+		if (strcmp(p->ops[e->op].origin, o->origin) == 0 &&
+		    strcmp(e->why, g->why) == 0 && (e->item == NULL) ==
+		    (g->item == NULL) && (g->item == NULL ||
+		    strcmp(e->item, g->item) == 0))
+			return NULL;
+	}
+	return xasprintf("%s: %s\\%s%s%s: %s%s%s%s%s%s", o->origin,
+	    hive_id_name(o->hive), o->key, o->name ? "\\" : "", o->name ?
+	    (*o->name ? o->name : "@") : "", lead, g->item ? g->item : "",
+	    g->item ? ": " : "", g->why, g->closest ? "; closest: " : "",
+	    g->closest ? g->closest : "");
+}

@@ -162,7 +162,7 @@ ops_text(FILE *out, const struct run *r)
 		const struct op *o = &p->ops[i];
 		char *path, *cur, *want;
 
-		if (!o->needed)
+		if (!o->needed || (r->cmd == CMD_CHECK && o->ignored))
 			continue;
 		path = op_path(o);
 		if (r->cmd == CMD_CHECK && !verdict_counts(o->verdict,
@@ -209,7 +209,24 @@ struct unit {
 	size_t nop;
 	int differs;			/* check: a difference that counts */
 	int unknown;
+	int key;			/* a .reg key, not a value */
 };
+
+static int
+is_key_op(const struct op *o)
+{
+	return o->kind == OP_MKKEY || o->kind == OP_DELETE_KEY;
+}
+
+/* Ops from the same .reg line (one per control set it stands for). */
+static int
+same_line(const struct op *a, const struct op *b)
+{
+	return a->origin && b->origin && a->kind == b->kind &&
+	    strcmp(a->origin, b->origin) == 0 && (a->name == NULL) ==
+	    (b->name == NULL) && (a->name == NULL || strcmp(a->name,
+	    b->name) == 0);
+}
 
 static struct unit *
 units_of(const struct run *r, size_t *n)
@@ -222,16 +239,20 @@ units_of(const struct run *r, size_t *n)
 		const struct op *o = &p->ops[i];
 		struct unit *x = NULL;
 
-		if (!o->needed)
+		if (!o->needed || o->ignored)
 			continue;
-		for (size_t k = 0; o->s && k < nu && !x; k++)
-			if (u[k].s == o->s)
+		/* a setting wherever it lives; a .reg line in every control
+		 * set it stands for */
+		for (size_t k = 0; k < nu && !x; k++)
+			if (o->s ? u[k].s == o->s : u[k].s == NULL &&
+			    same_line(&p->ops[u[k].op[0]], o))
 				x = &u[k];
 		if (x == NULL) {
 			u = xrealloc(u, (nu + 1) * sizeof(*u));
 			x = &u[nu++];
 			memset(x, 0, sizeof(*x));
 			x->s = o->s;
+			x->key = o->s == NULL && is_key_op(o);
 		}
 		x->op = xrealloc(x->op, (x->nop + 1) * sizeof(*x->op));
 		x->op[x->nop++] = i;
@@ -250,11 +271,11 @@ units_free(struct unit *u, size_t n)
 	free(u);
 }
 
-/* Settings and .reg values: those selected (changed, or differing) and
- * all that the policy names, in the user's unit. */
+/* Settings, .reg values and .reg keys: those selected (changed, or
+ * differing) and all that the policy names, in the user's unit. */
 struct tally {
-	size_t ns, nr;		/* selected */
-	size_t as, ar;		/* all */
+	size_t ns, nr, nk;	/* selected */
+	size_t as, ar, ak;	/* all */
 };
 
 /* Every setting (once, however many places it lives) and .reg value the
@@ -266,8 +287,15 @@ tally_all(const struct run *r, struct tally *all)
 	for (size_t i = 0; i < r->p->nops; i++) {
 		const struct op *o = &r->p->ops[i];
 		int seen = 0;
+		if (o->ignored)
+			continue;
 		if (o->s == NULL) {
-			all->ar++;
+			for (size_t k = 0; k < i && !seen; k++)
+				seen = r->p->ops[k].s == NULL &&
+				    !r->p->ops[k].ignored &&
+				    same_line(&r->p->ops[k], o);
+			if (!seen)
+				*(is_key_op(o) ? &all->ak : &all->ar) += 1;
 			continue;
 		}
 		for (size_t k = 0; k < i && !seen; k++)
@@ -282,33 +310,40 @@ tally(const struct unit *u, size_t nu, int which, const struct tally *all,
     struct tally *t)
 {
 	*t = *all;
-	t->ns = t->nr = 0;
+	t->ns = t->nr = t->nk = 0;
 	for (size_t i = 0; i < nu; i++)
 		if (which < 0 || u[i].differs == which)
-			*(u[i].s ? &t->ns : &t->nr) += 1;
+			*(u[i].s ? &t->ns : u[i].key ? &t->nk : &t->nr) += 1;
 }
 
-/* "3 settings", "3 of 39 settings", "2 settings and 1 .reg value" */
+/* "3 settings", "3 of 39 settings", "2 settings, 1 .reg value and
+ * 2 .reg keys": the parts that have any, settings when none has */
 static char *
 tally_text(const struct tally *t, int of, int all)
 {
-	size_t s = all ? t->as : t->ns, r = all ? t->ar : t->nr;
-	char *a, *b, *res;
+	static const char *const what[] = { "setting", ".reg value",
+	    ".reg key" };
+	size_t sel[3] = { t->ns, t->nr, t->nk };
+	size_t tot[3] = { t->as, t->ar, t->ak };
+	struct strbuf sb = { 0 };
+	int parts[3], np = 0;
 
-	a = of ? xasprintf("%zu of %zu setting%s", t->ns, t->as, t->as == 1 ?
-	    "" : "s") : xasprintf("%zu setting%s", s, s == 1 ? "" : "s");
-	b = of ? xasprintf("%zu of %zu .reg value%s", t->nr, t->ar, t->ar ==
-	    1 ? "" : "s") : xasprintf("%zu .reg value%s", r, r == 1 ? "" :
-	    "s");
-	if ((of ? t->ar : r) == 0)
-		res = xstrdup(a);
-	else if ((of ? t->as : s) == 0)
-		res = xstrdup(b);
-	else
-		res = xasprintf("%s and %s", a, b);
-	free(a);
-	free(b);
-	return res;
+	for (int i = 0; i < 3; i++)
+		if ((of || all ? tot[i] : sel[i]) != 0 || (i == 0 && (of || all ?
+		    tot[1] + tot[2] : sel[1] + sel[2]) == 0))
+			parts[np++] = i;
+	for (int k = 0; k < np; k++) {
+		int i = parts[k];
+		size_t n = all ? tot[i] : sel[i];
+		const char *sep = k == 0 ? "" : k == np - 1 ? " and " : ", ";
+		if (of)
+			sb_add(&sb, "%s%zu of %zu %s%s", sep, sel[i], tot[i],
+			    what[i], tot[i] == 1 ? "" : "s");
+		else
+			sb_add(&sb, "%s%zu %s%s", sep, n, what[i], n == 1 ? "" :
+			    "s");
+	}
+	return sb_take(&sb);
 }
 
 /* Where a unit's ops write: "ControlSet001, ControlSet002", "64-bit". */
@@ -345,14 +380,16 @@ unit_after(const struct run *r, const struct unit *u)
 	sb_add(&sb, "%s", "");
 	for (size_t i = 0; i < u->nop; i++) {
 		const struct op *o = &r->p->ops[u->op[i]];
-		if (o->target != first->target)
+		if (o->target != first->target || (o->target == NO_TARGET &&
+		    strcmp(o->key, first->key) != 0))
 			continue;
 		n++;
 	}
 	for (size_t i = 0; i < u->nop; i++) {
 		const struct op *o = &r->p->ops[u->op[i]];
 		char *a;
-		if (o->target != first->target)
+		if (o->target != first->target || (o->target == NO_TARGET &&
+		    strcmp(o->key, first->key) != 0))
 			continue;
 		a = plan_op_after(o);
 		if ((n == 1 && !(o->s && o->s->kind == SK_PROTOCOL)) ||
@@ -420,10 +457,30 @@ units_text(FILE *out, const struct run *r)
 	units_free(u, n);
 }
 
+/* What Windows ignores, once per .reg line, apart from the counts. */
+static void
+ignored_text(FILE *out, const struct run *r)
+{
+	int head = 0;
+
+	for (size_t i = 0; i < r->p->nign; i++) {
+		char *t = plan_ignored_text(r->p, i, "");
+		if (t == NULL)
+			continue;
+		if (!head++)
+			fprintf(out, "ignored: Windows never reads these .reg "
+			    "changes%s; not counted (--strict refuses them)\n",
+			    r->cmd == CMD_APPLY ? ", written all the same as "
+			    "regedit writes them" : "");
+		fprintf(out, "  %s\n", t);
+		free(t);
+	}
+}
+
 static void
 summary_text(FILE *out, const struct run *r)
 {
-	size_t nu, n;
+	size_t nu, n, nign = 0;
 	struct unit *u = units_of(r, &nu);
 	struct tally ta, tc, td, ti;
 	char *all, *cnt, *diff, *impl;
@@ -439,22 +496,34 @@ summary_text(FILE *out, const struct run *r)
 	diff = tally_text(&td, 1, 0);
 	impl = tally_text(&ti, 0, 0);
 	if (r->cmd == CMD_CHECK) {
-		if (td.ns + td.nr)
+		size_t implicit = ti.ns + ti.nr + ti.nk;
+		if (td.ns + td.nr + td.nk)
 			fprintf(out, "not compliant: %s differ from %s%s%s%s\n",
-			    diff, r->profile, ti.ns + ti.nr ? "; " : "",
-			    ti.ns + ti.nr ? impl : "", ti.ns + ti.nr ? " more "
-			    "match only through Windows' defaults, and apply "
-			    "writes those too" : "");
+			    diff, r->profile, implicit ? "; " : "", implicit ?
+			    impl : "", implicit ? " more match only through "
+			    "Windows' defaults, and apply writes those too" :
+			    "");
 		else if (n)
 			fprintf(out, "compliant: all %s match %s, %zu of them "
 			    "only through Windows' defaults (--explicit counts "
-			    "those)\n", all, r->profile, ti.ns + ti.nr);
+			    "those)\n", all, r->profile, implicit);
 		else
 			fprintf(out, "compliant: all %s match %s\n", all,
 			    r->profile);
 		goto out;
 	}
-	if (n == 0)
+	/* changes Windows ignores are written (as regedit writes them), and
+	 * said so, but never counted as settings or .reg values */
+	for (size_t i = 0; i < r->p->nops; i++)
+		nign += r->p->ops[i].needed && r->p->ops[i].ignored;
+	if (nign) {
+		char *c = n ? xasprintf("%s (and %zu change%s Windows ignores)",
+		    cnt, nign, nign == 1 ? "" : "s") : xasprintf("%zu change%s "
+		    "Windows ignores", nign, nign == 1 ? "" : "s");
+		free(cnt);
+		cnt = c;
+	}
+	if (n == 0 && nign == 0)
 		fprintf(out, "nothing to do: all %s already match %s; no file "
 		    "written\n", all, r->profile);
 	else if (r->dry_run)
@@ -499,6 +568,7 @@ report_text(FILE *out, const struct run *r)
 		ops_text(out, r);
 	else
 		units_text(out, r);
+	ignored_text(out, r);
 	notes_text(out, r);
 	summary_text(out, r);
 }
@@ -681,7 +751,8 @@ ops_json(const struct run *r, int implicit_list)
 		const struct op *op = &p->ops[i];
 		json_object *o, *before, *after;
 
-		if (!op->needed || (check && verdict_counts(op->verdict,
+		if (!op->needed || (check && op->ignored) ||
+		    (check && verdict_counts(op->verdict,
 		    r->explicit_only) == implicit_list))
 			continue;
 		if (op->name) {
@@ -708,6 +779,28 @@ ops_json(const struct run *r, int implicit_list)
 		if (check)
 			json_object_object_add(o, "verdict",
 			    jstr(verdict_names[op->verdict]));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *
+ignored_json(const struct plan *p)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->nign; i++) {
+		const struct ignored *g = &p->ign[i];
+		const struct op *op = &p->ops[g->op];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "hive", jstr(hive_id_name(op->hive)));
+		json_object_object_add(o, "path", jstr(op->key));
+		json_object_object_add(o, "value_name", jstr(op->name));
+		json_object_object_add(o, "item", jstr(g->item));
+		json_object_object_add(o, "reason", jstr(g->why));
+		json_object_object_add(o, "closest", jstr(g->closest));
+		json_object_object_add(o, "origin", jstr(op->origin));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -786,10 +879,12 @@ report_json(FILE *out, const struct run *r)
 		    json_object_new_boolean(r->explicit_only));
 		json_object_object_add(o, "differences", ops_json(r, 0));
 		json_object_object_add(o, "implicit", ops_json(r, 1));
+		json_object_object_add(o, "ignored", ignored_json(r->p));
 	} else if (r->cmd == CMD_APPLY) {
 		json_object_object_add(o, "dry_run",
 		    json_object_new_boolean(r->dry_run));
 		json_object_object_add(o, "changes", ops_json(r, 0));
+		json_object_object_add(o, "ignored", ignored_json(r->p));
 	}
 	json_object_object_add(o, "notes", notes_json(r->p));
 	{

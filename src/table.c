@@ -12,7 +12,7 @@
 
 #include "table.h"
 
-#define SCH "Control\\SecurityProviders\\SCHANNEL"
+#define SCH SCHANNEL_KEY
 #define WINHTTP_KEY \
 	"Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
 #define DOTNET_KEY "Microsoft\\.NETFramework"
@@ -539,6 +539,27 @@ const struct winhttp_default winhttp_defaults[] = {
 };
 const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
     sizeof(winhttp_defaults[0]);
+
+/*
+ * Documented Schannel values no row manages (tls-registry-settings: the
+ * session cache, client authentication, OCSP stapling and the handshake
+ * message limits), and the RC2 56/56 key Microsoft's Skype for Business
+ * hardening file writes.
+ */
+const struct schannel_extra schannel_extras[] = {
+	{ "", "ClientCacheTime" }, { "", "ServerCacheTime" },
+	{ "", "MaximumCacheSize" }, { "", "IssuerCacheSize" },
+	{ "", "IssuerCacheTime" }, { "", "SendTrustedIssuerList" },
+	{ "", "EnableOcspStaplingForSni" }, { "", "CertificateMappingMethods" },
+	{ "", "ClientAuthTrustMode" }, { "", "DisableRenegoOnServer" },
+	{ "", "DisableRenegoOnClient" },
+	{ "Messaging", "MessageLimitClient" },
+	{ "Messaging", "MessageLimitServer" },
+	{ "Messaging", "MessageLimitServerClientAuth" },
+	{ "Ciphers\\RC2 56/56", "Enabled" },
+};
+const size_t nschannel_extras = sizeof(schannel_extras) /
+    sizeof(schannel_extras[0]);
 
 /*
  * Updates without which a value is written but ignored.  Since late 2016

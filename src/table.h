@@ -93,6 +93,18 @@ extern const char *const curves_default;	/* from 1607 on */
 #define LOCAL_SUITES_KEY \
 	"Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
 
+/* Schannel's key below a control set: every key and value under it is
+ * Schannel's to read, so lint knows what it ignores there. */
+#define SCHANNEL_KEY "Control\\SecurityProviders\\SCHANNEL"
+/* A value (or a key, value NULL) Microsoft documents under SCHANNEL_KEY
+ * that no row manages: Windows reads it, lint leaves it alone. */
+struct schannel_extra {
+	const char *key;	/* below SCHANNEL_KEY, "" for the key itself */
+	const char *value;
+};
+extern const struct schannel_extra schannel_extras[];
+extern const size_t nschannel_extras;
+
 /* The protocol group whose suites and WinHTTP bit exist from 20348 on. */
 #define TLS13_GROUP "TLS 1.3"
 

@@ -139,7 +139,9 @@ plan_assign_verdicts(struct plan *p, const struct facts *f)
 		struct op *o = &p->ops[i];
 		o->verdict = verdict_of(o, o->target == NO_TARGET ? NULL :
 		    &p->t[o->target], f);
-		p->nverdict[o->verdict]++;
+		/* what Windows ignores is listed apart, never counted */
+		if (!o->ignored)
+			p->nverdict[o->verdict]++;
 	}
 }
 

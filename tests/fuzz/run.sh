@@ -15,7 +15,7 @@ src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/hive.c $srcdir/src/logs
 	$srcdir/src/store.c $srcdir/src/regfread.c $srcdir/src/commit.c
 	$srcdir/src/mkhive.c $srcdir/src/facts.c $srcdir/src/table.c $srcdir/src/profile.c
 	$srcdir/src/plan.c $srcdir/src/gate.c $srcdir/src/ops.c $srcdir/src/settle.c
-	$srcdir/src/verdict.c $srcdir/src/plantext.c $srcdir/src/reg.c $srcdir/src/regwrite.c $builddir/src/profiles.c"
+	$srcdir/src/lint.c $srcdir/src/verdict.c $srcdir/src/plantext.c $srcdir/src/reg.c $srcdir/src/regwrite.c $builddir/src/profiles.c"
 
 # seed corpora, all made here
 mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive" "$out/seed-regfread"

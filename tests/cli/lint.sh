@@ -1,0 +1,39 @@
+# What Windows ignores among a .reg file's changes: listed apart by check
+# and apply with the nearest name Windows reads, never counted; --strict
+# refuses them.  regedit writes them all, and so does apply.
+. "$srcdir/tests/cli/lib.sh"
+need_tool jq
+
+"$MKIMAGE" 2019 img
+s1=$(stamp "$(sys img)"); s2=$(stamp "$(soft img)")
+reg=ignored.reg
+cp "$srcdir/testdata/reg/lint/$reg" .
+
+must_exit 1 "$TLSHIVE" check --reg "$reg" img > check.out
+golden lint-check.out check.out
+must_exit 1 "$TLSHIVE" check --json --reg "$reg" img > check.json
+[ "$(jq '.ignored | length' check.json)" = 10 ] || fail "ignored in JSON"
+jtrue '.ignored[] | select(.origin == "ignored.reg:4" and .closest == "Protocols\\TLS 1.2\\Client")' < check.json \
+	|| fail "the closest name in JSON"
+jtrue '.ignored[] | select(.item == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384")' < check.json || fail "a list item in JSON"
+# not among the differences: those count for compliance
+[ "$(jq '[.differences[] | select(.origin == "ignored.reg:4")] | length' check.json)" = 0 ] \
+	|| fail "an ignored change counted as a difference"
+
+must_exit 2 "$TLSHIVE" apply --strict --reg "$reg" img > out 2> strict.err
+[ ! -s out ] || fail "--strict printed a report"
+golden lint-strict.err strict.err
+[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "--strict wrote"
+must_exit 2 "$TLSHIVE" check --strict --reg "$reg" img > /dev/null 2>&1
+
+# Without --strict apply writes what regedit writes, the key named
+# "Client " too, and says which changes Windows ignores.
+"$TLSHIVE" apply --reg "$reg" img > apply.out
+golden lint-apply.out apply.out
+dump "$(sys img)" | grep -qxF '/ControlSet001/Control/SecurityProviders/SCHANNEL/Protocols/TLS 1.2/Client /Enabled,DWORD,0x00000001' \
+	|| fail "the key regedit makes was not written"
+# All that counts is there now; what Windows ignores stays listed.
+"$TLSHIVE" check --reg "$reg" img > again.out || { cat again.out; fail "not compliant after apply"; }
+grep -q '^compliant: all 2 settings, 1 .reg value and 5 .reg keys match ignored.reg$' again.out \
+	|| { cat again.out; fail "keys and values counted apart"; }
+grep -q '^  ignored.reg:4: ' again.out || fail "ignored changes listed after apply"

@@ -1,0 +1,178 @@
+/* lint.c: the .reg changes Windows ignores, and the nearest name it reads. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "planfix.h"
+
+#define HDR "Windows Registry Editor Version 5.00\n"
+#define SCH "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\" \
+	"SecurityProviders\\SCHANNEL"
+
+/* The ignored entry for the op at key (and value name), or NULL. */
+static const struct ignored *
+ign_of(const struct plan *p, const char *key, const char *name,
+    const char *item)
+{
+	for (size_t i = 0; i < p->nign; i++) {
+		const struct op *o = &p->ops[p->ign[i].op];
+		if (strcmp(o->key, key) == 0 && ((name == NULL && o->name ==
+		    NULL) || (name && o->name && strcmp(o->name, name) == 0)) &&
+		    ((item == NULL && p->ign[i].item == NULL) || (item &&
+		    p->ign[i].item && strcmp(item, p->ign[i].item) == 0)))
+			return &p->ign[i];
+	}
+	return NULL;
+}
+
+#define CS "ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\"
+
+static void
+test_lint_schannel__unknown_keys_and_values(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const struct ignored *g;
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, HDR
+	    SCH "\\Protocols\\TLS1.2\\Client]\n\"Enabled\"=dword:1\n"
+	    SCH "\\Ciphers\\Triple DES 168/168]\n\"Enabled\"=dword:0\n"
+	    SCH "\\Protocols\\TLS 1.2\\Server]\n\"Enabled \"=dword:1\n"
+	    "\"DisabledByDefault\"=\"0\"\n"
+	    SCH "\\Protocols\\TLS 1.2\\Client ]\n\"Enabled\"=dword:1\n"
+	    SCH "]\n\"ClientCacheTime\"=dword:0\n\"EventLogin\"=dword:1\n"
+	    SCH "\\Messaging]\n\"MessageLimitClient\"=dword:8000\n"
+	    SCH "\\Protocols\\TLS 1.2\\Client]\n\"Enabled\"=dword:1\n",
+	    &e), 0);
+	assert_non_null(g = ign_of(&p, CS "Protocols\\TLS1.2\\Client",
+	    "Enabled", NULL));
+	assert_string_equal(g->closest, "Protocols\\TLS 1.2\\Client");
+	assert_true(p.ops[g->op].ignored);
+	assert_non_null(g = ign_of(&p, CS "Ciphers\\Triple DES 168/168",
+	    NULL, NULL));
+	assert_string_equal(g->closest, "Ciphers\\Triple DES 168");
+	assert_non_null(g = ign_of(&p, CS "Protocols\\TLS 1.2\\Server",
+	    "Enabled ", NULL));
+	assert_string_equal(g->closest, "Enabled");
+	assert_non_null(g = ign_of(&p, CS "Protocols\\TLS 1.2\\Server",
+	    "DisabledByDefault", NULL));
+	assert_non_null(strstr(g->why, "REG_DWORD"));
+	assert_non_null(ign_of(&p, CS "Protocols\\TLS 1.2\\Client ",
+	    "Enabled", NULL));
+	assert_non_null(g = ign_of(&p, "ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL", "EventLogin", NULL));
+	assert_string_equal(g->closest, "EventLogging");
+	/* documented values no row manages, and the right spellings */
+	assert_null(ign_of(&p, "ControlSet001\\Control\\SecurityProviders\\"
+	    "SCHANNEL", "ClientCacheTime", NULL));
+	assert_null(ign_of(&p, CS "Messaging", "MessageLimitClient", NULL));
+	assert_null(ign_of(&p, CS "Protocols\\TLS 1.2\\Client", "Enabled",
+	    NULL));
+	assert_null(ign_of(&p, CS "Protocols\\TLS 1.2", NULL, NULL));
+	/* what Windows ignores is never counted */
+	size_t nignored = 0, counted = 0;
+	for (size_t i = 0; i < p.nops; i++)
+		nignored += p.ops[i].ignored;
+	for (int v = 0; v < V_COUNT; v++)
+		counted += p.nverdict[v];
+	assert_int_equal(nignored, 9);
+	assert_int_equal(counted, p.nops - nignored);
+	plan_free(&p);
+	img_close(&m);
+}
+
+/* Settings the build lacks, list items it skips, a view it lacks. */
+static void
+test_lint_build__tls13_suites_curves_wow64(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const struct ignored *g;
+	static const char pol[] = "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\"
+	    "Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\n";
+
+	char *text = xasprintf(HDR SCH "\\Protocols\\TLS 1.3\\Client]\n"
+	    "\"Enabled\"=dword:1\n%s"
+	    "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384,"
+	    "TLS_NO_SUCH_SUITE,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"\n"
+	    /* ANSI file: the multi-string's bytes are ANSI text */
+	    "\"EccCurves\"=hex(7):4e,69,73,74,50,32,35,36,00,4e,69,73,74,50,"
+	    "32,35,37,00,00\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\"
+	    ".NETFramework\\v4.0.30319]\n\"SchUseStrongCrypto\"=dword:1\n", pol);
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, text, &e), 0);
+	assert_non_null(g = ign_of(&p, CS "Protocols\\TLS 1.3\\Client",
+	    "Enabled", NULL));
+	assert_non_null(strstr(g->why, "build 17763 has no TLS 1.3"));
+	assert_non_null(g = ign_of(&p, "Policies\\Microsoft\\Cryptography\\"
+	    "Configuration\\SSL\\00010002", "Functions",
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"));
+	assert_string_equal(g->closest, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384");
+	assert_false(p.ops[g->op].ignored);	/* the list is read */
+	assert_non_null(ign_of(&p, "Policies\\Microsoft\\Cryptography\\"
+	    "Configuration\\SSL\\00010002", "Functions", "TLS_NO_SUCH_SUITE"));
+	assert_null(ign_of(&p, "Policies\\Microsoft\\Cryptography\\"
+	    "Configuration\\SSL\\00010002", "Functions",
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+	assert_non_null(g = ign_of(&p, "Policies\\Microsoft\\Cryptography\\"
+	    "Configuration\\SSL\\00010002", "EccCurves", "NistP257"));
+	assert_string_equal(g->closest, "NistP256");
+	/* 64-bit: the 32-bit view is read */
+	assert_null(ign_of(&p, "Wow6432Node\\Microsoft\\.NETFramework\\"
+	    "v4.0.30319", "SchUseStrongCrypto", NULL));
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "win7-x86", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, text, &e), 0);
+	assert_non_null(g = ign_of(&p, "Wow6432Node\\Microsoft\\.NETFramework"
+	    "\\v4.0.30319", "SchUseStrongCrypto", NULL));
+	assert_non_null(strstr(g->why, "32-bit Windows"));
+	/* Windows 7 has _P384 names */
+	assert_null(ign_of(&p, "Policies\\Microsoft\\Cryptography\\"
+	    "Configuration\\SSL\\00010002", "Functions",
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"));
+	plan_free(&p);
+	img_close(&m);
+	free(text);
+}
+
+/* Near misses at the table's other keys; other values are left alone. */
+static void
+test_lint_near_miss__only_close_names(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const struct ignored *g;
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, HDR
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\"
+	    "v4.0.30319]\n\"SchUseStrongCrypt0\"=dword:1\n"
+	    "\"InstallPath\"=\"C:\\\\x\"\n", &e), 0);
+	assert_non_null(g = ign_of(&p, "Microsoft\\.NETFramework\\v4.0.30319",
+	    "SchUseStrongCrypt0", NULL));
+	assert_string_equal(g->closest, "SchUseStrongCrypto");
+	assert_null(ign_of(&p, "Microsoft\\.NETFramework\\v4.0.30319",
+	    "InstallPath", NULL));
+	assert_int_equal(p.nign, 1);
+	plan_free(&p);
+	img_close(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lint_schannel__unknown_keys_and_values),
+		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
+		cmocka_unit_test(test_lint_near_miss__only_close_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
