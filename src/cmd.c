@@ -1,6 +1,7 @@
 /* show, check, apply, profiles, settings: the data path, cut where each needs. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,13 @@ load_policy(const struct options *o, struct policy *pol)
 			break;
 		}
 	}
+	if (o->users == USERS_NONE) {
+		struct strlist gone = { 0 };
+		policy_drop_hive(pol, HV_USER, &gone);
+		for (size_t i = 0; i < gone.n; i++)
+			say("%s (--users none)\n", gone.v[i]);
+		sl_free(&gone);
+	}
 	/* regedit skips such lines and applies the rest: so does tlshive,
 	 * saying so, unless --strict wants the file clean */
 	for (size_t i = 0; i < pol->skipped.n; i++)
@@ -152,6 +160,80 @@ sources_text(const struct policy *pol)
 	if (sets)
 		sb_add(&sb, "%s%d --set", sb.len ? " + " : "", sets);
 	return sb_take(&sb);
+}
+
+/* The flags a hive opens with for this command (open_hives says why). */
+static int
+hive_flags(const struct options *o, const struct image *img, int writes)
+{
+	int flags = o->wait ? HIVE_WAIT : 0;
+
+	if (o->cmd == CMD_APPLY && (!o->dry_run || (!img->disk && !img->wim)))
+		flags |= writes ? HIVE_WRITE : HIVE_LOCK;
+	if (o->discard_logs)
+		flags |= HIVE_DISCARD_LOGS;
+	if (o->replay_logs)
+		flags |= HIVE_REPLAY_LOGS;
+	return flags;
+}
+
+/*
+ * Opens hive i of the image, wherever its bytes live.  With optional, a
+ * hive a disk image or WIM does not hold is no error: 0 with h[i] NULL.
+ */
+static int
+open_hive(const struct options *o, struct image *img, struct hive *h[],
+    int i, int hf, int discarded[], int optional)
+{
+	if (img->wim) {
+#ifdef WITH_IMAGES
+		char *wp = xasprintf("/%s", img->rel[i]);
+		struct sfile *f;
+
+		errno = 0;
+		f = wim_file(img->wim, img->wim_index, wp);
+		free(wp);
+		if (f == NULL && optional && errno == ENOENT)
+			return 0;
+		h[i] = f ? hive_open_file(f, hf) : NULL;
+#endif
+	} else if (img->disk) {
+#ifdef WITH_IMAGES
+		char *copy = xstrdup(img->rel[i]), *save = NULL;
+		const char *comps[32];
+		size_t n = 0;
+		struct sfile *f;
+
+		for (char *c = strtok_r(copy, "/", &save); c && n < 32;
+		    c = strtok_r(NULL, "/", &save))
+			comps[n++] = c;
+		errno = 0;
+		f = diskimg_file(img->disk, comps, n, hf & (HIVE_LOCK |
+		    HIVE_WRITE) ? SF_WRITE : 0);
+		free(copy);
+		if (f == NULL && optional && errno == ENOENT)
+			return 0;
+		h[i] = f ? hive_open_file(f, hf) : NULL;
+#endif
+	} else
+		h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
+		    img->name[i], img->path[i], hf);
+	if (h[i] == NULL) {
+		say("%s\n", tlsh_errmsg());
+		return -1;
+	}
+	if (hive_header(h[i])->dirty) {
+		char *logs = hive_log_files(h[i]);
+		discarded[i] = 1;
+		say("%s: warning: dirty hive used "
+		    "with --discard-logs: whatever Windows recorded in "
+		    "its transaction logs%s%s%s since the last clean "
+		    "shutdown is %s\n", img->path[i], *logs ? " (" : "",
+		    logs, *logs ? ")" : "", o->cmd == CMD_APPLY ?
+		    "lost when the hive is written" : "not shown");
+		free(logs);
+	}
+	return 0;
 }
 
 /*
@@ -237,49 +319,16 @@ open_hives(const struct options *o, const struct policy *pol,
 		flags |= HIVE_DISCARD_LOGS;
 	if (o->replay_logs)
 		flags |= HIVE_REPLAY_LOGS;
-	for (int i = 0; i < HV_COUNT; i++) {
-		int hf = writes[i] ? (flags & ~HIVE_LOCK) | HIVE_WRITE : flags;
-
-		if (img->path[i] == NULL)
-			continue;
-		if (img->wim) {
-#ifdef WITH_IMAGES
-			static const char *const wp[HV_COUNT] = {
-				"/Windows/System32/config/SYSTEM",
-				"/Windows/System32/config/SOFTWARE" };
-			struct sfile *f = wim_file(img->wim, img->wim_index,
-			    wp[i]);
-			h[i] = f ? hive_open_file(f, hf) : NULL;
-#endif
-		} else if (img->disk) {
-#ifdef WITH_IMAGES
-			static const char *const comps[HV_COUNT][4] = {
-				{ "Windows", "System32", "config", "SYSTEM" },
-				{ "Windows", "System32", "config", "SOFTWARE" } };
-			struct sfile *f = diskimg_file(img->disk, comps[i], 4,
-			    flags & (HIVE_LOCK | HIVE_WRITE) || writes[i] ?
-			    SF_WRITE : 0);
-			h[i] = f ? hive_open_file(f, hf) : NULL;
-#endif
-		} else
-			h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
-			    img->name[i], img->path[i], hf);
-		if (h[i] == NULL) {
-			say("%s\n", tlsh_errmsg());
+	for (int i = 0; i < HV_USER; i++)
+		if (img->path[i] && open_hive(o, img, h, i, writes[i] ?
+		    (flags & ~HIVE_LOCK) | HIVE_WRITE : flags, discarded, 0) ==
+		    -1)
 			return -1;
-		}
-		if (hive_header(h[i])->dirty) {
-			char *logs = hive_log_files(h[i]);
-			discarded[i] = 1;
-			say("%s: warning: dirty hive used "
-			    "with --discard-logs: whatever Windows recorded in "
-			    "its transaction logs%s%s%s since the last clean "
-			    "shutdown is %s\n", img->path[i], *logs ? " (" : "",
-			    logs, *logs ? ")" : "", o->cmd == CMD_APPLY ?
-			    "lost when the hive is written" : "not shown");
-			free(logs);
-		}
-	}
+	/* --system/--software: the Default user's hive only by --user */
+	if (!o->root && img->path[HV_USER] && open_hive(o, img, h, HV_USER,
+	    writes[HV_USER] ? (flags & ~HIVE_LOCK) | HIVE_WRITE : flags,
+	    discarded, 0) == -1)
+		return -1;
 	return 0;
 }
 
@@ -494,6 +543,68 @@ disk_commit(struct image *img, struct hive *h[])
 #endif
 }
 
+/*
+ * HKEY_CURRENT_USER offline: the Default user profile's NTUSER.DAT, which
+ * every account made after the first boot starts from.  Found from the
+ * directory ProfileList names for it; opened when the policy changes it,
+ * and for show.
+ */
+static int
+open_user(const struct options *o, const struct policy *pol, struct image *img,
+    struct hive *h[], struct facts *f, int discarded[])
+{
+	int names[HV_COUNT], want = o->cmd == CMD_SHOW, r;
+	struct strlist gone = { 0 };
+
+	policy_hives(pol, names);
+	want |= names[HV_USER];
+	if (h[HV_USER] || !want || o->users == USERS_NONE) {
+		f->have[HV_USER] = h[HV_USER] != NULL;
+		return 0;
+	}
+	if (!o->root || f->default_profile == NULL) {
+		if (!names[HV_USER])
+			return 0;
+		say("%s: HKEY_CURRENT_USER changes need the Default user "
+		    "profile's NTUSER.DAT, and %s; give it with --user FILE, or "
+		    "--users none to leave them out\n", o->root ? o->root :
+		    o->file[HV_SOFTWARE] ? o->file[HV_SOFTWARE] :
+		    o->file[HV_SYSTEM], !o->root ? "no image root was given" :
+		    "SOFTWARE's ProfileList names no Default profile");
+		return -1;
+	}
+	if ((r = image_find_user(img, f->default_profile, f->system_root)) ==
+	    -1) {
+		say("%s\n", tlsh_errmsg());
+		return -1;
+	}
+	if (r == 1 && o->cmd == CMD_APPLY && !o->dry_run && !img->disk &&
+	    !img->wim) {
+		int lr = store_leftovers(img->path[HV_USER], &gone);
+		for (size_t k = 0; k < gone.n; k++)
+			say("%s: removed %s beside it, left by an interrupted "
+			    "tlshive run\n", img->path[HV_USER], gone.v[k]);
+		sl_free(&gone);
+		if (lr == -1) {
+			say("%s\n", tlsh_errmsg());
+			return -1;
+		}
+	}
+	/* in a disk image or a WIM, opening tells whether it is there */
+	if (r == 1 && open_hive(o, img, h, HV_USER, hive_flags(o, img,
+	    names[HV_USER]), discarded, 1) == -1)
+		return -1;
+	if (h[HV_USER] == NULL && names[HV_USER]) {
+		say("%s: no %s in it, where ProfileList puts the Default user "
+		    "profile (%s); give the hive with --user FILE, or --users "
+		    "none to leave HKEY_CURRENT_USER out\n", img->root,
+		    img->rel[HV_USER], f->default_profile);
+		return -1;
+	}
+	f->have[HV_USER] = h[HV_USER] != NULL;
+	return 0;
+}
+
 /* One image: the data path from the hives to the report. */
 static int
 run_image(const struct options *o, const struct image *pre, int compact)
@@ -520,6 +631,8 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		say("%s\n", tlsh_errmsg());
 		goto out;
 	}
+	if (open_user(o, &pol, &img, h, &f, r.discarded_logs) == -1)
+		goto out;
 	if (o->cmd == CMD_APPLY && f.build && f.build < MIN_SUPPORTED_BUILD) {
 		say("%s: Windows build %u is older than "
 		    "Vista / Server 2008 (build %u), which has none of the "
@@ -597,8 +710,13 @@ out:
 		free(replayed[i]);
 	}
 	if (pre) {	/* the WIM is the caller's */
-		for (int i = 0; i < HV_COUNT; i++)
+		for (int i = 0; i < HV_COUNT; i++) {
 			free(img.path[i]);
+			free(img.rel[i]);
+			free(img.name[i]);
+			if (img.dirfd[i] > 0)
+				close(img.dirfd[i]);
+		}
 	} else
 		image_free(&img);
 	policy_free(&pol);
@@ -645,11 +763,14 @@ run_wim(const struct options *o)
 		img.wim = w;
 		img.wim_index = i;
 		img.wim_name = wim_image_name(w, i);
-		img.dirfd[HV_SYSTEM] = img.dirfd[HV_SOFTWARE] = -1;
-		img.path[HV_SYSTEM] = xasprintf("%s[%d]:/Windows/System32/config"
-		    "/SYSTEM", o->root, i);
-		img.path[HV_SOFTWARE] = xasprintf("%s[%d]:/Windows/System32/"
-		    "config/SOFTWARE", o->root, i);
+		for (int k = 0; k < HV_COUNT; k++)
+			img.dirfd[k] = -1;
+		for (int k = 0; k < HV_USER; k++) {
+			img.rel[k] = xasprintf("Windows/System32/config/%s",
+			    hive_id_name(k));
+			img.path[k] = xasprintf("%s[%d]:/%s", o->root, i,
+			    img.rel[k]);
+		}
 		if (several && !o->json)
 			printf("%s== %s image %d%s%s\n", i > from ? "\n" : "",
 			    o->root, i, img.wim_name ? ": " : "",

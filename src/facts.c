@@ -333,6 +333,16 @@ read_software(struct facts *f, struct hive *h)
 		sscanf(f->version, "%u.%u", &f->major, &f->minor);
 	else
 		get_dword(h, cv, "CurrentMinorVersionNumber", &f->minor);
+	/* where Windows makes a new account's profile from: ProfileList's
+	 * Default (Vista on), else ProfilesDirectory's Default Users */
+	f->default_profile = get_sz(h, PROFILE_LIST_KEY, "Default");
+	if (f->default_profile == NULL) {
+		char *dir = get_sz(h, PROFILE_LIST_KEY, "ProfilesDirectory");
+		if (dir)
+			f->default_profile = xasprintf("%s\\Default", dir);
+		free(dir);
+	}
+	f->system_root = get_sz(h, cv, "SystemRoot");
 	f->build_lab = get_sz(h, cv, "BuildLabEx");
 	if (f->build_lab == NULL)
 		f->build_lab = get_sz(h, cv, "BuildLab");
@@ -421,6 +431,8 @@ facts_free(struct facts *f)
 	free(f->version);
 	free(f->arch);
 	free(f->build_lab);
+	free(f->default_profile);
+	free(f->system_root);
 	free(f->kbs);
 	strv_free(f->local_suites, f->nlocal_suites);
 	memset(f, 0, sizeof(*f));

@@ -19,6 +19,11 @@ struct facts {
 	/* SYSTEM */
 	enum os_type type;
 	char *arch;			/* PROCESSOR_ARCHITECTURE */
+	char *default_profile;		/* ProfileList's Default: the directory
+					 * of the Default user profile, as
+					 * Windows writes it ("%SystemDrive%\
+					 * Users\Default"), or NULL */
+	char *system_root;		/* CurrentVersion's SystemRoot */
 	int is64;			/* 1, 0, or -1 when neither hive tells */
 	char *build_lab;		/* BuildLabEx: "17763.1.amd64fre...." */
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;
@@ -57,6 +62,7 @@ int facts_has_kb(const struct facts *, uint32_t kb);
 #define PRODUCT_OPTIONS_KEY "Control\\ProductOptions"
 #define ENVIRONMENT_KEY "Control\\Session Manager\\Environment"
 #define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
+#define PROFILE_LIST_KEY CURRENT_VERSION "\\ProfileList"
 
 /* The oldest build tlshive writes to: Windows Vista / Server 2008. */
 #define MIN_SUPPORTED_BUILD 6000

@@ -181,11 +181,14 @@ image_locate(struct image *img, const char *root)
 
 	memset(img, 0, sizeof(*img));
 	img->root = xstrdup(root);
-	img->dirfd[HV_SYSTEM] = img->dirfd[HV_SOFTWARE] = -1;
+	for (int i = 0; i < HV_COUNT; i++)
+		img->dirfd[i] = -1;
 	/* Either hive may be missing, as with --system or --software alone:
 	 * the one that is there is used, and the report says which is not;
 	 * a ROOT with neither is no Windows volume. */
-	for (int i = 0; i < HV_COUNT; i++) {
+	for (int i = 0; i < HV_USER; i++) {
+		img->rel[i] = xasprintf("Windows/System32/config/%s",
+		    hive_id_name(i));
 		img->path[i] = locate_one(root, i == HV_SYSTEM ? sys : soft, 4,
 		    &img->dirfd[i], &img->name[i]);
 		if (img->path[i] == NULL && !missing) {
@@ -206,6 +209,86 @@ image_locate(struct image *img, const char *root)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * "%SystemDrive%\Users\Default" -> "Users/Default/NTUSER.DAT"; NULL for a
+ * path that leaves the volume or names a variable Windows would expand
+ * from elsewhere.
+ */
+static char *
+profile_rel(const char *profile, const char *system_root)
+{
+	char *copy = xstrdup(profile), *save = NULL, *c;
+	struct strbuf sb = { 0 };
+	int first = 1, bad = 0;
+
+	for (c = strtok_r(copy, "\\/", &save); c && !bad;
+	    c = strtok_r(NULL, "\\/", &save), first = 0) {
+		if (first && (strcasecmp(c, "%SystemDrive%") == 0 ||
+		    (strlen(c) == 2 && c[1] == ':')))
+			continue;
+		if (first && (strcasecmp(c, "%SystemRoot%") == 0 ||
+		    strcasecmp(c, "%windir%") == 0)) {
+			char *r = system_root ? profile_rel(system_root, NULL) :
+			    NULL;
+			/* SystemRoot's own rel ends in NTUSER.DAT: cut it */
+			if (r && strlen(r) > 11) {
+				r[strlen(r) - 11] = '\0';
+				sb_add(&sb, "%s", r);
+			} else
+				sb_add(&sb, "Windows");
+			free(r);
+			continue;
+		}
+		if (strchr(c, '%') || strcmp(c, ".") == 0 || strcmp(c, "..") ==
+		    0)
+			bad = 1;
+		else
+			sb_add(&sb, "%s%s", sb.len ? "/" : "", c);
+	}
+	free(copy);
+	if (bad || sb.len == 0) {
+		free(sb.s);
+		return NULL;
+	}
+	sb_add(&sb, "/NTUSER.DAT");
+	return sb_take(&sb);
+}
+
+int
+image_find_user(struct image *img, const char *profile,
+    const char *system_root)
+{
+	char *rel = profile_rel(profile, system_root), *copy, *save = NULL;
+	const char *comps[32];
+	size_t n = 0;
+
+	if (rel == NULL) {
+		tlsh_seterr("%s: the Default user profile is at \"%s\", which "
+		    "is no path inside the image", img->root, profile);
+		return -1;
+	}
+	img->rel[HV_USER] = rel;
+	if (img->wim) {
+		img->path[HV_USER] = xasprintf("%s[%d]:/%s", img->root,
+		    img->wim_index, rel);
+		return 1;
+	}
+	if (img->disk) {
+		img->path[HV_USER] = xasprintf("%s:/%s", img->root, rel);
+		return 1;
+	}
+	copy = xstrdup(rel);
+	for (char *c = strtok_r(copy, "/", &save); c && n < 32;
+	    c = strtok_r(NULL, "/", &save))
+		comps[n++] = c;
+	img->path[HV_USER] = locate_one(img->root, comps, n,
+	    &img->dirfd[HV_USER], &img->name[HV_USER]);
+	free(copy);
+	if (img->path[HV_USER] == NULL)
+		return missing ? 0 : -1;
+	return 1;
 }
 
 int
@@ -234,7 +317,8 @@ image_open_file(struct image *img, const char *path, int writable,
     int partition)
 {
 	memset(img, 0, sizeof(*img));
-	img->dirfd[HV_SYSTEM] = img->dirfd[HV_SOFTWARE] = -1;
+	for (int i = 0; i < HV_COUNT; i++)
+		img->dirfd[i] = -1;
 	{
 		unsigned char m[4] = { 0 };
 		FILE *f = fopen(path, "rb");
@@ -251,8 +335,6 @@ image_open_file(struct image *img, const char *path, int writable,
 	}
 #ifdef WITH_IMAGES
 	{
-		static const char *const hives[HV_COUNT] = { "SYSTEM",
-		    "SOFTWARE" };
 		char sig[5];
 
 		img->root = xstrdup(path);
@@ -261,9 +343,11 @@ image_open_file(struct image *img, const char *path, int writable,
 			image_free(img);
 			return -1;
 		}
-		for (int i = 0; i < HV_COUNT; i++)
-			img->path[i] = xasprintf("%s:/Windows/System32/config/%s",
-			    path, hives[i]);
+		for (int i = 0; i < HV_USER; i++) {
+			img->rel[i] = xasprintf("Windows/System32/config/%s",
+			    hive_id_name(i));
+			img->path[i] = xasprintf("%s:/%s", path, img->rel[i]);
+		}
 		img->format = xstrdup(diskimg_format(img->disk));
 		img->partition = diskimg_partition(img->disk);
 		img->where = xstrdup(diskimg_describe(img->disk));
@@ -305,6 +389,7 @@ image_free(struct image *img)
 	for (int i = 0; i < HV_COUNT; i++) {
 		free(img->path[i]);
 		free(img->name[i]);
+		free(img->rel[i]);
 		if (img->dirfd[i] > 0)
 			close(img->dirfd[i]);
 	}

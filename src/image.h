@@ -25,6 +25,7 @@ struct image {
 	char *path[HV_COUNT];		/* NULL when not given */
 	int dirfd[HV_COUNT];		/* ROOT: the config directory, or 0 */
 	char *name[HV_COUNT];		/* ROOT: the hive's name in it */
+	char *rel[HV_COUNT];		/* its path below ROOT, '/'-separated */
 	enum hiber_state hiber;
 	char *hiberfil;			/* its path, when present */
 	char hiber_sig[5];		/* the signature found */
@@ -41,6 +42,14 @@ int image_locate(struct image *, const char *root);
  */
 int image_open_file(struct image *, const char *path, int writable,
     int partition);
+/*
+ * The Default user profile's NTUSER.DAT, from the directory Windows
+ * records for it ("%SystemDrive%\Users\Default"; system_root stands for
+ * %SystemRoot%): 1 found (or, in a disk image or WIM, named: its opening
+ * tells), 0 not there, -1 error.
+ */
+int image_find_user(struct image *, const char *profile,
+    const char *system_root);
 /* Is path a regular file (a disk image rather than a ROOT)? */
 int image_is_file(const char *path);
 /* Is it a WIM file (by its first bytes)? */

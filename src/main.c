@@ -26,7 +26,8 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_DISCARD, O_VERBOSE, O_STRICT, O_HELP, O_VERSION, O_COUNT
+	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_HELP, O_VERSION,
+	O_COUNT
 };
 
 static const struct opt_entry {
@@ -78,16 +79,22 @@ static const struct opt_entry {
 	    "value, not a line a setting" },
 	[O_STRICT] = { "strict", 0, NULL, "check, apply, export: a .reg line "
 	    "regedit skips, or a\nvalue Windows ignores, is an error" },
+	[O_USER] = { "user", 0, "FILE", "the Default user profile's "
+	    "NTUSER.DAT (HKEY_CURRENT_USER)" },
+	[O_USERS] = { "users", 0, "default|none", "HKEY_CURRENT_USER changes: "
+	    "to the Default user\nprofile (default), or left out" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
 
 #define B(o) (1u << (o))
 /* what every image-taking command accepts besides its own options */
-#define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_PARTITION) | \
+#define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
+	B(O_PARTITION) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
 #define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
-#define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT))
+#define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT) | \
+	B(O_USERS))
 
 struct args {
 	struct options o;
@@ -116,21 +123,22 @@ static const struct cmd_entry {
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
-	    "[--strict] [--force] [--json] [--discard-logs | --replay-logs] "
-	    "IMAGE",
+	    "[--strict] [--users default|none] [--force] [--json] "
+	    "[--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
 	    B(O_REBUILD) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
-	    "[-v] [--strict] "
+	    "[-v] [--strict] [--users default|none] "
 	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
 	    "IMAGE",
 	    0, -1, run_images },
 	{ "export", CMD_EXPORT, IMAGE_OPTS | POLICY_OPTS | B(O_OUTPUT) |
 	    B(O_UTF8) | B(O_FORCE) | B(O_OS),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-o OUT.reg] "
-	    "[--utf8] [--strict] [--force] [--os NAME | BUILD | IMAGE]",
+	    "[--utf8] [--strict] [--users default|none] [--force] "
+	    "[--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
 	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT),
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
@@ -163,7 +171,8 @@ usage(FILE *out)
 	}
 	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
 	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N]), a WIM file "
-	    "([--index N] [--rebuild]) or\n--system FILE [--software FILE]. "
+	    "([--index N] [--rebuild]) or\n--system FILE [--software FILE] "
+	    "[--user FILE]. "
 	    "show, check and apply also take several\nROOTs or image files, "
 	    "or --from FILE, with [-j N] [--quiet].\n\n");
 	for (int i = 0; i < O_COUNT; i++) {
@@ -323,6 +332,16 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_REBUILD: a->o.rebuild = 1; break;
 		case O_SYSTEM: a->o.file[HV_SYSTEM] = optarg; break;
 		case O_SOFTWARE: a->o.file[HV_SOFTWARE] = optarg; break;
+		case O_USER: a->o.file[HV_USER] = optarg; break;
+		case O_USERS:
+			if (strcmp(optarg, "default") == 0)
+				a->o.users = USERS_DEFAULT;
+			else if (strcmp(optarg, "none") == 0)
+				a->o.users = USERS_NONE;
+			else
+				return bad_usage("--users %s: expected default "
+				    "or none", optarg);
+			break;
 		case O_REPLAY: a->o.replay_logs = 1; break;
 		case O_WAIT: a->o.wait = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
@@ -368,9 +387,10 @@ run_images(struct args *a)
 		char **roots;
 		int rc;
 
-		if (o->undo || o->file[0] || o->file[1])
+		if (o->undo || o->file[0] || o->file[1] || o->file[2])
 			return bad_usage("several images (or --from) go with "
-			    "ROOTs, without --undo, --system or --software");
+			    "ROOTs, without --undo, --system, --software or "
+			    "--user");
 		if (a->from && a->nargs > 0)
 			return bad_usage("give ROOTs or --from, not both");
 		if (a->from) {
@@ -390,8 +410,9 @@ run_images(struct args *a)
 			strv_free(roots, n);
 		return rc;
 	}
-	if (a->nargs == 1 && (o->file[0] || o->file[1]))
-		return bad_usage("give ROOT or --system/--software, not both");
+	if (a->nargs == 1 && (o->file[0] || o->file[1] || o->file[2]))
+		return bad_usage("give ROOT or --system/--software/--user, not "
+		    "both");
 	if (a->nargs == 0 && !o->file[0] && !o->file[1])
 		return bad_usage("no image given (ROOT, or --system FILE "
 		    "and/or --software FILE)");
@@ -404,10 +425,11 @@ run_export(struct args *a)
 {
 	struct options *o = &a->o;
 
-	if (o->os && (a->nargs || o->file[0] || o->file[1]))
+	if (o->os && (a->nargs || o->file[0] || o->file[1] || o->file[2]))
 		return bad_usage("export takes an image or --os, not both");
-	if (a->nargs && (o->file[0] || o->file[1]))
-		return bad_usage("give ROOT or --system/--software, not both");
+	if (a->nargs && (o->file[0] || o->file[1] || o->file[2]))
+		return bad_usage("give ROOT or --system/--software/--user, not "
+		    "both");
 	if (o->replay_logs && o->discard_logs)
 		return bad_usage("--replay-logs or --discard-logs, not both");
 	o->root = a->nargs ? a->argv[0] : NULL;

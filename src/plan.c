@@ -74,7 +74,8 @@ add_targets(struct plan *p, const struct setting *s, const struct facts *f,
 		return r;
 	}
 	if (!(s->flags & SF_WOW64) || f->is64 != 1)
-		return add_target(p, s, s->key, "", h[HV_SOFTWARE]);
+		return add_target(p, s, s->key, s->hive == HV_USER ? "Default "
+		    "user" : "", h[s->hive]);
 	if (add_target(p, s, s->key, "64-bit", h[HV_SOFTWARE]) == -1)
 		return -1;
 	key = xasprintf("Wow6432Node\\%s", s->key);

@@ -48,6 +48,43 @@ policy_free(struct policy *p)
 }
 
 void
+policy_drop_hive(struct policy *p, enum hive_id hive, struct strlist *gone)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->nr; i++) {
+		struct regop *r = &p->r[i];
+		if (r->hive != hive) {
+			p->r[k++] = *r;
+			continue;
+		}
+		if (r->kind == RO_MKKEY || r->kind == RO_DELETE_KEY)
+			sl_add(gone, "%s: [%s%s%s%s%s] left out", r->origin,
+			    r->kind == RO_DELETE_KEY ? "-" : "", hive ==
+			    HV_USER ? "HKEY_CURRENT_USER" : "HKEY_LOCAL_MACHINE\\",
+			    hive == HV_USER ? "" : hive_id_name(hive), *r->key ?
+			    "\\" : "", r->key);
+		free(r->key);
+		free(r->name);
+		free(r->origin);
+		if (r->kind == RO_SET)
+			regval_free(&r->val);
+	}
+	p->nr = k;
+	k = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->w[i].s->hive != hive) {
+			p->w[k++] = p->w[i];
+			continue;
+		}
+		sl_add(gone, "%s: %s left out", p->w[i].origin,
+		    p->w[i].s->name);
+		want_free(&p->w[i]);
+	}
+	p->n = k;
+}
+
+void
 policy_hives(const struct policy *p, int names[HV_COUNT])
 {
 	for (int i = 0; i < HV_COUNT; i++)

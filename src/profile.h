@@ -72,6 +72,11 @@ int policy_add_profile(struct policy *, const char *name,
 /* One "NAME = VALUE" from the command line. */
 int policy_add_set(struct policy *, const char *arg, struct strlist *errs);
 void policy_free(struct policy *);
+/*
+ * Leaves out every setting and .reg change in one hive, naming each
+ * setting and .reg section in gone ("FILE:LINE: ... left out").
+ */
+void policy_drop_hive(struct policy *, enum hive_id, struct strlist *gone);
 /* Which hives the policy has settings or .reg changes in. */
 void policy_hives(const struct policy *, int names[HV_COUNT]);
 

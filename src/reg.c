@@ -241,9 +241,23 @@ route(struct parser *ps, const char *path, int del)
 		r = 1;
 		goto out;
 	}
+	if (i == 1) {
+		/* HKEY_CURRENT_USER offline: a user profile's NTUSER.DAT */
+		ps->hive = HV_USER;
+		while ((c = strtok_r(NULL, "\\", &save)) != NULL)
+			sb_add(&rest, "%s%s", rest.len ? "\\" : "", c);
+		ps->key = rest.s ? sb_take(&rest) : xstrdup("");
+		if (del && ps->key[0] == '\0') {
+			perr(ps, "refusing to delete %s: a whole hive", path);
+			goto out;
+		}
+		r = 0;
+		goto out;
+	}
 	if (i != 0) {
-		perr(ps, "%s: only HKEY_LOCAL_MACHINE\\SYSTEM and "
-		    "HKEY_LOCAL_MACHINE\\SOFTWARE are in an image's hives", c);
+		perr(ps, "%s: only HKEY_LOCAL_MACHINE\\SYSTEM, "
+		    "HKEY_LOCAL_MACHINE\\SOFTWARE and HKEY_CURRENT_USER are in "
+		    "an image's hives", c);
 		goto out;
 	}
 	c = strtok_r(NULL, "\\", &save);

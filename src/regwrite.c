@@ -209,6 +209,9 @@ regdoc_free(struct regdoc *d)
 char *
 reg_path(enum hive_id h, const char *key)
 {
+	if (h == HV_USER)
+		return xasprintf("HKEY_CURRENT_USER%s%s", *key ? "\\" : "",
+		    key);
 	return xasprintf("HKEY_LOCAL_MACHINE\\%s%s%s", hive_id_name(h),
 	    *key ? "\\" : "", key);
 }

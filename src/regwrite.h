@@ -28,7 +28,8 @@ void regdoc_value(struct regdoc *, const char *name, const struct regval *);
 unsigned char *regdoc_encode(struct regdoc *, int utf8, size_t *len);
 void regdoc_free(struct regdoc *);
 
-/* The path regedit shows for a key of one of the two hives. */
+/* The path regedit shows for a key of one of the hives (HKEY_CURRENT_USER
+ * for the user's). */
 char *reg_path(enum hive_id, const char *key);
 
 /*

@@ -16,6 +16,7 @@
 #define WINHTTP_KEY \
 	"Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
 #define DOTNET_KEY "Microsoft\\.NETFramework"
+#define INET_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings"
 
 /* Vista and later have no PCT and no SSL 2.0 after 1607, but a hardened
  * image still carries explicit "off" values for them, so they are rows. */
@@ -134,6 +135,19 @@ const struct setting settings[] = {
 	  .flags = SF_WOW64,
 	  .help = "protocols WinHTTP offers when the application asks for "
 	  "the default" },
+
+	/* WinINet (Internet Explorer, Office, Edge's IE mode) reads the
+	 * user's value, and the policy's above it; the Default profile's
+	 * NTUSER.DAT is what every account made later starts with */
+	{ .name = "wininet", .hive = HV_USER, .key = INET_KEY,
+	  .value = "SecureProtocols", .kind = SK_BITMAP, .flags = SF_NO_DEFAULTS,
+	  .help = "protocols WinINet offers, for the Default user profile "
+	  "(every account made later)" },
+	{ .name = "wininet policy", .hive = HV_SOFTWARE,
+	  .key = "Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
+	  .value = "SecureProtocols", .kind = SK_BITMAP, .flags = SF_NO_DEFAULTS,
+	  .help = "protocols WinINet offers, for every user (Group Policy, "
+	  "above the user's own)" },
 
 	DOTNET("dotnet v4 strong crypto", "dotnet strong crypto",
 	    "v4.0.30319", "SchUseStrongCrypto",

@@ -18,7 +18,8 @@ enum setting_kind {
 
 enum {
 	SF_WOW64 = 1,		/* also in the Wow6432Node view on 64-bit images */
-	SF_NONZERO_ON = 2	/* any non-zero value already counts as on */
+	SF_NONZERO_ON = 2,	/* any non-zero value already counts as on */
+	SF_NO_DEFAULTS = 4	/* no page gives its per-build default */
 };
 
 struct setting {

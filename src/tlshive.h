@@ -13,10 +13,14 @@ enum tlsh_exit {
 	TLSH_EXIT_ERROR = 2		/* usage, input or I/O error */
 };
 
-/* The two hives tlshive works on. */
+/*
+ * The hives tlshive works on: the machine's two, and the Default user
+ * profile's NTUSER.DAT (HKEY_CURRENT_USER of every account made later).
+ */
 enum hive_id {
 	HV_SYSTEM = 0,
 	HV_SOFTWARE = 1,
+	HV_USER = 2,
 	HV_COUNT
 };
 

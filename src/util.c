@@ -23,7 +23,8 @@ static _Thread_local char errbuf[1024];
 const char *
 hive_id_name(enum hive_id id)
 {
-	return id == HV_SYSTEM ? "SYSTEM" : "SOFTWARE";
+	return id == HV_SYSTEM ? "SYSTEM" : id == HV_SOFTWARE ? "SOFTWARE" :
+	    "USER";
 }
 
 void

@@ -260,6 +260,10 @@ plan_effect(const struct target *t, const struct facts *f,
 		return;
 	}
 	case SK_BITMAP:
+		if (!t->present[0] && (s->flags & SF_NO_DEFAULTS)) {
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			return;
+		}
 		if (!t->present[0]) {
 			uint32_t bits = winhttp_default(f->build, &e->page);
 			struct target tmp = *t;

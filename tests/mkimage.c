@@ -118,9 +118,9 @@ static void
 mkdirs(const char *root)
 {
 	static const char *const sub[] = { "", "/Windows", "/Windows/System32",
-	    "/Windows/System32/config" };
+	    "/Windows/System32/config", "/Users", "/Users/Default" };
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
 		char *p = xasprintf("%s%s", root, sub[i]);
 		if (mkdir(p, 0755) == -1 && errno != EEXIST)
 			die(strerror(errno));
@@ -196,6 +196,8 @@ static void
 fill_software(struct hive *h, const struct layout *l)
 {
 	const char *cv = "Microsoft\\Windows NT\\CurrentVersion";
+	const char *cv_pl = "Microsoft\\Windows NT\\CurrentVersion\\"
+	    "ProfileList";
 	int is64 = strcasecmp(l->arch, "x86") != 0;
 	const char *views[] = { "", "Wow6432Node\\" };
 	char *lab;
@@ -236,6 +238,25 @@ fill_software(struct hive *h, const struct layout *l)
 	}
 	set_sz(h, "Policies\\Microsoft\\Windows\\WindowsUpdate", "WUServer",
 	    "http://wsus.example:8530");
+	/* where Windows finds the profiles (REG_EXPAND_SZ on Windows) */
+	set_sz(h, cv_pl, "Default", "%SystemDrive%\\Users\\Default");
+	set_sz(h, cv_pl, "ProfilesDirectory", "%SystemDrive%\\Users");
+	set_sz(h, cv_pl, "Public", "%SystemDrive%\\Users\\Public");
+	set_sz(h, "Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
+	    "S-1-5-18", "ProfileImagePath",
+	    "%systemroot%\\system32\\config\\systemprofile");
+}
+
+/* The Default user profile's NTUSER.DAT: what every new account copies. */
+static void
+fill_user(struct hive *h)
+{
+	const char *is = "Software\\Microsoft\\Windows\\CurrentVersion\\"
+	    "Internet Settings";
+
+	set_dword(h, is, "CertificateRevocation", 1);
+	set_dword(h, is, "WarnonZoneCrossing", 0);
+	set_sz(h, "Control Panel\\International", "sShortDate", "M/d/yyyy");
 }
 
 /* Lines "HIVE|KEY|NAME|TYPE|VALUE" with TYPE dword, sz or multi. */
@@ -263,7 +284,8 @@ apply_extra(struct hive *h[HV_COUNT], const char *file)
 		}
 		if (n != 5)
 			die("extra: expected HIVE|KEY|NAME|TYPE|VALUE");
-		id = strcmp(fields[0], "SYSTEM") == 0 ? HV_SYSTEM : HV_SOFTWARE;
+		id = strcmp(fields[0], "SYSTEM") == 0 ? HV_SYSTEM :
+		    strcmp(fields[0], "USER") == 0 ? HV_USER : HV_SOFTWARE;
 		if (strcmp(fields[3], "dword") == 0)
 			set_dword(h[id], fields[1], fields[2],
 			    (uint32_t)strtoul(fields[4], NULL, 0));
@@ -310,7 +332,7 @@ main(int argc, char **argv)
 	const struct layout *l = NULL;
 	const char *extra = NULL;
 	struct hive *h[HV_COUNT];
-	char *sys, *soft;
+	char *sys, *soft, *user;
 	int i = 1;
 
 	if (argc == 4 && strcmp(argv[1], "--hive") == 0)
@@ -350,15 +372,19 @@ main(int argc, char **argv)
 	mkdirs(argv[i + 1]);
 	sys = xasprintf("%s/Windows/System32/config/SYSTEM", argv[i + 1]);
 	soft = xasprintf("%s/Windows/System32/config/SOFTWARE", argv[i + 1]);
+	user = xasprintf("%s/Users/Default/NTUSER.DAT", argv[i + 1]);
 	h[HV_SYSTEM] = new_hive(sys, "ROOT");
 	h[HV_SOFTWARE] = new_hive(soft, "ROOT");
+	h[HV_USER] = new_hive(user, "$$$PROTO.HIV");
 	fill_system(h[HV_SYSTEM], l);
 	fill_software(h[HV_SOFTWARE], l);
+	fill_user(h[HV_USER]);
 	if (extra)
 		apply_extra(h, extra);
-	finish(h[HV_SYSTEM]);
-	finish(h[HV_SOFTWARE]);
+	for (int k = 0; k < HV_COUNT; k++)
+		finish(h[k]);
 	free(sys);
 	free(soft);
+	free(user);
 	return 0;
 }

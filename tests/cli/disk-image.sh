@@ -27,7 +27,7 @@ vol() {
 	truncate -s 64M "$1"
 	mkntfs -F -Q -q "$1" > /dev/null 2>&1
 	ntfs-3g "$1" "$M"
-	cp -r src/Windows "$M/"
+	cp -r src/Windows src/Users "$M/"
 	for h in SYSTEM SOFTWARE; do
 		setfattr -h -n system.ntfs_acl -v "$SD" "$M/$cfg/$h"
 		setfattr -h -n system.ntfs_attrib -v 0x26000000 "$M/$cfg/$h"
@@ -167,6 +167,31 @@ for fmt in qcow2 vhdx vpc vmdk; do
 	qemu-img convert -f "$fmt" -O raw "d.$fmt" back.raw
 	part back.raw 1048576 pf.ntfs; hives_dump pf.ntfs "$fmt"; same_dumps "$fmt" new "$fmt"
 done
+# HKEY_CURRENT_USER: the Default user profile's NTUSER.DAT inside the
+# image, found through ProfileList, written as the machine's hives are.
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"SecureProtocols"=dword:00000a00\r\n' > hkcu.reg
+qemu-img convert -f raw -O qcow2 pristine.raw u.qcow2
+must_exit 1 "$TLSHIVE" check --reg hkcu.reg u.qcow2 > /dev/null
+"$TLSHIVE" apply --reg hkcu.reg u.qcow2 > out || { cat out; fail "HKEY_CURRENT_USER in a qcow2"; }
+grep -q '^applied 1 setting from hkcu.reg to u.qcow2:/Users/Default/NTUSER.DAT$' out || { cat out; fail "the user hive is named"; }
+"$TLSHIVE" check --reg hkcu.reg u.qcow2 > /dev/null || fail "HKEY_CURRENT_USER not compliant after apply"
+"$TLSHIVE" show --json u.qcow2 | jtrue '.settings[] | select(.name == "wininet") | .registry.SecureProtocols == 2560' \
+	|| fail "show does not read the Default user's WinINet value"
+qemu-img convert -f qcow2 -O raw u.qcow2 back.raw
+part back.raw 1048576 pu.ntfs
+ntfsfix -n pu.ntfs > /dev/null 2>&1 || fail "the volume is not clean after the user hive's apply"
+ntfscat pu.ntfs /Users/Default/NTUSER.DAT > u.dat
+dump u.dat | grep -qxF '/Software/Microsoft/Windows/CurrentVersion/Internet Settings/SecureProtocols,DWORD,0x00000A00' \
+	|| fail "the NTUSER.DAT in the image lacks the value"
+# A Windows whose Default profile hive is gone: show goes on, a change
+# for it is an error naming the file ProfileList points to.
+vol nouser.ntfs 2019
+ntfs-3g nouser.ntfs "$M"; rm "$M/Users/Default/NTUSER.DAT"; umount "$M"
+disk nu.raw gpt nouser.ntfs
+"$TLSHIVE" show nu.raw > /dev/null || fail "show without a Default user hive"
+must_exit 2 "$TLSHIVE" apply --reg hkcu.reg nu.raw 2> err
+grep -q 'no Users/Default/NTUSER.DAT in it, where ProfileList puts the Default user profile' err || { cat err; fail "missing user hive message"; }
+
 # A streamOptimized VMDK cannot be written at random offsets.
 qemu-img convert -f raw -O vmdk -o subformat=streamOptimized pristine.raw so.vmdk
 s=$(cksum < so.vmdk)

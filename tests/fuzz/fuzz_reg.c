@@ -26,7 +26,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		regdoc_init(&d);
 		for (size_t i = 0; i < p.nr; i++) {
 			const struct regop *o = &p.r[i];
-			char *k = xasprintf("HKEY_LOCAL_MACHINE\\%s%s%s%s",
+			char *k = o->hive == HV_USER ? xasprintf(
+			    "HKEY_CURRENT_USER%s%s", *o->key ? "\\" : "",
+			    o->key) : xasprintf("HKEY_LOCAL_MACHINE\\%s%s%s%s",
 			    hive_id_name(o->hive), o->ccs ?
 			    "\\CurrentControlSet" : "", *o->key ? "\\" : "",
 			    o->key);

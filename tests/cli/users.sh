@@ -1,0 +1,95 @@
+# HKEY_CURRENT_USER: the Default user profile's NTUSER.DAT, found through
+# ProfileList, with the machine hives' safety: commit, dirty refusal, undo.
+. "$srcdir/tests/cli/lib.sh"
+
+"$MKIMAGE" 2019 img
+U=img/Users/Default/NTUSER.DAT
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' \
+	'[HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Internet Settings]' \
+	'"SecureProtocols"=dword:00000a00' '"WarnonZoneCrossing"=-' \
+	'[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp]' \
+	'"DefaultSecureProtocols"=dword:00000a00' > vendor.reg
+dump "$U" > u0
+s0=$(stamp "$U")
+
+# show reads the Default user's WinINet value and the machine policy's.
+"$TLSHIVE" show img > out
+grep -q '^USER         img/Users/Default/NTUSER.DAT (clean)$' out || fail "show names the user hive"
+grep -q '^wininet  *Default user  *unknown\*  *absent$' out || { cat out; fail "wininet row"; }
+grep -q '^wininet policy  *-  ' out || fail "wininet policy row"
+
+# --users none: the machine part only, the user part named as left out.
+"$TLSHIVE" apply --users none --reg vendor.reg img > out 2> err
+grep -qx 'tlshive: vendor.reg:3: \[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\] left out (--users none)' err \
+	|| { cat err; fail "--users none message"; }
+[ "$(stamp "$U")" = "$s0" ] || fail "--users none wrote the user hive"
+grep -qx 'applied 1 setting from vendor.reg to img/Windows/System32/config/SOFTWARE' out || { cat out; fail "--users none: the machine part"; }
+
+# A dirty user hive is refused, as the machine's are; nothing is written.
+cp -a img d; "$MKIMAGE" --dirty d/Users/Default/NTUSER.DAT
+sd=$(stamp "$(soft d)"); su=$(stamp d/Users/Default/NTUSER.DAT)
+must_exit 2 "$TLSHIVE" apply --reg vendor.reg d 2> err
+grep -q 'd/Users/Default/NTUSER.DAT: dirty hive' err || { cat err; fail "dirty user hive"; }
+[ "$(stamp "$(soft d)")" = "$sd" ] && [ "$(stamp d/Users/Default/NTUSER.DAT)" = "$su" ] || fail "a dirty user hive run wrote"
+
+# apply: both hives, the user's in place with its log; undo gives it back.
+"$TLSHIVE" apply --reg vendor.reg --undo undo.reg img > out || { cat out; fail "apply HKEY_CURRENT_USER"; }
+# (the machine's part is there since --users none)
+grep -qx "applied 1 setting and 1 .reg value from vendor.reg to img/Users/Default/NTUSER.DAT" out || { cat out; fail "apply names the user hive"; }
+"$TLSHIVE" check --reg vendor.reg img > /dev/null || fail "not compliant after apply"
+dump "$U" | grep -qxF '/Software/Microsoft/Windows/CurrentVersion/Internet Settings/SecureProtocols,DWORD,0x00000A00' \
+	|| fail "SecureProtocols not in NTUSER.DAT"
+[ -e "$U.LOG1" ] || fail "no transaction log beside NTUSER.DAT"
+iconv -f UTF-16 -t UTF-8 undo.reg | tr -d '\r' | grep -qx '\[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\]' \
+	|| fail "the undo file lacks the user section"
+"$TLSHIVE" apply --reg undo.reg img > /dev/null || fail "undo"
+dump "$U" > u1
+diff -u u0 u1 || fail "undo did not give the user hive back"
+
+# --system/--software: the user hive only by --user.
+must_exit 2 "$TLSHIVE" apply --reg vendor.reg --system "$(sys img)" --software "$(soft img)" 2> err
+grep -q 'give it with --user FILE, or --users none' err || { cat err; fail "no --user message"; }
+"$TLSHIVE" apply --reg vendor.reg --software "$(soft img)" --user "$U" > /dev/null || fail "--user FILE"
+dump "$U" | grep -q 'SecureProtocols,DWORD,0x00000A00' || fail "--user FILE not written"
+
+# ProfileList is data from the image: a path out of it, or a link, is refused.
+cat > out.extra <<'X'
+SOFTWARE|Microsoft\Windows NT\CurrentVersion\ProfileList|Default|sz|%SystemDrive%\Users\..\..\etc
+X
+rm -rf ev; "$MKIMAGE" --extra out.extra 2019 ev
+must_exit 2 "$TLSHIVE" apply --reg vendor.reg ev 2> err
+grep -q 'is no path inside the image' err || { cat err; fail "a profile path leaving the image"; }
+rm -rf ln; "$MKIMAGE" 2019 ln; mkdir -p outside; cp ln/Users/Default/NTUSER.DAT outside/
+rm -r ln/Users/Default; ln -s "$PWD/outside" ln/Users/Default
+so=$(stamp outside/NTUSER.DAT)
+must_exit 2 "$TLSHIVE" apply --reg vendor.reg ln 2> err
+grep -q 'symbolic link' err || { cat err; fail "a linked profile directory"; }
+[ "$(stamp outside/NTUSER.DAT)" = "$so" ] || fail "a file outside the image was written"
+
+# A kill at any write of the user hive or its log leaves what recovery
+# turns into the old hive or the new one.
+SHIM=${FAULTSHIM:-}
+[ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' \
+	'[HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Internet Settings]' \
+	'"SecureProtocols"=dword:00000a00' > user.reg
+rm -rf k0; "$MKIMAGE" 2019 k0
+old=0 new=0 n=1
+while :; do
+	rm -rf k; cp -a k0 k
+	set +e
+	TLSHIVE_FAULT="pwrite:$n:kill:NTUSER.DAT*" LD_PRELOAD=$SHIM "$TLSHIVE" apply --reg user.reg k > /dev/null 2>&1
+	rc=$?
+	set -e
+	[ "$rc" = 0 ] && break
+	"$TLSHIVE" recover k/Users/Default/NTUSER.DAT > /dev/null || fail "kill at write $n: recover"
+	v=$(dump k/Users/Default/NTUSER.DAT | grep 'Internet Settings/SecureProtocols,' || true)
+	case "$v" in
+	'') old=$((old + 1)) ;;
+	*0x00000A00) new=$((new + 1)) ;;
+	*) fail "kill at write $n: neither the old nor the new hive: $v" ;;
+	esac
+	n=$((n + 1))
+done
+[ $((old + new)) -ge 3 ] || fail "only $((old + new)) kill points"
+echo "user hive: $((old + new)) kill points, $old left the old hive, $new the new one"
