@@ -18,7 +18,7 @@ trap cleanup EXIT
 vol() {	# vol FILE LAYOUT: as Windows' own config hives: descriptor, attributes
 	rm -rf src; "$MKIMAGE" "$2" src
 	truncate -s 64M "$1"; mkntfs -F -Q -q "$1" > /dev/null 2>&1
-	ntfs-3g "$1" "$M"; cp -r src/Windows "$M/"
+	ntfs-3g "$1" "$M"; cp -r src/Windows src/Users "$M/"
 	for h in SYSTEM SOFTWARE; do
 		setfattr -h -n system.ntfs_acl -v "$SD" "$M/$cfg/$h"
 		setfattr -h -n system.ntfs_attrib -v 0x26000000 "$M/$cfg/$h"
@@ -79,6 +79,18 @@ s=$(cksum < t.wim)
 "$TLSHIVE" apply t.wim > out
 [ "$(cksum < t.wim)" = "$s" ] || fail "a second apply rewrote the WIM"
 grep -q '^wrote' out && fail "a second apply says it wrote the WIM"
+
+# HKEY_CURRENT_USER goes to the Default profile's NTUSER.DAT in each image.
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"SecureProtocols"=dword:00000a00\r\n' > hkcu.reg
+cp pristine.wim u.wim
+"$TLSHIVE" apply --reg hkcu.reg u.wim > out || { cat out; fail "HKEY_CURRENT_USER in a WIM"; }
+grep -q '^staged 1 setting from hkcu.reg for u.wim\[2\]:/Users/Default/NTUSER.DAT$' out || { cat out; fail "the WIM's user hive is named"; }
+wimverify u.wim > /dev/null 2>&1 || fail "wimverify after the user hive's apply"
+"$TLSHIVE" check --reg hkcu.reg u.wim > /dev/null || fail "HKEY_CURRENT_USER not compliant in the WIM"
+rm -rf x; mkdir x
+wimextract u.wim 1 /Users/Default/NTUSER.DAT --dest-dir=x --no-acls > /dev/null 2>&1 || fail "wimextract NTUSER.DAT"
+dump x/NTUSER.DAT | grep -qxF '/Software/Microsoft/Windows/CurrentVersion/Internet Settings/SecureProtocols,DWORD,0x00000A00' \
+	|| fail "the WIM's NTUSER.DAT lacks the value"
 
 # --index: one image; --rebuild writes the WIM anew.
 cp pristine.wim i.wim
