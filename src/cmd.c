@@ -162,7 +162,12 @@ sources_text(const struct policy *pol)
 	return sb_take(&sb);
 }
 
-/* The flags a hive opens with for this command (open_hives says why). */
+/*
+ * The flags a hive opens with for this command.  A dry run opens the
+ * hives as apply would, locked and writable, so it meets the same
+ * refusals (read-only file, another writer, dirty hive); it writes
+ * nothing.  In a disk image or a WIM the volume stays read-only for it.
+ */
 static int
 hive_flags(const struct options *o, const struct image *img, int writes)
 {
@@ -248,7 +253,7 @@ static int
 open_hives(const struct options *o, const struct policy *pol,
     struct image *img, struct hive *h[], int discarded[])
 {
-	int flags = 0, writes[HV_COUNT] = { 0 };
+	int writes[HV_COUNT] = { 0 };
 	struct stat s0, s1;
 
 	/* the same file twice would be locked twice and waited for forever */
@@ -262,24 +267,14 @@ open_hives(const struct options *o, const struct policy *pol,
 		    o->file[HV_SOFTWARE], o->file[HV_SYSTEM]);
 		return -1;
 	}
-	if (o->wait)
-		flags |= HIVE_WAIT;
-
 	if (o->root && !img->wim && (image_is_file(o->root) ?
 	    image_open_file(img, o->root, o->cmd == CMD_APPLY && !o->dry_run,
 	    o->partition) : image_locate(img, o->root)) == -1) {
 		say("%s\n", tlsh_errmsg());
 		return -1;
 	}
-	/* A dry run opens the hives as apply would, locked and writable, so
-	 * it meets the same refusals (read-only file, another writer, dirty
-	 * hive); it writes nothing.  In a disk image or a WIM the volume
-	 * stays read-only for it. */
-	if (o->cmd == CMD_APPLY && (!o->dry_run || (!img->disk &&
-	    !img->wim))) {
-		flags |= HIVE_LOCK;
+	if (o->cmd == CMD_APPLY)
 		policy_hives(pol, writes);
-	}
 	if (o->root && img->hiber == HIBER_ACTIVE) {
 		int refuse = o->cmd == CMD_APPLY;
 		say("%s: %sWindows is hibernated or was "
@@ -315,19 +310,13 @@ open_hives(const struct options *o, const struct policy *pol,
 				return -1;
 			}
 		}
-	if (o->discard_logs)
-		flags |= HIVE_DISCARD_LOGS;
-	if (o->replay_logs)
-		flags |= HIVE_REPLAY_LOGS;
 	for (int i = 0; i < HV_USER; i++)
-		if (img->path[i] && open_hive(o, img, h, i, writes[i] ?
-		    (flags & ~HIVE_LOCK) | HIVE_WRITE : flags, discarded, 0) ==
-		    -1)
+		if (img->path[i] && open_hive(o, img, h, i, hive_flags(o, img,
+		    writes[i]), discarded, 0) == -1)
 			return -1;
 	/* --system/--software: the Default user's hive only by --user */
 	if (!o->root && img->path[HV_USER] && open_hive(o, img, h, HV_USER,
-	    writes[HV_USER] ? (flags & ~HIVE_LOCK) | HIVE_WRITE : flags,
-	    discarded, 0) == -1)
+	    hive_flags(o, img, writes[HV_USER]), discarded, 0) == -1)
 		return -1;
 	return 0;
 }
