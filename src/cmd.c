@@ -484,8 +484,42 @@ out:
 	return rc;
 }
 
+/*
+ * One more user profile's hive: every profile's with --users all, and the
+ * one an HKEY_USERS\SID section names.  Planned with the main run, written
+ * after it, reported after it.
+ */
+struct pass {
+	const struct profile *pr;
+	struct image img;		/* the run's, this profile's user slot */
+	struct hive *h[HV_COUNT];	/* HV_USER only */
+	struct policy pol;
+	struct plan p;
+	struct hive_header hdr;
+	int discarded[HV_COUNT];
+	char *root;			/* "HKEY_USERS\SID", for the undo file */
+};
+
+static void
+passes_free(struct pass *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		hive_close(ps[i].h[HV_USER]);
+		plan_free(&ps[i].p);
+		policy_free(&ps[i].pol);
+		free(ps[i].img.path[HV_USER]);
+		free(ps[i].img.rel[HV_USER]);
+		free(ps[i].img.name[HV_USER]);
+		if (ps[i].img.dirfd[HV_USER] > 0)
+			close(ps[i].img.dirfd[HV_USER]);
+		free(ps[i].root);
+	}
+	free(ps);
+}
+
 static int
-write_undo(const char *path, const struct plan *p, struct hive *h[])
+write_undo(const char *path, const struct plan *p, struct hive *h[],
+    const struct pass *ps, size_t nps)
 {
 	struct regdoc d;
 	unsigned char *bytes;
@@ -493,7 +527,16 @@ write_undo(const char *path, const struct plan *p, struct hive *h[])
 	int r;
 
 	regdoc_init(&d);
-	if (reg_undo(&d, p, h) == -1) {
+	regdoc_comment(&d, "tlshive undo file: applying it with tlshive "
+	    "restores the hives as they were before the apply that wrote it");
+	r = reg_undo(&d, p, h);
+	/* the other profiles' hives, each under its HKEY_USERS\SID */
+	for (size_t i = 0; i < nps && r == 0; i++) {
+		d.user_root = ps[i].root;
+		r = reg_undo(&d, &ps[i].p, (struct hive **)ps[i].h);
+		d.user_root = NULL;
+	}
+	if (r == -1) {
 		say("%s\n", tlsh_errmsg());
 		regdoc_free(&d);
 		return -1;
@@ -594,6 +637,115 @@ open_user(const struct options *o, const struct policy *pol, struct image *img,
 	return 0;
 }
 
+/*
+ * The profiles with a run of their own: with --users all every one
+ * ProfileList names (HKEY_CURRENT_USER changes go to each as to the
+ * Default profile), and any an HKEY_USERS\SID section names.
+ */
+static int
+plan_passes(const struct options *o, const struct policy *pol,
+    const struct image *img, const struct facts *f, int flags,
+    struct pass **out, size_t *nout)
+{
+	struct pass *ps = NULL;
+	size_t n = 0;
+	int names[HV_COUNT], all;
+
+	*out = NULL;
+	*nout = 0;
+	if (o->cmd == CMD_SHOW || o->users == USERS_NONE)
+		return 0;
+	policy_hives(pol, names);
+	all = o->users == USERS_ALL && names[HV_USER];
+	/* a SID the image has no profile for is an error, as a missing
+	 * control set is */
+	for (size_t i = 0; i < pol->nr; i++) {
+		const struct regop *r = &pol->r[i];
+		int found = 0;
+		if (r->hive != HV_USER || r->sid == NULL)
+			continue;
+		for (size_t k = 0; k < f->nprofiles && !found; k++)
+			found = strcasecmp(f->profiles[k].sid, r->sid) == 0;
+		if (!found) {
+			say("%s: the image has no profile %s (SOFTWARE's "
+			    "ProfileList)\n", r->origin, r->sid);
+			return -1;
+		}
+	}
+	for (size_t k = 0; k < f->nprofiles; k++) {
+		const struct profile *pr = &f->profiles[k];
+		struct pass *x;
+		struct strlist errs = { 0 };
+		int r;
+
+		if (!img->root) {
+			if (all)
+				say("%s: --users all: the other profiles' hives "
+				    "are found under an image root only\n",
+				    o->file[HV_USER] ? o->file[HV_USER] :
+				    o->file[HV_SOFTWARE] ? o->file[HV_SOFTWARE] :
+				    o->file[HV_SYSTEM]);
+			break;
+		}
+		ps = xrealloc(ps, (n + 1) * sizeof(*ps));
+		x = &ps[n];
+		memset(x, 0, sizeof(*x));
+		policy_for_profile(pol, pr->sid, all, &x->pol);
+		if (x->pol.n == 0 && x->pol.nr == 0) {
+			policy_free(&x->pol);
+			continue;
+		}
+		n++;
+		x->pr = pr;
+		x->root = xasprintf("HKEY_USERS\\%s", pr->sid);
+		x->img = *img;
+		x->img.path[HV_USER] = x->img.rel[HV_USER] =
+		    x->img.name[HV_USER] = NULL;
+		x->img.dirfd[HV_USER] = -1;
+		if ((r = image_find_user(&x->img, pr->path, f->system_root)) ==
+		    -1) {
+			say("%s\n", tlsh_errmsg());
+			goto fail;
+		}
+		if (r == 1 && open_hive(o, &x->img, x->h, HV_USER, hive_flags(o,
+		    img, 1), x->discarded, 1) == -1)
+			goto fail;
+		if (x->h[HV_USER] == NULL) {
+			/* a profile left behind by a deleted account is
+			 * passed over, unless a section names its SID */
+			int named = 0;
+			for (size_t i = 0; i < x->pol.nr && !named; i++)
+				named = x->pol.r[i].sid != NULL;
+			say("%s: %sno %s for profile %s (%s)%s\n", img->root,
+			    named ? "" : "warning: ", x->img.rel[HV_USER],
+			    pr->sid, pr->path, named ? "" : "; passed over");
+			if (named)
+				goto fail;
+			free(x->img.path[HV_USER]);
+			free(x->img.rel[HV_USER]);
+			free(x->img.name[HV_USER]);
+			if (x->img.dirfd[HV_USER] > 0)
+				close(x->img.dirfd[HV_USER]);
+			policy_free(&x->pol);
+			free(x->root);
+			n--;
+			continue;
+		}
+		if (plan_build(&x->p, &x->pol, f, x->h, flags | PLAN_PROFILE,
+		    &errs) == -1) {
+			print_errors(&errs);
+			sl_free(&errs);
+			goto fail;
+		}
+	}
+	*out = ps;
+	*nout = n;
+	return 0;
+fail:
+	passes_free(ps, n);
+	return -1;
+}
+
 /* One image: the data path from the hives to the report. */
 static int
 run_image(const struct options *o, const struct image *pre, int compact)
@@ -607,6 +759,8 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	struct run r = { 0 };
 	struct hive_header hdrs[HV_COUNT];
 	char *src = NULL, *replayed[HV_COUNT] = { NULL };
+	struct pass *ps = NULL;
+	size_t nps = 0, needed;
 	struct stat st;
 	int rc = TLSH_EXIT_ERROR;
 
@@ -638,21 +792,34 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	}
 	if (strict_ignored(o, &p) == -1)
 		goto out;
+	if (plan_passes(o, &pol, &img, &f, o->force ? PLAN_FORCE : 0, &ps,
+	    &nps) == -1)
+		goto out;
+	needed = p.nneeded;
+	for (size_t i = 0; i < nps; i++) {
+		if (strict_ignored(o, &ps[i].p) == -1)
+			goto out;
+		needed += ps[i].p.nneeded;
+	}
 	/* an undo file may be the only way back to an earlier state: never
 	 * replaced unasked, nor written when there is nothing to undo */
-	if (o->cmd == CMD_APPLY && o->undo && p.nneeded && !o->force &&
+	if (o->cmd == CMD_APPLY && o->undo && needed && !o->force &&
 	    strcmp(o->undo, "-") != 0 && lstat(o->undo, &st) == 0) {
 		say("%s: the undo file exists and may be "
 		    "the only way back; give another name, or --force to "
 		    "replace it\n", o->undo);
 		goto out;
 	}
-	if (o->cmd == CMD_APPLY && o->undo && !o->dry_run && p.nneeded &&
-	    write_undo(o->undo, &p, h) == -1)
+	if (o->cmd == CMD_APPLY && o->undo && !o->dry_run && needed &&
+	    write_undo(o->undo, &p, h, ps, nps) == -1)
 		goto out;
 	if (o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
 	    commit(&p, h, &f) == -1)
 		goto out;
+	for (size_t i = 0; i < nps; i++)
+		if (o->cmd == CMD_APPLY && !o->dry_run && ps[i].p.nneeded &&
+		    commit(&ps[i].p, ps[i].h, &f) == -1)
+			goto out;
 	for (int i = 0; i < HV_COUNT; i++)
 		if (h[i]) {
 			hdrs[i] = *hive_header(h[i]);
@@ -661,7 +828,13 @@ run_image(const struct options *o, const struct image *pre, int compact)
 				replayed[i] = xstrdup(hive_replayed(h[i]));
 			r.replayed[i] = replayed[i];
 		}
-	if (img.disk && o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
+	/* a disk image's volume is written once every hive in it is closed */
+	for (size_t i = 0; i < nps; i++) {
+		ps[i].hdr = *hive_header(ps[i].h[HV_USER]);
+		hive_close(ps[i].h[HV_USER]);
+		ps[i].h[HV_USER] = NULL;
+	}
+	if (img.disk && o->cmd == CMD_APPLY && !o->dry_run && needed &&
 	    disk_commit(&img, h) == -1)
 		goto out;
 
@@ -672,11 +845,16 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	r.p = &p;
 	r.profile = src;
 	r.dry_run = o->dry_run;
-	r.compact = compact || o->batch;
+	/* with other profiles, one JSON document a line, as for a WIM */
+	r.compact = compact || o->batch || nps > 0;
 	r.explicit_only = o->explicit_only;
 	r.verbose = o->verbose;
 	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&p, o->explicit_only)) ?
 	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
+	for (size_t i = 0; i < nps; i++)
+		if (o->cmd == CMD_CHECK && plan_noncompliant(&ps[i].p,
+		    o->explicit_only))
+			rc = TLSH_EXIT_NONCOMPLIANT;
 	r.batch = o->batch;
 	r.said = said.s;
 	r.status = rc;
@@ -684,6 +862,26 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		report_json(stdout, &r);
 	else
 		report_text(stdout, &r);
+	for (size_t i = 0; i < nps; i++) {
+		struct run rp = r;
+
+		memset(rp.hdr, 0, sizeof(rp.hdr));
+		memset(rp.replayed, 0, sizeof(rp.replayed));
+		memcpy(rp.discarded_logs, ps[i].discarded,
+		    sizeof(rp.discarded_logs));
+		rp.hdr[HV_USER] = &ps[i].hdr;
+		rp.img = &ps[i].img;
+		rp.p = &ps[i].p;
+		rp.user_sid = ps[i].pr->sid;
+		rp.user_path = ps[i].pr->path;
+		if (o->json)
+			report_json(stdout, &rp);
+		else {
+			printf("\n== profile %s (%s)\n", ps[i].pr->sid,
+			    ps[i].pr->path);
+			report_text(stdout, &rp);
+		}
+	}
 	free(said.s);
 	memset(&said, 0, sizeof(said));
 out:
@@ -692,6 +890,7 @@ out:
 		    o->file[HV_SYSTEM] : o->file[HV_SOFTWARE], compact);
 	free(src);
 	sl_free(&errs);
+	passes_free(ps, nps);
 	plan_free(&p);
 	facts_free(&f);
 	for (int i = 0; i < HV_COUNT; i++) {

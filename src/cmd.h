@@ -21,7 +21,8 @@ struct options {
 	int explicit_only;	/* check --explicit */
 	int strict;		/* skipped .reg lines and ignored values
 				 * are errors */
-	enum { USERS_DEFAULT, USERS_NONE } users;	/* HKEY_CURRENT_USER */
+	/* HKEY_CURRENT_USER: the Default profile, every profile too, or none */
+	enum { USERS_DEFAULT, USERS_ALL, USERS_NONE } users;
 	int verbose;		/* -v: every value in the report */
 	int force;		/* write what a warning says will hurt */
 	const char *os;		/* export: the Windows to write for */

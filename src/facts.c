@@ -300,6 +300,29 @@ facts_name(const struct facts *f)
 }
 
 static int
+profile_value(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct facts *f = ctx;
+	const char *sid = strrchr(key, '\\');
+	char *path;
+
+	/* ProfileList\SID\ProfileImagePath, for user accounts only: the
+	 * services' profiles (S-1-5-18, -19, -20) are no one's HKEY_CURRENT_USER
+	 * a person browses with */
+	if (name == NULL || strcasecmp(name, "ProfileImagePath") != 0 ||
+	    sid == NULL || strncasecmp(sid + 1, "S-1-5-21-", 9) != 0 ||
+	    strlen(key) != strlen(PROFILE_LIST_KEY) + strlen(sid) ||
+	    (path = regval_get_sz(val)) == NULL)
+		return 0;
+	f->profiles = xrealloc(f->profiles, (f->nprofiles + 1) *
+	    sizeof(*f->profiles));
+	f->profiles[f->nprofiles].sid = xstrdup(sid + 1);
+	f->profiles[f->nprofiles++].path = path;
+	return 0;
+}
+
+static int
 read_software(struct facts *f, struct hive *h)
 {
 	const char *cv = CURRENT_VERSION;
@@ -343,6 +366,9 @@ read_software(struct facts *f, struct hive *h)
 		free(dir);
 	}
 	f->system_root = get_sz(h, cv, "SystemRoot");
+	if (hive_key_exists(h, PROFILE_LIST_KEY) == 1 && hive_walk(h,
+	    PROFILE_LIST_KEY, profile_value, f) == -1)
+		return -1;
 	f->build_lab = get_sz(h, cv, "BuildLabEx");
 	if (f->build_lab == NULL)
 		f->build_lab = get_sz(h, cv, "BuildLab");
@@ -433,6 +459,11 @@ facts_free(struct facts *f)
 	free(f->build_lab);
 	free(f->default_profile);
 	free(f->system_root);
+	for (size_t i = 0; i < f->nprofiles; i++) {
+		free(f->profiles[i].sid);
+		free(f->profiles[i].path);
+	}
+	free(f->profiles);
 	free(f->kbs);
 	strv_free(f->local_suites, f->nlocal_suites);
 	memset(f, 0, sizeof(*f));

@@ -24,6 +24,11 @@ struct facts {
 					 * Windows writes it ("%SystemDrive%\
 					 * Users\Default"), or NULL */
 	char *system_root;		/* CurrentVersion's SystemRoot */
+	struct profile {		/* ProfileList's user accounts */
+		char *sid;		/* S-1-5-21-... */
+		char *path;		/* ProfileImagePath, as written */
+	} *profiles;
+	size_t nprofiles;
 	int is64;			/* 1, 0, or -1 when neither hive tells */
 	char *build_lab;		/* BuildLabEx: "17763.1.amd64fre...." */
 	unsigned sel_current, sel_default, sel_lkg, sel_failed;

@@ -81,8 +81,9 @@ static const struct opt_entry {
 	    "regedit skips, or a\nvalue Windows ignores, is an error" },
 	[O_USER] = { "user", 0, "FILE", "the Default user profile's "
 	    "NTUSER.DAT (HKEY_CURRENT_USER)" },
-	[O_USERS] = { "users", 0, "default|none", "HKEY_CURRENT_USER changes: "
-	    "to the Default user\nprofile (default), or left out" },
+	[O_USERS] = { "users", 0, "default|all|none", "HKEY_CURRENT_USER changes: "
+	    "to the Default user\nprofile (default), to every profile as well, "
+	    "or left out" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -123,21 +124,21 @@ static const struct cmd_entry {
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
-	    "[--strict] [--users default|none] [--force] [--json] "
+	    "[--strict] [--users default|all|none] [--force] [--json] "
 	    "[--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
 	    B(O_REBUILD) | B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
-	    "[-v] [--strict] [--users default|none] "
+	    "[-v] [--strict] [--users default|all|none] "
 	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
 	    "IMAGE",
 	    0, -1, run_images },
 	{ "export", CMD_EXPORT, IMAGE_OPTS | POLICY_OPTS | B(O_OUTPUT) |
 	    B(O_UTF8) | B(O_FORCE) | B(O_OS),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-o OUT.reg] "
-	    "[--utf8] [--strict] [--users default|none] [--force] "
+	    "[--utf8] [--strict] [--users default|all|none] [--force] "
 	    "[--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
 	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT),
@@ -336,11 +337,13 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_USERS:
 			if (strcmp(optarg, "default") == 0)
 				a->o.users = USERS_DEFAULT;
+			else if (strcmp(optarg, "all") == 0)
+				a->o.users = USERS_ALL;
 			else if (strcmp(optarg, "none") == 0)
 				a->o.users = USERS_NONE;
 			else
-				return bad_usage("--users %s: expected default "
-				    "or none", optarg);
+				return bad_usage("--users %s: expected default, "
+				    "all or none", optarg);
 			break;
 		case O_REPLAY: a->o.replay_logs = 1; break;
 		case O_WAIT: a->o.wait = 1; break;

@@ -87,14 +87,17 @@ static const enum op_kind regop_kinds[] = {
 /* A .reg change at each place it stands for on this image. */
 void
 plan_raw_ops(struct plan *p, const struct regop *r, const struct facts *f,
-    struct hive *h[HV_COUNT], int live, struct strlist *errs)
+    struct hive *h[HV_COUNT], int live, int profile, struct strlist *errs)
 {
 	size_t n = r->ccs && !live ? f->ncsets : 1;
 
+	/* HKEY_USERS\SID: that profile's own run (PLAN_PROFILE) takes it */
+	if (r->hive == HV_USER && r->sid && !profile)
+		return;
 	if (!live && h[r->hive] == NULL) {
 		sl_add(errs, "%s: the image has no %s hive (give --%s)",
 		    r->origin, hive_id_name(r->hive), r->hive == HV_SYSTEM ?
-		    "system" : "software");
+		    "system" : r->hive == HV_SOFTWARE ? "software" : "user");
 		return;
 	}
 	/* Checked once per [KEY] line, not again for each value under it. */

@@ -144,7 +144,8 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 			regval_free(&v[k]);
 	}
 	for (size_t i = 0; i < pol->nr; i++)
-		plan_raw_ops(p, &pol->r[i], f, h, live, errs);
+		plan_raw_ops(p, &pol->r[i], f, h, live, flags & PLAN_PROFILE,
+		    errs);
 	for (int i = 0; i < HV_COUNT; i++)
 		if (skipped[i])
 			sl_add(&p->notes, "%s hive not given: %zu setting%s of "

@@ -99,7 +99,9 @@ int plan_show(struct plan *, const struct facts *, struct hive *h[HV_COUNT]);
  */
 enum {
 	PLAN_LIVE = 1,	/* for a running machine: CurrentControlSet, no reads */
-	PLAN_FORCE = 2	/* write what a warning says will hurt (--force) */
+	PLAN_FORCE = 2,	/* write what a warning says will hurt (--force) */
+	PLAN_PROFILE = 4 /* for one more user profile: HKEY_USERS\SID
+			  * changes are its own; else they are left out */
 };
 int plan_build(struct plan *, const struct policy *, const struct facts *,
     struct hive *h[HV_COUNT], int flags, struct strlist *errs);

@@ -29,7 +29,7 @@ void plan_table_ops(struct plan *, const struct want *, size_t first,
     struct regval *v, int n);
 /* Ops for one .reg change; a missing hive or control set goes to errs. */
 void plan_raw_ops(struct plan *, const struct regop *, const struct facts *,
-    struct hive *h[HV_COUNT], int live, struct strlist *errs);
+    struct hive *h[HV_COUNT], int live, int profile, struct strlist *errs);
 void plan_op_free(struct op *);
 
 /* settle.c */

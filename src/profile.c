@@ -36,6 +36,7 @@ policy_free(struct policy *p)
 	free(p->w);
 	for (size_t i = 0; i < p->nr; i++) {
 		free(p->r[i].key);
+		free(p->r[i].sid);
 		free(p->r[i].name);
 		free(p->r[i].origin);
 		if (p->r[i].kind == RO_SET)
@@ -65,6 +66,7 @@ policy_drop_hive(struct policy *p, enum hive_id hive, struct strlist *gone)
 			    hive == HV_USER ? "" : hive_id_name(hive), *r->key ?
 			    "\\" : "", r->key);
 		free(r->key);
+		free(r->sid);
 		free(r->name);
 		free(r->origin);
 		if (r->kind == RO_SET)
@@ -82,6 +84,51 @@ policy_drop_hive(struct policy *p, enum hive_id hive, struct strlist *gone)
 		want_free(&p->w[i]);
 	}
 	p->n = k;
+}
+
+void
+policy_for_profile(const struct policy *p, const char *sid, int all_users,
+    struct policy *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->seq = p->seq;
+	for (size_t i = 0; i < p->n && all_users; i++) {
+		const struct want *w = &p->w[i];
+		struct want *c;
+
+		if (w->s->hive != HV_USER)
+			continue;
+		out->w = xrealloc(out->w, (out->n + 1) * sizeof(*out->w));
+		c = &out->w[out->n++];
+		*c = *w;
+		c->origin = xstrdup(w->origin);
+		c->items = w->nitems ? xcalloc(w->nitems + 1, sizeof(*c->items)) :
+		    NULL;
+		for (size_t k = 0; k < w->nitems; k++)
+			c->items[k] = xstrdup(w->items[k]);
+		c->cond = w->nitems ? xmalloc(w->nitems) : NULL;
+		if (w->nitems)
+			memcpy(c->cond, w->cond, w->nitems);
+	}
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct regop *r = &p->r[i];
+		struct regop *c;
+
+		if (r->hive != HV_USER || (r->sid ? sid == NULL ||
+		    strcasecmp(r->sid, sid) != 0 : !all_users))
+			continue;
+		out->r = xrealloc(out->r, (out->nr + 1) * sizeof(*out->r));
+		c = &out->r[out->nr++];
+		*c = *r;
+		c->key = xstrdup(r->key);
+		c->sid = r->sid ? xstrdup(r->sid) : NULL;
+		c->name = r->name ? xstrdup(r->name) : NULL;
+		c->origin = xstrdup(r->origin);
+		if (r->kind == RO_SET)
+			regval_copy(&c->val, &r->val);
+	}
+	for (size_t i = 0; i < p->sources.n; i++)
+		sl_add(&out->sources, "%s", p->sources.v[i]);
 }
 
 void

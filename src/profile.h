@@ -42,6 +42,8 @@ struct regop {
 	enum hive_id hive;
 	int ccs;		/* below CurrentControlSet: once per control set */
 	char *key;		/* below the control set if ccs, else from the root */
+	char *sid;		/* HV_USER: the profile HKEY_USERS\SID names,
+				 * NULL for HKEY_CURRENT_USER */
 	char *name;		/* value name, "" the default value; NULL: key op */
 	struct regval val;	/* RO_SET */
 	char *origin;		/* "FILE:LINE" */
@@ -77,6 +79,13 @@ void policy_free(struct policy *);
  * setting and .reg section in gone ("FILE:LINE: ... left out").
  */
 void policy_drop_hive(struct policy *, enum hive_id, struct strlist *gone);
+/*
+ * A copy of the policy's user-hive part for one more profile: the
+ * HKEY_CURRENT_USER settings and changes (with all_users), and the
+ * HKEY_USERS\SID changes for that profile's sid.
+ */
+void policy_for_profile(const struct policy *, const char *sid,
+    int all_users, struct policy *out);
 /* Which hives the policy has settings or .reg changes in. */
 void policy_hives(const struct policy *, int names[HV_COUNT]);
 

@@ -95,6 +95,7 @@ struct parser {
 	int ccs;
 	enum hive_id hive;
 	char *key;
+	char *sid;		/* HKEY_USERS\SID, or NULL */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -154,6 +155,7 @@ newop(struct parser *ps, enum regop_kind kind)
 	o->hive = ps->hive;
 	o->ccs = ps->ccs;
 	o->key = xstrdup(ps->key);
+	o->sid = ps->sid ? xstrdup(ps->sid) : NULL;
 	o->origin = xasprintf("%s:%d", ps->file, ps->line);
 	return o;
 }
@@ -220,6 +222,8 @@ route(struct parser *ps, const char *path, int del)
 
 	free(ps->key);
 	ps->key = NULL;
+	free(ps->sid);
+	ps->sid = NULL;
 	ps->ccs = 0;
 	c = strtok_r(copy, "\\", &save);
 	for (i = 0; c && i < sizeof(roots) / sizeof(*roots); i++)
@@ -241,6 +245,21 @@ route(struct parser *ps, const char *path, int del)
 		r = 1;
 		goto out;
 	}
+	if (i == 2) {
+		/* HKEY_USERS\SID: that profile's NTUSER.DAT; .DEFAULT is the
+		 * services' hive (config\DEFAULT), not the Default profile */
+		c = strtok_r(NULL, "\\", &save);
+		if (c == NULL || strncasecmp(c, "S-1-5-21-", 9) != 0) {
+			perr(ps, "HKEY_USERS\\%s: only HKEY_USERS\\S-1-5-21-... "
+			    "(a user account's profile) and HKEY_CURRENT_USER "
+			    "(the Default user profile) are in an image's user "
+			    "hives", c ? c : "");
+			goto out;
+		}
+		free(ps->sid);
+		ps->sid = xstrdup(c);
+		i = 1;
+	}
 	if (i == 1) {
 		/* HKEY_CURRENT_USER offline: a user profile's NTUSER.DAT */
 		ps->hive = HV_USER;
@@ -252,7 +271,7 @@ route(struct parser *ps, const char *path, int del)
 			goto out;
 		}
 		r = 0;
-		goto out;
+		goto out;	/* keeps ps->sid */
 	}
 	if (i != 0) {
 		perr(ps, "%s: only HKEY_LOCAL_MACHINE\\SYSTEM, "
@@ -798,6 +817,7 @@ policy_add_reg_mem(struct policy *pol, const unsigned char *data, size_t len,
 	free(ps.lines);
 	free(text);
 	free(ps.key);
+	free(ps.sid);
 	/* skipped lines are reported whether or not the file is refused */
 	for (size_t i = 0; i < ps.warns.n; i++)
 		sl_add(&pol->skipped, "%s", ps.warns.v[i]);

@@ -248,12 +248,22 @@ struct undo_walk {
 	enum hive_id hive;
 };
 
+/* A key's path in this document: the user hive under user_root if set. */
+static char *
+doc_path(const struct regdoc *d, enum hive_id h, const char *key)
+{
+	if (h == HV_USER && d->user_root)
+		return xasprintf("%s%s%s", d->user_root, *key ? "\\" : "",
+		    key);
+	return reg_path(h, key);
+}
+
 static int
 undo_visit(void *ctx, const char *key, const char *name,
     const struct regval *val)
 {
 	struct undo_walk *w = ctx;
-	char *path = reg_path(w->hive, key);
+	char *path = doc_path(w->d, w->hive, key);
 
 	regdoc_key(w->d, path, 0);
 	if (name)
@@ -274,8 +284,6 @@ nested_in(const char *key, const char *parent)
 int
 reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 {
-	regdoc_comment(d, "tlshive undo file: applying it with tlshive "
-	    "restores the hives as they were before the apply that wrote it");
 	/* Deleted keys come back whole, after whatever replaced them. */
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *o = &p->ops[i];
@@ -285,7 +293,7 @@ reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 		/* one below another comes back with it */
 		if (o->kind != OP_DELETE_KEY || !o->needed || o->under_deleted)
 			continue;
-		path = reg_path(o->hive, o->key);
+		path = doc_path(d, o->hive, o->key);
 		regdoc_key(d, path, 1);
 		free(path);
 		if (hive_walk(h[o->hive], o->key, undo_visit, &w) != 0)
@@ -309,7 +317,7 @@ reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 			skip = strcasecmp(o->created, q->created) != 0 || j < i;
 		}
 		if (!skip) {
-			char *path = reg_path(o->hive, o->created);
+			char *path = doc_path(d, o->hive, o->created);
 			regdoc_key(d, path, 1);
 			free(path);
 		}
@@ -325,7 +333,7 @@ reg_undo(struct regdoc *d, const struct plan *p, struct hive *h[HV_COUNT])
 		/* the old value under its old spelling */
 		spelt = o->cur_present ? hive_value_name(h[o->hive], o->key,
 		    o->name) : NULL;
-		path = reg_path(o->hive, o->key);
+		path = doc_path(d, o->hive, o->key);
 		regdoc_key(d, path, 0);
 		regdoc_value(d, spelt ? spelt : o->name, o->cur_present ?
 		    &o->cur : NULL);

@@ -12,6 +12,9 @@ struct regdoc {
 	struct strbuf sb8;	/* for UTF-8, which regedit reads as ANSI:
 				 * hex(2)/(7) data in Windows-1252 */
 	int lossy8;		/* a string the ANSI code page cannot hold */
+	const char *user_root;	/* the user hive's root in the paths written
+				 * ("HKEY_USERS\\S-1-5-21-..."), NULL for
+				 * HKEY_CURRENT_USER */
 	char *key;		/* the section being written */
 };
 void regdoc_init(struct regdoc *);

@@ -852,6 +852,12 @@ report_json(FILE *out, const struct run *r)
 	json_object_object_add(o, "image", jstr(r->img->root));
 	if (r->batch)
 		batch_members(o, r->status, r->said);
+	if (r->user_sid) {
+		json_object *u = json_object_new_object();
+		json_object_object_add(u, "sid", jstr(r->user_sid));
+		json_object_object_add(u, "path", jstr(r->user_path));
+		json_object_object_add(o, "user_profile", u);
+	}
 	if (r->img->wim) {
 		json_object *st = json_object_new_object();
 		json_object_object_add(st, "index",

@@ -27,6 +27,8 @@ struct run {
 	int batch;		/* one of several images: the document carries
 				 * its outcome, messages and exit status */
 	const char *said;	/* the messages (batch), or NULL */
+	const char *user_sid;	/* another profile's run: its SID and */
+	const char *user_path;	/* ProfileImagePath; NULL for the main one */
 	int status;		/* the exit status (batch) */
 };
 

@@ -30,6 +30,8 @@ struct layout {
 	unsigned current, dflt, lkg;
 };
 
+#define ALICE_SID "S-1-5-21-1111111111-2222222222-3333333333-1001"
+
 static const struct layout layouts[] = {
 	{ "2008sp2-x86", "Windows Server (R) 2008 Standard", "ServerStandard",
 	  "Server", "6002", 0, NULL, "Service Pack 2", "6.0", 0, "x86",
@@ -118,7 +120,8 @@ static void
 mkdirs(const char *root)
 {
 	static const char *const sub[] = { "", "/Windows", "/Windows/System32",
-	    "/Windows/System32/config", "/Users", "/Users/Default" };
+	    "/Windows/System32/config", "/Users", "/Users/Default",
+	    "/Users/alice" };
 
 	for (size_t i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
 		char *p = xasprintf("%s%s", root, sub[i]);
@@ -245,6 +248,9 @@ fill_software(struct hive *h, const struct layout *l)
 	set_sz(h, "Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
 	    "S-1-5-18", "ProfileImagePath",
 	    "%systemroot%\\system32\\config\\systemprofile");
+	/* one account that has logged on (its own NTUSER.DAT) */
+	set_sz(h, "Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
+	    ALICE_SID, "ProfileImagePath", "C:\\Users\\alice");
 }
 
 /* The Default user profile's NTUSER.DAT: what every new account copies. */
@@ -383,6 +389,12 @@ main(int argc, char **argv)
 		apply_extra(h, extra);
 	for (int k = 0; k < HV_COUNT; k++)
 		finish(h[k]);
+	/* alice's hive: the Default profile's, as Windows copies it */
+	free(user);
+	user = xasprintf("%s/Users/alice/NTUSER.DAT", argv[i + 1]);
+	h[HV_USER] = new_hive(user, "$$$PROTO.HIV");
+	fill_user(h[HV_USER]);
+	finish(h[HV_USER]);
 	free(sys);
 	free(soft);
 	free(user);

@@ -93,3 +93,40 @@ while :; do
 done
 [ $((old + new)) -ge 3 ] || fail "only $((old + new)) kill points"
 echo "user hive: $((old + new)) kill points, $old left the old hive, $new the new one"
+
+# --users all: every account's profile too (here alice's), each reported
+# after the main run; the undo file gives each its HKEY_USERS\SID section.
+A=S-1-5-21-1111111111-2222222222-3333333333-1001
+rm -rf all; "$MKIMAGE" 2019 all
+dump all/Users/alice/NTUSER.DAT > a0; dump all/Users/Default/NTUSER.DAT > d0
+must_exit 1 "$TLSHIVE" check --users all --reg user.reg all > /dev/null
+"$TLSHIVE" apply --users all --reg user.reg --undo all-undo.reg all > out || { cat out; fail "--users all"; }
+grep -qx "== profile $A (C:\\\\Users\\\\alice)" out || { cat out; fail "the profile's section"; }
+grep -qx 'applied 1 setting from user.reg to all/Users/alice/NTUSER.DAT' out || { cat out; fail "alice's hive applied"; }
+dump all/Users/alice/NTUSER.DAT | grep -qxF '/Software/Microsoft/Windows/CurrentVersion/Internet Settings/SecureProtocols,DWORD,0x00000A00' \
+	|| fail "alice's hive lacks the value"
+need_tool jq
+"$TLSHIVE" check --users all --json --reg user.reg all > j.out || fail "--users all: not compliant after apply"
+[ "$(jq -r '"\(.user_profile.sid) \(.compliant)"' j.out | tr '\n' ' ')" = "null true $A true " ] || { cat j.out; fail "a JSON line per profile"; }
+iconv -f UTF-16 -t UTF-8 all-undo.reg | tr -d '\r' | grep -qxF "[HKEY_USERS\\$A\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]" \
+	|| fail "the undo file lacks alice's section"
+# the undo file needs no --users all: HKEY_USERS\SID names the profile
+"$TLSHIVE" apply --reg all-undo.reg all > /dev/null || fail "undo of --users all"
+dump all/Users/alice/NTUSER.DAT > a1; dump all/Users/Default/NTUSER.DAT > d1
+diff -u a0 a1 && diff -u d0 d1 || fail "undo did not give every user hive back"
+# without --users all, HKCU stays the Default profile's
+"$TLSHIVE" apply --reg user.reg all > out
+if grep -q '^== profile' out; then fail "a profile run without --users all"; fi
+[ "$(dump all/Users/alice/NTUSER.DAT | cksum)" = "$(cksum < a0)" ] || fail "alice's hive written without --users all"
+
+# A profile SID the image lacks is an error; a listed profile whose hive is
+# gone is passed over by --users all, and an error where a section names it.
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' '[HKEY_USERS\S-1-5-21-9-9-9-1001\Software\X]' '"a"=dword:1' > nosid.reg
+must_exit 2 "$TLSHIVE" apply --reg nosid.reg all 2> err
+grep -qx 'tlshive: nosid.reg:3: the image has no profile S-1-5-21-9-9-9-1001 (SOFTWARE'"'"'s ProfileList)' err || { cat err; fail "unknown SID"; }
+rm all/Users/alice/NTUSER.DAT*
+"$TLSHIVE" apply --users all --reg user.reg all > /dev/null 2> err || { cat err; fail "--users all with a profile's hive gone"; }
+grep -q "warning: no Users/alice/NTUSER.DAT for profile $A (C:\\\\Users\\\\alice); passed over" err || { cat err; fail "the gone hive's warning"; }
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' "[HKEY_USERS\\$A\\Software\\X]" '"a"=dword:1' > sid.reg
+must_exit 2 "$TLSHIVE" apply --reg sid.reg all 2> err
+grep -q "no Users/alice/NTUSER.DAT for profile $A" err || { cat err; fail "a named profile's gone hive"; }
