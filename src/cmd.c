@@ -585,10 +585,14 @@ static int
 open_user(const struct options *o, const struct policy *pol, struct image *img,
     struct hive *h[], struct facts *f, int discarded[])
 {
-	int names[HV_COUNT], want = o->cmd == CMD_SHOW, r;
+	int names[HV_COUNT] = { 0 }, want = o->cmd == CMD_SHOW, r;
 	struct strlist gone = { 0 };
 
-	policy_hives(pol, names);
+	/* HKEY_USERS\SID sections are their profiles' (plan_passes) */
+	for (size_t i = 0; i < pol->n; i++)
+		names[HV_USER] |= pol->w[i].s->hive == HV_USER;
+	for (size_t i = 0; i < pol->nr; i++)
+		names[HV_USER] |= pol->r[i].hive == HV_USER && !pol->r[i].sid;
 	want |= names[HV_USER];
 	if (h[HV_USER] || !want || o->users == USERS_NONE) {
 		f->have[HV_USER] = h[HV_USER] != NULL;
@@ -672,21 +676,28 @@ plan_passes(const struct options *o, const struct policy *pol,
 			return -1;
 		}
 	}
+	/* the profiles' hives are found under an image root only */
+	for (size_t i = 0; i < pol->nr && !img->root; i++)
+		if (pol->r[i].hive == HV_USER && pol->r[i].sid) {
+			say("%s: HKEY_USERS\\%s needs an image root to find the "
+			    "profile's hive in; give ROOT, or --user FILE with "
+			    "[HKEY_CURRENT_USER] instead\n", pol->r[i].origin,
+			    pol->r[i].sid);
+			return -1;
+		}
+	if (!img->root) {
+		if (all)
+			say("warning: --users all: the other profiles' hives "
+			    "are found under an image root only; only --user "
+			    "FILE is written\n");
+		return 0;
+	}
 	for (size_t k = 0; k < f->nprofiles; k++) {
 		const struct profile *pr = &f->profiles[k];
 		struct pass *x;
 		struct strlist errs = { 0 };
 		int r;
 
-		if (!img->root) {
-			if (all)
-				say("%s: --users all: the other profiles' hives "
-				    "are found under an image root only\n",
-				    o->file[HV_USER] ? o->file[HV_USER] :
-				    o->file[HV_SOFTWARE] ? o->file[HV_SOFTWARE] :
-				    o->file[HV_SYSTEM]);
-			break;
-		}
 		ps = xrealloc(ps, (n + 1) * sizeof(*ps));
 		x = &ps[n];
 		memset(x, 0, sizeof(*x));

@@ -130,3 +130,8 @@ grep -q "warning: no Users/alice/NTUSER.DAT for profile $A (C:\\\\Users\\\\alice
 printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' "[HKEY_USERS\\$A\\Software\\X]" '"a"=dword:1' > sid.reg
 must_exit 2 "$TLSHIVE" apply --reg sid.reg all 2> err
 grep -q "no Users/alice/NTUSER.DAT for profile $A" err || { cat err; fail "a named profile's gone hive"; }
+# Without an image root a profile's hive cannot be found: refused, nothing
+# asked of the Default profile's.
+"$MKIMAGE" 2019 nr
+must_exit 2 "$TLSHIVE" apply --reg sid.reg --software "$(soft nr)" 2> err
+grep -q "sid.reg:3: HKEY_USERS\\\\$A needs an image root" err || { cat err; fail "HKEY_USERS without a root"; }
