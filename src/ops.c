@@ -91,8 +91,9 @@ plan_raw_ops(struct plan *p, const struct regop *r, const struct facts *f,
 {
 	size_t n = r->ccs && !live ? f->ncsets : 1;
 
-	/* HKEY_USERS\SID: that profile's own run (PLAN_PROFILE) takes it */
-	if (r->hive == HV_USER && r->sid && !profile)
+	/* HKEY_USERS\SID: that profile's own run (PLAN_PROFILE) takes it;
+	 * an export for a live machine writes it as it came */
+	if (r->hive == HV_USER && r->sid && !profile && !live)
 		return;
 	if (!live && h[r->hive] == NULL) {
 		sl_add(errs, "%s: the image has no %s hive (give --%s)",
@@ -114,13 +115,17 @@ plan_raw_ops(struct plan *p, const struct regop *r, const struct facts *f,
 	for (size_t i = 0; i < n; i++) {
 		char *cs = live ? xstrdup("CurrentControlSet") :
 		    facts_cset_name(f->csets[i]);
-		char *key = !r->ccs ? xstrdup(r->key) : *r->key ?
-		    xasprintf("%s\\%s", cs, r->key) : xstrdup(cs);
+		/* an export's HKEY_USERS\SID key keeps its SID in front,
+		 * so it never settles against HKEY_CURRENT_USER's */
+		char *key = r->sid && live ? xasprintf("%s%s%s", r->sid,
+		    *r->key ? "\\" : "", r->key) : !r->ccs ? xstrdup(r->key) :
+		    *r->key ? xasprintf("%s\\%s", cs, r->key) : xstrdup(cs);
 		struct op *o = new_op(p, regop_kinds[r->kind], r->hive, key,
 		    r->name, r->origin, r->seq);
 
 		if (r->kind == RO_SET)
 			regval_copy(&o->want, &r->val);
+		o->sid = live && r->sid ? xstrdup(r->sid) : NULL;
 		o->s = match_row(r->hive, key, r->name);
 		free(key);
 		free(cs);
@@ -133,6 +138,7 @@ plan_op_free(struct op *o)
 	free(o->key);
 	free(o->name);
 	free(o->origin);
+	free(o->sid);
 	free(o->created);
 	if (o->kind == OP_SET)
 		regval_free(&o->want);

@@ -55,6 +55,8 @@ struct op {
 				 * counted, listed apart (see struct ignored) */
 	enum verdict verdict;
 	char *origin;		/* "FILE:LINE", "--set" */
+	char *sid;		/* an export's HKEY_USERS\SID change (its key
+				 * then starts with the SID), or NULL */
 	unsigned seq;
 	size_t order;		/* creation order, to keep the sort stable */
 };

@@ -221,7 +221,8 @@ reg_export(struct regdoc *d, const struct plan *p)
 {
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *o = &p->ops[i];
-		char *path = reg_path(o->hive, o->key);
+		char *path = o->sid ? xasprintf("HKEY_USERS\\%s", o->key) :
+		    reg_path(o->hive, o->key);
 
 		switch (o->kind) {
 		case OP_DELETE_KEY:

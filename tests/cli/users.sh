@@ -135,3 +135,10 @@ grep -q "no Users/alice/NTUSER.DAT for profile $A" err || { cat err; fail "a nam
 "$MKIMAGE" 2019 nr
 must_exit 2 "$TLSHIVE" apply --reg sid.reg --software "$(soft nr)" 2> err
 grep -q "sid.reg:3: HKEY_USERS\\\\$A needs an image root" err || { cat err; fail "HKEY_USERS without a root"; }
+# An export for a live machine keeps HKEY_USERS\SID and HKEY_CURRENT_USER
+# apart, each as it came.
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' "[HKEY_USERS\\$A\\Software\\X]" '"a"=dword:1' \
+	'[HKEY_CURRENT_USER\Software\X]' '"a"=dword:2' > both.reg
+"$TLSHIVE" export --os 2019 --utf8 --reg both.reg > both.out
+grep -A1 -xF "[HKEY_USERS\\$A\\Software\\X]" both.out | grep -qx '"a"=dword:00000001' || { cat both.out; fail "export of HKEY_USERS"; }
+grep -A1 -xF '[HKEY_CURRENT_USER\Software\X]' both.out | grep -qx '"a"=dword:00000002' || { cat both.out; fail "export of HKEY_CURRENT_USER"; }
