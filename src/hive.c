@@ -683,15 +683,36 @@ hive_delete_value(struct hive *hv, const char *key, const char *name)
 	return r;
 }
 
+/*
+ * A hive is a tree: a key reached twice (a subkey list naming an ancestor,
+ * or one key in two lists) is a corrupt or hostile hive, and walking it
+ * would loop, or take time and memory exponential in its depth.  Windows
+ * nests keys 512 deep at most.
+ */
+struct walk_seen {
+	struct strmap *nodes;	/* "%zx" of every node visited */
+	int depth;
+};
+
 static int
 walk(struct hive *hv, hive_node_h node, const char *path, hive_walk_fn fn,
-    void *ctx)
+    void *ctx, struct walk_seen *seen)
 {
 	hive_set_value *sv;
 	hive_node_h *kids;
 	size_t n;
 	int r;
+	char id[32];
 
+	snprintf(id, sizeof(id), "%zx", (size_t)node);
+	if (sm_get(seen->nodes, id, NULL) || seen->depth > 512) {
+		tlsh_seterr("%s: %s: %s", hv->path, path, seen->depth > 512 ?
+		    "keys nested deeper than the 512 levels Windows allows: a "
+		    "corrupt hive" : "a key that appears twice in the tree (a "
+		    "loop or a shared subkey): a corrupt hive");
+		return -1;
+	}
+	sm_put(seen->nodes, id, 0);
 	if ((r = fn(ctx, path, NULL, NULL)) != 0)
 		return r;
 	if ((sv = node_values(hv, node, path, &n)) == NULL)
@@ -727,7 +748,9 @@ walk(struct hive *hv, hive_node_h node, const char *path, hive_walk_fn fn,
 			break;
 		}
 		sub = *path ? xasprintf("%s\\%s", path, name) : xstrdup(name);
-		r = walk(hv, kids[i], sub, fn, ctx);
+		seen->depth++;
+		r = walk(hv, kids[i], sub, fn, ctx, seen);
+		seen->depth--;
 		free(sub);
 		free(name);
 	}
@@ -762,6 +785,7 @@ spelling(struct hive *hv, hive_node_h node)
 int
 hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 {
+	struct walk_seen seen = { NULL, 0 };
 	hive_node_h node;
 	char *spelt;
 	int r;
@@ -773,7 +797,9 @@ hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 	}
 	if ((spelt = spelling(hv, node)) == NULL)
 		return -1;
-	r = walk(hv, node, spelt, fn, ctx);
+	seen.nodes = sm_new();
+	r = walk(hv, node, spelt, fn, ctx, &seen);
+	sm_free(seen.nodes);
 	free(spelt);
 	return r;
 }

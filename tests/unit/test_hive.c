@@ -364,6 +364,63 @@ test_hive_set_values__in_place_and_appended(void **state)
 	free(dir);
 }
 
+static int
+visit_none(void *ctx, const char *key, const char *name,
+    const struct regval *v)
+{
+	(void)ctx;
+	(void)key;
+	(void)name;
+	(void)v;
+	return 0;
+}
+
+static uint32_t
+le32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+}
+
+/*
+ * A subkey list that names the key's own parent (found by fuzz_hive: a
+ * 12 KiB hive whose walk took 52 s and 18 GB) is a corrupt hive, said so
+ * at once.
+ */
+static void
+test_hive_walk__loop_refused(void **state)
+{
+	char *dir, *p = fixture_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	unsigned char *b;
+	size_t len;
+	uint32_t root, nk, list;
+
+	assert_non_null(h);
+	assert_int_equal(hive_mkkey(h, "A"), 0);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO,
+	    NULL), 0);
+	hive_close(h);
+	/* the root's subkey list (nk + 4 + 0x1c), its first entry (+ 4 + 4)
+	 * made to point at the root itself */
+	assert_non_null(b = (unsigned char *)fixture_slurp(p, &len));
+	root = le32(b + 0x24);
+	nk = 4096 + root + 4;
+	assert_memory_equal(b + nk, "nk", 2);
+	list = 4096 + le32(b + nk + 0x1c) + 4;
+	assert_true(b[list] == 'l');		/* lf or lh */
+	memcpy(b + list + 4, b + 0x24, 4);
+	assert_int_equal(fixture_write(p, b, len), 0);
+	free(b);
+	assert_non_null(h = hive_open(p, 0));
+	assert_int_equal(hive_walk(h, "", visit_none, NULL), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "appears twice in the tree"));
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -380,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_hive_lock__second_writer_fails_fast),
 		cmocka_unit_test(test_hive_make_writable__keeps_the_lock),
 		cmocka_unit_test(test_hive_subkeys_dword__one_pass),
+		cmocka_unit_test(test_hive_walk__loop_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
