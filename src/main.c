@@ -75,15 +75,14 @@ static const struct opt_entry {
 	    "default satisfies still differs" },
 	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
 	    "losing its .LOG1/.LOG2" },
-	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every registry "
-	    "value, not a line a setting" },
+	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every value, not "
+	    "one line a setting" },
 	[O_STRICT] = { "strict", 0, NULL, "check, apply, export: a .reg line "
 	    "regedit skips, or a\nvalue Windows ignores, is an error" },
-	[O_USER] = { "user", 0, "FILE", "the Default user profile's "
-	    "NTUSER.DAT (HKEY_CURRENT_USER)" },
+	[O_USER] = { "user", 0, "FILE", "the Default profile's NTUSER.DAT "
+	    "(HKEY_CURRENT_USER)" },
 	[O_USERS] = { "users", 0, "default|all|none", "HKEY_CURRENT_USER changes: "
-	    "to the Default user\nprofile (default), to every profile as well, "
-	    "or left out" },
+	    "to the Default profile\n(default), to every profile too, or none" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -173,9 +172,8 @@ usage(FILE *out)
 	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
 	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N]), a WIM file "
 	    "([--index N] [--rebuild]) or\n--system FILE [--software FILE] "
-	    "[--user FILE]. "
-	    "show, check and apply also take several\nROOTs or image files, "
-	    "or --from FILE, with [-j N] [--quiet].\n\n");
+	    "[--user FILE].\nshow, check and apply also take several ROOTs or "
+	    "image files, or --from FILE,\nwith [-j N] [--quiet].\n\n");
 	for (int i = 0; i < O_COUNT; i++) {
 		const struct opt_entry *e = &opts[i];
 		char head[64];
@@ -185,7 +183,11 @@ usage(FILE *out)
 		    e->shortc ? '-' : ' ', e->shortc ? e->shortc : ' ',
 		    e->shortc ? ", " : "  ", e->name, e->arg ? " " : "",
 		    e->arg ? e->arg : "");
-		fprintf(out, "  %-22s ", head);
+		/* a long option puts its text on the next line */
+		if (strlen(head) > 22)
+			fprintf(out, "  %s\n%25s", head, "");
+		else
+			fprintf(out, "  %-22s ", head);
 		while ((nl = strchr(h, '\n')) != NULL) {
 			fprintf(out, "%.*s\n%25s", (int)(nl - h), h, "");
 			h = nl + 1;
