@@ -421,6 +421,49 @@ test_hive_walk__loop_refused(void **state)
 	free(dir);
 }
 
+/*
+ * The same loop one level down: deleting a key whose subkey list names
+ * the root must fail, not recurse for ever (hivex deletes recursively).
+ */
+static void
+test_hive_delete__loop_refused(void **state)
+{
+	char *dir, *p = fixture_hive(&dir);
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	unsigned char *b;
+	size_t len, off;
+	uint32_t root;
+
+	assert_non_null(h);
+	assert_int_equal(hive_mkkey(h, "A\\B"), 0);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO,
+	    NULL), 0);
+	hive_close(h);
+	assert_non_null(b = (unsigned char *)fixture_slurp(p, &len));
+	root = le32(b + 0x24);
+	/* A's nk: the one named "A" (name length at nk + 0x48, name at
+	 * + 0x4c) */
+	for (off = 4096; off + 0x50 < len; off++)
+		if (memcmp(b + off, "nk", 2) == 0 && b[off + 0x48] == 1 &&
+		    b[off + 0x4c] == 'A')
+			break;
+	assert_true(off + 0x50 < len);
+	off = 4096 + le32(b + off + 0x1c) + 4;
+	assert_true(b[off] == 'l');
+	memcpy(b + off + 4, b + 0x24, 4);
+	(void)root;
+	assert_int_equal(fixture_write(p, b, len), 0);
+	free(b);
+	assert_non_null(h = hive_open(p, HIVE_WRITE));
+	alarm(20);
+	assert_int_equal(hive_delete_key(h, "A"), -1);
+	alarm(0);
+	hive_close(h);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -438,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_hive_make_writable__keeps_the_lock),
 		cmocka_unit_test(test_hive_subkeys_dword__one_pass),
 		cmocka_unit_test(test_hive_walk__loop_refused),
+		cmocka_unit_test(test_hive_delete__loop_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
