@@ -218,47 +218,54 @@ is_key_op(const struct op *o)
 	return o->kind == OP_MKKEY || o->kind == OP_DELETE_KEY;
 }
 
-/* Ops from the same .reg line (one per control set it stands for). */
-static int
-same_line(const struct op *a, const struct op *b)
+/*
+ * A unit's id: its setting, or its .reg line (one op per control set it
+ * stands for) and the change there.  Looked up in a map, since an undo
+ * file can hold tens of thousands of lines.
+ */
+static char *
+unit_id(const struct op *o)
 {
-	return a->origin && b->origin && a->kind == b->kind &&
-	    strcmp(a->origin, b->origin) == 0 && (a->name == NULL) ==
-	    (b->name == NULL) && (a->name == NULL || strcmp(a->name,
-	    b->name) == 0);
+	return o->s ? xasprintf("s|%p", (const void *)o->s) :
+	    xasprintf("r|%d|%s|%s%s", (int)o->kind, o->origin ? o->origin :
+	    "", o->name ? "v:" : "k", o->name ? o->name : "");
 }
 
 static struct unit *
 units_of(const struct run *r, size_t *n)
 {
 	const struct plan *p = r->p;
+	struct strmap *ids = sm_new();
 	struct unit *u = NULL;
-	size_t nu = 0;
+	size_t nu = 0, k;
 
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct op *o = &p->ops[i];
-		struct unit *x = NULL;
+		struct unit *x;
+		char *id;
 
 		if (!o->needed || o->ignored)
 			continue;
 		/* a setting wherever it lives; a .reg line in every control
 		 * set it stands for */
-		for (size_t k = 0; k < nu && !x; k++)
-			if (o->s ? u[k].s == o->s : u[k].s == NULL &&
-			    same_line(&p->ops[u[k].op[0]], o))
-				x = &u[k];
-		if (x == NULL) {
+		id = unit_id(o);
+		if (sm_get(ids, id, &k))
+			x = &u[k];
+		else {
+			sm_put(ids, id, nu);
 			u = xrealloc(u, (nu + 1) * sizeof(*u));
 			x = &u[nu++];
 			memset(x, 0, sizeof(*x));
 			x->s = o->s;
 			x->key = o->s == NULL && is_key_op(o);
 		}
+		free(id);
 		x->op = xrealloc(x->op, (x->nop + 1) * sizeof(*x->op));
 		x->op[x->nop++] = i;
 		x->differs |= verdict_counts(o->verdict, r->explicit_only);
 		x->unknown |= o->verdict == V_UNKNOWN;
 	}
+	sm_free(ids);
 	*n = nu;
 	return u;
 }
@@ -283,25 +290,24 @@ struct tally {
 static void
 tally_all(const struct run *r, struct tally *all)
 {
+	struct strmap *ids = sm_new();
+
 	memset(all, 0, sizeof(*all));
 	for (size_t i = 0; i < r->p->nops; i++) {
 		const struct op *o = &r->p->ops[i];
-		int seen = 0;
+		char *id;
+
 		if (o->ignored)
 			continue;
-		if (o->s == NULL) {
-			for (size_t k = 0; k < i && !seen; k++)
-				seen = r->p->ops[k].s == NULL &&
-				    !r->p->ops[k].ignored &&
-				    same_line(&r->p->ops[k], o);
-			if (!seen)
-				*(is_key_op(o) ? &all->ak : &all->ar) += 1;
-			continue;
+		id = unit_id(o);
+		if (!sm_get(ids, id, NULL)) {
+			sm_put(ids, id, 0);
+			*(o->s ? &all->as : is_key_op(o) ? &all->ak :
+			    &all->ar) += 1;
 		}
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = r->p->ops[k].s == o->s;
-		all->as += !seen;
+		free(id);
 	}
+	sm_free(ids);
 }
 
 /* which: -1 every unit, 1 those that differ, 0 the implicit ones */
