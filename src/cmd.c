@@ -318,13 +318,8 @@ out:
 		free(replayed[i]);
 	}
 	if (pre) {	/* the WIM is the caller's */
-		for (int i = 0; i < HV_COUNT; i++) {
-			free(img.path[i]);
-			free(img.rel[i]);
-			free(img.name[i]);
-			if (img.dirfd[i] > 0)
-				close(img.dirfd[i]);
-		}
+		for (int i = 0; i < HV_COUNT; i++)
+			image_free_hive(&img, i);
 	} else
 		image_free(&img);
 	policy_free(&pol);

@@ -180,20 +180,22 @@ open_hives(const struct options *o, const struct policy *pol,
 }
 
 
+/* What one pass holds; the image's other parts are the run's. */
+static void
+pass_free(struct pass *x)
+{
+	hive_close(x->h[HV_USER]);
+	plan_free(&x->p);
+	policy_free(&x->pol);
+	image_free_hive(&x->img, HV_USER);
+	free(x->root);
+}
+
 void
 passes_free(struct pass *ps, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		hive_close(ps[i].h[HV_USER]);
-		plan_free(&ps[i].p);
-		policy_free(&ps[i].pol);
-		free(ps[i].img.path[HV_USER]);
-		free(ps[i].img.rel[HV_USER]);
-		free(ps[i].img.name[HV_USER]);
-		if (ps[i].img.dirfd[HV_USER] > 0)
-			close(ps[i].img.dirfd[HV_USER]);
-		free(ps[i].root);
-	}
+	for (size_t i = 0; i < n; i++)
+		pass_free(&ps[i]);
 	free(ps);
 }
 
@@ -355,13 +357,7 @@ plan_passes(const struct options *o, const struct policy *pol,
 			    pr->sid, pr->path, named ? "" : "; passed over");
 			if (named)
 				goto fail;
-			free(x->img.path[HV_USER]);
-			free(x->img.rel[HV_USER]);
-			free(x->img.name[HV_USER]);
-			if (x->img.dirfd[HV_USER] > 0)
-				close(x->img.dirfd[HV_USER]);
-			policy_free(&x->pol);
-			free(x->root);
+			pass_free(x);
 			n--;
 			continue;
 		}

@@ -377,6 +377,18 @@ image_open_file(struct image *img, const char *path, int writable,
 }
 
 void
+image_free_hive(struct image *img, int i)
+{
+	free(img->path[i]);
+	free(img->name[i]);
+	free(img->rel[i]);
+	if (img->dirfd[i] > 0)
+		close(img->dirfd[i]);
+	img->path[i] = img->name[i] = img->rel[i] = NULL;
+	img->dirfd[i] = -1;
+}
+
+void
 image_free(struct image *img)
 {
 #ifdef WITH_IMAGES
@@ -386,12 +398,7 @@ image_free(struct image *img)
 	free(img->hiberfil);
 	free(img->format);
 	free(img->where);
-	for (int i = 0; i < HV_COUNT; i++) {
-		free(img->path[i]);
-		free(img->name[i]);
-		free(img->rel[i]);
-		if (img->dirfd[i] > 0)
-			close(img->dirfd[i]);
-	}
+	for (int i = 0; i < HV_COUNT; i++)
+		image_free_hive(img, i);
 	memset(img, 0, sizeof(*img));
 }

@@ -54,6 +54,8 @@ int image_find_user(struct image *, const char *profile,
 int image_is_file(const char *path);
 /* Is it a WIM file (by its first bytes)? */
 int image_is_wim(const char *path);
+/* Frees what the image holds for hive i (its path, name, directory). */
+void image_free_hive(struct image *, int i);
 void image_free(struct image *);
 
 #endif

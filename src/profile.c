@@ -28,6 +28,17 @@ want_free(struct want *w)
 	memset(w, 0, sizeof(*w));
 }
 
+static void
+regop_free(struct regop *r)
+{
+	free(r->key);
+	free(r->sid);
+	free(r->name);
+	free(r->origin);
+	if (r->kind == RO_SET)
+		regval_free(&r->val);
+}
+
 void
 policy_free(struct policy *p)
 {
@@ -35,12 +46,7 @@ policy_free(struct policy *p)
 		want_free(&p->w[i]);
 	free(p->w);
 	for (size_t i = 0; i < p->nr; i++) {
-		free(p->r[i].key);
-		free(p->r[i].sid);
-		free(p->r[i].name);
-		free(p->r[i].origin);
-		if (p->r[i].kind == RO_SET)
-			regval_free(&p->r[i].val);
+		regop_free(&p->r[i]);
 	}
 	free(p->r);
 	sl_free(&p->sources);
@@ -65,12 +71,7 @@ policy_drop_hive(struct policy *p, enum hive_id hive, struct strlist *gone)
 			    HV_USER ? "HKEY_CURRENT_USER" : "HKEY_LOCAL_MACHINE\\",
 			    hive == HV_USER ? "" : hive_id_name(hive), *r->key ?
 			    "\\" : "", r->key);
-		free(r->key);
-		free(r->sid);
-		free(r->name);
-		free(r->origin);
-		if (r->kind == RO_SET)
-			regval_free(&r->val);
+		regop_free(r);
 	}
 	p->nr = k;
 	k = 0;

@@ -40,7 +40,7 @@ soft() { echo "$1/Windows/System32/config/SOFTWARE"; }
 # An independent reading of a hive (reglookup, not hivex): one line per key
 # and value, PATH,TYPE,VALUE, without timestamps, sorted.
 dump() {
-	command -v reglookup >/dev/null || skip "reglookup is not installed"
+	need_tool reglookup
 	reglookup -H "$1" 2>/dev/null | cut -d, -f1-3 | LC_ALL=C sort
 }
 

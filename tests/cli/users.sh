@@ -1,6 +1,7 @@
 # HKEY_CURRENT_USER: the Default user profile's NTUSER.DAT, found through
 # ProfileList, with the machine hives' safety: commit, dirty refusal, undo.
 . "$srcdir/tests/cli/lib.sh"
+for t in reglookup jq iconv; do need_tool "$t"; done
 
 "$MKIMAGE" 2019 img
 U=img/Users/Default/NTUSER.DAT
@@ -105,7 +106,6 @@ grep -qx "== profile $A (C:\\\\Users\\\\alice)" out || { cat out; fail "the prof
 grep -qx 'applied 1 setting from user.reg to all/Users/alice/NTUSER.DAT' out || { cat out; fail "alice's hive applied"; }
 dump all/Users/alice/NTUSER.DAT | grep -qxF '/Software/Microsoft/Windows/CurrentVersion/Internet Settings/SecureProtocols,DWORD,0x00000A00' \
 	|| fail "alice's hive lacks the value"
-need_tool jq
 "$TLSHIVE" check --users all --json --reg user.reg all > j.out || fail "--users all: not compliant after apply"
 [ "$(jq -r '"\(.user_profile.sid) \(.compliant)"' j.out | tr '\n' ' ')" = "null true $A true " ] || { cat j.out; fail "a JSON line per profile"; }
 iconv -f UTF-16 -t UTF-8 all-undo.reg | tr -d '\r' | grep -qxF "[HKEY_USERS\\$A\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]" \
