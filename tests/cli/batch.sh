@@ -50,8 +50,22 @@ need_tool flock
 "$MKIMAGE" 2019 many-tmpl
 set --
 for i in $(seq 1 150); do cp -r many-tmpl "m$i"; set -- "$@" "m$i"; done
-flock -x "$(sys m1)" sleep 3 &
-sleep 0.5
-(ulimit -n 80; "$TLSHIVE" apply --wait --quiet -j 2 "$@" > many.out 2> many.err) || { head -3 many.err; fail "a slow first image ran out of descriptors"; }
-wait
+touch many.start
+hold flock -x "$(sys m1)"
+(ulimit -n 80; exec "$TLSHIVE" apply --wait --quiet -j 2 "$@" > many.out 2> many.err) & bpid=$!
+# Under 80 descriptors, two files a job: 32 jobs started or unprinted, so
+# m2 to m32 finish while m1 waits for its lock, and then the batch stalls
+# (m1's worker its only child) until m1 is printed.
+written() { find m* -name SYSTEM -newer many.start | wc -l; }
+children() { grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2> /dev/null | wc -l; }
+stalled() {
+	if [ ! -d "/proc/$bpid" ] || grep -q '^State:[[:space:]]*Z' "/proc/$bpid/status"; then
+		head -3 many.err; fail "the batch ended while m1 waits"
+	fi
+	[ "$(written)" -ge 31 ] && [ "$(children "$bpid")" = 1 ] && lock_waited "$(sys m1)"
+}
+wait_for 300 "the batch stalled behind m1" stalled
+[ "$(written)" = 31 ] || fail "$(written) images written while m1 waits, not the 31 of the window"
+release
+wait "$bpid" || { head -3 many.err; fail "a slow first image ran out of descriptors"; }
 [ "$(grep -c '^== m[0-9]*: ok$' many.out)" = 150 ] || fail "not every image of the slow batch applied"

@@ -244,13 +244,18 @@ setfattr -h -n system.ntfs_attrib -v 0x10080000 "$M/$cfg"	# directory, compresse
 cp "src/$cfg/"* "$M/$cfg/"; umount "$M"
 refused c.ntfs 'the file is compressed (NTFS or WOF); tlshive writes hives only in place' "compressed hive"
 # an image another process holds: a raw file's lock, qemu's lock
-python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"r+b"); fcntl.lockf(f, fcntl.LOCK_SH); time.sleep(4)' pristine.raw &
-sleep 1
+hold python3 -c 'import fcntl, subprocess, sys
+f = open(sys.argv[1], "r+b")
+fcntl.lockf(f, fcntl.LOCK_SH)
+sys.exit(subprocess.call(sys.argv[2:]))' pristine.raw
 refused pristine.raw 'another process holds the image' "locked raw"
-wait
+release
 qemu-img convert -f raw -O qcow2 pristine.raw held.qcow2
 qemu-nbd -f qcow2 --socket="$T/held.sock" held.qcow2 &
-qpid=$!; sleep 1
+qpid=$!
+# qemu-img, which asks for a shared lock, is refused once qemu-nbd holds it
+qemu_holds() { ! qemu-img info "$1" > /dev/null 2>&1; }
+wait_for 120 "qemu-nbd locking held.qcow2" qemu_holds held.qcow2
 refused held.qcow2 'does a running VM hold its lock' "locked qcow2"
 kill "$qpid"; wait "$qpid" 2> /dev/null || true
 

@@ -136,16 +136,19 @@ intact "killed at the first log write"
 
 # Two writers: the second fails fast, or waits with --wait.
 need_tool flock
-flock -x "$(sys img)" sleep 3 &
-sleep 0.5
+hold flock -x "$(sys img)"
 must_exit 2 "$TLSHIVE" apply img 2> err
 grep -q 'another tlshive is changing this hive; try again when it is done, or give --wait' err || fail "lock message"
 must_exit 2 "$TLSHIVE" apply -n img > /dev/null 2> err
 grep -q 'another tlshive is changing this hive' err || fail "-n does not predict the lock"
 intact "locked"
-"$TLSHIVE" apply --wait img > out || fail "--wait"
+# --wait blocks on the lock, writes nothing meanwhile, then applies
+"$TLSHIVE" apply --wait img > out 2>&1 & wpid=$!
+wait_for 120 "apply --wait blocked on the lock" lock_waited "$(sys img)"
+intact "locked, with apply --wait waiting"
+release
+wait "$wpid" || { cat out; fail "--wait"; }
 grep -q '^applied ' out || fail "--wait applied nothing"
-wait
 "$TLSHIVE" check img > /dev/null || fail "not compliant after --wait"
 
 # Several images: a worker that dies is that image's error line, in its

@@ -83,3 +83,43 @@ have_shared() {
 }
 # need_shared PATH WHAT: the whole test needs it.
 need_shared() { have_shared "$1" "$2" || exit 77; }
+
+# wait_for SECONDS WHAT CMD...: poll CMD until it succeeds; fail once
+# SECONDS of wall time have passed.  Tests wait for another process this
+# way (or through a pipe), never by sleeping a guessed while, which a busy
+# machine outlasts.
+wait_for() {
+	wf_s=$1 wf_what=$2; shift 2
+	wf_end=$(($(date +%s) + wf_s))
+	until "$@"; do
+		[ "$(date +%s)" -le "$wf_end" ] || fail "$wf_what: not within $wf_s seconds"
+		sleep 0.05
+	done
+}
+
+# hold LOCKER...: run LOCKER in the background, which takes a lock and
+# then runs the command it is given; return once the lock is held.  The
+# holder keeps it until release.  LOCKER is e.g. 'flock -x FILE'.
+hold() {
+	rm -f "$T/.held" "$T/.release"
+	mkfifo "$T/.held" "$T/.release"
+	"$@" sh -c 'echo held > "$1"; read r < "$2"' sh "$T/.held" "$T/.release" &
+	held_pid=$!
+	# the fifo opens once the holder writes, so this returns when the lock
+	# is held, or fails if the holder died first
+	timeout 120 cat "$T/.held" > /dev/null || fail "could not take the lock: $*"
+}
+release() {
+	timeout 120 sh -c 'echo go > "$1"' sh "$T/.release" || fail "the lock holder is gone"
+	wait "$held_pid" || fail "the lock holder failed"
+	rm -f "$T/.held" "$T/.release"
+}
+
+# lock_waited FILE: some process waits for a lock on FILE.  Linux lists a
+# blocked request in /proc/locks with "->" before its type, and the file
+# as MAJOR:MINOR:INODE, the device's numbers in hex.
+lock_waited() {
+	set -- $(stat -c '%Hd %Ld %i' "$1")
+	awk -v id="$(printf '%02x:%02x:%s' "$1" "$2" "$3")" \
+	    '$2 == "->" && $7 == id { f = 1 } END { exit !f }' /proc/locks
+}

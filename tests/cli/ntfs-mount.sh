@@ -28,38 +28,31 @@ done
 command -v reglookup > /dev/null || need "reglookup is not installed"
 
 VOL=$T/ntfs.img
-M=$T/mnt
+M=$T/mnt; export M	# for awk, which reads it from the environment
 daemon=
 
-mounted() { awk -v m="$M" '$2 == m { f = 1 } END { exit !f }' /proc/mounts; }
+mounted() { awk '$2 == ENVIRON["M"] { f = 1 } END { exit !f }' /proc/mounts; }
 
 # Unmount and wait for ntfs-3g to close the volume (a FUSE mount of an image
-# file is not done with it when umount returns).
+# file is not done with it when umount returns).  The kernel may report
+# the mount busy for a moment after the last process using it has gone:
+# retried for a minute, then unmounted lazily.
 unmount() {
 	[ -n "$daemon" ] || return 0
-	i=0
+	end=$(($(date +%s) + 60))
 	while mounted; do
 		umount "$M" 2>/dev/null || fusermount3 -u "$M" 2>/dev/null ||
 		    fusermount -u "$M" 2>/dev/null || true
 		mounted || break
-		i=$((i + 1))
-		if [ $i -ge 50 ]; then
-			echo "$M: busy; unmounting lazily" >&2
+		if [ "$(date +%s)" -gt "$end" ]; then
+			echo "$M: busy; unmounting lazily, stopping ntfs-3g" >&2
 			umount -l "$M" 2>/dev/null || true
-			break
-		fi
-		sleep 0.1
-	done
-	i=0
-	while kill -0 "$daemon" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -ge 100 ]; then
-			echo "ntfs-3g (pid $daemon) did not exit; killing it" >&2
 			kill "$daemon" 2>/dev/null || true
 			break
 		fi
 		sleep 0.1
 	done
+	# ntfs-3g -o no_detach is our child and exits once unmounted
 	set +e; wait "$daemon"; rc=$?; set -e
 	daemon=
 	return $rc
@@ -83,14 +76,13 @@ trap 'exit 143' TERM
 mount_vol() {
 	ntfs-3g -o no_detach "$VOL" "$M" > "$T/ntfs-3g.log" 2>&1 &
 	daemon=$!
-	i=0
+	end=$(($(date +%s) + 60))
 	until mounted; do
-		if ! kill -0 "$daemon" 2>/dev/null || [ $i -ge 100 ]; then
+		if ! kill -0 "$daemon" 2>/dev/null || [ "$(date +%s)" -gt "$end" ]; then
 			unmount || true
 			cat "$T/ntfs-3g.log" >&2
 			need "cannot mount an NTFS volume with ntfs-3g here"
 		fi
-		i=$((i + 1))
 		sleep 0.1
 	done
 }
