@@ -14,7 +14,11 @@ for_hivex() {
 		iconv -f UTF-16 -t UTF-8 "$1"
 	else
 		cat "$1"
-	fi | tr -d '\r' | grep -v '^#' | sed 's/\\CurrentControlSet\\/\\ControlSet001\\/' | awk -v pfx="HKEY_LOCAL_MACHINE\\$2" '
+	fi | tr -d '\r' | grep -v '^#' | sed 's/\\CurrentControlSet\\/\\ControlSet001\\/' |
+	# the prefix holds a backslash: through the environment, since awk -v
+	# would read it as an escape (gawk drops it, mawk keeps it)
+	pfx="HKEY_LOCAL_MACHINE\\$2" awk '
+		BEGIN { pfx = ENVIRON["pfx"] }
 		/^Windows Registry/ { print; print ""; next }
 		/^\[/ { key = substr($0, 2, length($0) - 2)
 			keep = index(key, pfx "\\") == 1

@@ -12,39 +12,45 @@ need_tool hivexregedit
 # first, since hivexregedit does not create them; a section never names a
 # value twice, since hivexregedit would then write both.
 gen() {
-	awk -v seed="$1" 'function rc(s,   i, o, c) {
+	# the generator is written out (Park and Miller's, exact in awk's
+	# doubles): srand and rand give other numbers in mawk and gawk
+	awk -v seed="$1" 'function rnd() {
+		seed = (16807 * seed) % 2147483647
+		return seed / 2147483647
+	}
+	function rc(s,   i, o, c) {
 		o = ""
 		for (i = 1; i <= length(s); i++) {
 			c = substr(s, i, 1)
-			o = o (rand() < 0.5 ? toupper(c) : tolower(c))
+			o = o (rnd() < 0.5 ? toupper(c) : tolower(c))
 		}
 		return o
 	}
 	BEGIN {
-		srand(seed)
+		for (i = 0; i < 4; i++) rnd()	# small seeds start small
 		hk = "HKEY_LOCAL_MACHINE\\SOFTWARE"
 		print "Windows Registry Editor Version 5.00"; print ""
 		split("a b", l1, " "); split("c d", l2, " ")
 		for (step = 0; step < 12; step++) {
-			depth = 1 + int(rand() * 3)
+			depth = 1 + int(rnd() * 3)
 			key = rc("t")
-			if (depth > 1) key = key "\\" rc(l1[1 + int(rand() * 2)])
-			if (depth > 2) key = key "\\" rc(l2[1 + int(rand() * 2)])
-			if (rand() < 0.2) { print "[-" hk "\\" key "]"; print ""; continue }
+			if (depth > 1) key = key "\\" rc(l1[1 + int(rnd() * 2)])
+			if (depth > 2) key = key "\\" rc(l2[1 + int(rnd() * 2)])
+			if (rnd() < 0.2) { print "[-" hk "\\" key "]"; print ""; continue }
 			n = split(key, parts, "\\"); path = hk
 			for (i = 1; i < n; i++) {
 				path = path "\\" parts[i]; print "[" path "]"; print ""
 			}
 			print "[" hk "\\" key "]"
-			delete used
-			for (v = int(rand() * 4); v > 0; v--) {
-				name = "v" (1 + int(rand() * 4))
+			split("", used)
+			for (v = int(rnd() * 4); v > 0; v--) {
+				name = "v" (1 + int(rnd() * 4))
 				if (name in used) continue
 				used[name] = 1
-				r = rand()
+				r = rnd()
 				if (r < 0.3) printf "\"%s\"=-\n", rc(name)
-				else if (r < 0.8) printf "\"%s\"=dword:%08x\n", rc(name), int(rand() * 65536)
-				else printf "\"%s\"=\"s%d\"\n", rc(name), int(rand() * 100)
+				else if (r < 0.8) printf "\"%s\"=dword:%08x\n", rc(name), int(rnd() * 65536)
+				else printf "\"%s\"=\"s%d\"\n", rc(name), int(rnd() * 100)
 			}
 			print ""
 		}

@@ -56,7 +56,10 @@ synopses() {	# one line per command, words separated by one space, lower case
 		tr -s ' \t' '  ' | sed 's/^ //; s/ $//' | tr 'A-Z' 'a-z'
 }
 "$TLSHIVE" --help | sed -n '/^usage:/,/^IMAGE/p' | grep -v '^IMAGE' | synopses > help.syn
-mandoc -Tascii "$srcdir/man/tlshive.8" | col -b | sed -n '/^SYNOPSIS/,/^$/p' | sed '1d;/^$/d' | synopses > man.syn
+# -Tascii overstrikes bold and underlined letters (X, backspace, X):
+# dropped with sed, not col, which a minimal Debian lacks
+bs=$(printf '\b')
+mandoc -Tascii "$srcdir/man/tlshive.8" | sed "s/.$bs//g" | sed -n '/^SYNOPSIS/,/^$/p' | sed '1d;/^$/d' | synopses > man.syn
 awk '/^## Usage/ { u = 1 } u && /^```/ { if (f++) exit; next } f' "$srcdir/README.md" | sed -n '/^tlshive /p' | synopses > readme.syn
 [ "$(wc -l < help.syn)" = 7 ] || { cat help.syn; fail "--help: not seven commands"; }
 diff -u help.syn man.syn || fail "tlshive(8) SYNOPSIS differs from --help"
