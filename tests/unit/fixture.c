@@ -4,19 +4,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
 #include "mkhive.h"
 #include "tlshive.h"
 
+/* Every fixture of a test program lives in one directory, removed when the
+ * program ends: a test that fails half-way leaves nothing behind either.
+ * Only the process that made it removes it, not a child that exits. */
+static char *fixture_top;
+static pid_t fixture_owner;
+
+static void
+fixture_cleanup(void)
+{
+	if (fixture_top != NULL && getpid() == fixture_owner)
+		fixture_rmrf(fixture_top);
+}
+
 char *
 fixture_dir(void)
 {
-	const char *t = getenv("TMPDIR");
-	char *d = xasprintf("%s/tlshive-unit-XXXXXX", t ? t : "/tmp");
+	static unsigned n;
+	char *d;
 
-	assert_non_null(mkdtemp(d));
+	if (fixture_top == NULL) {
+		const char *t = getenv("TMPDIR");
+
+		fixture_top = xasprintf("%s/tlshive-unit-XXXXXX",
+		    t != NULL && *t != '\0' ? t : "/tmp");
+		assert_non_null(mkdtemp(fixture_top));
+		fixture_owner = getpid();
+		assert_int_equal(atexit(fixture_cleanup), 0);
+	}
+	d = xasprintf("%s/%u", fixture_top, n++);
+	assert_int_equal(mkdir(d, 0700), 0);
 	return d;
 }
 
@@ -62,7 +86,8 @@ fixture_path(const char *root, const char *hive)
 void
 fixture_rmrf(const char *dir)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
+	char *cmd = xasprintf("chmod -R u+w '%s' 2>/dev/null; rm -rf '%s'",
+	    dir, dir);
 
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
