@@ -31,17 +31,7 @@ ls -l "$cfg"
 # The same settings for the peers, one hive at a time, CurrentControlSet
 # mapped and parents listed (hivexregedit needs both; reged the mapping).
 "$TL" export --utf8 master > rec.reg
-split_reg() {
-	grep -v '^;' rec.reg | sed 's/\\CurrentControlSet\\/\\ControlSet001\\/' | awk -v pfx="HKEY_LOCAL_MACHINE\\$1" '
-		/^Windows Registry/ { print; print ""; next }
-		/^\[/ { key = substr($0, 2, length($0) - 2); keep = index(key, pfx "\\") == 1
-			if (keep) { n = split(substr(key, length(pfx) + 2), parts, "\\"); path = pfx
-				for (i = 1; i < n; i++) { path = path "\\" parts[i]
-					if (!(path in seen)) { print "[" path "]"; print ""; seen[path] = 1 } }
-				print; seen[key] = 1 }
-			next }
-		keep { print }'
-}
+split_reg() { sh "$(dirname "$0")/../tools/reg-for-hivex.sh" "$1" rec.reg; }
 split_reg SYSTEM > sys.reg
 split_reg SOFTWARE > soft.reg
 

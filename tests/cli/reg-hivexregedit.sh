@@ -4,37 +4,8 @@
 need_tool hivexregedit
 need_tool iconv
 
-# hivexregedit takes one hive at a time, does not map CurrentControlSet and
-# does not create missing parent keys: give it ControlSet001, one hive's
-# sections, and every parent as a section of its own.
-# A UTF-16 file (regedit's own export) goes to hivexregedit as UTF-8: its
-# hex(7) data stays UTF-16, which is what regedit reads from such a file.
-for_hivex() {
-	if [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' ')" = fffe ]; then
-		iconv -f UTF-16 -t UTF-8 "$1"
-	else
-		cat "$1"
-	fi | tr -d '\r' | grep -v '^#' | sed 's/\\CurrentControlSet\\/\\ControlSet001\\/' |
-	# the prefix holds a backslash: through the environment, since awk -v
-	# would read it as an escape (gawk drops it, mawk keeps it)
-	pfx="HKEY_LOCAL_MACHINE\\$2" awk '
-		BEGIN { pfx = ENVIRON["pfx"] }
-		/^Windows Registry/ { print; print ""; next }
-		/^\[/ { key = substr($0, 2, length($0) - 2)
-			keep = index(key, pfx "\\") == 1
-			if (keep) {
-				n = split(substr(key, length(pfx) + 2), parts, "\\")
-				path = pfx
-				for (i = 1; i < n; i++) {
-					path = path "\\" parts[i]
-					if (!(path in seen)) { print "[" path "]"; print ""; seen[path] = 1 }
-				}
-				print; seen[key] = 1
-			}
-			next }
-		keep { print }'
-}
-
+# hivexregedit gets each hive's sections as it takes them
+# (tests/tools/reg-for-hivex.sh).
 n=0
 "$TLSHIVE" export -p strict --os 2019 > strict.reg
 "$TLSHIVE" export -p pci-dss --os 2019 > pci.reg
@@ -58,7 +29,7 @@ for r in "$@"; do
 	rm -rf a b; "$MKIMAGE" 2019 a; "$MKIMAGE" 2019 b		# one control set
 	"$TLSHIVE" apply --reg "$r" a > /dev/null
 	for h in SYSTEM SOFTWARE; do
-		for_hivex "$r" "$h" > "$r.$h"
+		sh "$srcdir/tests/tools/reg-for-hivex.sh" "$h" "$r" > "$r.$h"
 		hivexregedit --merge --prefix "HKEY_LOCAL_MACHINE\\$h" "b/Windows/System32/config/$h" "$r.$h" \
 			|| fail "hivexregedit refused $r ($h)"
 		dump "a/Windows/System32/config/$h" > a.d
