@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "cmd.h"
 #include "report.h"
 #include "tlshive.h"
 

@@ -2,7 +2,7 @@
 #ifndef BATCH_H
 #define BATCH_H
 
-#include "cmd.h"
+#include "options.h"
 
 /*
  * Runs show, check or apply on each root with up to jobs workers.  Text

@@ -14,7 +14,7 @@
 
 #include "blk.h"
 #include "store.h"
-#include "regf.h"
+#include "le.h"
 #include "tlshive.h"
 
 #define BLK 4096u
@@ -83,7 +83,7 @@ blk_detect(const char *path, enum blk_format *fmt)
 	    strstr((char *)b, "# Disk DescriptorFile") != NULL) {
 		/* compressed grains (flag bit 16) or the descriptor's type:
 		 * written only front to back, never at random offsets */
-		int stream = (memcmp(b, "KDMV", 4) == 0 && (regf_le32(b + 8) &
+		int stream = (memcmp(b, "KDMV", 4) == 0 && (get_le32(b + 8) &
 		    0x10000)) || strstr((char *)b, "streamOptimized") != NULL;
 		if (stream) {
 			tlsh_seterr("%s: a streamOptimized VMDK cannot be "
@@ -503,8 +503,8 @@ journal_write(struct blk *b, const char *jpath)
 	int rc = -1;
 
 	memcpy(h.magic, JMAGIC, 8);
-	regf_put64(h.size, b->size);
-	regf_put64(h.nblocks, b->n);
+	put_le64(h.size, b->size);
+	put_le64(h.nblocks, b->n);
 	hash = fnv(hash, &h, sizeof(h));
 	memcpy(q, &h, sizeof(h));
 	q += sizeof(h);
@@ -523,14 +523,14 @@ journal_write(struct blk *b, const char *jpath)
 		memset(old, 0, BLK);
 		if (base_io(b, old, len, off, 0) == -1)
 			goto out;
-		regf_put64(q, off);
-		regf_put64(q + 8, fnv(FNV0, old, len));
+		put_le64(q, off);
+		put_le64(q + 8, fnv(FNV0, old, len));
 		memcpy(q + 16, b->data[i], BLK);
 		hash = fnv(fnv(hash, q, 16), b->data[i], BLK);
 		q += 16 + BLK;
 	}
 	memcpy(q, JEND, 8);
-	regf_put64(q + 8, hash);
+	put_le64(q + 8, hash);
 	/* complete and durable under its name, or absent: the same safe
 	 * write as every other file tlshive makes (a temporary file beside
 	 * it that a signal removes, fsync, rename, the directory fsynced) */
@@ -614,7 +614,7 @@ blk_replay(struct blk *b)
 			tlsh_seterr("%s: %s", jpath, strerror(errno));
 		goto out;
 	}
-	n = len >= sizeof(struct jhead) ? (size_t)regf_le64(j + 16) : 0;
+	n = len >= sizeof(struct jhead) ? (size_t)get_le64(j + 16) : 0;
 	if (len < sizeof(struct jhead) + 16 || memcmp(j, JMAGIC, 8) != 0 ||
 	    n > (len - sizeof(struct jhead) - 16) / (16 + BLK) ||
 	    len != sizeof(struct jhead) + n * (16 + BLK) + 16) {
@@ -623,22 +623,22 @@ blk_replay(struct blk *b)
 		goto out;
 	}
 	hash = fnv(hash, j, sizeof(struct jhead) + n * (16 + BLK));
-	if (memcmp(j + len - 16, JEND, 8) != 0 || regf_le64(j + len - 8) !=
+	if (memcmp(j + len - 16, JEND, 8) != 0 || get_le64(j + len - 8) !=
 	    hash) {
 		tlsh_seterr("%s: the journal is damaged; left as it is", jpath);
 		goto out;
 	}
-	if (regf_le64(j + 8) != b->size) {
+	if (get_le64(j + 8) != b->size) {
 		tlsh_seterr("%s: the journal is for an image of %llu bytes, not "
 		    "%s; refused, left as it is", jpath,
-		    (unsigned long long)regf_le64(j + 8), b->path);
+		    (unsigned long long)get_le64(j + 8), b->path);
 		goto out;
 	}
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++) {
 			const unsigned char *r = j + sizeof(struct jhead) +
 			    i * (16 + BLK);
-			uint64_t off = regf_le64(r);
+			uint64_t off = get_le64(r);
 			size_t bl;
 			if (off % BLK || off >= b->size) {
 				tlsh_seterr("%s: a block outside the image; "
@@ -653,7 +653,7 @@ blk_replay(struct blk *b)
 			}
 			if (base_io(b, cur, bl, off, 0) == -1)
 				goto out;
-			if (fnv(FNV0, cur, bl) != regf_le64(r + 8) &&
+			if (fnv(FNV0, cur, bl) != get_le64(r + 8) &&
 			    memcmp(cur, r + 16, bl) != 0) {
 				tlsh_seterr("%s: the image holds neither what the "
 				    "journal found there nor what it wrote (at "

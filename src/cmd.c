@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 
+#include "cmd.h"
 #include "cmdint.h"
 #include "commit.h"
 #include "facts.h"
@@ -26,53 +27,14 @@
 #endif
 #include "logs.h"
 #include "plan.h"
+#include "plantext.h"
 #include "profile.h"
 #include "reg.h"
 #include "regwrite.h"
 #include "report.h"
 #include "store.h"
+#include "verdict.h"
 
-
-/* What this run said on standard error since its last JSON document: a
- * run that fails with --json puts it in an error document. */
-static struct strbuf said;
-
-void
-say(const char *fmt, ...)
-{
-	va_list ap;
-	char *m;
-
-	va_start(ap, fmt);
-	m = xvasprintf(fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "tlshive: %s", m);
-	sb_add(&said, "tlshive: %s", m);
-	free(m);
-}
-
-/* An error document for a --json run that printed none for its failure. */
-static void
-json_failed(const struct options *o, const char *image, int compact)
-{
-	char *e = said.len ? sb_take(&said) : xstrdup("");
-	size_t n = strlen(e);
-
-	while (n && e[n - 1] == '\n')
-		e[--n] = '\0';
-	if (o->json)
-		report_json_error(stdout, image ? image : "", e,
-		    TLSH_EXIT_ERROR, compact || o->batch);
-	free(e);
-	memset(&said, 0, sizeof(said));
-}
-
-void
-print_errors(const struct strlist *errs)
-{
-	for (size_t i = 0; i < errs->n; i++)
-		say("%s\n", errs->v[i]);
-}
 
 /*
  * What Windows ignores among the .reg changes: listed by the report, or
@@ -276,7 +238,7 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		    o->explicit_only))
 			rc = TLSH_EXIT_NONCOMPLIANT;
 	r.batch = o->batch;
-	r.said = said.s;
+	r.said = said();
 	r.status = rc;
 	if (o->json)
 		report_json(stdout, &r);
@@ -302,8 +264,7 @@ run_image(const struct options *o, const struct image *pre, int compact)
 			report_text(stdout, &rp);
 		}
 	}
-	free(said.s);
-	memset(&said, 0, sizeof(said));
+	said_clear();
 out:
 	if (rc == TLSH_EXIT_ERROR && o->json)
 		json_failed(o, o->root ? o->root : o->file[HV_SYSTEM] ?

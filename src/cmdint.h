@@ -5,16 +5,13 @@
 #ifndef CMDINT_H
 #define CMDINT_H
 
-#include "cmd.h"
+#include "options.h"
+#include "msg.h"
 #include "facts.h"
 #include "hive.h"
 #include "image.h"
 #include "plan.h"
 #include "profile.h"
-
-/* "tlshive: " and the message on standard error, kept for --json. */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void print_errors(const struct strlist *);
 
 /*
  * One more user profile's hive: every profile's with --users all, and the

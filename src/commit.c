@@ -70,9 +70,9 @@ filetime_now(void)
 static void
 seal(unsigned char *b, uint32_t seq1, uint32_t seq2)
 {
-	regf_put32(b + 4, seq1);
-	regf_put32(b + 8, seq2);
-	regf_put32(b + 508, regf_checksum(b));
+	put_le32(b + 4, seq1);
+	put_le32(b + 8, seq2);
+	put_le32(b + 508, regf_checksum(b));
 }
 
 /*
@@ -114,7 +114,7 @@ verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 				goto bad;
 			/* the rest of this bin is checked now */
 			checked_to = at + PAGE;
-			while (checked_to < PAGE + (uint64_t)regf_le32(view + 40) &&
+			while (checked_to < PAGE + (uint64_t)get_le32(view + 40) &&
 			    memcmp(view + checked_to, "hbin", 4) != 0)
 				checked_to += PAGE;
 		}
@@ -213,7 +213,7 @@ compare(struct commit *c, const unsigned char *buf, size_t n)
 
 		if (olen == plen && memcmp(old, buf + p, plen) == 0)
 			continue;
-		if (at + PAGE > PAGE + (uint64_t)regf_le32(c->done + 40)) {
+		if (at + PAGE > PAGE + (uint64_t)get_le32(c->done + 40)) {
 			tlsh_seterr("%s: hivex changed bytes past the hive bins "
 			    "(offset %llu); nothing written", sfile_name(c->f),
 			    (unsigned long long)at);
@@ -275,7 +275,7 @@ open_log(struct commit *c, const char *suffix, unsigned char *head, int *fmt,
 	if (sfile_size(l, &len) == 0 && len >= 512 &&
 	    sfile_read(l, head, 512, 0) == 0 && logs_header(head, 512, fmt,
 	    seq))
-		*stamp = regf_le64(head + 12);
+		*stamp = get_le64(head + 12);
 	return l;
 }
 
@@ -327,7 +327,7 @@ choose_log(struct commit *c, uint32_t seq, int *fmt_out)
 			eligible = fmt[i] == LOG_NEW && !regf_seq_before(sq[i], seq);
 		else	/* a new-format log would be preferred by recovery */
 			eligible = fmt[i] == LOG_NEW || (fmt[i] == LOG_OLD &&
-			    st[i] >= regf_le64(c->done + 12));
+			    st[i] >= get_le64(c->done + 12));
 		if (eligible)
 			c->stale[c->nstale++] = l[i];
 		else
@@ -354,10 +354,10 @@ commit_begin(struct sfile *f, int logfmt)
 		commit_free(c);
 		return NULL;
 	}
-	c->seq = regf_le32(c->orig + 4);
+	c->seq = get_le32(c->orig + 4);
 	if (logfmt == COMMIT_NO_LOG &&
-	    regf_le32(c->orig + 4) == regf_le32(c->orig + 8) &&
-	    regf_checksum(c->orig) == regf_le32(c->orig + 508)) {
+	    get_le32(c->orig + 4) == get_le32(c->orig + 8) &&
+	    regf_checksum(c->orig) == get_le32(c->orig + 508)) {
 		tlsh_seterr("%s: the hive is clean: nothing to recover",
 		    sfile_name(f));
 		commit_free(c);
@@ -407,12 +407,12 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 			/* An old-format log applies only to a primary with
 			 * its timestamp, so both get the time of this write
 			 * (hivex leaves it alone; Windows 8.1 on ignores it). */
-			regf_put64(c->done + 12, filetime_now());
-			if (regf_le32(c->orig + 44) > 1) {
+			put_le64(c->done + 12, filetime_now());
+			if (get_le32(c->orig + 44) > 1) {
 				tlsh_seterr("%s: clustering factor %u: tlshive "
 				    "writes old-format logs for 512-byte sectors "
 				    "only; nothing written", shown,
-				    regf_le32(c->orig + 44));
+				    get_le32(c->orig + 44));
 				return -1;
 			}
 		}
@@ -420,7 +420,7 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 		memcpy(c->dirty, c->done, PAGE);
 		seal(c->dirty, seq + 1, seq);
 	} else
-		seal(c->done, regf_le32(c->done + 4), regf_le32(c->done + 8));
+		seal(c->done, get_le32(c->done + 4), get_le32(c->done + 8));
 	if (verify(c, ex, nex) == -1)
 		return -1;
 	/* mapped pages would stand in the way of the writes to come */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "planint.h"
+#include "verdict.h"
 
 static int
 supported(const struct facts *f, unsigned min_build)

@@ -64,15 +64,15 @@ header_check(const char *path, const unsigned char *b, size_t got,
 		    "no regf signature");
 		return -1;
 	}
-	hh->seq1 = regf_le32(b + 4);
-	hh->seq2 = regf_le32(b + 8);
-	hh->major = regf_le32(b + 20);
-	hh->minor = regf_le32(b + 24);
-	hh->bins_size = regf_le32(b + 40);
-	hh->checksum_ok = regf_checksum(b) == regf_le32(b + 508);
+	hh->seq1 = get_le32(b + 4);
+	hh->seq2 = get_le32(b + 8);
+	hh->major = get_le32(b + 20);
+	hh->minor = get_le32(b + 24);
+	hh->bins_size = get_le32(b + 40);
+	hh->checksum_ok = regf_checksum(b) == get_le32(b + 508);
 	hh->dirty = hh->seq1 != hh->seq2;
-	if (regf_le32(b + 28) != 0) {
-		uint32_t t = regf_le32(b + 28);
+	if (get_le32(b + 28) != 0) {
+		uint32_t t = get_le32(b + 28);
 		/* file types: 0 primary, 1 and 2 old-format logs, 6 new ones */
 		if (t == 1 || t == 2 || t == 6)
 			tlsh_seterr("%s: this is a transaction log, not a primary "

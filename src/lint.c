@@ -145,7 +145,7 @@ schannel_value_closest(const char *rest, const char *name, int *known)
 
 		if (k == NULL || strcasecmp(k, rest) != 0)
 			continue;
-		n = plan_value_names(s, names);
+		n = setting_value_names(s, names);
 		for (size_t j = 0; j < n; j++) {
 			size_t d = str_distance(names[j], name);
 			if (d == 0)
@@ -208,7 +208,7 @@ lint_near_miss(struct plan *p, size_t i, enum hive_id hive, const char *rest)
 
 		if (s->hive != hive || strcasecmp(s->key, rest) != 0)
 			continue;
-		n = plan_value_names(s, names);
+		n = setting_value_names(s, names);
 		for (size_t j = 0; j < n; j++)
 			if (str_close_enough(o->name, str_distance(names[j],
 			    o->name)) && strlen(o->name) > 1) {

@@ -55,7 +55,7 @@ marvin32_seeded(uint64_t seed, const unsigned char *d, size_t len)
 	uint32_t last = 0x80;
 
 	for (; len >= 4; d += 4, len -= 4) {
-		lo += regf_le32(d);
+		lo += get_le32(d);
 		marvin_mix(&lo, &hi);
 	}
 	/* the tail, padded with a single 0x80 byte */
@@ -81,8 +81,8 @@ static int
 log_header_ok(const unsigned char *b, size_t len, uint32_t type)
 {
 	return len >= LOG_BASE && memcmp(b, "regf", 4) == 0 &&
-	    regf_checksum(b) == regf_le32(b + 508) && regf_le32(b + 28) == type &&
-	    regf_le32(b + 4) == regf_le32(b + 8);
+	    regf_checksum(b) == get_le32(b + 508) && get_le32(b + 28) == type &&
+	    get_le32(b + 4) == get_le32(b + 8);
 }
 
 struct buf {
@@ -121,29 +121,29 @@ static int
 apply_new_log(struct buf *h, const unsigned char *log, size_t len,
     struct entry_scan *sc)
 {
-	uint32_t expect = regf_le32(log + 4);
+	uint32_t expect = get_le32(log + 4);
 	size_t off = LOG_BASE;
 
 	while (off + 40 <= len) {
 		const unsigned char *e = log + off;
-		uint32_t size = regf_le32(e + 4), hb = regf_le32(e + 16), n = regf_le32(e + 20);
+		uint32_t size = get_le32(e + 4), hb = get_le32(e + 16), n = get_le32(e + 20);
 		size_t refs_end, data;
 
 		if (memcmp(e, "HvLE", 4) != 0 || size < 512 || size % 512 ||
 		    size > len - off || hb < BASE || hb % BASE || n == 0 ||
-		    regf_le32(e + 12) != expect)
+		    get_le32(e + 12) != expect)
 			break;
 		refs_end = 40 + (size_t)n * 8;
 		if (refs_end > size || marvin32(e + 40, size - 40) !=
-		    regf_le64(e + 24) || marvin32(e, 32) != regf_le64(e + 32))
+		    get_le64(e + 24) || marvin32(e, 32) != get_le64(e + 32))
 			break;
 		if (h != NULL) {
 			if (grow(h, BASE + (size_t)hb) == -1)
 				return -1;
 			data = refs_end;
 			for (uint32_t i = 0; i < n; i++) {
-				uint32_t po = regf_le32(e + 40 + 8 * i);
-				uint32_t ps = regf_le32(e + 44 + 8 * i);
+				uint32_t po = get_le32(e + 40 + 8 * i);
+				uint32_t ps = get_le32(e + 44 + 8 * i);
 				if (ps > size - data || (uint64_t)po + ps > hb) {
 					tlsh_seterr("log entry %u has a page "
 					    "outside its own bounds or the "
@@ -193,7 +193,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
     struct recovery *r, struct strbuf *used)
 {
 	int ok[3] = { 0 }, first, second;
-	uint32_t s1, s2, secondary = regf_le32(h->p + 8);
+	uint32_t s1, s2, secondary = get_le32(h->p + 8);
 	struct entry_scan sc = { 0 };
 	const unsigned char *base_src = NULL;
 
@@ -205,8 +205,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		    "damaged base block)");
 		return -1;
 	}
-	s1 = ok[1] ? regf_le32(ls->log[1] + 4) : 0;
-	s2 = ok[2] ? regf_le32(ls->log[2] + 4) : 0;
+	s1 = ok[1] ? get_le32(ls->log[1] + 4) : 0;
+	s2 = ok[2] ? get_le32(ls->log[2] + 4) : 0;
 	/* The log that starts earlier is applied first. */
 	if (ok[1] && ok[2]) {
 		first = regf_seq_before(s2, s1) ? 2 : 1;
@@ -223,8 +223,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		sb_add(used, "%s", ls->name[use]);
 	} else {
 		int use = first;
-		if (regf_seq_before(regf_le32(ls->log[first] + 4), secondary)) {
-			if (!second || regf_seq_before(regf_le32(ls->log[second] + 4),
+		if (regf_seq_before(get_le32(ls->log[first] + 4), secondary)) {
+			if (!second || regf_seq_before(get_le32(ls->log[second] + 4),
 			    secondary)) {
 				tlsh_seterr("the logs end before the primary "
 				    "file's sequence number %u: they belong to "
@@ -239,7 +239,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 			return -1;
 		sb_add(used, "%s", ls->name[use]);
 		if (second && sc.any &&
-		    regf_le32(ls->log[second] + 4) == sc.last_seq + 1) {
+		    get_le32(ls->log[second] + 4) == sc.last_seq + 1) {
 			if (apply_new_log(h, ls->log[second], ls->len[second],
 			    &sc) == -1)
 				return -1;
@@ -255,8 +255,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		memcpy(h->p, base_src, LOG_BASE);
 		r->base_from_log = 1;
 	}
-	regf_put32(h->p + 36, regf_le32(base_src + 36));		/* root cell */
-	regf_put32(h->p + 40, sc.hbins);
+	put_le32(h->p + 36, get_le32(base_src + 36));		/* root cell */
+	put_le32(h->p + 40, sc.hbins);
 	if (grow(h, BASE + (size_t)sc.hbins) == -1)
 		return -1;
 	r->entries = sc.applied;
@@ -269,15 +269,15 @@ static int
 recover_old(struct buf *h, int base_ok, const struct logset *ls,
     struct recovery *r, struct strbuf *used)
 {
-	uint64_t stamp = base_ok ? regf_le64(h->p + 12) : regf_le64(h->p + BASE + 20);
+	uint64_t stamp = base_ok ? get_le64(h->p + 12) : get_le64(h->p + BASE + 20);
 	int use = -1;
 
 	/* The applicable log carries the primary's last-written time; with
 	 * the primary's base block lost, the first bin's is only a lower bound. */
 	for (int i = 0; i < 3 && use < 0; i++)
 		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
-		    LOG_OLD) && (base_ok ? regf_le64(ls->log[i] + 12) == stamp :
-		    regf_le64(ls->log[i] + 12) >= stamp))
+		    LOG_OLD) && (base_ok ? get_le64(ls->log[i] + 12) == stamp :
+		    get_le64(ls->log[i] + 12) >= stamp))
 			use = i;
 	if (use < 0) {
 		tlsh_seterr("no old-format log matches the hive (none has a "
@@ -285,7 +285,7 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		return -1;
 	}
 	const unsigned char *lg = ls->log[use];
-	size_t len = ls->len[use], hb = regf_le32(lg + 40), bits = hb / 512;
+	size_t len = ls->len[use], hb = get_le32(lg + 40), bits = hb / 512;
 	size_t vec_end = LOG_BASE + 4 + (bits + 7) / 8, pages, k = 0;
 
 	if (hb < BASE || hb % BASE || vec_end > len ||
@@ -310,8 +310,8 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	/* Recovery stops at a dirty bin that is not a bin, as in Windows. */
 	for (size_t off = 0; off < hb;) {
 		const unsigned char *bin = h->p + BASE + off;
-		uint32_t sz = regf_le32(bin + 8);
-		if (memcmp(bin, "hbin", 4) != 0 || regf_le32(bin + 4) != off ||
+		uint32_t sz = get_le32(bin + 8);
+		if (memcmp(bin, "hbin", 4) != 0 || get_le32(bin + 4) != off ||
 		    sz < BASE || sz % BASE || sz > hb - off) {
 			tlsh_seterr("%s: after replay, hive bin at offset %zu "
 			    "is not valid: the log does not fit the hive",
@@ -325,12 +325,12 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		memcpy(h->p, lg, LOG_BASE);
 		r->base_from_log = 1;
 	}
-	regf_put32(h->p + 36, regf_le32(lg + 36));
-	regf_put32(h->p + 40, (uint32_t)hb);
+	put_le32(h->p + 36, get_le32(lg + 36));
+	put_le32(h->p + 40, (uint32_t)hb);
 	sb_add(used, "%s", ls->name[use]);
 	r->entries = k;
-	r->seq = (regf_seq_before(regf_le32(h->p + 4), regf_le32(lg + 4)) ? regf_le32(lg + 4) :
-	    regf_le32(h->p + 4)) + 1;
+	r->seq = (regf_seq_before(get_le32(h->p + 4), get_le32(lg + 4)) ? get_le32(lg + 4) :
+	    get_le32(h->p + 4)) + 1;
 	r->format = LOG_OLD;
 	return 0;
 }
@@ -350,8 +350,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 		tlsh_seterr("%s: not a registry hive", shown);
 		return -1;
 	}
-	base_ok = regf_checksum(primary) == regf_le32(primary + 508);
-	if (base_ok && regf_le32(primary + 4) == regf_le32(primary + 8)) {
+	base_ok = regf_checksum(primary) == get_le32(primary + 508);
+	if (base_ok && get_le32(primary + 4) == get_le32(primary + 8)) {
 		tlsh_seterr("%s: the hive is clean: Windows ignores its logs, "
 		    "and so does tlshive", shown);
 		return -1;
@@ -359,8 +359,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	for (int i = 0; i < 3; i++) {
 		if (log[i] == NULL || loglen[i] < LOG_BASE)
 			continue;
-		newfmt |= regf_le32(log[i] + 28) == LOG_NEW;
-		oldfmt |= regf_le32(log[i] + 28) == LOG_OLD;
+		newfmt |= get_le32(log[i] + 28) == LOG_NEW;
+		oldfmt |= get_le32(log[i] + 28) == LOG_OLD;
 	}
 	if (!newfmt && !oldfmt) {
 		tlsh_seterr("%s: dirty, and no transaction log beside it "
@@ -386,10 +386,10 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 		free(used.s);
 		return -1;
 	}
-	regf_put32(h.p + 4, r->seq);
-	regf_put32(h.p + 8, r->seq);
-	regf_put32(h.p + 28, 0);				/* a primary file */
-	regf_put32(h.p + 508, regf_checksum(h.p));
+	put_le32(h.p + 4, r->seq);
+	put_le32(h.p + 8, r->seq);
+	put_le32(h.p + 28, 0);				/* a primary file */
+	put_le32(h.p + 508, regf_checksum(h.p));
 	r->data = h.p;
 	r->len = h.len;
 	r->logs = sb_take(&used);
@@ -409,7 +409,7 @@ logs_clean(struct sfile *hive)
 	if (sfile_read(hive, b, BASE, 0) == -1)
 		return -1;
 	return memcmp(b, "regf", 4) == 0 && regf_checksum(b) ==
-	    regf_le32(b + 508) && regf_le32(b + 4) == regf_le32(b + 8);
+	    get_le32(b + 508) && get_le32(b + 4) == get_le32(b + 8);
 }
 
 int
@@ -458,7 +458,7 @@ logs_header(const unsigned char *b, size_t len, int *format, uint32_t *seq)
 		*format = LOG_OLD;
 	else
 		return 0;
-	*seq = regf_le32(b + 4);
+	*seq = get_le32(b + 4);
 	return 1;
 }
 
@@ -468,17 +468,17 @@ log_base(unsigned char *out, const unsigned char *base, uint32_t type,
     uint32_t seq)
 {
 	memcpy(out, base, LOG_BASE);
-	regf_put32(out + 4, seq);
-	regf_put32(out + 8, seq);
-	regf_put32(out + 28, type);
-	regf_put32(out + 508, regf_checksum(out));
+	put_le32(out + 4, seq);
+	put_le32(out + 8, seq);
+	put_le32(out + 28, type);
+	put_le32(out + 508, regf_checksum(out));
 }
 
 unsigned char *
 logs_build(int format, const unsigned char *base, uint32_t seq,
     const struct page_run *runs, size_t nruns, size_t *len)
 {
-	uint32_t hb = regf_le32(base + 40);
+	uint32_t hb = get_le32(base + 40);
 	size_t data = 0, n, off;
 	unsigned char *b, *e;
 
@@ -512,20 +512,20 @@ logs_build(int format, const unsigned char *base, uint32_t seq,
 	log_base(b, base, LOG_NEW, seq);
 	e = b + LOG_BASE;
 	memcpy(e, "HvLE", 4);
-	regf_put32(e + 4, (uint32_t)n);
-	regf_put32(e + 8, regf_le32(base + 144) & 1);	/* only KTM's lock bit */
-	regf_put32(e + 12, seq);
-	regf_put32(e + 16, hb);
-	regf_put32(e + 20, (uint32_t)nruns);
+	put_le32(e + 4, (uint32_t)n);
+	put_le32(e + 8, get_le32(base + 144) & 1);	/* only KTM's lock bit */
+	put_le32(e + 12, seq);
+	put_le32(e + 16, hb);
+	put_le32(e + 20, (uint32_t)nruns);
 	off = 40 + 8 * nruns;
 	for (size_t i = 0; i < nruns; i++) {
-		regf_put32(e + 40 + 8 * i, runs[i].off);
-		regf_put32(e + 44 + 8 * i, runs[i].len);
+		put_le32(e + 40 + 8 * i, runs[i].off);
+		put_le32(e + 44 + 8 * i, runs[i].len);
 		memcpy(e + off, runs[i].data, runs[i].len);
 		off += runs[i].len;
 	}
-	regf_put64(e + 24, marvin32(e + 40, n - 40));
-	regf_put64(e + 32, marvin32(e, 32));
+	put_le64(e + 24, marvin32(e + 40, n - 40));
+	put_le64(e + 32, marvin32(e, 32));
 	return b;
 }
 

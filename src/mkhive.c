@@ -40,7 +40,7 @@ put_sid(unsigned char *p, const uint32_t *subs, int n)
 	memset(p + 2, 0, 6);
 	p[7] = 5;		/* SECURITY_NT_AUTHORITY */
 	for (int i = 0; i < n; i++)
-		regf_put32(p + 8 + 4 * i, subs[i]);
+		put_le32(p + 8 + 4 * i, subs[i]);
 	return 8 + 4 * (size_t)n;
 }
 
@@ -72,7 +72,7 @@ put_sd(unsigned char *sd)
 		unsigned char *ace = sd + off;
 		ace[0] = 0;			/* ACCESS_ALLOWED_ACE_TYPE */
 		ace[1] = 0x02;			/* CONTAINER_INHERIT_ACE */
-		regf_put32(ace + 4, aces[i].mask);
+		put_le32(ace + 4, aces[i].mask);
 		n = 8 + put_sid(ace + 8, aces[i].sid, aces[i].n);
 		put16(ace + 2, (uint16_t)n);
 		off += n;
@@ -80,10 +80,10 @@ put_sd(unsigned char *sd)
 	sd[acl] = 2;				/* ACL_REVISION */
 	put16(sd + acl + 2, (uint16_t)(off - acl));
 	put16(sd + acl + 4, 3);
-	regf_put32(sd + 16, (uint32_t)acl);		/* DACL */
-	regf_put32(sd + 4, (uint32_t)off);		/* owner */
+	put_le32(sd + 16, (uint32_t)acl);		/* DACL */
+	put_le32(sd + 4, (uint32_t)off);		/* owner */
 	off += put_sid(sd + off, admins, 2);
-	regf_put32(sd + 8, (uint32_t)off);		/* group */
+	put_le32(sd + 8, (uint32_t)off);		/* group */
 	off += put_sid(sd + off, system, 1);
 	return off;
 }
@@ -110,25 +110,25 @@ mkhive_build(unsigned char *buf, const char *root_name, uint64_t filetime)
 
 	/* hive bin header */
 	memcpy(bin, "hbin", 4);
-	regf_put32(bin + 4, 0);			/* offset of this bin */
-	regf_put32(bin + 8, 4096);			/* size of this bin */
+	put_le32(bin + 4, 0);			/* offset of this bin */
+	put_le32(bin + 8, 4096);			/* size of this bin */
 	put64(bin + 20, filetime);
 
 	/* root key node */
 	nk_size = align8(4 + 76 + namelen);
 	sk_off = NK_OFF + nk_size;
 	nk = bin + NK_OFF;
-	regf_put32(nk, (uint32_t)-(int32_t)nk_size);	/* negative: allocated */
+	put_le32(nk, (uint32_t)-(int32_t)nk_size);	/* negative: allocated */
 	nk += 4;
 	memcpy(nk, "nk", 2);
 	put16(nk + 2, 0x002c);	/* HIVE_ENTRY | NO_DELETE | COMP_NAME */
 	put64(nk + 4, filetime);
-	regf_put32(nk + 16, 0);			/* parent: none */
-	regf_put32(nk + 28, 0xffffffff);		/* no subkey list */
-	regf_put32(nk + 32, 0xffffffff);		/* no volatile subkey list */
-	regf_put32(nk + 40, 0xffffffff);		/* no value list */
-	regf_put32(nk + 44, (uint32_t)sk_off);	/* security */
-	regf_put32(nk + 48, 0xffffffff);		/* no class name */
+	put_le32(nk + 16, 0);			/* parent: none */
+	put_le32(nk + 28, 0xffffffff);		/* no subkey list */
+	put_le32(nk + 32, 0xffffffff);		/* no volatile subkey list */
+	put_le32(nk + 40, 0xffffffff);		/* no value list */
+	put_le32(nk + 44, (uint32_t)sk_off);	/* security */
+	put_le32(nk + 48, 0xffffffff);		/* no class name */
 	put16(nk + 72, (uint16_t)namelen);
 	memcpy(nk + 76, root_name, namelen);
 
@@ -136,33 +136,33 @@ mkhive_build(unsigned char *buf, const char *root_name, uint64_t filetime)
 	sk = bin + sk_off;
 	sd_len = put_sd(sk + 4 + 20);
 	sk_size = align8(4 + 20 + sd_len);
-	regf_put32(sk, (uint32_t)-(int32_t)sk_size);
+	put_le32(sk, (uint32_t)-(int32_t)sk_size);
 	memcpy(sk + 4, "sk", 2);
-	regf_put32(sk + 8, (uint32_t)sk_off);	/* flink */
-	regf_put32(sk + 12, (uint32_t)sk_off);	/* blink */
-	regf_put32(sk + 16, 1);			/* reference count */
-	regf_put32(sk + 20, (uint32_t)sd_len);
+	put_le32(sk + 8, (uint32_t)sk_off);	/* flink */
+	put_le32(sk + 12, (uint32_t)sk_off);	/* blink */
+	put_le32(sk + 16, 1);			/* reference count */
+	put_le32(sk + 20, (uint32_t)sd_len);
 
 	/* the rest of the bin is one free cell (positive size) */
 	free_off = sk_off + sk_size;
-	regf_put32(bin + free_off, (uint32_t)(4096 - free_off));
+	put_le32(bin + free_off, (uint32_t)(4096 - free_off));
 
 	/* base block */
 	memcpy(buf, "regf", 4);
-	regf_put32(buf + 4, 1);			/* primary sequence number */
-	regf_put32(buf + 8, 1);			/* secondary: equal, so clean */
+	put_le32(buf + 4, 1);			/* primary sequence number */
+	put_le32(buf + 8, 1);			/* secondary: equal, so clean */
 	put64(buf + 12, filetime);
-	regf_put32(buf + 20, 1);			/* major version */
-	regf_put32(buf + 24, 5);			/* minor: 1.5, XP and later */
-	regf_put32(buf + 28, 0);			/* primary file */
-	regf_put32(buf + 32, 1);			/* direct memory load */
-	regf_put32(buf + 36, NK_OFF);		/* root cell */
-	regf_put32(buf + 40, 4096);			/* hive bins data size */
-	regf_put32(buf + 44, 1);			/* clustering factor */
+	put_le32(buf + 20, 1);			/* major version */
+	put_le32(buf + 24, 5);			/* minor: 1.5, XP and later */
+	put_le32(buf + 28, 0);			/* primary file */
+	put_le32(buf + 32, 1);			/* direct memory load */
+	put_le32(buf + 36, NK_OFF);		/* root cell */
+	put_le32(buf + 40, 4096);			/* hive bins data size */
+	put_le32(buf + 44, 1);			/* clustering factor */
 	for (size_t i = 0; i < namelen && i < 31; i++)
 		buf[48 + 2 * i] = (unsigned char)root_name[i];
 	sum = regf_checksum(buf);
-	regf_put32(buf + 508, sum);
+	put_le32(buf + 508, sum);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ plan_table_ops(struct plan *p, const struct want *w, size_t first, struct regval
     int n)
 {
 	const char *names[2] = { NULL, NULL };
-	size_t nn = plan_value_names(w->s, names);
+	size_t nn = setting_value_names(w->s, names);
 
 	/* the row's value names bound the values, whatever want_values made */
 	if ((size_t)n > nn)

@@ -9,7 +9,7 @@
 
 #include "blk.h"
 #include "parts.h"
-#include "regf.h"
+#include "le.h"
 #include "tlshive.h"
 
 /* GPT partition type GUIDs as stored (mixed endian), from the UEFI spec
@@ -67,24 +67,24 @@ gpt_read(struct blk *b, uint64_t lba, unsigned ss, unsigned char *hdr,
 	if ((lba + 1) * ss > blk_size(b) || blk_read(b, hdr, 512, lba * ss) ==
 	    -1 || memcmp(hdr, "EFI PART", 8) != 0)
 		return NULL;
-	hsize = regf_le32(hdr + 12);
+	hsize = get_le32(hdr + 12);
 	if (hsize < 92 || hsize > 512)
 		return NULL;
-	crc = regf_le32(hdr + 16);
-	regf_put32(hdr + 16, 0);
+	crc = get_le32(hdr + 16);
+	put_le32(hdr + 16, 0);
 	if (crc32(0, hdr, hsize) != crc)
 		return NULL;
-	regf_put32(hdr + 16, crc);
-	*count = regf_le32(hdr + 80);
-	*esize = regf_le32(hdr + 84);
+	put_le32(hdr + 16, crc);
+	*count = get_le32(hdr + 80);
+	*esize = get_le32(hdr + 84);
 	if (*esize < 128 || *esize > 4096 || *count > 4096)
 		return NULL;
 	tlen = (uint64_t)*count * *esize;
-	if (regf_le64(hdr + 72) * ss + tlen > blk_size(b))
+	if (get_le64(hdr + 72) * ss + tlen > blk_size(b))
 		return NULL;
 	tab = xmalloc(tlen ? tlen : 1);
-	if (blk_read(b, tab, tlen, regf_le64(hdr + 72) * ss) == -1 ||
-	    crc32(0, tab, (uInt)tlen) != regf_le32(hdr + 88)) {
+	if (blk_read(b, tab, tlen, get_le64(hdr + 72) * ss) == -1 ||
+	    crc32(0, tab, (uInt)tlen) != get_le32(hdr + 88)) {
 		free(tab);
 		return NULL;
 	}
@@ -112,7 +112,7 @@ gpt(struct blk *b, struct part *out, int max)
 			continue;
 		for (uint32_t i = 0; i < count; i++) {
 			const unsigned char *e = tab + (size_t)i * esize;
-			uint64_t first = regf_le64(e + 32), last = regf_le64(e + 40);
+			uint64_t first = get_le64(e + 32), last = get_le64(e + 40);
 			enum part_kind k = PK_OTHER;
 			if (memcmp(e, zero, 16) == 0 || last < first)
 				continue;
@@ -141,7 +141,7 @@ mbr(struct blk *b, const unsigned char *m, unsigned ss, struct part *out,
 	for (int i = 0; i < 4; i++) {
 		const unsigned char *e = m + 446 + 16 * i;
 		unsigned t = e[4];
-		uint64_t start = regf_le32(e + 8), cnt = regf_le32(e + 12);
+		uint64_t start = get_le32(e + 8), cnt = get_le32(e + 12);
 
 		if (t == 0 || cnt == 0)
 			continue;
@@ -158,14 +158,14 @@ mbr(struct blk *b, const unsigned char *m, unsigned ss, struct part *out,
 				    blk_read(b, eb, 512, ebr * ss) == -1 ||
 				    eb[510] != 0x55 || eb[511] != 0xAA)
 					break;
-				if (l[4] && regf_le32(l + 12))
+				if (l[4] && get_le32(l + 12))
 					n = add(b, out, n, max, lnum++, (ebr +
-					    regf_le32(l + 8)) * ss,
-					    (uint64_t)regf_le32(l + 12) * ss, "mbr",
+					    get_le32(l + 8)) * ss,
+					    (uint64_t)get_le32(l + 12) * ss, "mbr",
 					    l[4] == 0x42 ? PK_DYNAMIC : PK_OTHER);
-				if (nx[4] == 0 || regf_le32(nx + 8) == 0)
+				if (nx[4] == 0 || get_le32(nx + 8) == 0)
 					break;
-				ebr = start + regf_le32(nx + 8);
+				ebr = start + get_le32(nx + 8);
 			}
 			continue;
 		}

@@ -7,18 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan.h"
 #include "planint.h"
-
-size_t
-plan_value_names(const struct setting *s, const char *names[2])
-{
-	names[0] = s->value;
-	if (s->kind == SK_PROTOCOL) {
-		names[1] = DISABLED_BY_DEFAULT;
-		return 2;
-	}
-	return 1;
-}
+#include "verdict.h"
 
 static int
 add_target(struct plan *p, const struct setting *s, const char *key,
@@ -26,7 +17,7 @@ add_target(struct plan *p, const struct setting *s, const char *key,
 {
 	struct target *t;
 	const char *names[2];
-	size_t n = plan_value_names(s, names);
+	size_t n = setting_value_names(s, names);
 
 	p->t = xrealloc(p->t, (p->nt + 1) * sizeof(*p->t));
 	t = &p->t[p->nt++];

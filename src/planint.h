@@ -1,11 +1,12 @@
 /*
- * Between the plan's parts: plan.c runs them in order (gate, values, ops,
- * settle, state, verdicts); nothing outside the plan includes this.
+ * Between the plan's steps: plan.c runs them in order (gate, values, ops,
+ * settle, state, lint, then verdict.h's verdicts); nothing outside the
+ * plan includes this.
  */
 #ifndef PLANINT_H
 #define PLANINT_H
 
-#include "plan.h"
+#include "plantypes.h"
 
 /* gate.c */
 /*
@@ -17,7 +18,7 @@ int plan_gate(struct plan *, struct want *, const struct facts *, int flags,
     struct strlist *errs);
 /*
  * The values a gated want comes to on this image, in the order of
- * plan_value_names; returns how many, or -1 with the reason in errs.
+ * setting_value_names; returns how many, or -1 with the reason in errs.
  * tls13_off: the policy turns every TLS 1.3 row off.
  */
 int plan_want_values(const struct want *, const struct facts *, int tls13_off,
@@ -41,13 +42,5 @@ int plan_read_state(struct plan *, struct hive *h[HV_COUNT]);
 /* lint.c */
 /* What Windows ignores among the .reg changes (after plan_read_state). */
 void plan_lint(struct plan *, const struct facts *);
-
-/* verdict.c */
-/* Adds a warning once; kb names the update whose absence it is about. */
-void plan_warn(struct plan *, uint32_t kb, const char *what);
-/* Warnings for updates the image lacks (pol NULL: for show). */
-void plan_check_prereqs(struct plan *, const struct policy *,
-    const struct facts *);
-void plan_assign_verdicts(struct plan *, const struct facts *);
 
 #endif

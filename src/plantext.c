@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "plantext.h"
 
 static char *
 bitmap_text(uint32_t d)

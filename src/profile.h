@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "profiles.h"
 #include "regval.h"
 #include "table.h"
 #include "tlshive.h"
@@ -89,12 +90,6 @@ void policy_for_profile(const struct policy *, const char *sid,
 /* Which hives the policy has settings or .reg changes in. */
 void policy_hives(const struct policy *, int names[HV_COUNT]);
 
-struct builtin_profile {
-	const char *name;
-	const char *text;
-};
-extern const struct builtin_profile builtin_profiles[];
-extern const size_t nbuiltin_profiles;
 const struct builtin_profile *profile_builtin(const char *name);
 /* The built-in profile name closest to name, or NULL when none is close. */
 const char *profile_suggest(const char *name);

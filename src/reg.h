@@ -2,8 +2,6 @@
 #ifndef REG_H
 #define REG_H
 
-#include "hive.h"
-#include "plan.h"
 #include "profile.h"
 
 /*

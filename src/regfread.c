@@ -46,12 +46,6 @@ struct want {
 	size_t len;
 };
 
-static uint32_t
-le16(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
 static int
 fold(int c)
 {
@@ -73,24 +67,24 @@ read_base(const struct regf_img *img, struct rd *rd)
 		damaged("no regf signature");
 		return -1;
 	}
-	if ((sum = regf_checksum(b)) != regf_le32(b + 508)) {
+	if ((sum = regf_checksum(b)) != get_le32(b + 508)) {
 		damaged("base block checksum is 0x%08x, its contents give "
-		    "0x%08x", regf_le32(b + 508), sum);
+		    "0x%08x", get_le32(b + 508), sum);
 		return -1;
 	}
-	if (regf_le32(b + 28) != 0) {
-		damaged("file type %u, not a primary file", regf_le32(b + 28));
+	if (get_le32(b + 28) != 0) {
+		damaged("file type %u, not a primary file", get_le32(b + 28));
 		return -1;
 	}
 	/* 1.1 and 1.2 lay out cells differently; 1.6 is the newest known. */
-	major = regf_le32(b + 20);
-	rd->minor = regf_le32(b + 24);
+	major = get_le32(b + 20);
+	rd->minor = get_le32(b + 24);
 	if (major != 1 || rd->minor < 3 || rd->minor > 6) {
 		damaged("format version %u.%u, not 1.3 to 1.6", major,
 		    rd->minor);
 		return -1;
 	}
-	rd->bins = regf_le32(b + 40);
+	rd->bins = get_le32(b + 40);
 	if (rd->bins % BASE != 0) {
 		damaged("hive bins size %u is not a multiple of 4096",
 		    rd->bins);
@@ -102,7 +96,7 @@ read_base(const struct regf_img *img, struct rd *rd)
 		    img->len - BASE);
 		return -1;
 	}
-	rd->root = regf_le32(b + 36);
+	rd->root = get_le32(b + 36);
 	if (rd->root >= rd->bins) {
 		damaged("root cell offset 0x%x lies outside the hive bins",
 		    rd->root);
@@ -123,15 +117,15 @@ read_bins(struct rd *rd, int keep)
 	/* Sizes are non-zero multiples of 4096, so the walk ends. */
 	while (pos < rd->bins) {
 		const unsigned char *h = rd->p + BASE + pos;
-		uint32_t size = regf_le32(h + 8);
+		uint32_t size = get_le32(h + 8);
 
 		if (memcmp(h, "hbin", 4) != 0) {
 			damaged("no hbin signature at 0x%llx", FO(pos));
 			return -1;
 		}
-		if (regf_le32(h + 4) != pos) {
+		if (get_le32(h + 4) != pos) {
 			damaged("hive bin at 0x%llx gives its offset as 0x%x, "
-			    "not 0x%x", FO(pos), regf_le32(h + 4), pos);
+			    "not 0x%x", FO(pos), get_le32(h + 4), pos);
 			return -1;
 		}
 		if (size == 0 || size % BASE != 0) {
@@ -185,7 +179,7 @@ bin_of(const struct rd *rd, uint32_t off, uint32_t *start, uint32_t *end)
 static uint32_t
 cell_size(const struct rd *rd, uint32_t pos, uint32_t end)
 {
-	uint32_t raw = regf_le32(rd->p + BASE + pos);
+	uint32_t raw = get_le32(rd->p + BASE + pos);
 	uint32_t size = raw & CELL_USED ? -raw : raw;
 
 	if (size == 0 || size % 8 != 0) {
@@ -231,7 +225,7 @@ cell(const struct rd *rd, uint32_t off, uint32_t *size, const char *what)
 	}
 	if ((sz = cell_size(rd, off, end)) == 0)
 		return NULL;
-	if (!(regf_le32(rd->p + BASE + off) & CELL_USED)) {
+	if (!(get_le32(rd->p + BASE + off) & CELL_USED)) {
 		damaged("%s at 0x%llx is a free cell", what, FO(off));
 		return NULL;
 	}
@@ -251,12 +245,12 @@ key_node(const struct rd *rd, uint32_t off)
 		damaged("key node at 0x%llx has no nk record", FO(off));
 		return NULL;
 	}
-	if (NK_MIN + le16(nk + 72) > size) {
+	if (NK_MIN + (uint32_t)get_le16(nk + 72) > size) {
 		damaged("name of the key node at 0x%llx runs past its cell",
 		    FO(off));
 		return NULL;
 	}
-	if (!(le16(nk + 2) & KEY_COMP_NAME) && le16(nk + 72) % 2 != 0) {
+	if (!(get_le16(nk + 2) & KEY_COMP_NAME) && get_le16(nk + 72) % 2 != 0) {
 		damaged("key node at 0x%llx has a UTF-16 name of odd length",
 		    FO(off));
 		return NULL;
@@ -339,7 +333,7 @@ hint_wrong(int kind, const unsigned char *hint, const unsigned char *s,
 		h = 37 * h + (uint32_t)upper(s[i * step]);
 	}
 	if (kind == 'h')
-		return h != regf_le32(hint);
+		return h != get_le32(hint);
 	for (size_t i = 0; i < 4 && i < nch; i++)
 		if (fold(hint[i]) != fold(s[i * step]))
 			return 1;
@@ -357,7 +351,7 @@ static int
 scan_leaf(const struct rd *rd, uint32_t off, const unsigned char *l,
     uint32_t size, const struct want *w, uint64_t *seen, uint32_t *found)
 {
-	uint32_t n = le16(l + 2), es = l[1] == 'i' ? 4 : 8;
+	uint32_t n = get_le16(l + 2), es = l[1] == 'i' ? 4 : 8;
 
 	if (4 + (uint64_t)n * es > size) {
 		damaged("subkey list at 0x%llx counts %u entries, more than "
@@ -367,17 +361,17 @@ scan_leaf(const struct rd *rd, uint32_t off, const unsigned char *l,
 	*seen += n;
 	for (uint32_t i = 0; i < n; i++) {
 		const unsigned char *e = l + 4 + i * es, *nk;
-		uint32_t koff = regf_le32(e);
+		uint32_t koff = get_le32(e);
 		int latin1;
 
 		if ((nk = key_node(rd, koff)) == NULL)
 			return -1;
-		latin1 = (le16(nk + 2) & KEY_COMP_NAME) != 0;
-		if (!name_is(nk + NK_MIN, le16(nk + 72), latin1, w->name,
+		latin1 = (get_le16(nk + 2) & KEY_COMP_NAME) != 0;
+		if (!name_is(nk + NK_MIN, get_le16(nk + 72), latin1, w->name,
 		    w->len))
 			continue;
 		if (es == 8 && hint_wrong(l[1], e + 4, nk + NK_MIN,
-		    le16(nk + 72), latin1)) {
+		    get_le16(nk + 72), latin1)) {
 			damaged("subkey list at 0x%llx has the wrong %s for "
 			    "key %.*s: Windows would not find it", FO(off),
 			    l[1] == 'h' ? "hash" : "name hint", (int)w->len,
@@ -400,7 +394,7 @@ static int
 subkey(const struct rd *rd, uint32_t koff, const unsigned char *nk,
     const struct want *w, uint32_t *found)
 {
-	uint32_t count = regf_le32(nk + 20), loff = regf_le32(nk + 28), size;
+	uint32_t count = get_le32(nk + 20), loff = get_le32(nk + 28), size;
 	const unsigned char *l;
 	uint64_t seen = 0;
 	int r;
@@ -410,7 +404,7 @@ subkey(const struct rd *rd, uint32_t koff, const unsigned char *nk,
 	if ((l = cell(rd, loff, &size, "subkey list")) == NULL)
 		return -1;
 	if (size >= 4 && memcmp(l, "ri", 2) == 0) {
-		uint32_t n = le16(l + 2);
+		uint32_t n = get_le16(l + 2);
 
 		if (4 + (uint64_t)n * 4 > size) {
 			damaged("index root at 0x%llx counts %u lists, more "
@@ -418,7 +412,7 @@ subkey(const struct rd *rd, uint32_t koff, const unsigned char *nk,
 			return -1;
 		}
 		for (uint32_t i = 0; i < n; i++) {
-			uint32_t off = regf_le32(l + 4 + 4 * i), sz;
+			uint32_t off = get_le32(l + 4 + 4 * i), sz;
 			const unsigned char *leaf;
 
 			if ((leaf = cell(rd, off, &sz, "subkey list")) == NULL)
@@ -484,7 +478,7 @@ static int
 find_value(const struct rd *rd, uint32_t koff, const unsigned char *nk,
     const char *name, uint32_t *voff, const unsigned char **vkp)
 {
-	uint32_t count = regf_le32(nk + 36), loff = regf_le32(nk + 40), size;
+	uint32_t count = get_le32(nk + 36), loff = get_le32(nk + 40), size;
 	size_t qlen = strlen(name);
 	const unsigned char *list;
 
@@ -498,7 +492,7 @@ find_value(const struct rd *rd, uint32_t koff, const unsigned char *nk,
 		return -1;
 	}
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t off = regf_le32(list + 4 * i), vsize, nlen;
+		uint32_t off = get_le32(list + 4 * i), vsize, nlen;
 		const unsigned char *vk;
 		int latin1;
 
@@ -508,8 +502,8 @@ find_value(const struct rd *rd, uint32_t koff, const unsigned char *nk,
 			damaged("value at 0x%llx has no vk record", FO(off));
 			return -1;
 		}
-		nlen = le16(vk + 2);
-		latin1 = (le16(vk + 16) & VALUE_COMP_NAME) != 0;
+		nlen = get_le16(vk + 2);
+		latin1 = (get_le16(vk + 16) & VALUE_COMP_NAME) != 0;
 		if (VK_MIN + nlen > vsize) {
 			damaged("name of the value at 0x%llx runs past its "
 			    "cell", FO(off));
@@ -552,12 +546,12 @@ big_data(const struct rd *rd, uint32_t voff, uint32_t doff, uint32_t len)
 		    "(db)", FO(voff), len, SEG_MAX);
 		return NULL;
 	}
-	if ((n = le16(db + 2)) != need) {
+	if ((n = get_le16(db + 2)) != need) {
 		damaged("big data at 0x%llx has %u segments, its %u bytes "
 		    "need %u", FO(doff), n, len, need);
 		return NULL;
 	}
-	if ((list = cell(rd, regf_le32(db + 4), &lsize,
+	if ((list = cell(rd, get_le32(db + 4), &lsize,
 	    "big data segment list")) == NULL)
 		return NULL;
 	if ((uint64_t)n * 4 > lsize) {
@@ -568,7 +562,7 @@ big_data(const struct rd *rd, uint32_t voff, uint32_t doff, uint32_t len)
 	seg = xcalloc(n, sizeof(*seg));
 	left = len;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t soff = regf_le32(list + 4 * i), ssize;
+		uint32_t soff = get_le32(list + 4 * i), ssize;
 		uint32_t take = left < SEG_MAX ? left : SEG_MAX;
 
 		if ((seg[i] = cell(rd, soff, &ssize, "big data segment")) ==
@@ -600,7 +594,7 @@ static int
 value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
     struct regval *out)
 {
-	uint32_t raw = regf_le32(vk + 4), len = raw & ~DATA_INLINE, size;
+	uint32_t raw = get_le32(vk + 4), len = raw & ~DATA_INLINE, size;
 	const unsigned char *d = NULL;
 	unsigned char *data = NULL;
 
@@ -613,17 +607,17 @@ value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
 		}
 		d = vk + 8;
 	} else if (len > SEG_MAX && rd->minor >= 4) {
-		if ((data = big_data(rd, voff, regf_le32(vk + 8), len)) ==
+		if ((data = big_data(rd, voff, get_le32(vk + 8), len)) ==
 		    NULL)
 			return -1;
 	} else if (len > 0) {
-		if ((d = cell(rd, regf_le32(vk + 8), &size, "value data")) ==
+		if ((d = cell(rd, get_le32(vk + 8), &size, "value data")) ==
 		    NULL)
 			return -1;
 		if (len > size) {
 			damaged("value at 0x%llx has %u bytes of data, its "
 			    "data cell at 0x%llx holds %u", FO(voff), len,
-			    FO(regf_le32(vk + 8)), size);
+			    FO(get_le32(vk + 8)), size);
 			return -1;
 		}
 	}
@@ -632,7 +626,7 @@ value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
 		if (len > 0)
 			memcpy(data, d, len);
 	}
-	out->type = regf_le32(vk + 12);
+	out->type = get_le32(vk + 12);
 	out->len = len;
 	out->data = data;
 	return 1;

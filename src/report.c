@@ -6,7 +6,9 @@
 
 #include <json-c/json.h>
 
+#include "plantext.h"
 #include "report.h"
+#include "verdict.h"
 
 static const char *const cmd_names[] = { "show", "check", "apply",
     "export" };
@@ -706,7 +708,7 @@ settings_json(const struct run *r)
 		const struct target *t = &p->t[i];
 		json_object *o = json_object_new_object(), *reg;
 		const char *names[2];
-		size_t n = plan_value_names(t->s, names);
+		size_t n = setting_value_names(t->s, names);
 		char *st = plan_state(t);
 
 		json_object_object_add(o, "name", jstr(t->s->name));

@@ -936,3 +936,14 @@ winhttp_bit_find(const char *name)
 			return &winhttp_bits[i];
 	return NULL;
 }
+
+size_t
+setting_value_names(const struct setting *s, const char *names[2])
+{
+	names[0] = s->value;
+	if (s->kind == SK_PROTOCOL) {
+		names[1] = DISABLED_BY_DEFAULT;
+		return 2;
+	}
+	return 1;
+}

@@ -124,6 +124,8 @@ const char *setting_suggest(const char *name);
 char *setting_family(const char *name);
 const char *setting_kind_name(enum setting_kind);
 const char *setting_states(const struct setting *);
+/* Value names a row uses: 1 or 2 (protocols add DisabledByDefault). */
+size_t setting_value_names(const struct setting *, const char *names[2]);
 
 /* What Windows does with a setting the registry leaves out. */
 enum effect {

@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "planint.h"
+#include "plantext.h"
+#include "verdict.h"
 
 void
 plan_warn(struct plan *p, uint32_t kb, const char *what)
