@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	memcpy(img, data, len);
 	/* most inputs would fail the checksum; let them reach the cells */
 	if (len >= 512)
-		regf_put32(img + 508, regf_checksum(img));
+		put_le32(img + 508, regf_checksum(img));
 	if ((rd = regf_open(&ri)) != NULL) {
 		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
 			struct regval v;

@@ -3,7 +3,10 @@
 #define PLANFIX_H
 
 #include "fixture.h"
+#include "plan.h"
 #include "planint.h"
+#include "plantext.h"
+#include "verdict.h"
 #include "reg.h"
 
 struct img {

@@ -121,7 +121,7 @@ test_commit__grown_hive__new_bins_appended(void **state)
 	after = fixture_slurp(p, &l2);
 	assert_true(l2 > l1);
 	/* the old bytes before the first bin's page are the same file */
-	assert_int_equal(regf_le32((unsigned char *)after + 40), l2 - 4096);
+	assert_int_equal(get_le32((unsigned char *)after + 40), l2 - 4096);
 	h = hive_open(p, 0);
 	assert_non_null(h);
 	assert_int_equal(hive_get(h, "K\\Sub", "V39", &got), 1);
@@ -212,16 +212,16 @@ replays_to_new(int logfmt)
 			    &loglen[i]);
 		free(logp);
 		if (log[i] && logs_header(log[i], loglen[i], &fmt, &seq) &&
-		    fmt == logfmt && seq == regf_le32((unsigned char *)before +
+		    fmt == logfmt && seq == get_le32((unsigned char *)before +
 		    4) + (logfmt == LOG_OLD))
 			slot = i;
 	}
 	assert_true(slot > 0);
-	s = regf_le32((unsigned char *)before + 4);
-	regf_put32((unsigned char *)before + 4, s + 1);
+	s = get_le32((unsigned char *)before + 4);
+	put_le32((unsigned char *)before + 4, s + 1);
 	if (logfmt == LOG_OLD)	/* the primary carries the log's time */
 		memcpy(before + 12, after + 12, 8);
-	regf_put32((unsigned char *)before + 508,
+	put_le32((unsigned char *)before + 508,
 	    regf_checksum((unsigned char *)before));
 	assert_int_equal(logs_recover_mem((unsigned char *)before, l1, log,
 	    loglen, names, "SYSTEM", &r), 0);
@@ -229,11 +229,11 @@ replays_to_new(int logfmt)
 	/* new format: the entry's number + 1, as the commit wrote it; the
 	 * old format has no entry numbers, recovery goes past both */
 	if (logfmt == LOG_NEW)
-		assert_int_equal(r.seq, regf_le32((unsigned char *)after + 4));
+		assert_int_equal(r.seq, get_le32((unsigned char *)after + 4));
 	else
-		assert_true(r.seq > regf_le32((unsigned char *)after + 4));
+		assert_true(r.seq > get_le32((unsigned char *)after + 4));
 	assert_true(r.len <= l2);
-	assert_int_equal(r.len, 4096 + regf_le32((unsigned char *)after + 40));
+	assert_int_equal(r.len, 4096 + get_le32((unsigned char *)after + 40));
 	assert_memory_equal(r.data + 4096, after + 4096, r.len - 4096);
 	recovery_free(&r);
 	for (int i = 0; i < 3; i++)

@@ -22,10 +22,10 @@ make_dirty(const char *path, int fix_checksum)
 	size_t len;
 	unsigned char *b = (unsigned char *)fixture_slurp(path, &len);
 
-	regf_put32(b + 4, 5);
-	regf_put32(b + 8, 4);
+	put_le32(b + 4, 5);
+	put_le32(b + 8, 4);
 	if (fix_checksum)
-		regf_put32(b + 508, regf_checksum(b));
+		put_le32(b + 508, regf_checksum(b));
 	assert_int_equal(fixture_write(path, b, len), 0);
 	free(b);
 }

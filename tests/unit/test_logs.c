@@ -15,14 +15,14 @@
 static void
 put64(unsigned char *p, uint64_t v)
 {
-	regf_put32(p, (uint32_t)v);
-	regf_put32(p + 4, (uint32_t)(v >> 32));
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
 static void
 fix_checksum(unsigned char *b)
 {
-	regf_put32(b + 508, regf_checksum(b));
+	put_le32(b + 508, regf_checksum(b));
 }
 
 /*
@@ -35,24 +35,24 @@ make_case(unsigned char *primary, unsigned char *log, size_t *loglen)
 	size_t off = 512;
 
 	assert_int_equal(mkhive_build(primary, "ROOT", 1), 0);
-	regf_put32(primary + 4, 3);
-	regf_put32(primary + 8, 2);
+	put_le32(primary + 4, 3);
+	put_le32(primary + 8, 2);
 	fix_checksum(primary);
 	memset(log, 0, 4096);
 	memcpy(log, primary, 512);
-	regf_put32(log + 4, 2);
-	regf_put32(log + 8, 2);
-	regf_put32(log + 28, 6);
+	put_le32(log + 4, 2);
+	put_le32(log + 8, 2);
+	put_le32(log + 28, 6);
 	fix_checksum(log);
 	for (uint32_t seq = 2; seq <= 3; seq++) {
 		unsigned char *e = log + off;
 		memcpy(e, "HvLE", 4);
-		regf_put32(e + 4, 1024);		/* 40 + 8 + 512, rounded up */
-		regf_put32(e + 12, seq);
-		regf_put32(e + 16, 4096);
-		regf_put32(e + 20, 1);
-		regf_put32(e + 40, 0);		/* page at the bin's start */
-		regf_put32(e + 44, 512);
+		put_le32(e + 4, 1024);		/* 40 + 8 + 512, rounded up */
+		put_le32(e + 12, seq);
+		put_le32(e + 16, 4096);
+		put_le32(e + 20, 1);
+		put_le32(e + 40, 0);		/* page at the bin's start */
+		put_le32(e + 44, 512);
 		memcpy(e + 48, primary + 4096, 512);
 		e[48 + 100] = (unsigned char)('A' + seq);	/* a free-cell byte */
 		put64(e + 24, marvin32(e + 40, 1024 - 40));
@@ -140,8 +140,8 @@ test_logs_marvin32__matches_windows_log(void **state)
 	}
 	d = (unsigned char *)fixture_slurp(p, &n);
 	/* the first entry's Hash-2 covers its first 32 bytes */
-	uint64_t stored = (uint64_t)regf_le32(d + 512 + 32) |
-	    (uint64_t)regf_le32(d + 512 + 36) << 32;
+	uint64_t stored = (uint64_t)get_le32(d + 512 + 32) |
+	    (uint64_t)get_le32(d + 512 + 36) << 32;
 	assert_true(marvin32(d + 512, 32) == stored);
 	free(d);
 	free(p);
@@ -163,8 +163,8 @@ test_logs_recover__applies_entries_in_order(void **state)
 	assert_int_equal(r.format, 6);
 	assert_string_equal(r.logs, "H.LOG1");
 	assert_int_equal(r.data[4096 + 100], 'A' + 3);	/* the later entry */
-	assert_int_equal(regf_le32(r.data + 4), 4);		/* above entry 3 */
-	assert_int_equal(regf_le32(r.data + 8), 4);
+	assert_int_equal(get_le32(r.data + 4), 4);		/* above entry 3 */
+	assert_int_equal(get_le32(r.data + 8), 4);
 	assert_int_equal(r.len, MKHIVE_SIZE);
 	recovery_free(&r);
 }

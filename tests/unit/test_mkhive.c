@@ -19,21 +19,21 @@ test_mkhive_build__base_block_fields(void **state)
 
 	assert_int_equal(mkhive_build(buf, "ROOT", 1), 0);
 	assert_memory_equal(buf, "regf", 4);
-	assert_int_equal(regf_le32(buf + 4), regf_le32(buf + 8));
-	assert_int_equal(regf_le32(buf + 20), 1);
-	assert_int_equal(regf_le32(buf + 36), 0x20);
-	assert_int_equal(regf_le32(buf + 40), 4096);
+	assert_int_equal(get_le32(buf + 4), get_le32(buf + 8));
+	assert_int_equal(get_le32(buf + 20), 1);
+	assert_int_equal(get_le32(buf + 36), 0x20);
+	assert_int_equal(get_le32(buf + 40), 4096);
 	for (int i = 0; i < 127; i++)
-		x ^= regf_le32(buf + 4 * i);
-	assert_int_equal(x, regf_le32(buf + 508));
+		x ^= get_le32(buf + 4 * i);
+	assert_int_equal(x, get_le32(buf + 508));
 	assert_memory_equal(buf + 4096, "hbin", 4);
 	/* root nk right after the bin header, allocated (negative size) */
-	assert_true((int32_t)regf_le32(buf + 4096 + 0x20) < 0);
+	assert_true((int32_t)get_le32(buf + 4096 + 0x20) < 0);
 	assert_memory_equal(buf + 4096 + 0x24, "nk", 2);
 	/* cells fill the bin exactly: allocated ones, then one free cell */
 	size_t off = 0x20;
 	while (off < 4096) {
-		int32_t sz = (int32_t)regf_le32(buf + 4096 + off);
+		int32_t sz = (int32_t)get_le32(buf + 4096 + off);
 		assert_int_not_equal(sz, 0);
 		off += (size_t)(sz < 0 ? -sz : sz);
 	}

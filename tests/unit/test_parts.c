@@ -10,7 +10,7 @@
 #include "fixture.h"
 #include "blk.h"
 #include "parts.h"
-#include "regf.h"
+#include "le.h"
 #include "tlshive.h"
 
 #define MB (1024 * 1024)
@@ -38,19 +38,19 @@ gpt_at(unsigned char *d, size_t size, unsigned ss, uint64_t hdr, uint64_t tab,
 	memset(e, 0, 128 * 128);
 	memcpy(e, type, 16);
 	e[16] = 1;
-	regf_put64(e + 32, first);
-	regf_put64(e + 40, last);
+	put_le64(e + 32, first);
+	put_le64(e + 40, last);
 	memset(h, 0, 92);
 	memcpy(h, "EFI PART", 8);
-	regf_put32(h + 8, 0x10000);
-	regf_put32(h + 12, 92);
-	regf_put64(h + 24, hdr);
-	regf_put64(h + 32, hdr == 1 ? size / ss - 1 : 1);
-	regf_put64(h + 72, tab);
-	regf_put32(h + 80, 128);
-	regf_put32(h + 84, 128);
-	regf_put32(h + 88, (uint32_t)crc32(0, e, 128 * 128));
-	regf_put32(h + 16, (uint32_t)crc32(0, h, 92));
+	put_le32(h + 8, 0x10000);
+	put_le32(h + 12, 92);
+	put_le64(h + 24, hdr);
+	put_le64(h + 32, hdr == 1 ? size / ss - 1 : 1);
+	put_le64(h + 72, tab);
+	put_le32(h + 80, 128);
+	put_le32(h + 84, 128);
+	put_le32(h + 88, (uint32_t)crc32(0, e, 128 * 128));
+	put_le32(h + 16, (uint32_t)crc32(0, h, 92));
 }
 
 static unsigned char *
@@ -59,7 +59,7 @@ protective(size_t size)
 	unsigned char *d = xcalloc(1, size);
 
 	d[446 + 4] = 0xEE;
-	regf_put32(d + 446 + 8, 1);
+	put_le32(d + 446 + 8, 1);
 	d[510] = 0x55;
 	d[511] = 0xAA;
 	return d;
@@ -141,30 +141,30 @@ test_parts_mbr__primary_and_logical(void **state)
 	d[511] = 0xAA;
 	e = d + 446;			/* primary 1: 2048 + 2048 */
 	e[4] = 0x07;
-	regf_put32(e + 8, 2048);
-	regf_put32(e + 12, 2048);
+	put_le32(e + 8, 2048);
+	put_le32(e + 12, 2048);
 	e = d + 462;			/* extended from 4096 */
 	e[4] = 0x05;
-	regf_put32(e + 8, 4096);
-	regf_put32(e + 12, 8192);
+	put_le32(e + 8, 4096);
+	put_le32(e + 12, 8192);
 	/* EBR at 4096: logical 5 at +2048 (2048 sectors), next EBR at +4096 */
 	d[4096 * 512 + 510] = 0x55;
 	d[4096 * 512 + 511] = 0xAA;
 	e = d + 4096 * 512 + 446;
 	e[4] = 0x07;
-	regf_put32(e + 8, 2048);
-	regf_put32(e + 12, 1024);
+	put_le32(e + 8, 2048);
+	put_le32(e + 12, 1024);
 	e = d + 4096 * 512 + 462;
 	e[4] = 0x05;
-	regf_put32(e + 8, 4096);
-	regf_put32(e + 12, 2048);
+	put_le32(e + 8, 4096);
+	put_le32(e + 12, 2048);
 	/* EBR at 8192: logical 6 at +1024 */
 	d[8192 * 512 + 510] = 0x55;
 	d[8192 * 512 + 511] = 0xAA;
 	e = d + 8192 * 512 + 446;
 	e[4] = 0x07;
-	regf_put32(e + 8, 1024);
-	regf_put32(e + 12, 1024);
+	put_le32(e + 8, 1024);
+	put_le32(e + 12, 1024);
 	boot_sector(d, (8192 + 1024) * 512, "NTFS    ");
 	assert_int_equal(scan(d, size, p, 8), 3);
 	assert_int_equal(p[0].num, 1);
@@ -187,8 +187,8 @@ test_parts_mbr__4k_sectors_only_when_512_finds_no_volume(void **state)
 	d[510] = 0x55;
 	d[511] = 0xAA;
 	e[4] = 0x07;			/* primary 1: 4 KiB LBA 256 = 1 MiB */
-	regf_put32(e + 8, 256);
-	regf_put32(e + 12, 1024);
+	put_le32(e + 8, 256);
+	put_le32(e + 12, 1024);
 	assert_int_equal(scan(d, size, p, 4), 1);	/* no volume: 512 */
 	assert_int_equal(p[0].off, 256 * 512ull);
 	assert_int_equal(p[0].kind, PK_OTHER);

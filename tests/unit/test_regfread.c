@@ -201,13 +201,13 @@ expect_damage(int r, const char *what)
 static size_t
 find_record(const struct built *b, const char *sig, const char *name)
 {
-	size_t bins = BASE + regf_le32(b->p + 40), nlen = strlen(name);
+	size_t bins = BASE + get_le32(b->p + 40), nlen = strlen(name);
 
-	for (size_t bin = BASE; bin < bins; bin += regf_le32(b->p + bin + 8)) {
-		size_t end = bin + regf_le32(b->p + bin + 8);
+	for (size_t bin = BASE; bin < bins; bin += get_le32(b->p + bin + 8)) {
+		size_t end = bin + get_le32(b->p + bin + 8);
 
 		for (size_t c = bin + 32; c < end;) {
-			int32_t sz = (int32_t)regf_le32(b->p + c);
+			int32_t sz = (int32_t)get_le32(b->p + c);
 			const unsigned char *d = b->p + c + 4;
 			size_t n = d[0] == 'n' ? d[72] | d[73] << 8 :
 			    d[2] | d[3] << 8;
@@ -231,7 +231,7 @@ find_record(const struct built *b, const char *sig, const char *name)
 static uint32_t
 add_bin(struct built *b, uint32_t size)
 {
-	uint32_t bins = regf_le32(b->p + 40);
+	uint32_t bins = get_le32(b->p + 40);
 	unsigned char *bin;
 
 	assert_int_equal(b->len, BASE + bins);
@@ -239,12 +239,12 @@ add_bin(struct built *b, uint32_t size)
 	bin = b->p + b->len;
 	memset(bin, 0, size);
 	memcpy(bin, "hbin", 4);
-	regf_put32(bin + 4, bins);
-	regf_put32(bin + 8, size);
-	regf_put32(bin + 32, size - 32);		/* one free cell */
+	put_le32(bin + 4, bins);
+	put_le32(bin + 8, size);
+	put_le32(bin + 32, size - 32);		/* one free cell */
 	b->len += size;
-	regf_put32(b->p + 40, bins + size);
-	regf_put32(b->p + 508, regf_checksum(b->p));
+	put_le32(b->p + 40, bins + size);
+	put_le32(b->p + 508, regf_checksum(b->p));
 	b->img.p = b->p;
 	b->img.len = b->len;
 	return bins;
@@ -259,12 +259,12 @@ put_cell(struct built *b, uint32_t binrel, uint32_t *pos, uint32_t n,
     uint32_t *off)
 {
 	unsigned char *bin = b->p + BASE + binrel, *c = bin + *pos;
-	uint32_t size = (n + 4 + 7) & ~7u, binsize = regf_le32(bin + 8);
+	uint32_t size = (n + 4 + 7) & ~7u, binsize = get_le32(bin + 8);
 
 	assert_true(*pos + size <= binsize);
-	regf_put32(c, (uint32_t)-(int32_t)size);
+	put_le32(c, (uint32_t)-(int32_t)size);
 	if (*pos + size < binsize)
-		regf_put32(c + size, binsize - *pos - size);
+		put_le32(c + size, binsize - *pos - size);
 	*off = binrel + *pos;
 	*pos += size;
 	return c + 4;
@@ -423,8 +423,8 @@ test_regfread__many_subkeys_and_index_root(void **state)
 	 * (name hints) and hivex's own lh entries (hashes).
 	 */
 	c = find_record(&b, "nk", "Many");
-	list = regf_le32(b.p + c + 4 + 28);
-	assert_int_equal(regf_le32(b.p + c + 4 + 20), N);
+	list = get_le32(b.p + c + 4 + 28);
+	assert_int_equal(get_le32(b.p + c + 4 + 20), N);
 	old = b.p + BASE + list + 4;
 	assert_memory_equal(old, "lh", 2);
 	bin = add_bin(&b, 4096);		/* moves the image */
@@ -432,7 +432,7 @@ test_regfread__many_subkeys_and_index_root(void **state)
 	ri = put_cell(&b, bin, &pos, 4 + 3 * 4, &off);
 	memcpy(ri, "ri", 2);
 	ri[2] = 3;
-	regf_put32(b.p + c + 4 + 28, off);
+	put_le32(b.p + c + 4 + 28, off);
 	for (unsigned part = 0; part < 3; part++) {
 		unsigned es = part == 0 ? 4 : 8;
 		uint32_t loff;
@@ -449,7 +449,7 @@ test_regfread__many_subkeys_and_index_root(void **state)
 			else if (part == 2)
 				memcpy(leaf + 8 + es * i, e + 4, 4);
 		}
-		regf_put32(ri + 4 + 4 * part, loff);
+		put_le32(ri + 4 + 4 * part, loff);
 	}
 
 	h = reopen(&b);
@@ -468,22 +468,22 @@ test_regfread__many_subkeys_and_index_root(void **state)
 	hive_close(h);
 
 	/* a hash or hint that does not fit the name hides the key */
-	leaf = b.p + BASE + regf_le32(b.p + BASE + off + 4 + 4 + 8) + 4;
+	leaf = b.p + BASE + get_le32(b.p + BASE + off + 4 + 4 + 8) + 4;
 	leaf[4 + 8 * 199 + 4] ^= 1;
 	expect_damage(regf_key_exists(&b.img, "Many\\Sub0599"), "wrong hash");
 	assert_int_equal(regf_key_exists(&b.img, "Many\\Sub0598"), 1);
 	leaf[4 + 8 * 199 + 4] ^= 1;
-	leaf = b.p + BASE + regf_le32(b.p + BASE + off + 4 + 4 + 4) + 4;
+	leaf = b.p + BASE + get_le32(b.p + BASE + off + 4 + 4 + 4) + 4;
 	leaf[4 + 8 * 5 + 4 + 3] = 'x';
 	expect_damage(regf_key_exists(&b.img, "Many\\Sub0205"), "name hint");
 	leaf[4 + 8 * 5 + 4 + 3] = '0';
 	/* a count that disagrees with the lists, seen when a key is absent */
-	regf_put32(b.p + c + 4 + 20, N + 1);
+	put_le32(b.p + c + 4 + 20, N + 1);
 	expect_damage(regf_key_exists(&b.img, "Many\\Sub0600"),
 	    "counts 601 subkeys");
-	regf_put32(b.p + c + 4 + 20, N);
+	put_le32(b.p + c + 4 + 20, N);
 	/* an index root pointing to an index root */
-	regf_put32(b.p + BASE + off + 4 + 4 + 4, off);
+	put_le32(b.p + BASE + off + 4 + 4 + 4, off);
 	expect_damage(regf_key_exists(&b.img, "Many\\Sub0599"),
 	    "not to an li, lf or lh list");
 	done(&b);
@@ -523,22 +523,22 @@ test_regfread__big_data(void **state)
 	hive_close(h);
 
 	c = find_record(&b, "vk", "Blob");
-	data = regf_le32(b.p + c + 4 + 8);
+	data = get_le32(b.p + c + 4 + 8);
 	bin = add_bin(&b, 40960);
 	db = put_cell(&b, bin, &pos, 8, &dboff);
 	memcpy(db, "db", 2);
 	db[2] = 3;
 	segs = put_cell(&b, bin, &pos, 3 * 4, &listoff);
-	regf_put32(db + 4, listoff);
+	put_le32(db + 4, listoff);
 	for (unsigned i = 0; i < 3; i++) {
 		uint32_t n = i < 2 ? SEG : LEN - 2 * SEG, soff;
 
 		seg = put_cell(&b, bin, &pos, n, &soff);
 		memcpy(seg, b.p + BASE + data + 4 + i * SEG, n);
-		regf_put32(segs + 4 * i, soff);
+		put_le32(segs + 4 * i, soff);
 	}
 	vk = b.p + c + 4;
-	regf_put32(vk + 8, dboff);
+	put_le32(vk + 8, dboff);
 
 	h = reopen(&b);
 	same_value(h, &b.img, "Big", "Blob", 1);
@@ -554,17 +554,17 @@ test_regfread__big_data(void **state)
 	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
 	    "has 2 segments");
 	db[2] = 3;
-	regf_put32(segs + 8, 0x7ffffff8);
+	put_le32(segs + 8, 0x7ffffff8);
 	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
 	    "big data segment offset 0x7ffffff8");
 	/* a full segment as the last one: only its start is used */
-	regf_put32(segs + 8, regf_le32(segs + 4));
+	put_le32(segs + 8, get_le32(segs + 4));
 	assert_int_equal(regf_get_value(&b.img, "Big", "Blob", &got), 1);
 	regval_free(&got);
-	regf_put32(segs + 8, listoff);			/* too short */
+	put_le32(segs + 8, listoff);			/* too short */
 	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
 	    "holds 12 bytes, not 7312");
-	regf_put32(vk + 4, 0x7fffffff);
+	put_le32(vk + 4, 0x7fffffff);
 	expect_damage(regf_get_value(&b.img, "Big", "Blob", &got),
 	    "has 3 segments, its 2147483647 bytes need 131393");
 	done(&b);
@@ -587,7 +587,7 @@ test_regfread__generated_image_agrees(void **state)
 		b.path = fixture_path(root, hives[i]);
 		load(&b);
 		assert_int_equal(regf_check(&b.img), 0);
-		bins = regf_le32(b.p + 40);
+		bins = get_le32(b.p + 40);
 		for (uint32_t off = 0; off < bins; off += 4096)
 			assert_int_equal(regf_check_bin_at(&b.img, BASE + off),
 			    0);
@@ -619,7 +619,7 @@ small_hive(struct built *b)
 	set_sz(h, "A\\日本", "Grüße", "x");
 	set_binary(h, "A", "Fill", 6000, 9);	/* a second bin */
 	finish(b, h);
-	assert_true(regf_le32(b->p + 40) > 4096);
+	assert_true(get_le32(b->p + 40) > 4096);
 }
 
 static void
@@ -669,13 +669,13 @@ test_regfread__base_block_damage(void **state)
 			{ 36, 0x10000000, "root cell offset" },
 		};
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-			uint32_t was = regf_le32(b.p + f[i].at);
+			uint32_t was = get_le32(b.p + f[i].at);
 
-			regf_put32(b.p + f[i].at, f[i].val);
-			regf_put32(b.p + 508, regf_checksum(b.p));
+			put_le32(b.p + f[i].at, f[i].val);
+			put_le32(b.p + 508, regf_checksum(b.p));
 			expect_damage(regf_check(&b.img), f[i].what);
-			regf_put32(b.p + f[i].at, was);
-			regf_put32(b.p + 508, regf_checksum(b.p));
+			put_le32(b.p + f[i].at, was);
+			put_le32(b.p + 508, regf_checksum(b.p));
 		}
 		memcpy(b.p, "regF", 4);
 		expect_damage(regf_check(&b.img), "no regf signature");
@@ -694,20 +694,20 @@ test_regfread__bin_damage(void **state)
 
 	(void)state;
 	small_hive(&b);
-	first = regf_le32(b.p + BASE + 8);
+	first = get_le32(b.p + BASE + 8);
 	bin2 = b.p + BASE + first;
-	regf_put32(bin2 + 4, first + 4096);
+	put_le32(bin2 + 4, first + 4096);
 	expect_damage(regf_check(&b.img), "gives its offset as");
 	expect_damage(regf_key_exists(&b.img, "A"), "gives its offset as");
 	expect_damage(regf_check_bin_at(&b.img, BASE), "gives its offset as");
-	regf_put32(bin2 + 4, first);
-	regf_put32(bin2 + 8, 0);
+	put_le32(bin2 + 4, first);
+	put_le32(bin2 + 8, 0);
 	expect_damage(regf_check(&b.img), "has size 0");
-	regf_put32(bin2 + 8, 4095);
+	put_le32(bin2 + 8, 4095);
 	expect_damage(regf_check(&b.img), "has size 4095");
-	regf_put32(bin2 + 8, regf_le32(b.p + 40) - first + 4096);
+	put_le32(bin2 + 8, get_le32(b.p + 40) - first + 4096);
 	expect_damage(regf_check(&b.img), "runs 4096 bytes past the end");
-	regf_put32(bin2 + 8, regf_le32(b.p + 40) - first);
+	put_le32(bin2 + 8, get_le32(b.p + 40) - first);
 	memcpy(bin2, "hbix", 4);
 	expect_damage(regf_check(&b.img), "no hbin signature");
 	memcpy(bin2, "hbin", 4);
@@ -721,10 +721,10 @@ test_regfread__bin_damage(void **state)
 static size_t
 last_cell(const struct built *b)
 {
-	size_t end = BASE + regf_le32(b->p + BASE + 8), c = BASE + 32, next;
+	size_t end = BASE + get_le32(b->p + BASE + 8), c = BASE + 32, next;
 
 	for (;; c = next) {
-		int32_t sz = (int32_t)regf_le32(b->p + c);
+		int32_t sz = (int32_t)get_le32(b->p + c);
 
 		next = c + (size_t)(sz < 0 ? -(int64_t)sz : sz);
 		if (next >= end)
@@ -743,39 +743,39 @@ test_regfread__cell_damage(void **state)
 
 	(void)state;
 	small_hive(&b);
-	for (uint32_t off = 0; off < regf_le32(b.p + 40); off += 4096)
+	for (uint32_t off = 0; off < get_le32(b.p + 40); off += 4096)
 		assert_int_equal(regf_check_bin_at(&b.img, BASE + off + 40), 0);
 
 	/* a cell that runs past its bin; the bin chain itself is fine */
 	c = last_cell(&b);
-	raw = regf_le32(b.p + c);
-	regf_put32(b.p + c, (int32_t)raw < 0 ? raw - 8 : raw + 8);
+	raw = get_le32(b.p + c);
+	put_le32(b.p + c, (int32_t)raw < 0 ? raw - 8 : raw + 8);
 	assert_int_equal(regf_check(&b.img), 0);
 	expect_damage(regf_check_bin_at(&b.img, BASE + 100),
 	    "runs past the end of its bin");
-	regf_put32(b.p + c, 0);
+	put_le32(b.p + c, 0);
 	expect_damage(regf_check_bin_at(&b.img, c), "has size 0");
-	regf_put32(b.p + c, 12);
+	put_le32(b.p + c, 12);
 	expect_damage(regf_check_bin_at(&b.img, c), "has size 12");
-	regf_put32(b.p + c, raw);
+	put_le32(b.p + c, raw);
 	assert_int_equal(regf_check_bin_at(&b.img, c), 0);
 
 	/* the root key's subkey list, pointed elsewhere */
-	root = BASE + regf_le32(b.p + 36);
+	root = BASE + get_le32(b.p + 36);
 	nk = b.p + root + 4;
-	was = regf_le32(nk + 28);
-	regf_put32(nk + 28, 0x7ffffff8);
+	was = get_le32(nk + 28);
+	put_le32(nk + 28, 0x7ffffff8);
 	expect_damage(regf_key_exists(&b.img, "A"),
 	    "subkey list offset 0x7ffffff8 does not point");
-	regf_put32(nk + 28, 0xffffffff);
+	put_le32(nk + 28, 0xffffffff);
 	expect_damage(regf_key_exists(&b.img, "A"), "subkey list is missing");
-	regf_put32(nk + 28, was + 4);
+	put_le32(nk + 28, was + 4);
 	expect_damage(regf_key_exists(&b.img, "A"), "subkey list offset");
-	regf_put32(nk + 28, was + 8);
+	put_le32(nk + 28, was + 8);
 	expect_damage(regf_key_exists(&b.img, "A"), "not the start of a cell");
-	regf_put32(nk + 28, regf_le32(b.p + 36));	/* the root itself */
+	put_le32(nk + 28, get_le32(b.p + 36));	/* the root itself */
 	expect_damage(regf_key_exists(&b.img, "A"), "not an li, lf, lh or ri");
-	regf_put32(nk + 28, was);
+	put_le32(nk + 28, was);
 	/* a subkey count past what the list holds */
 	nk = b.p + BASE + was + 4;
 	nk[2] = 200;
@@ -791,33 +791,33 @@ test_regfread__cell_damage(void **state)
 	nk[2] &= ~0x20;
 	expect_damage(regf_key_exists(&b.img, "A\\B"), "odd length");
 	nk[2] |= 0x20;
-	was = regf_le32(nk + 40);
-	regf_put32(nk + 40, 0xfffffff0);
+	was = get_le32(nk + 40);
+	put_le32(nk + 40, 0xfffffff0);
 	expect_damage(regf_get_value(&b.img, "A\\B", "D", &v), "value list");
-	regf_put32(nk + 40, was);
-	regf_put32(nk + 36, 1000);
+	put_le32(nk + 40, was);
+	put_le32(nk + 36, 1000);
 	expect_damage(regf_get_value(&b.img, "A\\B", "D", &v), "counts 1000 "
 	    "values");
-	regf_put32(nk + 36, 2);
+	put_le32(nk + 36, 2);
 	c = find_record(&b, "vk", "S");
-	raw = regf_le32(b.p + c + 4 + 4);
-	regf_put32(b.p + c + 4 + 4, raw + 1000);
+	raw = get_le32(b.p + c + 4 + 4);
+	put_le32(b.p + c + 4 + 4, raw + 1000);
 	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "bytes of data");
-	regf_put32(b.p + c + 4 + 4, 0x80000005);
+	put_le32(b.p + c + 4 + 4, 0x80000005);
 	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "4-byte");
-	regf_put32(b.p + c + 4 + 4, 0x80000002);
+	put_le32(b.p + c + 4 + 4, 0x80000002);
 	assert_int_equal(regf_get_value(&b.img, "A\\B", "S", &v), 1);
 	assert_int_equal(v.len, 2);
 	regval_free(&v);
-	regf_put32(b.p + c + 4 + 4, raw);
-	was = regf_le32(b.p + c + 4 + 8);
-	regf_put32(b.p + c + 4 + 8, regf_le32(b.p + 40));
+	put_le32(b.p + c + 4 + 4, raw);
+	was = get_le32(b.p + c + 4 + 8);
+	put_le32(b.p + c + 4 + 8, get_le32(b.p + 40));
 	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "value data");
-	regf_put32(b.p + c + 4 + 8, was);
+	put_le32(b.p + c + 4 + 8, was);
 	/* a cell marked free is not a record to follow */
-	regf_put32(b.p + c, -regf_le32(b.p + c));
+	put_le32(b.p + c, -get_le32(b.p + c));
 	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "free cell");
-	regf_put32(b.p + c, -regf_le32(b.p + c));
+	put_le32(b.p + c, -get_le32(b.p + c));
 	assert_int_equal(regf_get_value(&b.img, "a\\b", "s", &v), 1);
 	regval_free(&v);
 	done(&b);
@@ -841,12 +841,12 @@ test_regfread__damage_anywhere_is_contained(void **state)
 
 	(void)state;
 	small_hive(&b);
-	bins = regf_le32(b.p + 40);
+	bins = get_le32(b.p + 40);
 	for (uint32_t at = 0; at < bins; at += 4) {
-		uint32_t was = regf_le32(b.p + BASE + at);
+		uint32_t was = get_le32(b.p + BASE + at);
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			regf_put32(b.p + BASE + at, bad[i]);
+			put_le32(b.p + BASE + at, bad[i]);
 			for (size_t k = 0; k < 4; k++) {
 				struct regval v;
 				int r = regf_get_value(&b.img, keys[k],
@@ -861,7 +861,7 @@ test_regfread__damage_anywhere_is_contained(void **state)
 			assert_true(regf_check_bin_at(&b.img, BASE + at) >= -1);
 			tries++;
 		}
-		regf_put32(b.p + BASE + at, was);
+		put_le32(b.p + BASE + at, was);
 	}
 	assert_true(tries > 1000);
 	done(&b);
