@@ -13,9 +13,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "commit.h"
-#include "hive.h"
-#include "mkhive.h"
+#include "regf/commit.h"
+#include "regf/hive.h"
+#include "regf/mkhive.h"
 #include "regval.h"
 #include "tlshive.h"
 

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commit.h"
-#include "hive.h"
+#include "regf/commit.h"
+#include "regf/hive.h"
 #include "regval.h"
 #include "tlshive.h"
 

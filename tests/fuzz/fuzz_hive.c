@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "facts.h"
-#include "hive.h"
-#include "plan.h"
-#include "profile.h"
+#include "policy/facts.h"
+#include "regf/hive.h"
+#include "policy/plan.h"
+#include "policy/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

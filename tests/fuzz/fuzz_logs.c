@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hive.h"
-#include "logs.h"
-#include "mkhive.h"
+#include "regf/hive.h"
+#include "regf/logs.h"
+#include "regf/mkhive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
+#include "policy/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

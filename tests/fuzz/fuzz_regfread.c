@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regf.h"
-#include "regfread.h"
+#include "regf/regf.h"
+#include "regf/regfread.h"
 #include "regval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);

@@ -11,11 +11,11 @@ mkdir -p "$out"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-I$builddir -I$srcdir/src -I$builddir/src $(pkg-config --cflags hivex json-c)"
 libs="$(pkg-config --libs hivex json-c)"
-src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/hive.c $srcdir/src/logs.c
-	$srcdir/src/store.c $srcdir/src/regfread.c $srcdir/src/commit.c
-	$srcdir/src/mkhive.c $srcdir/src/facts.c $srcdir/src/table.c $srcdir/src/profile.c
-	$srcdir/src/plan.c $srcdir/src/gate.c $srcdir/src/ops.c $srcdir/src/settle.c
-	$srcdir/src/lint.c $srcdir/src/verdict.c $srcdir/src/plantext.c $srcdir/src/reg.c $srcdir/src/regwrite.c $builddir/src/profiles.c"
+src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/regf/hive.c $srcdir/src/regf/logs.c
+	$srcdir/src/io/store.c $srcdir/src/regf/regfread.c $srcdir/src/regf/commit.c
+	$srcdir/src/regf/mkhive.c $srcdir/src/policy/facts.c $srcdir/src/policy/table.c $srcdir/src/policy/profile.c
+	$srcdir/src/policy/plan.c $srcdir/src/policy/gate.c $srcdir/src/policy/ops.c $srcdir/src/policy/settle.c
+	$srcdir/src/policy/lint.c $srcdir/src/policy/verdict.c $srcdir/src/policy/plantext.c $srcdir/src/policy/reg.c $srcdir/src/cli/regwrite.c $builddir/src/policy/profiles.c"
 
 # seed corpora, all made here
 mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive" "$out/seed-regfread"

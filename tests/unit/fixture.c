@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "mkhive.h"
+#include "regf/mkhive.h"
 #include "tlshive.h"
 
 /* Every fixture of a test program lives in one directory, removed when the

@@ -3,11 +3,11 @@
 #define PLANFIX_H
 
 #include "fixture.h"
-#include "plan.h"
-#include "planint.h"
-#include "plantext.h"
-#include "verdict.h"
-#include "reg.h"
+#include "policy/plan.h"
+#include "policy/planint.h"
+#include "policy/plantext.h"
+#include "policy/verdict.h"
+#include "policy/reg.h"
 
 struct img {
 	char *root;

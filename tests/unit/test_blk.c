@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "blk.h"
+#include "io/blk.h"
 #include "tlshive.h"
 
 static char *

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "diskimg.h"
+#include "io/diskimg.h"
 #include "tlshive.h"
 
 /* A bare NTFS volume (no partition table) without Windows on it. */

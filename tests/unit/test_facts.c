@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "policy/facts.h"
 #include "fixture.h"
 #include "tlshive.h"
 

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "image.h"
-#include "mkhive.h"
+#include "io/image.h"
+#include "regf/mkhive.h"
 #include "tlshive.h"
 
 static char *

@@ -8,8 +8,8 @@
 #include <zlib.h>
 
 #include "fixture.h"
-#include "blk.h"
-#include "parts.h"
+#include "io/blk.h"
+#include "io/parts.h"
 #include "le.h"
 #include "tlshive.h"
 

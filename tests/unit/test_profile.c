@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "profile.h"
-#include "reg.h"
+#include "policy/profile.h"
+#include "policy/reg.h"
 
 static const struct want *
 find(const struct policy *p, const char *name)

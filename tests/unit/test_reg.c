@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "reg.h"
+#include "policy/reg.h"
 
 #define HDR "Windows Registry Editor Version 5.00\n"
 #define KEY "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T]\n"

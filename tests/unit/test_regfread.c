@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commit.h"
+#include "regf/commit.h"
 #include "fixture.h"
-#include "hive.h"
-#include "mkhive.h"
-#include "regf.h"
-#include "regfread.h"
+#include "regf/hive.h"
+#include "regf/mkhive.h"
+#include "regf/regf.h"
+#include "regf/regfread.h"
 #include "regval.h"
 #include "tlshive.h"
 

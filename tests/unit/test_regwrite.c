@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "reg.h"
-#include "regwrite.h"
+#include "policy/reg.h"
+#include "cli/regwrite.h"
 
 static void
 test_reg_write__regedit_format(void **state)

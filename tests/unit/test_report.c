@@ -8,7 +8,7 @@
 #include <json-c/json.h>
 
 #include "fixture.h"
-#include "report.h"
+#include "cli/report.h"
 
 static json_object *
 render(enum command cmd, const char *layout, const char *set,

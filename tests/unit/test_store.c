@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "store.h"
+#include "io/store.h"
 #include "tlshive.h"
 
 static char *

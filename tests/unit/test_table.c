@@ -6,8 +6,8 @@
 #include <strings.h>
 
 #include "fixture.h"
-#include "profile.h"
-#include "table.h"
+#include "policy/profile.h"
+#include "policy/table.h"
 
 static void
 test_table_rows__well_formed(void **state)

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "store.h"
+#include "io/store.h"
 #include "tlshive.h"
-#include "wim.h"
+#include "io/wim.h"
 
 /* A WIM of one image holding Windows/System32/config/SYSTEM. */
 static char *

@@ -1,0 +1,379 @@
+/*
+ * Opening an image's hives for a command: the machine's, the Default
+ * user profile's, and the other profiles a run writes (plan_passes).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli/cmdint.h"
+#include "regf/hive.h"
+#ifdef WITH_IMAGES
+#include "io/diskimg.h"
+#include "io/wim.h"
+#endif
+#include "io/store.h"
+
+/*
+ * The flags a hive opens with for this command.  A dry run opens the
+ * hives as apply would, locked and writable, so it meets the same
+ * refusals (read-only file, another writer, dirty hive); it writes
+ * nothing.  In a disk image or a WIM the volume stays read-only for it.
+ */
+static int
+hive_flags(const struct options *o, const struct image *img, int writes)
+{
+	int flags = o->wait ? HIVE_WAIT : 0;
+
+	if (o->cmd == CMD_APPLY && (!o->dry_run || (!img->disk && !img->wim)))
+		flags |= writes ? HIVE_WRITE : HIVE_LOCK;
+	if (o->discard_logs)
+		flags |= HIVE_DISCARD_LOGS;
+	if (o->replay_logs)
+		flags |= HIVE_REPLAY_LOGS;
+	return flags;
+}
+
+/*
+ * Opens hive i of the image, wherever its bytes live.  With optional, a
+ * hive a disk image or WIM does not hold is no error: 0 with h[i] NULL.
+ */
+static int
+open_hive(const struct options *o, struct image *img, struct hive *h[],
+    int i, int hf, int discarded[], int optional)
+{
+	if (img->wim) {
+#ifdef WITH_IMAGES
+		char *wp = xasprintf("/%s", img->rel[i]);
+		struct sfile *f;
+
+		errno = 0;
+		f = wim_file(img->wim, img->wim_index, wp);
+		free(wp);
+		if (f == NULL && optional && errno == ENOENT)
+			return 0;
+		h[i] = f ? hive_open_file(f, hf) : NULL;
+#endif
+	} else if (img->disk) {
+#ifdef WITH_IMAGES
+		char *copy = xstrdup(img->rel[i]), *save = NULL;
+		const char *comps[32];
+		size_t n = 0;
+		struct sfile *f;
+
+		for (char *c = strtok_r(copy, "/", &save); c && n < 32;
+		    c = strtok_r(NULL, "/", &save))
+			comps[n++] = c;
+		errno = 0;
+		f = diskimg_file(img->disk, comps, n, hf & (HIVE_LOCK |
+		    HIVE_WRITE) ? SF_WRITE : 0);
+		free(copy);
+		if (f == NULL && optional && errno == ENOENT)
+			return 0;
+		h[i] = f ? hive_open_file(f, hf) : NULL;
+#endif
+	} else
+		h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
+		    img->name[i], img->path[i], hf);
+	if (h[i] == NULL) {
+		say("%s\n", tlsh_errmsg());
+		return -1;
+	}
+	if (hive_header(h[i])->dirty) {
+		char *logs = hive_log_files(h[i]);
+		discarded[i] = 1;
+		say("%s: warning: dirty hive used "
+		    "with --discard-logs: whatever Windows recorded in "
+		    "its transaction logs%s%s%s since the last clean "
+		    "shutdown is %s\n", img->path[i], *logs ? " (" : "",
+		    logs, *logs ? ")" : "", o->cmd == CMD_APPLY ?
+		    "lost when the hive is written" : "not shown");
+		free(logs);
+	}
+	return 0;
+}
+
+/*
+ * apply copies a hive into memory for writing (hivex's write mode) at once
+ * when the request has settings in it: reading it first and copying it
+ * only once the plan changes it walks a changed hive twice, which made a
+ * first apply on a 220 MiB SOFTWARE hive a quarter slower.  A hive the
+ * request has nothing in is read and locked, and copied only if the plan
+ * changes it after all.
+ */
+int
+open_hives(const struct options *o, const struct policy *pol,
+    struct image *img, struct hive *h[], int discarded[])
+{
+	int writes[HV_COUNT] = { 0 };
+	struct stat s0, s1;
+
+	/* the same file twice would be locked twice and waited for forever */
+	if (o->file[HV_SYSTEM] && o->file[HV_SOFTWARE] &&
+	    stat(o->file[HV_SYSTEM], &s0) == 0 &&
+	    stat(o->file[HV_SOFTWARE], &s1) == 0 && s0.st_dev == s1.st_dev &&
+	    s0.st_ino == s1.st_ino) {
+		say("%s: given as both --system and "
+		    "--software (%s): one file holds one hive; give SYSTEM "
+		    "to --system and SOFTWARE to --software\n",
+		    o->file[HV_SOFTWARE], o->file[HV_SYSTEM]);
+		return -1;
+	}
+	if (o->root && !img->wim && (image_is_file(o->root) ?
+	    image_open_file(img, o->root, o->cmd == CMD_APPLY && !o->dry_run,
+	    o->partition) : image_locate(img, o->root)) == -1) {
+		say("%s\n", tlsh_errmsg());
+		return -1;
+	}
+	if (o->cmd == CMD_APPLY)
+		policy_hives(pol, writes);
+	if (o->root && img->hiber == HIBER_ACTIVE) {
+		int refuse = o->cmd == CMD_APPLY;
+		say("%s: %sWindows is hibernated or was "
+		    "shut down with Fast Startup (signature %s): when it resumes "
+		    "from this file it throws away offline changes to the "
+		    "registry and may corrupt them%s; boot it and shut it down "
+		    "fully (shutdown /s /t 0), or turn hibernation off "
+		    "(powercfg /h off) first\n", img->hiberfil, refuse ? "" :
+		    "warning: ", img->hiber_sig, refuse ? ": nothing written" :
+		    ", and the hives may be older than the running state");
+		if (refuse)
+			return -1;
+	}
+	if (!o->root) {
+		memset(img, 0, sizeof(*img));
+		for (int i = 0; i < HV_COUNT; i++)
+			img->path[i] = o->file[i] ? xstrdup(o->file[i]) : NULL;
+	}
+	/* what an interrupted older tlshive left beside the hives: reported,
+	 * then removed, before this run writes anything */
+	if (o->cmd == CMD_APPLY && !o->dry_run && !img->disk && !img->wim)
+		for (int i = 0; i < HV_COUNT; i++) {
+			struct strlist gone = { 0 };
+			int r = img->path[i] ? store_leftovers(img->path[i],
+			    &gone) : 0;
+			for (size_t k = 0; k < gone.n; k++)
+				say("%s: removed %s beside it, left by an "
+				    "interrupted tlshive run\n", img->path[i],
+				    gone.v[k]);
+			sl_free(&gone);
+			if (r == -1) {
+				say("%s\n", tlsh_errmsg());
+				return -1;
+			}
+		}
+	for (int i = 0; i < HV_USER; i++)
+		if (img->path[i] && open_hive(o, img, h, i, hive_flags(o, img,
+		    writes[i]), discarded, 0) == -1)
+			return -1;
+	/* --system/--software: the Default user's hive only by --user */
+	if (!o->root && img->path[HV_USER] && open_hive(o, img, h, HV_USER,
+	    hive_flags(o, img, writes[HV_USER]), discarded, 0) == -1)
+		return -1;
+	return 0;
+}
+
+
+/* What one pass holds; the image's other parts are the run's. */
+static void
+pass_free(struct pass *x)
+{
+	hive_close(x->h[HV_USER]);
+	plan_free(&x->p);
+	policy_free(&x->pol);
+	image_free_hive(&x->img, HV_USER);
+	free(x->root);
+}
+
+void
+passes_free(struct pass *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pass_free(&ps[i]);
+	free(ps);
+}
+
+
+/*
+ * HKEY_CURRENT_USER offline: the Default user profile's NTUSER.DAT, which
+ * every account made after the first boot starts from.  Found from the
+ * directory ProfileList names for it; opened when the policy changes it,
+ * and for show.
+ */
+int
+open_user(const struct options *o, const struct policy *pol, struct image *img,
+    struct hive *h[], struct facts *f, int discarded[])
+{
+	int names[HV_COUNT] = { 0 }, want = o->cmd == CMD_SHOW, r;
+	struct strlist gone = { 0 };
+
+	/* HKEY_USERS\SID sections are their profiles' (plan_passes) */
+	for (size_t i = 0; i < pol->n; i++)
+		names[HV_USER] |= pol->w[i].s->hive == HV_USER;
+	for (size_t i = 0; i < pol->nr; i++)
+		names[HV_USER] |= pol->r[i].hive == HV_USER && !pol->r[i].sid;
+	want |= names[HV_USER];
+	if (h[HV_USER] || !want || o->users == USERS_NONE) {
+		f->have[HV_USER] = h[HV_USER] != NULL;
+		return 0;
+	}
+	if (!o->root || f->default_profile == NULL) {
+		if (!names[HV_USER])
+			return 0;
+		say("%s: HKEY_CURRENT_USER changes need the Default user "
+		    "profile's NTUSER.DAT, and %s; give it with --user FILE, or "
+		    "--users none to leave them out\n", o->root ? o->root :
+		    o->file[HV_SOFTWARE] ? o->file[HV_SOFTWARE] :
+		    o->file[HV_SYSTEM], !o->root ? "no image root was given" :
+		    "SOFTWARE's ProfileList names no Default profile");
+		return -1;
+	}
+	if ((r = image_find_user(img, f->default_profile, f->system_root)) ==
+	    -1) {
+		say("%s\n", tlsh_errmsg());
+		return -1;
+	}
+	if (r == 1 && o->cmd == CMD_APPLY && !o->dry_run && !img->disk &&
+	    !img->wim) {
+		int lr = store_leftovers(img->path[HV_USER], &gone);
+		for (size_t k = 0; k < gone.n; k++)
+			say("%s: removed %s beside it, left by an interrupted "
+			    "tlshive run\n", img->path[HV_USER], gone.v[k]);
+		sl_free(&gone);
+		if (lr == -1) {
+			say("%s\n", tlsh_errmsg());
+			return -1;
+		}
+	}
+	/* in a disk image or a WIM, opening tells whether it is there */
+	if (r == 1 && open_hive(o, img, h, HV_USER, hive_flags(o, img,
+	    names[HV_USER]), discarded, 1) == -1)
+		return -1;
+	if (h[HV_USER] == NULL && names[HV_USER]) {
+		say("%s: no %s in it, where ProfileList puts the Default user "
+		    "profile (%s); give the hive with --user FILE, or --users "
+		    "none to leave HKEY_CURRENT_USER out\n", img->root,
+		    img->rel[HV_USER], f->default_profile);
+		return -1;
+	}
+	f->have[HV_USER] = h[HV_USER] != NULL;
+	return 0;
+}
+
+/*
+ * The profiles with a run of their own: with --users all every one
+ * ProfileList names (HKEY_CURRENT_USER changes go to each as to the
+ * Default profile), and any an HKEY_USERS\SID section names.
+ */
+int
+plan_passes(const struct options *o, const struct policy *pol,
+    const struct image *img, const struct facts *f, int flags,
+    struct pass **out, size_t *nout)
+{
+	struct pass *ps = NULL;
+	size_t n = 0;
+	int names[HV_COUNT], all;
+
+	*out = NULL;
+	*nout = 0;
+	if (o->cmd == CMD_SHOW || o->users == USERS_NONE)
+		return 0;
+	policy_hives(pol, names);
+	all = o->users == USERS_ALL && names[HV_USER];
+	/* a SID the image has no profile for is an error, as a missing
+	 * control set is */
+	for (size_t i = 0; i < pol->nr; i++) {
+		const struct regop *r = &pol->r[i];
+		int found = 0;
+		if (r->hive != HV_USER || r->sid == NULL)
+			continue;
+		for (size_t k = 0; k < f->nprofiles && !found; k++)
+			found = strcasecmp(f->profiles[k].sid, r->sid) == 0;
+		if (!found) {
+			say("%s: the image has no profile %s (SOFTWARE's "
+			    "ProfileList)\n", r->origin, r->sid);
+			return -1;
+		}
+	}
+	/* the profiles' hives are found under an image root only */
+	for (size_t i = 0; i < pol->nr && !img->root; i++)
+		if (pol->r[i].hive == HV_USER && pol->r[i].sid) {
+			say("%s: HKEY_USERS\\%s needs an image root to find the "
+			    "profile's hive in; give ROOT, or --user FILE with "
+			    "[HKEY_CURRENT_USER] instead\n", pol->r[i].origin,
+			    pol->r[i].sid);
+			return -1;
+		}
+	if (!img->root) {
+		if (all)
+			say("warning: --users all: the other profiles' hives "
+			    "are found under an image root only; only --user "
+			    "FILE is written\n");
+		return 0;
+	}
+	for (size_t k = 0; k < f->nprofiles; k++) {
+		const struct profile *pr = &f->profiles[k];
+		struct pass *x;
+		struct strlist errs = { 0 };
+		int r;
+
+		ps = xrealloc(ps, (n + 1) * sizeof(*ps));
+		x = &ps[n];
+		memset(x, 0, sizeof(*x));
+		policy_for_profile(pol, pr->sid, all, &x->pol);
+		if (x->pol.n == 0 && x->pol.nr == 0) {
+			policy_free(&x->pol);
+			continue;
+		}
+		n++;
+		x->pr = pr;
+		x->root = xasprintf("HKEY_USERS\\%s", pr->sid);
+		x->img = *img;
+		x->img.path[HV_USER] = x->img.rel[HV_USER] =
+		    x->img.name[HV_USER] = NULL;
+		x->img.dirfd[HV_USER] = -1;
+		if ((r = image_find_user(&x->img, pr->path, f->system_root)) ==
+		    -1) {
+			say("%s\n", tlsh_errmsg());
+			goto fail;
+		}
+		if (r == 1 && open_hive(o, &x->img, x->h, HV_USER, hive_flags(o,
+		    img, 1), x->discarded, 1) == -1)
+			goto fail;
+		if (x->h[HV_USER] == NULL) {
+			/* a profile left behind by a deleted account is
+			 * passed over, unless a section names its SID */
+			int named = 0;
+			for (size_t i = 0; i < x->pol.nr && !named; i++)
+				named = x->pol.r[i].sid != NULL;
+			say("%s: %sno %s for profile %s (%s)%s\n", img->root,
+			    named ? "" : "warning: ", x->img.rel[HV_USER],
+			    pr->sid, pr->path, named ? "" : "; passed over");
+			if (named)
+				goto fail;
+			pass_free(x);
+			n--;
+			continue;
+		}
+		if (plan_build(&x->p, &x->pol, f, x->h, flags | PLAN_PROFILE,
+		    &errs) == -1) {
+			print_errors(&errs);
+			sl_free(&errs);
+			goto fail;
+		}
+	}
+	*out = ps;
+	*nout = n;
+	return 0;
+fail:
+	passes_free(ps, n);
+	return -1;
+}
+
+/* One image: the data path from the hives to the report. */

@@ -1,0 +1,506 @@
+/* tlshive: make offline Windows images TLS-compliant through their registry hives. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/batch.h"
+#include "cli/cmd.h"
+#include "regval.h"
+#include "cli/report.h"
+
+/*
+ * Options and commands are tables, in the manner of tmux's cmd_entry: each
+ * command names the options it takes, and the usage text, the checks and
+ * the SYNOPSIS test (tests/cli/usage.sh) all come from here.
+ */
+enum opt {
+	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
+	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
+	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
+	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_HELP, O_VERSION,
+	O_COUNT
+};
+
+static const struct opt_entry {
+	const char *name;
+	int shortc;		/* 0: long only */
+	const char *arg;	/* NULL: takes no argument */
+	const char *help;
+} opts[O_COUNT] = {
+	[O_PROFILE] = { "profile", 'p', "PROFILE",
+	    "built-in profile name or file" },
+	[O_REG] = { "reg", 'r', "FILE.reg", "changes from a .reg file" },
+	[O_SET] = { "set", 's', "'NAME = V'", "one setting; -p, --reg, --set "
+	    "apply in order, and\nwithout any of them: " DEFAULT_PROFILE },
+	[O_UNDO] = { "undo", 'u', "UNDO.reg", "apply: first write a .reg "
+	    "that restores the hives" },
+	[O_OUTPUT] = { "output", 'o', "OUT", "export, recover: write here, "
+	    "not in place\n(export: - is standard output)" },
+	[O_UTF8] = { "utf8", 0, NULL, "export: UTF-8 and LF, not regedit's "
+	    "UTF-16LE" },
+	[O_OS] = { "os", 0, "NAME|BUILD", "export: for this Windows (2022, "
+	    "win7, 20348, ...)" },
+	[O_FORCE] = { "force", 0, NULL, "write TLS 1.3 on an Exchange server "
+	    "all the same;\napply: replace an existing undo file" },
+	[O_DRYRUN] = { "dry-run", 'n', NULL, "print the plan, write nothing" },
+	[O_JSON] = { "json", 0, NULL, "one JSON document on standard output, "
+	    "an error as well\n(JSON Lines for several images)" },
+	[O_JOBS] = { "jobs", 'j', "N", "several images: N at a time "
+	    "(default: the CPUs)" },
+	[O_FROM] = { "from", 0, "FILE", "several images: one ROOT per line, "
+	    "- for standard input" },
+	[O_QUIET] = { "quiet", 0, NULL, "several images: no progress line" },
+	[O_PARTITION] = { "partition", 0, "N", "a disk image: the partition "
+	    "holding Windows" },
+	[O_INDEX] = { "index", 0, "N", "a WIM: only image N (default: every "
+	    "image)" },
+	[O_REBUILD] = { "rebuild", 0, NULL, "apply to a WIM: write it anew, "
+	    "reclaiming space" },
+	[O_SYSTEM] = { "system", 0, "FILE", "the SYSTEM hive file" },
+	[O_SOFTWARE] = { "software", 0, "FILE", "the SOFTWARE hive file" },
+	[O_REPLAY] = { "replay-logs", 0, NULL, "replay a dirty hive's "
+	    ".LOG1/.LOG2 in memory first" },
+	[O_WAIT] = { "wait", 0, NULL, "wait for another tlshive writing the "
+	    "same hive" },
+	[O_EXPLICIT] = { "explicit", 0, NULL, "check: a value Windows' "
+	    "default satisfies still differs" },
+	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
+	    "losing its .LOG1/.LOG2" },
+	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every value, not "
+	    "one line a setting" },
+	[O_STRICT] = { "strict", 0, NULL, "check, apply, export: a .reg line "
+	    "regedit skips, or a\nvalue Windows ignores, is an error" },
+	[O_USER] = { "user", 0, "FILE", "the Default profile's NTUSER.DAT "
+	    "(HKEY_CURRENT_USER)" },
+	[O_USERS] = { "users", 0, "default|all|none", "HKEY_CURRENT_USER changes: "
+	    "to the Default profile\n(default), to every profile too, or none" },
+	[O_HELP] = { "help", 'h', NULL, "this text" },
+	[O_VERSION] = { "version", 'V', NULL, "print the version" },
+};
+
+#define B(o) (1u << (o))
+/* what every image-taking command accepts besides its own options */
+#define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
+	B(O_PARTITION) | \
+	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
+#define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
+#define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT) | \
+	B(O_USERS))
+
+struct args {
+	struct options o;
+	const char *from;
+	int jobs, quiet, nargs;
+	char **argv;
+};
+
+static int run_images(struct args *);
+static int run_export(struct args *);
+static int run_recover(struct args *);
+static int run_profiles(struct args *);
+static int run_settings(struct args *);
+
+static const struct cmd_entry {
+	const char *name;
+	enum command cmd;
+	unsigned opts;
+	const char *usage;	/* what follows "tlshive NAME" */
+	int minargs, maxargs;	/* operands; -1: any number */
+	int (*exec)(struct args *);
+} cmds[] = {
+	{ "show", CMD_SHOW, IMAGE_OPTS | BATCH_OPTS | B(O_JSON),
+	    "[--json] [--discard-logs | --replay-logs] IMAGE",
+	    0, -1, run_images },
+	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
+	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON) | B(O_VERBOSE),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
+	    "[--strict] [--users default|all|none] [--force] [--json] "
+	    "[--discard-logs | --replay-logs] IMAGE",
+	    0, -1, run_images },
+	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
+	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
+	    B(O_REBUILD) | B(O_VERBOSE),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
+	    "[-v] [--strict] [--users default|all|none] "
+	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
+	    "IMAGE",
+	    0, -1, run_images },
+	{ "export", CMD_EXPORT, IMAGE_OPTS | POLICY_OPTS | B(O_OUTPUT) |
+	    B(O_UTF8) | B(O_FORCE) | B(O_OS),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-o OUT.reg] "
+	    "[--utf8] [--strict] [--users default|all|none] [--force] "
+	    "[--os NAME | BUILD | IMAGE]",
+	    0, 1, run_export },
+	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT),
+	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
+	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
+	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+/* "usage: " and each command's synopsis, folded under its options. */
+static void
+usage(FILE *out)
+{
+	for (size_t i = 0; i < NCMDS; i++) {
+		const char *u = cmds[i].usage;
+		int col = fprintf(out, "%s tlshive %-8s", i ? "      " :
+		    "usage:", cmds[i].name);
+
+		while (*u) {
+			/* a word runs to the next "] [" boundary */
+			const char *e = strstr(u, "] ");
+			size_t n = e ? (size_t)(e - u) + 1 : strlen(u);
+			if (col + 1 + (int)n > 79 && col > 24)
+				col = fprintf(out, "\n%23s", "") - 1;
+			col += fprintf(out, " %.*s", (int)n, u);
+			u += n;
+			while (*u == ' ')
+				u++;
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
+	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N]), a WIM file "
+	    "([--index N] [--rebuild]) or\n--system FILE [--software FILE] "
+	    "[--user FILE].\nshow, check and apply also take several ROOTs or "
+	    "image files, or --from FILE,\nwith [-j N] [--quiet].\n\n");
+	for (int i = 0; i < O_COUNT; i++) {
+		const struct opt_entry *e = &opts[i];
+		char head[64];
+		const char *h = e->help, *nl;
+
+		snprintf(head, sizeof(head), "%c%c%s--%s%s%s",
+		    e->shortc ? '-' : ' ', e->shortc ? e->shortc : ' ',
+		    e->shortc ? ", " : "  ", e->name, e->arg ? " " : "",
+		    e->arg ? e->arg : "");
+		/* a long option puts its text on the next line */
+		if (strlen(head) > 22)
+			fprintf(out, "  %s\n%25s", head, "");
+		else
+			fprintf(out, "  %-22s ", head);
+		while ((nl = strchr(h, '\n')) != NULL) {
+			fprintf(out, "%.*s\n%25s", (int)(nl - h), h, "");
+			h = nl + 1;
+		}
+		fprintf(out, "%s\n", h);
+	}
+	fprintf(out, "\nExit status: 0 done or compliant, 1 not compliant "
+	    "(check), 2 error.\nSee tlshive(8) and tlshive-profile(5).\n");
+}
+
+/* The version, and whether image files can be opened (tests ask). */
+static void
+version(void)
+{
+#ifdef WITH_IMAGES
+	printf("tlshive %s (+images: raw, qcow2, VHDX, VHD, VMDK, WIM)\n",
+	    PACKAGE_VERSION);
+#else
+	printf("tlshive %s (-images)\n", PACKAGE_VERSION);
+#endif
+}
+
+static int json_wanted;
+
+/* A usage error: one line saying what is wrong, one pointing to --help;
+ * with --json, the error document as well. */
+static int __attribute__((format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tlshive: %s\ntlshive: see tlshive --help\n", m);
+	if (json_wanted) {
+		char *e = xasprintf("tlshive: %s", m);
+		report_json_error(stdout, NULL, e, TLSH_EXIT_ERROR, 0);
+		free(e);
+	}
+	free(m);
+	return TLSH_EXIT_ERROR;
+}
+
+/* A whole decimal number in [lo, hi], nothing before or after it. */
+static int
+number(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0 ||
+	    v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* An option as the user spelled it: -n, or --dry-run. */
+static const char *
+opt_label(int c, int id, char *buf, size_t len)
+{
+	if (c < 256)
+		snprintf(buf, len, "-%c", c);
+	else
+		snprintf(buf, len, "--%s", opts[id].name);
+	return buf;
+}
+
+static int
+parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
+{
+	struct option lo[O_COUNT + 1];
+	char so[3 * O_COUNT + 2], lab[40];
+	size_t k = 0;
+	int c, idx;
+
+	so[k++] = ':';		/* ':' reports a missing argument apart */
+	for (int i = 0; i < O_COUNT; i++) {
+		lo[i] = (struct option){ opts[i].name, opts[i].arg ?
+		    required_argument : no_argument, NULL, 256 + i };
+		if (opts[i].shortc) {
+			so[k++] = (char)opts[i].shortc;
+			if (opts[i].arg)
+				so[k++] = ':';
+		}
+	}
+	so[k] = '\0';
+	lo[O_COUNT] = (struct option){ NULL, 0, NULL, 0 };
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, so, lo, &idx)) != -1) {
+		int id = -1;
+
+		if (c == '?') {
+			if (optopt && optopt < 256)
+				return bad_usage("%s: unknown option -%c",
+				    ce->name, optopt);
+			return bad_usage("%s: unknown option %s", ce->name,
+			    argv[optind - 1]);
+		}
+		if (c == ':')
+			return bad_usage("%s: %s needs a value", ce->name,
+			    argv[optind - 1]);
+		if (c >= 256)
+			id = c - 256;
+		else
+			for (int i = 0; i < O_COUNT; i++)
+				if (opts[i].shortc == c)
+					id = i;
+		if (id == O_HELP) {
+			usage(stdout);
+			return TLSH_EXIT_OK;
+		}
+		if (id == O_VERSION) {
+			version();
+			return TLSH_EXIT_OK;
+		}
+		if (id == O_JSON)
+			json_wanted = 1;
+		if (!(ce->opts & B(id)))
+			return bad_usage("%s: %s is not an option of %s",
+			    ce->name, opt_label(c, id, lab, sizeof(lab)),
+			    ce->name);
+		switch (id) {
+		case O_PROFILE:
+		case O_SET:
+		case O_REG:
+			a->o.pargs[a->o.npargs].kind = id == O_PROFILE ?
+			    PA_PROFILE : id == O_SET ? PA_SET : PA_REG;
+			a->o.pargs[a->o.npargs++].arg = optarg;
+			break;
+		case O_UNDO: a->o.undo = optarg; break;
+		case O_OUTPUT: a->o.out = optarg; break;
+		case O_UTF8: a->o.utf8 = 1; break;
+		case O_OS: a->o.os = optarg; break;
+		case O_FORCE: a->o.force = 1; break;
+		case O_DRYRUN: a->o.dry_run = 1; break;
+		case O_JSON: a->o.json = 1; break;
+		case O_FROM: a->from = optarg; break;
+		case O_QUIET: a->quiet = 1; break;
+		case O_REBUILD: a->o.rebuild = 1; break;
+		case O_SYSTEM: a->o.file[HV_SYSTEM] = optarg; break;
+		case O_SOFTWARE: a->o.file[HV_SOFTWARE] = optarg; break;
+		case O_USER: a->o.file[HV_USER] = optarg; break;
+		case O_USERS:
+			if (strcmp(optarg, "default") == 0)
+				a->o.users = USERS_DEFAULT;
+			else if (strcmp(optarg, "all") == 0)
+				a->o.users = USERS_ALL;
+			else if (strcmp(optarg, "none") == 0)
+				a->o.users = USERS_NONE;
+			else
+				return bad_usage("--users %s: expected default, "
+				    "all or none", optarg);
+			break;
+		case O_REPLAY: a->o.replay_logs = 1; break;
+		case O_WAIT: a->o.wait = 1; break;
+		case O_EXPLICIT: a->o.explicit_only = 1; break;
+		case O_STRICT: a->o.strict = 1; break;
+		case O_DISCARD: a->o.discard_logs = 1; break;
+		case O_VERBOSE: a->o.verbose = 1; break;
+		case O_JOBS:
+			if (number(optarg, 1, 1024, &a->jobs) == -1)
+				return bad_usage("-j %s: expected a number of "
+				    "workers, 1 to 1024", optarg);
+			break;
+		case O_PARTITION:
+			if (number(optarg, 1, 128, &a->o.partition) == -1)
+				return bad_usage("--partition %s: expected a "
+				    "partition number, 1 to 128", optarg);
+			break;
+		case O_INDEX:
+			if (number(optarg, 1, 65535, &a->o.index) == -1)
+				return bad_usage("--index %s: expected a WIM "
+				    "image number, from 1", optarg);
+			break;
+		}
+	}
+	a->argv = argv + optind;
+	a->nargs = argc - optind;
+	if (ce->maxargs >= 0 && a->nargs > ce->maxargs)
+		return bad_usage("%s: unexpected argument \"%s\"", ce->name,
+		    a->argv[ce->maxargs]);
+	if (a->nargs < ce->minargs)
+		return bad_usage("%s: expected %s", ce->name, ce->usage);
+	return -1;
+}
+
+static int
+run_images(struct args *a)
+{
+	struct options *o = &a->o;
+
+	if (o->replay_logs && o->discard_logs)
+		return bad_usage("--replay-logs or --discard-logs, not both");
+	if (a->nargs > 1 || a->from) {
+		size_t n = 0;
+		char **roots;
+		int rc;
+
+		if (o->undo || o->file[0] || o->file[1] || o->file[2])
+			return bad_usage("several images (or --from) go with "
+			    "ROOTs, without --undo, --system, --software or "
+			    "--user");
+		if (a->from && a->nargs > 0)
+			return bad_usage("give ROOTs or --from, not both");
+		if (a->from) {
+			if ((roots = batch_read_list(a->from, &n)) == NULL) {
+				fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
+				if (o->json)
+					report_json_error(stdout, NULL,
+					    tlsh_errmsg(), TLSH_EXIT_ERROR, 1);
+				return TLSH_EXIT_ERROR;
+			}
+		} else {
+			roots = a->argv;
+			n = (size_t)a->nargs;
+		}
+		rc = batch_run(o, roots, n, a->jobs, a->quiet);
+		if (a->from)
+			strv_free(roots, n);
+		return rc;
+	}
+	if (a->nargs == 1 && (o->file[0] || o->file[1] || o->file[2]))
+		return bad_usage("give ROOT or --system/--software/--user, not "
+		    "both");
+	if (a->nargs == 0 && !o->file[0] && !o->file[1])
+		return bad_usage("no image given (ROOT, or --system FILE "
+		    "and/or --software FILE)");
+	o->root = a->nargs ? a->argv[0] : NULL;
+	return cmd_run(o);
+}
+
+static int
+run_export(struct args *a)
+{
+	struct options *o = &a->o;
+
+	if (o->os && (a->nargs || o->file[0] || o->file[1] || o->file[2]))
+		return bad_usage("export takes an image or --os, not both");
+	if (a->nargs && (o->file[0] || o->file[1] || o->file[2]))
+		return bad_usage("give ROOT or --system/--software/--user, not "
+		    "both");
+	if (o->replay_logs && o->discard_logs)
+		return bad_usage("--replay-logs or --discard-logs, not both");
+	o->root = a->nargs ? a->argv[0] : NULL;
+	return cmd_export(o);
+}
+
+static int
+run_recover(struct args *a)
+{
+	return cmd_recover(a->argv[0], a->o.out, a->o.wait);
+}
+
+static int
+run_profiles(struct args *a)
+{
+	return cmd_profiles(a->nargs ? a->argv[0] : NULL);
+}
+
+static int
+run_settings(struct args *a)
+{
+	return cmd_settings(a->o.json);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd_entry *ce = NULL;
+	struct args a = { 0 };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
+
+	/* A write past RLIMIT_FSIZE must fail with EFBIG, not kill us
+	 * half-way through a commit, where the put-back must still run. */
+	signal(SIGXFSZ, SIG_IGN);
+	/* Ctrl-C or a kill leaves no temporary file; a hive being written is
+	 * safe anyway, its log comes first */
+	tmp_signals();
+
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return TLSH_EXIT_OK;
+	}
+	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "--version") == 0)) {
+		version();
+		return TLSH_EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			json_wanted = 1;
+	if (argc < 2)
+		return bad_usage("no command given");
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			ce = &cmds[i];
+	if (ce == NULL)
+		return bad_usage("unknown command \"%s\"", argv[1]);
+	a.o.cmd = ce->cmd;
+	a.jobs = ncpu > 0 ? (int)(ncpu < 1024 ? ncpu : 1024) : 1;
+	if ((a.o.pargs = calloc((size_t)argc, sizeof(*a.o.pargs))) == NULL)
+		return TLSH_EXIT_ERROR;
+	/* returns -1 to go on, or the exit status (--help, an error) */
+	if ((rc = parse(ce, argc, argv, &a)) == -1)
+		rc = ce->exec(&a);
+	free(a.o.pargs);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * The commands' message sink: "tlshive: " and the message on standard
+ * error, kept since the last JSON document so that a --json run that
+ * fails can carry what it said in its error document.
+ */
+#ifndef MSG_H
+#define MSG_H
+
+#include "cli/options.h"
+#include "tlshive.h"
+
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Each error on a line of its own. */
+void print_errors(const struct strlist *);
+/* What was said since the last document, or NULL; and forgetting it. */
+const char *said(void);
+void said_clear(void);
+/* The error document of a --json run that printed none for its failure
+ * (image names it); nothing without --json. */
+void json_failed(const struct options *, const char *image, int compact);
+
+#endif

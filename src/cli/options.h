@@ -1,0 +1,38 @@
+/* What the command line asked for, parsed (main.c) for the commands. */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include "cli/report.h"
+#include "tlshive.h"
+
+/* A -p, --set or --reg argument, kept in command-line order. */
+struct policy_arg {
+	enum { PA_PROFILE, PA_SET, PA_REG } kind;
+	const char *arg;
+};
+
+struct options {
+	enum command cmd;
+	const char *root;
+	const char *file[HV_COUNT];
+	struct policy_arg *pargs;
+	size_t npargs;
+	int json, dry_run, discard_logs, replay_logs, utf8, wait;
+	int explicit_only;	/* check --explicit */
+	int strict;		/* skipped .reg lines and ignored values
+				 * are errors */
+	/* HKEY_CURRENT_USER: the Default profile, every profile too, or none */
+	enum { USERS_DEFAULT, USERS_ALL, USERS_NONE } users;
+	int verbose;		/* -v: every value in the report */
+	int force;		/* write what a warning says will hurt */
+	const char *os;		/* export: the Windows to write for */
+	int partition;		/* a disk image's partition, 0: find it */
+	int index;		/* a WIM's image, 0: every one */
+	int rebuild;		/* a WIM: write it anew, reclaiming space */
+	const char *undo;	/* apply: where the undo .reg goes */
+	const char *out;	/* export: where the .reg goes ("-" stdout) */
+	int batch;		/* a worker of several images: each JSON
+				 * document on one line, with its outcome */
+};
+
+#endif

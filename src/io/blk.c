@@ -1,0 +1,673 @@
+/* Disk image blocks: raw files and qemu-nbd, a write overlay and its redo journal. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libnbd.h>
+
+#include "io/blk.h"
+#include "io/store.h"
+#include "le.h"
+#include "tlshive.h"
+
+#define BLK 4096u
+#define NBD_MAX (32u << 20)	/* qemu-nbd's largest request */
+
+struct blk {
+	char *path;
+	enum blk_format fmt;
+	int writable;
+	uint64_t size;
+	int fd;				/* raw */
+	struct nbd_handle *nbd;		/* the others */
+	uint64_t align;			/* the server's minimum block size */
+	/* the overlay: open addressing, block number -> 4 KiB */
+	uint64_t *key;
+	unsigned char **data;
+	size_t cap, n;
+};
+
+static const char *const names[] = {
+	[BLK_RAW] = "raw", [BLK_QCOW2] = "qcow2", [BLK_VHDX] = "vhdx",
+	[BLK_VPC] = "vpc", [BLK_VMDK] = "vmdk", [BLK_WIM] = "wim"
+};
+
+const char *
+blk_format_name(enum blk_format f)
+{
+	return names[f];
+}
+
+int
+blk_detect(const char *path, enum blk_format *fmt)
+{
+	unsigned char b[1024], tail[512];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	memset(b, 0, sizeof(b));
+	n = pread(fd, b, sizeof(b) - 1, 0);
+	memset(tail, 0, sizeof(tail));
+	if (st.st_size >= 512)
+		(void)!pread(fd, tail, 512, st.st_size - 512);
+	close(fd);
+	if (n < 0) {
+		tlsh_seterr("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*fmt = BLK_RAW;
+	if (memcmp(b, "QFI\xfb", 4) == 0)
+		*fmt = BLK_QCOW2;
+	else if (memcmp(b, "vhdxfile", 8) == 0)
+		*fmt = BLK_VHDX;
+	else if (memcmp(b, "conectix", 8) == 0 ||
+	    memcmp(tail, "conectix", 8) == 0)
+		*fmt = BLK_VPC;
+	else if (memcmp(b, "MSWIM\0\0\0", 8) == 0)
+		*fmt = BLK_WIM;
+	else if (memcmp(b, "KDMV", 4) == 0 ||
+	    strstr((char *)b, "# Disk DescriptorFile") != NULL) {
+		/* compressed grains (flag bit 16) or the descriptor's type:
+		 * written only front to back, never at random offsets */
+		int stream = (memcmp(b, "KDMV", 4) == 0 && (get_le32(b + 8) &
+		    0x10000)) || strstr((char *)b, "streamOptimized") != NULL;
+		if (stream) {
+			tlsh_seterr("%s: a streamOptimized VMDK cannot be "
+			    "written in place; convert it first: qemu-img "
+			    "convert -O vmdk -o subformat=monolithicSparse %s "
+			    "NEW.vmdk", path, path);
+			return -1;
+		}
+		*fmt = BLK_VMDK;
+	}
+	return 0;
+}
+
+static int
+nbd_fail(struct blk *b, const char *what)
+{
+	int e = nbd_get_errno();
+
+	tlsh_seterr("%s: %s: %s", b->path, what, nbd_get_error() ?
+	    nbd_get_error() : strerror(e ? e : EIO));
+	errno = e ? e : EIO;
+	return -1;
+}
+
+/* A long read as several requests in flight: qemu-nbd reads the next
+ * chunk from its image while this process copies the last one out of the
+ * socket, where one request at a time leaves one of them idle. */
+#define NBD_CHUNK (4u << 20)
+#define NBD_DEPTH 4
+
+static int
+nbd_read_ahead(struct blk *b, void *buf, size_t n, uint64_t off)
+{
+	int64_t ck[NBD_DEPTH];
+	size_t issued = 0;
+	int head = 0, count = 0, r, e;
+
+	while (issued < n || count > 0) {
+		while (count < NBD_DEPTH && issued < n) {
+			size_t c = n - issued < NBD_CHUNK ? n - issued : NBD_CHUNK;
+			int64_t k = nbd_aio_pread(b->nbd, (char *)buf + issued,
+			    c, off + issued, NBD_NULL_COMPLETION, 0);
+			if (k == -1)
+				goto fail;
+			ck[(head + count++) % NBD_DEPTH] = k;
+			issued += c;
+		}
+		if ((r = nbd_aio_command_completed(b->nbd, ck[head])) == -1)
+			goto fail;
+		if (r == 1) {
+			head = (head + 1) % NBD_DEPTH;
+			count--;
+		} else if (nbd_poll(b->nbd, -1) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	nbd_fail(b, "read");
+	e = errno;
+	/* the requests still in flight write into buf: wait them out */
+	while (nbd_aio_in_flight(b->nbd) > 0 && nbd_poll(b->nbd, -1) != -1)
+		;
+	errno = e;
+	return -1;
+}
+
+/* Aligned requests for servers with a minimum block size (VHDX: 512). */
+static int
+nbd_io(struct blk *b, void *buf, size_t n, uint64_t off, int wr)
+{
+	uint64_t a = b->align, s = off / a * a, e = (off + n + a - 1) / a * a;
+	unsigned char *bb;
+	int r = 0;
+
+	if (a <= 1 || (off % a == 0 && n % a == 0)) {
+		if (!wr && n > NBD_CHUNK)
+			return nbd_read_ahead(b, buf, n, off);
+		for (size_t done = 0; done < n;) {
+			size_t c = n - done < NBD_MAX ? n - done : NBD_MAX;
+			if ((wr ? nbd_pwrite(b->nbd, (char *)buf + done, c, off +
+			    done, 0) : nbd_pread(b->nbd, (char *)buf + done, c,
+			    off + done, 0)) == -1)
+				return nbd_fail(b, wr ? "write" : "read");
+			done += c;
+		}
+		return 0;
+	}
+	bb = xmalloc(e - s);
+	if (nbd_io(b, bb, e - s, s, 0) == -1)
+		r = -1;
+	else if (wr) {
+		memcpy(bb + (off - s), buf, n);
+		r = nbd_io(b, bb, e - s, s, 1);
+	} else
+		memcpy(buf, bb + (off - s), n);
+	free(bb);
+	return r;
+}
+
+static int
+raw_io(struct blk *b, void *buf, size_t n, uint64_t off, int wr)
+{
+	for (size_t done = 0; done < n;) {
+		ssize_t r = wr ? pwrite(b->fd, (char *)buf + done, n - done,
+		    (off_t)(off + done)) : pread(b->fd, (char *)buf + done,
+		    n - done, (off_t)(off + done));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			tlsh_seterr("%s: cannot %s it at %llu: %s", b->path,
+			    wr ? "write" : "read", (unsigned long long)(off + done),
+			    r == 0 ? "unexpected end of file" : strerror(errno));
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+base_io(struct blk *b, void *buf, size_t n, uint64_t off, int wr)
+{
+	return b->nbd ? nbd_io(b, buf, n, off, wr) : raw_io(b, buf, n, off, wr);
+}
+
+static int
+base_flush(struct blk *b)
+{
+	if (b->nbd) {
+		if (nbd_can_flush(b->nbd) == 1 && nbd_flush(b->nbd, 0) == -1)
+			return nbd_fail(b, "flush");
+		return 0;
+	}
+	if (fsync(b->fd) == -1) {
+		tlsh_seterr("%s: fsync: %s", b->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct blk *
+blk_open(const char *path, enum blk_format fmt, int writable)
+{
+	struct blk *b = xcalloc(1, sizeof(*b));
+
+	b->path = xstrdup(path);
+	b->fmt = fmt;
+	b->writable = writable;
+	b->fd = -1;
+	b->align = 1;
+	if (fmt == BLK_RAW) {
+		struct flock fl = { .l_type = writable ? F_WRLCK : F_RDLCK,
+		    .l_whence = SEEK_SET };
+		struct stat st;
+
+		b->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+		if (b->fd == -1 || fstat(b->fd, &st) == -1) {
+			tlsh_seterr("%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		/* qemu locks bytes of its images with the same kind of lock:
+		 * a running VM's image conflicts with a write lock */
+		if (fcntl(b->fd, F_OFD_SETLK, &fl) == -1) {
+			tlsh_seterr("%s: another process holds the image (a "
+			    "running VM, or another tlshive): %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		b->size = (uint64_t)st.st_size;
+		return b;
+	} else {
+		char fa[32];
+		char *argv[] = { "qemu-nbd", fa, "--cache=writeback",
+		    writable ? "--shared=1" : "--read-only", (char *)path,
+		    NULL };
+		int64_t sz, mb;
+
+		snprintf(fa, sizeof(fa), "--format=%s", names[fmt]);
+		if ((b->nbd = nbd_create()) == NULL) {
+			tlsh_seterr("%s: %s", path, nbd_get_error());
+			goto fail;
+		}
+		if (nbd_connect_systemd_socket_activation(b->nbd, argv) == -1) {
+			tlsh_seterr("%s: qemu-nbd cannot serve it as %s (is "
+			    "qemu-utils installed? does a running VM hold its "
+			    "lock?): %s", path, names[fmt], nbd_get_error());
+			goto fail;
+		}
+		if ((sz = nbd_get_size(b->nbd)) < 0) {
+			nbd_fail(b, "size");
+			goto fail;
+		}
+		if (writable && nbd_is_read_only(b->nbd) == 1) {
+			tlsh_seterr("%s: qemu-nbd serves it read-only", path);
+			goto fail;
+		}
+		mb = nbd_get_block_size(b->nbd, LIBNBD_SIZE_MINIMUM);
+		b->align = mb > 0 ? (uint64_t)mb : 1;
+		b->size = (uint64_t)sz;
+		return b;
+	}
+fail:
+	blk_close(b);
+	return NULL;
+}
+
+uint64_t
+blk_size(const struct blk *b)
+{
+	return b->size;
+}
+
+static size_t
+slot(const struct blk *b, uint64_t k)
+{
+	size_t i = (size_t)(k * 0x9E3779B97F4A7C15ull) & (b->cap - 1);
+
+	while (b->data[i] && b->key[i] != k)
+		i = (i + 1) & (b->cap - 1);
+	return i;
+}
+
+static unsigned char *
+overlay(const struct blk *b, uint64_t k)
+{
+	return b->cap ? b->data[slot(b, k)] : NULL;
+}
+
+static unsigned char *
+overlay_put(struct blk *b, uint64_t k, int *fresh)
+{
+	size_t i;
+
+	if ((b->n + 1) * 2 > b->cap) {
+		struct blk old = *b;
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->key = xcalloc(b->cap, sizeof(*b->key));
+		b->data = xcalloc(b->cap, sizeof(*b->data));
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.data[j]) {
+				i = slot(b, old.key[j]);
+				b->key[i] = old.key[j];
+				b->data[i] = old.data[j];
+			}
+		free(old.key);
+		free(old.data);
+	}
+	i = slot(b, k);
+	*fresh = b->data[i] == NULL;
+	if (*fresh) {
+		b->data[i] = xmalloc(BLK);
+		b->key[i] = k;
+		b->n++;
+	}
+	return b->data[i];
+}
+
+int
+blk_read(struct blk *b, void *buf, size_t n, uint64_t off)
+{
+	if (off > b->size || n > b->size - off) {
+		tlsh_seterr("%s: read past the end of the image", b->path);
+		errno = EIO;
+		return -1;
+	}
+	while (n > 0) {
+		uint64_t k = off / BLK, bo = off % BLK;
+		size_t c = BLK - bo < n ? BLK - bo : n;
+		const unsigned char *d = overlay(b, k);
+
+		if (d)
+			memcpy(buf, d + bo, c);
+		else {
+			/* a run of blocks the overlay lacks, in one request */
+			while (c < n && overlay(b, (off + c) / BLK) == NULL)
+				c += n - c < BLK ? n - c : BLK;
+			if (base_io(b, buf, c, off, 0) == -1)
+				return -1;
+		}
+		buf = (char *)buf + c;
+		n -= c;
+		off += c;
+	}
+	return 0;
+}
+
+int
+blk_write(struct blk *b, const void *buf, size_t n, uint64_t off)
+{
+	if (!b->writable || off > b->size || n > b->size - off) {
+		tlsh_seterr("%s: %s", b->path, b->writable ? "write past the "
+		    "end of the image" : "opened read-only");
+		errno = b->writable ? ENOSPC : EROFS;
+		return -1;
+	}
+	while (n > 0) {
+		uint64_t k = off / BLK, bo = off % BLK;
+		size_t c = BLK - bo < n ? BLK - bo : n;
+		int fresh;
+		unsigned char *d = overlay_put(b, k, &fresh);
+
+		if (fresh && c != BLK) {
+			uint64_t len = b->size - k * BLK < BLK ? b->size - k *
+			    BLK : BLK;
+			memset(d, 0, BLK);
+			if (base_io(b, d, (size_t)len, k * BLK, 0) == -1)
+				return -1;
+		}
+		memcpy(d + bo, buf, c);
+		buf = (const char *)buf + c;
+		n -= c;
+		off += c;
+	}
+	return 0;
+}
+
+size_t
+blk_dirty(const struct blk *b)
+{
+	return b->n;
+}
+
+void
+blk_discard(struct blk *b)
+{
+	for (size_t i = 0; i < b->cap; i++)
+		free(b->data[i]);
+	free(b->key);
+	free(b->data);
+	b->key = NULL;
+	b->data = NULL;
+	b->cap = b->n = 0;
+}
+
+int
+blk_close(struct blk *b)
+{
+	int r = 0;
+
+	if (b == NULL)
+		return 0;
+	blk_discard(b);
+	if (b->nbd) {
+		/* a clean disconnect: qemu-nbd closes the image (qcow2
+		 * metadata, its dirty flag) before it exits */
+		if (nbd_aio_is_ready(b->nbd) && nbd_shutdown(b->nbd, 0) == -1)
+			r = -1;
+		nbd_close(b->nbd);
+	}
+	if (b->fd != -1)
+		close(b->fd);
+	free(b->path);
+	free(b);
+	return r;
+}
+
+/* The journal */
+
+#define JMAGIC "TLSHJNL2"
+#define JEND "TLSHEND2"
+
+struct jhead {
+	char magic[8];
+	unsigned char size[8], nblocks[8];
+};
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ull;
+	return h;
+}
+
+#define FNV0 0xcbf29ce484222325ull
+
+char *
+blk_journal_path(const char *image)
+{
+	return xasprintf("%s.tlshive-journal", image);
+}
+
+static int
+sync_dir_of(const char *path)
+{
+	char *d = xstrdup(path);
+	int fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	free(d);
+	if (fd == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+static size_t
+block_len(const struct blk *b, uint64_t off)
+{
+	return b->size - off < BLK ? (size_t)(b->size - off) : BLK;
+}
+
+/*
+ * Each block with the hash of what the image held there before: a replay
+ * checks that every block holds either that or the journal's bytes, so a
+ * journal meant for another image is never written into this one.
+ */
+static int
+journal_write(struct blk *b, const char *jpath)
+{
+	size_t total = sizeof(struct jhead) + b->n * (16 + BLK) + 16;
+	unsigned char *j = xmalloc(total), *q = j, *old = xmalloc(BLK);
+	struct jhead h;
+	uint64_t hash = FNV0;
+	int rc = -1;
+
+	memcpy(h.magic, JMAGIC, 8);
+	put_le64(h.size, b->size);
+	put_le64(h.nblocks, b->n);
+	hash = fnv(hash, &h, sizeof(h));
+	memcpy(q, &h, sizeof(h));
+	q += sizeof(h);
+	for (size_t i = 0; i < b->cap; i++) {
+		uint64_t off;
+		size_t len;
+		if (b->data[i] == NULL)
+			continue;
+		if (q + 16 + BLK + 16 > j + total) {
+			tlsh_seterr("%s: the overlay holds more blocks than it "
+			    "counts", b->path);
+			goto out;
+		}
+		off = b->key[i] * BLK;
+		len = block_len(b, off);
+		memset(old, 0, BLK);
+		if (base_io(b, old, len, off, 0) == -1)
+			goto out;
+		put_le64(q, off);
+		put_le64(q + 8, fnv(FNV0, old, len));
+		memcpy(q + 16, b->data[i], BLK);
+		hash = fnv(fnv(hash, q, 16), b->data[i], BLK);
+		q += 16 + BLK;
+	}
+	memcpy(q, JEND, 8);
+	put_le64(q + 8, hash);
+	/* complete and durable under its name, or absent: the same safe
+	 * write as every other file tlshive makes (a temporary file beside
+	 * it that a signal removes, fsync, rename, the directory fsynced) */
+	if (store_write_new(jpath, j, total) == -1) {
+		char *m = xstrdup(tlsh_errmsg());
+		tlsh_seterr("%s; the journal could not be written", m);
+		free(m);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(old);
+	free(j);
+	return rc;
+}
+
+static int
+journal_apply(struct blk *b, const char *jpath)
+{
+	if (base_flush(b) == -1)
+		return -1;
+	if (unlink(jpath) == -1 || sync_dir_of(jpath) == -1) {
+		tlsh_seterr("%s: applied, but cannot remove it: %s", jpath,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+blk_commit(struct blk *b)
+{
+	char *jpath;
+	int rc = -1;
+
+	if (b->n == 0)
+		return 0;
+	jpath = blk_journal_path(b->path);
+	if (journal_write(b, jpath) == -1)
+		goto out;
+	for (size_t i = 0; i < b->cap; i++)
+		if (b->data[i] && base_io(b, b->data[i], block_len(b,
+		    b->key[i] * BLK), b->key[i] * BLK, 1) == -1) {
+			char *m = xstrdup(tlsh_errmsg());
+			tlsh_seterr("%s; the journal %s holds the whole run: "
+			    "tlshive recover %s finishes it", m, jpath, b->path);
+			free(m);
+			goto out;
+		}
+	if (journal_apply(b, jpath) == -1)
+		goto out;
+	blk_discard(b);
+	rc = 0;
+out:
+	free(jpath);
+	return rc;
+}
+
+int
+blk_replay(struct blk *b)
+{
+	char *jpath = blk_journal_path(b->path), *tmp = xasprintf("%s.tmp",
+	    jpath);
+	unsigned char *j = NULL, *cur = xmalloc(BLK);
+	size_t len = 0, n;
+	uint64_t hash = FNV0;
+	int rc = -1;
+
+	/* a temporary file that never became the journal: the image was
+	 * not touched (".tmp" is what tlshive 0.1 before this named it) */
+	{
+		struct strlist gone = { 0 };
+		store_leftovers(jpath, &gone);
+		if (unlink(tmp) == 0 || gone.n)
+			sync_dir_of(jpath);
+		sl_free(&gone);
+	}
+	if ((j = read_all(jpath, &len)) == NULL) {
+		rc = errno == ENOENT ? 0 : -1;
+		if (rc)
+			tlsh_seterr("%s: %s", jpath, strerror(errno));
+		goto out;
+	}
+	n = len >= sizeof(struct jhead) ? (size_t)get_le64(j + 16) : 0;
+	if (len < sizeof(struct jhead) + 16 || memcmp(j, JMAGIC, 8) != 0 ||
+	    n > (len - sizeof(struct jhead) - 16) / (16 + BLK) ||
+	    len != sizeof(struct jhead) + n * (16 + BLK) + 16) {
+		tlsh_seterr("%s: not a complete tlshive journal; left as it is",
+		    jpath);
+		goto out;
+	}
+	hash = fnv(hash, j, sizeof(struct jhead) + n * (16 + BLK));
+	if (memcmp(j + len - 16, JEND, 8) != 0 || get_le64(j + len - 8) !=
+	    hash) {
+		tlsh_seterr("%s: the journal is damaged; left as it is", jpath);
+		goto out;
+	}
+	if (get_le64(j + 8) != b->size) {
+		tlsh_seterr("%s: the journal is for an image of %llu bytes, not "
+		    "%s; refused, left as it is", jpath,
+		    (unsigned long long)get_le64(j + 8), b->path);
+		goto out;
+	}
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			const unsigned char *r = j + sizeof(struct jhead) +
+			    i * (16 + BLK);
+			uint64_t off = get_le64(r);
+			size_t bl;
+			if (off % BLK || off >= b->size) {
+				tlsh_seterr("%s: a block outside the image; "
+				    "refused", jpath);
+				goto out;
+			}
+			bl = block_len(b, off);
+			if (pass == 1) {
+				if (base_io(b, (void *)(r + 16), bl, off, 1) == -1)
+					goto out;
+				continue;
+			}
+			if (base_io(b, cur, bl, off, 0) == -1)
+				goto out;
+			if (fnv(FNV0, cur, bl) != get_le64(r + 8) &&
+			    memcmp(cur, r + 16, bl) != 0) {
+				tlsh_seterr("%s: the image holds neither what the "
+				    "journal found there nor what it wrote (at "
+				    "%llu): it is not this image's journal; "
+				    "refused, left as it is", jpath,
+				    (unsigned long long)off);
+				goto out;
+			}
+		}
+	rc = journal_apply(b, jpath) == -1 ? -1 : 1;
+out:
+	free(j);
+	free(cur);
+	free(tmp);
+	free(jpath);
+	return rc;
+}

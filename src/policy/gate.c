@@ -1,0 +1,362 @@
+/*
+ * Gating and value shaping: which wanted settings this image can take,
+ * and the exact values they come to on its build.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/planint.h"
+#include "policy/verdict.h"
+
+static int
+supported(const struct facts *f, unsigned min_build)
+{
+	return min_build == 0 || (f->build != 0 && f->build >= min_build);
+}
+
+static char *
+build_text(const struct facts *f)
+{
+	char *n, *s;
+
+	if (f->build == 0)
+		return xstrdup(f->have[HV_SOFTWARE] ? "of unknown build" :
+		    "of unknown build (no SOFTWARE hive)");
+	n = facts_name(f);
+	s = xasprintf("%s (build %u)", n, f->build);
+	free(n);
+	return s;
+}
+
+/*
+ * Why the image cannot run a protocol row, or NULL when it can (or when
+ * the build is unknown and the row has no minimum).
+ */
+static char *
+protocol_lack(const struct setting *s, const struct facts *f)
+{
+	const struct proto_default *d;
+	const char *src;
+
+	if (s->kind != SK_PROTOCOL)
+		return NULL;
+	if (s->min_build && !supported(f, s->min_build))
+		return xasprintf("%s needs build %u or later", s->name,
+		    s->min_build);
+	if (f->build == 0)
+		return NULL;
+	if ((d = proto_default_row(s, f->build)) != NULL && d->kb &&
+	    !facts_has_kb(f, d->kb))
+		return xasprintf("it has %s only with update KB%u, which is "
+		    "not installed", s->group, d->kb);
+	if (os_default(s, f->build, &src) == EFF_UNSUPPORTED)
+		return xasprintf("%s does not exist on this build", s->group);
+	return NULL;
+}
+
+/*
+ * A cipher-suite list that leaves a server with an RSA certificate (IIS,
+ * RDP's self-signed one) nothing to offer: only ECDSA suites, and no
+ * TLS 1.3 suite (which works with any certificate) on a build with them.
+ */
+static void
+warn_rsa(struct plan *p, const struct want *w, const struct facts *f)
+{
+	for (size_t i = 0; i < w->nitems; i++) {
+		const char *n = w->items[i];
+		int tls13 = strncasecmp(n, "TLS_AES_", 8) == 0 ||
+		    strncasecmp(n, "TLS_CHACHA20_", 13) == 0;
+
+		if (suite_supported(n, f->build) != 0 &&
+		    (tls13 || suite_has_words(n, "RSA")))
+			return;
+	}
+	plan_warn(p, 0, "cipher-suites: the list has no suite a server with an "
+	    "RSA certificate can use (IIS, Remote Desktop's self-signed "
+	    "certificate): such servers will refuse every TLS connection");
+}
+
+/*
+ * Suites Windows 7 and Server 2008 R2 have only with update 3042058
+ * (advisory 3042058): without it Schannel skips them.
+ */
+static void
+warn_kb7(struct plan *p, const struct want *w, const struct facts *f)
+{
+	if (f->build != BUILD_WIN7 && f->build != BUILD_WIN7_SP1)
+		return;
+	for (size_t i = 0; i < w->nitems; i++) {
+		const struct suite *su = suite_find(w->items[i]);
+		if (su && su->kb7 && !facts_has_kb(f, su->kb7)) {
+			char *t = xasprintf("cipher-suites: %s exists on Windows "
+			    "7 and Server 2008 R2 only with update 3042058",
+			    w->items[i]);
+			plan_warn(p, su->kb7, t);
+			free(t);
+			return;
+		}
+	}
+}
+
+int
+plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
+    struct strlist *errs)
+{
+	const struct setting *s = w->s;
+	char *bt = build_text(f);
+	int r = 0;
+
+	char *lack = w->kind == W_OFF ? NULL : protocol_lack(s, f);
+
+	/* HealthChecker (CSS-Exchange) fails an Exchange server whose
+	 * TLS 1.3 is anything but disabled */
+	if (f->exchange && s->group && strcmp(s->group, TLS13_GROUP) == 0 &&
+	    w->kind != W_OFF && lack == NULL) {
+		if (w->kind == W_AUTO) {
+			sl_add(&p->notes, "%s: auto: left untouched: Exchange "
+			    "Server is installed, and its HealthChecker wants "
+			    "TLS 1.3 disabled", s->name);
+			free(bt);
+			return 1;
+		}
+		if (!(flags & PLAN_FORCE)) {
+			sl_add(errs, "%s: %s = on: Exchange Server is installed, "
+			    "and its HealthChecker fails a server whose TLS 1.3 "
+			    "is not disabled; give --force to write it anyway",
+			    w->origin, s->name);
+			free(bt);
+			return -1;
+		}
+		plan_warn(p, 0, "TLS 1.3 turned on although Exchange Server is "
+		    "installed: its HealthChecker reports that as an error");
+	}
+	/* A .reg for a Windows of unknown build cannot know which suites,
+	 * curves and protocols exist there: a list without the TLS 1.3
+	 * suites silently turns TLS 1.3 off on Server 2022. */
+	if ((flags & PLAN_LIVE) && f->build == 0 && (w->kind == W_AUTO ||
+	    s->kind == SK_SUITES || s->kind == SK_CURVES ||
+	    (s->kind == SK_BITMAP && w->cond_bits))) {
+		sl_add(errs, "%s: %s: its value depends on the Windows build; "
+		    "give the image, or --os NAME|BUILD (for example --os "
+		    "2022, --os win7, --os 20348)", w->origin, s->name);
+		free(lack);
+		free(bt);
+		return -1;
+	}
+	if (w->kind == W_ON && lack) {
+		sl_add(errs, "%s: %s = on: the image is %s; %s", w->origin,
+		    s->name, bt, lack);
+		r = -1;
+	} else if (w->kind == W_AUTO && lack) {
+		sl_add(&p->notes, "%s: auto: left untouched, the image is %s; "
+		    "%s", s->name, bt, lack);
+		r = 1;
+	} else if (s->kind == SK_BITMAP) {
+		for (size_t i = 0; i < nwinhttp_bits; i++) {
+			const struct named_bit *b = &winhttp_bits[i];
+			if (supported(f, b->min_build))
+				continue;
+			if (w->number & b->bit) {
+				sl_add(errs, "%s: %s: the image is %s; %s needs "
+				    "build %u or later", w->origin, s->name, bt,
+				    b->name, b->min_build);
+				r = -1;
+			} else if (w->cond_bits & b->bit)
+				sl_add(&p->notes, "%s: %s left out, the image "
+				    "is %s", s->name, b->name, bt);
+		}
+	} else if (s->kind == SK_SUITES) {
+		int unchecked = 0;
+		for (size_t i = 0; i < w->nitems; i++) {
+			int ok = suite_supported(w->items[i], f->build);
+			const char *hint;
+			if (ok == 1)
+				continue;
+			if (ok == -1) {
+				unchecked = 1;
+				continue;
+			}
+			if (w->cond[i]) {
+				sl_add(&p->notes, "%s: %s left out, the image "
+				    "is %s", s->name, w->items[i], bt);
+				continue;
+			}
+			hint = suite_suggest_on(w->items[i], f->build);
+			sl_add(errs, "%s: %s: the image is %s, which has no %s%s"
+			    "%s%s", w->origin, s->name, bt, w->items[i],
+			    hint ? "; closest it has: " : "", hint ? hint : "",
+			    "");
+			r = -1;
+		}
+		if (unchecked)
+			sl_add(&p->notes, "%s: tlshive has no suite table for "
+			    "the image (%s); names not checked against it",
+			    s->name, bt);
+		warn_kb7(p, w, f);
+		warn_rsa(p, w, f);
+	} else if (s->kind == SK_CURVES && f->build && f->build < BUILD_WIN10_1607) {
+		sl_add(&p->notes, "%s: left untouched, the image is %s: the "
+		    "curve order exists from Windows 10 1607 on (before, the "
+		    "curve is part of each suite's name)", s->name, bt);
+		r = 1;
+	} else if (s->kind == SK_CURVES) {
+		for (size_t i = 0; i < w->nitems; i++) {
+			const struct curve *cv = curve_find(w->items[i]);
+			if (supported(f, cv->min_build))
+				continue;
+			if (w->cond[i])
+				sl_add(&p->notes, "%s: %s left out, the image "
+				    "is %s", s->name, cv->name, bt);
+			else if (f->build) {
+				sl_add(errs, "%s: %s: the image is %s; %s needs "
+				    "build %u or later", w->origin, s->name, bt,
+				    cv->name, cv->min_build);
+				r = -1;
+			}
+		}
+	}
+	free(lack);
+	free(bt);
+	return r;
+}
+
+/* The DWORD a bitmap want comes to on this image. */
+static uint32_t
+bitmap_value(const struct want *w, const struct facts *f)
+{
+	uint32_t v = w->number;
+
+	for (size_t i = 0; i < nwinhttp_bits; i++)
+		if ((w->cond_bits & winhttp_bits[i].bit) &&
+		    supported(f, winhttp_bits[i].min_build))
+			v |= winhttp_bits[i].bit;
+	return v;
+}
+
+static int
+has_name(char **v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The Functions value for this image: suites it lacks dropped where marked
+ * "if supported"; before Windows 10 each ECDHE suite spelt with the curves
+ * that Windows enables by default (_P256, _P384), from Windows 10 on
+ * without them (the curve order is its own setting); duplicates dropped.
+ * With TLS 1.3 on (build 20348 and later) a list without a TLS 1.3 suite
+ * would turn it off without a word, and is refused.
+ */
+static int
+suites_value(const struct want *w, const struct facts *f, int tls13_off,
+    struct regval *v, struct strlist *errs)
+{
+	static const char *const sfx[] = { "_P256", "_P384", "_P521" };
+	struct strbuf sb = { 0 };
+	char **out = NULL;
+	size_t n = 0, total = 0;
+	int tls13 = 0;
+
+	for (size_t i = 0; i < w->nitems; i++) {
+		const struct suite *s = suite_find(w->items[i]);
+		int bits;
+
+		if (w->cond[i] && suite_supported(w->items[i], f->build) == 0)
+			continue;
+		tls13 |= s->min_build >= BUILD_TLS13;
+		if (f->build >= BUILD_WIN10_1507 || f->build == 0 ||
+		    strcasecmp(w->items[i], s->name) != 0 ||
+		    !(s->on81 & (C256 | C384 | C521))) {
+			const char *name = f->build >= BUILD_WIN10_1507 ? s->name :
+			    w->items[i];
+			if (!has_name(out, n, name)) {
+				out = xrealloc(out, (n + 1) * sizeof(*out));
+				out[n++] = xstrdup(name);
+			}
+			continue;
+		}
+		bits = s->def81 ? s->def81 : s->on81;
+		for (int c = 0; c < 3; c++) {
+			char *name;
+			if (!(bits & (1 << c)))
+				continue;
+			name = xasprintf("%s%s", s->name, sfx[c]);
+			if (has_name(out, n, name)) {
+				free(name);
+				continue;
+			}
+			out = xrealloc(out, (n + 1) * sizeof(*out));
+			out[n++] = name;
+		}
+	}
+	if (f->build >= BUILD_TLS13 && !tls13 && !tls13_off) {
+		sl_add(errs, "%s: %s: on build %u with TLS 1.3 on, a list "
+		    "without TLS_AES_256_GCM_SHA384 or TLS_AES_128_GCM_SHA256 "
+		    "turns TLS 1.3 off without a word; add them, or set "
+		    "TLS 1.3 = off", w->origin, w->s->name, f->build);
+		strv_free(out, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sb_add(&sb, "%s%s", i ? "," : "", out[i]);
+		total += strlen(out[i]) + (i > 0);
+	}
+	strv_free(out, n);
+	if (n == 0 || total > SUITES_MAX_CHARS) {
+		sl_add(errs, "%s: %s: %s", w->origin, w->s->name, n == 0 ?
+		    "no suite of the list is supported by this image; an "
+		    "empty list would disable TLS" : "the list as this image "
+		    "spells it is longer than the 1023 characters Windows "
+		    "reads");
+		free(sb.s);
+		return -1;
+	}
+	regval_sz(v, sb.s);
+	free(sb.s);
+	return 1;
+}
+
+int
+plan_want_values(const struct want *w, const struct facts *f, int tls13_off,
+    struct regval v[2], struct strlist *errs)
+{
+	char **kept;
+	size_t nk = 0;
+	int on = w->kind == W_ON || w->kind == W_AUTO;
+
+	switch (w->s->kind) {
+	case SK_PROTOCOL:
+		/* The pairs Exchange HealthChecker calls properly
+		 * configured: 1/0 enabled, 0/1 disabled. */
+		regval_dword(&v[0], on ? 1 : 0);
+		regval_dword(&v[1], on ? 0 : 1);
+		return 2;
+	case SK_SWITCH:
+		regval_dword(&v[0], on ? w->s->on : 0);
+		return 1;
+	case SK_NUMBER:
+		regval_dword(&v[0], w->number);
+		return 1;
+	case SK_BITMAP:
+		regval_dword(&v[0], bitmap_value(w, f));
+		return 1;
+	case SK_CURVES:
+		kept = xcalloc(w->nitems + 1, sizeof(*kept));
+		for (size_t i = 0; i < w->nitems; i++)
+			if (!w->cond[i] || supported(f,
+			    curve_find(w->items[i])->min_build))
+				kept[nk++] = w->items[i];
+		regval_multi_sz(&v[0], kept, nk);
+		free(kept);
+		return 1;
+	case SK_SUITES:
+		return suites_value(w, f, tls13_off, v, errs);
+	}
+	return -1;
+}

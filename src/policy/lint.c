@@ -1,0 +1,341 @@
+/*
+ * What Windows ignores among the changes of .reg files: under the keys the
+ * settings table knows, a key or value Windows does not read (a misspelt
+ * protocol, "Triple DES 168/168", "Enabled "), a value of a type it does
+ * not read, a setting this build lacks, list items it skips, and the
+ * Wow6432Node view of a 32-bit Windows.  regedit writes all of them; so
+ * does apply, but check does not count them as compliance.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/planint.h"
+
+static void __attribute__((format(printf, 5, 6)))
+ignore(struct plan *p, size_t op, const char *item, const char *closest,
+    const char *fmt, ...)
+{
+	struct ignored *g;
+	va_list ap;
+
+	p->ign = xrealloc(p->ign, (p->nign + 1) * sizeof(*p->ign));
+	g = &p->ign[p->nign++];
+	g->op = op;
+	g->item = item ? xstrdup(item) : NULL;
+	g->closest = closest ? xstrdup(closest) : NULL;
+	va_start(ap, fmt);
+	g->why = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (item == NULL)
+		p->ops[op].ignored = 1;
+}
+
+/* The rest of key below prefix ("" for prefix itself), or NULL. */
+static const char *
+below(const char *key, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncasecmp(key, prefix, n) != 0)
+		return NULL;
+	if (key[n] == '\0')
+		return key + n;
+	return key[n] == '\\' ? key + n + 1 : NULL;
+}
+
+/* The key below its control set, or NULL for a key outside them. */
+static const char *
+in_control_set(const char *key)
+{
+	const char *bs = strchr(key, '\\');
+
+	if (bs == NULL || (strncasecmp(key, "ControlSet", 10) != 0 &&
+	    strncasecmp(key, "CurrentControlSet", 17) != 0))
+		return NULL;
+	return bs + 1;
+}
+
+/* How Windows must find a row's value: its type, in words. */
+static uint32_t
+row_type(const struct setting *s)
+{
+	return s->kind == SK_SUITES ? REGT_SZ : s->kind == SK_CURVES ?
+	    REGT_MULTI_SZ : REGT_DWORD;
+}
+
+/* Schannel's own keys: the table's keys, the keys above them, extras. */
+static int
+schannel_key_known(const char *rest)
+{
+	size_t n = strlen(rest);
+
+	if (*rest == '\0')
+		return 1;
+	for (size_t i = 0; i < nsettings; i++) {
+		const char *k = below(settings[i].key, SCHANNEL_KEY);
+		if (k && strncasecmp(k, rest, n) == 0 && (k[n] == '\0' ||
+		    k[n] == '\\'))
+			return 1;
+	}
+	for (size_t i = 0; i < nschannel_extras; i++)
+		if (strcasecmp(schannel_extras[i].key, rest) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The known key nearest to an unknown one: the same path with one name
+ * changed the least ("Protocols\TLS1.2\Client" -> "Protocols\TLS 1.2\
+ * Client"), or NULL.
+ */
+static char *
+schannel_key_closest(const char *rest)
+{
+	size_t best = (size_t)-1, depth = 1;
+	const char *found = NULL;
+	size_t flen = 0;
+
+	for (const char *c = rest; *c; c++)
+		depth += *c == '\\';
+	for (size_t i = 0; i < nsettings; i++) {
+		const char *k = below(settings[i].key, SCHANNEL_KEY);
+		const char *e;
+		size_t d, kd = 1;
+		char *cut;
+
+		if (k == NULL)
+			continue;
+		/* the table key cut to the unknown key's depth */
+		for (e = k; *e; e++)
+			if (*e == '\\' && kd++ == depth)
+				break;
+		if (kd < depth)
+			continue;
+		cut = xasprintf("%.*s", (int)(e - k), k);
+		d = str_distance(cut, rest);
+		if (d < best) {
+			best = d;
+			found = k;
+			flen = (size_t)(e - k);
+		}
+		free(cut);
+	}
+	if (found == NULL || !str_close_enough(rest, best))
+		return NULL;
+	return xasprintf("%.*s", (int)flen, found);
+}
+
+/* A known key's value names: the rows', and the documented extras. */
+static const char *
+schannel_value_closest(const char *rest, const char *name, int *known)
+{
+	const char *best = NULL;
+	size_t bd = (size_t)-1;
+
+	*known = 0;
+	for (size_t i = 0; i < nsettings; i++) {
+		const struct setting *s = &settings[i];
+		const char *k = below(s->key, SCHANNEL_KEY);
+		const char *names[2];
+		size_t n;
+
+		if (k == NULL || strcasecmp(k, rest) != 0)
+			continue;
+		n = setting_value_names(s, names);
+		for (size_t j = 0; j < n; j++) {
+			size_t d = str_distance(names[j], name);
+			if (d == 0)
+				*known = 1;
+			if (d < bd) {
+				bd = d;
+				best = names[j];
+			}
+		}
+	}
+	for (size_t i = 0; i < nschannel_extras; i++) {
+		if (strcasecmp(schannel_extras[i].key, rest) != 0)
+			continue;
+		size_t d = str_distance(schannel_extras[i].value, name);
+		if (d == 0)
+			*known = 1;
+		if (d < bd) {
+			bd = d;
+			best = schannel_extras[i].value;
+		}
+	}
+	return best && str_close_enough(name, bd) ? best : NULL;
+}
+
+/* A key or value under SCHANNEL that no row matched. */
+static void
+lint_schannel(struct plan *p, size_t i, const char *rest)
+{
+	const struct op *o = &p->ops[i];
+	const char *closest;
+	char *ck;
+	int known;
+
+	if (!schannel_key_known(rest)) {
+		ck = schannel_key_closest(rest);
+		ignore(p, i, NULL, ck, "Schannel has no key %s", rest);
+		free(ck);
+		return;
+	}
+	if (o->name == NULL)
+		return;
+	closest = schannel_value_closest(rest, o->name, &known);
+	if (!known)
+		ignore(p, i, NULL, closest, "Schannel reads no value \"%s\" "
+		    "there", o->name);
+}
+
+/* A raw value at a row's key whose name is a near miss of the row's. */
+static void
+lint_near_miss(struct plan *p, size_t i, enum hive_id hive, const char *rest)
+{
+	const struct op *o = &p->ops[i];
+
+	if (o->name == NULL)
+		return;
+	for (size_t k = 0; k < nsettings; k++) {
+		const struct setting *s = &settings[k];
+		const char *names[2];
+		size_t n;
+
+		if (s->hive != hive || strcasecmp(s->key, rest) != 0)
+			continue;
+		n = setting_value_names(s, names);
+		for (size_t j = 0; j < n; j++)
+			if (str_close_enough(o->name, str_distance(names[j],
+			    o->name)) && strlen(o->name) > 1) {
+				ignore(p, i, NULL, names[j], "Windows reads no "
+				    "value \"%s\" there", o->name);
+				return;
+			}
+	}
+}
+
+/* A list's items this build skips: suites it lacks, unknown curves. */
+static void
+lint_items(struct plan *p, size_t i, const struct facts *f)
+{
+	const struct op *o = &p->ops[i];
+	char **items = NULL, *sz;
+	size_t n = 0;
+
+	if (o->s->kind == SK_SUITES) {
+		char *save = NULL;
+		if ((sz = regval_get_sz(&o->want)) == NULL)
+			return;
+		for (char *t = strtok_r(sz, ",", &save); t; t = strtok_r(NULL,
+		    ",", &save)) {
+			items = xrealloc(items, (n + 1) * sizeof(*items));
+			items[n++] = xstrdup(t);
+		}
+		free(sz);
+	} else if ((items = regval_get_multi_sz(&o->want, &n)) == NULL)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		const char *it = items[k];
+		if (o->s->kind == SK_SUITES) {
+			size_t len = strlen(it);
+			/* from Windows 10 on a suite's name carries no curve:
+			 * the curve order is a setting of its own */
+			if (f->build >= BUILD_WIN10_1507 && len > 5 &&
+			    it[len - 5] == '_' && (it[len - 4] == 'P' ||
+			    it[len - 4] == 'p') && suite_find(it) != NULL) {
+				char *base = xasprintf("%.*s", (int)len - 5, it);
+				ignore(p, i, it, base, "from Windows 10 on suite "
+				    "names carry no curve");
+				free(base);
+			} else if (suite_supported(it, f->build) == 0)
+				ignore(p, i, it, suite_suggest_on(it, f->build),
+				    "%s has no cipher suite %s", f->build ?
+				    "this build" : "Windows", it);
+			continue;
+		}
+		const struct curve *cv = curve_find(it);
+		if (cv == NULL) {
+			const char *best = NULL;
+			size_t bd = (size_t)-1;
+			for (size_t c = 0; c < ncurves; c++) {
+				size_t d = str_distance(curves[c].name, it);
+				if (d < bd) {
+					bd = d;
+					best = curves[c].name;
+				}
+			}
+			ignore(p, i, it, str_close_enough(it, bd) ? best : NULL,
+			    "Windows has no curve %s", it);
+		} else if (f->build && cv->min_build > f->build)
+			ignore(p, i, it, NULL, "%s needs build %u", cv->name,
+			    cv->min_build);
+	}
+	strv_free(items, n);
+}
+
+/* A .reg value at a row's place: its type, the build, its items. */
+static void
+lint_row(struct plan *p, size_t i, const struct facts *f)
+{
+	const struct op *o = &p->ops[i];
+	const struct setting *s = o->s;
+	uint32_t want = row_type(s), d;
+
+	if (o->kind != OP_SET)
+		return;
+	if (o->want.type != want || (want == REGT_DWORD &&
+	    !regval_get_dword(&o->want, &d))) {
+		ignore(p, i, NULL, NULL, "Windows reads %s as a %s, and this is "
+		    "a %s%s", *o->name ? o->name : "@", regval_type_name(want),
+		    regval_type_name(o->want.type), want == REGT_DWORD &&
+		    o->want.type == REGT_DWORD ? " of the wrong size" : "");
+		return;
+	}
+	if (s->min_build && f->build && f->build < s->min_build) {
+		ignore(p, i, NULL, NULL, "build %u has no %s (it needs build "
+		    "%u)", f->build, s->group ? s->group : s->name,
+		    s->min_build);
+		return;
+	}
+	if (s->kind == SK_SUITES || s->kind == SK_CURVES)
+		lint_items(p, i, f);
+}
+
+void
+plan_lint(struct plan *p, const struct facts *f)
+{
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		const char *rest = o->key, *r;
+
+		/* table ops are right by construction; deleting is never
+		 * something Windows ignores */
+		if (o->target != NO_TARGET || o->kind == OP_DELETE_KEY ||
+		    o->kind == OP_DELETE_VALUE)
+			continue;
+		if (o->hive == HV_SOFTWARE && (r = below(rest,
+		    "Wow6432Node")) != NULL) {
+			if (f->is64 == 0) {
+				ignore(p, i, NULL, NULL, "a 32-bit Windows has "
+				    "no 32-bit view: nothing reads Wow6432Node");
+				continue;
+			}
+			rest = r;
+		}
+		if (o->hive == HV_SYSTEM && (rest = in_control_set(rest)) ==
+		    NULL)
+			continue;
+		if (o->s)
+			lint_row(p, i, f);
+		else if (o->hive == HV_SYSTEM && (r = below(rest,
+		    SCHANNEL_KEY)) != NULL)
+			lint_schannel(p, i, r);
+		else
+			lint_near_miss(p, i, o->hive, rest);
+	}
+}

@@ -1,0 +1,362 @@
+/*
+ * What the image does now: Windows' defaults for a target, the updates
+ * it lacks, and each op's verdict.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/planint.h"
+#include "policy/plantext.h"
+#include "policy/verdict.h"
+
+void
+plan_warn(struct plan *p, uint32_t kb, const char *what)
+{
+	char *text = kb ? xasprintf("%s, and KB%u is not installed (a monthly "
+	    "rollup may carry it)", what, kb) : xstrdup(what);
+
+	for (size_t i = 0; i < p->nwarn; i++)
+		if (strcmp(p->warn[i].text, text) == 0) {
+			free(text);
+			return;
+		}
+	p->warn = xrealloc(p->warn, (p->nwarn + 1) * sizeof(*p->warn));
+	p->warn[p->nwarn].kb = kb;
+	p->warn[p->nwarn++].text = text;
+}
+
+/* Does the row lie at or below key (and, with value, is it that value)? */
+static int
+row_below(const struct setting *s, const struct prereq *r)
+{
+	size_t n = strlen(r->key);
+
+	return s->hive == r->hive && strncasecmp(s->key, r->key, n) == 0 &&
+	    (s->key[n] == '\0' || s->key[n] == '\\') && (r->value == NULL ||
+	    strcasecmp(s->value, r->value) == 0);
+}
+
+/*
+ * Updates the image lacks for what the policy writes, or with pol NULL
+ * (show) for anything the table knows on this build.
+ */
+void
+plan_check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
+{
+	if (!f->have[HV_SOFTWARE] || f->build == 0)
+		return;
+	for (size_t i = 0; i < nprereqs; i++) {
+		const struct prereq *r = &prereqs[i];
+		int wanted = pol == NULL;
+
+		/* show lists updates to install, not values a build ignores */
+		if ((pol == NULL && (r->kb == 0 || r->off_only)) ||
+		    f->build < r->from || (r->to != 0 && f->build > r->to) ||
+		    (r->release_from != 0 && (f->dotnet4_release <
+		    r->release_from || f->dotnet4_release > r->release_to)) ||
+		    (r->kb && facts_has_kb(f, r->kb)))
+			continue;
+		for (size_t k = 0; pol && k < pol->n && !wanted; k++)
+			wanted = row_below(pol->w[k].s, r) && (!r->off_only ||
+			    pol->w[k].kind == W_OFF);
+		if (wanted)
+			plan_warn(p, r->kb, r->what);
+	}
+	/* protocols that exist only with an update (TLS 1.1 and 1.2 on
+	 * Server 2008 SP2); check and apply say so where a profile asks */
+	for (size_t i = 0; pol == NULL && i < nsettings; i++) {
+		const struct proto_default *d = proto_default_row(&settings[i],
+		    f->build);
+		if (d && d->kb && !facts_has_kb(f, d->kb)) {
+			char *w = xasprintf("%s exists on this build only with "
+			    "update KB%u", d->proto, d->kb);
+			plan_warn(p, d->kb, w);
+			free(w);
+		}
+	}
+}
+
+/*
+ * Each op's verdict.  A wanted value that is absent but whose Windows
+ * default already gives the wanted effect complies implicitly: check
+ * lists it apart (and counts it with --explicit); apply still writes it,
+ * since scanners and HealthChecker read the registry and defaults move
+ * with updates.
+ */
+static enum verdict
+verdict_of(const struct op *o, const struct target *t, const struct facts *f)
+{
+	struct effect_of e;
+	enum verdict v = V_DIFFERS;
+	uint32_t want;
+
+	if (!o->needed)
+		return V_COMPLIANT;
+	if (t == NULL || o->kind != OP_SET || o->cur_present)
+		return V_DIFFERS;
+	plan_effect(t, f, &e);
+	/* for a protocol, what Windows does without the value is the
+	 * question; other rows are simply not set */
+	if (t->s->kind == SK_PROTOCOL && e.state == EFF_UNKNOWN)
+		v = V_UNKNOWN;
+	else if (t->s->kind == SK_PROTOCOL && regval_get_dword(&o->want,
+	    &want)) {
+		/* the op's pair says on (Enabled=1) or off */
+		int on = strcmp(o->name, t->s->value) == 0 ? want != 0 :
+		    want == 0;
+		if (on && e.state == EFF_ENABLED)
+			v = V_IMPLICIT;
+		else if (!on && e.state == EFF_DISABLED)
+			v = V_IMPLICIT;
+		else if (!on && e.state == EFF_UNSUPPORTED)
+			v = V_UNSUPPORTED;
+	} else if (t->s->kind == SK_SWITCH && regval_get_dword(&o->want,
+	    &want)) {
+		if ((want != 0) == (e.state == EFF_ENABLED) &&
+		    (e.state == EFF_ENABLED || e.state == EFF_DISABLED))
+			v = V_IMPLICIT;
+	} else if (t->s->kind == SK_BITMAP && e.source == SRC_DEFAULT) {
+		struct target tmp = *t;
+		char *want_text;
+
+		tmp.cur[0] = o->want;
+		tmp.present[0] = 1;
+		want_text = plan_state(&tmp);
+		if (strcmp(e.text, want_text) == 0)
+			v = V_IMPLICIT;
+		free(want_text);
+	}
+	plan_effect_free(&e);
+	return v;
+}
+
+void
+plan_assign_verdicts(struct plan *p, const struct facts *f)
+{
+	memset(p->nverdict, 0, sizeof(p->nverdict));
+	for (size_t i = 0; i < p->nops; i++) {
+		struct op *o = &p->ops[i];
+		o->verdict = verdict_of(o, o->target == NO_TARGET ? NULL :
+		    &p->t[o->target], f);
+		/* what Windows ignores is listed apart, never counted */
+		if (!o->ignored)
+			p->nverdict[o->verdict]++;
+	}
+}
+
+static enum effect
+protocol_registry(const struct target *t, int *set)
+{
+	uint32_t e = 0, d = 0;
+	int he = t->present[0] && regval_get_dword(&t->cur[0], &e);
+	int hd = t->present[1] && regval_get_dword(&t->cur[1], &d);
+
+	/* Enabled=0 disables outright; a non-zero DisabledByDefault keeps
+	 * the protocol off unless a caller asks for it by name, which is off
+	 * for anything that uses the system default. */
+	*set = he || hd;
+	if (he && e == 0)
+		return EFF_DISABLED;
+	if (hd && d != 0)
+		return EFF_DISABLED;
+	if (*set)
+		return EFF_ENABLED;
+	return EFF_UNKNOWN;
+}
+
+/* The build's default suites, if a page documents them for this image. */
+static const struct suite_defaults *
+default_suites(const struct facts *f)
+{
+	const struct suite_defaults *sd = suite_defaults_for(f->build);
+
+	return sd && sd->kb && !facts_has_kb(f, sd->kb) ? NULL : sd;
+}
+
+static void
+effect_set(struct effect_of *e, enum effect state, char *text,
+    enum effect_source source)
+{
+	e->state = state;
+	e->text = text ? text : xstrdup(effect_name(state));
+	e->source = source;
+}
+
+void
+plan_effect(const struct target *t, const struct facts *f,
+    struct effect_of *e)
+{
+	const struct setting *s = t->s;
+	uint32_t d;
+	int set;
+	enum effect r, def;
+
+	memset(e, 0, sizeof(*e));
+	switch (s->kind) {
+	case SK_PROTOCOL:
+		def = os_default(s, f->build, &e->page);
+		{
+			const struct proto_default *row =
+			    proto_default_row(s, f->build);
+			if (row && row->kb && !facts_has_kb(f, row->kb))
+				def = EFF_UNSUPPORTED;
+		}
+		r = protocol_registry(t, &set);
+		/* a build without the protocol ignores what the registry says */
+		if (def == EFF_UNSUPPORTED || !set)
+			effect_set(e, def, NULL, SRC_DEFAULT);
+		else
+			effect_set(e, r, NULL, SRC_REGISTRY);
+		return;
+	case SK_SWITCH:
+		if (t->present[0] && regval_get_dword(&t->cur[0], &d))
+			effect_set(e, d ? EFF_ENABLED : EFF_DISABLED, NULL,
+			    SRC_REGISTRY);
+		else if (t->present[0])
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_REGISTRY);
+		else if (s->suite_words) {
+			/* Schannel offers the algorithm where a suite of the
+			 * local or default list uses it, and nowhere else;
+			 * without a list, an algorithm key without Enabled
+			 * leaves the algorithm on */
+			const struct suite_defaults *sd = default_suites(f);
+			const char *const *names = f->local_suites ?
+			    (const char *const *)f->local_suites :
+			    sd ? sd->names : NULL;
+			size_t n = f->local_suites ? f->nlocal_suites :
+			    (size_t)-1;
+			enum effect st = names ? EFF_DISABLED : EFF_ENABLED;
+
+			if (sd && !f->local_suites)
+				e->page = sd->source;
+			for (size_t i = 0; names && i < n && names[i]; i++) {
+				const struct suite *su = suite_find(names[i]);
+				if ((su == NULL || !su->on_request) &&
+				    suite_has_words(names[i], s->suite_words))
+					st = EFF_ENABLED;
+			}
+			effect_set(e, st, NULL, f->local_suites ? SRC_LOCAL :
+			    SRC_DEFAULT);
+		} else
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+		return;
+	case SK_NUMBER: {
+		uint32_t v = 0, kb;
+		int known = number_default(s, f->build, &v, &kb, &e->page);
+
+		/* a build that does not read the value ignores it */
+		if (known == -1 || (kb && !facts_has_kb(f, kb))) {
+			effect_set(e, EFF_UNSUPPORTED, NULL, SRC_DEFAULT);
+			return;
+		}
+		if (t->present[0])
+			break;
+		if (known == 1)
+			effect_set(e, EFF_VALUE, xasprintf("%u", v),
+			    SRC_DEFAULT);
+		else
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+		return;
+	}
+	case SK_BITMAP:
+		if (!t->present[0] && (s->flags & SF_NO_DEFAULTS)) {
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			return;
+		}
+		if (!t->present[0]) {
+			uint32_t bits = winhttp_default(f->build, &e->page);
+			struct target tmp = *t;
+			struct regval v;
+
+			if (bits == 0) {
+				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				return;
+			}
+			regval_dword(&v, bits);
+			tmp.cur[0] = v;
+			tmp.present[0] = 1;
+			effect_set(e, EFF_VALUE, plan_state(&tmp), SRC_DEFAULT);
+			regval_free(&v);
+			return;
+		}
+		break;
+	case SK_CURVES:
+		if (!t->present[0]) {
+			if (f->build < BUILD_WIN10_1607) {
+				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				return;
+			}
+			e->page = curves_source;
+			effect_set(e, EFF_VALUE, xstrdup(curves_default),
+			    SRC_DEFAULT);
+			return;
+		}
+		break;
+	case SK_SUITES:
+		if (!t->present[0] && f->local_suites) {
+			struct strbuf sb = { 0 };
+			for (size_t i = 0; i < f->nlocal_suites; i++)
+				sb_add(&sb, "%s%s", i ? "," : "",
+				    f->local_suites[i]);
+			effect_set(e, EFF_VALUE, sb_take(&sb), SRC_LOCAL);
+			return;
+		}
+		if (!t->present[0]) {
+			const struct suite_defaults *sd = default_suites(f);
+			struct strbuf sb = { 0 };
+
+			if (sd == NULL) {
+				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				return;
+			}
+			e->page = sd->source;
+			for (size_t i = 0; sd->names[i]; i++)
+				sb_add(&sb, "%s%s", i ? "," : "", sd->names[i]);
+			effect_set(e, EFF_VALUE, sb_take(&sb), SRC_DEFAULT);
+			return;
+		}
+		break;
+	default:
+		if (!t->present[0]) {
+			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			return;
+		}
+		break;
+	}
+	effect_set(e, EFF_VALUE, plan_state(t), SRC_REGISTRY);
+}
+
+void
+plan_effect_free(struct effect_of *e)
+{
+	free(e->text);
+	memset(e, 0, sizeof(*e));
+}
+
+const char *
+effect_source_name(enum effect_source s)
+{
+	return s == SRC_REGISTRY ? "registry" : s == SRC_LOCAL ? "local-list" :
+	    "os-default";
+}
+
+int
+verdict_counts(enum verdict v, int explicit_only)
+{
+	return v == V_DIFFERS || v == V_UNKNOWN || (explicit_only &&
+	    (v == V_IMPLICIT || v == V_UNSUPPORTED));
+}
+
+size_t
+plan_noncompliant(const struct plan *p, int explicit_only)
+{
+	size_t n = 0;
+
+	for (int v = 0; v < V_COUNT; v++)
+		if (verdict_counts((enum verdict)v, explicit_only))
+			n += p->nverdict[v];
+	return n;
+}

@@ -1,0 +1,32 @@
+/*
+ * What Windows does with each setting on this image (the registry, else
+ * its documented default for the build), the verdict on each change, and
+ * the prerequisite updates the image seems to lack.
+ */
+#ifndef VERDICT_H
+#define VERDICT_H
+
+#include "policy/plantypes.h"
+
+void plan_effect(const struct target *, const struct facts *,
+    struct effect_of *);
+void plan_effect_free(struct effect_of *);
+/* "registry", "os-default", "local-list" */
+const char *effect_source_name(enum effect_source);
+/*
+ * What check counts as not compliant: differences and unknowns, and with
+ * explicit_only the values only Windows' defaults satisfy as well.
+ */
+size_t plan_noncompliant(const struct plan *, int explicit_only);
+/* Does check count an op of this verdict? */
+int verdict_counts(enum verdict, int explicit_only);
+
+/* For the plan's steps: */
+/* Adds a warning once; kb names the update whose absence it is about. */
+void plan_warn(struct plan *, uint32_t kb, const char *what);
+/* Warnings for updates the image lacks (pol NULL: for show). */
+void plan_check_prereqs(struct plan *, const struct policy *,
+    const struct facts *);
+void plan_assign_verdicts(struct plan *, const struct facts *);
+
+#endif

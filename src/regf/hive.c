@@ -1,0 +1,955 @@
+/* Everything that touches hivex, and the regf base-block rules hivex leaves out. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hivex.h>
+
+#include "regf/hive.h"
+#include "regf/logs.h"
+#include "regf/regf.h"
+#include "io/store.h"
+#include "tlshive.h"
+
+struct hive {
+	hive_h *h;
+	struct sfile *f;
+	char *path;
+	struct hive_header hdr;
+	char *replayed;
+	struct recovery rec;	/* the replayed hive, until it is written */
+	int flags;		/* as opened */
+	struct strmap *nodes;	/* folded key path -> node, see lookup */
+};
+
+/*
+ * hivex_node_get_child reads and converts the name of every subkey until
+ * it finds the one asked for, so a lookup from the root costs as much as
+ * the keys on its way have subkeys (SOFTWARE\Microsoft alone has hundreds),
+ * and the plan and the verification ask for the same keys again and again.
+ * Found keys are remembered by path.  A node handle is the key's offset in
+ * the hive, and hivex keeps a key where it is when its values or subkeys
+ * change; only deleting keys frees offsets, so that forgets everything.
+ * Past NODE_CACHE_MAX keys (a bulk writer such as the bench's generator)
+ * new ones go to hivex every time.
+ */
+enum { NODE_CACHE_MAX = 65536 };
+
+static void
+nodes_forget(struct hive *hv)
+{
+	sm_free(hv->nodes);
+	hv->nodes = NULL;
+}
+
+static int
+header_check(const char *path, const unsigned char *b, size_t got,
+    uint64_t file_size, struct hive_header *hh)
+{
+	memset(hh, 0, sizeof(*hh));
+	hh->file_size = file_size;
+	if (got < 4096 || memcmp(b, "regf", 4) != 0) {
+		tlsh_seterr("%s: not a registry hive (%s)", path,
+		    got < 4096 ? "shorter than a base block" :
+		    "no regf signature");
+		return -1;
+	}
+	hh->seq1 = get_le32(b + 4);
+	hh->seq2 = get_le32(b + 8);
+	hh->major = get_le32(b + 20);
+	hh->minor = get_le32(b + 24);
+	hh->bins_size = get_le32(b + 40);
+	hh->checksum_ok = regf_checksum(b) == get_le32(b + 508);
+	hh->dirty = hh->seq1 != hh->seq2;
+	if (get_le32(b + 28) != 0) {
+		uint32_t t = get_le32(b + 28);
+		/* file types: 0 primary, 1 and 2 old-format logs, 6 new ones */
+		if (t == 1 || t == 2 || t == 6)
+			tlsh_seterr("%s: this is a transaction log, not a primary "
+			    "hive", path);
+		else
+			tlsh_seterr("%s: not a registry hive (a regf signature, "
+			    "but file type %u): damaged, or something else",
+			    path, t);
+		return -1;
+	}
+	if (hh->major != 1) {
+		tlsh_seterr("%s: unsupported hive format version %u.%u", path,
+		    hh->major, hh->minor);
+		return -1;
+	}
+	/* A dirty hive may be shorter than its bins: recovery grows it. */
+	if (hh->checksum_ok && !hh->dirty && (hh->bins_size % 4096 != 0 ||
+	    (uint64_t)hh->bins_size + 4096 > hh->file_size)) {
+		tlsh_seterr("%s: truncated or damaged hive: the base block "
+		    "claims %u bytes of hive bins, the file holds %llu", path,
+		    hh->bins_size, (unsigned long long)(hh->file_size > 4096 ?
+		    hh->file_size - 4096 : 0));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_header(struct sfile *f, struct hive_header *hh)
+{
+	unsigned char b[4096];
+	uint64_t size;
+
+	if (sfile_size(f, &size) == -1)
+		return -1;
+	if (size >= sizeof(b) && sfile_read(f, b, sizeof(b), 0) == -1)
+		return -1;
+	return header_check(sfile_name(f), b, size < sizeof(b) ? (size_t)size :
+	    sizeof(b), size, hh);
+}
+
+int
+hive_read_header(const char *path, struct hive_header *hh)
+{
+	struct sfile *f = sfile_open(path, 0);
+	int r;
+
+	if (f == NULL)
+		return -1;
+	r = read_header(f, hh);
+	sfile_close(f);
+	return r;
+}
+
+char *
+hive_log_files(const struct hive *hv)
+{
+	struct strbuf sb = { 0 };
+	static const char *const ext[] = { ".LOG", ".LOG1", ".LOG2" };
+	const char *b = strrchr(hv->path, '/');
+
+	b = b ? b + 1 : hv->path;
+	for (size_t i = 0; i < 3; i++) {
+		struct sfile *l = sfile_sibling(hv->f, ext[i], 0);
+		if (l != NULL)
+			sb_add(&sb, "%s%s%s", sb.len ? ", " : "", b, ext[i]);
+		sfile_close(l);
+	}
+	return sb_take(&sb);
+}
+
+/* hivex opens files by name only: bytes in memory go through a memfd. */
+static hive_h *
+open_bytes(const unsigned char *data, size_t len, int flags, int *err)
+{
+	char path[40];
+	hive_h *h = NULL;
+	int fd = memfd_create("tlshive-hive", MFD_CLOEXEC);
+
+	*err = errno;
+	if (fd == -1)
+		return NULL;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w <= 0) {
+			*err = w == 0 ? EIO : errno;
+			close(fd);
+			return NULL;
+		}
+		off += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	errno = 0;
+	h = hivex_open(path, flags);
+	*err = errno ? errno : EINVAL;
+	close(fd);
+	return h;
+}
+
+static hive_h *
+open_recovered(struct hive *hv, int flags)
+{
+	hive_h *h;
+	int err;
+
+	if (hv->rec.data == NULL && logs_recover(hv->f, &hv->rec) == -1)
+		return NULL;
+	h = open_bytes(hv->rec.data, hv->rec.len, (flags & HIVE_WRITE) ?
+	    HIVEX_OPEN_WRITE : 0, &err);
+	if (h == NULL) {
+		tlsh_seterr("%s: the hive replayed from its logs does not open: "
+		    "%s", hv->path, strerror(err));
+		return NULL;
+	}
+	free(hv->replayed);
+	hv->replayed = xasprintf("%zu %s from %s, sequence number %u",
+	    hv->rec.entries, hv->rec.format == LOG_NEW ? "log entries" :
+	    "dirty pages", hv->rec.logs, hv->rec.seq);
+	hv->hdr.seq1 = hv->hdr.seq2 = hv->rec.seq;
+	hv->hdr.bins_size = (uint32_t)(hv->rec.len - 4096);
+	hv->hdr.checksum_ok = 1;
+	hv->hdr.dirty = 0;
+	return h;
+}
+
+/*
+ * Writing needs the file open for writing and locked; a hive the request
+ * has nothing in is only locked, read-only when it cannot be written.
+ */
+static struct sfile *
+open_file(int dirfd, const char *name, const char *path, int flags)
+{
+	int sf = 0;
+	struct sfile *f;
+
+	if (flags & (HIVE_WRITE | HIVE_LOCK))
+		sf = SF_WRITE | SF_LOCK | (flags & HIVE_WAIT ? SF_WAIT : 0);
+	f = dirfd == -1 ? sfile_open(path, sf) : sfile_open_at(dirfd, name,
+	    path, sf);
+	if (f == NULL && (flags & HIVE_LOCK) && !(flags & HIVE_WRITE) &&
+	    (errno == EACCES || errno == EROFS || errno == EPERM))
+		f = dirfd == -1 ? sfile_open(path, sf & ~SF_WRITE) :
+		    sfile_open_at(dirfd, name, path, sf & ~SF_WRITE);
+	return f;
+}
+
+static struct hive *open_hive(struct sfile *, const char *, int);
+
+struct hive *
+hive_open_at(int dirfd, const char *name, const char *path, int flags)
+{
+	struct sfile *f = open_file(dirfd, name, path, flags);
+
+	return f ? open_hive(f, path, flags) : NULL;
+}
+
+struct hive *
+hive_open_file(struct sfile *f, int flags)
+{
+	return open_hive(f, sfile_name(f), flags);
+}
+
+static struct hive *
+open_hive(struct sfile *f, const char *path, int flags)
+{
+	struct hive *hv = xcalloc(1, sizeof(*hv));
+	int replay;
+
+	hv->path = xstrdup(path);
+	hv->flags = flags;
+	hv->f = f;
+	if (read_header(hv->f, &hv->hdr) == -1)
+		goto fail;
+	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
+	    !hv->hdr.checksum_ok);
+	if (!hv->hdr.checksum_ok && !replay) {
+		char *logs = hive_log_files(hv);
+		if (*logs)
+			tlsh_seterr("%s: the base block checksum is wrong: the "
+			    "hive is damaged, or Windows was not shut down "
+			    "cleanly and the newest data sits in its logs (%s); "
+			    "--replay-logs rebuilds it from them", path, logs);
+		else
+			tlsh_seterr("%s: the base block checksum is wrong, and no "
+			    ".LOG1/.LOG2 beside it could rebuild it: the hive is "
+			    "damaged", path);
+		free(logs);
+		goto fail;
+	}
+	if (hv->hdr.dirty && !replay && !(flags & HIVE_DISCARD_LOGS)) {
+		char *logs = hive_log_files(hv);
+		/* advice that can work: --replay-logs needs the logs */
+		if (*logs)
+			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): "
+			    "the image was not shut down cleanly and the newest "
+			    "data sits in its .LOG1/.LOG2 files (%s); give "
+			    "--replay-logs to replay them first, or "
+			    "--discard-logs to use the hive as it is and lose "
+			    "that data", path, hv->hdr.seq1, hv->hdr.seq2, logs);
+		else
+			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u), "
+			    "and no .LOG1/.LOG2 beside it to replay: put its "
+			    "logs back beside it, or give --discard-logs to use "
+			    "the hive as it is and lose what Windows last wrote "
+			    "to them", path, hv->hdr.seq1, hv->hdr.seq2);
+		free(logs);
+		goto fail;
+	}
+	if (replay) {
+		if ((hv->h = open_recovered(hv, flags)) == NULL)
+			goto fail;
+	} else {
+		errno = 0;
+		hv->h = hivex_open(sfile_open_path(hv->f), (flags & HIVE_WRITE) ?
+		    HIVEX_OPEN_WRITE : 0);
+	}
+	if (hv->h == NULL) {
+		if (!replay)
+			tlsh_seterr("%s: cannot open the hive: %s", path,
+			    errno == ENOTSUP ? "corrupt or not a hive" :
+			    strerror(errno ? errno : EINVAL));
+		goto fail;
+	}
+	if (hivex_root(hv->h) == 0) {
+		tlsh_seterr("%s: the hive has no usable root key", path);
+		goto fail;
+	}
+	return hv;
+fail:
+	hive_close(hv);
+	return NULL;
+}
+
+struct hive *
+hive_open(const char *path, int flags)
+{
+	return hive_open_at(-1, NULL, path, flags);
+}
+
+int
+hive_make_writable(struct hive *hv)
+{
+	hive_h *w;
+
+	if (hv->flags & HIVE_WRITE)
+		return 0;
+	if (hv->replayed)
+		w = open_recovered(hv, hv->flags | HIVE_WRITE);
+	else {
+		errno = 0;
+		if ((w = hivex_open(sfile_open_path(hv->f),
+		    HIVEX_OPEN_WRITE)) == NULL)
+			tlsh_seterr("%s: cannot open the hive for writing: %s",
+			    hv->path, strerror(errno ? errno : EINVAL));
+	}
+	if (w == NULL)
+		return -1;
+	hivex_close(hv->h);
+	nodes_forget(hv);
+	hv->h = w;
+	hv->flags |= HIVE_WRITE;
+	return 0;
+}
+
+const char *
+hive_replayed(const struct hive *hv)
+{
+	return hv->replayed;
+}
+
+void
+hive_close(struct hive *hv)
+{
+	if (hv == NULL)
+		return;
+	nodes_forget(hv);
+	if (hv->h)
+		hivex_close(hv->h);
+	sfile_close(hv->f);
+	recovery_free(&hv->rec);
+	free(hv->path);
+	free(hv->replayed);
+	free(hv);
+}
+
+const char *
+hive_path(const struct hive *hv)
+{
+	return hv->path;
+}
+
+struct sfile *
+hive_file(const struct hive *hv)
+{
+	return hv->f;
+}
+
+const struct hive_header *
+hive_header(const struct hive *hv)
+{
+	return &hv->hdr;
+}
+
+/*
+ * hivex_node_get_child returns 0 both for "no such child" (errno left alone)
+ * and for a damaged subkey list (errno set), so errno is cleared first.
+ * With create, missing keys are added; hivex_node_add_child refuses existing
+ * names, which is why creation only follows a failed lookup.
+ */
+static int
+lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
+{
+	hive_node_h node = hivex_root(hv->h);
+	char *copy = xstrdup(key), *comp, *save = NULL;
+	char *path = xmalloc(strlen(key) + 1);
+	size_t plen = 0;
+	int first = 1, r = -1;
+
+	for (comp = strtok_r(copy, "\\", &save); comp != NULL;
+	    comp = strtok_r(NULL, "\\", &save), first = 0) {
+		hive_node_h child;
+		size_t cached;
+
+		if (!first)
+			path[plen++] = '\\';
+		strcpy(path + plen, comp);
+		str_fold(path + plen);
+		plen += strlen(comp);
+		if (hv->nodes && sm_get(hv->nodes, path, &cached)) {
+			node = (hive_node_h)cached;
+			continue;
+		}
+		errno = 0;
+		child = hivex_node_get_child(hv->h, node, comp);
+		if (child == 0 && errno != 0) {
+			tlsh_seterr("%s: cannot read key %s: %s", hv->path, key,
+			    strerror(errno));
+			goto out;
+		}
+		if (child == 0 && !create) {
+			r = 0;
+			goto out;
+		}
+		if (child == 0) {
+			/* A hive file has no CurrentControlSet: it is a link
+			 * the running kernel makes.  Creating one would put
+			 * settings where Windows never reads them. */
+			if (first && strcasecmp(comp, "CurrentControlSet") == 0) {
+				tlsh_seterr("%s: refusing to create a key "
+				    "named CurrentControlSet", hv->path);
+				goto out;
+			}
+			errno = 0;
+			child = hivex_node_add_child(hv->h, node, comp);
+			if (child == 0) {
+				tlsh_seterr("%s: cannot create key %s: %s",
+				    hv->path, key, strerror(errno ? errno :
+				    EINVAL));
+				goto out;
+			}
+		}
+		if (hv->nodes == NULL)
+			hv->nodes = sm_new();
+		if (sm_count(hv->nodes) < NODE_CACHE_MAX)
+			sm_put(hv->nodes, path, child);
+		node = child;
+	}
+	*out = node;
+	r = 1;
+out:
+	free(copy);
+	free(path);
+	return r;
+}
+
+int
+hive_key_exists(struct hive *hv, const char *key)
+{
+	hive_node_h n;
+
+	return lookup(hv, key, 0, &n);
+}
+
+int
+hive_get(struct hive *hv, const char *key, const char *name,
+    struct regval *out)
+{
+	hive_node_h node;
+	hive_value_h v;
+	hive_type t;
+	size_t len;
+	char *data;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0)
+		return r;
+	errno = 0;
+	v = hivex_node_get_value(hv->h, node, name);
+	if (v == 0) {
+		if (errno == 0)
+			return 0;
+		tlsh_seterr("%s: cannot read %s\\%s: %s", hv->path, key, name,
+		    strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	if ((data = hivex_value_value(hv->h, v, &t, &len)) == NULL) {
+		tlsh_seterr("%s: cannot read %s\\%s: %s", hv->path, key, name,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	out->type = (uint32_t)t;
+	out->len = len;
+	out->data = (unsigned char *)data;
+	return 1;
+}
+
+int
+hive_mkkey(struct hive *hv, const char *key)
+{
+	hive_node_h node;
+
+	return lookup(hv, key, 1, &node) == -1 ? -1 : 0;
+}
+
+int
+hive_delete_key(struct hive *hv, const char *key)
+{
+	hive_node_h node;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0)
+		return r;
+	if (node == hivex_root(hv->h)) {
+		tlsh_seterr("%s: refusing to delete the root key", hv->path);
+		return -1;
+	}
+	nodes_forget(hv);
+	errno = 0;
+	if (hivex_node_delete_child(hv->h, node) == -1) {
+		tlsh_seterr("%s: cannot delete key %s: %s", hv->path, key,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return 0;
+}
+
+/* The values of a node as hivex_node_set_values wants them. */
+static hive_set_value *
+node_values(struct hive *hv, hive_node_h node, const char *key, size_t *n)
+{
+	hive_value_h *vals;
+	hive_set_value *sv;
+	size_t i;
+
+	errno = 0;
+	if ((vals = hivex_node_values(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot read the values of %s: %s", hv->path,
+		    key, strerror(errno ? errno : EINVAL));
+		return NULL;
+	}
+	for (i = 0; vals[i]; i++)
+		;
+	sv = xcalloc(i + 1, sizeof(*sv));
+	for (i = 0; vals[i]; i++) {
+		hive_type t;
+		size_t len;
+
+		sv[i].key = hivex_value_key(hv->h, vals[i]);
+		sv[i].value = hivex_value_value(hv->h, vals[i], &t, &len);
+		if (sv[i].key == NULL || sv[i].value == NULL) {
+			tlsh_seterr("%s: cannot read a value of %s", hv->path,
+			    key);
+			*n = i + 1;
+			free(vals);
+			return sv;	/* caller frees; *n marks the failure */
+		}
+		sv[i].t = t;
+		sv[i].len = len;
+	}
+	*n = i;
+	free(vals);
+	return sv;
+}
+
+static void
+free_values(hive_set_value *sv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(sv[i].key);
+		free(sv[i].value);
+	}
+	free(sv);
+}
+
+char *
+hive_value_name(struct hive *hv, const char *key, const char *name)
+{
+	hive_node_h node;
+	hive_value_h v;
+
+	if (lookup(hv, key, 0, &node) != 1 ||
+	    (v = hivex_node_get_value(hv->h, node, name)) == 0)
+		return NULL;
+	return hivex_value_key(hv->h, v);
+}
+
+/*
+ * hivex rebuilds a key's whole value list whenever one value is set, so a
+ * key's values are set in one go: setting them one by one costs as many
+ * rebuilds as there are values, each as long as the list.  As
+ * hivex_node_set_value does it, a value whose name matches (case-blind)
+ * takes the old one's place under the new name, others go at the end, and
+ * the key's other values come back with the same names, types and data.
+ */
+int
+hive_set_values(struct hive *hv, const char *key, size_t n,
+    const char *const names[], const struct regval *const vals[])
+{
+	struct strmap *at = sm_new();
+	hive_set_value *sv;
+	hive_node_h node;
+	size_t have, k;
+	int r = -1;
+
+	if (lookup(hv, key, 1, &node) == -1 ||
+	    (sv = node_values(hv, node, key, &have)) == NULL)
+		goto out;
+	sv = xrealloc(sv, (have + n + 1) * sizeof(*sv));
+	for (k = 0; k < have; k++) {
+		char *id;
+		if (sv[k].key == NULL || sv[k].value == NULL)
+			goto fail;
+		sm_put(at, id = str_fold(xstrdup(sv[k].key)), k);
+		free(id);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *id = str_fold(xstrdup(names[i]));
+		size_t j;
+		if (sm_get(at, id, &j)) {
+			free(sv[j].key);
+			free(sv[j].value);
+		} else
+			sm_put(at, id, j = k++);
+		free(id);
+		sv[j].key = xstrdup(names[i]);
+		sv[j].t = (hive_type)vals[i]->type;
+		sv[j].len = vals[i]->len;
+		sv[j].value = xmalloc(vals[i]->len + 1);
+		if (vals[i]->len)
+			memcpy(sv[j].value, vals[i]->data, vals[i]->len);
+	}
+	errno = 0;
+	if (hivex_node_set_values(hv->h, node, k, sv, 0) == -1) {
+		tlsh_seterr("%s: cannot set %s\\%s%s: %s", hv->path, key,
+		    names[0], n > 1 ? " and the other values" : "",
+		    strerror(errno ? errno : EINVAL));
+		goto fail;
+	}
+	r = 0;
+fail:
+	free_values(sv, k < have ? have : k);
+out:
+	sm_free(at);
+	return r;
+}
+
+int
+hive_set(struct hive *hv, const char *key, const char *name,
+    const struct regval *val)
+{
+	return hive_set_values(hv, key, 1, &name, &val);
+}
+
+int
+hive_delete_value(struct hive *hv, const char *key, const char *name)
+{
+	hive_set_value *sv;
+	hive_node_h node;
+	size_t n, k = 0, found = 0;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0)
+		return r;
+	if ((sv = node_values(hv, node, key, &n)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (sv[i].key == NULL || sv[i].value == NULL) {
+			free_values(sv, n);
+			return -1;
+		}
+		if (strcasecmp(sv[i].key, name) == 0) {
+			free(sv[i].key);
+			free(sv[i].value);
+			found = 1;
+			continue;
+		}
+		sv[k++] = sv[i];
+	}
+	r = 0;
+	errno = 0;
+	if (found && hivex_node_set_values(hv->h, node, k, sv, 0) == -1) {
+		tlsh_seterr("%s: cannot delete %s\\%s: %s", hv->path, key, name,
+		    strerror(errno ? errno : EINVAL));
+		r = -1;
+	}
+	free_values(sv, k);
+	return r;
+}
+
+/*
+ * A hive is a tree: a key reached twice (a subkey list naming an ancestor,
+ * or one key in two lists) is a corrupt or hostile hive, and walking it
+ * would loop, or take time and memory exponential in its depth.  Windows
+ * nests keys 512 deep at most.
+ */
+struct walk_seen {
+	struct strmap *nodes;	/* "%zx" of every node visited */
+	int depth;
+};
+
+static int
+walk(struct hive *hv, hive_node_h node, const char *path, hive_walk_fn fn,
+    void *ctx, struct walk_seen *seen)
+{
+	hive_set_value *sv;
+	hive_node_h *kids;
+	size_t n;
+	int r;
+	char id[32];
+
+	snprintf(id, sizeof(id), "%zx", (size_t)node);
+	if (sm_get(seen->nodes, id, NULL) || seen->depth > 512) {
+		tlsh_seterr("%s: %s: %s", hv->path, path, seen->depth > 512 ?
+		    "keys nested deeper than the 512 levels Windows allows: a "
+		    "corrupt hive" : "a key that appears twice in the tree (a "
+		    "loop or a shared subkey): a corrupt hive");
+		return -1;
+	}
+	sm_put(seen->nodes, id, 0);
+	if ((r = fn(ctx, path, NULL, NULL)) != 0)
+		return r;
+	if ((sv = node_values(hv, node, path, &n)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct regval v;
+
+		if (sv[i].key == NULL || sv[i].value == NULL) {
+			r = -1;
+			break;
+		}
+		v.type = (uint32_t)sv[i].t;
+		v.len = sv[i].len;
+		v.data = (unsigned char *)sv[i].value;
+		r = fn(ctx, path, sv[i].key, &v);
+	}
+	free_values(sv, n);
+	if (r != 0)
+		return r;
+	errno = 0;
+	if ((kids = hivex_node_children(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot list %s: %s", hv->path, path,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	for (size_t i = 0; kids[i] && r == 0; i++) {
+		char *name = hivex_node_name(hv->h, kids[i]), *sub;
+
+		if (name == NULL) {
+			tlsh_seterr("%s: cannot read a key name under %s",
+			    hv->path, path);
+			r = -1;
+			break;
+		}
+		sub = *path ? xasprintf("%s\\%s", path, name) : xstrdup(name);
+		seen->depth++;
+		r = walk(hv, kids[i], sub, fn, ctx, seen);
+		seen->depth--;
+		free(sub);
+		free(name);
+	}
+	free(kids);
+	return r;
+}
+
+/* A key's path as the hive spells it (lookups match names case-blind). */
+static char *
+spelling(struct hive *hv, hive_node_h node)
+{
+	hive_node_h root = hivex_root(hv->h);
+	char *path = xstrdup("");
+
+	for (int depth = 0; node != root; depth++) {
+		char *name, *longer;
+		if (depth > 512 || (name = hivex_node_name(hv->h, node)) ==
+		    NULL || (node = hivex_node_parent(hv->h, node)) == 0) {
+			tlsh_seterr("%s: cannot read the path of a key",
+			    hv->path);
+			free(path);
+			return NULL;
+		}
+		longer = xasprintf("%s%s%s", name, *path ? "\\" : "", path);
+		free(name);
+		free(path);
+		path = longer;
+	}
+	return path;
+}
+
+int
+hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
+{
+	struct walk_seen seen = { NULL, 0 };
+	hive_node_h node;
+	char *spelt;
+	int r;
+
+	if ((r = lookup(hv, key, 0, &node)) <= 0) {
+		if (r == 0)
+			tlsh_seterr("%s: no key %s", hv->path, key);
+		return -1;
+	}
+	if ((spelt = spelling(hv, node)) == NULL)
+		return -1;
+	seen.nodes = sm_new();
+	r = walk(hv, node, spelt, fn, ctx, &seen);
+	sm_free(seen.nodes);
+	free(spelt);
+	return r;
+}
+
+int
+hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
+    char ***names, uint32_t **vals, unsigned char **have, size_t *n)
+{
+	hive_node_h node, *kids;
+	size_t i;
+	int r;
+
+	*n = 0;
+	if ((r = lookup(hv, key, 0, &node)) != 1) {
+		if (r == 0)
+			tlsh_seterr("%s: no key %s", hv->path, key);
+		return -1;
+	}
+	errno = 0;
+	if ((kids = hivex_node_children(hv->h, node)) == NULL) {
+		tlsh_seterr("%s: cannot list %s: %s", hv->path, key,
+		    strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	for (i = 0; kids[i]; i++)
+		;
+	*names = xcalloc(i + 1, sizeof(**names));
+	*vals = xcalloc(i + 1, sizeof(**vals));
+	*have = xcalloc(i + 1, 1);
+	for (i = 0; kids[i]; i++) {
+		hive_value_h v;
+		hive_type t;
+		size_t len;
+
+		if (((*names)[i] = hivex_node_name(hv->h, kids[i])) == NULL) {
+			tlsh_seterr("%s: cannot read a key name under %s",
+			    hv->path, key);
+			strv_free(*names, i);
+			free(*vals);
+			free(*have);
+			free(kids);
+			return -1;
+		}
+		errno = 0;
+		v = hivex_node_get_value(hv->h, kids[i], value);
+		if (v != 0 && hivex_value_type(hv->h, v, &t, &len) == 0 &&
+		    t == hive_t_REG_DWORD && len == 4) {
+			(*vals)[i] = (uint32_t)hivex_value_dword(hv->h, v);
+			(*have)[i] = 1;
+		}
+	}
+	*n = i;
+	free(kids);
+	return 0;
+}
+
+/*
+ * hivex writes only to a named file, and rewrites it whole.  Here it
+ * writes into a pipe, from a thread of its own, and the chunks reach the
+ * sink as they come: no second copy of a hive of hundreds of megabytes is
+ * ever made, and the sink compares while hivex still writes.
+ */
+struct writer {
+	hive_h *h;
+	char path[40];
+	int fd, rc, err;
+};
+
+static void *
+write_thread(void *arg)
+{
+	struct writer *w = arg;
+	sigset_t pipe_sig;
+
+	/* a sink that stops reading must not kill the process */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+	errno = 0;
+	w->rc = hivex_commit(w->h, w->path, 0);
+	w->err = errno ? errno : EIO;
+	close(w->fd);
+	return NULL;
+}
+
+int
+hive_stream(struct hive *hv, hive_sink sink, void *ctx)
+{
+	enum { CHUNK = 1 << 20 };
+	struct writer w = { hv->h, "", -1, 0, 0 };
+	unsigned char *buf;
+	pthread_t t;
+	int p[2], rc = 0, e;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		tlsh_seterr("%s: cannot make a pipe for the new hive: %s",
+		    hv->path, strerror(errno));
+		return -1;
+	}
+	(void)fcntl(p[1], F_SETPIPE_SZ, CHUNK);	/* fewer wake-ups if allowed */
+	w.fd = p[1];
+	snprintf(w.path, sizeof(w.path), "/proc/self/fd/%d", p[1]);
+	if ((e = pthread_create(&t, NULL, write_thread, &w)) != 0) {
+		tlsh_seterr("%s: cannot start hivex's writer: %s", hv->path,
+		    strerror(e));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	buf = xmalloc(CHUNK);
+	for (int eof = 0; !eof;) {
+		size_t have = 0;
+
+		/* whole chunks, which the sink can take without a copy */
+		while (have < CHUNK) {
+			ssize_t n = read(p[0], buf + have, CHUNK - have);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1) {
+				tlsh_seterr("%s: reading hivex's new hive: %s",
+				    hv->path, strerror(errno));
+				rc = -1;
+			}
+			if (n <= 0) {
+				eof = 1;
+				break;
+			}
+			have += (size_t)n;
+		}
+		/* after a failed sink, drain so that hivex can finish */
+		if (have && rc == 0 && sink(ctx, buf, have) == -1)
+			rc = -1;
+	}
+	close(p[0]);
+	pthread_join(t, NULL);
+	free(buf);
+	if (w.rc == -1) {
+		tlsh_seterr("%s: hivex cannot write the new hive: %s",
+		    hv->path, strerror(w.err));
+		return -1;
+	}
+	return rc;
+}
+
+int
+hive_recovery(const struct hive *hv, const unsigned char **data, size_t *len)
+{
+	if (hv->rec.data == NULL)
+		return 0;
+	*data = hv->rec.data;
+	*len = hv->rec.len;
+	return 1;
+}
