@@ -21,10 +21,6 @@
 #include "policy/facts.h"
 #include "regf/hive.h"
 #include "io/image.h"
-#ifdef WITH_IMAGES
-#include "io/diskimg.h"
-#include "io/wim.h"
-#endif
 #include "regf/logs.h"
 #include "policy/plan.h"
 #include "policy/plantext.h"
@@ -129,55 +125,123 @@ sources_text(const struct policy *pol)
 }
 
 
-static int
-run_image(const struct options *o, const struct image *pre, int compact)
+/* The image a run is about, for an error document. */
+static const char *
+image_arg(const struct options *o)
 {
-	struct policy pol = { 0 };
-	struct image img = { 0 };
-	struct hive *h[HV_COUNT] = { 0 };
-	struct facts f = { 0 };
-	struct plan p = { 0 };
+	return o->root ? o->root : o->file[HV_SYSTEM] ? o->file[HV_SYSTEM] :
+	    o->file[HV_SOFTWARE];
+}
+
+/* What IMAGE (or the hive files) the command line names. */
+static struct images *
+open_images(const struct options *o)
+{
+	struct image_request rq = { 0 };
+	struct images *set;
+
+	rq.root = o->root;
+	for (int i = 0; i < HV_COUNT; i++)
+		rq.file[i] = o->file[i];
+	rq.writable = o->cmd == CMD_APPLY && !o->dry_run;
+	rq.partition = o->partition;
+	rq.index = o->index;
+	if ((set = images_open(&rq)) == NULL)
+		say("%s\n", tlsh_errmsg());
+	return set;
+}
+
+/* What every command reads of an image, and its plan. */
+struct prep {
+	struct hive *h[HV_COUNT];
+	struct facts f;
+	struct plan p;
+	int discarded[HV_COUNT];
+};
+
+/*
+ * The path every command shares: the image's hives, their facts, the
+ * Default user's hive where the policy or show needs it, and the plan
+ * (show's, or the policy's with flags).  Without an image (export), the
+ * facts of --os, or of no particular Windows.
+ */
+static int
+prepare(const struct options *o, const struct policy *pol, struct image *img,
+    int flags, struct prep *x)
+{
 	struct strlist errs = { 0 };
+	int rc = -1;
+
+	if (img) {
+		if (open_hives(o, pol, img, x->h, x->discarded) == -1)
+			return -1;
+		if (facts_read(&x->f, x->h[HV_SYSTEM], x->h[HV_SOFTWARE]) ==
+		    -1) {
+			say("%s\n", tlsh_errmsg());
+			return -1;
+		}
+		if (open_user(o, pol, img, x->h, &x->f, x->discarded) == -1)
+			return -1;
+	} else if (o->os) {
+		if (facts_for_os(&x->f, o->os) == -1) {
+			say("%s\n", tlsh_errmsg());
+			return -1;
+		}
+	} else {
+		x->f.have[HV_SYSTEM] = x->f.have[HV_SOFTWARE] = 1;
+		x->f.is64 = 1;
+	}
+	if (o->cmd == CMD_APPLY && x->f.build &&
+	    x->f.build < MIN_SUPPORTED_BUILD) {
+		say("%s: Windows build %u is older than "
+		    "Vista / Server 2008 (build %u), which has none of the "
+		    "settings tlshive writes; nothing done\n",
+		    img->path[HV_SOFTWARE], x->f.build, MIN_SUPPORTED_BUILD);
+		return -1;
+	}
+	if (o->cmd == CMD_SHOW ? plan_show(&x->p, &x->f, x->h) :
+	    plan_build(&x->p, pol, &x->f, x->h, flags, &errs)) {
+		if (errs.n == 0)
+			sl_add(&errs, "%s", tlsh_errmsg());
+		print_errors(&errs);
+		goto out;
+	}
+	if (strict_ignored(o, &x->p) == -1)
+		goto out;
+	rc = 0;
+out:
+	sl_free(&errs);
+	return rc;
+}
+
+static void
+prep_free(struct prep *x)
+{
+	plan_free(&x->p);
+	facts_free(&x->f);
+	for (int i = 0; i < HV_COUNT; i++)
+		hive_close(x->h[i]);
+}
+
+static int
+run_image(const struct options *o, const struct policy *pol,
+    struct image *img, int compact)
+{
+	struct prep x = { 0 };
 	struct run r = { 0 };
 	struct hive_header hdrs[HV_COUNT];
 	char *src = NULL, *replayed[HV_COUNT] = { NULL };
 	struct pass *ps = NULL;
 	size_t nps = 0, needed;
 	struct stat st;
-	int rc = TLSH_EXIT_ERROR;
+	int rc = TLSH_EXIT_ERROR, flags = o->force ? PLAN_FORCE : 0;
 
-	if (pre)
-		img = *pre;
-	if (o->cmd != CMD_SHOW && load_policy(o, &pol) == -1)
+	if (prepare(o, pol, img, flags, &x) == -1)
 		goto out;
-	if (open_hives(o, &pol, &img, h, r.discarded_logs) == -1)
+	memcpy(r.discarded_logs, x.discarded, sizeof(r.discarded_logs));
+	if (plan_passes(o, pol, img, &x.f, flags, &ps, &nps) == -1)
 		goto out;
-	if (facts_read(&f, h[HV_SYSTEM], h[HV_SOFTWARE]) == -1) {
-		say("%s\n", tlsh_errmsg());
-		goto out;
-	}
-	if (open_user(o, &pol, &img, h, &f, r.discarded_logs) == -1)
-		goto out;
-	if (o->cmd == CMD_APPLY && f.build && f.build < MIN_SUPPORTED_BUILD) {
-		say("%s: Windows build %u is older than "
-		    "Vista / Server 2008 (build %u), which has none of the "
-		    "settings tlshive writes; nothing done\n",
-		    img.path[HV_SOFTWARE], f.build, MIN_SUPPORTED_BUILD);
-		goto out;
-	}
-	if (o->cmd == CMD_SHOW ? plan_show(&p, &f, h) :
-	    plan_build(&p, &pol, &f, h, o->force ? PLAN_FORCE : 0, &errs)) {
-		if (errs.n == 0)
-			sl_add(&errs, "%s", tlsh_errmsg());
-		print_errors(&errs);
-		goto out;
-	}
-	if (strict_ignored(o, &p) == -1)
-		goto out;
-	if (plan_passes(o, &pol, &img, &f, o->force ? PLAN_FORCE : 0, &ps,
-	    &nps) == -1)
-		goto out;
-	needed = p.nneeded;
+	needed = x.p.nneeded;
 	for (size_t i = 0; i < nps; i++) {
 		if (strict_ignored(o, &ps[i].p) == -1)
 			goto out;
@@ -193,46 +257,46 @@ run_image(const struct options *o, const struct image *pre, int compact)
 		goto out;
 	}
 	if (o->cmd == CMD_APPLY && o->undo && !o->dry_run && needed &&
-	    write_undo(o->undo, &p, h, ps, nps) == -1)
+	    write_undo(o->undo, &x.p, x.h, ps, nps) == -1)
 		goto out;
-	if (o->cmd == CMD_APPLY && !o->dry_run && p.nneeded &&
-	    commit(&p, h, &f) == -1)
+	if (o->cmd == CMD_APPLY && !o->dry_run && x.p.nneeded &&
+	    commit(&x.p, x.h, &x.f) == -1)
 		goto out;
 	for (size_t i = 0; i < nps; i++)
 		if (o->cmd == CMD_APPLY && !o->dry_run && ps[i].p.nneeded &&
-		    commit(&ps[i].p, ps[i].h, &f) == -1)
+		    commit(&ps[i].p, ps[i].h, &x.f) == -1)
 			goto out;
 	for (int i = 0; i < HV_COUNT; i++)
-		if (h[i]) {
-			hdrs[i] = *hive_header(h[i]);
+		if (x.h[i]) {
+			hdrs[i] = *hive_header(x.h[i]);
 			r.hdr[i] = &hdrs[i];
-			if (hive_replayed(h[i]))
-				replayed[i] = xstrdup(hive_replayed(h[i]));
+			if (hive_replayed(x.h[i]))
+				replayed[i] = xstrdup(hive_replayed(x.h[i]));
 			r.replayed[i] = replayed[i];
 		}
-	/* a disk image's volume is written once every hive in it is closed */
+	/* what the image writes on its own waits for every hive to close */
 	for (size_t i = 0; i < nps; i++) {
 		ps[i].hdr = *hive_header(ps[i].h[HV_USER]);
 		hive_close(ps[i].h[HV_USER]);
 		ps[i].h[HV_USER] = NULL;
 	}
-	if (img.disk && o->cmd == CMD_APPLY && !o->dry_run && needed &&
-	    disk_commit(&img, h) == -1)
+	if (o->cmd == CMD_APPLY && !o->dry_run && needed &&
+	    image_done(img, x.h) == -1)
 		goto out;
 
-	src = sources_text(&pol);
+	src = sources_text(pol);
 	r.cmd = o->cmd;
-	r.img = &img;
-	r.f = &f;
-	r.p = &p;
+	r.img = img;
+	r.f = &x.f;
+	r.p = &x.p;
 	r.profile = src;
 	r.dry_run = o->dry_run;
 	/* with other profiles, one JSON document a line, as for a WIM */
 	r.compact = compact || o->batch || nps > 0;
 	r.explicit_only = o->explicit_only;
 	r.verbose = o->verbose;
-	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&p, o->explicit_only)) ?
-	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
+	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&x.p,
+	    o->explicit_only)) ? TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
 	for (size_t i = 0; i < nps; i++)
 		if (o->cmd == CMD_CHECK && plan_noncompliant(&ps[i].p,
 		    o->explicit_only))
@@ -266,24 +330,13 @@ run_image(const struct options *o, const struct image *pre, int compact)
 	}
 	said_clear();
 out:
-	if (rc == TLSH_EXIT_ERROR && o->json)
-		json_failed(o, o->root ? o->root : o->file[HV_SYSTEM] ?
-		    o->file[HV_SYSTEM] : o->file[HV_SOFTWARE], compact);
+	if (rc == TLSH_EXIT_ERROR)
+		json_failed(o, image_arg(o), compact);
 	free(src);
-	sl_free(&errs);
 	passes_free(ps, nps);
-	plan_free(&p);
-	facts_free(&f);
-	for (int i = 0; i < HV_COUNT; i++) {
-		hive_close(h[i]);
+	prep_free(&x);
+	for (int i = 0; i < HV_COUNT; i++)
 		free(replayed[i]);
-	}
-	if (pre) {	/* the WIM is the caller's */
-		for (int i = 0; i < HV_COUNT; i++)
-			image_free_hive(&img, i);
-	} else
-		image_free(&img);
-	policy_free(&pol);
 	if (fflush(stdout) == EOF && rc != TLSH_EXIT_ERROR) {
 		perror("tlshive: standard output");
 		rc = TLSH_EXIT_ERROR;
@@ -292,63 +345,45 @@ out:
 }
 
 /*
- * A WIM: every image (or --index N), each reported on its own, and the
- * changes of all of them in one overwrite of the file at the end.
+ * Every image IMAGE holds (a WIM's, or --index N; else the one), each
+ * reported on its own, then what they staged written in one go.
  */
-static int
-run_wim(const struct options *o)
+int
+cmd_run(const struct options *o)
 {
-#ifdef WITH_IMAGES
-	int writable = o->cmd == CMD_APPLY && !o->dry_run, rc = TLSH_EXIT_OK;
-	struct wim *w = wim_open(o->root, writable);
-	int n, from, to, several;
+	struct policy pol = { 0 };
+	struct images *set = NULL;
+	int rc = TLSH_EXIT_ERROR, several;
+	size_t n;
 
-	if (w == NULL) {
-		say("%s\n", tlsh_errmsg());
-		json_failed(o, o->root, 0);
-		return TLSH_EXIT_ERROR;
+	if (o->cmd != CMD_SHOW && load_policy(o, &pol) == -1) {
+		json_failed(o, image_arg(o), 0);
+		goto out;
 	}
-	n = wim_images(w);
-	if (o->index > n) {
-		say("%s: --index %d: the WIM has %d "
-		    "image%s\n", o->root, o->index, n, n == 1 ? "" : "s");
-		json_failed(o, o->root, 0);
-		wim_close(w);
-		return TLSH_EXIT_ERROR;
+	if ((set = open_images(o)) == NULL) {
+		json_failed(o, image_arg(o), 0);
+		goto out;
 	}
-	from = o->index ? o->index : 1;
-	to = o->index ? o->index : n;
-	several = to > from;
-	for (int i = from; i <= to; i++) {
-		struct image img = { 0 };
+	n = images_count(set);
+	several = n > 1;
+	rc = TLSH_EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		struct image *img = images_get(set, i);
 		int r;
 
-		img.root = (char *)o->root;	/* not freed: see run_image */
-		img.wim = w;
-		img.wim_index = i;
-		img.wim_name = wim_image_name(w, i);
-		for (int k = 0; k < HV_COUNT; k++)
-			img.dirfd[k] = -1;
-		for (int k = 0; k < HV_USER; k++) {
-			img.rel[k] = xasprintf("Windows/System32/config/%s",
-			    hive_id_name(k));
-			img.path[k] = xasprintf("%s[%d]:/%s", o->root, i,
-			    img.rel[k]);
-		}
 		if (several && !o->json)
-			printf("%s== %s image %d%s%s\n", i > from ? "\n" : "",
-			    o->root, i, img.wim_name ? ": " : "",
-			    img.wim_name ? img.wim_name : "");
+			printf("%s== %s image %d%s%s\n", i ? "\n" : "",
+			    img->root, img->member, img->member_name ? ": " :
+			    "", img->member_name ? img->member_name : "");
 		fflush(stdout);
-		r = run_image(o, &img, several);
+		r = run_image(o, &pol, img, several);
 		if (r > rc)
 			rc = r;
 	}
-	if (writable && rc != TLSH_EXIT_ERROR) {
-		int put = wim_commit(w, o->rebuild);
+	if (o->cmd == CMD_APPLY && !o->dry_run && rc != TLSH_EXIT_ERROR) {
+		int put = images_commit(set, o->rebuild);
 		if (put == -1) {
-			say("%s; the WIM is as it was\n",
-			    tlsh_errmsg());
+			say("%s\n", tlsh_errmsg());
 			json_failed(o, o->root, several);
 			rc = TLSH_EXIT_ERROR;
 		} else if (put > 0 && !o->json)
@@ -356,77 +391,52 @@ run_wim(const struct options *o)
 			    several ? "\n" : "", o->root, put, put == 1 ? "" :
 			    "s", o->rebuild ? "rebuild" : "overwrite");
 	}
-	wim_close(w);
+out:
+	images_close(set);
+	policy_free(&pol);
 	return rc;
-#else
-	say("%s: a WIM file: this tlshive was built "
-	    "without images (configure --without-images)\n", o->root);
-	return TLSH_EXIT_ERROR;
-#endif
-}
-
-int
-cmd_run(const struct options *o)
-{
-	if (o->root && image_is_file(o->root) && image_is_wim(o->root))
-		return run_wim(o);
-	return run_image(o, NULL, 0);
 }
 
 int
 cmd_export(const struct options *o)
 {
 	struct policy pol = { 0 };
-	struct image img = { 0 };
-	struct hive *h[HV_COUNT] = { 0 };
-	struct facts f = { 0 };
-	struct plan p = { 0 };
-	struct strlist errs = { 0 };
+	struct images *set = NULL;
+	struct image *img = NULL;
+	struct prep x = { 0 };
 	struct regdoc d;
 	unsigned char *bytes = NULL;
 	size_t len;
-	int rc = TLSH_EXIT_ERROR, discarded[HV_COUNT] = { 0 };
+	int rc = TLSH_EXIT_ERROR;
 
 	regdoc_init(&d);
 	if (load_policy(o, &pol) == -1)
 		goto out;
-	if (o->root || o->file[0] || o->file[1]) {
-		if (open_hives(o, &pol, &img, h, discarded) == -1)
+	if (o->root || o->file[HV_SYSTEM] || o->file[HV_SOFTWARE]) {
+		if ((set = open_images(o)) == NULL)
 			goto out;
-		if (facts_read(&f, h[HV_SYSTEM], h[HV_SOFTWARE]) == -1) {
-			say("%s\n", tlsh_errmsg());
-			goto out;
-		}
-	} else if (o->os) {
-		if (facts_for_os(&f, o->os) == -1) {
-			say("%s\n", tlsh_errmsg());
+		if (images_count(set) > 1) {
+			say("%s: %zu images in it: export writes for one; give "
+			    "--index N\n", o->root, images_count(set));
 			goto out;
 		}
-	} else {
-		f.have[HV_SYSTEM] = f.have[HV_SOFTWARE] = 1;
-		f.is64 = 1;
+		img = images_get(set, 0);
 	}
-	if (plan_build(&p, &pol, &f, h, PLAN_LIVE | (o->force ? PLAN_FORCE :
-	    0), &errs) == -1) {
-		print_errors(&errs);
+	if (prepare(o, &pol, img, PLAN_LIVE | (o->force ? PLAN_FORCE : 0),
+	    &x) == -1)
 		goto out;
-	}
-	if (strict_ignored(o, &p) == -1)
-		goto out;
-	for (size_t i = 0; i < p.nign; i++) {
-		char *t = plan_ignored_text(&p, i, "Windows ignores this: ");
+	for (size_t i = 0; i < x.p.nign; i++) {
+		char *t = plan_ignored_text(&x.p, i, "Windows ignores this: ");
 		if (t)
 			say("%s\n", t);
 		free(t);
 	}
 	{
 		char *src = sources_text(&pol);
-		reg_export_header(&d, src, &f, &p, o->root ? o->root :
-		    o->file[HV_SYSTEM] ? o->file[HV_SYSTEM] :
-		    o->file[HV_SOFTWARE]);
+		reg_export_header(&d, src, &x.f, &x.p, image_arg(o));
 		free(src);
 	}
-	reg_export(&d, &p);
+	reg_export(&d, &x.p);
 	bytes = regdoc_encode(&d, o->utf8, &len);
 	if (bytes == NULL || reg_save(o->out ? o->out : "-", bytes, len) ==
 	    -1) {
@@ -437,12 +447,8 @@ cmd_export(const struct options *o)
 out:
 	free(bytes);
 	regdoc_free(&d);
-	sl_free(&errs);
-	plan_free(&p);
-	facts_free(&f);
-	for (int i = 0; i < HV_COUNT; i++)
-		hive_close(h[i]);
-	image_free(&img);
+	prep_free(&x);
+	images_close(set);
 	policy_free(&pol);
 	return rc;
 }
@@ -461,28 +467,21 @@ cmd_recover(const char *hive, const char *out, int wait)
 	struct sfile *f;
 	int rc = TLSH_EXIT_ERROR;
 
-#ifdef WITH_IMAGES
-	{
-		/* a disk image: finish the journal an interrupted run left */
-		unsigned char magic[4] = { 0 };
-		FILE *fp = fopen(hive, "rb");
-		size_t got = fp ? fread(magic, 1, 4, fp) : 0;
+	/* a disk image: finish the journal an interrupted run left */
+	if (!out) {
+		int done = image_recover(hive);
 
-		if (fp)
-			fclose(fp);
-		if (got == 4 && memcmp(magic, "regf", 4) != 0 && !out) {
-			int done = diskimg_recover(hive);
-			if (done == -1) {
-				say("%s\n", tlsh_errmsg());
-				return TLSH_EXIT_ERROR;
-			}
-			printf("%s: %s\n", hive, done ? "the interrupted run's "
-			    "journal is written into the image" : "no journal "
-			    "left: nothing to recover");
+		if (done == -1) {
+			say("%s\n", tlsh_errmsg());
+			return TLSH_EXIT_ERROR;
+		}
+		if (done) {
+			printf("%s: %s\n", hive, done == 1 ? "the interrupted "
+			    "run's journal is written into the image" : "no "
+			    "journal left: nothing to recover");
 			return TLSH_EXIT_OK;
 		}
 	}
-#endif
 	if ((f = sfile_open(hive, out ? 0 : SF_WRITE | SF_LOCK |
 	    (wait ? SF_WAIT : 0))) == NULL) {
 		say("%s\n", tlsh_errmsg());

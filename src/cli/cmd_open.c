@@ -14,11 +14,6 @@
 
 #include "cli/cmdint.h"
 #include "regf/hive.h"
-#ifdef WITH_IMAGES
-#include "io/diskimg.h"
-#include "io/wim.h"
-#endif
-#include "io/store.h"
 
 /*
  * The flags a hive opens with for this command.  A dry run opens the
@@ -31,7 +26,7 @@ hive_flags(const struct options *o, const struct image *img, int writes)
 {
 	int flags = o->wait ? HIVE_WAIT : 0;
 
-	if (o->cmd == CMD_APPLY && (!o->dry_run || (!img->disk && !img->wim)))
+	if (o->cmd == CMD_APPLY && (!o->dry_run || image_host_files(img)))
 		flags |= writes ? HIVE_WRITE : HIVE_LOCK;
 	if (o->discard_logs)
 		flags |= HIVE_DISCARD_LOGS;
@@ -41,46 +36,17 @@ hive_flags(const struct options *o, const struct image *img, int writes)
 }
 
 /*
- * Opens hive i of the image, wherever its bytes live.  With optional, a
- * hive a disk image or WIM does not hold is no error: 0 with h[i] NULL.
+ * Opens hive i of the image.  With optional, a hive a disk image or WIM
+ * does not hold is no error: 0 with h[i] NULL.
  */
 static int
 open_hive(const struct options *o, struct image *img, struct hive *h[],
     int i, int hf, int discarded[], int optional)
 {
-	if (img->wim) {
-#ifdef WITH_IMAGES
-		char *wp = xasprintf("/%s", img->rel[i]);
-		struct sfile *f;
-
-		errno = 0;
-		f = wim_file(img->wim, img->wim_index, wp);
-		free(wp);
-		if (f == NULL && optional && errno == ENOENT)
-			return 0;
-		h[i] = f ? hive_open_file(f, hf) : NULL;
-#endif
-	} else if (img->disk) {
-#ifdef WITH_IMAGES
-		char *copy = xstrdup(img->rel[i]), *save = NULL;
-		const char *comps[32];
-		size_t n = 0;
-		struct sfile *f;
-
-		for (char *c = strtok_r(copy, "/", &save); c && n < 32;
-		    c = strtok_r(NULL, "/", &save))
-			comps[n++] = c;
-		errno = 0;
-		f = diskimg_file(img->disk, comps, n, hf & (HIVE_LOCK |
-		    HIVE_WRITE) ? SF_WRITE : 0);
-		free(copy);
-		if (f == NULL && optional && errno == ENOENT)
-			return 0;
-		h[i] = f ? hive_open_file(f, hf) : NULL;
-#endif
-	} else
-		h[i] = hive_open_at(img->name[i] ? img->dirfd[i] : -1,
-		    img->name[i], img->path[i], hf);
+	errno = 0;
+	h[i] = hive_open_in(img, i, hf);
+	if (h[i] == NULL && optional && errno == ENOENT)
+		return 0;
 	if (h[i] == NULL) {
 		say("%s\n", tlsh_errmsg());
 		return -1;
@@ -99,6 +65,22 @@ open_hive(const struct options *o, struct image *img, struct hive *h[],
 	return 0;
 }
 
+/* What an interrupted older tlshive left beside hive i, said and removed. */
+static int
+leftovers(struct image *img, int i)
+{
+	struct strlist gone = { 0 };
+	int r = image_leftovers(img, i, &gone);
+
+	for (size_t k = 0; k < gone.n; k++)
+		say("%s: removed %s beside it, left by an interrupted tlshive "
+		    "run\n", img->path[i], gone.v[k]);
+	sl_free(&gone);
+	if (r == -1)
+		say("%s\n", tlsh_errmsg());
+	return r;
+}
+
 /*
  * apply copies a hive into memory for writing (hivex's write mode) at once
  * when the request has settings in it: reading it first and copying it
@@ -112,28 +94,10 @@ open_hives(const struct options *o, const struct policy *pol,
     struct image *img, struct hive *h[], int discarded[])
 {
 	int writes[HV_COUNT] = { 0 };
-	struct stat s0, s1;
 
-	/* the same file twice would be locked twice and waited for forever */
-	if (o->file[HV_SYSTEM] && o->file[HV_SOFTWARE] &&
-	    stat(o->file[HV_SYSTEM], &s0) == 0 &&
-	    stat(o->file[HV_SOFTWARE], &s1) == 0 && s0.st_dev == s1.st_dev &&
-	    s0.st_ino == s1.st_ino) {
-		say("%s: given as both --system and "
-		    "--software (%s): one file holds one hive; give SYSTEM "
-		    "to --system and SOFTWARE to --software\n",
-		    o->file[HV_SOFTWARE], o->file[HV_SYSTEM]);
-		return -1;
-	}
-	if (o->root && !img->wim && (image_is_file(o->root) ?
-	    image_open_file(img, o->root, o->cmd == CMD_APPLY && !o->dry_run,
-	    o->partition) : image_locate(img, o->root)) == -1) {
-		say("%s\n", tlsh_errmsg());
-		return -1;
-	}
 	if (o->cmd == CMD_APPLY)
 		policy_hives(pol, writes);
-	if (o->root && img->hiber == HIBER_ACTIVE) {
+	if (img->root && img->hiber == HIBER_ACTIVE) {
 		int refuse = o->cmd == CMD_APPLY;
 		say("%s: %sWindows is hibernated or was "
 		    "shut down with Fast Startup (signature %s): when it resumes "
@@ -146,39 +110,22 @@ open_hives(const struct options *o, const struct policy *pol,
 		if (refuse)
 			return -1;
 	}
-	if (!o->root) {
-		memset(img, 0, sizeof(*img));
-		for (int i = 0; i < HV_COUNT; i++)
-			img->path[i] = o->file[i] ? xstrdup(o->file[i]) : NULL;
-	}
 	/* what an interrupted older tlshive left beside the hives: reported,
 	 * then removed, before this run writes anything */
-	if (o->cmd == CMD_APPLY && !o->dry_run && !img->disk && !img->wim)
-		for (int i = 0; i < HV_COUNT; i++) {
-			struct strlist gone = { 0 };
-			int r = img->path[i] ? store_leftovers(img->path[i],
-			    &gone) : 0;
-			for (size_t k = 0; k < gone.n; k++)
-				say("%s: removed %s beside it, left by an "
-				    "interrupted tlshive run\n", img->path[i],
-				    gone.v[k]);
-			sl_free(&gone);
-			if (r == -1) {
-				say("%s\n", tlsh_errmsg());
+	if (o->cmd == CMD_APPLY && !o->dry_run)
+		for (int i = 0; i < HV_COUNT; i++)
+			if (leftovers(img, i) == -1)
 				return -1;
-			}
-		}
 	for (int i = 0; i < HV_USER; i++)
 		if (img->path[i] && open_hive(o, img, h, i, hive_flags(o, img,
 		    writes[i]), discarded, 0) == -1)
 			return -1;
 	/* --system/--software: the Default user's hive only by --user */
-	if (!o->root && img->path[HV_USER] && open_hive(o, img, h, HV_USER,
+	if (!img->root && img->path[HV_USER] && open_hive(o, img, h, HV_USER,
 	    hive_flags(o, img, writes[HV_USER]), discarded, 0) == -1)
 		return -1;
 	return 0;
 }
-
 
 /* What one pass holds; the image's other parts are the run's. */
 static void
@@ -211,7 +158,6 @@ open_user(const struct options *o, const struct policy *pol, struct image *img,
     struct hive *h[], struct facts *f, int discarded[])
 {
 	int names[HV_COUNT] = { 0 }, want = o->cmd == CMD_SHOW, r;
-	struct strlist gone = { 0 };
 
 	/* HKEY_USERS\SID sections are their profiles' (plan_passes) */
 	for (size_t i = 0; i < pol->n; i++)
@@ -239,18 +185,9 @@ open_user(const struct options *o, const struct policy *pol, struct image *img,
 		say("%s\n", tlsh_errmsg());
 		return -1;
 	}
-	if (r == 1 && o->cmd == CMD_APPLY && !o->dry_run && !img->disk &&
-	    !img->wim) {
-		int lr = store_leftovers(img->path[HV_USER], &gone);
-		for (size_t k = 0; k < gone.n; k++)
-			say("%s: removed %s beside it, left by an interrupted "
-			    "tlshive run\n", img->path[HV_USER], gone.v[k]);
-		sl_free(&gone);
-		if (lr == -1) {
-			say("%s\n", tlsh_errmsg());
-			return -1;
-		}
-	}
+	if (r == 1 && o->cmd == CMD_APPLY && !o->dry_run &&
+	    leftovers(img, HV_USER) == -1)
+		return -1;
 	/* in a disk image or a WIM, opening tells whether it is there */
 	if (r == 1 && open_hive(o, img, h, HV_USER, hive_flags(o, img,
 	    names[HV_USER]), discarded, 1) == -1)
@@ -334,10 +271,7 @@ plan_passes(const struct options *o, const struct policy *pol,
 		n++;
 		x->pr = pr;
 		x->root = xasprintf("HKEY_USERS\\%s", pr->sid);
-		x->img = *img;
-		x->img.path[HV_USER] = x->img.rel[HV_USER] =
-		    x->img.name[HV_USER] = NULL;
-		x->img.dirfd[HV_USER] = -1;
+		image_for_user(&x->img, img);
 		if ((r = image_find_user(&x->img, pr->path, f->system_root)) ==
 		    -1) {
 			say("%s\n", tlsh_errmsg());

@@ -1,7 +1,7 @@
 /*
  * What apply writes: the plan's ops into the hives in memory, the commit
- * that puts them on disk, the undo file first, and a disk image's volume
- * last.
+ * that puts them on disk, the undo file first, and the image's own
+ * writes last.
  */
 #include "config.h"
 
@@ -15,9 +15,6 @@
 #include "cli/cmdint.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
-#ifdef WITH_IMAGES
-#include "io/diskimg.h"
-#endif
 #include "cli/regwrite.h"
 
 static int
@@ -219,26 +216,19 @@ write_undo(const char *path, const struct plan *p, struct hive *h[],
 }
 
 /*
- * A disk image's volume is closed and its run journalled only once every
- * file of it is: the hives go first.
+ * What the image wrote made durable, once every file of it is closed (a
+ * disk image's volume and its journal): the hives go first.
  */
 int
-disk_commit(struct image *img, struct hive *h[])
+image_done(struct image *img, struct hive *h[])
 {
-#ifdef WITH_IMAGES
 	for (int i = 0; i < HV_COUNT; i++) {
 		hive_close(h[i]);
 		h[i] = NULL;
 	}
-	if (diskimg_commit(img->disk) == -1) {
+	if (image_commit(img) == -1) {
 		say("%s\n", tlsh_errmsg());
 		return -1;
 	}
 	return 0;
-#else
-	(void)img;
-	(void)h;
-	return -1;
-#endif
 }
-

@@ -49,7 +49,7 @@ int commit(struct plan *, struct hive *h[], const struct facts *);
 /* The undo file, the other profiles' sections under HKEY_USERS\SID. */
 int write_undo(const char *path, const struct plan *, struct hive *h[],
     const struct pass *, size_t npasses);
-/* A disk image's volume, once every hive in it is closed. */
-int disk_commit(struct image *, struct hive *h[]);
+/* What the image wrote made durable; its hives are closed first. */
+int image_done(struct image *, struct hive *h[]);
 
 #endif

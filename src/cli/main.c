@@ -14,6 +14,7 @@
 
 #include "cli/batch.h"
 #include "cli/cmd.h"
+#include "io/image.h"
 #include "regval.h"
 #include "cli/report.h"
 
@@ -202,12 +203,12 @@ usage(FILE *out)
 static void
 version(void)
 {
-#ifdef WITH_IMAGES
-	printf("tlshive %s (+images: raw, qcow2, VHDX, VHD, VMDK, WIM)\n",
-	    PACKAGE_VERSION);
-#else
-	printf("tlshive %s (-images)\n", PACKAGE_VERSION);
-#endif
+	const char *kinds = image_file_kinds();
+
+	if (kinds)
+		printf("tlshive %s (+images: %s)\n", PACKAGE_VERSION, kinds);
+	else
+		printf("tlshive %s (-images)\n", PACKAGE_VERSION);
 }
 
 static int json_wanted;

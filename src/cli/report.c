@@ -63,11 +63,7 @@ facts_text(FILE *out, const struct run *r)
 		    "off (HiberbootEnabled=0)" : "not set (the Windows default: "
 		    "on for clients from Windows 8)");
 	if (r->img->where)
-		fprintf(out, "%-12s %s\n", "disk image", r->img->where);
-	if (r->img->wim)
-		fprintf(out, "%-12s image %d of the WIM%s%s\n", "wim image",
-		    r->img->wim_index, r->img->wim_name ? ": " : "",
-		    r->img->wim_name ? r->img->wim_name : "");
+		fprintf(out, "%-12s %s\n", r->img->where_label, r->img->where);
 	if (r->img->root)
 		fprintf(out, "%-12s %s\n", "hibernation", r->img->hiber ==
 		    HIBER_ACTIVE ? "hiberfil.sys holds a hibernated session" :
@@ -540,8 +536,8 @@ summary_text(FILE *out, const struct run *r)
 	else {
 		/* a WIM is written once, after its last image: until then
 		 * the changes are only in memory */
-		fprintf(out, "%s %s from %s %s", r->img->wim ? "staged" :
-		    "applied", cnt, r->profile, r->img->wim ? "for" : "to");
+		fprintf(out, "%s %s from %s %s", r->img->staged ? "staged"
+		    : "applied", cnt, r->profile, r->img->staged ? "for" : "to");
 		for (int h = 0; h < HV_COUNT; h++) {
 			int any = 0;
 			for (size_t i = 0; i < r->p->nops && !any; i++)
@@ -866,11 +862,11 @@ report_json(FILE *out, const struct run *r)
 		json_object_object_add(u, "path", jstr(r->user_path));
 		json_object_object_add(o, "user_profile", u);
 	}
-	if (r->img->wim) {
+	if (r->img->member) {
 		json_object *st = json_object_new_object();
 		json_object_object_add(st, "index",
-		    json_object_new_int(r->img->wim_index));
-		json_object_object_add(st, "name", jstr(r->img->wim_name));
+		    json_object_new_int(r->img->member));
+		json_object_object_add(st, "name", jstr(r->img->member_name));
 		json_object_object_add(o, "wim", st);
 	}
 	if (r->img->format) {

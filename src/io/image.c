@@ -1,4 +1,9 @@
-/* Locating hive files inside a mounted Windows volume. */
+/*
+ * Images and where their hives' bytes live (image.h): a directory reached
+ * through descriptors, hive files, an NTFS volume in a disk image, or an
+ * image of a WIM.  The only place above the kinds' own modules that knows
+ * which it is.
+ */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,9 +17,46 @@
 #include <unistd.h>
 
 #include "io/image.h"
+#include "io/store.h"
 #ifdef WITH_IMAGES
 #include "io/diskimg.h"
+#include "io/wim.h"
 #endif
+
+enum store_kind { ST_FILES, ST_DIR, ST_DISK, ST_WIM };
+
+/* The disk or WIM belongs to the set of images (struct images). */
+struct image_store {
+	enum store_kind kind;
+	struct diskimg *disk;
+	struct wim *wim;
+	int index;
+};
+
+/* A hive under ROOT: its directory, open, and its name in it, so the file
+ * is opened from the very directory that was checked. */
+struct image_loc {
+	int dirfd;
+	char *name;
+};
+
+struct images {
+	struct image *v;
+	size_t n;
+	int writable;
+	struct diskimg *disk;
+	struct wim *wim;
+	char *path;
+};
+
+static struct image_store *
+store_new(enum store_kind kind)
+{
+	struct image_store *st = xcalloc(1, sizeof(*st));
+
+	st->kind = kind;
+	return st;
+}
 
 /*
  * NTFS is case-insensitive but a Linux mount of it, or a copy on ext4, may
@@ -140,6 +182,22 @@ fail:
 }
 
 /*
+ * A hibernation file's signature while it holds a session Windows will
+ * resume (see check_hiberfil).
+ */
+static int
+hiber_active(const char sig[4])
+{
+	static const char *const active[] = { "hibr", "HIBR", "wake", "WAKE",
+	    "rstr", "RSTR" };
+
+	for (size_t i = 0; i < sizeof(active) / sizeof(*active); i++)
+		if (memcmp(sig, active[i], 4) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A hibernation file starts with "hibr" (or "HIBR", "wake", "RSTR") while
  * it holds a session Windows will resume, Fast Startup's hybrid shutdown
  * included; Windows clears the signature once it has resumed.
@@ -147,8 +205,6 @@ fail:
 static int
 check_hiberfil(struct image *img)
 {
-	static const char *const active[] = { "hibr", "HIBR", "wake", "WAKE",
-	    "rstr", "RSTR" };
 	static const char *const comp[] = { "hiberfil.sys" };
 	unsigned char sig[4] = { 0 };
 	char *path;
@@ -161,15 +217,14 @@ check_hiberfil(struct image *img)
 	img->hiber = HIBER_CLEARED;
 	if ((f = fopen(path, "rb")) == NULL)
 		return 0;
-	if (fread(sig, 1, 4, f) == 4)
-		for (size_t i = 0; i < sizeof(active) / sizeof(*active); i++)
-			if (memcmp(sig, active[i], 4) == 0) {
-				img->hiber = HIBER_ACTIVE;
-				memcpy(img->hiber_sig, sig, 4);
-			}
+	if (fread(sig, 1, 4, f) == 4 && hiber_active((const char *)sig)) {
+		img->hiber = HIBER_ACTIVE;
+		memcpy(img->hiber_sig, sig, 4);
+	}
 	fclose(f);
 	return 0;
 }
+
 
 int
 image_locate(struct image *img, const char *root)
@@ -181,20 +236,25 @@ image_locate(struct image *img, const char *root)
 
 	memset(img, 0, sizeof(*img));
 	img->root = xstrdup(root);
-	for (int i = 0; i < HV_COUNT; i++)
-		img->dirfd[i] = -1;
+	img->st = store_new(ST_DIR);
 	/* Either hive may be missing, as with --system or --software alone:
 	 * the one that is there is used, and the report says which is not;
 	 * a ROOT with neither is no Windows volume. */
 	for (int i = 0; i < HV_USER; i++) {
+		struct image_loc *l = xcalloc(1, sizeof(*l));
+
 		img->rel[i] = xasprintf("Windows/System32/config/%s",
 		    hive_id_name(i));
 		img->path[i] = locate_one(root, i == HV_SYSTEM ? sys : soft, 4,
-		    &img->dirfd[i], &img->name[i]);
-		if (img->path[i] == NULL && !missing) {
-			image_free(img);
-			return -1;
-		}
+		    &l->dirfd, &l->name);
+		if (img->path[i] == NULL) {
+			free(l);
+			if (!missing) {
+				image_free(img);
+				return -1;
+			}
+		} else
+			img->loc[i] = l;
 	}
 	if (img->path[HV_SYSTEM] == NULL && img->path[HV_SOFTWARE] == NULL) {
 		tlsh_seterr("%s: no Windows/System32/config/SYSTEM or SOFTWARE in "
@@ -262,6 +322,7 @@ image_find_user(struct image *img, const char *profile,
 {
 	char *rel = profile_rel(profile, system_root), *copy, *save = NULL;
 	const char *comps[32];
+	struct image_loc *l;
 	size_t n = 0;
 
 	if (rel == NULL) {
@@ -270,105 +331,111 @@ image_find_user(struct image *img, const char *profile,
 		return -1;
 	}
 	img->rel[HV_USER] = rel;
-	if (img->wim) {
+	switch (img->st->kind) {
+	case ST_WIM:
 		img->path[HV_USER] = xasprintf("%s[%d]:/%s", img->root,
-		    img->wim_index, rel);
+		    img->st->index, rel);
 		return 1;
-	}
-	if (img->disk) {
+	case ST_DISK:
 		img->path[HV_USER] = xasprintf("%s:/%s", img->root, rel);
 		return 1;
+	case ST_FILES:
+	case ST_DIR:
+		break;
 	}
 	copy = xstrdup(rel);
 	for (char *c = strtok_r(copy, "/", &save); c && n < 32;
 	    c = strtok_r(NULL, "/", &save))
 		comps[n++] = c;
-	img->path[HV_USER] = locate_one(img->root, comps, n,
-	    &img->dirfd[HV_USER], &img->name[HV_USER]);
+	l = xcalloc(1, sizeof(*l));
+	img->path[HV_USER] = locate_one(img->root, comps, n, &l->dirfd,
+	    &l->name);
 	free(copy);
-	if (img->path[HV_USER] == NULL)
+	if (img->path[HV_USER] == NULL) {
+		free(l);
 		return missing ? 0 : -1;
+	}
+	img->loc[HV_USER] = l;
 	return 1;
 }
 
-int
-image_is_file(const char *path)
+void
+image_for_user(struct image *dst, const struct image *src)
+{
+	*dst = *src;
+	dst->path[HV_USER] = dst->rel[HV_USER] = NULL;
+	dst->loc[HV_USER] = NULL;
+}
+
+static int
+is_file(const char *path)
 {
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int
-image_is_wim(const char *path)
+/* The first bytes of a file are magic, or not (or it cannot be read). */
+static int
+starts_with(const char *path, const char *magic, size_t n)
 {
 	unsigned char b[8] = { 0 };
 	FILE *f = fopen(path, "rb");
-	int yes = f && fread(b, 1, 8, f) == 8 && memcmp(b, "MSWIM\0\0\0", 8) ==
-	    0;
+	int yes = f && n <= sizeof(b) && fread(b, 1, n, f) == n &&
+	    memcmp(b, magic, n) == 0;
 
 	if (f)
 		fclose(f);
 	return yes;
 }
 
-int
-image_open_file(struct image *img, const char *path, int writable,
-    int partition)
+/* A disk image file (raw, qcow2, VHDX, VHD, VMDK) and its Windows volume. */
+static int
+open_disk(struct images *set, struct image *img, const char *path,
+    const struct image_request *rq)
 {
 	memset(img, 0, sizeof(*img));
-	for (int i = 0; i < HV_COUNT; i++)
-		img->dirfd[i] = -1;
-	{
-		unsigned char m[4] = { 0 };
-		FILE *f = fopen(path, "rb");
-		int hive = f && fread(m, 1, 4, f) == 4 && memcmp(m, "regf", 4) ==
-		    0;
-		if (f)
-			fclose(f);
-		if (hive) {
-			tlsh_seterr("%s: a registry hive file, not a Windows "
-			    "volume or image: give it with --system or "
-			    "--software", path);
-			return -1;
-		}
+	if (starts_with(path, "regf", 4)) {
+		tlsh_seterr("%s: a registry hive file, not a Windows volume or "
+		    "image: give it with --system or --software", path);
+		return -1;
 	}
 #ifdef WITH_IMAGES
 	{
 		char sig[5];
 
 		img->root = xstrdup(path);
-		if ((img->disk = diskimg_open(path, writable, partition)) ==
-		    NULL) {
+		img->st = store_new(ST_DISK);
+		if ((set->disk = diskimg_open(path, rq->writable,
+		    rq->partition)) == NULL) {
 			image_free(img);
 			return -1;
 		}
+		img->st->disk = set->disk;
 		for (int i = 0; i < HV_USER; i++) {
 			img->rel[i] = xasprintf("Windows/System32/config/%s",
 			    hive_id_name(i));
 			img->path[i] = xasprintf("%s:/%s", path, img->rel[i]);
 		}
-		img->format = xstrdup(diskimg_format(img->disk));
-		img->partition = diskimg_partition(img->disk);
-		img->where = xstrdup(diskimg_describe(img->disk));
+		img->format = xstrdup(diskimg_format(set->disk));
+		img->partition = diskimg_partition(set->disk);
+		img->where_label = "disk image";
+		img->where = xstrdup(diskimg_describe(set->disk));
 		/* as on a mounted volume: a session Windows will resume */
 		img->hiber = HIBER_NONE;
-		if (diskimg_hiberfil(img->disk, sig)) {
-			static const char *const active[] = { "hibr", "HIBR",
-			    "wake", "WAKE", "rstr", "RSTR" };
+		if (diskimg_hiberfil(set->disk, sig)) {
 			img->hiber = HIBER_CLEARED;
 			img->hiberfil = xasprintf("%s:/hiberfil.sys", path);
-			for (size_t i = 0; i < 6; i++)
-				if (memcmp(sig, active[i], 4) == 0) {
-					img->hiber = HIBER_ACTIVE;
-					memcpy(img->hiber_sig, sig, 4);
-				}
+			if (hiber_active(sig)) {
+				img->hiber = HIBER_ACTIVE;
+				memcpy(img->hiber_sig, sig, 4);
+			}
 		}
 		return 0;
 	}
 #else
-	(void)writable;
-	(void)partition;
+	(void)set;
+	(void)rq;
 	tlsh_seterr("%s: a file, not a directory: this tlshive was built "
 	    "without disk images (configure --without-images); mount it, or "
 	    "give a hive file with --system", path);
@@ -376,29 +443,271 @@ image_open_file(struct image *img, const char *path, int writable,
 #endif
 }
 
+/* A WIM: each of its images (or --index N), staged until images_commit. */
+static int
+open_wim(struct images *set, const struct image_request *rq)
+{
+#ifdef WITH_IMAGES
+	int n, from, to;
+
+	if ((set->wim = wim_open(rq->root, rq->writable)) == NULL)
+		return -1;
+	n = wim_images(set->wim);
+	if (rq->index > n) {
+		tlsh_seterr("%s: --index %d: the WIM has %d image%s", rq->root,
+		    rq->index, n, n == 1 ? "" : "s");
+		return -1;
+	}
+	from = rq->index ? rq->index : 1;
+	to = rq->index ? rq->index : n;
+	set->v = xcalloc((size_t)(to - from + 1), sizeof(*set->v));
+	for (int k = from; k <= to; k++) {
+		struct image *img = &set->v[set->n++];
+		const char *name = wim_image_name(set->wim, k);
+
+		img->root = xstrdup(rq->root);
+		img->st = store_new(ST_WIM);
+		img->st->wim = set->wim;
+		img->st->index = k;
+		img->member = k;
+		img->member_name = name;
+		img->staged = 1;
+		img->where_label = "wim image";
+		img->where = xasprintf("image %d of the WIM%s%s", k,
+		    name ? ": " : "", name ? name : "");
+		for (int i = 0; i < HV_USER; i++) {
+			img->rel[i] = xasprintf("Windows/System32/config/%s",
+			    hive_id_name(i));
+			img->path[i] = xasprintf("%s[%d]:/%s", rq->root, k,
+			    img->rel[i]);
+		}
+	}
+	return 0;
+#else
+	tlsh_seterr("%s: a WIM file: this tlshive was built without images "
+	    "(configure --without-images)", rq->root);
+	(void)set;
+	return -1;
+#endif
+}
+
+/* Hive files given one by one; one file cannot be two hives. */
+static int
+open_files(struct image *img, const struct image_request *rq)
+{
+	struct stat s0, s1;
+
+	/* the same file twice would be locked twice and waited for forever */
+	if (rq->file[HV_SYSTEM] && rq->file[HV_SOFTWARE] &&
+	    stat(rq->file[HV_SYSTEM], &s0) == 0 &&
+	    stat(rq->file[HV_SOFTWARE], &s1) == 0 && s0.st_dev == s1.st_dev &&
+	    s0.st_ino == s1.st_ino) {
+		tlsh_seterr("%s: given as both --system and --software (%s): "
+		    "one file holds one hive; give SYSTEM to --system and "
+		    "SOFTWARE to --software", rq->file[HV_SOFTWARE],
+		    rq->file[HV_SYSTEM]);
+		return -1;
+	}
+	memset(img, 0, sizeof(*img));
+	img->st = store_new(ST_FILES);
+	for (int i = 0; i < HV_COUNT; i++)
+		img->path[i] = rq->file[i] ? xstrdup(rq->file[i]) : NULL;
+	return 0;
+}
+
+struct images *
+images_open(const struct image_request *rq)
+{
+	struct images *set = xcalloc(1, sizeof(*set));
+	int r;
+
+	set->writable = rq->writable;
+	if (rq->root && is_file(rq->root) && starts_with(rq->root,
+	    "MSWIM\0\0\0", 8))
+		r = open_wim(set, rq);
+	else {
+		set->v = xcalloc(1, sizeof(*set->v));
+		set->n = 1;
+		r = rq->root == NULL ? open_files(set->v, rq) :
+		    is_file(rq->root) ? open_disk(set, set->v, rq->root, rq) :
+		    image_locate(set->v, rq->root);
+		if (r == -1)
+			set->n = 0;
+	}
+	if (r == -1) {
+		images_close(set);
+		return NULL;
+	}
+	return set;
+}
+
+size_t
+images_count(const struct images *set)
+{
+	return set->n;
+}
+
+struct image *
+images_get(struct images *set, size_t i)
+{
+	return &set->v[i];
+}
+
+int
+images_commit(struct images *set, int rebuild)
+{
+#ifdef WITH_IMAGES
+	if (set->wim && set->writable) {
+		int put = wim_commit(set->wim, rebuild);
+		if (put == -1)
+			tlsh_seterr("%s; the WIM is as it was", tlsh_errmsg());
+		return put;
+	}
+#endif
+	(void)set;
+	(void)rebuild;
+	return 0;
+}
+
+void
+images_close(struct images *set)
+{
+	if (set == NULL)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		image_free(&set->v[i]);
+	free(set->v);
+#ifdef WITH_IMAGES
+	diskimg_close(set->disk);
+	wim_close(set->wim);
+#endif
+	free(set);
+}
+
+struct sfile *
+image_hive_file(struct image *img, int i, int flags)
+{
+	struct image_loc *l = img->loc[i];
+
+	switch (img->st->kind) {
+	case ST_FILES:
+	case ST_DIR:
+		return l ? sfile_open_at(l->dirfd, l->name, img->path[i],
+		    flags) : sfile_open(img->path[i], flags);
+	case ST_DISK:
+#ifdef WITH_IMAGES
+	{
+		char *copy = xstrdup(img->rel[i]), *save = NULL;
+		const char *comps[32];
+		size_t n = 0;
+		struct sfile *f;
+
+		for (char *c = strtok_r(copy, "/", &save); c && n < 32;
+		    c = strtok_r(NULL, "/", &save))
+			comps[n++] = c;
+		f = diskimg_file(img->st->disk, comps, n, flags & SF_WRITE);
+		free(copy);
+		return f;
+	}
+#endif
+	case ST_WIM:
+#ifdef WITH_IMAGES
+	{
+		char *wp = xasprintf("/%s", img->rel[i]);
+		struct sfile *f = wim_file(img->st->wim, img->st->index, wp);
+
+		free(wp);
+		return f;
+	}
+#endif
+		break;
+	}
+	errno = ENOTSUP;
+	tlsh_seterr("%s: %s", img->path[i], strerror(errno));
+	return NULL;
+}
+
+int
+image_host_files(const struct image *img)
+{
+	return img->st->kind == ST_FILES || img->st->kind == ST_DIR;
+}
+
+int
+image_leftovers(struct image *img, int i, struct strlist *removed)
+{
+	if (!image_host_files(img) || img->path[i] == NULL)
+		return 0;
+	return store_leftovers(img->path[i], removed);
+}
+
+int
+image_commit(struct image *img)
+{
+#ifdef WITH_IMAGES
+	if (img->st->kind == ST_DISK)
+		return diskimg_commit(img->st->disk);
+#endif
+	(void)img;
+	return 0;
+}
+
+int
+image_recover(const char *path)
+{
+#ifdef WITH_IMAGES
+	unsigned char magic[4] = { 0 };
+	FILE *fp = fopen(path, "rb");
+	size_t got = fp ? fread(magic, 1, 4, fp) : 0;
+	int done;
+
+	if (fp)
+		fclose(fp);
+	if (got != 4 || memcmp(magic, "regf", 4) == 0)
+		return 0;
+	if ((done = diskimg_recover(path)) == -1)
+		return -1;
+	return done ? 1 : 2;
+#else
+	(void)path;
+	return 0;
+#endif
+}
+
+const char *
+image_file_kinds(void)
+{
+#ifdef WITH_IMAGES
+	return "raw, qcow2, VHDX, VHD, VMDK, WIM";
+#else
+	return NULL;
+#endif
+}
+
 void
 image_free_hive(struct image *img, int i)
 {
 	free(img->path[i]);
-	free(img->name[i]);
 	free(img->rel[i]);
-	if (img->dirfd[i] > 0)
-		close(img->dirfd[i]);
-	img->path[i] = img->name[i] = img->rel[i] = NULL;
-	img->dirfd[i] = -1;
+	if (img->loc[i]) {
+		if (img->loc[i]->dirfd > 0)
+			close(img->loc[i]->dirfd);
+		free(img->loc[i]->name);
+		free(img->loc[i]);
+	}
+	img->path[i] = img->rel[i] = NULL;
+	img->loc[i] = NULL;
 }
 
 void
 image_free(struct image *img)
 {
-#ifdef WITH_IMAGES
-	diskimg_close(img->disk);
-#endif
 	free(img->root);
 	free(img->hiberfil);
 	free(img->format);
 	free(img->where);
 	for (int i = 0; i < HV_COUNT; i++)
 		image_free_hive(img, i);
+	free(img->st);
 	memset(img, 0, sizeof(*img));
 }

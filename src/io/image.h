@@ -1,8 +1,16 @@
-/* Finding the hive files of an image without leaving it. */
+/*
+ * An image, whatever it is: a directory ROOT (a mounted Windows volume),
+ * hive files given one by one, a disk image file (raw, qcow2, VHDX, VHD,
+ * VMDK) or a WIM with its images.  Above io/ an image is its hives' files
+ * and a few words that describe it; where the bytes live and how they are
+ * written back is io's alone (struct image_store).
+ */
 #ifndef IMAGE_H
 #define IMAGE_H
 
 #include "tlshive.h"
+
+struct sfile;
 
 enum hiber_state {
 	HIBER_NONE,		/* no hiberfil.sys */
@@ -10,38 +18,67 @@ enum hiber_state {
 	HIBER_ACTIVE		/* a session Windows will resume */
 };
 
-struct diskimg;
-struct wim;
+struct image_store;
+struct image_loc;
 
 struct image {
-	char *root;			/* ROOT, or NULL for --system/--software */
-	struct diskimg *disk;		/* ROOT is a disk image file */
-	char *format;			/* ... its format ("qcow2") */
+	char *root;			/* ROOT, or NULL for hive files */
+	char *format;			/* a disk image's format ("qcow2") */
 	int partition;			/* ... and partition, 0: whole disk */
+	const char *where_label;	/* "disk image", "wim image" or NULL */
 	char *where;			/* "qcow2, gpt partition 2" */
-	struct wim *wim;		/* ROOT is a WIM: its image wim_index */
-	int wim_index;
-	const char *wim_name;
+	int member;			/* the image's number in its file (a
+					 * WIM's index), 0 */
+	const char *member_name;	/* ... and its name, or NULL */
+	int staged;			/* writes reach the file only when the
+					 * whole set is committed */
 	char *path[HV_COUNT];		/* NULL when not given */
-	int dirfd[HV_COUNT];		/* ROOT: the config directory, or 0 */
-	char *name[HV_COUNT];		/* ROOT: the hive's name in it */
 	char *rel[HV_COUNT];		/* its path below ROOT, '/'-separated */
 	enum hiber_state hiber;
 	char *hiberfil;			/* its path, when present */
 	char hiber_sig[5];		/* the signature found */
+	struct image_store *st;		/* io's: where the bytes live */
+	struct image_loc *loc[HV_COUNT];	/* ... and each hive */
 };
 
+/* What the command line names. */
+struct image_request {
+	const char *root;		/* ROOT, a disk image or a WIM; or */
+	const char *file[HV_COUNT];	/* the hive files, when root is NULL */
+	int writable;			/* the run writes (apply, not -n) */
+	int partition;			/* a disk's partition, 0: find it */
+	int index;			/* a WIM's image, 0: every one */
+};
+
+/* The images a request names: one, or each image of a WIM. */
+struct images;
+struct images *images_open(const struct image_request *);
+size_t images_count(const struct images *);
+struct image *images_get(struct images *, size_t i);
 /*
- * Finds Windows/System32/config/SYSTEM and SOFTWARE under root, matching
- * each component case-insensitively and refusing symbolic links.
+ * Writes what the images staged (a WIM: one overwrite of the file, anew
+ * with rebuild): the number of images written, 0 when none was staged,
+ * -1 with the file as it was.
  */
-int image_locate(struct image *, const char *root);
+int images_commit(struct images *, int rebuild);
+void images_close(struct images *);
+
 /*
- * The same for a disk image file (raw, qcow2, VHDX, VHD, VMDK), opened for
- * writing or not, on partition (0: the one holding Windows).
+ * Hive i's file (sfile_open's flags), wherever its bytes live; NULL with
+ * errno ENOENT when a disk image or a WIM does not hold it.
  */
-int image_open_file(struct image *, const char *path, int writable,
-    int partition);
+struct sfile *image_hive_file(struct image *, int i, int flags);
+/*
+ * Are the hives files of the host (a directory, hive files)?  A dry run
+ * opens and locks those as apply would; inside a disk image or a WIM the
+ * image stays read-only for it.
+ */
+int image_host_files(const struct image *);
+/*
+ * What an interrupted older tlshive left beside hive i (host files only):
+ * removed, each named in removed; -1 on error.
+ */
+int image_leftovers(struct image *, int i, struct strlist *removed);
 /*
  * The Default user profile's NTUSER.DAT, from the directory Windows
  * records for it ("%SystemDrive%\Users\Default"; system_root stands for
@@ -50,11 +87,25 @@ int image_open_file(struct image *, const char *path, int writable,
  */
 int image_find_user(struct image *, const char *profile,
     const char *system_root);
-/* Is path a regular file (a disk image rather than a ROOT)? */
-int image_is_file(const char *path);
-/* Is it a WIM file (by its first bytes)? */
-int image_is_wim(const char *path);
-/* Frees what the image holds for hive i (its path, name, directory). */
+/* The same image for another profile's hive: dst has no user hive yet. */
+void image_for_user(struct image *dst, const struct image *src);
+/*
+ * Once every hive of the image is closed: what it wrote made durable (a
+ * disk image's volume closed and its journal written); nothing to do for
+ * the other kinds.
+ */
+int image_commit(struct image *);
+/*
+ * tlshive recover PATH: a disk image's leftover journal finished.  1 done,
+ * 2 no journal left, 0 PATH is no disk image (a hive: its logs recover
+ * it), -1 error.
+ */
+int image_recover(const char *path);
+/* The kinds of image files this build opens, or NULL (directories only). */
+const char *image_file_kinds(void);
+
+/* For the tests: ROOT's hives, and the one for hive i of an image. */
+int image_locate(struct image *, const char *root);
 void image_free_hive(struct image *, int i);
 void image_free(struct image *);
 

@@ -18,6 +18,7 @@
 #include "regf/hive.h"
 #include "regf/logs.h"
 #include "regf/regf.h"
+#include "io/image.h"
 #include "io/store.h"
 #include "tlshive.h"
 
@@ -202,37 +203,49 @@ open_recovered(struct hive *hv, int flags)
  * Writing needs the file open for writing and locked; a hive the request
  * has nothing in is only locked, read-only when it cannot be written.
  */
-static struct sfile *
-open_file(int dirfd, const char *name, const char *path, int flags)
+static int
+store_flags(int flags)
 {
-	int sf = 0;
-	struct sfile *f;
-
 	if (flags & (HIVE_WRITE | HIVE_LOCK))
-		sf = SF_WRITE | SF_LOCK | (flags & HIVE_WAIT ? SF_WAIT : 0);
-	f = dirfd == -1 ? sfile_open(path, sf) : sfile_open_at(dirfd, name,
-	    path, sf);
-	if (f == NULL && (flags & HIVE_LOCK) && !(flags & HIVE_WRITE) &&
-	    (errno == EACCES || errno == EROFS || errno == EPERM))
-		f = dirfd == -1 ? sfile_open(path, sf & ~SF_WRITE) :
-		    sfile_open_at(dirfd, name, path, sf & ~SF_WRITE);
-	return f;
+		return SF_WRITE | SF_LOCK | (flags & HIVE_WAIT ? SF_WAIT : 0);
+	return 0;
+}
+
+static int
+lock_only(int flags)
+{
+	return (flags & HIVE_LOCK) && !(flags & HIVE_WRITE) &&
+	    (errno == EACCES || errno == EROFS || errno == EPERM);
 }
 
 static struct hive *open_hive(struct sfile *, const char *, int);
 
 struct hive *
-hive_open_at(int dirfd, const char *name, const char *path, int flags)
+hive_open(const char *path, int flags)
 {
-	struct sfile *f = open_file(dirfd, name, path, flags);
+	int sf = store_flags(flags);
+	struct sfile *f = sfile_open(path, sf);
 
+	if (f == NULL && lock_only(flags))
+		f = sfile_open(path, sf & ~SF_WRITE);
 	return f ? open_hive(f, path, flags) : NULL;
 }
 
 struct hive *
-hive_open_file(struct sfile *f, int flags)
+hive_open_in(struct image *img, int i, int flags)
 {
-	return open_hive(f, sfile_name(f), flags);
+	int sf = store_flags(flags);
+	struct sfile *f = image_hive_file(img, i, sf);
+	struct hive *h;
+
+	if (f == NULL && lock_only(flags))
+		f = image_hive_file(img, i, sf & ~SF_WRITE);
+	if (f == NULL)
+		return NULL;
+	/* ENOENT means the image lacks the file, not that it is no hive */
+	if ((h = open_hive(f, sfile_name(f), flags)) == NULL && errno == ENOENT)
+		errno = EINVAL;
+	return h;
 }
 
 static struct hive *
@@ -304,12 +317,6 @@ open_hive(struct sfile *f, const char *path, int flags)
 fail:
 	hive_close(hv);
 	return NULL;
-}
-
-struct hive *
-hive_open(const char *path, int flags)
-{
-	return hive_open_at(-1, NULL, path, flags);
 }
 
 int

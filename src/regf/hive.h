@@ -36,16 +36,13 @@ int hive_read_header(const char *path, struct hive_header *);
  */
 struct hive *hive_open(const char *path, int flags);
 /*
- * The same for name in the directory dirfd, never following a link (path
- * is for messages).  HIVE_WRITE and HIVE_LOCK open the file for writing
- * and lock it against a second tlshive; a file that cannot be written is
- * only locked under HIVE_LOCK.
+ * The same for hive i of an image, wherever its bytes live (HV_SYSTEM,
+ * ...).  HIVE_WRITE and HIVE_LOCK open the file for writing and lock it
+ * against a second tlshive; a file that cannot be written is only locked
+ * under HIVE_LOCK.  NULL with errno ENOENT when the image lacks the file.
  */
-struct hive *hive_open_at(int dirfd, const char *name, const char *path,
-    int flags);
-/* The same for a file a store opened (a disk image's); takes it over. */
-struct sfile;
-struct hive *hive_open_file(struct sfile *, int flags);
+struct image;
+struct hive *hive_open_in(struct image *, int i, int flags);
 void hive_close(struct hive *);
 /*
  * Turns a hive opened with HIVE_LOCK into one that can be written, keeping

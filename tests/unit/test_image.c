@@ -65,7 +65,7 @@ test_image_locate__missing_software__system_alone(void **state)
 	assert_int_equal(image_locate(&img, d), 0);
 	assert_non_null(img.path[HV_SYSTEM]);
 	assert_null(img.path[HV_SOFTWARE]);
-	assert_int_equal(img.dirfd[HV_SOFTWARE], -1);
+	assert_null(img.loc[HV_SOFTWARE]);
 	image_free(&img);
 	fixture_rmrf(d);
 	free(d);
