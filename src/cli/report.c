@@ -110,14 +110,18 @@ show_text(FILE *out, const struct run *r)
 		/* a build without the protocol ignores a value that is there:
 		 * that is no default standing in for the registry */
 		star = e.source == SRC_DEFAULT && !(e.state ==
-		    EFF_UNSUPPORTED && strcmp(st[i], "absent") != 0);
+		    EFF_UNSUPPORTED && (p->t[i].present[0] ||
+		    p->t[i].present[1]));
 		starred |= star;
 		if (p->t[i].s->kind == SK_SUITES && e.state == EFF_VALUE)
 			eff[i] = xasprintf("%s%s", e.source == SRC_REGISTRY ?
 			    "listed" : e.source == SRC_LOCAL ? "local" :
 			    "default", star ? "*" : "");
-		else
-			eff[i] = xasprintf("%s%s", e.text, star ? "*" : "");
+		else {
+			char *et = plan_effect_text(&p->t[i], &e);
+			eff[i] = xasprintf("%s%s", et, star ? "*" : "");
+			free(et);
+		}
 		plan_effect_free(&e);
 		if ((n = (int)strlen(p->t[i].s->name)) > wn)
 			wn = n;
@@ -166,16 +170,19 @@ ops_text(FILE *out, const struct run *r)
 		if (r->cmd == CMD_CHECK && !verdict_counts(o->verdict,
 		    r->explicit_only)) {
 			struct effect_of e;
+			char *et;
 			plan_effect(&p->t[o->target], r->f, &e);
+			et = plan_effect_text(&p->t[o->target], &e);
 			if (e.source == SRC_DEFAULT)
 				fprintf(out, "%s: %s: implicit: absent, and "
 				    "already %s by Windows' default for build "
-				    "%u\n", plan_op_label(o), path, e.text,
+				    "%u\n", plan_op_label(o), path, et,
 				    r->f->build);
 			else
 				fprintf(out, "%s: %s: implicit: absent, and "
 				    "already %s by the key's other value\n",
-				    plan_op_label(o), path, e.text);
+				    plan_op_label(o), path, et);
+			free(et);
 			plan_effect_free(&e);
 			free(path);
 			continue;
@@ -435,11 +442,14 @@ units_text(FILE *out, const struct run *r)
 			path = o->s ? NULL : op_path(o);
 			if (check && pass == 1) {
 				struct effect_of e;
+				char *et;
 				plan_effect(&r->p->t[o->target], r->f, &e);
+				et = plan_effect_text(&r->p->t[o->target], &e);
 				fprintf(out, "  %s: %s by %s%s%s\n",
-				    o->s->name, e.text, e.source == SRC_DEFAULT ?
+				    o->s->name, et, e.source == SRC_DEFAULT ?
 				    "Windows' default" : "the key's other value",
 				    *where ? " in " : "", where);
+				free(et);
 				plan_effect_free(&e);
 			} else if (check)
 				fprintf(out, "%s: expected %s, actual %s%s%s "
@@ -715,8 +725,11 @@ settings_json(const struct run *r)
 		json_object_object_add(o, "value", jstr(st));
 		{
 			struct effect_of e;
+			char *et;
 			plan_effect(t, r->f, &e);
-			json_object_object_add(o, "effective", jstr(e.text));
+			et = plan_effect_text(t, &e);
+			json_object_object_add(o, "effective", jstr(et));
+			free(et);
 			json_object_object_add(o, "source",
 			    jstr(effect_source_name(e.source)));
 			json_object_object_add(o, "default_from", jstr(e.page));

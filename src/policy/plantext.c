@@ -158,3 +158,18 @@ plan_ignored_text(const struct plan *p, size_t k, const char *lead)
 	    g->item ? ": " : "", g->why, g->closest ? "; closest: " : "",
 	    g->closest ? g->closest : "");
 }
+
+char *
+plan_effect_text(const struct target *t, const struct effect_of *e)
+{
+	struct target tmp;
+
+	if (e->state != EFF_VALUE)
+		return xstrdup(effect_name(e->state));
+	/* the value in the row's own words, as if the registry held it */
+	tmp = *t;
+	tmp.cur[0] = e->value;
+	tmp.present[0] = 1;
+	tmp.present[1] = 0;
+	return plan_state(&tmp);
+}

@@ -6,6 +6,8 @@
 
 /* The row's state in profile words ("on", "off", "absent", "2048", ...). */
 char *plan_state(const struct target *);
+/* What Windows does (plan_effect), in the row's words. */
+char *plan_effect_text(const struct target *, const struct effect_of *);
 /* "Value=..." rendering of a current value, or "absent". */
 char *plan_current(const struct target *, const char *name);
 /* The op's state before and after, in words: "absent", "0x1 (1)", ... */

@@ -109,8 +109,9 @@ enum {
 /* What Windows does with a target's setting on this image (plan_effect). */
 enum effect_source { SRC_REGISTRY, SRC_DEFAULT, SRC_LOCAL };
 struct effect_of {
-	enum effect state;	/* EFF_VALUE: the value is in text */
-	char *text;		/* the state in words, or the value */
+	enum effect state;	/* EFF_VALUE: the value is in value */
+	struct regval value;	/* what Windows uses: the registry's value,
+				 * or its default for the build */
 	enum effect_source source;	/* where it comes from */
 	const char *page;	/* the page that documents a default */
 };

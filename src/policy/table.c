@@ -488,7 +488,8 @@ const struct curve curves[] = {
 };
 const char *const curves_source = SUITES_PAGE
     "tls-elliptic-curves-in-windows-10-1607-and-later";
-const char *const curves_default = "curve25519, NistP256, NistP384";
+const char *const curves_default[] = { "curve25519", "NistP256",
+    "NistP384", NULL };
 const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
 
 #define PROTOCOLS_PAGE "https://learn.microsoft.com/windows/win32/secauthn/" \

@@ -84,7 +84,7 @@ extern const size_t nsuites;
 extern const struct curve curves[];
 extern const size_t ncurves;
 extern const char *const curves_source;
-extern const char *const curves_default;	/* from 1607 on */
+extern const char *const curves_default[];	/* from 1607 on; NULL-ended */
 
 /*
  * Below ControlSet00N: the local cipher-suite list (REG_MULTI_SZ) that

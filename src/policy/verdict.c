@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "policy/planint.h"
-#include "policy/plantext.h"
 #include "policy/verdict.h"
 
 void
@@ -118,17 +117,9 @@ verdict_of(const struct op *o, const struct target *t, const struct facts *f)
 		if ((want != 0) == (e.state == EFF_ENABLED) &&
 		    (e.state == EFF_ENABLED || e.state == EFF_DISABLED))
 			v = V_IMPLICIT;
-	} else if (t->s->kind == SK_BITMAP && e.source == SRC_DEFAULT) {
-		struct target tmp = *t;
-		char *want_text;
-
-		tmp.cur[0] = o->want;
-		tmp.present[0] = 1;
-		want_text = plan_state(&tmp);
-		if (strcmp(e.text, want_text) == 0)
-			v = V_IMPLICIT;
-		free(want_text);
-	}
+	} else if (t->s->kind == SK_BITMAP && e.source == SRC_DEFAULT &&
+	    e.state == EFF_VALUE && regval_equal(&e.value, &o->want))
+		v = V_IMPLICIT;
 	plan_effect_free(&e);
 	return v;
 }
@@ -177,12 +168,46 @@ default_suites(const struct facts *f)
 }
 
 static void
-effect_set(struct effect_of *e, enum effect state, char *text,
-    enum effect_source source)
+effect_set(struct effect_of *e, enum effect state, enum effect_source source)
 {
 	e->state = state;
-	e->text = text ? text : xstrdup(effect_name(state));
 	e->source = source;
+}
+
+/* The value Windows uses, and where it comes from. */
+static void
+effect_value(struct effect_of *e, const struct regval *v,
+    enum effect_source source)
+{
+	effect_set(e, EFF_VALUE, source);
+	regval_copy(&e->value, v);
+}
+
+/* A DWORD default. */
+static void
+effect_dword(struct effect_of *e, uint32_t d)
+{
+	struct regval v = { 0 };
+
+	regval_dword(&v, d);
+	effect_value(e, &v, SRC_DEFAULT);
+	regval_free(&v);
+}
+
+/* A list of names as the policy's comma-separated REG_SZ. */
+static void
+effect_list(struct effect_of *e, const char *const *names, size_t n,
+    enum effect_source source)
+{
+	struct strbuf sb = { 0 };
+	struct regval v = { 0 };
+
+	for (size_t i = 0; i < n && names[i]; i++)
+		sb_add(&sb, "%s%s", i ? "," : "", names[i]);
+	regval_sz(&v, sb.s ? sb.s : "");
+	effect_value(e, &v, source);
+	regval_free(&v);
+	free(sb.s);
 }
 
 void
@@ -207,16 +232,15 @@ plan_effect(const struct target *t, const struct facts *f,
 		r = protocol_registry(t, &set);
 		/* a build without the protocol ignores what the registry says */
 		if (def == EFF_UNSUPPORTED || !set)
-			effect_set(e, def, NULL, SRC_DEFAULT);
+			effect_set(e, def, SRC_DEFAULT);
 		else
-			effect_set(e, r, NULL, SRC_REGISTRY);
+			effect_set(e, r, SRC_REGISTRY);
 		return;
 	case SK_SWITCH:
 		if (t->present[0] && regval_get_dword(&t->cur[0], &d))
-			effect_set(e, d ? EFF_ENABLED : EFF_DISABLED, NULL,
-			    SRC_REGISTRY);
+			effect_set(e, d ? EFF_ENABLED : EFF_DISABLED, SRC_REGISTRY);
 		else if (t->present[0])
-			effect_set(e, EFF_UNKNOWN, NULL, SRC_REGISTRY);
+			effect_set(e, EFF_UNKNOWN, SRC_REGISTRY);
 		else if (s->suite_words) {
 			/* Schannel offers the algorithm where a suite of the
 			 * local or default list uses it, and nowhere else;
@@ -238,10 +262,10 @@ plan_effect(const struct target *t, const struct facts *f,
 				    suite_has_words(names[i], s->suite_words))
 					st = EFF_ENABLED;
 			}
-			effect_set(e, st, NULL, f->local_suites ? SRC_LOCAL :
+			effect_set(e, st, f->local_suites ? SRC_LOCAL :
 			    SRC_DEFAULT);
 		} else
-			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 		return;
 	case SK_NUMBER: {
 		uint32_t v = 0, kb;
@@ -249,90 +273,85 @@ plan_effect(const struct target *t, const struct facts *f,
 
 		/* a build that does not read the value ignores it */
 		if (known == -1 || (kb && !facts_has_kb(f, kb))) {
-			effect_set(e, EFF_UNSUPPORTED, NULL, SRC_DEFAULT);
+			effect_set(e, EFF_UNSUPPORTED, SRC_DEFAULT);
 			return;
 		}
 		if (t->present[0])
 			break;
 		if (known == 1)
-			effect_set(e, EFF_VALUE, xasprintf("%u", v),
-			    SRC_DEFAULT);
+			effect_dword(e, v);
 		else
-			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 		return;
 	}
 	case SK_BITMAP:
 		if (!t->present[0] && (s->flags & SF_NO_DEFAULTS)) {
-			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 			return;
 		}
 		if (!t->present[0]) {
 			uint32_t bits = winhttp_default(f->build, &e->page);
-			struct target tmp = *t;
-			struct regval v;
 
 			if (bits == 0) {
-				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 				return;
 			}
-			regval_dword(&v, bits);
-			tmp.cur[0] = v;
-			tmp.present[0] = 1;
-			effect_set(e, EFF_VALUE, plan_state(&tmp), SRC_DEFAULT);
-			regval_free(&v);
+			effect_dword(e, bits);
 			return;
 		}
 		break;
 	case SK_CURVES:
 		if (!t->present[0]) {
 			if (f->build < BUILD_WIN10_1607) {
-				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 				return;
 			}
 			e->page = curves_source;
-			effect_set(e, EFF_VALUE, xstrdup(curves_default),
-			    SRC_DEFAULT);
+			{
+				struct regval v = { 0 };
+				size_t n = 0;
+				while (curves_default[n])
+					n++;
+				regval_multi_sz(&v, (char *const *)curves_default,
+				    n);
+				effect_value(e, &v, SRC_DEFAULT);
+				regval_free(&v);
+			}
 			return;
 		}
 		break;
 	case SK_SUITES:
 		if (!t->present[0] && f->local_suites) {
-			struct strbuf sb = { 0 };
-			for (size_t i = 0; i < f->nlocal_suites; i++)
-				sb_add(&sb, "%s%s", i ? "," : "",
-				    f->local_suites[i]);
-			effect_set(e, EFF_VALUE, sb_take(&sb), SRC_LOCAL);
+			effect_list(e, (const char *const *)f->local_suites,
+			    f->nlocal_suites, SRC_LOCAL);
 			return;
 		}
 		if (!t->present[0]) {
 			const struct suite_defaults *sd = default_suites(f);
-			struct strbuf sb = { 0 };
 
 			if (sd == NULL) {
-				effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+				effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 				return;
 			}
 			e->page = sd->source;
-			for (size_t i = 0; sd->names[i]; i++)
-				sb_add(&sb, "%s%s", i ? "," : "", sd->names[i]);
-			effect_set(e, EFF_VALUE, sb_take(&sb), SRC_DEFAULT);
+			effect_list(e, sd->names, (size_t)-1, SRC_DEFAULT);
 			return;
 		}
 		break;
 	default:
 		if (!t->present[0]) {
-			effect_set(e, EFF_UNKNOWN, NULL, SRC_DEFAULT);
+			effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 			return;
 		}
 		break;
 	}
-	effect_set(e, EFF_VALUE, plan_state(t), SRC_REGISTRY);
+	effect_value(e, &t->cur[0], SRC_REGISTRY);
 }
 
 void
 plan_effect_free(struct effect_of *e)
 {
-	free(e->text);
+	regval_free(&e->value);
 	memset(e, 0, sizeof(*e));
 }
 

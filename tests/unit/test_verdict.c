@@ -96,6 +96,48 @@ test_verdict_effect__default_or_registry(void **state)
 }
 
 /*
+ * WinHTTP's default is a value, and a want equal to it is implicit by
+ * comparing values: Server 2016 (14393) defaults to SSL 3.0, TLS 1.0,
+ * 1.1 and 1.2 (0xaa0); the words that show it play no part.
+ */
+static void
+test_verdict_winhttp__implicit_by_value(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct effect_of e;
+	struct strlist errs = { 0 };
+	uint32_t d = 0;
+	char *text;
+
+	img_open(&m, "2016", NULL);
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	plan_effect(target_of(&p, "winhttp", "64-bit"), &m.f, &e);
+	assert_int_equal(e.state, EFF_VALUE);
+	assert_int_equal(e.source, SRC_DEFAULT);
+	assert_int_equal(e.value.type, REGT_DWORD);
+	assert_true(regval_get_dword(&e.value, &d));
+	assert_int_equal(d, 0x20 | 0x80 | 0x200 | 0x800);
+	text = plan_effect_text(target_of(&p, "winhttp", "64-bit"), &e);
+	assert_string_equal(text, "SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2 (0xaa0)");
+	free(text);
+	plan_effect_free(&e);
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "winhttp = 0xaa0", &errs), 0);
+	assert_int_equal(p.nops, 2);	/* the 64-bit and 32-bit views */
+	for (size_t i = 0; i < p.nops; i++)
+		assert_int_equal(p.ops[i].verdict, V_IMPLICIT);
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "winhttp = 0xa80", &errs), 0);
+	assert_int_equal(p.nops, 2);
+	for (size_t i = 0; i < p.nops; i++)
+		assert_int_equal(p.ops[i].verdict, V_DIFFERS);
+	plan_free(&p);
+	img_close(&m);
+	sl_free(&errs);
+}
+
+/*
  * Updates a policy's values need and the image lacks: KB3140245 for
  * WinHTTP's DefaultSecureProtocols on Windows 7, not on 2019; KB3080079
  * only where TLS 1.0 goes off for servers.
@@ -155,6 +197,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_enum__and_count),
 		cmocka_unit_test(test_verdict_effect__default_or_registry),
+		cmocka_unit_test(test_verdict_winhttp__implicit_by_value),
 		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
 		cmocka_unit_test(test_verdict_warn__once),
 	};
