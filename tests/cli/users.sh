@@ -32,6 +32,18 @@ sd=$(stamp "$(soft d)"); su=$(stamp d/Users/Default/NTUSER.DAT)
 must_exit 2 "$TLSHIVE" apply --reg vendor.reg d 2> err
 grep -q 'd/Users/Default/NTUSER.DAT: dirty hive' err || { cat err; fail "dirty user hive"; }
 [ "$(stamp "$(soft d)")" = "$sd" ] && [ "$(stamp d/Users/Default/NTUSER.DAT)" = "$su" ] || fail "a dirty user hive run wrote"
+# export takes the same path as apply: the Default user's hive is read,
+# so a dirty one, or none, is refused there too
+must_exit 2 "$TLSHIVE" export --reg vendor.reg d > /dev/null 2> err
+grep -q 'd/Users/Default/NTUSER.DAT: dirty hive' err || { cat err; fail "export: dirty user hive"; }
+cp -a img n; rm n/Users/Default/NTUSER.DAT
+must_exit 2 "$TLSHIVE" apply -n --reg vendor.reg n > /dev/null 2> err.apply
+must_exit 2 "$TLSHIVE" export --reg vendor.reg n > /dev/null 2> err
+grep -q '^tlshive: n: no Users/Default/NTUSER.DAT in it, where ProfileList puts the Default user profile' err ||
+	{ cat err; fail "export without the Default user's hive"; }
+diff err.apply err || fail "export and apply differ on a missing user hive"
+"$TLSHIVE" export --users none --reg vendor.reg n > /dev/null 2> err || fail "export --users none"
+rm -rf n
 
 # apply: both hives, the user's in place with its log; undo gives it back.
 "$TLSHIVE" apply --reg vendor.reg --undo undo.reg img > out || { cat out; fail "apply HKEY_CURRENT_USER"; }
