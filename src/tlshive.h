@@ -102,4 +102,19 @@ size_t str_distance(const char *, const char *);
  * of the name wrong)? */
 int str_close_enough(const char *name, size_t d);
 
+/*
+ * "Did you mean": the candidate nearest to a name, the first of equals.
+ * nearest_add returns 1 when cand is now the nearest; best is the
+ * nearest whatever its distance (d, 0 for an exact match), and
+ * nearest_close the nearest only when it is close enough to suggest.
+ */
+struct nearest {
+	const char *name;
+	const char *best;
+	size_t d;
+};
+void nearest_init(struct nearest *, const char *name);
+int nearest_add(struct nearest *, const char *cand);
+const char *nearest_close(const struct nearest *);
+
 #endif

@@ -433,3 +433,29 @@ str_close_enough(const char *name, size_t d)
 
 	return d <= (len < 6 ? 2 : len / 3 + 1);
 }
+
+void
+nearest_init(struct nearest *n, const char *name)
+{
+	n->name = name;
+	n->best = NULL;
+	n->d = (size_t)-1;
+}
+
+int
+nearest_add(struct nearest *n, const char *cand)
+{
+	size_t d;
+
+	if (cand == NULL || (d = str_distance(n->name, cand)) >= n->d)
+		return 0;
+	n->d = d;
+	n->best = cand;
+	return 1;
+}
+
+const char *
+nearest_close(const struct nearest *n)
+{
+	return n->best && str_close_enough(n->name, n->d) ? n->best : NULL;
+}

@@ -95,16 +95,17 @@ schannel_key_known(const char *rest)
 static char *
 schannel_key_closest(const char *rest)
 {
-	size_t best = (size_t)-1, depth = 1;
-	const char *found = NULL;
-	size_t flen = 0;
+	struct nearest n;
+	char *found = NULL;
+	size_t depth = 1;
 
 	for (const char *c = rest; *c; c++)
 		depth += *c == '\\';
+	nearest_init(&n, rest);
 	for (size_t i = 0; i < nsettings; i++) {
 		const char *k = below(settings[i].key, SCHANNEL_KEY);
 		const char *e;
-		size_t d, kd = 1;
+		size_t kd = 1;
 		char *cut;
 
 		if (k == NULL)
@@ -116,58 +117,43 @@ schannel_key_closest(const char *rest)
 		if (kd < depth)
 			continue;
 		cut = xasprintf("%.*s", (int)(e - k), k);
-		d = str_distance(cut, rest);
-		if (d < best) {
-			best = d;
-			found = k;
-			flen = (size_t)(e - k);
-		}
-		free(cut);
+		if (nearest_add(&n, cut)) {
+			free(found);
+			found = cut;
+		} else
+			free(cut);
 	}
-	if (found == NULL || !str_close_enough(rest, best))
+	if (nearest_close(&n) == NULL) {
+		free(found);
 		return NULL;
-	return xasprintf("%.*s", (int)flen, found);
+	}
+	return found;
 }
 
 /* A known key's value names: the rows', and the documented extras. */
 static const char *
 schannel_value_closest(const char *rest, const char *name, int *known)
 {
-	const char *best = NULL;
-	size_t bd = (size_t)-1;
+	struct nearest n;
 
-	*known = 0;
+	nearest_init(&n, name);
 	for (size_t i = 0; i < nsettings; i++) {
 		const struct setting *s = &settings[i];
 		const char *k = below(s->key, SCHANNEL_KEY);
 		const char *names[2];
-		size_t n;
+		size_t nn;
 
 		if (k == NULL || strcasecmp(k, rest) != 0)
 			continue;
-		n = setting_value_names(s, names);
-		for (size_t j = 0; j < n; j++) {
-			size_t d = str_distance(names[j], name);
-			if (d == 0)
-				*known = 1;
-			if (d < bd) {
-				bd = d;
-				best = names[j];
-			}
-		}
+		nn = setting_value_names(s, names);
+		for (size_t j = 0; j < nn; j++)
+			nearest_add(&n, names[j]);
 	}
-	for (size_t i = 0; i < nschannel_extras; i++) {
-		if (strcasecmp(schannel_extras[i].key, rest) != 0)
-			continue;
-		size_t d = str_distance(schannel_extras[i].value, name);
-		if (d == 0)
-			*known = 1;
-		if (d < bd) {
-			bd = d;
-			best = schannel_extras[i].value;
-		}
-	}
-	return best && str_close_enough(name, bd) ? best : NULL;
+	for (size_t i = 0; i < nschannel_extras; i++)
+		if (strcasecmp(schannel_extras[i].key, rest) == 0)
+			nearest_add(&n, schannel_extras[i].value);
+	*known = n.best && n.d == 0;
+	return nearest_close(&n);
 }
 
 /* A key or value under SCHANNEL that no row matched. */
@@ -260,16 +246,11 @@ lint_items(struct plan *p, size_t i, const struct facts *f)
 		}
 		const struct curve *cv = curve_find(it);
 		if (cv == NULL) {
-			const char *best = NULL;
-			size_t bd = (size_t)-1;
-			for (size_t c = 0; c < ncurves; c++) {
-				size_t d = str_distance(curves[c].name, it);
-				if (d < bd) {
-					bd = d;
-					best = curves[c].name;
-				}
-			}
-			ignore(p, i, it, str_close_enough(it, bd) ? best : NULL,
+			struct nearest near;
+			nearest_init(&near, it);
+			for (size_t c = 0; c < ncurves; c++)
+				nearest_add(&near, curves[c].name);
+			ignore(p, i, it, nearest_close(&near),
 			    "Windows has no curve %s", it);
 		} else if (f->build && cv->min_build > f->build)
 			ignore(p, i, it, NULL, "%s needs build %u", cv->name,

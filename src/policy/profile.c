@@ -570,17 +570,12 @@ profile_builtin(const char *name)
 const char *
 profile_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t d = (size_t)-1;
+	struct nearest n;
 
-	for (size_t i = 0; i < nbuiltin_profiles; i++) {
-		size_t k = str_distance(name, builtin_profiles[i].name);
-		if (k < d) {
-			d = k;
-			best = builtin_profiles[i].name;
-		}
-	}
-	return best && str_close_enough(name, d) ? best : NULL;
+	nearest_init(&n, name);
+	for (size_t i = 0; i < nbuiltin_profiles; i++)
+		nearest_add(&n, builtin_profiles[i].name);
+	return nearest_close(&n);
 }
 
 char *

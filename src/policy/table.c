@@ -730,38 +730,17 @@ setting_lookup(const char *name, const struct setting **out, size_t max)
 	return n;
 }
 
-static const char *
-closest(const char *name, const char *cand, const char *best, size_t *bestd)
-{
-	size_t d;
-
-	if (cand == NULL)
-		return best;
-	d = str_distance(name, cand);
-	if (d < *bestd) {
-		*bestd = d;
-		return cand;
-	}
-	return best;
-}
-
-static const char *
-good_enough(const char *name, const char *best, size_t d)
-{
-	return best && str_close_enough(name, d) ? best : NULL;
-}
-
 const char *
 setting_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t d = (size_t)-1;
+	struct nearest n;
 
+	nearest_init(&n, name);
 	for (size_t i = 0; i < nsettings; i++) {
-		best = closest(name, settings[i].name, best, &d);
-		best = closest(name, settings[i].group, best, &d);
+		nearest_add(&n, settings[i].name);
+		nearest_add(&n, settings[i].group);
 	}
-	return good_enough(name, best, d);
+	return nearest_close(&n);
 }
 
 char *
@@ -857,13 +836,13 @@ suite_supported(const char *name, unsigned build)
 const char *
 suite_suggest_on(const char *name, unsigned build)
 {
-	const char *best = NULL;
-	size_t d = (size_t)-1;
+	struct nearest n;
 
+	nearest_init(&n, name);
 	for (size_t i = 0; i < nsuites; i++)
 		if (suite_supported(suites[i].name, build) != 0)
-			best = closest(name, suites[i].name, best, &d);
-	return best;
+			nearest_add(&n, suites[i].name);
+	return n.best;
 }
 
 const struct suite_defaults *
@@ -912,12 +891,12 @@ suite_find(const char *name)
 const char *
 suite_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t d = (size_t)-1;
+	struct nearest n;
 
+	nearest_init(&n, name);
 	for (size_t i = 0; i < nsuites; i++)
-		best = closest(name, suites[i].name, best, &d);
-	return good_enough(name, best, d);
+		nearest_add(&n, suites[i].name);
+	return nearest_close(&n);
 }
 
 const struct curve *

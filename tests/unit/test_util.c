@@ -25,6 +25,33 @@ test_util_distance__counts_edits(void **state)
 	assert_int_equal(str_distance("", "abc"), 3);
 }
 
+/*
+ * The nearest candidate, the first of equals; suggested only when under a
+ * third of the name is wrong; an exact match is distance 0.
+ */
+static void
+test_util_nearest__first_of_equals_and_close_enough(void **state)
+{
+	struct nearest n;
+
+	nearest_init(&n, "strcit");
+	assert_null(n.best);
+	assert_null(nearest_close(&n));
+	assert_int_equal(nearest_add(&n, NULL), 0);
+	assert_int_equal(nearest_add(&n, "recommended"), 1);
+	assert_int_equal(nearest_add(&n, "strict"), 1);
+	assert_int_equal(nearest_add(&n, "strick"), 0);	/* as near: not taken */
+	assert_string_equal(n.best, "strict");
+	assert_int_equal(n.d, 2);
+	assert_string_equal(nearest_close(&n), "strict");
+	nearest_init(&n, "pci");
+	nearest_add(&n, "recommended");
+	assert_string_equal(n.best, "recommended");	/* nearest, yet */
+	assert_null(nearest_close(&n));			/* too far to suggest */
+	nearest_add(&n, "PCI");
+	assert_int_equal(n.d, 0);
+}
+
 static void
 test_util_trim__strips_both_ends(void **state)
 {
@@ -68,6 +95,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_casecmp_ws__folds_case_and_blanks),
 		cmocka_unit_test(test_util_distance__counts_edits),
+		cmocka_unit_test(test_util_nearest__first_of_equals_and_close_enough),
 		cmocka_unit_test(test_util_trim__strips_both_ends),
 		cmocka_unit_test(test_util_lists__grow_and_free),
 		cmocka_unit_test(test_util_seterr__keeps_last_message),
