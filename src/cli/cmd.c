@@ -260,11 +260,11 @@ run_image(const struct options *o, const struct policy *pol,
 	    write_undo(o->undo, &x.p, x.h, ps, nps) == -1)
 		goto out;
 	if (o->cmd == CMD_APPLY && !o->dry_run && x.p.nneeded &&
-	    commit(&x.p, x.h, &x.f) == -1)
+	    apply_plan(&x.p, x.h, &x.f) == -1)
 		goto out;
 	for (size_t i = 0; i < nps; i++)
 		if (o->cmd == CMD_APPLY && !o->dry_run && ps[i].p.nneeded &&
-		    commit(&ps[i].p, ps[i].h, &x.f) == -1)
+		    apply_plan(&ps[i].p, ps[i].h, &x.f) == -1)
 			goto out;
 	for (int i = 0; i < HV_COUNT; i++)
 		if (x.h[i]) {

@@ -45,7 +45,7 @@ int plan_passes(const struct options *, const struct policy *,
 
 /* cmd_write.c */
 /* The plan's needed ops written to the hives, and committed. */
-int commit(struct plan *, struct hive *h[], const struct facts *);
+int apply_plan(struct plan *, struct hive *h[], const struct facts *);
 /* The undo file, the other profiles' sections under HKEY_USERS\SID. */
 int write_undo(const char *path, const struct plan *, struct hive *h[],
     const struct pass *, size_t npasses);

@@ -183,3 +183,55 @@ plan_free(struct plan *p)
 	sl_free(&p->notes);
 	memset(p, 0, sizeof(*p));
 }
+
+/*
+ * What apply does: every needed change, and below a key it deletes and
+ * rebuilds, every value and key that follows, needed or not.
+ */
+static int
+runs(const struct op *o)
+{
+	return o->needed || (o->under_deleted && (o->kind == OP_SET ||
+	    o->kind == OP_MKKEY));
+}
+
+struct hive_edit *
+plan_edits(const struct plan *p, size_t *n)
+{
+	/* any value: a key that must exist */
+	static const struct regval any;
+	struct hive_edit *e = xcalloc(p->nops + 1, sizeof(*e));
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		struct hive_edit *x = &e[i];
+
+		x->hive = o->hive;
+		x->key = x->expect.key = o->key;
+		x->name = x->expect.name = o->name;
+		x->val = &o->want;
+		x->run = runs(o);
+		x->expected = 1;
+		switch (o->kind) {
+		case OP_SET:
+			x->kind = EDIT_SET;
+			x->expect.val = o->needed || !o->cur_present ||
+			    o->under_deleted ? &o->want : &o->cur;
+			break;
+		case OP_DELETE_VALUE:
+			x->kind = EDIT_DELETE_VALUE;
+			break;
+		case OP_MKKEY:
+			x->kind = EDIT_MKKEY;
+			x->expect.val = &any;
+			break;
+		case OP_DELETE_KEY:
+			x->kind = EDIT_DELETE_KEY;
+			/* unless later changes put the key back */
+			x->expected = !o->rebuilt;
+			break;
+		}
+	}
+	*n = p->nops;
+	return e;
+}

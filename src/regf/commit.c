@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "regf/commit.h"
@@ -708,5 +709,119 @@ out:
 	for (size_t i = 0; i < n; i++)
 		commit_free(c[i]);
 	free(c);
+	return rc;
+}
+
+static int
+run_edit(struct hive *h, const struct hive_edit *e)
+{
+	switch (e->kind) {
+	case EDIT_SET:		/* its key now; the values a key at a time */
+	case EDIT_MKKEY:
+		return hive_mkkey(h, e->key);
+	case EDIT_DELETE_VALUE:
+		return hive_delete_value(h, e->key, e->name);
+	case EDIT_DELETE_KEY:
+		return hive_delete_key(h, e->key);
+	}
+	return -1;
+}
+
+static int
+by_key(const void *a, const void *b, void *edits)
+{
+	const struct hive_edit *e = edits;
+	const struct hive_edit *x = &e[*(const size_t *)a];
+	const struct hive_edit *y = &e[*(const size_t *)b];
+	int c = x->hive - y->hive;
+
+	if (c == 0)
+		c = strcasecmp(x->key, y->key);
+	if (c == 0)
+		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return c;
+}
+
+/*
+ * The values, a key at a time: hivex rewrites a key's value list on every
+ * change, so one rewrite per key rather than one per value.
+ */
+static int
+set_values(struct hive *const h[], const struct hive_edit *e, size_t ne)
+{
+	size_t *idx = xcalloc(ne + 1, sizeof(*idx)), n = 0;
+	const char **names = xcalloc(ne + 1, sizeof(*names));
+	const struct regval **vals = xcalloc(ne + 1, sizeof(*vals));
+	int r = 0;
+
+	for (size_t i = 0; i < ne; i++)
+		if (e[i].run && e[i].kind == EDIT_SET)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(*idx), by_key, (void *)e);
+	for (size_t i = 0, j; i < n && r == 0; i = j) {
+		const struct hive_edit *first = &e[idx[i]];
+		for (j = i; j < n && e[idx[j]].hive == first->hive &&
+		    strcasecmp(e[idx[j]].key, first->key) == 0; j++) {
+			names[j - i] = e[idx[j]].name;
+			vals[j - i] = e[idx[j]].val;
+		}
+		r = hive_set_values(h[first->hive], first->key, j - i, names,
+		    vals);
+	}
+	free(idx);
+	free(names);
+	free(vals);
+	return r;
+}
+
+int
+commit_edits(struct hive *const h[], size_t nh, const struct hive_edit *e,
+    size_t n, int logfmt, struct strlist *notes)
+{
+	static const enum edit_kind phase[][2] = {
+		{ EDIT_DELETE_KEY, EDIT_DELETE_KEY },
+		{ EDIT_DELETE_VALUE, EDIT_DELETE_VALUE },
+		{ EDIT_SET, EDIT_MKKEY }
+	};
+	struct hive_expect **ex = xcalloc(nh + 1, sizeof(*ex));
+	struct hive **hs = xcalloc(nh + 1, sizeof(*hs));
+	size_t *nex = xcalloc(nh + 1, sizeof(*nex)), k = 0;
+	int *changed = xcalloc(nh + 1, sizeof(*changed)), rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (e[i].run && !changed[e[i].hive]) {
+			if (hive_make_writable(h[e[i].hive]) == -1)
+				goto out;
+			changed[e[i].hive] = 1;
+		}
+	for (size_t ph = 0; ph < 3; ph++)
+		for (size_t i = 0; i < n; i++) {
+			if ((!e[i].run && e[i].kind != EDIT_MKKEY) ||
+			    (e[i].kind != phase[ph][0] &&
+			    e[i].kind != phase[ph][1]))
+				continue;
+			if (run_edit(h[e[i].hive], &e[i]) == -1)
+				goto out;
+		}
+	if (set_values(h, e, n) == -1)
+		goto out;
+	for (size_t hv = 0; hv < nh; hv++) {
+		if (!changed[hv])
+			continue;
+		ex[k] = xcalloc(n + 1, sizeof(**ex));
+		for (size_t i = 0; i < n; i++)
+			if ((size_t)e[i].hive == hv && e[i].expected)
+				ex[k][nex[k]++] = e[i].expect;
+		hs[k++] = h[hv];
+	}
+	rc = commit_hives(hs, k, (const struct hive_expect *const *)ex, nex,
+	    logfmt, notes);
+out:
+	for (size_t i = 0; i < k; i++)
+		free(ex[i]);
+	free(ex);
+	free(hs);
+	free(nex);
+	free(changed);
 	return rc;
 }

@@ -77,4 +77,29 @@ int commit_hives(struct hive *const h[], size_t n,
     const struct hive_expect *const ex[], const size_t nex[], int logfmt,
     struct strlist *notes);
 
+/* One change to one of the hives, in the order the changes were settled. */
+enum edit_kind { EDIT_SET, EDIT_DELETE_VALUE, EDIT_DELETE_KEY, EDIT_MKKEY };
+struct hive_edit {
+	enum edit_kind kind;
+	int hive;			/* its index in h[] */
+	const char *key;		/* from the hive's root */
+	const char *name;		/* the value's; NULL for key edits */
+	const struct regval *val;	/* EDIT_SET */
+	int run;			/* it is written (an EDIT_MKKEY that is
+					 * not still runs: it gives a key made by
+					 * a later edit its spelling) */
+	int expected;			/* the written hive must show expect */
+	struct hive_expect expect;
+};
+/*
+ * The edits made in the hives in memory, then every changed hive
+ * committed together (commit_hives): key deletions first, then value
+ * deletions, then keys, in order, so a key takes the spelling of the first
+ * edit that names it, as regedit gives it; then the values a key at a time
+ * (hive_set_values).  h has nh slots; -1 with the hives' files unchanged,
+ * or as notes say.
+ */
+int commit_edits(struct hive *const h[], size_t nh,
+    const struct hive_edit *e, size_t n, int logfmt, struct strlist *notes);
+
 #endif

@@ -295,10 +295,96 @@ test_commit__damaged_new_image__refused(void **state)
 	free(dir);
 }
 
+/*
+ * commit_edits: key deletions, value deletions, then keys in order (the
+ * first edit that names a key gives its spelling), then values a key at a
+ * time; a hive whose result contradicts an edit's expectation is left as
+ * it was.
+ */
+static void
+test_commit_edits__phases_spelling_and_check(void **state)
+{
+	char *dir, *p = fixture_hive(&dir), *before, *after;
+	struct hive *h[1];
+	struct regval one, two, got;
+	struct hive_edit e[6];
+	char **names;
+	uint32_t *vals, d;
+	unsigned char *have;
+	size_t n, lb, la;
+
+	regval_dword(&one, 1);
+	regval_dword(&two, 2);
+	memset(e, 0, sizeof(e));
+	/* a first run leaves Old\Sub=1 */
+	e[0] = (struct hive_edit){ .kind = EDIT_SET, .key = "Old\\Sub",
+	    .name = "x", .val = &one, .run = 1 };
+	assert_non_null(h[0] = hive_open(p, HIVE_WRITE));
+	assert_int_equal(commit_edits(h, 1, e, 1, LOG_NEW, NULL), 0);
+	hive_close(h[0]);
+	/* later edits delete it while an earlier one in the list makes
+	 * "Keep\A", which a set spelled otherwise reuses */
+	memset(e, 0, sizeof(e));
+	e[0] = (struct hive_edit){ .kind = EDIT_MKKEY, .key = "Keep\\A",
+	    .run = 1, .expected = 1 };
+	e[0].expect = (struct hive_expect){ "Keep\\A", NULL, &one };
+	e[1] = (struct hive_edit){ .kind = EDIT_SET, .key = "KEEP\\a",
+	    .name = "v", .val = &two, .run = 1, .expected = 1 };
+	e[1].expect = (struct hive_expect){ "KEEP\\a", "v", &two };
+	e[2] = (struct hive_edit){ .kind = EDIT_SET, .key = "keep\\A",
+	    .name = "w", .val = &one, .run = 1 };
+	e[3] = (struct hive_edit){ .kind = EDIT_DELETE_KEY, .key = "Old",
+	    .run = 1, .expected = 1 };
+	e[3].expect = (struct hive_expect){ "Old", NULL, NULL };
+	/* not run: a value edit the plan found already done */
+	e[4] = (struct hive_edit){ .kind = EDIT_SET, .key = "Keep\\A",
+	    .name = "z", .val = &one };
+	assert_non_null(h[0] = hive_open(p, HIVE_LOCK));
+	assert_int_equal(commit_edits(h, 1, e, 5, LOG_NEW, NULL), 0);
+	hive_close(h[0]);
+	assert_non_null(h[0] = hive_open(p, 0));
+	assert_int_equal(hive_key_exists(h[0], "Old"), 0);
+	assert_int_equal(hive_subkeys_dword(h[0], "", "none", &names, &vals,
+	    &have, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "Keep");
+	free(names[0]);
+	free(names);
+	free(vals);
+	free(have);
+	assert_int_equal(hive_get(h[0], "Keep\\A", "v", &got), 1);
+	assert_true(regval_get_dword(&got, &d) && d == 2);
+	regval_free(&got);
+	assert_int_equal(hive_get(h[0], "Keep\\A", "w", &got), 1);
+	regval_free(&got);
+	assert_int_equal(hive_get(h[0], "Keep\\A", "z", &got), 0);
+	hive_close(h[0]);
+	/* an expectation the result contradicts: nothing written */
+	before = fixture_slurp(p, &lb);
+	memset(e, 0, sizeof(e));
+	e[0] = (struct hive_edit){ .kind = EDIT_SET, .key = "Keep\\A",
+	    .name = "v", .val = &one, .run = 1, .expected = 1 };
+	e[0].expect = (struct hive_expect){ "Keep\\A", "v", &two };
+	assert_non_null(h[0] = hive_open(p, HIVE_WRITE));
+	assert_int_equal(commit_edits(h, 1, e, 1, LOG_NEW, NULL), -1);
+	hive_close(h[0]);
+	after = fixture_slurp(p, &la);
+	assert_int_equal(la, lb);
+	assert_memory_equal(before, after, lb);
+	free(before);
+	free(after);
+	regval_free(&one);
+	regval_free(&two);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commit_edits__phases_spelling_and_check),
 		cmocka_unit_test(test_commit__in_place__same_inode_mode_only_changed_pages),
 		cmocka_unit_test(test_commit__grown_hive__new_bins_appended),
 		cmocka_unit_test(test_commit__not_as_planned__nothing_written),
