@@ -253,9 +253,11 @@ release
 qemu-img convert -f raw -O qcow2 pristine.raw held.qcow2
 qemu-nbd -f qcow2 --socket="$T/held.sock" held.qcow2 &
 qpid=$!
-# qemu-img, which asks for a shared lock, is refused once qemu-nbd holds it
-qemu_holds() { ! qemu-img info "$1" > /dev/null 2>&1; }
-wait_for 120 "qemu-nbd locking held.qcow2" qemu_holds held.qcow2
+# qemu locks one byte a permission: 100 + n while it holds permission n,
+# 200 + n while it lets no one else have it; write is n = 1.  qemu-nbd
+# binds its socket before it opens the image, and a probe that opened the
+# image itself (qemu-img) would take the lock qemu-nbd needs.
+wait_for 120 "qemu-nbd locking held.qcow2" locked held.qcow2 101 201
 refused held.qcow2 'does a running VM hold its lock' "locked qcow2"
 kill "$qpid"; wait "$qpid" 2> /dev/null || true
 

@@ -123,3 +123,14 @@ lock_waited() {
 	awk -v id="$(printf '%02x:%02x:%s' "$1" "$2" "$3")" \
 	    '$2 == "->" && $7 == id { f = 1 } END { exit !f }' /proc/locks
 }
+
+# locked FILE BYTE...: a lock (held, not waited for) covers each BYTE of
+# FILE, as /proc/locks lists them: MAJOR:MINOR:INODE START END.
+locked() {
+	lk_id=$(stat -c '%Hd %Ld %i' "$1"); shift
+	set -- $(printf '%02x:%02x:%s' $lk_id) "$@"
+	awk -v id="$1" -v want="$*" 'BEGIN { n = split(want, w, " ") }
+		$2 != "->" && $6 == id { for (i = 2; i <= n; i++)
+			if ($7 + 0 <= w[i] + 0 && ($8 == "EOF" || w[i] + 0 <= $8 + 0)) got[i] = 1 }
+		END { for (i = 2; i <= n; i++) if (!(i in got)) exit 1 }' /proc/locks
+}
