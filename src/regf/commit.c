@@ -17,13 +17,21 @@
 #include <strings.h>
 #include <time.h>
 
+#include "io/store.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
 #include "regf/logs.h"
 #include "regf/regf.h"
 #include "regf/regfread.h"
-#include "io/store.h"
 
+/*
+ * The unit compared and written.  Windows tracks dirty hive data in 4 KiB
+ * blocks (regf spec, "Dirty vector", note 3), and hive bins are 4 KiB
+ * multiples laid from offset 4096 ("Hive bin", note 1), so pages line up
+ * with bins.  Writing only the pages that differ is the point: an apply
+ * changes a handful (6 of a real SYSTEM's 2,795, measured), and a rewrite
+ * would reallocate the whole hive in a copy-on-write image.
+ */
 #define PAGE 4096
 #define CHUNK ((size_t)1 << 20)
 
@@ -43,6 +51,8 @@ struct commit {
 	int noop;			/* hivex changed no page */
 	unsigned char *logbytes;
 	size_t loglen;
+	/* the base block as found, as marked dirty (primary number raised,
+	 * secondary not) and as completed */
 	unsigned char orig[PAGE], dirty[PAGE], done[PAGE];
 	uint64_t old_size, new_size;
 	struct run *runs;
@@ -58,6 +68,8 @@ struct commit {
 	int failed;
 };
 
+/* A FILETIME, as in the base block: 100 ns units since 1601, which is
+ * 11644473600 seconds before the Unix epoch. */
 static uint64_t
 filetime_now(void)
 {
@@ -68,6 +80,7 @@ filetime_now(void)
 	    (uint64_t)ts.tv_nsec / 100;
 }
 
+/* the checksum covers the sequence numbers ("Base block", note 2) */
 static void
 seal(unsigned char *b, uint32_t seq1, uint32_t seq2)
 {
@@ -81,6 +94,11 @@ seal(unsigned char *b, uint32_t seq1, uint32_t seq2)
  * writer: the base block and hive-bin chain, the cells of every bin that
  * holds a changed page, and every planned key and value.  The image is
  * the file with the new pages laid over it.
+ * hivex reading its own output back would repeat its writer's mistakes.
+ * One it makes: hivex 1.3 stores a value over 16,344 bytes in a single
+ * cell, where a hive of version 1.4 or later needs big data (regf spec,
+ * "Big data") and Windows reads such a value as big data; the reader
+ * refuses it here, before a byte is written.
  */
 static int
 verify(struct commit *c, const struct hive_expect *ex, size_t nex)
@@ -194,6 +212,8 @@ compare(struct commit *c, const unsigned char *buf, size_t n)
 {
 	size_t have, p = 0;
 
+	/* the base block is never written as hivex made it: commit_end
+	 * numbers it for the protocol */
 	if (c->at == 0) {
 		if (n < PAGE || memcmp(buf, "regf", 4) != 0) {
 			tlsh_seterr("%s: the new hive is not a regf image; "
@@ -214,6 +234,10 @@ compare(struct commit *c, const unsigned char *buf, size_t n)
 
 		if (olen == plen && memcmp(old, buf + p, plen) == 0)
 			continue;
+		/* A log carries only pages of the bins (a log entry's page
+		 * offsets and a dirty vector's bits count within them: "Log
+		 * entries", "Dirty vector"), so a change past them could not
+		 * be recovered after a crash. */
 		if (at + PAGE > PAGE + (uint64_t)get_le32(c->done + 40)) {
 			tlsh_seterr("%s: hivex changed bytes past the hive bins "
 			    "(offset %llu); nothing written", sfile_name(c->f),
@@ -286,7 +310,13 @@ open_log(struct commit *c, const char *suffix, unsigned char *head, int *fmt,
  * is restarted; the other keeps entries older than the primary, which
  * recovery passes over.  One that could still apply (a sequence number
  * not before the primary's) is invalidated first.  Old format: .LOG1,
- * with the primary's new timestamp, which no other log can carry.
+ * with the primary's new timestamp, which no other log can carry (regf
+ * spec, "Multiple transaction log files": in the old format only .LOG1
+ * is used, under normal circumstances).
+ * Invalidating zeroes the log's first sector: without a valid base block
+ * a log is never used ("Old format" > "Base block", note 2).  With the
+ * Windows build unknown, the logs beside the hive give the format; with
+ * none, the new one is written (the project's choice).
  */
 static int
 choose_log(struct commit *c, uint32_t seq, int *fmt_out)
@@ -356,6 +386,8 @@ commit_begin(struct sfile *f, int logfmt)
 		return NULL;
 	}
 	c->seq = get_le32(c->orig + 4);
+	/* a recovery in place leans on the hive's own logs, and a clean
+	 * hive has none that apply ("Dirty state of a hive") */
 	if (logfmt == COMMIT_NO_LOG &&
 	    get_le32(c->orig + 4) == get_le32(c->orig + 8) &&
 	    regf_checksum(c->orig) == get_le32(c->orig + 508)) {
@@ -400,6 +432,14 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 		 * The log entry carries the primary's number, the primary is
 		 * marked dirty with the next one, and recovery ends on it:
 		 * both ways the hive comes out at seq + 1.
+		 * This is Windows' order: the primary number goes up when a
+		 * write starts, the secondary when it ends ("Base block").  A
+		 * new-format log's first entry must carry the number in the
+		 * log's base block and not be below the primary's secondary,
+		 * which stays seq while the hive is dirty ("Log entries",
+		 * note 7).  An old-format log carries the numbers the primary
+		 * will have, as from Vista on ("Old format" > "Base block",
+		 * note 5).
 		 */
 		if (choose_log(c, seq, &logfmt) == -1)
 			return -1;
@@ -407,8 +447,15 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 		if (logfmt == LOG_OLD) {
 			/* An old-format log applies only to a primary with
 			 * its timestamp, so both get the time of this write
-			 * (hivex leaves it alone; Windows 8.1 on ignores it). */
+			 * ("Old format" > "Base block", note 3).  hivex leaves
+			 * it alone, and Windows no longer updates it from 8.1
+			 * on ("Base block", note 9). */
 			put_le64(c->done + 12, filetime_now());
+			/* The log's base block copy is clustering factor x
+			 * 512 bytes, and the dirty vector starts after it
+			 * ("Old format" > "Base block"; "Sector size and
+			 * clustering factor"): logs_build writes 512-byte
+			 * sectors only. */
 			if (get_le32(c->orig + 44) > 1) {
 				tlsh_seterr("%s: clustering factor %u: tlshive "
 				    "writes old-format logs for 512-byte sectors "
@@ -491,6 +538,15 @@ commit_free(struct commit *c)
 	free(c);
 }
 
+/*
+ * Every log is whole on disk before any primary changes: the logs of a
+ * clean hive are ignored ("Dirty state of a hive"), so a crash in here
+ * leaves the old hive.  The log is written over from its start and not
+ * truncated: logs_build ends a new-format entry with an empty sector, and
+ * an old-format log's bitmap counts its pages ("Dirty pages", note 1).  A
+ * log just made needs its directory fsynced too (fsync(2)), or a crash
+ * could keep the marked primary and lose the log's name.
+ */
 static int
 write_log(struct commit *c)
 {
@@ -515,6 +571,13 @@ write_log(struct commit *c)
 	return 0;
 }
 
+/*
+ * From here a crash leaves a dirty hive, which recovery (Windows' at boot,
+ * or tlshive recover) turns into the new one from the log, whatever part
+ * of the pages reached the disk.  The fsync keeps the mark ahead of the
+ * pages: new pages under a clean base block could not be told apart from
+ * the old ones, and nothing would repair them.
+ */
 static int
 mark_dirty(struct commit *c)
 {
@@ -525,6 +588,8 @@ mark_dirty(struct commit *c)
 	    sfile_sync(c->f) == -1 ? -1 : 0;
 }
 
+/* The pages are fsynced before the base block is completed: a clean base
+ * block over pages that never arrived would make recovery skip the log. */
 static int
 write_pages(struct commit *c)
 {
@@ -549,7 +614,12 @@ complete(struct commit *c)
 	return 0;
 }
 
-/* What is on disk now is what was planned: page by page, read back. */
+/*
+ * What is on disk now is what was planned: page by page, read back.  The
+ * file may sit in an NTFS volume inside a disk image, behind layers of
+ * tlshive's own (src/io/); a write they acknowledged but did not keep
+ * shows here, and the hives are put back rather than reported written.
+ */
 static int
 read_back(struct commit *c)
 {
@@ -591,7 +661,10 @@ out:
  * The old pages back, the file cut to its old size, the old base block
  * last.  A hive already completed is marked dirty again first, so that a
  * crash in between still recovers it whole (to the new state) from its
- * log.
+ * log.  The old base block goes last because it makes the hive clean, and
+ * the log ignored, only once the old pages are on disk.  A recovery in
+ * place is not put back: the file was dirty before and stays dirty until
+ * completed, and its own logs recover it to the same result.
  */
 static int
 roll_back(struct commit *c)
@@ -628,6 +701,14 @@ commit_run(struct commit *const c[], size_t n, struct strlist *notes)
 	};
 	size_t s, i;
 
+	/*
+	 * Each step runs for every hive before the next starts, so all the
+	 * marks come together, after every log is on disk: the only time the
+	 * hives disagree (one recovers to new, another stays old) is between
+	 * the first mark and the last, for two hives two writes and one
+	 * fsync wide (tlshive(8), SAFE WRITES).  Hive by hive, that window
+	 * would span whole commits.
+	 */
 	for (s = 0; s < sizeof(step) / sizeof(*step); s++)
 		for (i = 0; i < n; i++)
 			if (step[s](c[i]) == -1)
@@ -668,6 +749,13 @@ fail:
 	return -1;
 }
 
+/*
+ * A hive replayed from its logs (--replay-logs) is written in place first,
+ * without a log of its own: until its base block completes it stays dirty
+ * and its own logs recover it to the same bytes.  The change itself then
+ * starts from a clean primary numbered past every log entry, the state
+ * the protocol above assumes.
+ */
 static int
 recover_in_place(struct hive *h, struct strlist *notes)
 {

@@ -15,11 +15,11 @@
 
 #include <hivex.h>
 
+#include "io/image.h"
+#include "io/store.h"
 #include "regf/hive.h"
 #include "regf/logs.h"
 #include "regf/regf.h"
-#include "io/image.h"
-#include "io/store.h"
 #include "tlshive.h"
 
 struct hive {
@@ -53,6 +53,15 @@ nodes_forget(struct hive *hv)
 	hv->nodes = NULL;
 }
 
+/*
+ * The base block is checked before hivex sees the file: hivex checks the
+ * signature, major version and checksum, but neither refuses a dirty hive
+ * nor reads its logs.  Dirty is what Windows calls it: a wrong checksum
+ * or unequal sequence numbers (regf spec, "Dirty state of a hive").  The
+ * checksum is the XOR of the first 508 bytes with 0 stored as 1 and -1 as
+ * -2 ("Base block", note 2); hivex compares the plain XOR, so it refuses
+ * the rare hive whose XOR is 0 or -1.
+ */
 static int
 header_check(const char *path, const unsigned char *b, size_t got,
     uint64_t file_size, struct hive_header *hh)
@@ -74,7 +83,12 @@ header_check(const char *path, const unsigned char *b, size_t got,
 	hh->dirty = hh->seq1 != hh->seq2;
 	if (get_le32(b + 28) != 0) {
 		uint32_t t = get_le32(b + 28);
-		/* file types: 0 primary, 1 and 2 old-format logs, 6 new ones */
+		/* File types: 0 primary, 1 and 2 old-format logs (2 up to
+		 * Windows 2000), 6 new ones (regf spec, "Format of
+		 * transaction log files"; "Very old versions of Windows").
+		 * A log's first sector is a copy of a base block, so a log
+		 * given as the hive has its signature and checksum: only
+		 * the type tells. */
 		if (t == 1 || t == 2 || t == 6)
 			tlsh_seterr("%s: this is a transaction log, not a primary "
 			    "hive", path);
@@ -84,12 +98,23 @@ header_check(const char *path, const unsigned char *b, size_t got,
 			    path, t);
 		return -1;
 	}
+	/* 1 is the only major version Windows has written ("Base block";
+	 * "Very old versions of Windows") */
 	if (hh->major != 1) {
 		tlsh_seterr("%s: unsupported hive format version %u.%u", path,
 		    hh->major, hh->minor);
 		return -1;
 	}
-	/* A dirty hive may be shorter than its bins: recovery grows it. */
+	/*
+	 * A dirty hive may be shorter than its bins: recovery grows it.  Its
+	 * base block can already count bins whose pages never reached the
+	 * file (commit.c marks a primary dirty with the new size before it
+	 * appends them), and recovery sizes the file by its logs (regf spec,
+	 * "Log entries", note 9); with a wrong checksum the size means
+	 * nothing.  A clean hive holds all its bins, in 4 KiB multiples
+	 * ("Hive bin", note 1), and may have bytes after them ("Format of
+	 * primary files").
+	 */
 	if (hh->checksum_ok && !hh->dirty && (hh->bins_size % 4096 != 0 ||
 	    (uint64_t)hh->bins_size + 4096 > hh->file_size)) {
 		tlsh_seterr("%s: truncated or damaged hive: the base block "
@@ -128,6 +153,12 @@ hive_read_header(const char *path, struct hive_header *hh)
 	return r;
 }
 
+/*
+ * The names of the logs beside the hive, for messages: .LOG (a single log,
+ * or an installation image's leftover) and .LOG1/.LOG2 (dual logging, from
+ * Vista on) (regf spec, "Multiple transaction log files").  Whether they
+ * fit the hive is for logs.c to say.
+ */
 char *
 hive_log_files(const struct hive *hv)
 {
@@ -145,7 +176,12 @@ hive_log_files(const struct hive *hv)
 	return sb_take(&sb);
 }
 
-/* hivex opens files by name only: bytes in memory go through a memfd. */
+/*
+ * hivex opens files by name only: bytes in memory go through a memfd,
+ * named by /proc/self/fd/N.  hivex opens that path itself and keeps a
+ * mapping of it (read-only) or a copy (for writing), so ours is closed at
+ * once; the memfd lives as long as hivex holds it.
+ */
 static hive_h *
 open_bytes(const unsigned char *data, size_t len, int flags, int *err)
 {
@@ -173,6 +209,15 @@ open_bytes(const unsigned char *data, size_t len, int flags, int *err)
 	return h;
 }
 
+/*
+ * A hive replayed from its logs is opened from memory and never written
+ * back here: show and check leave the files alone, and apply writes the
+ * replay only in its commit, before its own change (commit.c,
+ * recover_in_place), while the primary stays dirty and its logs still
+ * recover it.  The replay runs once; hive_make_writable reopens the same
+ * bytes.  The header then describes the replayed hive: clean, numbered
+ * past every log entry (logs.c).
+ */
 static hive_h *
 open_recovered(struct hive *hv, int flags)
 {
@@ -211,6 +256,11 @@ store_flags(int flags)
 	return 0;
 }
 
+/*
+ * apply locks every hive it may change before it plans; one the plan
+ * leaves alone may well be unwritable (a read-only mount, another owner),
+ * which is no error until something has to be written to it.
+ */
 static int
 lock_only(int flags)
 {
@@ -259,8 +309,13 @@ open_hive(struct sfile *f, const char *path, int flags)
 	hv->f = f;
 	if (read_header(hv->f, &hv->hdr) == -1)
 		goto fail;
+	/* replay only what Windows would recover ("Dirty state of a hive") */
 	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
 	    !hv->hdr.checksum_ok);
+	/* Never used as it is, even with --discard-logs: the root cell and
+	 * bins size of a base block with a wrong checksum cannot be trusted,
+	 * and Windows rebuilds such a one from a log ("Log entries", note
+	 * 6). */
 	if (!hv->hdr.checksum_ok && !replay) {
 		char *logs = hive_log_files(hv);
 		if (*logs)
@@ -275,6 +330,13 @@ open_hive(struct sfile *f, const char *path, int flags)
 		free(logs);
 		goto fail;
 	}
+	/*
+	 * A dirty primary is stale: from Windows 8.1 on the newest data may
+	 * sit only in the logs, for up to an hour ("Flush strategies"), and
+	 * hivex would open the stale file without a word.  Committing it
+	 * marks it clean, after which Windows ignores the logs: with
+	 * --discard-logs their data is lost for good, by the user's choice.
+	 */
 	if (hv->hdr.dirty && !replay && !(flags & HIVE_DISCARD_LOGS)) {
 		char *logs = hive_log_files(hv);
 		/* advice that can work: --replay-logs needs the logs */
@@ -298,6 +360,8 @@ open_hive(struct sfile *f, const char *path, int flags)
 		if ((hv->h = open_recovered(hv, flags)) == NULL)
 			goto fail;
 	} else {
+		/* through the descriptor open (/proc/self/fd/N): hivex reads
+		 * the file checked and locked, not what the path names now */
 		errno = 0;
 		hv->h = hivex_open(sfile_open_path(hv->f), (flags & HIVE_WRITE) ?
 		    HIVEX_OPEN_WRITE : 0);
@@ -324,6 +388,9 @@ hive_make_writable(struct hive *hv)
 {
 	hive_h *w;
 
+	/* hivex copies a hive into memory only when it is opened for
+	 * writing: reads go through a mapping, and only a hive the plan
+	 * changes pays for the copy */
 	if (hv->flags & HIVE_WRITE)
 		return 0;
 	if (hv->replayed)
@@ -403,6 +470,9 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 		hive_node_h child;
 		size_t cached;
 
+		/* Key names match case-blind (subkey lists are sorted by the
+		 * upper-cased name: regf spec, "Index leaf"), and so does
+		 * hivex, so the cache is keyed by the folded path. */
 		if (!first)
 			path[plen++] = '\\';
 		strcpy(path + plen, comp);
@@ -513,10 +583,13 @@ hive_delete_key(struct hive *hv, const char *key)
 
 	if ((r = lookup(hv, key, 0, &node)) <= 0)
 		return r;
+	/* Windows marks the root KEY_HIVE_ENTRY and KEY_NO_DELETE (regf
+	 * spec, "Key node" > "Flags"), and the base block points at it. */
 	if (node == hivex_root(hv->h)) {
 		tlsh_seterr("%s: refusing to delete the root key", hv->path);
 		return -1;
 	}
+	/* the freed cells' offsets may come back as new keys' handles */
 	nodes_forget(hv);
 	errno = 0;
 	if (hivex_node_delete_child(hv->h, node) == -1) {
@@ -654,6 +727,11 @@ hive_set(struct hive *hv, const char *key, const char *name,
 	return hive_set_values(hv, key, 1, &name, &val);
 }
 
+/*
+ * hivex has no call to delete one value: the key's list is set again
+ * without it.  Value lists need no order ("Key values list"), so the
+ * others keep theirs.
+ */
 int
 hive_delete_value(struct hive *hv, const char *key, const char *name)
 {
@@ -851,6 +929,9 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
 			return -1;
 		}
 		errno = 0;
+		/* the data type and its size are separate fields ("Key
+		 * value"): only a 4-byte REG_DWORD counts, and anything
+		 * else reads as absent, not as a guess */
 		v = hivex_node_get_value(hv->h, kids[i], value);
 		if (v != 0 && hivex_value_type(hv->h, v, &t, &len) == 0 &&
 		    t == hive_t_REG_DWORD && len == 4) {
@@ -868,6 +949,12 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
  * writes into a pipe, from a thread of its own, and the chunks reach the
  * sink as they come: no second copy of a hive of hundreds of megabytes is
  * ever made, and the sink compares while hivex still writes.
+ * The thread is needed because hivex_commit is one blocking call for the
+ * whole image, and a pipe holds 64 KiB to 1 MiB: with no reader running
+ * beside it, hivex would block for good.  What hivex writes is compared,
+ * never written as it is: commit.c numbers the base block itself, where
+ * hivex sets both sequence numbers to the old primary one plus one (a
+ * clean hive) and leaves the last-written time alone.
  */
 struct writer {
 	hive_h *h;
@@ -881,13 +968,17 @@ write_thread(void *arg)
 	struct writer *w = arg;
 	sigset_t pipe_sig;
 
-	/* a sink that stops reading must not kill the process */
+	/* A sink that stops reading must not kill the process: SIGPIPE
+	 * goes to the thread that wrote, so blocked here it becomes EPIPE,
+	 * and hivex_commit fails with it. */
 	sigemptyset(&pipe_sig);
 	sigaddset(&pipe_sig, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
 	errno = 0;
 	w->rc = hivex_commit(w->h, w->path, 0);
 	w->err = errno ? errno : EIO;
+	/* the reader sees end of file once every write end is closed:
+	 * hivex closes the one it opened by path, this is the other */
 	close(w->fd);
 	return NULL;
 }
@@ -951,6 +1042,7 @@ hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 	return rc;
 }
 
+/* The replayed hive, which commit.c writes in place before the change. */
 int
 hive_recovery(const struct hive *hv, const unsigned char **data, size_t *len)
 {

@@ -13,14 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regf/logs.h"
 #include "io/store.h"
+#include "regf/logs.h"
 #include "regf/regf.h"
 #include "tlshive.h"
 
 #define BASE 4096
+/*
+ * A log's copy of the base block is one 512-byte sector from Windows 8 on,
+ * whatever the disk's (regf spec, "Sector size and clustering factor").
+ * An older log made with a larger clustering factor has no DIRT at 512,
+ * and recover_old refuses it rather than misread it.
+ */
 #define LOG_BASE 512
-/* The spec gives 14219357686671994754 as bytes read little-endian. */
+/*
+ * Hash-1 and Hash-2 of a log entry are Marvin32 with a fixed seed (regf
+ * spec, "Log entries", notes 1-3).  The spec lists the seed as the bytes
+ * 82 EF 4D 88 7A 4E 55 C5; an older revision gave 14219357686671994754,
+ * the same bytes read little-endian.  Taken in the order written, as here,
+ * they reproduce the hashes of a log Windows wrote (test_logs); read
+ * little-endian they do not.
+ */
 #define MARVIN_SEED 0x82EF4D887A4E55C5ULL
 
 static uint32_t
@@ -76,7 +89,16 @@ marvin32_seeded(uint64_t seed, const unsigned char *d, size_t len)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* A log's base block: the first sector, a partial copy of the primary's. */
+/*
+ * A log's base block: the first sector, a partial copy of the primary's.
+ * A log is valid only when that copy is whole (signature, checksum), has
+ * the file type of the format it is read as (1 old, 6 new), and its two
+ * sequence numbers agree (regf spec, "Old format" > "Base block", item 2
+ * and note 2; "New format" > "Base block").  Up to Windows Server 2003
+ * the writer raised the primary number before it wrote the log and the
+ * secondary after, so unequal numbers mark a log write that never
+ * finished.
+ */
 static int
 log_header_ok(const unsigned char *b, size_t len, uint32_t type)
 {
@@ -90,6 +112,13 @@ struct buf {
 	size_t len;
 };
 
+/*
+ * The hive's bytes follow the bins size a log gives (regf spec, "Log
+ * entries", note 9).  That size is a 32-bit field in a file tlshive did
+ * not write: a damaged or hostile log must not turn it into an allocation
+ * of up to 4 GiB.  The 2 GiB cap is the project's bound, far above the
+ * hives it was measured on (the bench's grown SOFTWARE is 231 MB).
+ */
 static int
 grow(struct buf *h, size_t len)
 {
@@ -114,7 +143,12 @@ struct entry_scan {
 
 /*
  * Applies the log's valid entries in order; the first entry that is not
- * valid (signature, size, hashes, sequence) ends the log, as in Windows.
+ * valid (signature, size, hashes, sequence) ends the log, as in Windows:
+ * recovery keeps the entries before a bogus one, the first entry must
+ * carry the number in the log's base block, and entry N must be followed
+ * by N + 1 (regf spec, "Log entries", notes 7 and 8).  That end is no
+ * error: a crash can tear the last entry appended, and a log may hold
+ * older entries already applied (note 4).
  * With h NULL only scans, to learn the highest sequence number present.
  */
 static int
@@ -129,6 +163,9 @@ apply_new_log(struct buf *h, const unsigned char *log, size_t len,
 		uint32_t size = get_le32(e + 4), hb = get_le32(e + 16), n = get_le32(e + 20);
 		size_t refs_end, data;
 
+		/* A bins size that is no multiple of 4 KiB stops recovery
+		 * (note 8).  An entry naming no page ends the log too: the
+		 * project's rule, as such an entry would change nothing. */
 		if (memcmp(e, "HvLE", 4) != 0 || size < 512 || size % 512 ||
 		    size > len - off || hb < BASE || hb % BASE || n == 0 ||
 		    get_le32(e + 12) != expect)
@@ -144,6 +181,10 @@ apply_new_log(struct buf *h, const unsigned char *log, size_t len,
 			for (uint32_t i = 0; i < n; i++) {
 				uint32_t po = get_le32(e + 40 + 8 * i);
 				uint32_t ps = get_le32(e + 44 + 8 * i);
+				/* Its hashes hold, so this is no torn
+				 * write but a log that does not describe
+				 * this hive: refused whole, where a bad
+				 * entry only ends the log. */
 				if (ps > size - data || (uint64_t)po + ps > hb) {
 					tlsh_seterr("log entry %u has a page "
 					    "outside its own bounds or the "
@@ -170,7 +211,16 @@ struct logset {
 	const char *const *name;
 };
 
-/* The highest entry sequence number in any valid new-format log. */
+/*
+ * The highest entry sequence number in any valid new-format log.  The
+ * recovered hive is numbered past it, not only past the last entry
+ * applied: the logs stay beside the hive, and once it is dirty again,
+ * recovery applies entries numbered at or after the primary's (regf spec,
+ * "Log entries", notes 5 and 7).  A leftover entry at or above the new
+ * number, in the log not used or past a bogus entry, would then be
+ * replayed over newer data.  commit.c counts on this when it restarts one
+ * log and leaves the other's entries for recovery to pass over.
+ */
 static uint32_t
 max_entry_seq(const struct logset *ls, uint32_t start)
 {
@@ -207,7 +257,14 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 	}
 	s1 = ok[1] ? get_le32(ls->log[1] + 4) : 0;
 	s2 = ok[2] ? get_le32(ls->log[2] + 4) : 0;
-	/* The log that starts earlier is applied first. */
+	/*
+	 * The log that starts earlier is applied first.  Windows swaps
+	 * between .LOG1 and .LOG2, so either may hold the earlier entries,
+	 * and the other continues them only from N + 1 (regf spec, "Multiple
+	 * transaction log files" > "New format"; an older revision of the
+	 * spec said LOG1 then LOG2).  regf_seq_before allows for the 32-bit
+	 * numbers wrapping.
+	 */
 	if (ok[1] && ok[2]) {
 		first = regf_seq_before(s2, s1) ? 2 : 1;
 	} else
@@ -215,7 +272,9 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 	second = ok[1] && ok[2] ? 3 - first : 0;
 	if (!base_ok) {
 		/* Windows takes the base block and the entries from the
-		 * later log alone when the primary's base block is lost. */
+		 * later log alone when the primary's base block is lost
+		 * ("Multiple transaction log files" > "New format"; "Log
+		 * entries", note 6). */
 		int use = second ? second : first;
 		base_src = ls->log[use];
 		if (apply_new_log(h, ls->log[use], ls->len[use], &sc) == -1)
@@ -223,6 +282,10 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		sb_add(used, "%s", ls->name[use]);
 	} else {
 		int use = first;
+		/* A log whose first entry is numbered below the primary's
+		 * secondary number fails the test for a first entry ("Log
+		 * entries", note 7); recovery goes on with the other log,
+		 * which must then start at or after it. */
 		if (regf_seq_before(get_le32(ls->log[first] + 4), secondary)) {
 			if (!second || regf_seq_before(get_le32(ls->log[second] + 4),
 			    secondary)) {
@@ -250,6 +313,15 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		tlsh_seterr("the logs hold no valid entry to apply");
 		return -1;
 	}
+	/*
+	 * A lost base block is rebuilt from the log's copy ("Log entries",
+	 * note 6).  The log holds only its first 512 bytes; the rest of a
+	 * base block is reserved or has no meaning on a disk ("Base block"),
+	 * so zeros stand in for it.  The root cell comes from the log's copy,
+	 * made from memory when the log was started ("Old format" > "Base
+	 * block", note 1), newer than the stale primary's; the bins end where
+	 * the last entry applied says.
+	 */
 	if (!base_ok) {
 		memset(h->p, 0, BASE);
 		memcpy(h->p, base_src, LOG_BASE);
@@ -272,8 +344,16 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	uint64_t stamp = base_ok ? get_le64(h->p + 12) : get_le64(h->p + BASE + 20);
 	int use = -1;
 
-	/* The applicable log carries the primary's last-written time; with
-	 * the primary's base block lost, the first bin's is only a lower bound. */
+	/*
+	 * The applicable log carries the primary's last-written time (regf
+	 * spec, "Old format" > "Base block", note 3).  With the primary's
+	 * base block lost the spec compares the first bin's timestamp
+	 * instead ("Hive bin", note 3); tlshive takes that one as a lower
+	 * bound and accepts a log stamped at or after it, its own looser
+	 * reading.  .LOG, then .LOG1, then .LOG2: the first log that fits is
+	 * used, as Windows tries the first log first ("Multiple transaction
+	 * log files" > "Old format").
+	 */
 	for (int i = 0; i < 3 && use < 0; i++)
 		if (ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
 		    LOG_OLD) && (base_ok ? get_le64(ls->log[i] + 12) == stamp :
@@ -288,6 +368,10 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 	size_t len = ls->len[use], hb = get_le32(lg + 40), bits = hb / 512;
 	size_t vec_end = LOG_BASE + 4 + (bits + 7) / 8, pages, k = 0;
 
+	/* One bit per 512 bytes of the bins, least significant first; a
+	 * page per set bit from the next sector on, bit i going to 4096 +
+	 * 512 * i; bytes after the last page are remnants ("Dirty vector";
+	 * "Dirty pages", notes 1 and 2). */
 	if (hb < BASE || hb % BASE || vec_end > len ||
 	    memcmp(lg + LOG_BASE, "DIRT", 4) != 0) {
 		tlsh_seterr("%s: no valid dirty vector", ls->name[use]);
@@ -307,7 +391,13 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		memcpy(h->p + BASE + 512 * i, lg + pages + 512 * k, 512);
 		k++;
 	}
-	/* Recovery stops at a dirty bin that is not a bin, as in Windows. */
+	/*
+	 * Windows checks each dirty bin it replays (signature, a size of at
+	 * least 4 KiB, the offset of its place) and stops at one that fails
+	 * ("Dirty pages").  tlshive checks the whole chain afterwards, and a
+	 * bad bin refuses the replay rather than keep part of it: a log whose
+	 * pages do not make bins was not written for this hive.
+	 */
 	for (size_t off = 0; off < hb;) {
 		const unsigned char *bin = h->p + BASE + off;
 		uint32_t sz = get_le32(bin + 8);
@@ -350,6 +440,9 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 		tlsh_seterr("%s: not a registry hive", shown);
 		return -1;
 	}
+	/* Dirty: a wrong checksum or unequal sequence numbers.  A clean
+	 * hive's logs are ignored even when they hold later entries (regf
+	 * spec, "Dirty state of a hive"). */
 	base_ok = regf_checksum(primary) == get_le32(primary + 508);
 	if (base_ok && get_le32(primary + 4) == get_le32(primary + 8)) {
 		tlsh_seterr("%s: the hive is clean: Windows ignores its logs, "
@@ -375,6 +468,9 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	h.p = xmalloc(plen);
 	memcpy(h.p, primary, plen);
 	h.len = plen;
+	/* One new-format log means a Windows 8.1 or later writer ("New
+	 * format"); an old-format .LOG beside it can be an artifact of the
+	 * installation image ("Multiple transaction log files"). */
 	rc = newfmt ? recover_new(&h, base_ok, &ls, r, &used) :
 	    recover_old(&h, base_ok, &ls, r, &used);
 	if (rc == -1) {
@@ -388,6 +484,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	}
 	put_le32(h.p + 4, r->seq);
 	put_le32(h.p + 8, r->seq);
+	/* a base block from a log gets the primary's file type back ("Old
+	 * format" > "Base block", note 4) */
 	put_le32(h.p + 28, 0);				/* a primary file */
 	put_le32(h.p + 508, regf_checksum(h.p));
 	r->data = h.p;
@@ -462,7 +560,11 @@ logs_header(const unsigned char *b, size_t len, int *format, uint32_t *seq)
 	return 1;
 }
 
-/* The first sector of a log: a partial copy of the primary's base block. */
+/*
+ * The first sector of a log: a partial copy of the primary's base block,
+ * with the log's file type and both sequence numbers set at once, as from
+ * Vista on (regf spec, "Old format" > "Base block", items 1-3).
+ */
 static void
 log_base(unsigned char *out, const unsigned char *base, uint32_t type,
     uint32_t seq)
@@ -486,7 +588,8 @@ logs_build(int format, const unsigned char *base, uint32_t seq,
 		data += runs[i].len;
 	if (format == LOG_OLD) {
 		/* One bit per 512 bytes of the bins; Windows marks whole
-		 * 4 KiB runs, and the pages follow the vector's sector. */
+		 * 4 KiB runs, and the pages follow the vector's sector
+		 * ("Dirty vector", note 3; "Dirty pages"). */
 		size_t bits = hb / 512, vec = LOG_BASE + 4 + (bits + 7) / 8;
 		off = (vec + 511) / 512 * 512;
 		*len = off + data;
@@ -506,6 +609,14 @@ logs_build(int format, const unsigned char *base, uint32_t seq,
 		}
 		return b;
 	}
+	/*
+	 * One entry of whole sectors, then one zeroed sector.  The log file
+	 * is written over from its start and never truncated, so whatever
+	 * it held before lies after the entry, and recovery goes on while it
+	 * finds an entry numbered N + 1 with good hashes ("Log entries",
+	 * note 7).  The zeroed sector has no HvLE signature: the log ends
+	 * after this entry whatever older entries lie further on.
+	 */
 	n = (40 + 8 * nruns + data + 511) / 512 * 512;
 	*len = LOG_BASE + n + 512;
 	b = xcalloc(1, *len);
@@ -513,6 +624,8 @@ logs_build(int format, const unsigned char *base, uint32_t seq,
 	e = b + LOG_BASE;
 	memcpy(e, "HvLE", 4);
 	put_le32(e + 4, (uint32_t)n);
+	/* an entry keeps only bit 0x1 of the base block's flags, KTM's
+	 * lock ("Log entries", note 11) */
 	put_le32(e + 8, get_le32(base + 144) & 1);	/* only KTM's lock bit */
 	put_le32(e + 12, seq);
 	put_le32(e + 16, hb);
@@ -524,6 +637,9 @@ logs_build(int format, const unsigned char *base, uint32_t seq,
 		memcpy(e + off, runs[i].data, runs[i].len);
 		off += runs[i].len;
 	}
+	/* Hash-1 covers all after the 40-byte header, padding included;
+	 * Hash-2 the first 32 bytes, Hash-1 among them, so it comes second
+	 * ("Log entries", notes 1 and 2). */
 	put_le64(e + 24, marvin32(e + 40, n - 40));
 	put_le64(e + 32, marvin32(e, 32));
 	return b;
