@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,19 @@
 
 #include "cli/cmd.h"
 #include "cli/cmdint.h"
-#include "regf/commit.h"
-#include "policy/facts.h"
-#include "regf/hive.h"
+#include "cli/regwrite.h"
+#include "cli/report.h"
 #include "io/image.h"
-#include "regf/logs.h"
+#include "io/store.h"
+#include "policy/facts.h"
 #include "policy/plan.h"
 #include "policy/plantext.h"
 #include "policy/profile.h"
 #include "policy/reg.h"
-#include "cli/regwrite.h"
-#include "cli/report.h"
-#include "io/store.h"
 #include "policy/verdict.h"
+#include "regf/commit.h"
+#include "regf/hive.h"
+#include "regf/logs.h"
 
 
 /*

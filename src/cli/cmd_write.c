@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli/cmdint.h"
+#include "cli/regwrite.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
-#include "cli/regwrite.h"
 
 /*
  * The plan's needed changes made in the hives and committed together

@@ -5,13 +5,13 @@
 #ifndef CMDINT_H
 #define CMDINT_H
 
-#include "cli/options.h"
 #include "cli/msg.h"
-#include "policy/facts.h"
-#include "regf/hive.h"
+#include "cli/options.h"
 #include "io/image.h"
+#include "policy/facts.h"
 #include "policy/plan.h"
 #include "policy/profile.h"
+#include "regf/hive.h"
 
 /*
  * One more user profile's hive: every profile's with --users all, and the

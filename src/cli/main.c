@@ -14,9 +14,9 @@
 
 #include "cli/batch.h"
 #include "cli/cmd.h"
+#include "cli/report.h"
 #include "io/image.h"
 #include "regval.h"
-#include "cli/report.h"
 
 /*
  * Options and commands are tables, in the manner of tmux's cmd_entry: each

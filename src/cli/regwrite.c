@@ -12,9 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "policy/facts.h"
 #include "cli/regwrite.h"
 #include "io/store.h"
+#include "policy/facts.h"
 
 #define V5_HEADER "Windows Registry Editor Version 5.00"
 

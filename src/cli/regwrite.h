@@ -3,8 +3,8 @@
 #define REGWRITE_H
 
 #include "policy/facts.h"
-#include "regf/hive.h"
 #include "policy/plan.h"
+#include "regf/hive.h"
 
 /* Building a .reg document. */
 struct regdoc {

@@ -6,8 +6,8 @@
 
 #include <json-c/json.h>
 
-#include "policy/plantext.h"
 #include "cli/report.h"
+#include "policy/plantext.h"
 #include "policy/verdict.h"
 
 static const char *const cmd_names[] = { "show", "check", "apply",

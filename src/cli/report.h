@@ -4,10 +4,10 @@
 
 #include <stdio.h>
 
-#include "policy/facts.h"
-#include "regf/hive.h"
 #include "io/image.h"
+#include "policy/facts.h"
 #include "policy/plan.h"
+#include "regf/hive.h"
 
 enum command { CMD_SHOW, CMD_CHECK, CMD_APPLY, CMD_EXPORT };
 

@@ -9,8 +9,8 @@
 #include "regval.h"
 
 #include "policy/facts.h"
-#include "regf/logs.h"
 #include "policy/table.h"
+#include "regf/logs.h"
 
 
 static char *

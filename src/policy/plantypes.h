@@ -8,10 +8,10 @@
 #define PLANTYPES_H
 
 #include "policy/facts.h"
-#include "regf/hive.h"
 #include "policy/profile.h"
-#include "regval.h"
 #include "policy/table.h"
+#include "regf/hive.h"
+#include "regval.h"
 
 /* One place a row lives in: a control set, or a registry view. */
 struct target {

@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "policy/profiles.h"
-#include "regval.h"
 #include "policy/table.h"
+#include "regval.h"
 #include "tlshive.h"
 
 enum want_kind {

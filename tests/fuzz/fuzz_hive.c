@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "policy/facts.h"
-#include "regf/hive.h"
 #include "policy/plan.h"
 #include "policy/profile.h"
+#include "regf/hive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

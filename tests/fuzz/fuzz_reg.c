@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/reg.h"
 #include "cli/regwrite.h"
+#include "policy/reg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

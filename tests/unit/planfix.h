@@ -6,8 +6,8 @@
 #include "policy/plan.h"
 #include "policy/planint.h"
 #include "policy/plantext.h"
-#include "policy/verdict.h"
 #include "policy/reg.h"
+#include "policy/verdict.h"
 
 struct img {
 	char *root;

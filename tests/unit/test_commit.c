@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "io/store.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
 #include "regf/logs.h"
 #include "regf/mkhive.h"
 #include "regf/regf.h"
-#include "io/store.h"
 #include "tlshive.h"
 
 static size_t

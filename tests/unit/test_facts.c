@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/facts.h"
 #include "fixture.h"
+#include "policy/facts.h"
 #include "tlshive.h"
 
 struct expect {

@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "regf/regf.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
 #include "regf/mkhive.h"
+#include "regf/regf.h"
 #include "tlshive.h"
 
 /* Rewrites the base block with seq1 bumped and, optionally, a good checksum. */

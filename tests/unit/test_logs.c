@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "regf/regf.h"
 #include "regf/logs.h"
 #include "regf/mkhive.h"
+#include "regf/regf.h"
 #include "tlshive.h"
 
 static void

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "regf/regf.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
 #include "regf/mkhive.h"
+#include "regf/regf.h"
 #include "tlshive.h"
 
 static void

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "regf/commit.h"
 #include "fixture.h"
+#include "regf/commit.h"
 #include "regf/hive.h"
 #include "regf/mkhive.h"
 #include "regf/regf.h"

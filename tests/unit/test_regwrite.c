@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/regwrite.h"
 #include "fixture.h"
 #include "policy/reg.h"
-#include "cli/regwrite.h"
 
 static void
 test_reg_write__regedit_format(void **state)

@@ -7,8 +7,8 @@
 
 #include <json-c/json.h>
 
-#include "fixture.h"
 #include "cli/report.h"
+#include "fixture.h"
 
 static json_object *
 render(enum command cmd, const char *layout, const char *set,

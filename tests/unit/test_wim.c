@@ -8,8 +8,8 @@
 
 #include "fixture.h"
 #include "io/store.h"
-#include "tlshive.h"
 #include "io/wim.h"
+#include "tlshive.h"
 
 /* A WIM of one image holding Windows/System32/config/SYSTEM. */
 static char *
