@@ -120,17 +120,19 @@ struct buf {
  * hives it was measured on (the bench's grown SOFTWARE is 231 MB).
  */
 static int
-grow(struct buf *h, size_t len)
+grow(struct buf *h, uint64_t len)
 {
-	if (len > (size_t)1 << 31) {
-		tlsh_seterr("a log entry asks for a hive of %zu bytes", len);
+	/* 64 bits: 4096 + a bins size near 4 GiB wraps a 32-bit size_t */
+	if (len > (uint64_t)1 << 31) {
+		tlsh_seterr("a log entry asks for a hive of %llu bytes",
+		    (unsigned long long)len);
 		return -1;
 	}
 	if (len > h->len) {
-		h->p = xrealloc(h->p, len);
-		memset(h->p + h->len, 0, len - h->len);
+		h->p = xrealloc(h->p, (size_t)len);
+		memset(h->p + h->len, 0, (size_t)len - h->len);
 	}
-	h->len = len;
+	h->len = (size_t)len;
 	return 0;
 }
 
@@ -175,7 +177,7 @@ apply_new_log(struct buf *h, const unsigned char *log, size_t len,
 		    get_le64(e + 24) || marvin32(e, 32) != get_le64(e + 32))
 			break;
 		if (h != NULL) {
-			if (grow(h, BASE + (size_t)hb) == -1)
+			if (grow(h, BASE + (uint64_t)hb) == -1)
 				return -1;
 			data = refs_end;
 			for (uint32_t i = 0; i < n; i++) {
@@ -329,7 +331,7 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 	}
 	put_le32(h->p + 36, get_le32(base_src + 36));		/* root cell */
 	put_le32(h->p + 40, sc.hbins);
-	if (grow(h, BASE + (size_t)sc.hbins) == -1)
+	if (grow(h, BASE + (uint64_t)sc.hbins) == -1)
 		return -1;
 	r->entries = sc.applied;
 	r->seq = max_entry_seq(ls, sc.last_seq) + 1;
@@ -378,7 +380,7 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		return -1;
 	}
 	pages = (vec_end + 511) / 512 * 512;
-	if (grow(h, BASE + hb) == -1)
+	if (grow(h, BASE + (uint64_t)hb) == -1)
 		return -1;
 	for (size_t i = 0; i < bits; i++) {
 		if (!(lg[LOG_BASE + 4 + i / 8] & (1u << (i % 8))))

@@ -229,10 +229,36 @@ test_logs_recover__lost_base_block_rebuilt(void **state)
 	recovery_free(&r);
 }
 
+/*
+ * A log entry whose hashes are good (the seed is public) but whose hive
+ * bins size is near 4 GiB: refused as too big, never allocated, and on a
+ * 32-bit size_t never wrapped to a small buffer.
+ */
+static void
+test_logs_recover__huge_bins_size__refused(void **state)
+{
+	unsigned char primary[MKHIVE_SIZE], log[4096];
+	const unsigned char *logs[3] = { NULL, log, NULL };
+	size_t lens[3] = { 0, 0, 0 };
+	const char *names[3] = { "H.LOG", "H.LOG1", "H.LOG2" };
+	struct recovery r;
+	unsigned char *e = log + 512;
+
+	make_case(primary, log, &lens[1]);
+	put_le32(e + 16, 0xfffff000);
+	put64(e + 24, marvin32(e + 40, 1024 - 40));
+	put64(e + 32, marvin32(e, 32));
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "asks for a hive of 4294967296 "
+	    "bytes"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_logs_recover__huge_bins_size__refused),
 		cmocka_unit_test(test_logs_marvin32__published_vectors),
 		cmocka_unit_test(test_logs_marvin32__registry_seed),
 		cmocka_unit_test(test_logs_marvin32__matches_windows_log),
