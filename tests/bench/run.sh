@@ -9,6 +9,8 @@
 set -eu
 export LC_ALL=C
 b=$1
+# this script's folder, before the cd below
+here=$(cd "$(dirname "$0")" && pwd)
 RUNS=${BENCH_RUNS:-9}
 KEYS=${BENCH_KEYS:-300000}
 W=$b/bench-work
@@ -31,7 +33,7 @@ ls -l "$cfg"
 # The same settings for the peers, one hive at a time, CurrentControlSet
 # mapped and parents listed (hivexregedit needs both; reged the mapping).
 "$TL" export --utf8 master > rec.reg
-split_reg() { sh "$(dirname "$0")/../tools/reg-for-hivex.sh" "$1" rec.reg; }
+split_reg() { sh "$here/../tools/reg-for-hivex.sh" "$1" rec.reg; }
 split_reg SYSTEM > sys.reg
 split_reg SOFTWARE > soft.reg
 
