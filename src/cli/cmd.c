@@ -145,6 +145,7 @@ open_images(const struct options *o)
 	rq.writable = o->cmd == CMD_APPLY && !o->dry_run;
 	rq.partition = o->partition;
 	rq.index = o->index;
+	rq.journal_dir = o->journal_dir;
 	if ((set = images_open(&rq)) == NULL)
 		say("%s\n", tlsh_errmsg());
 	return set;
@@ -458,7 +459,8 @@ out:
  * logs recover it to the same result, so no log of its own is needed.
  */
 int
-cmd_recover(const char *hive, const char *out, int wait)
+cmd_recover(const char *hive, const char *out, int wait,
+    const char *journal_dir)
 {
 	struct recovery r = { 0 };
 	struct strlist notes = { 0 };
@@ -468,7 +470,7 @@ cmd_recover(const char *hive, const char *out, int wait)
 
 	/* a disk image: finish the journal an interrupted run left */
 	if (!out) {
-		int done = image_recover(hive);
+		int done = image_recover(hive, journal_dir);
 
 		if (done == -1) {
 			say("%s\n", tlsh_errmsg());

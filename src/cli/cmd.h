@@ -6,7 +6,8 @@
 
 int cmd_run(const struct options *);
 int cmd_export(const struct options *);
-int cmd_recover(const char *hive, const char *out, int wait);
+int cmd_recover(const char *hive, const char *out, int wait,
+    const char *journal_dir);
 int cmd_profiles(const char *name);
 int cmd_settings(int json);
 

@@ -27,8 +27,8 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_HELP, O_VERSION,
-	O_COUNT
+	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
+	O_HELP, O_VERSION, O_COUNT
 };
 
 static const struct opt_entry {
@@ -84,6 +84,8 @@ static const struct opt_entry {
 	    "(HKEY_CURRENT_USER)" },
 	[O_USERS] = { "users", 0, "default|all|none", "HKEY_CURRENT_USER changes: "
 	    "to the Default profile\n(default), to every profile too, or none" },
+	[O_JOURNAL_DIR] = { "journal-dir", 0, "DIR", "a disk image's journal "
+	    "goes here, not beside it" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -91,7 +93,7 @@ static const struct opt_entry {
 #define B(o) (1u << (o))
 /* what every image-taking command accepts besides its own options */
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
-	B(O_PARTITION) | \
+	B(O_PARTITION) | B(O_JOURNAL_DIR) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
 #define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
 #define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT) | \
@@ -141,7 +143,7 @@ static const struct cmd_entry {
 	    "[--utf8] [--strict] [--users default|all|none] [--force] "
 	    "[--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
-	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT),
+	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT) | B(O_JOURNAL_DIR),
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
 	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
 	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
@@ -350,6 +352,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 			break;
 		case O_REPLAY: a->o.replay_logs = 1; break;
 		case O_WAIT: a->o.wait = 1; break;
+		case O_JOURNAL_DIR: a->o.journal_dir = optarg; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
@@ -445,7 +448,7 @@ run_export(struct args *a)
 static int
 run_recover(struct args *a)
 {
-	return cmd_recover(a->argv[0], a->o.out, a->o.wait);
+	return cmd_recover(a->argv[0], a->o.out, a->o.wait, a->o.journal_dir);
 }
 
 static int

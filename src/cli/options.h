@@ -29,6 +29,7 @@ struct options {
 	int partition;		/* a disk image's partition, 0: find it */
 	int index;		/* a WIM's image, 0: every one */
 	int rebuild;		/* a WIM: write it anew, reclaiming space */
+	const char *journal_dir;	/* disk images' journals, or NULL */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 	int batch;		/* a worker of several images: each JSON

@@ -442,13 +442,20 @@ blk_close(struct blk *b)
 
 /* The journal */
 
-#define JMAGIC "TLSHJNL2"
+/* v3 names the image file it was made for; v2 (tlshive 0.1) did not */
+#define JMAGIC "TLSHJNL3"
+#define JMAGIC2 "TLSHJNL2"
 #define JEND "TLSHEND2"
 
 struct jhead {
 	char magic[8];
 	unsigned char size[8], nblocks[8];
+	unsigned char dev[8], ino[8];	/* v3 */
 };
+#define JHEAD2 24			/* a v2 header's length */
+
+/* --journal-dir: journals kept there, named after their images */
+static char *journal_dir;
 
 static uint64_t
 fnv(uint64_t h, const void *p, size_t n)
@@ -462,10 +469,131 @@ fnv(uint64_t h, const void *p, size_t n)
 
 #define FNV0 0xcbf29ce484222325ull
 
+void
+blk_set_journal_dir(const char *dir)
+{
+	free(journal_dir);
+	journal_dir = dir ? xstrdup(dir) : NULL;
+}
+
 char *
 blk_journal_path(const char *image)
 {
-	return xasprintf("%s.tlshive-journal", image);
+	struct stat st;
+	char *copy, *r;
+
+	if (journal_dir == NULL)
+		return xasprintf("%s.tlshive-journal", image);
+	/* one directory for many images: the file's identity in the name,
+	 * so two images of one name never share a journal */
+	copy = xstrdup(image);
+	if (stat(image, &st) == 0)
+		r = xasprintf("%s/%s-%jx-%jx.tlshive-journal", journal_dir,
+		    basename(copy), (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	else
+		r = xasprintf("%s/%s.tlshive-journal", journal_dir,
+		    basename(copy));
+	free(copy);
+	return r;
+}
+
+/*
+ * Where a journal may lie: a directory no other user can replace it in
+ * (not writable by group or others, unless sticky, where only its owner
+ * can remove or rename it).  Checked before a run writes one and before
+ * one is replayed.
+ */
+static int
+journal_dir_ok(const char *jpath)
+{
+	char *d = xstrdup(jpath), *dir = dirname(d);
+	struct stat ds;
+	const char *why = NULL;
+
+	if (stat(dir, &ds) == -1)
+		why = strerror(errno);
+	else if ((ds.st_mode & (S_IWGRP | S_IWOTH)) && !(ds.st_mode & S_ISVTX))
+		why = "other users can write to its directory and replace it";
+	else if (journal_dir && ds.st_uid != geteuid() && ds.st_uid != 0)
+		why = "another user owns its directory";
+	if (why)
+		tlsh_seterr("%s: %s: tlshive keeps no journal there; give "
+		    "--journal-dir DIR, a directory of your own", jpath, why);
+	free(d);
+	return why == NULL;
+}
+
+/*
+ * A journal tlshive wrote, or nothing: a regular file (not a link, a FIFO
+ * or a device: opened without following or blocking), owned by this user
+ * or root, writable by no one else, in a directory as above.  1 with the
+ * open descriptor and its size, 0 when there is none, -1 refused.
+ */
+static int
+journal_open(const char *jpath, int *fdp, uint64_t *len)
+{
+	struct stat st;
+	int fd = open(jpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY);
+
+	*fdp = -1;
+	if (fd == -1 && errno == ENOENT)
+		return 0;
+	if (fd == -1) {
+		tlsh_seterr("%s: %s; not tlshive's journal: refused, left as it "
+		    "is", jpath, errno == ELOOP ? "a symbolic link" :
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		tlsh_seterr("%s: not a regular file; not tlshive's journal: "
+		    "refused, left as it is", jpath);
+		goto fail;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		tlsh_seterr("%s: owned by user %ju, not by this user or root: "
+		    "another user may have put it there; refused, left as it "
+		    "is (remove it if it is not yours)", jpath,
+		    (uintmax_t)st.st_uid);
+		goto fail;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		tlsh_seterr("%s: other users can write to it; refused, left as "
+		    "it is (remove it if it is not yours)", jpath);
+		goto fail;
+	}
+	if (!journal_dir_ok(jpath))
+		goto fail;
+	*fdp = fd;
+	*len = (uint64_t)st.st_size;
+	return 1;
+fail:
+	close(fd);
+	return -1;
+}
+
+int
+blk_journal_state(const char *image)
+{
+	char *j = blk_journal_path(image);
+	uint64_t len;
+	int fd, r = journal_open(j, &fd, &len);
+
+	if (fd != -1)
+		close(fd);
+	free(j);
+	return r;
+}
+
+/* The image's file, for a journal's v3 header. */
+static int
+image_id(const struct blk *b, struct stat *st)
+{
+	if (b->fd != -1 ? fstat(b->fd, st) : stat(b->path, st)) {
+		tlsh_seterr("%s: %s", b->path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -499,12 +627,20 @@ journal_write(struct blk *b, const char *jpath)
 	size_t total = sizeof(struct jhead) + b->n * (16 + BLK) + 16;
 	unsigned char *j = xmalloc(total), *q = j, *old = xmalloc(BLK);
 	struct jhead h;
+	struct stat st;
 	uint64_t hash = FNV0;
 	int rc = -1;
 
+	if (image_id(b, &st) == -1) {
+		free(old);
+		free(j);
+		return -1;
+	}
 	memcpy(h.magic, JMAGIC, 8);
 	put_le64(h.size, b->size);
 	put_le64(h.nblocks, b->n);
+	put_le64(h.dev, (uint64_t)st.st_dev);
+	put_le64(h.ino, (uint64_t)st.st_ino);
 	hash = fnv(hash, &h, sizeof(h));
 	memcpy(q, &h, sizeof(h));
 	q += sizeof(h);
@@ -569,7 +705,7 @@ blk_commit(struct blk *b)
 	if (b->n == 0)
 		return 0;
 	jpath = blk_journal_path(b->path);
-	if (journal_write(b, jpath) == -1)
+	if (!journal_dir_ok(jpath) || journal_write(b, jpath) == -1)
 		goto out;
 	for (size_t i = 0; i < b->cap; i++)
 		if (b->data[i] && base_io(b, b->data[i], block_len(b,
@@ -595,10 +731,14 @@ blk_replay(struct blk *b)
 	char *jpath = blk_journal_path(b->path), *tmp = xasprintf("%s.tmp",
 	    jpath);
 	unsigned char *j = NULL, *cur = xmalloc(BLK);
-	size_t len = 0, n;
-	uint64_t hash = FNV0;
-	int rc = -1;
+	size_t len = 0, n, head;
+	uint64_t hash = FNV0, flen;
+	struct stat st;
+	int rc = -1, fd = -1, r;
 
+	/* a run that could not keep its journal safe never starts */
+	if (!journal_dir_ok(jpath))
+		goto out;
 	/* a temporary file that never became the journal: the image was
 	 * not touched (".tmp" is what tlshive 0.1 before this named it) */
 	{
@@ -608,21 +748,44 @@ blk_replay(struct blk *b)
 			sync_dir_of(jpath);
 		sl_free(&gone);
 	}
-	if ((j = read_all(jpath, &len)) == NULL) {
-		rc = errno == ENOENT ? 0 : -1;
-		if (rc)
-			tlsh_seterr("%s: %s", jpath, strerror(errno));
+	if ((r = journal_open(jpath, &fd, &flen)) <= 0) {
+		rc = r;
 		goto out;
 	}
-	n = len >= sizeof(struct jhead) ? (size_t)get_le64(j + 16) : 0;
-	if (len < sizeof(struct jhead) + 16 || memcmp(j, JMAGIC, 8) != 0 ||
-	    n > (len - sizeof(struct jhead) - 16) / (16 + BLK) ||
-	    len != sizeof(struct jhead) + n * (16 + BLK) + 16) {
+	/* the size follows from the header: read nothing a header does not
+	 * account for, and no more blocks than the image holds */
+	j = xmalloc(sizeof(struct jhead));
+	if (flen >= JHEAD2 && pread(fd, j, 8, 0) == 8 &&
+	    memcmp(j, JMAGIC2, 8) == 0) {
+		/* it names no image file: anyone could have made it for this
+		 * one, an image's own archive included */
+		tlsh_seterr("%s: a journal of tlshive 0.1, which does not say "
+		    "which file it was made for; refused, left as it is: "
+		    "finish it with that version, or remove it", jpath);
+		goto out;
+	}
+	head = sizeof(struct jhead);
+	if (flen < head + 16 || pread(fd, j, head, 0) != (ssize_t)head ||
+	    memcmp(j, JMAGIC, 8) != 0) {
 		tlsh_seterr("%s: not a complete tlshive journal; left as it is",
 		    jpath);
 		goto out;
 	}
-	hash = fnv(hash, j, sizeof(struct jhead) + n * (16 + BLK));
+	n = (size_t)get_le64(j + 16);
+	if (get_le64(j + 16) > b->size / BLK + 1 ||
+	    flen != head + (uint64_t)n * (16 + BLK) + 16) {
+		tlsh_seterr("%s: not a complete tlshive journal; left as it is",
+		    jpath);
+		goto out;
+	}
+	len = (size_t)flen;
+	free(j);
+	j = xmalloc(len);
+	if (pread(fd, j, len, 0) != (ssize_t)len) {
+		tlsh_seterr("%s: %s", jpath, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	hash = fnv(hash, j, head + n * (16 + BLK));
 	if (memcmp(j + len - 16, JEND, 8) != 0 || get_le64(j + len - 8) !=
 	    hash) {
 		tlsh_seterr("%s: the journal is damaged; left as it is", jpath);
@@ -634,11 +797,19 @@ blk_replay(struct blk *b)
 		    (unsigned long long)get_le64(j + 8), b->path);
 		goto out;
 	}
+	/* the very file it was made for, by device and inode: a journal that
+	 * came with an image (its archive extracted as root keeps the
+	 * archive's owner) cannot know them */
+	if (image_id(b, &st) == -1 || get_le64(j + 24) !=
+	    (uint64_t)st.st_dev || get_le64(j + 32) != (uint64_t)st.st_ino) {
+		tlsh_seterr("%s: the journal was made for another file than %s; "
+		    "refused, left as it is", jpath, b->path);
+		goto out;
+	}
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++) {
-			const unsigned char *r = j + sizeof(struct jhead) +
-			    i * (16 + BLK);
-			uint64_t off = get_le64(r);
+			const unsigned char *e = j + head + i * (16 + BLK);
+			uint64_t off = get_le64(e);
 			size_t bl;
 			if (off % BLK || off >= b->size) {
 				tlsh_seterr("%s: a block outside the image; "
@@ -647,14 +818,14 @@ blk_replay(struct blk *b)
 			}
 			bl = block_len(b, off);
 			if (pass == 1) {
-				if (base_io(b, (void *)(r + 16), bl, off, 1) == -1)
+				if (base_io(b, (void *)(e + 16), bl, off, 1) == -1)
 					goto out;
 				continue;
 			}
 			if (base_io(b, cur, bl, off, 0) == -1)
 				goto out;
-			if (fnv(FNV0, cur, bl) != get_le64(r + 8) &&
-			    memcmp(cur, r + 16, bl) != 0) {
+			if (fnv(FNV0, cur, bl) != get_le64(e + 8) &&
+			    memcmp(cur, e + 16, bl) != 0) {
 				tlsh_seterr("%s: the image holds neither what the "
 				    "journal found there nor what it wrote (at "
 				    "%llu): it is not this image's journal; "
@@ -665,6 +836,8 @@ blk_replay(struct blk *b)
 		}
 	rc = journal_apply(b, jpath) == -1 ? -1 : 1;
 out:
+	if (fd != -1)
+		close(fd);
 	free(j);
 	free(cur);
 	free(tmp);

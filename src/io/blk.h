@@ -46,8 +46,15 @@ int blk_commit(struct blk *);
 void blk_discard(struct blk *);
 int blk_close(struct blk *);
 
-/* The journal's name for an image. */
+/* The journal's name for an image: beside it, or in the journal directory. */
 char *blk_journal_path(const char *image);
+/* Journals go to dir (--journal-dir), NULL: beside each image. */
+void blk_set_journal_dir(const char *dir);
+/*
+ * Is there a journal for the image, and would it be replayed: 1 yes, 0
+ * none, -1 one lies there that tlshive refuses (message says why).
+ */
+int blk_journal_state(const char *image);
 /*
  * A complete journal left by a crash, written into the image: 1 done,
  * 0 none (an incomplete one is removed: it never touched the image), -1

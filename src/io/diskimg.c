@@ -321,15 +321,15 @@ diskimg_open(const char *path, int writable, int partition)
 	if (writable) {
 		if ((r = blk_replay(d->b)) == -1)
 			goto fail;
-	} else {
-		char *j = blk_journal_path(path);
-		r = access(j, F_OK) == 0;
-		if (r)
+	} else if ((r = blk_journal_state(path)) != 0) {
+		/* recover is advised only for a journal it would replay */
+		if (r == 1) {
+			char *j = blk_journal_path(path);
 			tlsh_seterr("%s: an interrupted tlshive run left %s; "
 			    "run tlshive recover %s first", path, j, path);
-		free(j);
-		if (r)
-			goto fail;
+			free(j);
+		}
+		goto fail;
 	}
 	if (find_windows(d, partition) == -1)
 		goto fail;
@@ -576,6 +576,16 @@ wrap(struct diskimg *d, ntfs_inode *ni, u64 dir, const char *name,
 	n->memfd = -1;
 	if ((n->na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0)) == NULL) {
 		tlsh_seterr("%s: no data in it: %s", shown, strerror(errno));
+		goto fail;
+	}
+	/* hives and logs are read whole: a size the volume cannot hold is a
+	 * sparse file's claim, never a hive's */
+	if (n->na->data_size < 0 || (u64)n->na->data_size > STORE_FILE_MAX ||
+	    (u64)n->na->data_size > (u64)d->vol->nr_clusters <<
+	    d->vol->cluster_size_bits) {
+		tlsh_seterr("%s: %lld bytes, more than its volume holds or a "
+		    "hive can be (Windows keeps hives under 2 GB)", shown,
+		    (long long)n->na->data_size);
 		goto fail;
 	}
 	if (write && (NAttrCompressed(n->na) || NAttrEncrypted(n->na) ||

@@ -19,6 +19,7 @@
 #include "io/image.h"
 #include "io/store.h"
 #ifdef WITH_IMAGES
+#include "io/blk.h"
 #include "io/diskimg.h"
 #include "io/wim.h"
 #endif
@@ -522,6 +523,9 @@ images_open(const struct image_request *rq)
 	int r;
 
 	set->writable = rq->writable;
+#ifdef WITH_IMAGES
+	blk_set_journal_dir(rq->journal_dir);
+#endif
 	if (rq->root && is_file(rq->root) && starts_with(rq->root,
 	    "MSWIM\0\0\0", 8))
 		r = open_wim(set, rq);
@@ -653,7 +657,7 @@ image_commit(struct image *img)
 }
 
 int
-image_recover(const char *path)
+image_recover(const char *path, const char *journal_dir)
 {
 #ifdef WITH_IMAGES
 	unsigned char magic[4] = { 0 };
@@ -665,11 +669,13 @@ image_recover(const char *path)
 		fclose(fp);
 	if (got != 4 || memcmp(magic, "regf", 4) == 0)
 		return 0;
+	blk_set_journal_dir(journal_dir);
 	if ((done = diskimg_recover(path)) == -1)
 		return -1;
 	return done ? 1 : 2;
 #else
 	(void)path;
+	(void)journal_dir;
 	return 0;
 #endif
 }

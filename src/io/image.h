@@ -48,6 +48,8 @@ struct image_request {
 	int writable;			/* the run writes (apply, not -n) */
 	int partition;			/* a disk's partition, 0: find it */
 	int index;			/* a WIM's image, 0: every one */
+	const char *journal_dir;	/* a disk image's journal: here, not
+					 * beside it (NULL) */
 };
 
 /* The images a request names: one, or each image of a WIM. */
@@ -100,7 +102,7 @@ int image_commit(struct image *);
  * 2 no journal left, 0 PATH is no disk image (a hive: its logs recover
  * it), -1 error.
  */
-int image_recover(const char *path);
+int image_recover(const char *path, const char *journal_dir);
 /* The kinds of image files this build opens, or NULL (directories only). */
 const char *image_file_kinds(void);
 

@@ -272,8 +272,10 @@ open_in(int dirfd, const char *name, const char *shown, int flags,
     const struct stat *like)
 {
 	struct sfile *f = xcalloc(1, sizeof(*f));
+	/* O_NONBLOCK: a FIFO put where a log belongs would block the open
+	 * until someone writes to it */
 	int oflags = (flags & SF_WRITE ? O_RDWR : O_RDONLY) | O_NOFOLLOW |
-	    O_CLOEXEC | O_NOCTTY;
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	struct stat st;
 
 	f->ops = &dir_ops;
@@ -288,6 +290,18 @@ open_in(int dirfd, const char *name, const char *shown, int flags,
 	for (int tries = 0;; tries++) {
 		int created = 0, r;
 
+		/* Looked at before it is opened: opening a device node can
+		 * act on the device, and an image's files are only ever
+		 * regular files. */
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			tlsh_seterr("%s: not a regular file (%s)", shown,
+			    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ?
+			    "a directory" : S_ISSOCK(st.st_mode) ? "a socket" :
+			    "a device node");
+			errno = EINVAL;
+			goto fail;
+		}
 		f->fd = openat(dirfd, name, oflags);
 		if (f->fd == -1 && errno == ENOENT && (flags & SF_CREATE)) {
 			f->fd = openat(dirfd, name, oflags | O_CREAT | O_EXCL,
@@ -317,6 +331,7 @@ open_in(int dirfd, const char *name, const char *shown, int flags,
 			tlsh_seterr("%s: not a regular file", shown);
 			goto fail;
 		}
+		(void)fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK);
 		if ((flags & SF_WRITE) && st.st_nlink > 1) {
 			tlsh_seterr("%s: the file has %ju hard links; writing "
 			    "it in place would change it under every name, so "
@@ -462,9 +477,9 @@ sfile_slurp(struct sfile *f, size_t *len)
 
 	if (sfile_size(f, &n) == -1)
 		return NULL;
-	if (n > (uint64_t)1 << 32) {
-		tlsh_seterr("%s: too large for a hive or log (%ju bytes)",
-		    f->shown, (uintmax_t)n);
+	if (n > STORE_FILE_MAX) {
+		tlsh_seterr("%s: %ju bytes, more than a hive or its log can be "
+		    "(Windows keeps hives under 2 GB)", f->shown, (uintmax_t)n);
 		return NULL;
 	}
 	b = xmalloc((size_t)n + 1);

@@ -14,6 +14,15 @@
 
 struct sfile;
 
+/*
+ * The largest file tlshive reads whole, a hive or a log: Windows keeps
+ * every hive under 2 GB, SYSTEM under less ("Registry Storage Space",
+ * learn.microsoft.com), and a log holds pages of its hive.  An image that
+ * claims more (a sparse file, a hostile size) is refused before any
+ * memory is taken for it.
+ */
+#define STORE_FILE_MAX (((uint64_t)2 << 30) + 4096)
+
 enum {
 	SF_WRITE = 1,		/* open for writing in place */
 	SF_LOCK = 2,		/* take the writer's lock (flock) */

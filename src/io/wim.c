@@ -116,6 +116,7 @@ struct found {
 	size_t sdlen;
 	uint32_t attributes;
 	int is_file;
+	uint64_t size;		/* of its data, as the WIM records it */
 };
 
 static int
@@ -131,6 +132,7 @@ stat_cb(const struct wimlib_dir_entry *de, void *ctx)
 	}
 	f->attributes = de->attributes;
 	f->is_file = !(de->attributes & WIMLIB_FILE_ATTRIBUTE_DIRECTORY);
+	f->size = de->streams[0].resource.uncompressed_size;
 	return 0;
 }
 
@@ -185,6 +187,20 @@ wim_file(struct wim *m, int index, const char *path)
 		errno = ENOENT;
 		return NULL;
 	}
+	/* A reparse point (a symbolic link, a junction) would be extracted as
+	 * a link on this host and read through: a WIM could show or copy any
+	 * host file, or /dev/zero.  A hive is never one. */
+	if (fd.attributes & WIMLIB_FILE_ATTRIBUTE_REPARSE_POINT) {
+		tlsh_seterr("%s: a reparse point (a link), not a file: tlshive "
+		    "does not follow links inside an image", shown);
+		goto fail;
+	}
+	if (fd.size > STORE_FILE_MAX) {
+		tlsh_seterr("%s: %llu bytes, more than a hive or its log can be "
+		    "(Windows keeps hives under 2 GB)", shown,
+		    (unsigned long long)fd.size);
+		goto fail;
+	}
 	tmp_block();
 	if (mkdtemp(tmpl) == NULL) {
 		tmp_unblock();
@@ -200,7 +216,13 @@ wim_file(struct wim *m, int index, const char *path)
 	    WIMLIB_EXTRACT_FLAG_NO_ATTRIBUTES);
 	out = xasprintf("%s/%s", tmpl, leaf);
 	fslot = tmp_hold(AT_FDCWD, out, 0);
-	data = r == 0 ? read_all(out, &len) : NULL;
+	if (r == 0) {
+		/* what was extracted, never through a link */
+		struct sfile *x = sfile_open(out, 0);
+		data = x ? sfile_slurp(x, &len) : NULL;
+		sfile_close(x);
+	} else
+		data = NULL;
 	unlink(out);
 	rmdir(tmpl);
 	tmp_release(fslot);
@@ -208,8 +230,6 @@ wim_file(struct wim *m, int index, const char *path)
 	if (data == NULL) {
 		if (r)
 			wfail(shown, "cannot extract it", r);
-		else
-			tlsh_seterr("%s: %s", shown, strerror(errno));
 		goto fail;
 	}
 	e = xcalloc(1, sizeof(*e));

@@ -100,6 +100,14 @@ header_check(const char *path, const unsigned char *b, size_t got,
 	}
 	/* 1 is the only major version Windows has written ("Base block";
 	 * "Very old versions of Windows") */
+	/* hivex reads the whole file: a size Windows never lets a hive
+	 * reach (a sparse file in an image) is refused before that */
+	if (file_size > STORE_FILE_MAX) {
+		tlsh_seterr("%s: %llu bytes, more than Windows lets a hive grow "
+		    "(2 GB): damaged, or not what it claims", path,
+		    (unsigned long long)file_size);
+		return -1;
+	}
 	if (hh->major != 1) {
 		tlsh_seterr("%s: unsupported hive format version %u.%u", path,
 		    hh->major, hh->minor);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -136,26 +137,44 @@ put64(unsigned char *p, uint64_t v)
  * at off, its new bytes fill, the hash of what the image held there old.
  */
 static void
+journal_v(const char *path, const char *image, uint64_t size, uint64_t off,
+    int fill, int old, int damage, int v2)
+{
+	size_t head = v2 ? 24 : 40, len = head + 16 + 4096 + 16;
+	unsigned char j[40 + 16 + 4096 + 16], blkold[4096];
+	uint64_t h = 0xcbf29ce484222325ull;
+	struct stat st;
+	FILE *f = fopen(path, "wb");
+
+	assert_int_equal(stat(image, &st), 0);
+	memset(j, 0, sizeof(j));
+	memcpy(j, v2 ? "TLSHJNL2" : "TLSHJNL3", 8);
+	put64(j + 8, size);
+	put64(j + 16, 1);
+	if (!v2) {
+		put64(j + 24, (uint64_t)st.st_dev);
+		put64(j + 32, (uint64_t)st.st_ino);
+	}
+	put64(j + head, off);
+	memset(blkold, old, sizeof(blkold));
+	put64(j + head + 8, fnv(0xcbf29ce484222325ull, blkold, 4096));
+	memset(j + head + 16, fill, 4096);
+	h = fnv(h, j, head + 16 + 4096);
+	memcpy(j + head + 16 + 4096, "TLSHEND2", 8);
+	put64(j + head + 16 + 4096 + 8, h + (damage ? 1 : 0));
+	fwrite(j, 1, len, f);
+	fclose(f);
+}
+
+static void
 journal(const char *path, uint64_t size, uint64_t off, int fill, int old,
     int damage)
 {
-	unsigned char j[24 + 16 + 4096 + 16], blkold[4096];
-	uint64_t h = 0xcbf29ce484222325ull;
-	FILE *f = fopen(path, "wb");
+	char *image = xstrdup(path);
 
-	memset(j, 0, sizeof(j));
-	memcpy(j, "TLSHJNL2", 8);
-	put64(j + 8, size);
-	put64(j + 16, 1);
-	put64(j + 24, off);
-	memset(blkold, old, sizeof(blkold));
-	put64(j + 32, fnv(0xcbf29ce484222325ull, blkold, 4096));
-	memset(j + 40, fill, 4096);
-	h = fnv(h, j, 24 + 16 + 4096);
-	memcpy(j + 24 + 16 + 4096, "TLSHEND2", 8);
-	put64(j + 24 + 16 + 4096 + 8, h + (damage ? 1 : 0));
-	fwrite(j, 1, sizeof(j), f);
-	fclose(f);
+	*strstr(image, ".tlshive-journal") = '\0';
+	journal_v(path, image, size, off, fill, old, damage, 0);
+	free(image);
 }
 
 static void
@@ -176,6 +195,37 @@ test_blk_replay__complete_damaged_foreign(void **state)
 	assert_non_null(strstr(tlsh_errmsg(), "damaged"));
 	blk_close(b);
 	assert_int_equal(access(j, F_OK), 0);
+	/* tlshive 0.1's, which names no file: refused, kept */
+	{
+		char *image = xstrdup(p);
+		journal_v(j, image, 65536, 4096, 'n', 'a', 0, 1);
+		free(image);
+	}
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "does not say which file"));
+	blk_close(b);
+	/* made for another file, even one of the same bytes */
+	{
+		char *other = xasprintf("%s/other.raw", dir);
+		bytes = fixture_slurp(p, &len);
+		assert_int_equal(fixture_write(other, bytes, len), 0);
+		free(bytes);
+		journal_v(j, other, 65536, 4096, 'n', 'a', 0, 0);
+		free(other);
+	}
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "made for another file"));
+	blk_close(b);
+	/* a link where the journal belongs is never read through */
+	unlink(j);
+	assert_int_equal(symlink("/dev/zero", j), 0);
+	b = blk_open(p, BLK_RAW, 1);
+	assert_int_equal(blk_replay(b), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "a symbolic link"));
+	blk_close(b);
+	unlink(j);
 	/* another image's: what it found there is not what this one holds */
 	journal(j, 65536, 4096, 'n', 'q', 0);
 	b = blk_open(p, BLK_RAW, 1);
