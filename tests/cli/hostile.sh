@@ -1,0 +1,125 @@
+# Files an image (or someone beside it) supplies that are not what they
+# claim: FIFOs, device nodes and links where a log or a journal belongs,
+# sparse hives that claim gigabytes, journals another user forged.  Each
+# is refused with exit 2 and a message naming it, within a deadline and
+# bounded memory, and leaves the image and every host file byte-identical.
+. "$srcdir/tests/cli/lib.sh"
+for t in mkntfs ntfs-3g setfattr mknod setpriv timeout; do need_tool "$t"; done
+[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root (device nodes, another user's files) and /dev/fuse"; skip "needs root (device nodes, another user's files) and /dev/fuse"; }
+need_images
+. "$srcdir/tests/cli/imglib.sh"
+SHIM=${FAULTSHIM:-}
+
+# refused WHAT MESSAGE CMD...: exit 2 within a minute, under 600 MB of
+# address space, with MESSAGE on standard error
+refused() {
+	what=$1 msg=$2; shift 2
+	set +e
+	(ulimit -v 600000; exec timeout 60 "$@") > out 2> err
+	rc=$?
+	set -e
+	[ "$rc" = 124 ] && fail "$what: hangs"
+	[ "$rc" = 2 ] || { cat err; fail "$what: exit $rc"; }
+	grep -qF "$msg" err || { cat err; fail "$what: message"; }
+}
+
+# A canary on the host: nothing a hostile file names may reach it.
+printf 'canary %s\n' "$$" > canary; canary=$(stamp canary)
+
+# --- logs beside a dirty hive: a FIFO, a device node, a link ---
+"$MKIMAGE" 2019 d
+"$MKIMAGE" --dirty "$(sys d)"
+L=$(sys d).LOG1
+for kind in fifo dev link; do
+	rm -f "$L"
+	case $kind in
+	fifo) mkfifo "$L"; msg='not a regular file (a FIFO)' ;;
+	dev) mknod "$L" c 1 5; msg='not a regular file (a device node)' ;;	# /dev/zero
+	link) ln -s "$T/canary" "$L"; msg='is a symbolic link' ;;
+	esac
+	s=$(stamp "$(sys d)")
+	refused "$kind log: show" "$msg" "$TLSHIVE" show --replay-logs d
+	refused "$kind log: apply" "$msg" "$TLSHIVE" apply --replay-logs d
+	refused "$kind log: recover" "$msg" "$TLSHIVE" recover "$(sys d)"
+	[ "$(stamp "$(sys d)")" = "$s" ] || fail "$kind log: the hive changed"
+done
+rm -f "$L"
+[ "$(stamp canary)" = "$canary" ] || fail "the canary changed"
+
+# --- a hive that claims more than Windows lets a hive grow ---
+"$MKIMAGE" 2019 big
+truncate -s 3G "$(soft big)"
+refused "a 3 GiB sparse hive" 'more than Windows lets a hive grow (2 GB)' \
+	"$TLSHIVE" show big
+refused "a 3 GiB sparse hive: apply" 'more than Windows lets a hive grow' \
+	"$TLSHIVE" apply big
+
+# --- the same inside a disk image: 1.9 GiB claimed in a 64 MiB volume ---
+vol sp.ntfs 2019
+ntfs-3g sp.ntfs "$M"; truncate -s 1900M "$M/$cfg/SOFTWARE"; umount "$M"
+disk sp.raw gpt sp.ntfs
+s=$(stamp sp.raw)
+refused "a sparse hive in a disk image" 'more than its volume holds' \
+	"$TLSHIVE" show sp.raw
+refused "a sparse hive in a disk image: apply" 'more than its volume holds' \
+	"$TLSHIVE" apply sp.raw
+[ "$(stamp sp.raw)" = "$s" ] || fail "a refused disk image changed"
+
+# --- journals: only tlshive's own, for this very image ---
+vol v.ntfs 2019
+disk pristine.raw gpt v.ntfs
+# user nobody must reach the directory: through this test's own folders
+chmod o+x "$T"
+case $(dirname "$T") in */tlshive-test-*) chmod o+x "$(dirname "$T")" ;; esac
+mkdir -m 1777 sticky
+cp pristine.raw sticky/img.raw
+J=sticky/img.raw.tlshive-journal
+s=$(stamp sticky/img.raw)
+# forged by another user in a sticky, world-writable directory
+setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "printf 'TLSHJNL3' > $J"
+refused "another user's journal: show" 'owned by user 65534' "$TLSHIVE" show sticky/img.raw
+grep -q 'recover' err && fail "show advises recover for a journal it refuses"
+refused "another user's journal: apply" 'owned by user 65534' "$TLSHIVE" apply sticky/img.raw
+refused "another user's journal: recover" 'owned by user 65534' "$TLSHIVE" recover sticky/img.raw
+rm -f "$J"
+# a link to /dev/zero, a FIFO
+ln -s /dev/zero "$J"
+refused "a journal linked to /dev/zero" 'a symbolic link' "$TLSHIVE" recover sticky/img.raw
+rm -f "$J"; mkfifo "$J"
+refused "a FIFO journal" 'not a regular file' "$TLSHIVE" recover sticky/img.raw
+rm -f "$J"
+# a journal of this user's, but writable by others
+printf 'TLSHJNL3' > "$J"; chmod 666 "$J"
+refused "a journal others can write" 'other users can write to it' "$TLSHIVE" recover sticky/img.raw
+rm -f "$J"
+[ "$(stamp sticky/img.raw)" = "$s" ] || fail "a refused journal changed the image"
+# a directory others can write to and replace the journal in: no run
+# starts there
+mkdir -m 777 open; cp pristine.raw open/img.raw
+s=$(stamp open/img.raw)
+refused "a world-writable directory" 'other users can write to its directory' "$TLSHIVE" apply open/img.raw
+[ "$(stamp open/img.raw)" = "$s" ] || fail "apply in an open directory changed the image"
+[ ! -e open/img.raw.tlshive-journal ] || fail "a journal was left in an open directory"
+
+# --journal-dir: the journal of an interrupted run goes there, and
+# recover finds it there; the image's directory stays as it was.
+[ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
+mkdir -m 700 jd; mkdir imgdir; cp pristine.raw imgdir/img.raw
+set +e
+TLSHIVE_FAULT='pwrite:1:kill:img.raw' LD_PRELOAD=$SHIM "$TLSHIVE" apply --journal-dir jd imgdir/img.raw > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" = 137 ] || fail "--journal-dir: the kill did not happen (exit $rc)"
+[ "$(ls imgdir)" = img.raw ] || fail "--journal-dir: something was left beside the image: $(ls imgdir)"
+[ "$(ls jd | grep -c '^img.raw-.*\.tlshive-journal$')" = 1 ] || fail "--journal-dir: no journal there: $(ls jd)"
+must_exit 2 "$TLSHIVE" show --journal-dir jd imgdir/img.raw > /dev/null 2> err
+grep -q 'run tlshive recover' err || { cat err; fail "--journal-dir: show does not see the journal"; }
+"$TLSHIVE" recover --journal-dir jd imgdir/img.raw > out || fail "--journal-dir: recover"
+grep -q 'journal is written into the image' out || fail "--journal-dir: recover output"
+[ -z "$(ls jd)" ] || fail "--journal-dir: the journal is still there"
+"$TLSHIVE" check imgdir/img.raw > /dev/null || fail "--journal-dir: the recovered image is not the applied one"
+# a journal directory another user owns is refused
+mkdir -m 700 theirs; chown 65534 theirs
+refused "another user's journal directory" 'another user owns its directory' \
+	"$TLSHIVE" apply --journal-dir theirs imgdir/img.raw
+[ "$(stamp canary)" = "$canary" ] || fail "the canary changed"
