@@ -123,3 +123,15 @@ mkdir -m 700 theirs; chown 65534 theirs
 refused "another user's journal directory" 'another user owns its directory' \
 	"$TLSHIVE" apply --journal-dir theirs imgdir/img.raw
 [ "$(stamp canary)" = "$canary" ] || fail "the canary changed"
+
+# --- a WIM whose hive is a link: never extracted and read through ---
+need_tool wimcapture
+for target in /dev/zero "$T/canary"; do
+	rm -rf w w.wim; "$MKIMAGE" 2019 w
+	rm "$(sys w)"; ln -s "$target" "$(sys w)"
+	wimcapture w w.wim "Windows" > /dev/null
+	refused "a WIM hive linked to $target" 'a reparse point (a link), not a file' \
+		"$TLSHIVE" show w.wim
+	grep -q canary out && fail "a WIM showed the canary"
+done
+[ "$(stamp canary)" = "$canary" ] || fail "the canary changed"
