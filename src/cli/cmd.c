@@ -133,19 +133,28 @@ image_arg(const struct options *o)
 }
 
 /* What IMAGE (or the hive files) the command line names. */
+static void
+request(const struct options *o, struct image_request *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->root = o->root;
+	for (int i = 0; i < HV_COUNT; i++)
+		rq->file[i] = o->file[i];
+	rq->writable = o->cmd == CMD_APPLY && !o->dry_run;
+	rq->partition = o->partition;
+	rq->index = o->index;
+	rq->journal_dir = o->journal_dir;
+	rq->format = o->format;
+	rq->allow_backing = o->allow_backing;
+}
+
 static struct images *
 open_images(const struct options *o)
 {
-	struct image_request rq = { 0 };
+	struct image_request rq;
 	struct images *set;
 
-	rq.root = o->root;
-	for (int i = 0; i < HV_COUNT; i++)
-		rq.file[i] = o->file[i];
-	rq.writable = o->cmd == CMD_APPLY && !o->dry_run;
-	rq.partition = o->partition;
-	rq.index = o->index;
-	rq.journal_dir = o->journal_dir;
+	request(o, &rq);
 	if ((set = images_open(&rq)) == NULL)
 		say("%s\n", tlsh_errmsg());
 	return set;
@@ -459,9 +468,11 @@ out:
  * logs recover it to the same result, so no log of its own is needed.
  */
 int
-cmd_recover(const char *hive, const char *out, int wait,
-    const char *journal_dir)
+cmd_recover(const struct options *o)
 {
+	const char *hive = o->root, *out = o->out;
+	int wait = o->wait;
+	struct image_request rq;
 	struct recovery r = { 0 };
 	struct strlist notes = { 0 };
 	struct commit *c = NULL;
@@ -470,7 +481,10 @@ cmd_recover(const char *hive, const char *out, int wait,
 
 	/* a disk image: finish the journal an interrupted run left */
 	if (!out) {
-		int done = image_recover(hive, journal_dir);
+		int done;
+
+		request(o, &rq);
+		done = image_recover(&rq);
 
 		if (done == -1) {
 			say("%s\n", tlsh_errmsg());

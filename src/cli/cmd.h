@@ -6,8 +6,9 @@
 
 int cmd_run(const struct options *);
 int cmd_export(const struct options *);
-int cmd_recover(const char *hive, const char *out, int wait,
-    const char *journal_dir);
+/* o->root is the hive or disk image; o->out, o->wait and the image's
+ * options as for apply. */
+int cmd_recover(const struct options *);
 int cmd_profiles(const char *name);
 int cmd_settings(int json);
 

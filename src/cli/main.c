@@ -28,7 +28,7 @@ enum opt {
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
-	O_HELP, O_VERSION, O_COUNT
+	O_FORMAT, O_BACKING, O_HELP, O_VERSION, O_COUNT
 };
 
 static const struct opt_entry {
@@ -86,6 +86,11 @@ static const struct opt_entry {
 	    "to the Default profile\n(default), to every profile too, or none" },
 	[O_JOURNAL_DIR] = { "journal-dir", 0, "DIR", "a disk image's journal "
 	    "goes here, not beside it" },
+	[O_FORMAT] = { "format", 0, "FMT", "a disk image's format (raw, qcow2, "
+	    "vhdx, vpc, vmdk):\nnever guessed from its first bytes" },
+	[O_BACKING] = { "allow-backing", 0, NULL, "a disk image may name a "
+	    "chain of local backing files;\nwithout it any file its header "
+	    "names is refused" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -93,7 +98,7 @@ static const struct opt_entry {
 #define B(o) (1u << (o))
 /* what every image-taking command accepts besides its own options */
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
-	B(O_PARTITION) | B(O_JOURNAL_DIR) | \
+	B(O_PARTITION) | B(O_JOURNAL_DIR) | B(O_FORMAT) | B(O_BACKING) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
 #define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
 #define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT) | \
@@ -143,7 +148,8 @@ static const struct cmd_entry {
 	    "[--utf8] [--strict] [--users default|all|none] [--force] "
 	    "[--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
-	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT) | B(O_JOURNAL_DIR),
+	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT) | B(O_JOURNAL_DIR) |
+	    B(O_FORMAT) | B(O_BACKING),
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
 	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
 	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
@@ -173,10 +179,11 @@ usage(FILE *out)
 		fputc('\n', out);
 	}
 	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
-	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N]), a WIM file "
-	    "([--index N] [--rebuild]) or\n--system FILE [--software FILE] "
-	    "[--user FILE].\nshow, check and apply also take several ROOTs or "
-	    "image files, or --from FILE,\nwith [-j N] [--quiet].\n\n");
+	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N] [--format FMT] "
+	    "[--allow-backing]\n[--journal-dir DIR]), a WIM file ([--index N] "
+	    "[--rebuild]) or\n--system FILE [--software FILE] [--user FILE].\n"
+	    "show, check and apply also take several ROOTs or image files, or "
+	    "--from FILE,\nwith [-j N] [--quiet].\n\n");
 	for (int i = 0; i < O_COUNT; i++) {
 		const struct opt_entry *e = &opts[i];
 		char head[64];
@@ -353,6 +360,8 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_REPLAY: a->o.replay_logs = 1; break;
 		case O_WAIT: a->o.wait = 1; break;
 		case O_JOURNAL_DIR: a->o.journal_dir = optarg; break;
+		case O_FORMAT: a->o.format = optarg; break;
+		case O_BACKING: a->o.allow_backing = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
@@ -448,7 +457,8 @@ run_export(struct args *a)
 static int
 run_recover(struct args *a)
 {
-	return cmd_recover(a->argv[0], a->o.out, a->o.wait, a->o.journal_dir);
+	a->o.root = a->argv[0];
+	return cmd_recover(&a->o);
 }
 
 static int

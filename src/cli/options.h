@@ -30,6 +30,8 @@ struct options {
 	int index;		/* a WIM's image, 0: every one */
 	int rebuild;		/* a WIM: write it anew, reclaiming space */
 	const char *journal_dir;	/* disk images' journals, or NULL */
+	const char *format;	/* a disk image's format, or NULL: probed */
+	int allow_backing;	/* a disk image may name local backing files */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 	int batch;		/* a worker of several images: each JSON

@@ -13,6 +13,7 @@
 #include <libnbd.h>
 
 #include "io/blk.h"
+#include "io/imghdr.h"
 #include "io/store.h"
 #include "le.h"
 #include "tlshive.h"
@@ -22,6 +23,7 @@
 
 struct blk {
 	char *path;
+	struct strlist chain;		/* the backing files, allowed */
 	enum blk_format fmt;
 	int writable;
 	uint64_t size;
@@ -96,6 +98,8 @@ blk_detect(const char *path, enum blk_format *fmt)
 	}
 	return 0;
 }
+
+static int check_refs(const char *, enum blk_format, int, struct strlist *);
 
 static int
 nbd_fail(struct blk *b, const char *what)
@@ -262,6 +266,8 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		int64_t sz, mb;
 
 		snprintf(fa, sizeof(fa), "--format=%s", names[fmt]);
+		if (check_refs(path, fmt, 0, &b->chain) == -1)
+			goto fail;
 		if ((b->nbd = nbd_create()) == NULL) {
 			tlsh_seterr("%s: %s", path, nbd_get_error());
 			goto fail;
@@ -435,9 +441,16 @@ blk_close(struct blk *b)
 	}
 	if (b->fd != -1)
 		close(b->fd);
+	sl_free(&b->chain);
 	free(b->path);
 	free(b);
 	return r;
+}
+
+const struct strlist *
+blk_chain(const struct blk *b)
+{
+	return &b->chain;
 }
 
 /* The journal */
@@ -456,6 +469,8 @@ struct jhead {
 
 /* --journal-dir: journals kept there, named after their images */
 static char *journal_dir;
+/* --allow-backing: a chain of local backing files may be opened */
+static int allow_backing;
 
 static uint64_t
 fnv(uint64_t h, const void *p, size_t n)
@@ -470,10 +485,124 @@ fnv(uint64_t h, const void *p, size_t n)
 #define FNV0 0xcbf29ce484222325ull
 
 void
-blk_set_journal_dir(const char *dir)
+blk_configure(const char *dir, int backing)
 {
 	free(journal_dir);
 	journal_dir = dir ? xstrdup(dir) : NULL;
+	allow_backing = backing;
+}
+
+int
+blk_format_parse(const char *name, enum blk_format *fmt)
+{
+	for (int i = BLK_RAW; i <= BLK_VMDK; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*fmt = (enum blk_format)i;
+			return 0;
+		}
+	/* qemu says vpc; everyone else says VHD */
+	if (strcmp(name, "vhd") == 0) {
+		*fmt = BLK_VPC;
+		return 0;
+	}
+	return -1;
+}
+
+/* Where qemu looks for a relative backing name: beside the image. */
+static char *
+beside(const char *image, const char *name)
+{
+	char *d, *r;
+
+	if (name[0] == '/' || strchr(image, '/') == NULL)
+		return xstrdup(name);
+	d = xstrdup(image);
+	r = xasprintf("%s/%s", dirname(d), name);
+	free(d);
+	return r;
+}
+
+/*
+ * The other files an image's header names (imghdr.c), before qemu-nbd
+ * sees it: qemu would open each with this process's rights, a host file,
+ * a device or a network address among them.  Refused, naming the
+ * reference; with --allow-backing a backing file or parent that is a
+ * plain local file is allowed, and checked the same way in turn (a chain
+ * of at most 16).  Each allowed one goes to chain as "NAME (FORMAT)".
+ */
+static int
+check_refs(const char *path, enum blk_format fmt, int depth,
+    struct strlist *chain)
+{
+	struct imgrefs refs = { 0 };
+	struct stat st;
+	int fd, rc = -1;
+
+	/* the image given may be a link; a file an image names may not */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+	    (depth ? O_NOFOLLOW : 0));
+	if (fd == -1) {
+		tlsh_seterr("%s: %s", path, errno == ELOOP ? "a symbolic link: "
+		    "tlshive does not follow links an image names" :
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || (depth && !S_ISREG(st.st_mode))) {
+		tlsh_seterr("%s: not a regular file", path);
+		goto out;
+	}
+	if (imghdr_refs(fd, path, fmt, &refs) == -1)
+		goto out;
+	for (size_t i = 0; i < refs.n; i++) {
+		const struct imgref *r = &refs.v[i];
+		int backing = strcmp(r->what, "backing file") == 0 ||
+		    strcmp(r->what, "parent") == 0;
+		enum blk_format bf;
+		char *next;
+		int ok;
+
+		if (!backing) {
+			tlsh_seterr("%s: its %s header names %s \"%s\": tlshive "
+			    "opens no file an image names but its backing "
+			    "chain; make it one file first (qemu-img convert)",
+			    path, names[fmt], r->what, r->name);
+			goto out;
+		}
+		if (!allow_backing || !r->local) {
+			tlsh_seterr("%s: its %s header names a %s, \"%s\"%s", path,
+			    names[fmt], r->what, r->name, !r->local ? ", which is "
+			    "no local file: refused, even with --allow-backing" :
+			    ": tlshive opens no other file on an image's word; "
+			    "give --allow-backing for a chain of local files");
+			goto out;
+		}
+		if (depth >= 16) {
+			tlsh_seterr("%s: a backing chain of more than 16 files",
+			    path);
+			goto out;
+		}
+		next = beside(path, r->name);
+		/* the format the header records, or the one qemu would find */
+		ok = r->format ? blk_format_parse(r->format, &bf) : blk_detect(next,
+		    &bf);
+		if (ok == -1 || bf == BLK_WIM) {
+			if (r->format)
+				tlsh_seterr("%s: its backing file %s is a %s, which "
+				    "tlshive does not open", path, next, r->format);
+			free(next);
+			goto out;
+		}
+		sl_add(chain, "%s (%s)", next, names[bf]);
+		ok = check_refs(next, bf, depth + 1, chain);
+		free(next);
+		if (ok == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	imgrefs_free(&refs);
+	close(fd);
+	return rc;
 }
 
 char *

@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum blk_format { BLK_RAW, BLK_QCOW2, BLK_VHDX, BLK_VPC, BLK_VMDK, BLK_WIM };
+#include "io/format.h"
+
 
 struct blk;
 
@@ -48,8 +49,18 @@ int blk_close(struct blk *);
 
 /* The journal's name for an image: beside it, or in the journal directory. */
 char *blk_journal_path(const char *image);
-/* Journals go to dir (--journal-dir), NULL: beside each image. */
-void blk_set_journal_dir(const char *dir);
+/*
+ * The process's rules for every image it opens: journals go to dir
+ * (--journal-dir; NULL: beside each image), and with backing a chain of
+ * local backing files named by an image's header may be opened
+ * (--allow-backing); without it any file a header names is refused.
+ */
+void blk_configure(const char *dir, int backing);
+/* "qcow2", "vpc" or "vhd", ... as a format; -1 for no format tlshive opens. */
+int blk_format_parse(const char *, enum blk_format *);
+/* The backing files opened with the image, "NAME (FORMAT)" each. */
+struct strlist;
+const struct strlist *blk_chain(const struct blk *);
 /*
  * Is there a journal for the image, and would it be replayed: 1 yes, 0
  * none, -1 one lies there that tlshive refuses (message says why).

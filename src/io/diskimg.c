@@ -299,7 +299,7 @@ find_windows(struct diskimg *d, int want)
 }
 
 struct diskimg *
-diskimg_open(const char *path, int writable, int partition)
+diskimg_open(const char *path, int writable, int partition, int format)
 {
 	struct diskimg *d = xcalloc(1, sizeof(*d));
 	enum blk_format fmt;
@@ -308,8 +308,15 @@ diskimg_open(const char *path, int writable, int partition)
 	ntfs_log_set_handler(ntfs_log_handler_null);
 	d->path = xstrdup(path);
 	d->writable = writable;
-	if (blk_detect(path, &fmt) == -1)
+	/* --format: the first bytes are never asked (a guest may have
+	 * written any header there), but a VMDK still must not be
+	 * streamOptimized */
+	if (format >= 0 && format != BLK_VMDK)
+		fmt = (enum blk_format)format;
+	else if (blk_detect(path, &fmt) == -1)
 		goto fail;
+	else if (format >= 0)
+		fmt = BLK_VMDK;
 	if (fmt == BLK_WIM) {
 		tlsh_seterr("%s: a WIM file: tlshive cannot patch WIM images "
 		    "yet", path);
@@ -341,8 +348,25 @@ diskimg_open(const char *path, int writable, int partition)
 	d->what = d->part.num ? xasprintf("%s, %s partition %d",
 	    blk_format_name(fmt), d->part.scheme, d->part.num) :
 	    xasprintf("%s, a whole-disk NTFS volume", blk_format_name(fmt));
+	/* the backing files the user allowed, shown with the image */
+	for (size_t i = 0; i < blk_chain(d->b)->n; i++) {
+		char *w = xasprintf("%s%s %s", d->what, i ? "," : "; backing",
+		    blk_chain(d->b)->v[i]);
+		free(d->what);
+		d->what = w;
+	}
 	return d;
 fail:
+	/* what was opened on the image's word is named with any failure */
+	if (d->b && blk_chain(d->b)->n) {
+		struct strbuf sb = { 0 };
+		char *m = xstrdup(tlsh_errmsg());
+		for (size_t i = 0; i < blk_chain(d->b)->n; i++)
+			sb_add(&sb, "%s%s", i ? ", " : "", blk_chain(d->b)->v[i]);
+		tlsh_seterr("%s (backing %s)", m, sb.s);
+		free(sb.s);
+		free(m);
+	}
 	diskimg_close(d);
 	return NULL;
 }
@@ -766,14 +790,14 @@ diskimg_close(struct diskimg *d)
 }
 
 int
-diskimg_recover(const char *path)
+diskimg_recover(const char *path, int format)
 {
-	enum blk_format fmt;
+	enum blk_format fmt = format >= 0 ? (enum blk_format)format : BLK_RAW;
 	struct blk *b;
 	int r;
 
-	if (blk_detect(path, &fmt) == -1 || (b = blk_open(path, fmt, 1)) ==
-	    NULL)
+	if ((format < 0 && blk_detect(path, &fmt) == -1) ||
+	    (b = blk_open(path, fmt, 1)) == NULL)
 		return -1;
 	r = blk_replay(b);
 	blk_close(b);

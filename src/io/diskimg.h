@@ -13,13 +13,15 @@
 struct diskimg;
 
 /*
- * Opens IMAGE for reading, or for writing (apply, recover): a leftover
+ * Opens IMAGE for reading, or for writing (apply, recover), as format (an
+ * enum blk_format; -1: from its first bytes): a leftover
  * journal is replayed first when writing and refused when reading.  The
  * Windows partition is the NTFS one holding both hives, or partition
  * (1-based) when not 0.  Hibernated volumes and unclean NTFS are refused
  * for writing; BitLocker, dynamic disks and Storage Spaces always.
  */
-struct diskimg *diskimg_open(const char *path, int writable, int partition);
+struct diskimg *diskimg_open(const char *path, int writable, int partition,
+    int format);
 /* "qcow2, gpt partition 2"; the format's name; the partition (0: none). */
 const char *diskimg_describe(const struct diskimg *);
 const char *diskimg_format(const struct diskimg *);
@@ -41,6 +43,6 @@ int diskimg_hiberfil(struct diskimg *, char sig[5]);
 int diskimg_commit(struct diskimg *);
 void diskimg_close(struct diskimg *);
 /* tlshive recover IMAGE: finishes a leftover journal; 1 done, 0 none. */
-int diskimg_recover(const char *path);
+int diskimg_recover(const char *path, int format);
 
 #endif

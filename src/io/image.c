@@ -407,8 +407,16 @@ open_disk(struct images *set, struct image *img, const char *path,
 
 		img->root = xstrdup(path);
 		img->st = store_new(ST_DISK);
+		enum blk_format fmt = BLK_RAW;
+
+		if (rq->format && blk_format_parse(rq->format, &fmt) == -1) {
+			tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vpc "
+			    "(vhd) or vmdk", rq->format);
+			image_free(img);
+			return -1;
+		}
 		if ((set->disk = diskimg_open(path, rq->writable,
-		    rq->partition)) == NULL) {
+		    rq->partition, rq->format ? (int)fmt : -1)) == NULL) {
 			image_free(img);
 			return -1;
 		}
@@ -524,10 +532,11 @@ images_open(const struct image_request *rq)
 
 	set->writable = rq->writable;
 #ifdef WITH_IMAGES
-	blk_set_journal_dir(rq->journal_dir);
+	blk_configure(rq->journal_dir, rq->allow_backing);
 #endif
-	if (rq->root && is_file(rq->root) && starts_with(rq->root,
-	    "MSWIM\0\0\0", 8))
+	/* --format names a disk image's format: no probing for a WIM */
+	if (rq->root && !rq->format && is_file(rq->root) &&
+	    starts_with(rq->root, "MSWIM\0\0\0", 8))
 		r = open_wim(set, rq);
 	else {
 		set->v = xcalloc(1, sizeof(*set->v));
@@ -657,25 +666,26 @@ image_commit(struct image *img)
 }
 
 int
-image_recover(const char *path, const char *journal_dir)
+image_recover(const struct image_request *rq)
 {
 #ifdef WITH_IMAGES
-	unsigned char magic[4] = { 0 };
-	FILE *fp = fopen(path, "rb");
-	size_t got = fp ? fread(magic, 1, 4, fp) : 0;
+	const char *path = rq->root;
+	enum blk_format fmt = BLK_RAW;
 	int done;
 
-	if (fp)
-		fclose(fp);
-	if (got != 4 || memcmp(magic, "regf", 4) == 0)
+	if (starts_with(path, "regf", 4) || !is_file(path))
 		return 0;
-	blk_set_journal_dir(journal_dir);
-	if ((done = diskimg_recover(path)) == -1)
+	if (rq->format && blk_format_parse(rq->format, &fmt) == -1) {
+		tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vpc (vhd) "
+		    "or vmdk", rq->format);
+		return -1;
+	}
+	blk_configure(rq->journal_dir, rq->allow_backing);
+	if ((done = diskimg_recover(path, rq->format ? (int)fmt : -1)) == -1)
 		return -1;
 	return done ? 1 : 2;
 #else
-	(void)path;
-	(void)journal_dir;
+	(void)rq;
 	return 0;
 #endif
 }

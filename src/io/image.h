@@ -50,6 +50,10 @@ struct image_request {
 	int index;			/* a WIM's image, 0: every one */
 	const char *journal_dir;	/* a disk image's journal: here, not
 					 * beside it (NULL) */
+	const char *format;		/* a disk image's format, never probed;
+					 * NULL: found from its header */
+	int allow_backing;		/* its header may name a chain of
+					 * local backing files */
 };
 
 /* The images a request names: one, or each image of a WIM. */
@@ -98,11 +102,12 @@ void image_for_user(struct image *dst, const struct image *src);
  */
 int image_commit(struct image *);
 /*
- * tlshive recover PATH: a disk image's leftover journal finished.  1 done,
- * 2 no journal left, 0 PATH is no disk image (a hive: its logs recover
- * it), -1 error.
+ * tlshive recover PATH (rq->root, with rq's journal directory, format and
+ * backing rule): a disk image's leftover journal finished.  1 done, 2 no
+ * journal left, 0 PATH is no disk image (a hive: its logs recover it), -1
+ * error.
  */
-int image_recover(const char *path, const char *journal_dir);
+int image_recover(const struct image_request *);
 /* The kinds of image files this build opens, or NULL (directories only). */
 const char *image_file_kinds(void);
 

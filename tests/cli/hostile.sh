@@ -135,3 +135,65 @@ for target in /dev/zero "$T/canary"; do
 	grep -q canary out && fail "a WIM showed the canary"
 done
 [ "$(stamp canary)" = "$canary" ] || fail "the canary changed"
+
+# --- files a disk image's header names: refused unless a local backing
+# chain is allowed; the canary host file is never opened, changed or shown
+need_tool qemu-img
+qemu-img convert -f raw -O qcow2 pristine.raw base.qcow2
+# refused WHAT MESSAGE CMD...; and then the canary is neither changed nor shown
+shut() { refused "$@"; grep -q "canary $$" out err && fail "$1: the canary was shown"; [ "$(stamp canary)" = "$canary" ] || fail "$1: the canary changed"; }
+# a qcow2 whose backing file is a host file (raw), by default and allowed
+qemu-img create -q -f qcow2 -b "$T/canary" -F raw hb.qcow2 64M
+shut "a host file as backing file" "names a backing file, \"$T/canary\": tlshive opens no other file on an image's word" \
+	"$TLSHIVE" apply hb.qcow2
+# json: and nbd:// names, refused even with --allow-backing (made with
+# the backing file unchecked: qemu-img would open them)
+qemu-img create -q -f qcow2 -u -b 'json:{"driver":"raw","file":{"driver":"file","filename":"'"$T"'/canary"}}' -F raw js.qcow2 64M
+shut "a json: backing file" 'which is no local file: refused, even with --allow-backing' \
+	"$TLSHIVE" show --allow-backing js.qcow2
+qemu-img create -q -f qcow2 -u -b 'nbd://127.0.0.1:9/x' -F raw nbd.qcow2 64M
+shut "an nbd:// backing file" 'which is no local file: refused, even with --allow-backing' \
+	"$TLSHIVE" show --allow-backing nbd.qcow2
+# an external data file naming a host file
+# (qemu-img makes the data file itself: another host file than the canary)
+qemu-img create -q -f qcow2 -o data_file="$T/victim" df.qcow2 64M
+printf 'victim %s\n' "$$" > victim; v=$(stamp victim)
+shut "an external data file" "names external data file \"$T/victim\"" "$TLSHIVE" apply --allow-backing df.qcow2
+[ "$(stamp victim)" = "$v" ] || fail "an external data file: it was written"
+# a VMDK descriptor whose extent is a host file
+printf '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\n\nRW 131072 FLAT "%s" 0\n' "$T/canary" > ext.vmdk
+shut "a VMDK extent naming a host file" "names extent \"$T/canary\"" "$TLSHIVE" apply ext.vmdk
+# a raw disk whose first bytes a guest replaced with a qcow2 header that
+# names a host file: probed, the reference is refused; with --format raw
+# the header is never read as one
+cp pristine.raw disguised.raw
+dd if=hb.qcow2 of=disguised.raw bs=512 count=128 conv=notrunc status=none
+s=$(stamp disguised.raw)
+shut "a raw disk disguised as qcow2" "names a backing file" "$TLSHIVE" show disguised.raw
+set +e; "$TLSHIVE" show --format raw disguised.raw > out 2> err; set -e
+grep -q "canary $$" out err && fail "--format raw: the canary was shown"
+grep -q 'backing file' err && fail "--format raw: the header was read as qcow2"
+[ "$(stamp disguised.raw)" = "$s" ] || fail "a disguised raw disk changed"
+# a backing chain: refused by default, applied with --allow-backing (the
+# base untouched, the chain shown); a base that names a host file is
+# refused even then
+qemu-img create -q -f qcow2 -b base.qcow2 -F qcow2 ov.qcow2
+b0=$(stamp base.qcow2)
+shut "a qcow2 overlay without --allow-backing" 'names a backing file, "base.qcow2": tlshive opens no other file' \
+	"$TLSHIVE" apply ov.qcow2
+"$TLSHIVE" apply --allow-backing ov.qcow2 > out || { cat out; fail "an overlay with --allow-backing"; }
+"$TLSHIVE" show --allow-backing ov.qcow2 > out
+grep -q "^disk image   qcow2, gpt partition 1; backing base.qcow2 (qcow2)\$" out ||
+	{ grep 'disk image' out; fail "the backing chain is not shown"; }
+"$TLSHIVE" check --allow-backing ov.qcow2 > /dev/null || fail "the overlay is not compliant after apply"
+[ "$(stamp base.qcow2)" = "$b0" ] || fail "apply on an overlay changed its base"
+qemu-img create -q -f qcow2 -u -b js.qcow2 -F qcow2 ov2.qcow2 64M
+shut "a chain whose base names a json: file" "js.qcow2: its qcow2 header names a backing file, \"json:" \
+	"$TLSHIVE" show --allow-backing ov2.qcow2
+# allowed, every file of the chain is shown: a host file as the base of
+# the base cannot hide
+qemu-img create -q -f qcow2 -b hb.qcow2 -F qcow2 ov3.qcow2
+set +e; "$TLSHIVE" show --allow-backing ov3.qcow2 > out 2> err; set -e
+grep -qF "backing hb.qcow2 (qcow2), $T/canary (raw)" out err || { cat out err; fail "a chain to a host file is not shown"; }
+grep -q "canary $$" out err && fail "a chain to a host file: the canary was shown"
+[ "$(stamp canary)" = "$canary" ] || fail "a chain to a host file: the canary changed"

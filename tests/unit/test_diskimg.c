@@ -30,10 +30,10 @@ test_diskimg_open__no_windows_named(void **state)
 {
 	char *dir, *p = volume(&dir);
 
-	assert_null(diskimg_open(p, 0, 0));
+	assert_null(diskimg_open(p, 0, 0, -1));
 	assert_non_null(strstr(tlsh_errmsg(), "no NTFS partition holds "
 	    "Windows/System32/config/SYSTEM and SOFTWARE (1 partition found)"));
-	assert_null(diskimg_open(p, 0, 3));
+	assert_null(diskimg_open(p, 0, 3, -1));
 	assert_non_null(strstr(tlsh_errmsg(), "partition 3 is not an NTFS "
 	    "volume holding"));
 	fixture_rmrf(dir);
@@ -50,11 +50,11 @@ test_diskimg_open__bitlocker_and_wim_refused(void **state)
 	bytes = fixture_slurp(p, &len);
 	memcpy(bytes + 3, "-FVE-FS-", 8);
 	assert_int_equal(fixture_write(p, bytes, len), 0);
-	assert_null(diskimg_open(p, 1, 0));
+	assert_null(diskimg_open(p, 1, 0, -1));
 	assert_non_null(strstr(tlsh_errmsg(), "encrypted with BitLocker"));
 	memcpy(bytes, "MSWIM\0\0\0", 8);
 	assert_int_equal(fixture_write(p, bytes, len), 0);
-	assert_null(diskimg_open(p, 1, 0));
+	assert_null(diskimg_open(p, 1, 0, -1));
 	assert_non_null(strstr(tlsh_errmsg(), "a WIM file"));
 	free(bytes);
 	fixture_rmrf(dir);
