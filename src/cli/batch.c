@@ -26,7 +26,16 @@ struct job {
 	FILE *out, *err;
 	int status;		/* exit code, or -signal */
 	int done, printed;
+	time_t deadline;	/* killed when still running then */
+	int timed_out;
 };
+
+/* SIGALRM only interrupts the parent's wait for its workers. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
 
 char **
 batch_read_list(const char *path, size_t *n)
@@ -87,7 +96,14 @@ emit(const struct options *o, const char *root, struct job *j)
 	char *out = slurp(j->out), *err = slurp(j->err);
 	int status = j->status >= 0 ? j->status : TLSH_EXIT_ERROR;
 
-	if (j->status < 0) {
+	if (j->timed_out) {
+		char *m = xasprintf("%stlshive: %s: still running after %u s "
+		    "(--time-limit): stopped; a disk image's interrupted run "
+		    "is finished by tlshive recover\n", err, root,
+		    o->time_limit);
+		free(err);
+		err = m;
+	} else if (j->status < 0) {
 		char *m = xasprintf("%stlshive: %s: the worker died of signal "
 		    "%d\n", err, root, -j->status);
 		free(err);
@@ -146,12 +162,42 @@ spawn(const struct options *o, const char *root, struct job *j)
 		exit(TLSH_EXIT_ERROR);
 	}
 	if (j->pid == 0) {
+		/* one image's worker gets so much memory and no more: a hive
+		 * that claims gigabytes fails there, not the batch */
+		struct rlimit rl;
+		rl.rlim_cur = rl.rlim_max = (rlim_t)o->memory_limit << 20;
 		dup2(fileno(j->out), STDOUT_FILENO);
 		dup2(fileno(j->err), STDERR_FILENO);
+		if (o->memory_limit && setrlimit(RLIMIT_AS, &rl) == -1)
+			fprintf(stderr, "tlshive: --memory-limit: %s\n",
+			    strerror(errno));
 		one.root = root;
 		one.batch = 1;
 		_exit(cmd_run(&one));
 	}
+	j->deadline = o->time_limit ? time(NULL) + o->time_limit : 0;
+}
+
+/*
+ * Stops the workers past their deadline; returns the seconds to the
+ * next one still running (0: none), for the alarm that ends the wait.
+ */
+static unsigned
+deadlines(struct job *j, size_t n)
+{
+	time_t now = time(NULL), next = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (j[i].pid <= 0 || j[i].done || j[i].deadline == 0)
+			continue;
+		if (now >= j[i].deadline) {
+			if (!j[i].timed_out)
+				kill(j[i].pid, SIGKILL);
+			j[i].timed_out = 1;
+		} else if (next == 0 || j[i].deadline < next)
+			next = j[i].deadline;
+	}
+	return next ? (unsigned)(next - now) : 0;
 }
 
 static void
@@ -176,6 +222,13 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 	struct rlimit rl;
 	time_t start = time(NULL);
 
+	struct sigaction sa;
+
+	/* no SA_RESTART: the alarm must end wait() */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
 	if (jobs < 1)
 		jobs = 1;
 	/* two files a job, started or waiting to be printed, within the
@@ -202,7 +255,10 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 			next++;
 			running++;
 		}
-		if ((pid = wait(&status)) == -1) {
+		alarm(deadlines(j, next));
+		pid = wait(&status);
+		alarm(0);
+		if (pid == -1) {
 			if (errno == EINTR)
 				continue;
 			perror("tlshive: wait");

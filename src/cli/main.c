@@ -28,7 +28,8 @@ enum opt {
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
-	O_FORMAT, O_BACKING, O_HELP, O_VERSION, O_COUNT
+	O_FORMAT, O_BACKING, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
+	O_COUNT
 };
 
 static const struct opt_entry {
@@ -91,6 +92,11 @@ static const struct opt_entry {
 	[O_BACKING] = { "allow-backing", 0, NULL, "a disk image may name a "
 	    "chain of local backing files;\nwithout it any file its header "
 	    "names is refused" },
+	[O_TIME_LIMIT] = { "time-limit", 0, "S", "several images: stop an "
+	    "image's worker after S seconds\n(default 600; 0: none)" },
+	[O_MEMORY_LIMIT] = { "memory-limit", 0, "MB", "several images: an "
+	    "image's worker may use MB MiB\nof memory (default 4096; 0: no "
+	    "limit)" },
 	[O_HELP] = { "help", 'h', NULL, "this text" },
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
@@ -100,7 +106,8 @@ static const struct opt_entry {
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
 	B(O_PARTITION) | B(O_JOURNAL_DIR) | B(O_FORMAT) | B(O_BACKING) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
-#define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET))
+#define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET) | B(O_TIME_LIMIT) | \
+	B(O_MEMORY_LIMIT))
 #define POLICY_OPTS (B(O_PROFILE) | B(O_REG) | B(O_SET) | B(O_STRICT) | \
 	B(O_USERS))
 
@@ -183,7 +190,8 @@ usage(FILE *out)
 	    "[--allow-backing]\n[--journal-dir DIR]), a WIM file ([--index N] "
 	    "[--rebuild]) or\n--system FILE [--software FILE] [--user FILE].\n"
 	    "show, check and apply also take several ROOTs or image files, or "
-	    "--from FILE,\nwith [-j N] [--quiet].\n\n");
+	    "--from FILE,\nwith [-j N] [--quiet] [--time-limit S] [--memory-limit "
+	    "MB].\n\n");
 	for (int i = 0; i < O_COUNT; i++) {
 		const struct opt_entry *e = &opts[i];
 		char head[64];
@@ -361,6 +369,18 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_WAIT: a->o.wait = 1; break;
 		case O_JOURNAL_DIR: a->o.journal_dir = optarg; break;
 		case O_FORMAT: a->o.format = optarg; break;
+		case O_TIME_LIMIT:
+		case O_MEMORY_LIMIT: {
+			int v;
+			if (number(optarg, 0, 1 << 20, &v) == -1)
+				return bad_usage("--%s %s: expected a number, 0 "
+				    "to 1048576", opts[id].name, optarg);
+			if (id == O_TIME_LIMIT)
+				a->o.time_limit = (unsigned)v;
+			else
+				a->o.memory_limit = (unsigned)v;
+			break;
+		}
 		case O_BACKING: a->o.allow_backing = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_STRICT: a->o.strict = 1; break;
@@ -510,6 +530,10 @@ main(int argc, char **argv)
 		return bad_usage("unknown command \"%s\"", argv[1]);
 	a.o.cmd = ce->cmd;
 	a.jobs = ncpu > 0 ? (int)(ncpu < 1024 ? ncpu : 1024) : 1;
+	/* one image's worker: ten minutes, and twice the largest hive
+	 * Windows keeps (2 GB) with room for hivex's copy */
+	a.o.time_limit = 600;
+	a.o.memory_limit = 4096;
 	if ((a.o.pargs = calloc((size_t)argc, sizeof(*a.o.pargs))) == NULL)
 		return TLSH_EXIT_ERROR;
 	/* returns -1 to go on, or the exit status (--help, an error) */

@@ -34,6 +34,8 @@ struct options {
 	int allow_backing;	/* a disk image may name local backing files */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
+	unsigned time_limit;	/* several images: seconds a worker may run */
+	unsigned memory_limit;	/* ... and MiB of address space it may use */
 	int batch;		/* a worker of several images: each JSON
 				 * document on one line, with its outcome */
 };

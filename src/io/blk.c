@@ -1,6 +1,7 @@
 /* Disk image blocks: raw files and qemu-nbd, a write overlay and its redo journal. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -100,6 +101,51 @@ blk_detect(const char *path, enum blk_format *fmt)
 }
 
 static int check_refs(const char *, enum blk_format, int, struct strlist *);
+
+/*
+ * A raw image the kernel has open as a loop device (mount -o loop,
+ * losetup) is in use: its filesystem may be mounted and cached, and a
+ * write under it corrupts both.  qemu's lock does not cover the kernel.
+ * -1 with a message naming the device.
+ */
+static int
+loop_backed(const char *path, const struct stat *img)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL)
+		return 0;	/* no sysfs: no loop devices to ask */
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char *bf, line[4096];
+		struct stat st;
+		FILE *f;
+		size_t n;
+
+		if (strncmp(de->d_name, "loop", 4) != 0)
+			continue;
+		bf = xasprintf("/sys/block/%s/loop/backing_file", de->d_name);
+		f = fopen(bf, "r");
+		free(bf);
+		if (f == NULL)
+			continue;
+		n = fread(line, 1, sizeof(line) - 1, f);
+		fclose(f);
+		line[n] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		if (stat(line, &st) == 0 && st.st_dev == img->st_dev &&
+		    st.st_ino == img->st_ino) {
+			tlsh_seterr("%s: the kernel has it open as /dev/%s (a "
+			    "loop device: mounted, or set up with losetup); "
+			    "unmount it and detach the device first (umount, "
+			    "losetup -d)", path, de->d_name);
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
 
 static int
 nbd_fail(struct blk *b, const char *what)
@@ -256,11 +302,18 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 			    strerror(errno));
 			goto fail;
 		}
+		if (loop_backed(path, &st) == -1)
+			goto fail;
 		b->size = (uint64_t)st.st_size;
 		return b;
 	} else {
 		char fa[32];
-		char *argv[] = { "qemu-nbd", fa, "--cache=writeback",
+		/* qemu-nbd dies with this process: killed, tlshive would
+		 * leave it waiting for a client, holding the image's lock
+		 * (setpriv, util-linux, sets the parent-death signal and
+		 * execs it in the process libnbd made, socket and all) */
+		char *argv[] = { "setpriv", "--pdeathsig", "KILL", "--",
+		    "qemu-nbd", fa, "--cache=writeback",
 		    writable ? "--shared=1" : "--read-only", (char *)path,
 		    NULL };
 		int64_t sz, mb;

@@ -10,7 +10,9 @@
  * 30 EROFS, 13 EACCES), "kill" (SIGKILL before the call: the state a crash
  * leaves), "tear" (only the first half of a write reaches the file,
  * then SIGKILL: a torn page), or "int", "term", "hup" (that signal before
- * the call, as Ctrl-C or a kill would send it).  Every failure path of a commit thus runs for
+ * the call, as Ctrl-C or a kill would send it), or "hang" (the call never
+ * returns: a stuck image).  A pattern with a slash matches the whole path,
+ * so that one image of several can be picked out.  Every failure path of a commit thus runs for
  * real against real files.
  */
 #define _GNU_SOURCE
@@ -43,6 +45,9 @@ names_match(int fd, const char *path, const char *pattern)
 		buf[n] = '\0';
 		path = buf;
 	}
+	/* a pattern with a slash is matched against the whole path */
+	if (strchr(pattern, '/'))
+		return fnmatch(pattern, path, 0) == 0;
 	base = strrchr(path, '/');
 	return fnmatch(pattern, base ? base + 1 : path, 0) == 0;
 }
@@ -80,6 +85,9 @@ trip(const char *call, int fd, const char *path)
 		    SIGHUP);
 		return PASS;
 	}
+	if (strcmp(what, "hang") == 0)
+		for (;;)
+			pause();
 	if (strcmp(what, "kill") == 0)
 		return KILL;
 	if (strcmp(what, "tear") == 0)

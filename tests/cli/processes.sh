@@ -1,0 +1,72 @@
+# Processes and locks an image run leaves: none.  qemu-nbd dies with a
+# SIGKILLed tlshive and frees the image's lock; a raw image the kernel
+# holds as a loop device is refused; in a batch a hanging image is stopped
+# at --time-limit and a greedy one at --memory-limit, and the others go on.
+. "$srcdir/tests/cli/lib.sh"
+for t in mkntfs ntfs-3g setfattr qemu-img qemu-nbd losetup; do need_tool "$t"; done
+[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root (loop devices) and /dev/fuse"; skip "needs root (loop devices) and /dev/fuse"; }
+need_images
+. "$srcdir/tests/cli/imglib.sh"
+SHIM=${FAULTSHIM:-}
+[ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
+
+vol v.ntfs 2019
+disk pristine.raw gpt v.ntfs
+qemu-img convert -f raw -O qcow2 pristine.raw k.qcow2
+
+# qemu_nbd_of IMAGE: is a qemu-nbd serving IMAGE running?
+qemu_nbd_of() {
+	for c in /proc/[0-9]*/cmdline; do
+		{ tr '\0' ' ' < "$c"; } 2> /dev/null | grep -q "qemu-nbd .*$1" && return 0
+	done
+	return 1
+}
+no_qemu_nbd() { ! qemu_nbd_of "$1"; }
+free_lock() { ! locked "$1" 101; }
+
+# SIGKILL while qemu-nbd serves (tlshive held at its journal's first
+# write, qemu-nbd connected and holding the lock): it goes too, and the
+# lock with it, 20 times in a row.
+i=0
+while [ $i -lt 20 ]; do
+	TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
+		"$TLSHIVE" apply k.qcow2 > /dev/null 2>&1 & pid=$!
+	wait_for 60 "qemu-nbd started for k.qcow2" qemu_nbd_of k.qcow2
+	wait_for 60 "the image locked" locked k.qcow2 101
+	kill -9 "$pid"; wait "$pid" 2> /dev/null || true
+	wait_for 60 "qemu-nbd gone after tlshive was killed ($i)" no_qemu_nbd k.qcow2
+	wait_for 60 "the lock freed after tlshive was killed ($i)" free_lock k.qcow2
+	i=$((i + 1))
+done
+"$TLSHIVE" apply k.qcow2 > /dev/null || fail "the image after 20 kills"
+
+# A raw image the kernel has open as a loop device.
+cp pristine.raw lo.raw
+dev=$(losetup -f --show lo.raw) || fail "no loop device"
+s=$(stamp lo.raw)
+set +e; "$TLSHIVE" apply lo.raw > /dev/null 2> err; rc=$?; set -e
+losetup -d "$dev"
+[ "$rc" = 2 ] || fail "a loop-backed image: exit $rc"
+grep -qF "the kernel has it open as $dev (a loop device" err || { cat err; fail "a loop-backed image: message"; }
+[ "$(stamp lo.raw)" = "$s" ] || fail "a loop-backed image changed"
+"$TLSHIVE" apply lo.raw > /dev/null || fail "the same image, detached"
+
+# A batch: the image under slow/ hangs at its first log write; the others
+# are applied, and it is stopped at the time limit, its line an error.
+for d in a slow b; do "$MKIMAGE" 2019 "$d"; done
+set +e
+TLSHIVE_FAULT='pwrite:1:hang:*/slow/*' LD_PRELOAD=$SHIM \
+	timeout 120 "$TLSHIVE" apply --time-limit 3 --json -j 2 a slow b > bj.out 2> bj.err
+rc=$?
+set -e
+[ "$rc" = 2 ] || { cat bj.err; fail "a hanging image: exit $rc"; }
+lines=$(jq -r '"\(.image) \(.outcome)"' bj.out | tr '\n' ' ')
+[ "$lines" = "a ok slow error b ok " ] || fail "a hanging image: the lines: $lines"
+grep -q 'slow: still running after 3 s (--time-limit): stopped' bj.err || { cat bj.err; fail "a hanging image: message"; }
+"$TLSHIVE" check a b > /dev/null || fail "the other images were not applied"
+
+# --memory-limit: an image's worker with 1 MiB fails there, each alone
+set +e; "$TLSHIVE" check --memory-limit 1 a b > mo.out 2> mo.err; rc=$?; set -e
+[ "$rc" = 2 ] || fail "--memory-limit 1: exit $rc"
+[ "$(grep -Ec 'out of memory|Cannot allocate memory' mo.err)" = 2 ] || { cat mo.err; fail "--memory-limit 1: messages"; }
+"$TLSHIVE" check --memory-limit 4096 a b > /dev/null || fail "--memory-limit 4096"
