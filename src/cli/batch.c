@@ -168,7 +168,10 @@ spawn(const struct options *o, const char *root, struct job *j)
 		rl.rlim_cur = rl.rlim_max = (rlim_t)o->memory_limit << 20;
 		dup2(fileno(j->out), STDOUT_FILENO);
 		dup2(fileno(j->err), STDERR_FILENO);
-		if (o->memory_limit && setrlimit(RLIMIT_AS, &rl) == -1)
+		/* contained, the limit is the child's (sandbox_fork), set
+		 * once its view is made */
+		if (o->memory_limit && o->no_sandbox &&
+		    setrlimit(RLIMIT_AS, &rl) == -1)
 			fprintf(stderr, "tlshive: --memory-limit: %s\n",
 			    strerror(errno));
 		one.root = root;

@@ -6,10 +6,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +20,9 @@
 #include "cli/cmdint.h"
 #include "cli/regwrite.h"
 #include "cli/report.h"
+#include "cli/userfile.h"
 #include "io/image.h"
+#include "io/sandbox.h"
 #include "io/store.h"
 #include "policy/facts.h"
 #include "policy/plan.h"
@@ -148,6 +152,58 @@ request(const struct options *o, struct image_request *rq)
 	rq->allow_backing = o->allow_backing;
 }
 
+/*
+ * The rest of the command runs in the contained child (io/sandbox.h),
+ * which alone reads and writes the image; this process stays outside,
+ * writes the files the user named for it (userfile.h) and ends as it
+ * ends.  -1 in the child, which goes on; in this process the child's
+ * exit code, or the child's signal raised here.
+ */
+static int
+contain(const struct options *o, int rw)
+{
+	struct image_request rq;
+	struct sandbox sb;
+	int sv[2], rc;
+	pid_t pid;
+
+	if (o->no_sandbox)
+		return -1;
+	request(o, &rq);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		say("%s: socketpair: %s\n", image_arg(o), strerror(errno));
+		json_failed(o, image_arg(o), 0);
+		return TLSH_EXIT_ERROR;
+	}
+	if ((pid = sandbox_fork(&rq, rw, o->batch ? o->memory_limit : 0,
+	    &sv[1], 1, &sb)) == -1) {
+		say("%s: %s\n", image_arg(o), tlsh_errmsg());
+		json_failed(o, image_arg(o), 0);
+		close(sv[0]);
+		close(sv[1]);
+		return TLSH_EXIT_ERROR;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		userfile_channel(sv[1]);
+		return -1;
+	}
+	close(sv[1]);
+	if (sb.partial)
+		say("%s: not contained: %s; the image is read by a process "
+		    "without capabilities, with no view limited to it\n",
+		    image_arg(o), sb.partial);
+	userfile_serve(sv[0], o->undo, o->out);
+	close(sv[0]);
+	rc = sandbox_wait(&sb);
+	if (rc > 128) {
+		fflush(stdout);
+		signal(rc - 128, SIG_DFL);
+		raise(rc - 128);
+	}
+	return rc;
+}
+
 static struct images *
 open_images(const struct options *o)
 {
@@ -242,7 +298,6 @@ run_image(const struct options *o, const struct policy *pol,
 	char *src = NULL, *replayed[HV_COUNT] = { NULL };
 	struct pass *ps = NULL;
 	size_t nps = 0, needed;
-	struct stat st;
 	int rc = TLSH_EXIT_ERROR, flags = o->force ? PLAN_FORCE : 0;
 
 	if (prepare(o, pol, img, flags, &x) == -1)
@@ -259,7 +314,7 @@ run_image(const struct options *o, const struct policy *pol,
 	/* an undo file may be the only way back to an earlier state: never
 	 * replaced unasked, nor written when there is nothing to undo */
 	if (o->cmd == CMD_APPLY && o->undo && needed && !o->force &&
-	    strcmp(o->undo, "-") != 0 && lstat(o->undo, &st) == 0) {
+	    strcmp(o->undo, "-") != 0 && userfile_exists(o->undo)) {
 		say("%s: the undo file exists and may be "
 		    "the only way back; give another name, or --force to "
 		    "replace it\n", o->undo);
@@ -369,6 +424,9 @@ cmd_run(const struct options *o)
 		json_failed(o, image_arg(o), 0);
 		goto out;
 	}
+	if ((rc = contain(o, o->cmd == CMD_APPLY)) != -1)
+		goto out;
+	rc = TLSH_EXIT_ERROR;
 	if ((set = open_images(o)) == NULL) {
 		json_failed(o, image_arg(o), 0);
 		goto out;
@@ -422,6 +480,12 @@ cmd_export(const struct options *o)
 	if (load_policy(o, &pol) == -1)
 		goto out;
 	if (o->root || o->file[HV_SYSTEM] || o->file[HV_SOFTWARE]) {
+		if ((rc = contain(o, 0)) != -1) {
+			policy_free(&pol);
+			regdoc_free(&d);
+			return rc;
+		}
+		rc = TLSH_EXIT_ERROR;
 		if ((set = open_images(o)) == NULL)
 			goto out;
 		if (images_count(set) > 1) {
@@ -477,8 +541,11 @@ cmd_recover(const struct options *o)
 	struct strlist notes = { 0 };
 	struct commit *c = NULL;
 	struct sfile *f;
-	int rc = TLSH_EXIT_ERROR;
+	int rc;
 
+	if ((rc = contain(o, !out)) != -1)
+		return rc;
+	rc = TLSH_EXIT_ERROR;
 	/* a disk image: finish the journal an interrupted run left */
 	if (!out) {
 		int done;
@@ -515,7 +582,7 @@ cmd_recover(const struct options *o)
 	if (logs_recover(f, &r) == -1)
 		goto fail;
 	if (out) {
-		if (store_write_new(out, r.data, r.len) == -1)
+		if (userfile_write(out, r.data, r.len) == -1)
 			goto fail;
 	} else if ((c = commit_prepare(f, r.data, r.len, COMMIT_NO_LOG, NULL,
 	    0)) == NULL || commit_run(&c, 1, &notes) == -1)

@@ -28,7 +28,7 @@ enum opt {
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
-	O_FORMAT, O_BACKING, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
+	O_FORMAT, O_BACKING, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
 	O_COUNT
 };
 
@@ -92,6 +92,9 @@ static const struct opt_entry {
 	[O_BACKING] = { "allow-backing", 0, NULL, "a disk image may name a "
 	    "chain of local backing files;\nwithout it any file its header "
 	    "names is refused" },
+	[O_NO_SANDBOX] = { "no-sandbox", 0, NULL, "read the image in this "
+	    "process, with its rights: an image\nthen reaches what tlshive "
+	    "can (see TRUST MODEL in tlshive(8))" },
 	[O_TIME_LIMIT] = { "time-limit", 0, "S", "several images: stop an "
 	    "image's worker after S seconds\n(default 600; 0: none)" },
 	[O_MEMORY_LIMIT] = { "memory-limit", 0, "MB", "several images: an "
@@ -105,6 +108,7 @@ static const struct opt_entry {
 /* what every image-taking command accepts besides its own options */
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
 	B(O_PARTITION) | B(O_JOURNAL_DIR) | B(O_FORMAT) | B(O_BACKING) | \
+	B(O_NO_SANDBOX) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
 #define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET) | B(O_TIME_LIMIT) | \
 	B(O_MEMORY_LIMIT))
@@ -156,7 +160,7 @@ static const struct cmd_entry {
 	    "[--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
 	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT) | B(O_JOURNAL_DIR) |
-	    B(O_FORMAT) | B(O_BACKING),
+	    B(O_FORMAT) | B(O_BACKING) | B(O_NO_SANDBOX),
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
 	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
 	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
@@ -382,6 +386,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 			break;
 		}
 		case O_BACKING: a->o.allow_backing = 1; break;
+		case O_NO_SANDBOX: a->o.no_sandbox = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;

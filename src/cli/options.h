@@ -32,6 +32,7 @@ struct options {
 	const char *journal_dir;	/* disk images' journals, or NULL */
 	const char *format;	/* a disk image's format, or NULL: probed */
 	int allow_backing;	/* a disk image may name local backing files */
+	int no_sandbox;		/* parse the image in this process */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 	unsigned time_limit;	/* several images: seconds a worker may run */

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "cli/regwrite.h"
+#include "cli/userfile.h"
 #include "io/store.h"
 #include "policy/facts.h"
 
@@ -357,7 +358,7 @@ reg_save(const char *path, const unsigned char *data, size_t len)
 		}
 		return 0;
 	}
-	return store_write_new(path, data, len);
+	return userfile_write(path, data, len);
 }
 
 void

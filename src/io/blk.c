@@ -100,7 +100,8 @@ blk_detect(const char *path, enum blk_format *fmt)
 	return 0;
 }
 
-static int check_refs(const char *, enum blk_format, int, struct strlist *);
+static int check_refs(const char *, enum blk_format, int, struct strlist *,
+    struct strlist *);
 
 /*
  * A raw image the kernel has open as a loop device (mount -o loop,
@@ -108,22 +109,32 @@ static int check_refs(const char *, enum blk_format, int, struct strlist *);
  * write under it corrupts both.  qemu's lock does not cover the kernel.
  * -1 with a message naming the device.
  */
-static int
-loop_backed(const char *path, const struct stat *img)
+static struct loopdev {
+	char name[32];
+	dev_t dev;
+	ino_t ino;
+} *loops;
+static size_t nloops;
+static int loops_noted;
+
+void
+blk_note_loops(void)
 {
 	DIR *d = opendir("/sys/block");
 	struct dirent *de;
-	int rc = 0;
 
+	nloops = 0;
+	loops_noted = 1;
 	if (d == NULL)
-		return 0;	/* no sysfs: no loop devices to ask */
-	while (rc == 0 && (de = readdir(d)) != NULL) {
+		return;		/* no sysfs: no loop devices to ask */
+	while ((de = readdir(d)) != NULL) {
 		char *bf, line[4096];
 		struct stat st;
 		FILE *f;
 		size_t n;
 
-		if (strncmp(de->d_name, "loop", 4) != 0)
+		if (strncmp(de->d_name, "loop", 4) != 0 ||
+		    strlen(de->d_name) >= sizeof(loops->name))
 			continue;
 		bf = xasprintf("/sys/block/%s/loop/backing_file", de->d_name);
 		f = fopen(bf, "r");
@@ -134,17 +145,34 @@ loop_backed(const char *path, const struct stat *img)
 		fclose(f);
 		line[n] = '\0';
 		line[strcspn(line, "\n")] = '\0';
-		if (stat(line, &st) == 0 && st.st_dev == img->st_dev &&
-		    st.st_ino == img->st_ino) {
-			tlsh_seterr("%s: the kernel has it open as /dev/%s (a "
-			    "loop device: mounted, or set up with losetup); "
-			    "unmount it and detach the device first (umount, "
-			    "losetup -d)", path, de->d_name);
-			rc = -1;
+		if (stat(line, &st) == 0) {
+			struct loopdev *l = realloc(loops, (nloops + 1) *
+			    sizeof(*loops));
+			if (l == NULL)
+				break;
+			loops = l;
+			strcpy(loops[nloops].name, de->d_name);
+			loops[nloops].dev = st.st_dev;
+			loops[nloops++].ino = st.st_ino;
 		}
 	}
 	closedir(d);
-	return rc;
+}
+
+static int
+loop_backed(const char *path, const struct stat *img)
+{
+	if (!loops_noted)
+		blk_note_loops();
+	for (size_t i = 0; i < nloops; i++)
+		if (loops[i].dev == img->st_dev && loops[i].ino == img->st_ino) {
+			tlsh_seterr("%s: the kernel has it open as /dev/%s (a "
+			    "loop device: mounted, or set up with losetup); "
+			    "unmount it and detach the device first (umount, "
+			    "losetup -d)", path, loops[i].name);
+			return -1;
+		}
+	return 0;
 }
 
 static int
@@ -319,7 +347,7 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		int64_t sz, mb;
 
 		snprintf(fa, sizeof(fa), "--format=%s", names[fmt]);
-		if (check_refs(path, fmt, 0, &b->chain) == -1)
+		if (check_refs(path, fmt, 0, &b->chain, NULL) == -1)
 			goto fail;
 		if ((b->nbd = nbd_create()) == NULL) {
 			tlsh_seterr("%s: %s", path, nbd_get_error());
@@ -585,7 +613,7 @@ beside(const char *image, const char *name)
  */
 static int
 check_refs(const char *path, enum blk_format fmt, int depth,
-    struct strlist *chain)
+    struct strlist *chain, struct strlist *files)
 {
 	struct imgrefs refs = { 0 };
 	struct stat st;
@@ -646,7 +674,9 @@ check_refs(const char *path, enum blk_format fmt, int depth,
 			goto out;
 		}
 		sl_add(chain, "%s (%s)", next, names[bf]);
-		ok = check_refs(next, bf, depth + 1, chain);
+		if (files)
+			sl_add(files, "%s", next);
+		ok = check_refs(next, bf, depth + 1, chain, files);
 		free(next);
 		if (ok == -1)
 			goto out;
@@ -656,6 +686,17 @@ out:
 	imgrefs_free(&refs);
 	close(fd);
 	return rc;
+}
+
+int
+blk_backing_files(const char *path, enum blk_format fmt,
+    struct strlist *files)
+{
+	struct strlist chain = { 0 };
+	int r = check_refs(path, fmt, 0, &chain, files);
+
+	sl_free(&chain);
+	return r;
 }
 
 char *

@@ -47,6 +47,19 @@ int blk_commit(struct blk *);
 void blk_discard(struct blk *);
 int blk_close(struct blk *);
 
+/*
+ * The backing files a chain the user allowed (--allow-backing) names,
+ * checked as blk_open checks them: 0, or -1 with a message.
+ */
+struct strlist;
+int blk_backing_files(const char *path, enum blk_format,
+    struct strlist *files);
+/*
+ * The loop devices' backing files, noted now (before a process loses
+ * its view of /sys): blk_open refuses a raw image among them.
+ */
+void blk_note_loops(void);
+
 /* The journal's name for an image: beside it, or in the journal directory. */
 char *blk_journal_path(const char *image);
 /*

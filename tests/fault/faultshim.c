@@ -11,7 +11,9 @@
  * leaves), "tear" (only the first half of a write reaches the file,
  * then SIGKILL: a torn page), or "int", "term", "hup" (that signal before
  * the call, as Ctrl-C or a kill would send it), or "hang" (the call never
- * returns: a stuck image).  A pattern with a slash matches the whole path,
+ * returns: a stuck image), or "escape" (the call goes on, after the
+ * process has tried to reach the host as an image that took it over
+ * would: see probe() below).  A pattern with a slash matches the whole path,
  * so that one image of several can be picked out.  Every failure path of a commit thus runs for
  * real against real files.
  */
@@ -25,7 +27,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { PASS, FAIL, KILL, TEAR };
@@ -50,6 +59,81 @@ names_match(int fd, const char *path, const char *pattern)
 		return fnmatch(pattern, path, 0) == 0;
 	base = strrchr(path, '/');
 	return fnmatch(pattern, base ? base + 1 : path, 0) == 0;
+}
+
+static void
+say(const char *name, int ok, int e)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "probe %s: %s%s%s\n", name,
+	    ok ? "reached" : "refused", ok ? "" : " ", ok ? "" : strerror(e));
+
+	if (n > 0 && (size_t)n < sizeof(line) && syscall(SYS_write, 2, line,
+	    (size_t)n) < 0)
+		_exit(99);
+}
+
+/*
+ * What code an image took over would try next: a host file named by
+ * TLSHIVE_PROBE_FILE, read and written; a file of the image
+ * (TLSHIVE_PROBE_OWN), written; another process
+ * (TLSHIVE_PROBE_PID); the network; new namespaces and mounts; the
+ * kernel's knobs; other processes at all.  One line each on stderr,
+ * "reached" or "refused" with the reason.
+ */
+static void
+probe(void)
+{
+	const char *file = getenv("TLSHIVE_PROBE_FILE");
+	const char *pid = getenv("TLSHIVE_PROBE_PID");
+	const char *own = getenv("TLSHIVE_PROBE_OWN");
+	DIR *d;
+	struct dirent *de;
+	int fd, n = 0;
+
+	if (file) {
+		fd = (int)syscall(SYS_openat, AT_FDCWD, file, O_RDONLY);
+		say("read", fd >= 0, errno);
+		if (fd >= 0)
+			close(fd);
+		fd = (int)syscall(SYS_openat, AT_FDCWD, file, O_WRONLY |
+		    O_APPEND);
+		say("write", fd >= 0, errno);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (own) {
+		fd = (int)syscall(SYS_openat, AT_FDCWD, own, O_WRONLY |
+		    O_APPEND);
+		say("own", fd >= 0, errno);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (pid)
+		say("signal", kill(atoi(pid), 0) == 0, errno);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	say("inet", fd >= 0, errno);
+	if (fd >= 0)
+		close(fd);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/sys/kernel/domainname",
+	    O_WRONLY);
+	say("sysctl", fd >= 0, errno);
+	if (fd >= 0)
+		close(fd);
+	/* processes: the contained one sees its own namespace's few */
+	if ((d = opendir("/proc")) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			n += de->d_name[0] >= '1' && de->d_name[0] <= '9';
+		closedir(d);
+	}
+	say("processes", n > 8, EPERM);
+	/* last, and only in this child of the probe: a mount namespace of
+	 * its own (private, so nothing propagates back), then a user one */
+	n = unshare(CLONE_NEWNS);
+	if (n == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		n = mount("none", "/tmp", "tmpfs", 0, NULL);
+	say("mount", n == 0, errno);
+	say("userns", unshare(CLONE_NEWUSER) == 0, errno);
 }
 
 static int
@@ -83,6 +167,16 @@ trip(const char *call, int fd, const char *path)
 	    strcmp(what, "hup") == 0) {
 		raise(what[0] == 'i' ? SIGINT : what[0] == 't' ? SIGTERM :
 		    SIGHUP);
+		return PASS;
+	}
+	if (strcmp(what, "escape") == 0) {
+		pid_t p = fork();
+		if (p == 0) {
+			probe();
+			_exit(0);
+		}
+		if (p > 0)
+			waitpid(p, NULL, 0);
 		return PASS;
 	}
 	if (strcmp(what, "hang") == 0)

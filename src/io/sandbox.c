@@ -1,0 +1,857 @@
+/* The contained child that does an image's work: namespaces, a mount view, no privileges. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <seccomp.h>
+
+#include "io/blk.h"
+#include "io/image.h"
+#include "io/sandbox.h"
+#include "tlshive.h"
+
+/*
+ * What the child's view holds.  Paths are where the user's names lead
+ * (absolute, "." and ".." taken lexically), so every name on the
+ * command line and every message means the same inside as outside.
+ */
+enum vkind { V_DIR, V_FILE, V_LINK, V_SKEL };
+
+struct ventry {
+	enum vkind kind;
+	char *path;		/* in the view, and on the host (V_LINK: name) */
+	char *target;		/* V_LINK; the name as the user gave it */
+	int rw;
+	int fd;			/* O_PATH on the host, opened before pivoting */
+};
+
+struct view {
+	struct ventry *v;
+	size_t n;
+	char *cwd;
+};
+
+static void
+view_add(struct view *w, enum vkind k, const char *path, const char *target,
+    int rw)
+{
+	/* one entry a path; read-write wins */
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->v[i].path, path) == 0) {
+			w->v[i].rw |= rw;
+			if (w->v[i].kind == V_SKEL)
+				w->v[i].kind = k;
+			return;
+		}
+	w->v = realloc(w->v, (w->n + 1) * sizeof(*w->v));
+	if (w->v == NULL)
+		abort();
+	w->v[w->n++] = (struct ventry){ k, xstrdup(path), target ?
+	    xstrdup(target) : NULL, rw, -1 };
+}
+
+static void
+view_free(struct view *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->v[i].path);
+		free(w->v[i].target);
+		if (w->v[i].fd != -1)
+			close(w->v[i].fd);
+	}
+	free(w->v);
+	free(w->cwd);
+	memset(w, 0, sizeof(*w));
+}
+
+/* NAME made absolute against the working directory, lexically. */
+static char *
+lexical(const char *cwd, const char *name)
+{
+	char *s = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", cwd,
+	    name);
+	char *out = xmalloc(strlen(s) + 2), *tok, *save = NULL;
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (tok = strtok_r(s, "/", &save); tok; tok = strtok_r(NULL, "/",
+	    &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			char *slash = strrchr(out, '/');
+			len = slash ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			continue;
+		}
+		len += (size_t)sprintf(out + len, "/%s", tok);
+	}
+	if (len == 0)
+		strcpy(out, "/");
+	free(s);
+	return out;
+}
+
+static char *
+dir_of(const char *abs)
+{
+	char *d = xstrdup(abs), *slash = strrchr(d, '/');
+
+	if (slash == d)
+		d[1] = '\0';
+	else
+		*slash = '\0';
+	return d;
+}
+
+/* The directory holding a file the request names, or the directory named. */
+static void
+view_add_named(struct view *w, const char *path, const char *given, int rw)
+{
+	view_add(w, V_DIR, path, NULL, rw);
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->v[i].path, path) == 0 && w->v[i].kind == V_DIR &&
+		    w->v[i].target == NULL)
+			w->v[i].target = xstrdup(given);
+}
+
+static void
+add_user(struct view *w, const char *name, int rw)
+{
+	char *abs = lexical(w->cwd, name);
+	char *raw = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s",
+	    w->cwd, name);
+	struct stat st;
+
+	/* a name that climbs (work/../images/x) climbs in the view too */
+	for (char *up = strstr(raw, "/.."); up; up = strstr(up + 3, "/..")) {
+		char c = *up, *pre;
+		*up = '\0';
+		pre = lexical("/", raw);
+		if (stat(pre, &st) == 0 && S_ISDIR(st.st_mode))
+			view_add(w, V_SKEL, pre, NULL, 0);
+		free(pre);
+		*up = c;
+	}
+	free(raw);
+	/* opened by the name given, relative to the working directory,
+	 * which an unprivileged user may reach where the absolute name's
+	 * parents are closed to it */
+	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode))
+		view_add_named(w, abs, name, rw);
+	else {
+		char *d = dir_of(abs), *g = xstrdup(name), *slash;
+		if ((slash = strrchr(g, '/')) == NULL)
+			strcpy(g, ".");
+		else if (slash == g)
+			g[1] = '\0';
+		else
+			*slash = '\0';
+		view_add_named(w, d, g, rw);
+		free(g);
+		free(d);
+	}
+	free(abs);
+}
+
+/* The system's programs and libraries (qemu-nbd, setpriv), read-only. */
+static void
+add_system(struct view *w)
+{
+	static const char *const dirs[] = { "/usr", "/bin", "/sbin", "/lib",
+	    "/lib32", "/lib64", "/libx32" };
+	char link[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		ssize_t n;
+
+		if (lstat(dirs[i], &st) == -1)
+			continue;
+		if (S_ISLNK(st.st_mode) && (n = readlink(dirs[i], link,
+		    sizeof(link) - 1)) > 0) {
+			link[n] = '\0';
+			view_add(w, V_LINK, dirs[i], link, 0);
+		} else if (S_ISDIR(st.st_mode))
+			view_add(w, V_DIR, dirs[i], NULL, 0);
+	}
+	if (stat("/etc/ld.so.cache", &st) == 0 && S_ISREG(st.st_mode))
+		view_add(w, V_FILE, "/etc/ld.so.cache", NULL, 0);
+}
+
+static int
+view_build(struct view *w, const struct image_request *rq, int rw)
+{
+	char cwd[PATH_MAX];
+	struct stat st;
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		tlsh_seterr("the working directory: %s", strerror(errno));
+		return -1;
+	}
+	w->cwd = xstrdup(cwd);
+	add_system(w);
+	if (rq->root)
+		add_user(w, rq->root, rw);
+	for (int i = 0; i < HV_COUNT; i++)
+		if (rq->file[i])
+			add_user(w, rq->file[i], rw);
+	if (rq->journal_dir) {
+		char *abs = lexical(cwd, rq->journal_dir);
+		view_add(w, V_DIR, abs, NULL, 1);
+		free(abs);
+	}
+#ifdef WITH_IMAGES
+	/*
+	 * A backing chain the user allowed: each file alone, read-only.
+	 * Found by the same bounded header reader the child uses, before
+	 * it starts, since a file outside the view cannot be added later.
+	 */
+	if (rq->allow_backing && rq->root && stat(rq->root, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		struct strlist files = { 0 };
+		enum blk_format fmt;
+
+		if ((rq->format ? blk_format_parse(rq->format, &fmt) :
+		    blk_detect(rq->root, &fmt)) == 0 && fmt != BLK_WIM &&
+		    blk_backing_files(rq->root, fmt, &files) == 0)
+			for (size_t i = 0; i < files.n; i++) {
+				char *abs = lexical(cwd, files.v[i]);
+				view_add(w, V_FILE, abs, NULL, 0);
+				free(abs);
+			}
+		sl_free(&files);
+	}
+#endif
+	return 0;
+}
+
+/* Longer paths mount later: a file inside a directory of the view. */
+static int
+by_depth(const void *a, const void *b)
+{
+	const struct ventry *x = a, *y = b;
+	size_t lx = strlen(x->path), ly = strlen(y->path);
+
+	return lx < ly ? -1 : lx > ly ? 1 : strcmp(x->path, y->path);
+}
+
+/*
+ * Errors of the setup, from the child to sandbox_fork: the message
+ * goes down the pipe and the child ends.
+ */
+static int report_fd = -1;
+
+static void __attribute__((noreturn))
+setup_fail(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int e = errno;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = (size_t)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, ": %s", strerror(e));
+	if (write(report_fd, buf, strlen(buf)) < 0)
+		_exit(2);
+	_exit(2);
+}
+
+static void
+mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) == -1 && errno != EEXIST)
+				setup_fail("sandbox: mkdir %s", p);
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+}
+
+#define NEWROOT "/tmp"
+
+/* A bind from a descriptor opened on the host, read-only unless rw. */
+static void
+bind_fd(int fd, const char *dst, int rw, const char *what)
+{
+	char src[64];
+
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) == -1)
+		setup_fail("sandbox: %s", what);
+	if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID |
+	    MS_NODEV | (rw ? 0 : MS_RDONLY), NULL) == -1)
+		setup_fail("sandbox: %s: read-only", what);
+}
+
+static void
+bind_dev(int fd, const char *dst)
+{
+	char src[64];
+
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, dst, NULL, MS_BIND, NULL) == -1)
+		setup_fail("sandbox: %s", dst + strlen(NEWROOT));
+}
+
+static void
+protect_proc(const char *sub)
+{
+	char *p = xasprintf(NEWROOT "/proc/%s", sub);
+	struct stat st;
+
+	if (lstat(p, &st) == 0) {
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+		    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
+		    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+			setup_fail("sandbox: /proc/%s", sub);
+	}
+	free(p);
+}
+
+/*
+ * The view: a small tmpfs that becomes the root, the system read-only,
+ * the request's directories, a private /tmp, /dev's harmless nodes and
+ * this PID namespace's /proc with its writable knobs read-only.
+ */
+static void
+enter_view(struct view *w)
+{
+	static const char *const devs[] = { "null", "zero", "full",
+	    "random", "urandom" };
+	int devfd[sizeof(devs) / sizeof(devs[0])];
+
+	for (size_t i = 0; i < w->n; i++) {
+		struct ventry *e = &w->v[i];
+
+		if (e->kind == V_LINK || e->kind == V_SKEL)
+			continue;
+		e->fd = open(e->kind == V_DIR && e->target ? e->target : e->path,
+		    O_PATH | O_CLOEXEC);
+		/* a name that leads nowhere is the command's to report, in
+		 * its own words, from inside */
+		if (e->fd == -1 && errno != ENOENT && errno != ENOTDIR)
+			setup_fail("sandbox: %s", e->path);
+	}
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		char *d = xasprintf("/dev/%s", devs[i]);
+		if ((devfd[i] = open(d, O_PATH | O_CLOEXEC)) == -1)
+			setup_fail("sandbox: %s", d);
+		free(d);
+	}
+	qsort(w->v, w->n, sizeof(*w->v), by_depth);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		setup_fail("sandbox: a private mount namespace");
+	if (mount("tlshive", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=0755,size=1m,nr_inodes=4096") == -1)
+		setup_fail("sandbox: the view's root");
+	mkdirs(NEWROOT "/tmp");
+	if (mount("tlshive-tmp", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=1777") == -1)
+		setup_fail("sandbox: /tmp");
+	mkdirs(NEWROOT "/dev");
+	if (mount("tlshive-dev", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+	    "mode=0755,size=64k") == -1)
+		setup_fail("sandbox: /dev");
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		char *d = xasprintf(NEWROOT "/dev/%s", devs[i]);
+		int fd = open(d, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd == -1)
+			setup_fail("sandbox: %s", d);
+		close(fd);
+		bind_dev(devfd[i], d);
+		close(devfd[i]);
+		free(d);
+	}
+	if (symlink("/proc/self/fd", NEWROOT "/dev/fd") == -1)
+		setup_fail("sandbox: /dev/fd");
+	for (size_t i = 0; i < w->n; i++) {
+		struct ventry *e = &w->v[i];
+		char *dst = xasprintf(NEWROOT "%s", e->path);
+
+		if ((e->kind == V_DIR || e->kind == V_FILE) && e->fd == -1) {
+			free(dst);
+			continue;
+		}
+		if (e->kind == V_LINK) {
+			if (symlink(e->target, dst) == -1 && errno != EEXIST)
+				setup_fail("sandbox: %s", e->path);
+		} else if (e->kind == V_SKEL) {
+			mkdirs(dst);
+			free(dst);
+			continue;
+		} else if (e->kind == V_DIR) {
+			mkdirs(dst);
+			bind_fd(e->fd, dst, e->rw, e->path);
+		} else {
+			char *d = dir_of(dst);
+			int fd;
+			mkdirs(d);
+			free(d);
+			if ((fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC,
+			    0644)) == -1)
+				setup_fail("sandbox: %s", e->path);
+			close(fd);
+			bind_fd(e->fd, dst, e->rw, e->path);
+		}
+		close(e->fd);
+		e->fd = -1;
+		free(dst);
+	}
+	{
+		char *c = xasprintf(NEWROOT "%s", w->cwd);
+		mkdirs(c);
+		free(c);
+	}
+	mkdirs(NEWROOT "/proc");
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV |
+	    MS_NOEXEC, NULL) == -1)
+		setup_fail("sandbox: /proc");
+	protect_proc("sys");
+	protect_proc("sysrq-trigger");
+	protect_proc("irq");
+	protect_proc("bus");
+	protect_proc("fs");
+	if (chdir(NEWROOT) == -1 || syscall(SYS_pivot_root, ".", ".") == -1)
+		setup_fail("sandbox: pivot_root");
+	if (umount2(".", MNT_DETACH) == -1)
+		setup_fail("sandbox: the host's tree");
+	if (chdir("/") == -1)
+		setup_fail("sandbox: /");
+	/* the skeleton itself is read-only: the child writes only where a
+	 * read-write directory of the request or its /tmp is */
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+	    MS_NOSUID | MS_NODEV, NULL) == -1)
+		setup_fail("sandbox: a read-only root");
+	if (chdir(w->cwd) == -1)
+		setup_fail("sandbox: %s", w->cwd);
+}
+
+int
+sandbox_filter(void)
+{
+	/* what no image reader needs and an attacker would: mounts and
+	 * namespaces, tracing other processes, the kernel's keyrings,
+	 * modules, BPF, clocks, handles that bypass paths, the network */
+	static const int deny[] = {
+		SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
+		SCMP_SYS(chroot), SCMP_SYS(unshare), SCMP_SYS(setns),
+		SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv),
+		SCMP_SYS(process_vm_writev), SCMP_SYS(kcmp),
+		SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
+		SCMP_SYS(init_module), SCMP_SYS(finit_module),
+		SCMP_SYS(delete_module), SCMP_SYS(bpf),
+		SCMP_SYS(perf_event_open), SCMP_SYS(keyctl), SCMP_SYS(add_key),
+		SCMP_SYS(request_key), SCMP_SYS(reboot), SCMP_SYS(swapon),
+		SCMP_SYS(swapoff), SCMP_SYS(acct), SCMP_SYS(settimeofday),
+		SCMP_SYS(clock_settime), SCMP_SYS(clock_adjtime),
+		SCMP_SYS(adjtimex), SCMP_SYS(open_by_handle_at),
+		SCMP_SYS(name_to_handle_at), SCMP_SYS(userfaultfd),
+		SCMP_SYS(iopl), SCMP_SYS(ioperm), SCMP_SYS(quotactl),
+		SCMP_SYS(syslog), SCMP_SYS(vhangup), SCMP_SYS(fanotify_init),
+		SCMP_SYS(mknod), SCMP_SYS(mknodat), SCMP_SYS(fsopen),
+		SCMP_SYS(fsmount), SCMP_SYS(fsconfig), SCMP_SYS(fspick),
+		SCMP_SYS(move_mount), SCMP_SYS(open_tree),
+		SCMP_SYS(mount_setattr), SCMP_SYS(lookup_dcookie),
+		SCMP_SYS(setdomainname), SCMP_SYS(sethostname),
+	};
+	static const int nosys[] = {
+		/* asked for ENOSYS: callers fall back (glibc to clone,
+		 * qemu to its thread pool) */
+		SCMP_SYS(clone3), SCMP_SYS(io_uring_setup),
+		SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register),
+	};
+	static const uint64_t ns[] = { CLONE_NEWNS, CLONE_NEWUSER,
+	    CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
+	    CLONE_NEWCGROUP };
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r = ctx ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < sizeof(deny) / sizeof(deny[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), deny[i], 0);
+	for (size_t i = 0; r == 0 && i < sizeof(nosys) / sizeof(nosys[0]);
+	    i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nosys[i], 0);
+	/* a thread or a child, but no namespace of its own */
+	for (size_t i = 0; r == 0 && i < sizeof(ns) / sizeof(ns[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone),
+		    1, SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]));
+	/* qemu-nbd and libnbd speak over a socketpair and a Unix socket */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+		    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+	if (r == 0)
+		r = seccomp_load(ctx);
+	if (ctx)
+		seccomp_release(ctx);
+	if (r != 0) {
+		tlsh_seterr("sandbox: the seccomp filter: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Two capabilities kept, the rest gone for good (bounding set emptied
+ * of them, securebits locked so that uid 0 regains nothing across
+ * exec): overriding file permissions, so that an image is read and
+ * written whoever owns its files (a tree copied off a Windows volume
+ * has files of several owners), and giving a new log its hive's owner.
+ * Both are ambient, so qemu-nbd opens the image with them; both reach
+ * only the view.  Then no new privileges, and the filter.
+ */
+#define KEPT ((1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_CHOWN))
+
+static void
+drop_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+	    0 };
+	struct __user_cap_data_struct data[2];
+	struct rlimit rl = { 0, 0 };
+
+	/* a core dump would be image bytes written where the host says */
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		setup_fail("sandbox: no core dumps");
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0)
+	    == -1)
+		setup_fail("sandbox: securebits");
+	for (int c = 0; c < 64; c++)
+		if (!(KEPT & (1ull << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0)
+		    == -1 && errno != EINVAL)
+			setup_fail("sandbox: the capability bounding set");
+	/* (a user namespace of an unprivileged user has none to drop) */
+	if (setgroups(0, NULL) == -1 && errno != EPERM)
+		setup_fail("sandbox: supplementary groups");
+	/* CAP_SETPCAP until the securebits are locked for good */
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)(KEPT |
+	    (1ull << CAP_SETPCAP));
+	data[0].inheritable = (uint32_t)KEPT;
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		setup_fail("sandbox: capabilities");
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_DAC_OVERRIDE, 0,
+	    0) == -1 || prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_CHOWN,
+	    0, 0) == -1)
+		setup_fail("sandbox: ambient capabilities");
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	    SECBIT_NO_CAP_AMBIENT_RAISE |
+	    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) == -1)
+		setup_fail("sandbox: securebits");
+	data[0].effective = data[0].permitted = (uint32_t)KEPT;
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		setup_fail("sandbox: capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		setup_fail("sandbox: no new privileges");
+	if (sandbox_filter() == -1) {
+		errno = EINVAL;
+		setup_fail("%s", tlsh_errmsg());
+	}
+}
+
+static void
+close_others(const int *keep, size_t nkeep, int a, int b)
+{
+	int fds[1024];
+	size_t n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (d == NULL)
+		setup_fail("sandbox: /proc/self/fd");
+	while ((de = readdir(d)) != NULL && n < sizeof(fds) / sizeof(fds[0])) {
+		int fd = atoi(de->d_name), kept = fd < 3 || fd == a || fd == b ||
+		    fd == dirfd(d) || de->d_name[0] == '.';
+		for (size_t i = 0; i < nkeep; i++)
+			kept |= keep[i] == fd;
+		if (!kept)
+			fds[n++] = fd;
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+static volatile pid_t forward_to;
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction saved[3];
+
+static volatile sig_atomic_t in_parent;
+
+/*
+ * A Ctrl-C or a kill for tlshive is one for the image's worker, whose
+ * own handlers remove what it was writing.  The parent waits for it (a
+ * while: a worker that does not end is killed) and then ends as it
+ * would have alone, its own handler removing what it was writing (an
+ * undo file half written).  The init of the worker's namespace only
+ * passes the signal on; it ends when the worker does.
+ */
+static void
+forward(int sig)
+{
+	pid_t to = forward_to;
+
+	if (to <= 0)
+		return;
+	kill(to, sig);
+	if (!in_parent)
+		return;
+	for (int i = 0; i < 1000 && waitpid(to, NULL, WNOHANG) == 0; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (i == 999) {
+			kill(to, SIGKILL);
+			waitpid(to, NULL, 0);
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		if (forwarded[i] == sig) {
+			if (saved[i].sa_handler != SIG_DFL &&
+			    saved[i].sa_handler != SIG_IGN) {
+				saved[i].sa_handler(sig);
+				return;
+			}
+			break;
+		}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+forward_signals(pid_t to, int save)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	forward_to = to;
+	for (int i = 0; i < 3; i++)
+		sigaction(forwarded[i], &sa, save ? &saved[i] : NULL);
+}
+
+/*
+ * The contained process: it pivots into the view and is the PID
+ * namespace's init, which only passes signals on and reaps, and whose
+ * end kills everything it started (qemu-nbd among them); the image's
+ * work runs in its child.
+ */
+static void
+child(struct view *w, unsigned memory_mb, const int *keep, size_t nkeep,
+    int go, int full)
+{
+	pid_t worker;
+	int st;
+	char c;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (read(go, &c, 1) != 1)
+		_exit(2);
+	close(go);
+	close_others(keep, nkeep, report_fd, -1);
+	if (full) {
+#ifdef WITH_IMAGES
+		blk_note_loops();
+#endif
+		enter_view(w);
+		setenv("TMPDIR", "/tmp", 1);
+	}
+	/* nothing of the host's environment is loaded into qemu-nbd */
+	unsetenv("LD_PRELOAD");
+	unsetenv("LD_AUDIT");
+	drop_privileges();
+	view_free(w);
+	if ((worker = fork()) == -1)
+		setup_fail("sandbox: fork");
+	if (worker == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		struct rlimit rl;
+
+		close(report_fd);
+		report_fd = -1;
+		/* the worker's memory, and qemu-nbd's: what an image can
+		 * make them take (the init needs none) */
+		rl.rlim_cur = rl.rlim_max = (rlim_t)memory_mb << 20;
+		if (memory_mb && setrlimit(RLIMIT_AS, &rl) == -1)
+			_exit(2);
+		/* keeps the handlers tlshive set: its own cleanup */
+		return;
+	}
+	forward_signals(worker, 0);
+	if (write(report_fd, "R", 1) != 1)
+		_exit(2);
+	close(report_fd);
+	for (;;) {
+		pid_t p = waitpid(-1, &st, 0);
+		if (p == worker)
+			break;
+		if (p == -1 && errno != EINTR)
+			_exit(2);
+	}
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+/* An unprivileged user's own user namespace: the same uid and gid inside. */
+static int
+map_user(pid_t pid)
+{
+	char p[64], m[64];
+	const struct { const char *file, *fmt; unsigned id; } maps[] = {
+		{ "setgroups", "deny", 0 },
+		{ "uid_map", "%u %u 1\n", (unsigned)geteuid() },
+		{ "gid_map", "%u %u 1\n", (unsigned)getegid() },
+	};
+
+	for (size_t i = 0; i < 3; i++) {
+		int fd;
+		snprintf(p, sizeof(p), "/proc/%d/%s", (int)pid, maps[i].file);
+		snprintf(m, sizeof(m), maps[i].fmt, maps[i].id, maps[i].id);
+		if ((fd = open(p, O_WRONLY | O_CLOEXEC)) == -1)
+			return -1;
+		if (write(fd, m, strlen(m)) != (ssize_t)strlen(m)) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+pid_t
+sandbox_fork(const struct image_request *rq, int rw, unsigned memory_mb,
+    const int *keep, size_t nkeep, struct sandbox *sb)
+{
+	const long ns = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
+	    CLONE_NEWIPC | CLONE_NEWUTS;
+	struct view w = { 0 };
+	int rp[2], gp[2], full = 1, userns = 0;
+	char buf[1100];
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	memset(sb, 0, sizeof(*sb));
+	if (view_build(&w, rq, rw) == -1)
+		return -1;
+	if (pipe2(rp, O_CLOEXEC) == -1 || pipe2(gp, O_CLOEXEC) == -1) {
+		tlsh_seterr("sandbox: pipe: %s", strerror(errno));
+		view_free(&w);
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = (pid_t)syscall(SYS_clone, SIGCHLD | ns, NULL, NULL, NULL, 0);
+	if (pid == -1 && errno == EPERM && geteuid() != 0) {
+		userns = 1;
+		pid = (pid_t)syscall(SYS_clone, SIGCHLD | ns | CLONE_NEWUSER,
+		    NULL, NULL, NULL, 0);
+	}
+	if (pid == -1 && (errno == EPERM || errno == EINVAL ||
+	    errno == ENOSPC || errno == EUSERS || errno == ENOSYS)) {
+		sb->partial = xasprintf("the kernel refuses namespaces (%s)",
+		    strerror(errno));
+		full = 0;
+		pid = fork();
+	}
+	if (pid == -1) {
+		tlsh_seterr("sandbox: fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		close(rp[0]);
+		close(gp[1]);
+		report_fd = rp[1];
+		child(&w, memory_mb, keep, nkeep, gp[0], full);
+		return 0;
+	}
+	close(rp[1]);
+	close(gp[0]);
+	in_parent = 1;
+	forward_signals(pid, 1);
+	if ((userns && map_user(pid) == -1) || write(gp[1], "g", 1) != 1) {
+		kill(pid, SIGKILL);
+		tlsh_seterr("sandbox: a user namespace: %s", strerror(errno));
+	}
+	close(gp[1]);
+	while ((n = read(rp[0], buf + got, sizeof(buf) - 1 - (size_t)got)) > 0
+	    || (n == -1 && errno == EINTR))
+		if (n > 0 && (got += n) && buf[0] == 'R')
+			break;
+	close(rp[0]);
+	view_free(&w);
+	sb->pid = pid;
+	if (got > 0 && buf[0] == 'R')
+		return pid;
+	buf[got] = '\0';
+	if (got)
+		tlsh_seterr("%s", buf);
+	free(sb->partial);
+	sb->partial = NULL;
+	n = sandbox_wait(sb);
+	if (!got)
+		tlsh_seterr("sandbox: the contained process ended at its start "
+		    "(%s %d)", n > 128 ? "signal" : "exit status", n > 128 ?
+		    (int)n - 128 : (int)n);
+	return -1;
+fail:
+	close(rp[0]);
+	close(rp[1]);
+	close(gp[0]);
+	close(gp[1]);
+	view_free(&w);
+	return -1;
+}
+
+int
+sandbox_wait(struct sandbox *sb)
+{
+	int st = 0;
+	pid_t r;
+
+	while ((r = waitpid(sb->pid, &st, 0)) == -1 && errno == EINTR)
+		;
+	forward_to = 0;
+	in_parent = 0;
+	for (int i = 0; i < 3; i++)
+		sigaction(forwarded[i], &saved[i], NULL);
+	free(sb->partial);
+	sb->partial = NULL;
+	if (r == -1)
+		return 128 + SIGKILL;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}

@@ -1,0 +1,134 @@
+# The contained child: what reads an image cannot reach the host.  Code
+# an image took over is played by the fault shim's "escape" action, which
+# (inside the process that parses the image, at its first open of the
+# image) tries a host file, another process, the network, the kernel's
+# knobs, new mounts and namespaces, and the image's own directory.  Every
+# attempt is refused in the sandbox, and reached with --no-sandbox, which
+# shows the probe can tell.  Then the processes serving a qcow2 image
+# (tlshive's child and qemu-nbd) are inspected from the host: their own
+# mount, PID and network namespaces, a root holding the image and not the
+# host's files, two capabilities, no new privileges, a seccomp filter.
+. "$srcdir/tests/cli/lib.sh"
+[ "$(id -u)" = 0 ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root"; skip "needs root (the test runs tlshive as root and as nobody)"; }
+for t in setpriv mkntfs ntfs-3g qemu-img qemu-nbd; do need_tool "$t"; done
+[ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs /dev/fuse"; skip "needs /dev/fuse"; }
+need_images
+SHIM=${FAULTSHIM:-}
+[ -n "$SHIM" ] && [ -f "$SHIM" ] || fail "the fault shim was not built"
+
+mkdir host
+echo "host secret" > host/canary
+chmod 644 host/canary
+"$MKIMAGE" 2019 img
+canary=$(cksum < host/canary)
+HOSTF=$PWD/host/canary
+
+# probe ESCAPE-SPEC CMD...: runs CMD with the shim's escape action at the
+# first open matching ESCAPE-SPEC; the probe lines go to probes
+probe() {
+	spec=$1; shift
+	set +e
+	TLSHIVE_FAULT="open:1:escape:$spec" \
+	TLSHIVE_PROBE_FILE=$HOSTF TLSHIVE_PROBE_PID=$$ \
+	TLSHIVE_PROBE_OWN=$PWD/img/Windows/System32/config/SOFTWARE \
+	LD_PRELOAD=$SHIM "$@" > out 2> err
+	rc=$?
+	set -e
+	grep '^probe ' err > probes || true
+}
+
+# expect WORD NAME...: each probe NAME said WORD (reached or refused)
+expect() {
+	word=$1; shift
+	for n in "$@"; do
+		grep -q "^probe $n: $word" probes || { cat err; fail "$what: probe $n did not say $word"; }
+	done
+}
+all="read write signal inet sysctl processes mount userns"
+
+what="show, contained"
+probe SYSTEM "$TLSHIVE" show img
+[ "$rc" = 0 ] || { cat err; fail "$what: exit $rc"; }
+[ "$(wc -l < probes)" -eq 9 ] || { cat err; fail "$what: $(wc -l < probes) probe lines, not 9"; }
+expect refused $all own
+grep -q "^probe own: refused Read-only file system" probes || fail "$what: show's view of the image is not read-only"
+grep -q "^product *Windows Server 2019" out || fail "$what: the report is missing"
+! grep -q "host secret" out err || fail "$what: the canary's text came out"
+
+what="show --no-sandbox"
+probe SYSTEM "$TLSHIVE" show --no-sandbox img
+[ "$rc" = 0 ] || { cat err; fail "$what: exit $rc"; }
+expect reached $all own
+
+what="apply, contained"
+probe SYSTEM "$TLSHIVE" apply --undo host/undo.reg img
+[ "$rc" = 0 ] || { cat err; fail "$what: exit $rc"; }
+expect refused $all
+# the image's own directory is writable for apply, and nothing else is
+expect reached own
+[ -s host/undo.reg ] || fail "$what: the undo file, outside the view, was not written by the parent"
+"$TLSHIVE" check img > /dev/null || fail "$what: the image is not compliant after apply"
+[ "$(cksum < host/canary)" = "$canary" ] || fail "$what: the canary changed"
+
+# an unprivileged user: a user namespace of its own, the same refusals
+what="show as nobody"
+rm -rf pub; mkdir pub; chmod 755 pub; cp -r img pub/img; chmod -R a+rX pub
+cp "$TLSHIVE" pub/tlshive-copy
+chmod 755 pub/tlshive-copy
+cd pub
+probe SYSTEM setpriv --reuid=65534 --regid=65534 --clear-groups ./tlshive-copy show img
+cd ..
+[ "$rc" = 0 ] || { cat pub/err; fail "$what: exit $rc"; }
+cp pub/probes pub/err .
+[ "$(wc -l < probes)" -eq 9 ] || { cat err; fail "$what: $(wc -l < probes) probe lines, not 9"; }
+expect refused signal inet sysctl processes mount userns own
+! grep -q "not contained" err || { cat err; fail "$what: not contained"; }
+
+# qcow2 through qemu-nbd: held at the journal's first write, the
+# processes behind the image are looked at from outside
+. "$srcdir/tests/cli/imglib.sh"
+vol v.ntfs 2019
+disk d.raw gpt v.ntfs
+# in a directory of its own: the view holds the image's directory
+mkdir imgs
+qemu-img convert -f raw -O qcow2 d.raw imgs/k.qcow2
+TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
+	"$TLSHIVE" apply imgs/k.qcow2 > /dev/null 2> err & pid=$!
+# a failing check below must not leave the held run behind
+trap 'kill -9 $pid 2> /dev/null || true; cleanup' EXIT
+qpid() {
+	for c in /proc/[0-9]*/cmdline; do
+		{ tr '\0' ' ' < "$c"; } 2> /dev/null | grep -q "^qemu-nbd .* imgs/k.qcow2" || continue
+		q=${c#/proc/}; q=${q%/cmdline}; return 0
+	done
+	return 1
+}
+wait_for 60 "qemu-nbd serving k.qcow2" qpid
+held() { [ -n "$(ls /proc/$q/root/ 2> /dev/null)" ]; }
+wait_for 60 "qemu-nbd's root readable" held
+ns=$(readlink /proc/$q/ns/pid)
+[ "$ns" != "$(readlink /proc/self/ns/pid)" ] || fail "qemu-nbd: the host's PID namespace"
+members=""
+for p in /proc/[0-9]*; do
+	[ "$(readlink "$p/ns/pid" 2> /dev/null)" = "$ns" ] && members="$members ${p#/proc/}"
+done
+n=0
+for p in $members; do
+	n=$((n + 1))
+	for k in mnt net ipc uts; do
+		[ "$(readlink /proc/$p/ns/$k)" != "$(readlink /proc/self/ns/$k)" ] || fail "process $p: the host's $k namespace"
+	done
+	grep -q "^CapEff:[[:space:]]*0000000000000003$" /proc/$p/status || { grep ^Cap /proc/$p/status; fail "process $p: capabilities beyond DAC_OVERRIDE and CHOWN"; }
+	grep -q "^CapBnd:[[:space:]]*0000000000000003$" /proc/$p/status || fail "process $p: a bounding set beyond the two"
+	grep -q "^NoNewPrivs:[[:space:]]*1$" /proc/$p/status || fail "process $p: new privileges allowed"
+	grep -q "^Seccomp:[[:space:]]*2$" /proc/$p/status || fail "process $p: no seccomp filter"
+	[ ! -e "/proc/$p/root$PWD/host/canary" ] || fail "process $p: the host's files are in its view"
+	[ -e "/proc/$p/root$PWD/imgs/k.qcow2" ] || fail "process $p: the image is not in its view"
+	[ ! -e "/proc/$p/root/etc/passwd" ] || fail "process $p: /etc is in its view"
+done
+# the init, tlshive's worker and qemu-nbd
+[ "$n" -ge 3 ] || fail "$n processes in the image's PID namespace, not 3"
+kill -9 "$pid"; wait "$pid" 2> /dev/null || true
+gone() { for p in $members; do [ ! -d /proc/$p ] || return 1; done; }
+wait_for 60 "the image's processes gone with tlshive" gone
+exit 0
