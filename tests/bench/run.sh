@@ -159,6 +159,30 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v qemu-img > /dev/null && 
 	echo "convert to raw and back alone (without patching anything): $(median convert-roundtrip) s"
 fi
 
+# The contained child every image run goes through (namespaces, the
+# mount view, seccomp), against the same run in tlshive's own process
+# (--no-sandbox), on the same images: its cost is fixed per run, so it
+# shows most on the smallest image.
+echo
+echo "== the sandbox's cost, $RUNS runs each way"
+"$b/tests/mkimage" 2019 small
+for r in $(seq 1 "$RUNS"); do
+	run sb-show-small "$TL" show small
+	run nosb-show-small "$TL" show --no-sandbox small
+	fresh; run sb-apply-large "$TL" apply w
+	fresh; run nosb-apply-large "$TL" apply --no-sandbox w
+	if [ -f base.qcow2 ]; then
+		cp base.qcow2 q.qcow2; run sb-apply-qcow2 "$TL" apply q.qcow2
+		cp base.qcow2 q.qcow2; run nosb-apply-qcow2 "$TL" apply --no-sandbox q.qcow2
+	fi
+done
+printf '%-20s %9s %9s %9s %9s %7s\n' what contained min alone min ratio
+for n in show-small apply-large apply-qcow2; do
+	[ -f "sb-$n.t" ] || continue
+	printf '%-20s %9s %9s %9s %9s %7s\n' "$n" "$(median sb-$n)" "$(least sb-$n)" "$(median nosb-$n)" "$(least nosb-$n)" "$(ratio "$(median sb-$n)" "$(median nosb-$n)")"
+done
+echo "the sandbox adds $(awk -v a="$(least sb-show-small)" -v b="$(least nosb-show-small)" 'BEGIN { printf "%.0f", (a - b) * 1000 }') ms to a show of a small image (minimums)"
+
 echo
 echo "== batch throughput (Server 2019 layouts, default profile, safe commit included)"
 "$b/tests/mkimage" 2019 tmpl
