@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -509,6 +510,14 @@ sandbox_filter(void)
 	for (size_t i = 0; r == 0 && i < sizeof(ns) / sizeof(ns[0]); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone),
 		    1, SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]));
+	/* a terminal on 0, 1 or 2 is the user's: no keystrokes pushed into
+	 * its input, no console tricks (the ioctl's command is 32 bits) */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
+		    1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
+		    1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
 	/* qemu-nbd and libnbd speak over a socketpair and a Unix socket */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
@@ -684,6 +693,9 @@ child(struct view *w, unsigned memory_mb, const int *keep, size_t nkeep,
 	if (read(go, &c, 1) != 1)
 		_exit(2);
 	close(go);
+	/* a session of its own: the user's terminal is no longer its
+	 * controlling one (signals come from the parent) */
+	setsid();
 	close_others(keep, nkeep, report_fd, -1);
 	if (full) {
 #ifdef WITH_IMAGES

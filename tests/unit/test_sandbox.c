@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -78,6 +79,19 @@ filtered(void *arg)
 		return 15;
 	if (unshare(CLONE_NEWNS) != -1)
 		return 16;
+	/* pushing input into a terminal: refused before the kernel would
+	 * look at the descriptor (which would say ENOTTY for this one),
+	 * with the command's upper bits set too */
+	if ((fd = open("/dev/null", O_RDONLY)) == -1)
+		return 18;
+	errno = 0;
+	if (ioctl(fd, TIOCSTI, "x") != -1 || errno != EPERM)
+		return 19;
+	errno = 0;
+	if (ioctl(fd, (unsigned long)TIOCSTI | (1ul << 32), "x") != -1 ||
+	    errno != EPERM)
+		return 20;
+	close(fd);
 	/* a plain child is still allowed: qemu-nbd is one */
 	if (in_child_plain() != 0)
 		return 17;
