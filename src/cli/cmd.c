@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +19,7 @@
 #include "cli/cmdint.h"
 #include "cli/regwrite.h"
 #include "cli/report.h"
-#include "cli/userfile.h"
+#include "io/hostfile.h"
 #include "io/image.h"
 #include "io/sandbox.h"
 #include "io/store.h"
@@ -155,51 +154,50 @@ request(const struct options *o, struct image_request *rq)
 /*
  * The rest of the command runs in the contained child (io/sandbox.h),
  * which alone reads and writes the image; this process stays outside,
- * writes the files the user named for it (userfile.h) and ends as it
- * ends.  -1 in the child, which goes on; in this process the child's
- * exit code, or the child's signal raised here.
+ * writes the files the user named for it and the image's journal
+ * (io/hostfile.h), and ends as it ends.  -1 in the child, which goes on;
+ * in this process the child's exit code.
  */
 static int
-contain(const struct options *o, int rw)
+contain(const struct options *o, int rw, int writes)
 {
 	struct image_request rq;
 	struct sandbox sb;
-	int sv[2], rc;
+	const char *files[3];
+	size_t n = 0;
+	int rc;
 	pid_t pid;
 
 	if (o->no_sandbox)
 		return -1;
 	request(o, &rq);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-		say("%s: socketpair: %s\n", image_arg(o), strerror(errno));
-		json_failed(o, image_arg(o), 0);
-		return TLSH_EXIT_ERROR;
-	}
+	rq.writable |= writes;
+	if (o->undo && strcmp(o->undo, "-") != 0)
+		files[n++] = o->undo;
+	if (o->out && strcmp(o->out, "-") != 0)
+		files[n++] = o->out;
+	files[n] = NULL;
 	if ((pid = sandbox_fork(&rq, rw, o->batch ? o->memory_limit : 0,
-	    &sv[1], 1, &sb)) == -1) {
-		say("%s: %s\n", image_arg(o), tlsh_errmsg());
+	    files, &sb)) == -1) {
+		say("%s\n", tlsh_errmsg());
 		json_failed(o, image_arg(o), 0);
-		close(sv[0]);
-		close(sv[1]);
 		return TLSH_EXIT_ERROR;
 	}
-	if (pid == 0) {
-		close(sv[0]);
-		userfile_channel(sv[1]);
+	if (pid == 0)
 		return -1;
-	}
-	close(sv[1]);
-	if (sb.partial)
-		say("%s: not contained: %s; the image is read by a process "
-		    "without capabilities, with no view limited to it\n",
-		    image_arg(o), sb.partial);
-	userfile_serve(sv[0], o->undo, o->out);
-	close(sv[0]);
 	rc = sandbox_wait(&sb);
-	if (rc > 128) {
+	/* a Ctrl-C, a kill or a closed pipe ends this process as it ended
+	 * the child; any other signal is the child's failure, reported */
+	if (rc == 128 + SIGINT || rc == 128 + SIGTERM || rc == 128 + SIGHUP ||
+	    rc == 128 + SIGKILL || rc == 128 + SIGPIPE) {
 		fflush(stdout);
 		signal(rc - 128, SIG_DFL);
 		raise(rc - 128);
+	}
+	if (rc > 128) {
+		say("%s: the contained process died of signal %d\n",
+		    image_arg(o), rc - 128);
+		rc = TLSH_EXIT_ERROR;
 	}
 	return rc;
 }
@@ -314,7 +312,7 @@ run_image(const struct options *o, const struct policy *pol,
 	/* an undo file may be the only way back to an earlier state: never
 	 * replaced unasked, nor written when there is nothing to undo */
 	if (o->cmd == CMD_APPLY && o->undo && needed && !o->force &&
-	    strcmp(o->undo, "-") != 0 && userfile_exists(o->undo)) {
+	    strcmp(o->undo, "-") != 0 && hostfile_exists(o->undo)) {
 		say("%s: the undo file exists and may be "
 		    "the only way back; give another name, or --force to "
 		    "replace it\n", o->undo);
@@ -424,7 +422,7 @@ cmd_run(const struct options *o)
 		json_failed(o, image_arg(o), 0);
 		goto out;
 	}
-	if ((rc = contain(o, o->cmd == CMD_APPLY)) != -1)
+	if ((rc = contain(o, o->cmd == CMD_APPLY, 0)) != -1)
 		goto out;
 	rc = TLSH_EXIT_ERROR;
 	if ((set = open_images(o)) == NULL) {
@@ -480,7 +478,7 @@ cmd_export(const struct options *o)
 	if (load_policy(o, &pol) == -1)
 		goto out;
 	if (o->root || o->file[HV_SYSTEM] || o->file[HV_SOFTWARE]) {
-		if ((rc = contain(o, 0)) != -1) {
+		if ((rc = contain(o, 0, 0)) != -1) {
 			policy_free(&pol);
 			regdoc_free(&d);
 			return rc;
@@ -543,7 +541,7 @@ cmd_recover(const struct options *o)
 	struct sfile *f;
 	int rc;
 
-	if ((rc = contain(o, !out)) != -1)
+	if ((rc = contain(o, !out, !out)) != -1)
 		return rc;
 	rc = TLSH_EXIT_ERROR;
 	/* a disk image: finish the journal an interrupted run left */
@@ -582,7 +580,7 @@ cmd_recover(const struct options *o)
 	if (logs_recover(f, &r) == -1)
 		goto fail;
 	if (out) {
-		if (userfile_write(out, r.data, r.len) == -1)
+		if (hostfile_put(out, r.data, r.len) == -1)
 			goto fail;
 	} else if ((c = commit_prepare(f, r.data, r.len, COMMIT_NO_LOG, NULL,
 	    0)) == NULL || commit_run(&c, 1, &notes) == -1)

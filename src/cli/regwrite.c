@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "cli/regwrite.h"
-#include "cli/userfile.h"
+#include "io/hostfile.h"
 #include "io/store.h"
 #include "policy/facts.h"
 
@@ -358,7 +358,7 @@ reg_save(const char *path, const unsigned char *data, size_t len)
 		}
 		return 0;
 	}
-	return userfile_write(path, data, len);
+	return hostfile_put(path, data, len);
 }
 
 void

@@ -14,6 +14,7 @@
 #include <libnbd.h>
 
 #include "io/blk.h"
+#include "io/hostfile.h"
 #include "io/imghdr.h"
 #include "io/store.h"
 #include "le.h"
@@ -733,6 +734,12 @@ journal_dir_ok(const char *jpath)
 	struct stat ds;
 	const char *why = NULL;
 
+	/* contained, the directory is out of sight: the parent checked it
+	 * before the child started, and writes the journal there itself */
+	if (hostfile_remote()) {
+		free(d);
+		return 1;
+	}
 	if (stat(dir, &ds) == -1)
 		why = strerror(errno);
 	else if ((ds.st_mode & (S_IWGRP | S_IWOTH)) && !(ds.st_mode & S_ISVTX))
@@ -893,7 +900,7 @@ journal_write(struct blk *b, const char *jpath)
 	/* complete and durable under its name, or absent: the same safe
 	 * write as every other file tlshive makes (a temporary file beside
 	 * it that a signal removes, fsync, rename, the directory fsynced) */
-	if (store_write_new(jpath, j, total) == -1) {
+	if (hostfile_put(jpath, j, total) == -1) {
 		char *m = xstrdup(tlsh_errmsg());
 		tlsh_seterr("%s; the journal could not be written", m);
 		free(m);
@@ -911,9 +918,10 @@ journal_apply(struct blk *b, const char *jpath)
 {
 	if (base_flush(b) == -1)
 		return -1;
-	if (unlink(jpath) == -1 || sync_dir_of(jpath) == -1) {
-		tlsh_seterr("%s: applied, but cannot remove it: %s", jpath,
-		    strerror(errno));
+	if (hostfile_remove(jpath) == -1) {
+		char *m = xstrdup(tlsh_errmsg());
+		tlsh_seterr("%s; applied, but the journal stays", m);
+		free(m);
 		return -1;
 	}
 	return 0;
@@ -949,16 +957,18 @@ out:
 }
 
 int
-blk_replay(struct blk *b)
+blk_journal_tidy(const char *image)
 {
-	char *jpath = blk_journal_path(b->path), *tmp = xasprintf("%s.tmp",
+	char *jpath = blk_journal_path(image), *tmp = xasprintf("%s.tmp",
 	    jpath);
-	unsigned char *j = NULL, *cur = xmalloc(BLK);
-	size_t len = 0, n, head;
-	uint64_t hash = FNV0, flen;
-	struct stat st;
-	int rc = -1, fd = -1, r;
+	int rc = -1;
 
+	/* contained, the journal's directory is the parent's, which did
+	 * this before the child started (sandbox.c) */
+	if (hostfile_remote()) {
+		rc = 0;
+		goto out;
+	}
 	/* a run that could not keep its journal safe never starts */
 	if (!journal_dir_ok(jpath))
 		goto out;
@@ -971,6 +981,26 @@ blk_replay(struct blk *b)
 			sync_dir_of(jpath);
 		sl_free(&gone);
 	}
+	rc = 0;
+out:
+	free(tmp);
+	free(jpath);
+	return rc;
+}
+
+int
+blk_replay(struct blk *b)
+{
+	char *jpath = blk_journal_path(b->path), *tmp = xasprintf("%s.tmp",
+	    jpath);
+	unsigned char *j = NULL, *cur = xmalloc(BLK);
+	size_t len = 0, n, head;
+	uint64_t hash = FNV0, flen;
+	struct stat st;
+	int rc = -1, fd = -1, r;
+
+	if (blk_journal_tidy(b->path) == -1)
+		goto out;
 	if ((r = journal_open(jpath, &fd, &flen)) <= 0) {
 		rc = r;
 		goto out;

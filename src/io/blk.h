@@ -55,6 +55,12 @@ struct strlist;
 int blk_backing_files(const char *path, enum blk_format,
     struct strlist *files);
 /*
+ * Before a run that writes: a journal directory no other user can
+ * change, and the temporary files of a journal that never became one
+ * removed.  0, or -1 with a message.
+ */
+int blk_journal_tidy(const char *image);
+/*
  * The loop devices' backing files, noted now (before a process loses
  * its view of /sys): blk_open refuses a raw image among them.
  */

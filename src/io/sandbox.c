@@ -29,6 +29,7 @@
 #include <seccomp.h>
 
 #include "io/blk.h"
+#include "io/hostfile.h"
 #include "io/image.h"
 #include "io/sandbox.h"
 #include "tlshive.h"
@@ -127,25 +128,55 @@ dir_of(const char *abs)
 	return d;
 }
 
-/* The directory holding a file the request names, or the directory named. */
+/* An entry opened by the name the user gave (see add_user). */
 static void
-view_add_named(struct view *w, const char *path, const char *given, int rw)
+view_add_named(struct view *w, enum vkind k, const char *path,
+    const char *given, int rw)
 {
-	view_add(w, V_DIR, path, NULL, rw);
+	view_add(w, k, path, NULL, rw);
 	for (size_t i = 0; i < w->n; i++)
-		if (strcmp(w->v[i].path, path) == 0 && w->v[i].kind == V_DIR &&
+		if (strcmp(w->v[i].path, path) == 0 && w->v[i].kind == k &&
 		    w->v[i].target == NULL)
 			w->v[i].target = xstrdup(given);
 }
 
-static void
-add_user(struct view *w, const char *name, int rw)
+/* A directory of the host's own, or one all users share. */
+static int
+host_dir(const char *d)
 {
-	char *abs = lexical(w->cwd, name);
-	char *raw = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s",
-	    w->cwd, name);
+	static const char *const host[] = { "/proc", "/sys", "/dev", "/usr",
+	    "/etc", "/boot", "/run", "/bin", "/sbin", "/lib", "/lib64" };
+	static const char *const shared[] = { "/", "/tmp", "/var/tmp",
+	    "/var", "/home", "/root" };
+
+	for (size_t i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
+		size_t l = strlen(host[i]);
+		if (strncmp(d, host[i], l) == 0 && (d[l] == '\0' || d[l] == '/'))
+			return 1;
+	}
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
+		if (strcmp(d, shared[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What the view must hold for a name the request gives: the file alone
+ * (a disk image, a WIM, a journal), or the directory (a tree that is the
+ * image; the directory of hive files, where their logs are made).  A
+ * directory that would hold the host's own tree is refused: a run on it
+ * cannot be contained.
+ */
+static int
+add_user(struct view *w, const char *name, int rw, int as_file)
+{
+	char *abs, *raw, *d, *g, *slash;
 	struct stat st;
 
+	if (name[0] == '\0')
+		return 0;
+	abs = lexical(w->cwd, name);
+	raw = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", w->cwd, name);
 	/* a name that climbs (work/../images/x) climbs in the view too */
 	for (char *up = strstr(raw, "/.."); up; up = strstr(up + 3, "/..")) {
 		char c = *up, *pre;
@@ -160,21 +191,40 @@ add_user(struct view *w, const char *name, int rw)
 	/* opened by the name given, relative to the working directory,
 	 * which an unprivileged user may reach where the absolute name's
 	 * parents are closed to it */
-	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode))
-		view_add_named(w, abs, name, rw);
-	else {
-		char *d = dir_of(abs), *g = xstrdup(name), *slash;
+	if (as_file || (stat(name, &st) == 0 && S_ISDIR(st.st_mode))) {
+		d = xstrdup(abs);
+		g = xstrdup(name);
+	} else {
+		d = dir_of(abs);
+		g = xstrdup(name);
 		if ((slash = strrchr(g, '/')) == NULL)
 			strcpy(g, ".");
 		else if (slash == g)
 			g[1] = '\0';
 		else
 			*slash = '\0';
-		view_add_named(w, d, g, rw);
-		free(g);
-		free(d);
 	}
+	if (!as_file) {
+		/* by its name and by where it leads: a link an earlier run
+		 * left inside an image must not bring a host directory in */
+		char *real = realpath(g, NULL);
+		int bad = host_dir(d) || (real && host_dir(real));
+		free(real);
+		if (bad) {
+			tlsh_seterr("%s: the view of a contained run would hold "
+			    "%s, the host's own; give a copy elsewhere, or "
+			    "--no-sandbox", name, d);
+			free(d);
+			free(g);
+			free(abs);
+			return -1;
+		}
+	}
+	view_add_named(w, as_file ? V_FILE : V_DIR, d, g, rw);
+	free(g);
+	free(d);
 	free(abs);
+	return 0;
 }
 
 /* The system's programs and libraries (qemu-nbd, setpriv), read-only. */
@@ -202,6 +252,22 @@ add_system(struct view *w)
 		view_add(w, V_FILE, "/etc/ld.so.cache", NULL, 0);
 }
 
+/* A hive file (recover HIVE): its logs beside it are part of it. */
+static int
+is_hive(const char *path)
+{
+	char m[4];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), ok;
+	struct stat st;
+
+	if (fd == -1)
+		return 0;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, m, 4, 0)
+	    == 4 && memcmp(m, "regf", 4) == 0;
+	close(fd);
+	return ok;
+}
+
 static int
 view_build(struct view *w, const struct image_request *rq, int rw)
 {
@@ -214,36 +280,61 @@ view_build(struct view *w, const struct image_request *rq, int rw)
 	}
 	w->cwd = xstrdup(cwd);
 	add_system(w);
-	if (rq->root)
-		add_user(w, rq->root, rw);
 	for (int i = 0; i < HV_COUNT; i++)
-		if (rq->file[i])
-			add_user(w, rq->file[i], rw);
-	if (rq->journal_dir) {
-		char *abs = lexical(cwd, rq->journal_dir);
-		view_add(w, V_DIR, abs, NULL, 1);
-		free(abs);
-	}
+		if (rq->file[i] && add_user(w, rq->file[i], rw, 0) == -1)
+			return -1;
+	if (rq->root == NULL || stat(rq->root, &st) == -1)
+		return 0;	/* the child says what is missing */
+	if (S_ISDIR(st.st_mode) || is_hive(rq->root))
+		return add_user(w, rq->root, rw, 0);
 #ifdef WITH_IMAGES
-	/*
-	 * A backing chain the user allowed: each file alone, read-only.
-	 * Found by the same bounded header reader the child uses, before
-	 * it starts, since a file outside the view cannot be added later.
-	 */
-	if (rq->allow_backing && rq->root && stat(rq->root, &st) == 0 &&
-	    S_ISREG(st.st_mode)) {
-		struct strlist files = { 0 };
+	{
 		enum blk_format fmt;
+		char *j;
+		int r;
 
-		if ((rq->format ? blk_format_parse(rq->format, &fmt) :
-		    blk_detect(rq->root, &fmt)) == 0 && fmt != BLK_WIM &&
-		    blk_backing_files(rq->root, fmt, &files) == 0)
-			for (size_t i = 0; i < files.n; i++) {
-				char *abs = lexical(cwd, files.v[i]);
-				view_add(w, V_FILE, abs, NULL, 0);
-				free(abs);
-			}
-		sl_free(&files);
+		blk_configure(rq->journal_dir, rq->allow_backing);
+		if (!S_ISREG(st.st_mode) || (rq->format ?
+		    blk_format_parse(rq->format, &fmt) : blk_detect(rq->root,
+		    &fmt)) == -1)
+			return add_user(w, rq->root, 0, 1);
+		if (fmt == BLK_WIM) {
+			/* wimlib may write a WIM anew beside it and rename */
+			if (rq->writable)
+				return add_user(w, rq->root, 1, 0);
+			return add_user(w, rq->root, 0, 1);
+		}
+		if (add_user(w, rq->root, rq->writable, 1) == -1)
+			return -1;
+		/*
+		 * The journal lives beside the image (or in --journal-dir),
+		 * which the view does not hold: the parent writes and removes
+		 * it for the child.  One left by a crash is checked here,
+		 * where its directory can be seen, and given read-only.
+		 */
+		if (rq->writable && blk_journal_tidy(rq->root) == -1)
+			return -1;
+		r = blk_journal_state(rq->root);
+		if (r == -1 && rq->writable)
+			return -1;
+		j = blk_journal_path(rq->root);
+		if (r == 1)
+			r = add_user(w, j, 0, 1);
+		free(j);
+		if (r == -1)
+			return -1;
+		/* a backing chain the user allowed: each file alone,
+		 * read-only, found with the child's own bounded header
+		 * reader, since nothing can join the view later */
+		if (rq->allow_backing) {
+			struct strlist files = { 0 };
+			r = blk_backing_files(rq->root, fmt, &files);
+			for (size_t i = 0; r == 0 && i < files.n; i++)
+				r = add_user(w, files.v[i], 0, 1);
+			sl_free(&files);
+			if (r == -1)
+				return -1;
+		}
 	}
 #endif
 	return 0;
@@ -310,12 +401,26 @@ bind_fd(int fd, const char *dst, int rw, const char *what)
 {
 	char src[64];
 
+	/* not recursive: a mount under a bound directory (which the
+	 * read-only remount below would not reach) stays out of the view */
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) == -1)
+	if (mount(src, dst, NULL, MS_BIND, NULL) == -1)
 		setup_fail("sandbox: %s", what);
 	if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID |
 	    MS_NODEV | (rw ? 0 : MS_RDONLY), NULL) == -1)
 		setup_fail("sandbox: %s: read-only", what);
+}
+
+static int
+inside_dir(const struct view *w, const char *path)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		size_t l = strlen(w->v[i].path);
+		if (w->v[i].kind == V_DIR && strncmp(path, w->v[i].path, l) ==
+		    0 && path[l] == '/')
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -380,8 +485,10 @@ enter_view(struct view *w)
 	    "mode=0755,size=1m,nr_inodes=4096") == -1)
 		setup_fail("sandbox: the view's root");
 	mkdirs(NEWROOT "/tmp");
+	/* room for a WIM's two hives staged, not for filling the host's
+	 * memory (tmpfs pages are not the worker's address space) */
 	if (mount("tlshive-tmp", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-	    "mode=1777") == -1)
+	    "mode=1777,size=5g,nr_inodes=4096") == -1)
 		setup_fail("sandbox: /tmp");
 	mkdirs(NEWROOT "/dev");
 	if (mount("tlshive-dev", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
@@ -404,6 +511,12 @@ enter_view(struct view *w)
 		char *dst = xasprintf(NEWROOT "%s", e->path);
 
 		if ((e->kind == V_DIR || e->kind == V_FILE) && e->fd == -1) {
+			free(dst);
+			continue;
+		}
+		/* a file inside a directory of the view is there already:
+		 * its mount point would be made on the host */
+		if (e->kind == V_FILE && inside_dir(w, e->path)) {
 			free(dst);
 			continue;
 		}
@@ -438,8 +551,11 @@ enter_view(struct view *w)
 		free(c);
 	}
 	mkdirs(NEWROOT "/proc");
+	/* the processes alone where the kernel can (5.8): no kernel knobs,
+	 * symbols or keys; else those made read-only below */
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV |
-	    MS_NOEXEC, NULL) == -1)
+	    MS_NOEXEC, "subset=pid") == -1 && mount("proc", NEWROOT "/proc",
+	    "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		setup_fail("sandbox: /proc");
 	protect_proc("sys");
 	protect_proc("sysrq-trigger");
@@ -488,6 +604,23 @@ sandbox_filter(void)
 		SCMP_SYS(move_mount), SCMP_SYS(open_tree),
 		SCMP_SYS(mount_setattr), SCMP_SYS(lookup_dcookie),
 		SCMP_SYS(setdomainname), SCMP_SYS(sethostname),
+		/* file capabilities and other attributes the host trusts */
+		SCMP_SYS(setxattr), SCMP_SYS(lsetxattr), SCMP_SYS(fsetxattr),
+		SCMP_SYS(removexattr), SCMP_SYS(lremovexattr),
+		SCMP_SYS(fremovexattr),
+		/* another process's descriptors and memory */
+		SCMP_SYS(pidfd_getfd), SCMP_SYS(process_madvise),
+	};
+	/*
+	 * No file of the view becomes set-user-ID or set-group-ID: the
+	 * view is the host's own files, and such a file, made by uid 0,
+	 * would run as root there.  The mode is the 2nd argument of chmod,
+	 * fchmod and creat, the 3rd of open and fchmodat, the 4th of openat.
+	 */
+	static const struct { int sys; unsigned arg; } modes[] = {
+		{ SCMP_SYS(chmod), 1 }, { SCMP_SYS(fchmod), 1 },
+		{ SCMP_SYS(creat), 1 }, { SCMP_SYS(open), 2 },
+		{ SCMP_SYS(fchmodat), 2 }, { SCMP_SYS(openat), 3 },
 	};
 	static const int nosys[] = {
 		/* asked for ENOSYS: callers fall back (glibc to clone,
@@ -506,6 +639,15 @@ sandbox_filter(void)
 	for (size_t i = 0; r == 0 && i < sizeof(nosys) / sizeof(nosys[0]);
 	    i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nosys[i], 0);
+	for (size_t i = 0; r == 0 && i < sizeof(modes) / sizeof(modes[0]);
+	    i++)
+		for (unsigned bit = S_ISUID; r == 0 && bit >= S_ISGID;
+		    bit >>= 1) {
+			struct scmp_arg_cmp c = { modes[i].arg,
+			    SCMP_CMP_MASKED_EQ, bit, bit };
+			r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM),
+			    modes[i].sys, 1, &c);
+		}
 	/* a thread or a child, but no namespace of its own */
 	for (size_t i = 0; r == 0 && i < sizeof(ns) / sizeof(ns[0]); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone),
@@ -597,24 +739,29 @@ drop_privileges(void)
 static void
 close_others(const int *keep, size_t nkeep, int a, int b)
 {
-	int fds[1024];
-	size_t n = 0;
+	int *fds = NULL;
+	size_t n = 0, cap = 0;
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
 
 	if (d == NULL)
 		setup_fail("sandbox: /proc/self/fd");
-	while ((de = readdir(d)) != NULL && n < sizeof(fds) / sizeof(fds[0])) {
+	while ((de = readdir(d)) != NULL) {
 		int fd = atoi(de->d_name), kept = fd < 3 || fd == a || fd == b ||
 		    fd == dirfd(d) || de->d_name[0] == '.';
 		for (size_t i = 0; i < nkeep; i++)
 			kept |= keep[i] == fd;
-		if (!kept)
-			fds[n++] = fd;
+		if (kept)
+			continue;
+		if (n == cap && (fds = realloc(fds, (cap = cap * 2 + 64) *
+		    sizeof(*fds))) == NULL)
+			setup_fail("sandbox: closing descriptors");
+		fds[n++] = fd;
 	}
 	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		close(fds[i]);
+	free(fds);
 }
 
 static volatile pid_t forward_to;
@@ -671,8 +818,15 @@ forward_signals(pid_t to, int save)
 	sa.sa_handler = forward;
 	sigemptyset(&sa.sa_mask);
 	forward_to = to;
-	for (int i = 0; i < 3; i++)
-		sigaction(forwarded[i], &sa, save ? &saved[i] : NULL);
+	for (int i = 0; i < 3; i++) {
+		struct sigaction old;
+		/* a signal ignored (nohup) stays ignored */
+		sigaction(forwarded[i], NULL, &old);
+		if (save)
+			saved[i] = old;
+		if (old.sa_handler != SIG_IGN)
+			sigaction(forwarded[i], &sa, NULL);
+	}
 }
 
 /*
@@ -683,8 +837,9 @@ forward_signals(pid_t to, int save)
  */
 static void
 child(struct view *w, unsigned memory_mb, const int *keep, size_t nkeep,
-    int go, int full)
+    int go)
 {
+	int null;
 	pid_t worker;
 	int st;
 	char c;
@@ -697,13 +852,17 @@ child(struct view *w, unsigned memory_mb, const int *keep, size_t nkeep,
 	 * controlling one (signals come from the parent) */
 	setsid();
 	close_others(keep, nkeep, report_fd, -1);
-	if (full) {
 #ifdef WITH_IMAGES
-		blk_note_loops();
+	blk_note_loops();
 #endif
-		enter_view(w);
-		setenv("TMPDIR", "/tmp", 1);
-	}
+	enter_view(w);
+	setenv("TMPDIR", "/tmp", 1);
+	/* the user's terminal is no input of an image's: what is typed
+	 * ahead stays the shell's */
+	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
+	    dup2(null, 0) == -1)
+		setup_fail("sandbox: /dev/null");
+	close(null);
 	/* nothing of the host's environment is loaded into qemu-nbd */
 	unsetenv("LD_PRELOAD");
 	unsetenv("LD_AUDIT");
@@ -725,6 +884,11 @@ child(struct view *w, unsigned memory_mb, const int *keep, size_t nkeep,
 		/* keeps the handlers tlshive set: its own cleanup */
 		return;
 	}
+	/* the channel is the worker's: its end closes the parent's side */
+	for (size_t i = 0; i < nkeep; i++)
+		close(keep[i]);
+	/* no one in the namespace reads or traces the init */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	forward_signals(worker, 0);
 	if (write(report_fd, "R", 1) != 1)
 		_exit(2);
@@ -765,26 +929,58 @@ map_user(pid_t pid)
 	return 0;
 }
 
+/* The files the child may ask for: the user's, and the image's journal. */
+static void
+allow_files(struct sandbox *sb, const struct image_request *rq,
+    const char *const *userfiles)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; userfiles && userfiles[i]; i++)
+		n++;
+	sb->files = xcalloc(n, sizeof(*sb->files));
+	for (size_t i = 0; userfiles && userfiles[i]; i++)
+		hostfile_allow(&sb->files[sb->nfiles++], userfiles[i], 1, 1, 0);
+#ifdef WITH_IMAGES
+	{
+		struct stat st;
+		if (rq->root && rq->writable && stat(rq->root, &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			char *j = blk_journal_path(rq->root);
+			hostfile_allow(&sb->files[sb->nfiles++], j, 1, 0, 1);
+			free(j);
+		}
+	}
+#else
+	(void)rq;
+#endif
+}
+
 pid_t
 sandbox_fork(const struct image_request *rq, int rw, unsigned memory_mb,
-    const int *keep, size_t nkeep, struct sandbox *sb)
+    const char *const *userfiles, struct sandbox *sb)
 {
 	const long ns = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
 	    CLONE_NEWIPC | CLONE_NEWUTS;
 	struct view w = { 0 };
-	int rp[2], gp[2], full = 1, userns = 0;
+	int rp[2], gp[2], sv[2], userns = 0;
 	char buf[1100];
 	ssize_t n, got = 0;
 	pid_t pid;
 
 	memset(sb, 0, sizeof(*sb));
-	if (view_build(&w, rq, rw) == -1)
+	sb->chan = -1;
+	if (view_build(&w, rq, rw) == -1) {
+		view_free(&w);
 		return -1;
-	if (pipe2(rp, O_CLOEXEC) == -1 || pipe2(gp, O_CLOEXEC) == -1) {
+	}
+	if (pipe2(rp, O_CLOEXEC) == -1 || pipe2(gp, O_CLOEXEC) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		tlsh_seterr("sandbox: pipe: %s", strerror(errno));
 		view_free(&w);
 		return -1;
 	}
+	allow_files(sb, rq, userfiles);
 	fflush(stdout);
 	fflush(stderr);
 	pid = (pid_t)syscall(SYS_clone, SIGCHLD | ns, NULL, NULL, NULL, 0);
@@ -793,31 +989,42 @@ sandbox_fork(const struct image_request *rq, int rw, unsigned memory_mb,
 		pid = (pid_t)syscall(SYS_clone, SIGCHLD | ns | CLONE_NEWUSER,
 		    NULL, NULL, NULL, 0);
 	}
+	/* no namespaces, no run: an image is not read uncontained unless
+	 * the user says so */
 	if (pid == -1 && (errno == EPERM || errno == EINVAL ||
 	    errno == ENOSPC || errno == EUSERS || errno == ENOSYS)) {
-		sb->partial = xasprintf("the kernel refuses namespaces (%s)",
-		    strerror(errno));
-		full = 0;
-		pid = fork();
+		tlsh_seterr("the kernel refuses the namespaces that contain "
+		    "an image's reader (%s); tlshive does not read an image "
+		    "uncontained unless told to: --no-sandbox", strerror(errno));
+		goto fail;
 	}
 	if (pid == -1) {
 		tlsh_seterr("sandbox: fork: %s", strerror(errno));
 		goto fail;
 	}
 	if (pid == 0) {
+		int keep = sv[1];
 		close(rp[0]);
 		close(gp[1]);
+		close(sv[0]);
+		hostfile_allow_free(sb->files, sb->nfiles);
+		free(sb->files);
+		sb->files = NULL;
+		sb->nfiles = 0;
 		report_fd = rp[1];
-		child(&w, memory_mb, keep, nkeep, gp[0], full);
+		child(&w, memory_mb, &keep, 1, gp[0]);
+		hostfile_channel(keep);
 		return 0;
 	}
 	close(rp[1]);
 	close(gp[0]);
+	close(sv[1]);
+	sb->chan = sv[0];
 	in_parent = 1;
 	forward_signals(pid, 1);
 	if ((userns && map_user(pid) == -1) || write(gp[1], "g", 1) != 1) {
-		kill(pid, SIGKILL);
 		tlsh_seterr("sandbox: a user namespace: %s", strerror(errno));
+		kill(pid, SIGKILL);
 	}
 	close(gp[1]);
 	while ((n = read(rp[0], buf + got, sizeof(buf) - 1 - (size_t)got)) > 0
@@ -830,12 +1037,10 @@ sandbox_fork(const struct image_request *rq, int rw, unsigned memory_mb,
 	if (got > 0 && buf[0] == 'R')
 		return pid;
 	buf[got] = '\0';
+	n = sandbox_wait(sb);
 	if (got)
 		tlsh_seterr("%s", buf);
-	free(sb->partial);
-	sb->partial = NULL;
-	n = sandbox_wait(sb);
-	if (!got)
+	else if (!userns || n != 128 + SIGKILL)
 		tlsh_seterr("sandbox: the contained process ended at its start "
 		    "(%s %d)", n > 128 ? "signal" : "exit status", n > 128 ?
 		    (int)n - 128 : (int)n);
@@ -845,6 +1050,11 @@ fail:
 	close(rp[1]);
 	close(gp[0]);
 	close(gp[1]);
+	close(sv[0]);
+	close(sv[1]);
+	hostfile_allow_free(sb->files, sb->nfiles);
+	free(sb->files);
+	sb->files = NULL;
 	view_free(&w);
 	return -1;
 }
@@ -855,14 +1065,21 @@ sandbox_wait(struct sandbox *sb)
 	int st = 0;
 	pid_t r;
 
+	if (sb->chan != -1) {
+		hostfile_serve(sb->chan, sb->files, sb->nfiles);
+		close(sb->chan);
+		sb->chan = -1;
+	}
 	while ((r = waitpid(sb->pid, &st, 0)) == -1 && errno == EINTR)
 		;
 	forward_to = 0;
 	in_parent = 0;
 	for (int i = 0; i < 3; i++)
 		sigaction(forwarded[i], &saved[i], NULL);
-	free(sb->partial);
-	sb->partial = NULL;
+	hostfile_allow_free(sb->files, sb->nfiles);
+	free(sb->files);
+	sb->files = NULL;
+	sb->nfiles = 0;
 	if (r == -1)
 		return 128 + SIGKILL;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);

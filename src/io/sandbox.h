@@ -3,9 +3,13 @@
  * rest of the host.  An image is untrusted input (a compromised
  * machine's disk, an image someone else built): qemu-nbd, libntfs-3g,
  * the partition, WIM and hive parsers all run in a child that sees the
- * image and the system's libraries and nothing else, has no network,
- * no capability and no way back to more (no new privileges, a seccomp
- * filter), and dies with tlshive.  The parent keeps the user's files.
+ * image (a disk image or WIM file alone; a tree or the hive files'
+ * directory where those are the image) and the system's programs and
+ * nothing else, has no network, two capabilities that reach only that
+ * view, no way back to more (no new privileges, a seccomp filter), and
+ * dies with tlshive.  The files it needs outside its view (the user's
+ * undo and output files, a disk image's journal) are written, tested and
+ * removed by the parent, for the names the parent allowed.
  */
 #ifndef SANDBOX_H
 #define SANDBOX_H
@@ -14,31 +18,36 @@
 #include <sys/types.h>
 
 struct image_request;
+struct hostfile_allow;
 
 struct sandbox {
 	pid_t pid;		/* the contained child, in the parent */
-	char *partial;		/* namespaces refused: why (NULL: none) */
+	int chan;		/* the parent's end of the file channel */
+	struct hostfile_allow *files;	/* what the child may ask for */
+	size_t nfiles;
 };
 
 /*
  * Forks the child that does the request's image work, as fork(2): 0 in
- * the child (contained: a mount view of the request's files alone, its
- * own PID, network, IPC and UTS namespaces, every capability dropped,
- * the image owner's uid when that is not root, no new privileges, the
- * seccomp filter, no core dumps, no descriptor but 0, 1, 2 and keep),
- * the child's pid in the parent, -1 with a message.  Where the kernel
- * refuses namespaces (a container without them) the child still drops
- * what it can and sb->partial says why.  memory_mb caps the child's
- * address space (0: no cap).  Until sandbox_wait, SIGINT, SIGTERM and
- * SIGHUP that reach the parent are passed on to the child.  rw: the
- * request's directories are writable in the view (apply, recover).
+ * the child, contained (its own mount, PID, network, IPC and UTS
+ * namespaces, a user one for a user other than root; the view above,
+ * read-write only where rw and the request writes; CAP_DAC_OVERRIDE and
+ * CAP_CHOWN alone; no new privileges; the seccomp filter; no core dumps;
+ * standard input from /dev/null; no other descriptor but 1 and 2), the
+ * child's pid in the parent, -1 with a message: also where the kernel
+ * refuses namespaces, since an image is not read uncontained unless the
+ * user says so (--no-sandbox: then this is not called).  userfiles
+ * (NULL-ended) are the files the child may write and test through the
+ * parent.  memory_mb caps the worker's address space (0: no cap).  Until
+ * sandbox_wait, SIGINT, SIGTERM and SIGHUP that reach the parent are
+ * passed on to the child.
  */
 pid_t sandbox_fork(const struct image_request *, int rw, unsigned memory_mb,
-    const int *keep, size_t nkeep, struct sandbox *sb);
+    const char *const *userfiles, struct sandbox *sb);
 
 /*
- * The child's exit status as a shell gives it: its code, or 128 +
- * the signal that ended it.
+ * Serves the child's file requests until it ends, then its exit status
+ * as a shell gives it: its code, or 128 + the signal that ended it.
  */
 int sandbox_wait(struct sandbox *sb);
 

@@ -532,17 +532,30 @@ sfile_priv(const struct sfile *f)
 int
 store_write_new(const char *path, const void *data, size_t len)
 {
-	char *d = xstrdup(path), *b = xstrdup(path);
-	char *tmp = xasprintf(".%s.tlshive-XXXXXX", basename(b));
-	int dirfd, fd = -1, rc = -1, slot = -1;
-	struct sfile f = { &dir_ops, (char *)path, NULL, -1, -1, NULL, "", -1,
-	    NULL };
+	char *d = xstrdup(path);
+	int dirfd, rc;
 
 	if ((dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1) {
 		tlsh_seterr("%s: %s", path, strerror(errno));
-		goto out;
+		free(d);
+		return -1;
 	}
+	rc = store_write_at(dirfd, path, data, len);
+	close(dirfd);
+	free(d);
+	return rc;
+}
+
+int
+store_write_at(int dirfd, const char *path, const void *data, size_t len)
+{
+	char *b = xstrdup(path);
+	char *tmp = xasprintf(".%s.tlshive-XXXXXX", basename(b));
+	int fd = -1, rc = -1, slot = -1;
+	struct sfile f = { &dir_ops, (char *)path, NULL, -1, -1, NULL, "", -1,
+	    NULL };
+
 	f.dirfd = dirfd;
 	/* mkstemp's pattern, made relative to the directory descriptor */
 	tmp_block();
@@ -582,10 +595,7 @@ out:
 	tmp_release(slot);
 	if (fd != -1)
 		close(fd);
-	if (dirfd != -1)
-		close(dirfd);
 	free(tmp);
-	free(d);
 	free(b);
 	return rc;
 }

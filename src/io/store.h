@@ -107,6 +107,9 @@ void *sfile_priv(const struct sfile *);
  * complete and durable or absent.  Never used for a hive being changed.
  */
 int store_write_new(const char *path, const void *data, size_t len);
+/* The same in a directory already open (path names the file's last part
+ * and the messages), so a link put in its place meanwhile is not followed. */
+int store_write_at(int dirfd, const char *path, const void *data, size_t len);
 /*
  * Removes what an interrupted run of an older tlshive left beside the hive
  * at path: its rename-based commit wrote the whole hive to

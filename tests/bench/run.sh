@@ -147,7 +147,7 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v qemu-img > /dev/null && 
 		cp base.qcow2 q.qcow2; run qcow2-apply "$TL" apply q.qcow2
 		rm -f ov.qcow2; qemu-img create -q -f qcow2 -b "$W/base.qcow2" -F qcow2 ov.qcow2
 		before=$(stat -c %s ov.qcow2)
-		"$TL" apply ov.qcow2 > /dev/null
+		"$TL" apply --allow-backing ov.qcow2 > /dev/null
 		echo "$(( $(stat -c %s ov.qcow2) - before ))" >> overlay.grow
 		cp base.qcow2 c.qcow2
 		run convert-roundtrip sh -c "qemu-img convert -f qcow2 -O raw c.qcow2 c.raw && qemu-img convert -f raw -O qcow2 c.raw c2.qcow2 && sync c2.qcow2; rm -f c.raw"

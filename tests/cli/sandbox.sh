@@ -49,8 +49,8 @@ all="read write signal inet sysctl processes mount userns"
 what="show, contained"
 probe SYSTEM "$TLSHIVE" show img
 [ "$rc" = 0 ] || { cat err; fail "$what: exit $rc"; }
-[ "$(wc -l < probes)" -eq 9 ] || { cat err; fail "$what: $(wc -l < probes) probe lines, not 9"; }
-expect refused $all own
+[ "$(wc -l < probes)" -eq 10 ] || { cat err; fail "$what: $(wc -l < probes) probe lines, not 10"; }
+expect refused $all own setuid
 grep -q "^probe own: refused Read-only file system" probes || fail "$what: show's view of the image is not read-only"
 grep -q "^product *Windows Server 2019" out || fail "$what: the report is missing"
 ! grep -q "host secret" out err || fail "$what: the canary's text came out"
@@ -58,17 +58,29 @@ grep -q "^product *Windows Server 2019" out || fail "$what: the report is missin
 what="show --no-sandbox"
 probe SYSTEM "$TLSHIVE" show --no-sandbox img
 [ "$rc" = 0 ] || { cat err; fail "$what: exit $rc"; }
-expect reached $all own
+expect reached $all own setuid
 
 what="apply, contained"
 probe SYSTEM "$TLSHIVE" apply --undo host/undo.reg img
 [ "$rc" = 0 ] || { cat err; fail "$what: exit $rc"; }
-expect refused $all
-# the image's own directory is writable for apply, and nothing else is
+expect refused $all setuid
+# the image's own tree is writable for apply (it is the image), nothing
+# else is, and no set-user-ID file can be made in it
 expect reached own
 [ -s host/undo.reg ] || fail "$what: the undo file, outside the view, was not written by the parent"
 "$TLSHIVE" check img > /dev/null || fail "$what: the image is not compliant after apply"
 [ "$(cksum < host/canary)" = "$canary" ] || fail "$what: the canary changed"
+
+# A run whose view would hold a directory of the host's own is refused:
+# the hive files' directory is in the view, whatever its name says, and a
+# link an earlier run left inside an image does not bring /etc in.
+must_exit 2 "$TLSHIVE" show --system /SYSTEM 2> err
+grep -q "^tlshive: /SYSTEM: the view of a contained run would hold /, the host's own" err || { cat err; fail "a hive file in / not refused"; }
+rm -rf linked; cp -r img linked
+mv linked/Windows/System32/config linked/config.real
+ln -s /etc linked/Windows/System32/config
+must_exit 2 "$TLSHIVE" show --system linked/Windows/System32/config/passwd 2> err
+grep -q "the view of a contained run would hold" err || { cat err; fail "a link to /etc inside an image not refused"; }
 
 # an unprivileged user: a user namespace of its own, the same refusals
 what="show as nobody"
@@ -80,8 +92,8 @@ probe SYSTEM setpriv --reuid=65534 --regid=65534 --clear-groups ./tlshive-copy s
 cd ..
 [ "$rc" = 0 ] || { cat pub/err; fail "$what: exit $rc"; }
 cp pub/probes pub/err .
-[ "$(wc -l < probes)" -eq 9 ] || { cat err; fail "$what: $(wc -l < probes) probe lines, not 9"; }
-expect refused signal inet sysctl processes mount userns own
+[ "$(wc -l < probes)" -eq 10 ] || { cat err; fail "$what: $(wc -l < probes) probe lines, not 10"; }
+expect refused signal inet sysctl processes mount userns own setuid
 ! grep -q "not contained" err || { cat err; fail "$what: not contained"; }
 
 # qcow2 through qemu-nbd: held at the journal's first write, the
@@ -92,6 +104,7 @@ disk d.raw gpt v.ntfs
 # in a directory of its own: the view holds the image's directory
 mkdir imgs
 qemu-img convert -f raw -O qcow2 d.raw imgs/k.qcow2
+echo "another image" > imgs/sibling
 TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
 	"$TLSHIVE" apply imgs/k.qcow2 > /dev/null 2> err & pid=$!
 # a failing check below must not leave the held run behind
@@ -123,7 +136,10 @@ for p in $members; do
 	grep -q "^NoNewPrivs:[[:space:]]*1$" /proc/$p/status || fail "process $p: new privileges allowed"
 	grep -q "^Seccomp:[[:space:]]*2$" /proc/$p/status || fail "process $p: no seccomp filter"
 	[ ! -e "/proc/$p/root$PWD/host/canary" ] || fail "process $p: the host's files are in its view"
-	[ -e "/proc/$p/root$PWD/imgs/k.qcow2" ] || fail "process $p: the image is not in its view"
+	# (qemu-nbd, which is serving it, is looked at for that)
+	[ "$p" != "$q" ] || [ -e "/proc/$p/root$PWD/imgs/k.qcow2" ] || fail "qemu-nbd: the image is not in its view"
+	# the image file alone: not the other files beside it
+	[ ! -e "/proc/$p/root$PWD/imgs/sibling" ] || fail "process $p: a file beside the image is in its view"
 	[ ! -e "/proc/$p/root/etc/passwd" ] || fail "process $p: /etc is in its view"
 done
 # the init, tlshive's worker and qemu-nbd

@@ -103,11 +103,22 @@ probe(void)
 			close(fd);
 	}
 	if (own) {
+		char suid[4096];
 		fd = (int)syscall(SYS_openat, AT_FDCWD, own, O_WRONLY |
 		    O_APPEND);
 		say("own", fd >= 0, errno);
 		if (fd >= 0)
 			close(fd);
+		/* a set-user-ID file made beside it would run as root on
+		 * the host */
+		snprintf(suid, sizeof(suid), "%s.suid", own);
+		fd = (int)syscall(SYS_openat, AT_FDCWD, suid, O_WRONLY | O_CREAT |
+		    O_EXCL, 04755);
+		say("setuid", fd >= 0, errno);
+		if (fd >= 0) {
+			close(fd);
+			unlink(suid);
+		}
 	}
 	if (pid)
 		say("signal", kill(atoi(pid), 0) == 0, errno);

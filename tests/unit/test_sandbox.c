@@ -126,13 +126,11 @@ contained(void *arg)
 	int fd;
 
 	rq.root = c->root;
-	p = sandbox_fork(&rq, c->rw, 0, NULL, 0, &sb);
+	p = sandbox_fork(&rq, c->rw, 0, NULL, &sb);
 	if (p == -1)
-		return 10;
+		return strstr(tlsh_errmsg(), "refuses the namespaces") ? 77 : 10;
 	if (p > 0)
 		return sandbox_wait(&sb);
-	if (sb.partial)
-		_exit(77);
 	if (access(c->outside, F_OK) == 0)
 		_exit(11);
 	if (access(c->inside, R_OK) != 0)
@@ -196,7 +194,7 @@ killed(void *arg)
 	pid_t p;
 
 	rq.root = arg;
-	if ((p = sandbox_fork(&rq, 0, 0, NULL, 0, &sb)) == -1)
+	if ((p = sandbox_fork(&rq, 0, 0, NULL, &sb)) == -1)
 		return 10;
 	if (p == 0)
 		raise(SIGKILL);
