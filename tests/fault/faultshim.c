@@ -4,9 +4,9 @@
  *   TLSHIVE_FAULT="call:n:what[:suffix]"
  *
  * makes the n-th call (or, written "n+", the n-th and every later one) to
- * write, pwrite, fsync, ftruncate, rename, link, mkstemp or open fail,
- * counting only calls on files whose base name matches the pattern
- * suffix when one is given ("SYSTEM", "SOFTWARE.LOG2", "*.LOG?").  what is an errno number (28 ENOSPC, 5 EIO,
+ * write, pwrite, fsync, ftruncate, rename, link, mkstemp, open, read or
+ * pread fail, counting only calls on files whose base name matches the
+ * pattern suffix when one is given ("SYSTEM", "SOFTWARE.LOG2", "*.LOG?").  what is an errno number (28 ENOSPC, 5 EIO,
  * 30 EROFS, 13 EACCES), "kill" (SIGKILL before the call: the state a crash
  * leaves), "tear" (only the first half of a write reaches the file,
  * then SIGKILL: a torn page), or "int", "term", "hup" (that signal before
@@ -16,6 +16,17 @@
  * would: see probe() below).  A pattern with a slash matches the whole path,
  * so that one image of several can be picked out.  Every failure path of a commit thus runs for
  * real against real files.
+ *
+ * read and pread (pread64 too) count as "read" and "pread"; they take an
+ * errno number and "kill" as above, and, since a wrong read-back or a
+ * short read can otherwise never show:
+ *   "short"  the call asks for half the bytes (none of one: end of file)
+ *   "lie"    the call succeeds with every bit of its first byte flipped
+ *   "lie@N"  the same for byte N of the file, counting only calls returning it
+ * With "n+", short halves every later call again, so a loop that asks for
+ * the rest meets the end of the file.  N of a pipe counts all read from it,
+ * so the lie lands on one structure however the reads are cut; "pipe:*"
+ * matches one (hivex hands over the new hive through a pipe: hive_stream).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -37,7 +48,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { PASS, FAIL, KILL, TEAR };
+enum { PASS, FAIL, KILL, TEAR, SHORT, LIE };
 
 /* Does the file's base name match the pattern (fnmatch)? */
 static int
@@ -147,15 +158,24 @@ probe(void)
 	say("userns", unshare(CLONE_NEWUSER) == 0, errno);
 }
 
+/*
+ * Does the fault fire at this call?  A read is looked at twice: before
+ * the call for the actions that keep it from happening as asked, and
+ * after it (lo, hi: the file offsets it returned, hi -1 before) for a lie,
+ * which needs the bytes and, for "lie@N", whether they hold byte N.  Only
+ * the phase that can act counts the call.
+ */
 static int
-trip(const char *call, int fd, const char *path)
+trip_at(const char *call, int fd, const char *path, long long lo,
+    long long hi, long long *lie_at)
 {
 	static int counts[16];
 	static const char *const calls[] = { "write", "pwrite", "fsync",
-	    "ftruncate", "rename", "link", "mkstemp", "open", NULL };
+	    "ftruncate", "rename", "link", "mkstemp", "open", "read", "pread",
+	    NULL };
 	const char *spec = getenv("TLSHIVE_FAULT");
 	char name[16], what[16], suffix[256] = "";
-	int n, i, from = 0, k;
+	int n, i, from = 0, k, lie;
 
 	if (spec == NULL || sscanf(spec, "%15[^:]:%d%n", name, &n, &k) != 2 ||
 	    strcmp(name, call) != 0)
@@ -166,6 +186,14 @@ trip(const char *call, int fd, const char *path)
 	}
 	if (sscanf(spec + k, ":%15[^:]:%255s", what, suffix) < 1)
 		return PASS;
+	lie = strncmp(what, "lie", 3) == 0;
+	if (lie != (hi >= 0))
+		return PASS;
+	if (lie) {
+		*lie_at = what[3] == '@' ? atoll(what + 4) : lo;
+		if (*lie_at < lo || *lie_at >= hi)
+			return PASS;
+	}
 	if (*suffix && !names_match(fd, path, suffix))
 		return PASS;
 	for (i = 0; calls[i] && strcmp(calls[i], call) != 0; i++)
@@ -174,6 +202,8 @@ trip(const char *call, int fd, const char *path)
 		return PASS;
 	if (++counts[i] != n && !(from && counts[i] > n))
 		return PASS;
+	if (lie)
+		return LIE;
 	if (strcmp(what, "int") == 0 || strcmp(what, "term") == 0 ||
 	    strcmp(what, "hup") == 0) {
 		raise(what[0] == 'i' ? SIGINT : what[0] == 't' ? SIGTERM :
@@ -197,8 +227,16 @@ trip(const char *call, int fd, const char *path)
 		return KILL;
 	if (strcmp(what, "tear") == 0)
 		return TEAR;
+	if (strcmp(what, "short") == 0)
+		return SHORT;
 	errno = atoi(what);
 	return FAIL;
+}
+
+static int
+trip(const char *call, int fd, const char *path)
+{
+	return trip_at(call, fd, path, -1, -1, NULL);
 }
 
 static void
@@ -381,3 +419,114 @@ name(int dirfd, const char *path, int flags, ...) \
 }
 SHIM_OPENAT(openat)
 SHIM_OPENAT(openat64)
+
+/*
+ * Where a read starts: the offset given, the descriptor's own, or for a
+ * pipe the bytes read from it so far, kept here by the pipe's inode (an
+ * fd number is reused by the next pipe; the inode is not while the pipe
+ * lives).  The table is small: a commit streams a hive or two.
+ */
+static struct stream {
+	dev_t dev;
+	ino_t ino;
+	long long pos;
+} streams[64];
+
+static struct stream *
+stream_of(int fd)
+{
+	struct stat st;
+	size_t i;
+
+	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return NULL;
+	for (i = 0; i < sizeof(streams) / sizeof(*streams) &&
+	    streams[i].ino != 0; i++)
+		if (streams[i].dev == st.st_dev && streams[i].ino == st.st_ino)
+			return &streams[i];
+	if (i == sizeof(streams) / sizeof(*streams))
+		i = 0;		/* full: the first pipe, long read, makes room */
+	streams[i].dev = st.st_dev;
+	streams[i].ino = st.st_ino;
+	streams[i].pos = 0;
+	return &streams[i];
+}
+
+static int
+lie_asked(const char *call)
+{
+	const char *spec = getenv("TLSHIVE_FAULT");
+	size_t n = strlen(call);
+
+	return spec && strncmp(spec, call, n) == 0 && spec[n] == ':' &&
+	    strstr(spec + n, ":lie") != NULL;
+}
+
+static ssize_t (*real_read)(int, void *, size_t);
+
+static ssize_t
+plain_read(int fd, void *buf, size_t len, off_t off)
+{
+	(void)off;
+	return real_read(fd, buf, len);
+}
+
+/* off is -1 for read, which reads at the descriptor's position */
+static ssize_t
+shim_read(const char *call, ssize_t (*rd)(int, void *, size_t, off_t),
+    int fd, void *buf, size_t len, off_t off)
+{
+	struct stream *s = NULL;
+	long long lo, at;
+	ssize_t r;
+
+	switch (trip_at(call, fd, NULL, -1, -1, NULL)) {
+	case FAIL:
+		return -1;
+	case KILL:
+	case TEAR:
+		die();
+		break;
+	case SHORT:
+		len /= 2;
+	}
+	/* placed only when a lie is asked for: every other read of the
+	 * process goes on as it would without the shim */
+	lo = off;
+	if (lo < 0 && lie_asked(call) && (lo = lseek(fd, 0, SEEK_CUR)) < 0 &&
+	    (s = stream_of(fd)) != NULL)
+		lo = s->pos;
+	r = rd(fd, buf, len, off);
+	if (r > 0 && lo >= 0 && trip_at(call, fd, NULL, lo, lo + r, &at) ==
+	    LIE)
+		((unsigned char *)buf)[at - lo] ^= 0xff;
+	if (r > 0 && s != NULL)
+		s->pos += r;
+	return r;
+}
+
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	if (real_read == NULL)
+		real_read = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT,
+		    "read");
+	/* messages and answers on the standard descriptors are not files */
+	if (fd <= 2)
+		return real_read(fd, buf, len);
+	return shim_read("read", plain_read, fd, buf, len, -1);
+}
+
+ssize_t
+pread(int fd, void *buf, size_t len, off_t off)
+{
+	REAL(ssize_t, pread, (int, void *, size_t, off_t));
+	return shim_read("pread", real, fd, buf, len, off);
+}
+
+ssize_t
+pread64(int fd, void *buf, size_t len, off_t off)
+{
+	REAL(ssize_t, pread64, (int, void *, size_t, off_t));
+	return shim_read("pread", real, fd, buf, len, off);
+}
