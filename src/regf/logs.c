@@ -177,6 +177,18 @@ apply_new_log(struct buf *h, const unsigned char *log, size_t len,
 		    get_le64(e + 24) || marvin32(e, 32) != get_le64(e + 32))
 			break;
 		if (h != NULL) {
+			/* A hive grows by whole bins, and a new bin is dirty
+			 * from its first byte: the log carries every page of
+			 * it.  An entry asking for more than its own pages
+			 * would add zeros no bin holds, and a few kilobytes
+			 * of log must not buy a gigabyte of hive. */
+			if ((uint64_t)BASE + hb > h->len &&
+			    (uint64_t)BASE + hb - h->len > size - refs_end) {
+				tlsh_seterr("log entry %u grows the hive to %u "
+				    "bytes of bins, more than the pages it "
+				    "carries", expect, hb);
+				return -1;
+			}
 			if (grow(h, BASE + (uint64_t)hb) == -1)
 				return -1;
 			data = refs_end;
@@ -380,6 +392,16 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		return -1;
 	}
 	pages = (vec_end + 511) / 512 * 512;
+	/* As in the new format, growth is made of logged pages only. */
+	for (size_t i = 0; i < bits; i++)
+		k += lg[LOG_BASE + 4 + i / 8] >> (i % 8) & 1;
+	if ((uint64_t)BASE + hb > h->len &&
+	    (uint64_t)BASE + hb - h->len > 512 * (uint64_t)k) {
+		tlsh_seterr("%s: the dirty vector grows the hive to %zu bytes "
+		    "of bins, more than the pages it names", ls->name[use], hb);
+		return -1;
+	}
+	k = 0;
 	if (grow(h, BASE + (uint64_t)hb) == -1)
 		return -1;
 	for (size_t i = 0; i < bits; i++) {

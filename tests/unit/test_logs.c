@@ -250,8 +250,61 @@ test_logs_recover__huge_bins_size__refused(void **state)
 	put64(e + 32, marvin32(e, 32));
 	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
 	    names, "H", &r), -1);
-	assert_non_null(strstr(tlsh_errmsg(), "asks for a hive of 4294967296 "
-	    "bytes"));
+	assert_non_null(strstr(tlsh_errmsg(), "grows the hive to 4294963200 "
+	    "bytes of bins, more than the pages it carries"));
+}
+
+/*
+ * A hive grows by bins its log carries whole: an entry adding a 4 KiB bin
+ * with its 4 KiB page is applied, the same entry asking for one more bin
+ * than it carries is refused before anything is allocated (a 3.6 KB
+ * fuzzed log once asked for 1 GiB and got it).
+ */
+static void
+test_logs_recover__growth_only_by_logged_pages(void **state)
+{
+	unsigned char primary[MKHIVE_SIZE], log[512 + 4608];
+	const unsigned char *logs[3] = { NULL, log, NULL };
+	size_t lens[3] = { 0, sizeof(log), 0 };
+	const char *names[3] = { "H.LOG", "H.LOG1", "H.LOG2" };
+	struct recovery r;
+	unsigned char *e = log + 512;
+
+	assert_int_equal(mkhive_build(primary, "ROOT", 1), 0);
+	put_le32(primary + 4, 3);
+	put_le32(primary + 8, 2);
+	fix_checksum(primary);
+	memset(log, 0, sizeof(log));
+	memcpy(log, primary, 512);
+	put_le32(log + 4, 2);
+	put_le32(log + 8, 2);
+	put_le32(log + 28, 6);
+	fix_checksum(log);
+	memcpy(e, "HvLE", 4);
+	put_le32(e + 4, 4608);
+	put_le32(e + 12, 2);
+	put_le32(e + 16, 8192);
+	put_le32(e + 20, 1);
+	put_le32(e + 40, 4096);
+	put_le32(e + 44, 4096);
+	memcpy(e + 48, "hbin", 4);
+	put_le32(e + 48 + 4, 4096);
+	put_le32(e + 48 + 8, 4096);
+	put_le32(e + 48 + 32, 4096 - 32);
+	put64(e + 24, marvin32(e + 40, 4608 - 40));
+	put64(e + 32, marvin32(e, 32));
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), 0);
+	assert_int_equal(r.len, 4096 + 8192);
+	assert_memory_equal(r.data + 8192, "hbin", 4);
+	recovery_free(&r);
+
+	put_le32(e + 16, 12288);
+	put64(e + 32, marvin32(e, 32));
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "grows the hive to 12288 bytes "
+	    "of bins, more than the pages it carries"));
 }
 
 int
@@ -259,6 +312,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_logs_recover__huge_bins_size__refused),
+		cmocka_unit_test(test_logs_recover__growth_only_by_logged_pages),
 		cmocka_unit_test(test_logs_marvin32__published_vectors),
 		cmocka_unit_test(test_logs_marvin32__registry_seed),
 		cmocka_unit_test(test_logs_marvin32__matches_windows_log),
