@@ -296,6 +296,95 @@ test_commit__damaged_new_image__refused(void **state)
 }
 
 /*
+ * A hive of two 4 KiB bins (mkhive's, and a free one after it), written
+ * to dir/SYSTEM; its bytes in *img.
+ */
+static char *
+two_bin_hive(char **dir, unsigned char **img, size_t *len)
+{
+	char *p = fixture_hive(dir);
+	unsigned char *b;
+
+	*len = MKHIVE_SIZE + 4096;
+	b = xcalloc(1, *len);
+	assert_int_equal(mkhive_build(b, "ROOT", 1), 0);
+	memcpy(b + MKHIVE_SIZE, "hbin", 4);
+	put_le32(b + MKHIVE_SIZE + 4, MKHIVE_SIZE - 4096);
+	put_le32(b + MKHIVE_SIZE + 8, 4096);
+	put_le32(b + MKHIVE_SIZE + 32, 4096 - 32);	/* one free cell */
+	put_le32(b + 40, (uint32_t)*len - 4096);
+	put_le32(b + 508, regf_checksum(b));
+	assert_int_equal(fixture_write(p, b, *len), 0);
+	*img = b;
+	return p;
+}
+
+/*
+ * Verify checks every bin that holds a changed page: here the last page of
+ * one bin and the first of the next change, and the second bin's first
+ * cell is damaged.  Checking the first bin covers it to its end, which is
+ * where the second begins: that page must still be checked.
+ */
+static void
+test_commit__damaged_bin_right_after_a_checked_one__refused(void **state)
+{
+	char *dir, *before, *after;
+	unsigned char *img;
+	size_t len, blen, alen;
+	char *p = two_bin_hive(&dir, &img, &len);
+	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
+
+	before = fixture_slurp(p, &blen);
+	img[4096 + 12] ^= 1;			/* bin 1's reserved field */
+	put_le32(img + MKHIVE_SIZE + 32, 0x10000);	/* past bin 2's end */
+	assert_null(commit_prepare(f, img, len, LOG_NEW, NULL, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "fails its check"));
+	sfile_close(f);
+	after = fixture_slurp(p, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	assert_int_equal(count_entries(dir), 1);
+	fixture_rmrf(dir);
+	free(before);
+	free(after);
+	free(img);
+	free(p);
+	free(dir);
+}
+
+/*
+ * A log carries pages of the hive bins only: hivex bytes in the first page
+ * past them are refused, while a change in the last page of the bins
+ * goes through to verify.
+ */
+static void
+test_commit__change_past_the_bins__refused(void **state)
+{
+	char *dir, *p = fixture_hive(&dir), *bytes;
+	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
+	struct commit *c;
+	size_t len;
+	unsigned char *img;
+
+	bytes = fixture_slurp(p, &len);
+	img = xcalloc(1, len + 4096);
+	memcpy(img, bytes, len);
+	memset(img + len, 'x', 4096);		/* a page past the bins */
+	assert_null(commit_prepare(f, img, len + 4096, LOG_NEW, NULL, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "past the hive bins (offset "));
+	img[len - 4096 + 12] ^= 1;		/* the last bin page, alone */
+	assert_non_null(c = commit_prepare(f, img, len, LOG_NEW, NULL, 0));
+	commit_free(c);
+	sfile_close(f);
+	free(bytes);
+	free(img);
+	assert_int_equal(count_entries(dir), 1);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+/*
  * commit_edits: key deletions, value deletions, then keys in order (the
  * first edit that names a key gives its spelling), then values a key at a
  * time; a hive whose result contradicts an edit's expectation is left as
@@ -393,6 +482,8 @@ main(void)
 		cmocka_unit_test(test_commit__old_format_log__replays_to_the_new_hive),
 		cmocka_unit_test(test_commit__no_log_on_a_clean_hive__refused),
 		cmocka_unit_test(test_commit__damaged_new_image__refused),
+		cmocka_unit_test(test_commit__damaged_bin_right_after_a_checked_one__refused),
+		cmocka_unit_test(test_commit__change_past_the_bins__refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

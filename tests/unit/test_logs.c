@@ -229,6 +229,99 @@ test_logs_recover__lost_base_block_rebuilt(void **state)
 	recovery_free(&r);
 }
 
+/* A log whose base block fails its checksum (a torn write) is not used. */
+static void
+test_logs_recover__torn_log_base_block__not_used(void **state)
+{
+	unsigned char primary[MKHIVE_SIZE], log[4096];
+	const unsigned char *logs[3] = { NULL, log, NULL };
+	size_t lens[3] = { 0, 0, 0 };
+	const char *names[3] = { "H.LOG", "H.LOG1", "H.LOG2" };
+	struct recovery r;
+
+	make_case(primary, log, &lens[1]);
+	log[100] ^= 1;
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "damaged base block"));
+}
+
+/*
+ * .LOG1 holds entries 2 and 3, which replay; .LOG2 holds 7 and 8, left
+ * from another cycle and not continuing them.  The recovered hive is
+ * numbered 9, past every entry present, so that a later recovery never
+ * takes 7 or 8 for its own.
+ */
+static void
+test_logs_recover__numbered_past_every_entry(void **state)
+{
+	unsigned char primary[MKHIVE_SIZE], log[4096], log2[4096];
+	const unsigned char *logs[3] = { NULL, log, log2 };
+	size_t lens[3] = { 0, 0, 0 };
+	const char *names[3] = { "H.LOG", "H.LOG1", "H.LOG2" };
+	struct recovery r;
+
+	make_case(primary, log, &lens[1]);
+	memcpy(log2, log, sizeof(log2));
+	lens[2] = lens[1];
+	put_le32(log2 + 4, 7);
+	put_le32(log2 + 8, 7);
+	fix_checksum(log2);
+	for (uint32_t i = 0; i < 2; i++) {
+		unsigned char *e = log2 + 512 + 1024 * i;
+		put_le32(e + 12, 7 + i);
+		put64(e + 32, marvin32(e, 32));
+	}
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), 0);
+	assert_string_equal(r.logs, "H.LOG1");
+	assert_int_equal(r.entries, 2);
+	assert_int_equal(get_le32(r.data + 4), 9);
+	assert_int_equal(get_le32(r.data + 8), 9);
+	recovery_free(&r);
+}
+
+/*
+ * An old-format log whose dirty vector names two pages but which holds
+ * one: refused, and nothing read past the log's end (the buffer is larger
+ * than the length given, so a read past it would go unnoticed but for
+ * the refusal).
+ */
+static void
+test_logs_recover__old_vector_names_more_pages_than_held(void **state)
+{
+	unsigned char primary[MKHIVE_SIZE], *built, *log;
+	const unsigned char *logs[3] = { NULL, NULL, NULL };
+	size_t lens[3] = { 0, 0, 0 }, len;
+	const char *names[3] = { "H.LOG", "H.LOG1", "H.LOG2" };
+	struct page_run run;
+	struct recovery r;
+
+	assert_int_equal(mkhive_build(primary, "ROOT", 1), 0);
+	put_le32(primary + 4, 3);
+	put_le32(primary + 8, 2);
+	fix_checksum(primary);
+	run = (struct page_run){ 0, 512, primary + 4096 };
+	built = logs_build(LOG_OLD, primary, 3, &run, 1, &len);
+	assert_non_null(built);
+	log = xcalloc(1, len + 4096);
+	memcpy(log, built, len);
+	logs[1] = log;
+	lens[1] = len;
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), 0);
+	assert_int_equal(r.format, LOG_OLD);
+	recovery_free(&r);
+	assert_int_equal(log[512 + 4] & 3, 1);
+	log[512 + 4] |= 2;			/* a second page, not there */
+	assert_int_equal(logs_recover_mem(primary, sizeof(primary), logs, lens,
+	    names, "H", &r), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "names more pages than the log "
+	    "holds"));
+	free(built);
+	free(log);
+}
+
 /*
  * A log entry whose hashes are good (the seed is public) but whose hive
  * bins size is near 4 GiB: refused as too big, never allocated, and on a
@@ -312,6 +405,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_logs_recover__huge_bins_size__refused),
+		cmocka_unit_test(test_logs_recover__torn_log_base_block__not_used),
+		cmocka_unit_test(test_logs_recover__numbered_past_every_entry),
+		cmocka_unit_test(test_logs_recover__old_vector_names_more_pages_than_held),
 		cmocka_unit_test(test_logs_recover__growth_only_by_logged_pages),
 		cmocka_unit_test(test_logs_marvin32__published_vectors),
 		cmocka_unit_test(test_logs_marvin32__registry_seed),

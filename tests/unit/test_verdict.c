@@ -96,6 +96,30 @@ test_verdict_effect__default_or_registry(void **state)
 }
 
 /*
+ * DisabledByDefault = 0 with no Enabled value beside it: nothing disables
+ * the protocol, and the registry says it is on by default.  An absent
+ * Enabled is no Enabled = 0.
+ */
+static void
+test_verdict_effect__only_disabled_by_default_zero__enabled(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct effect_of e;
+
+	img_open(&m, "win7-x86", "SYSTEM|ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client|"
+	    "DisabledByDefault|dword|0x0\n");
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	plan_effect(target_of(&p, "TLS 1.2 client", "ControlSet001"), &m.f, &e);
+	assert_int_equal(e.state, EFF_ENABLED);
+	assert_int_equal(e.source, SRC_REGISTRY);
+	plan_effect_free(&e);
+	plan_free(&p);
+	img_close(&m);
+}
+
+/*
  * WinHTTP's default is a value, and a want equal to it is implicit by
  * comparing values: Server 2016 (14393) defaults to SSL 3.0, TLS 1.0,
  * 1.1 and 1.2 (0xaa0); the words that show it play no part.
@@ -197,6 +221,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_enum__and_count),
 		cmocka_unit_test(test_verdict_effect__default_or_registry),
+		cmocka_unit_test(test_verdict_effect__only_disabled_by_default_zero__enabled),
 		cmocka_unit_test(test_verdict_winhttp__implicit_by_value),
 		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
 		cmocka_unit_test(test_verdict_warn__once),
