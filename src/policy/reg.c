@@ -26,7 +26,7 @@ decode(const unsigned char *d, size_t len, const char *file,
     struct strlist *errs)
 {
 	size_t n;
-	char *s;
+	char *s, *u16;
 
 	if (len >= 2 && d[0] == 0xff && d[1] == 0xfe) {
 		if ((len - 2) % 2 != 0) {
@@ -49,8 +49,19 @@ decode(const unsigned char *d, size_t len, const char *file,
 			d += 3;
 			len -= 3;
 		}
-		/* REGEDIT4 files are in the ANSI code page. */
-		s = regval_recode("UTF-8", "UTF-8", (const char *)d, len, &n);
+		/*
+		 * UTF-8 only if every character has a UTF-16 form: the
+		 * registry stores UTF-16, and glibc's UTF-8 to UTF-8 lets
+		 * F5..F7 lead bytes (past U+10FFFF) through.  REGEDIT4
+		 * files are in the ANSI code page.
+		 */
+		s = NULL;
+		u16 = regval_recode("UTF-16LE", "UTF-8", (const char *)d, len,
+		    &n);
+		if (u16 != NULL) {
+			s = regval_recode("UTF-8", "UTF-16LE", u16, n, &n);
+			free(u16);
+		}
 		if (s == NULL)
 			s = regval_recode("UTF-8", "WINDOWS-1252", (const char *)d,
 			    len, &n);

@@ -341,6 +341,34 @@ test_reg_parse__header_only__no_changes(void **state)
 	policy_free(&p);
 }
 
+/*
+ * A file is UTF-8 only if UTF-16 can hold every character: F5 80 80 80
+ * would be past U+10FFFF, so that file is ANSI text (and the writer can
+ * always write back what the reader accepted).
+ */
+static void
+test_reg_text__utf8_only_within_utf16(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+
+	assert_int_equal(parse(&p, HDR
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\\xce\xb7]\n\"a\"=dword:1\n",
+	    &e), 0);
+	assert_int_equal(p.nr, 2);
+	assert_string_equal(p.r[0].key, "T\\\xce\xb7");	/* eta */
+	policy_free(&p);
+	assert_int_equal(parse(&p, HDR
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\T\\\xf5\x80\x80\x80]\n\"a\"=dword:1\n",
+	    &e), 0);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(p.nr, 2);
+	/* o with tilde, three euro signs: Windows-1252 */
+	assert_string_equal(p.r[0].key, "T\\\xc3\xb5\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac");
+	policy_free(&p);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -354,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_reg_utf16__data_as_is),
 		cmocka_unit_test(test_reg_errors__all_reported),
 		cmocka_unit_test(test_reg_parse__header_only__no_changes),
+		cmocka_unit_test(test_reg_text__utf8_only_within_utf16),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
