@@ -4,7 +4,8 @@
  * protocol, "Triple DES 168/168", "Enabled "), a value of a type it does
  * not read, a setting this build lacks, list items it skips, and the
  * Wow6432Node view of a 32-bit Windows.  regedit writes all of them; so
- * does apply, but check does not count them as compliance.
+ * does apply, but check does not count them as compliance.  A WinHTTP or
+ * .NET value set in one view of a 64-bit Windows only gets a note.
  */
 #include "config.h"
 
@@ -287,6 +288,44 @@ lint_row(struct plan *p, size_t i, const struct facts *f)
 		lint_items(p, i, f);
 }
 
+/*
+ * On 64-bit Windows a 32-bit program's HKLM\SOFTWARE reads go to
+ * Wow6432Node (registry redirection), so a WinHTTP or .NET value set in
+ * one view only leaves the other kind of program with its default.  Not
+ * ignored, so a note: the .reg may mean it.
+ */
+static void
+lint_wow64_twin(struct plan *p, size_t i, const struct facts *f)
+{
+	const struct op *o = &p->ops[i];
+	const char *native = below(o->key, "Wow6432Node"), *k;
+	char *twin;
+
+	if (f->is64 != 1 || o->kind != OP_SET || o->s == NULL ||
+	    !(o->s->flags & SF_WOW64) || o->hive != HV_SOFTWARE)
+		return;
+	if (native == NULL)
+		native = o->key;
+	for (size_t j = 0; j < p->nops; j++) {
+		const struct op *t = &p->ops[j];
+
+		if (j == i || t->kind != OP_SET || t->hive != HV_SOFTWARE ||
+		    t->name == NULL || strcasecmp(t->name, o->name) != 0)
+			continue;
+		if ((k = below(t->key, "Wow6432Node")) == NULL)
+			k = t->key;
+		if (strcasecmp(k, native) == 0 && (k == t->key) !=
+		    (native == o->key))
+			return;
+	}
+	twin = native == o->key ? xasprintf("Wow6432Node\\%s", o->key) :
+	    xstrdup(native);
+	sl_add(&p->notes, "%s sets %s only for %s-bit programs: %s-bit "
+	    "programs read %s", o->origin, o->name, native == o->key ? "64" :
+	    "32", native == o->key ? "32" : "64", twin);
+	free(twin);
+}
+
 void
 plan_lint(struct plan *p, const struct facts *f)
 {
@@ -299,6 +338,7 @@ plan_lint(struct plan *p, const struct facts *f)
 		if (o->target != NO_TARGET || o->kind == OP_DELETE_KEY ||
 		    o->kind == OP_DELETE_VALUE)
 			continue;
+		lint_wow64_twin(p, i, f);
 		if (o->hive == HV_SOFTWARE && (r = below(rest,
 		    "Wow6432Node")) != NULL) {
 			if (f->is64 == 0) {

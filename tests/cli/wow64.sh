@@ -32,4 +32,21 @@ need_tool jq
 "$TLSHIVE" apply x86reg > /dev/null
 dump "$(soft x86reg)" | grep -F 'Wow6432Node' | grep -v '/Wow6432Node/Microsoft/.NETFramework/v4.0.30319/' \
 	&& fail "the next apply wrote Wow6432Node twins"
+
+# A .reg that sets the .NET value in one view of a 64-bit image: a note
+# says the other kind of program reads the other view; both views, none.
+"$MKIMAGE" 2016 net64
+printf '%s\r\n' 'Windows Registry Editor Version 5.00' '' \
+	'[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\.NETFramework\v4.0.30319]' \
+	'"SchUseStrongCrypto"=dword:00000001' > net64.reg
+must_exit 1 "$TLSHIVE" check --reg net64.reg net64 > out
+grep -qxF 'note: net64.reg:4 sets SchUseStrongCrypto only for 64-bit programs: 32-bit programs read Wow6432Node\Microsoft\.NETFramework\v4.0.30319' out \
+	|| fail "no note for the 64-bit view alone"
+printf '%s\r\n' '[HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319]' \
+	'"SchUseStrongCrypto"=dword:00000001' >> net64.reg
+"$TLSHIVE" apply --reg net64.reg net64 > out
+if grep -F 'programs read' out; then fail "a note with both views set"; fi
+"$TLSHIVE" apply --reg dotnet.reg net64 > out
+grep -qxF 'note: dotnet.reg:4 sets SystemDefaultTlsVersions only for 32-bit programs: 64-bit programs read Microsoft\.NETFramework\v4.0.30319' out \
+	|| fail "no note for the 32-bit view alone"
 true

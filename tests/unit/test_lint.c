@@ -166,6 +166,66 @@ test_lint_near_miss__only_close_names(void **state)
 	img_close(&m);
 }
 
+/* The note written for a value one view of a 64-bit image lacks, or NULL. */
+static const char *
+note_with(const struct plan *p, const char *needle)
+{
+	for (size_t i = 0; i < p->notes.n; i++)
+		if (strstr(p->notes.v[i], needle))
+			return p->notes.v[i];
+	return NULL;
+}
+
+#define NET "[HKEY_LOCAL_MACHINE\\SOFTWARE\\"
+#define V4 "Microsoft\\.NETFramework\\v4.0.30319]\n"
+
+/* A .NET or WinHTTP value in one view only: 32-bit programs read the other. */
+static void
+test_lint_wow64__one_view_gets_a_note(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const char *n;
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, HDR NET V4
+	    "\"SchUseStrongCrypto\"=dword:1\n", &e), 0);
+	assert_non_null(n = note_with(&p, "SchUseStrongCrypto"));
+	assert_string_equal(n, "t.reg:3 sets SchUseStrongCrypto only for "
+	    "64-bit programs: 32-bit programs read Wow6432Node\\Microsoft\\"
+	    ".NETFramework\\v4.0.30319");
+	assert_int_equal(p.nign, 0);
+	plan_free(&p);
+
+	/* and the reverse */
+	assert_int_equal(plan_for_reg(&p, &m, HDR NET "Wow6432Node\\" V4
+	    "\"SchUseStrongCrypto\"=dword:1\n", &e), 0);
+	assert_non_null(n = note_with(&p, "SchUseStrongCrypto"));
+	assert_string_equal(n, "t.reg:3 sets SchUseStrongCrypto only for "
+	    "32-bit programs: 64-bit programs read Microsoft\\"
+	    ".NETFramework\\v4.0.30319");
+	plan_free(&p);
+
+	/* both views (in any case), or a value of another name: no note */
+	assert_int_equal(plan_for_reg(&p, &m, HDR NET V4
+	    "\"SchUseStrongCrypto\"=dword:1\n"
+	    "\"InstallPath\"=\"C:\\\\x\"\n"
+	    NET "WOW6432NODE\\" V4 "\"schusestrongcrypto\"=dword:1\n", &e), 0);
+	assert_null(note_with(&p, "programs read"));
+	plan_free(&p);
+	img_close(&m);
+
+	/* a 32-bit Windows has one view */
+	img_open(&m, "win7-x86", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, HDR NET V4
+	    "\"SchUseStrongCrypto\"=dword:1\n", &e), 0);
+	assert_null(note_with(&p, "programs read"));
+	plan_free(&p);
+	img_close(&m);
+	assert_int_equal(e.n, 0);
+}
+
 int
 main(void)
 {
@@ -173,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_lint_schannel__unknown_keys_and_values),
 		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
 		cmocka_unit_test(test_lint_near_miss__only_close_names),
+		cmocka_unit_test(test_lint_wow64__one_view_gets_a_note),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
