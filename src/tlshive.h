@@ -52,6 +52,14 @@ void tmp_release(int slot);
 /* name in $TMPDIR, or in /tmp */
 char *tmp_path(const char *name);
 
+/*
+ * The time of this run as a FILETIME (100 ns units since 1601), fixed at
+ * the first call: every key and base block a run writes gets this one
+ * time.  SOURCE_DATE_EPOCH (seconds since 1970) sets it, for output that
+ * can be compared from run to run.
+ */
+uint64_t tlsh_run_time(void);
+
 void *xmalloc(size_t);
 void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);

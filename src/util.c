@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tlshive.h"
@@ -458,4 +459,40 @@ const char *
 nearest_close(const struct nearest *n)
 {
 	return n->best && str_close_enough(n->name, n->d) ? n->best : NULL;
+}
+
+/* FILETIME counts from 1601, 11644473600 seconds before the Unix epoch. */
+#define FILETIME_UNIX 11644473600ULL
+
+static uint64_t run_time;
+
+static void
+run_time_init(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	struct timespec ts;
+	char *end;
+	unsigned long long sec;
+
+	if (e && *e >= '0' && *e <= '9') {
+		errno = 0;
+		sec = strtoull(e, &end, 10);
+		if (errno == 0 && *end == '\0' && sec < (UINT64_MAX / 10000000ULL)
+		    - FILETIME_UNIX) {
+			run_time = ((uint64_t)sec + FILETIME_UNIX) * 10000000ULL;
+			return;
+		}
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	run_time = ((uint64_t)ts.tv_sec + FILETIME_UNIX) * 10000000ULL +
+	    (uint64_t)ts.tv_nsec / 100;
+}
+
+uint64_t
+tlsh_run_time(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, run_time_init);
+	return run_time;
 }

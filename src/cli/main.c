@@ -512,6 +512,8 @@ main(int argc, char **argv)
 	/* Ctrl-C or a kill leaves no temporary file; a hive being written is
 	 * safe anyway, its log comes first */
 	tmp_signals();
+	/* one time for the whole run, whichever process writes */
+	(void)tlsh_run_time();
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {

@@ -68,18 +68,6 @@ struct commit {
 	int failed;
 };
 
-/* A FILETIME, as in the base block: 100 ns units since 1601, which is
- * 11644473600 seconds before the Unix epoch. */
-static uint64_t
-filetime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec + 11644473600ULL) * 10000000ULL +
-	    (uint64_t)ts.tv_nsec / 100;
-}
-
 /* the checksum covers the sequence numbers ("Base block", note 2) */
 static void
 seal(unsigned char *b, uint32_t seq1, uint32_t seq2)
@@ -450,7 +438,7 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 			 * ("Old format" > "Base block", note 3).  hivex leaves
 			 * it alone, and Windows no longer updates it from 8.1
 			 * on ("Base block", note 9). */
-			put_le64(c->done + 12, filetime_now());
+			put_le64(c->done + 12, tlsh_run_time());
 			/* The log's base block copy is clustering factor x
 			 * 512 bytes, and the dirty vector starts after it
 			 * ("Old format" > "Base block"; "Sector size and

@@ -31,6 +31,8 @@ struct hive {
 	struct recovery rec;	/* the replayed hive, until it is written */
 	int flags;		/* as opened */
 	struct strmap *nodes;	/* folded key path -> node, see lookup */
+	struct strlist changed;	/* keys whose LastWriteTime is now, see
+				 * stamp_offsets */
 };
 
 /*
@@ -431,6 +433,7 @@ hive_close(struct hive *hv)
 	if (hv == NULL)
 		return;
 	nodes_forget(hv);
+	sl_free(&hv->changed);
 	if (hv->h)
 		hivex_close(hv->h);
 	sfile_close(hv->f);
@@ -470,7 +473,7 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 	hive_node_h node = hivex_root(hv->h);
 	char *copy = xstrdup(key), *comp, *save = NULL;
 	char *path = xmalloc(strlen(key) + 1);
-	size_t plen = 0;
+	size_t plen = 0, parent;
 	int first = 1, r = -1;
 
 	for (comp = strtok_r(copy, "\\", &save); comp != NULL;
@@ -481,6 +484,7 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 		/* Key names match case-blind (subkey lists are sorted by the
 		 * upper-cased name: regf spec, "Index leaf"), and so does
 		 * hivex, so the cache is keyed by the folded path. */
+		parent = plen;
 		if (!first)
 			path[plen++] = '\\';
 		strcpy(path + plen, comp);
@@ -518,6 +522,8 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 				    EINVAL));
 				goto out;
 			}
+			sl_add(&hv->changed, "%.*s", (int)parent, path);
+			sl_add(&hv->changed, "%s", path);
 		}
 		if (hv->nodes == NULL)
 			hv->nodes = sm_new();
@@ -587,6 +593,7 @@ int
 hive_delete_key(struct hive *hv, const char *key)
 {
 	hive_node_h node;
+	const char *bs;
 	int r;
 
 	if ((r = lookup(hv, key, 0, &node)) <= 0)
@@ -605,6 +612,8 @@ hive_delete_key(struct hive *hv, const char *key)
 		    strerror(errno ? errno : EINVAL));
 		return -1;
 	}
+	bs = strrchr(key, '\\');
+	sl_add(&hv->changed, "%.*s", bs ? (int)(bs - key) : 0, key);
 	return 0;
 }
 
@@ -720,6 +729,7 @@ hive_set_values(struct hive *hv, const char *key, size_t n,
 		    strerror(errno ? errno : EINVAL));
 		goto fail;
 	}
+	sl_add(&hv->changed, "%s", key);
 	r = 0;
 fail:
 	free_values(sv, k < have ? have : k);
@@ -771,7 +781,8 @@ hive_delete_value(struct hive *hv, const char *key, const char *name)
 		tlsh_seterr("%s: cannot delete %s\\%s: %s", hv->path, key, name,
 		    strerror(errno ? errno : EINVAL));
 		r = -1;
-	}
+	} else if (found)
+		sl_add(&hv->changed, "%s", key);
 	free_values(sv, k);
 	return r;
 }
@@ -991,6 +1002,62 @@ write_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Windows gives a key the time of the change as its LastWriteTime when it
+ * creates the key, when it sets or deletes one of its values, and, on the
+ * parent, when it creates or deletes a subkey (the kernel's CmpDoCreate,
+ * CmSetValueKey, CmDeleteValueKey, CmDeleteKey).  hivex copies the
+ * parent's time into a new key and leaves every other time alone, and has
+ * no call to set one, so the times are laid over hivex's output as it
+ * streams past: a key's handle is its nk cell's file offset, and the time
+ * is 8 bytes into the cell (size, "nk", flags; regf spec, "Key node").
+ * Keys are remembered by path, not handle, because deleting keys frees
+ * cells: a key deleted after it changed no longer resolves, and its old
+ * offset may hold another cell by now.  The result is sorted and unique.
+ */
+static int
+stamp_offsets(struct hive *hv, size_t **offs, size_t *n)
+{
+	size_t *o = xcalloc(hv->changed.n + 1, sizeof(*o)), k = 0;
+
+	for (size_t i = 0; i < hv->changed.n; i++) {
+		hive_node_h node;
+		int r = lookup(hv, hv->changed.v[i], 0, &node);
+		if (r == -1) {
+			free(o);
+			return -1;
+		}
+		if (r == 1) {
+			size_t j = k++;
+			for (; j > 0 && o[j - 1] > (size_t)node; j--)
+				o[j] = o[j - 1];
+			o[j] = (size_t)node;
+		}
+	}
+	*n = 0;
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || o[i] != o[i - 1])
+			o[(*n)++] = o[i];
+	*offs = o;
+	return 0;
+}
+
+/* The run's time over the LastWriteTime of the keys at offs in a chunk. */
+static void
+stamp_chunk(unsigned char *buf, size_t len, uint64_t at, const size_t *offs,
+    size_t n)
+{
+	unsigned char t[8];
+
+	put_le64(t, tlsh_run_time());
+	for (size_t i = 0; i < n; i++)
+		for (size_t b = 0; b < 8; b++) {
+			uint64_t pos = (uint64_t)offs[i] + 8 + b;
+			if (pos >= at && pos < at + len)
+				buf[pos - at] = t[b];
+		}
+}
+
 int
 hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 {
@@ -999,10 +1066,17 @@ hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 	unsigned char *buf;
 	pthread_t t;
 	int p[2], rc = 0, e;
+	size_t *offs, noffs;
+	uint64_t at = 0;
 
+	/* before hivex_commit starts: hivex is not to be called from two
+	 * threads at once */
+	if (stamp_offsets(hv, &offs, &noffs) == -1)
+		return -1;
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		tlsh_seterr("%s: cannot make a pipe for the new hive: %s",
 		    hv->path, strerror(errno));
+		free(offs);
 		return -1;
 	}
 	(void)fcntl(p[1], F_SETPIPE_SZ, CHUNK);	/* fewer wake-ups if allowed */
@@ -1013,6 +1087,7 @@ hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 		    strerror(e));
 		close(p[0]);
 		close(p[1]);
+		free(offs);
 		return -1;
 	}
 	buf = xmalloc(CHUNK);
@@ -1035,6 +1110,8 @@ hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 			}
 			have += (size_t)n;
 		}
+		stamp_chunk(buf, have, at, offs, noffs);
+		at += have;
 		/* after a failed sink, drain so that hivex can finish */
 		if (have && rc == 0 && sink(ctx, buf, have) == -1)
 			rc = -1;
@@ -1042,6 +1119,7 @@ hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 	close(p[0]);
 	pthread_join(t, NULL);
 	free(buf);
+	free(offs);
 	if (w.rc == -1) {
 		tlsh_seterr("%s: hivex cannot write the new hive: %s",
 		    hv->path, strerror(w.err));
