@@ -34,9 +34,10 @@ struct entry {
 	struct sfile *mem;		/* the hive's bytes, changed in place */
 	unsigned char *orig;
 	size_t origlen;
-	char *sd;			/* its security descriptor */
+	char *sd;			/* its security descriptor, or NULL */
 	size_t sdlen;
 	uint32_t attributes;
+	uint64_t times[3];		/* FILETIMEs: created, written, read */
 };
 
 struct wim {
@@ -115,9 +116,24 @@ struct found {
 	char *sd;
 	size_t sdlen;
 	uint32_t attributes;
+	uint64_t times[3];
 	int is_file;
 	uint64_t size;		/* of its data, as the WIM records it */
 };
+
+/* A WIM time as a FILETIME: 100 ns units since 1601, 11644473600 seconds
+ * before 1970.  A 32-bit time_t gets the high half from wimlib apart. */
+static uint64_t
+filetime(const struct wimlib_timespec *ts, int32_t high)
+{
+	int64_t sec = (int64_t)ts->tv_sec;
+
+	if (sizeof(ts->tv_sec) < 8)
+		sec = (int64_t)((uint64_t)(uint32_t)ts->tv_sec |
+		    (uint64_t)(uint32_t)high << 32);
+	return (uint64_t)(sec + 11644473600LL) * 10000000ULL +
+	    (uint64_t)ts->tv_nsec / 100;
+}
 
 static int
 stat_cb(const struct wimlib_dir_entry *de, void *ctx)
@@ -131,6 +147,10 @@ stat_cb(const struct wimlib_dir_entry *de, void *ctx)
 		f->sdlen = de->security_descriptor_size;
 	}
 	f->attributes = de->attributes;
+	f->times[0] = filetime(&de->creation_time, de->creation_time_high);
+	f->times[1] = filetime(&de->last_write_time, de->last_write_time_high);
+	f->times[2] = filetime(&de->last_access_time,
+	    de->last_access_time_high);
 	f->is_file = !(de->attributes & WIMLIB_FILE_ATTRIBUTE_DIRECTORY);
 	f->size = de->streams[0].resource.uncompressed_size;
 	return 0;
@@ -243,6 +263,7 @@ wim_file(struct wim *m, int index, const char *path)
 	e->sd = fd.sd;
 	e->sdlen = fd.sdlen;
 	e->attributes = fd.attributes;
+	memcpy(e->times, fd.times, sizeof(e->times));
 	free(out);
 	free(tmpl);
 	{
@@ -296,17 +317,25 @@ mkntfs(const char *file)
 }
 
 /*
- * A hive added to a WIM from a Linux file loses its security descriptor
- * and its attributes: the new bytes go into a scratch NTFS volume as a
- * file with the original descriptor and attributes, the volume is added
- * to the image, the file renamed over the hive, the rest deleted.
+ * A hive added to a WIM from a Linux file loses its security descriptor,
+ * attributes and times: the new bytes go into a scratch NTFS volume as a
+ * file with the original descriptor, attributes and times, the volume is
+ * added to the image, the file renamed over the hive, the rest deleted.
+ * A file created there without a descriptor inherits the volume root's
+ * (mkntfs: Everyone, full control, inherited by everything below), and
+ * wimlib would capture that for a hive the WIM kept none for (an image
+ * captured with --no-acls, or from a Linux directory): such hives come
+ * from a second add of the same volume without descriptors.
  */
 static int
 put_back(struct wim *m, int index)
 {
 	char *file = tmp_path("tlshive-wimvol-XXXXXX");
+	static const char *const staged[2] = { "/.tlshive-new",
+	    "/.tlshive-new-bare" };
 	struct wimlib_update_command *c;
 	size_t nc = 0, need = 16u << 20;
+	int bare[2] = { 0, 0 };
 	ntfs_volume *v = NULL;
 	ntfs_inode *root = NULL;
 	int fd, rc = -1, r, slot = -1;
@@ -342,11 +371,19 @@ put_back(struct wim *m, int index)
 		    strerror(errno));
 		goto out;
 	}
-	c = xcalloc(m->n + 2, sizeof(*c));
-	c[nc].op = WIMLIB_UPDATE_OP_ADD;
-	c[nc].add.fs_source_path = file;
-	c[nc].add.wim_target_path = "/.tlshive-new";
-	c[nc++].add.add_flags = WIMLIB_ADD_FLAG_NTFS;
+	c = xcalloc(m->n + 4, sizeof(*c));
+	for (size_t i = 0; i < m->n; i++)
+		if (m->e[i]->index == index && changed(m->e[i]))
+			bare[m->e[i]->sd == NULL] = 1;
+	for (int b = 0; b < 2; b++) {
+		if (!bare[b])
+			continue;
+		c[nc].op = WIMLIB_UPDATE_OP_ADD;
+		c[nc].add.fs_source_path = file;
+		c[nc].add.wim_target_path = (char *)staged[b];
+		c[nc++].add.add_flags = WIMLIB_ADD_FLAG_NTFS |
+		    (b ? WIMLIB_ADD_FLAG_NO_ACLS : 0);
+	}
 	for (size_t i = 0; i < m->n; i++) {
 		struct entry *e = m->e[i];
 		const char *leaf = strrchr(e->path, '/') + 1;
@@ -391,12 +428,18 @@ put_back(struct wim *m, int index)
 		ni->flags = cpu_to_le32(e->attributes & (FILE_ATTR_READONLY |
 		    FILE_ATTR_HIDDEN | FILE_ATTR_SYSTEM | FILE_ATTR_ARCHIVE |
 		    FILE_ATTR_NOT_CONTENT_INDEXED));
+		/* set last: the writes above stamp the scratch file's times;
+		 * a WIM has no MFT change time, wimlib ignores it */
+		ni->creation_time = cpu_to_sle64(e->times[0]);
+		ni->last_data_change_time = cpu_to_sle64(e->times[1]);
+		ni->last_mft_change_time = cpu_to_sle64(e->times[1]);
+		ni->last_access_time = cpu_to_sle64(e->times[2]);
 		NInoSetDirty(ni);
 		NInoFileNameSetDirty(ni);
 		ntfs_inode_close_in_dir(ni, root);
 		c[nc].op = WIMLIB_UPDATE_OP_RENAME;
-		c[nc].rename.wim_source_path = xasprintf("/.tlshive-new/%s",
-		    leaf);
+		c[nc].rename.wim_source_path = xasprintf("%s/%s",
+		    staged[e->sd == NULL], leaf);
 		c[nc++].rename.wim_target_path = e->path;
 	}
 	ntfs_inode_close(root);
@@ -407,9 +450,13 @@ put_back(struct wim *m, int index)
 		goto free_c;
 	}
 	v = NULL;
-	c[nc].op = WIMLIB_UPDATE_OP_DELETE;
-	c[nc].delete_.wim_path = "/.tlshive-new";
-	c[nc++].delete_.delete_flags = WIMLIB_DELETE_FLAG_RECURSIVE;
+	for (int b = 0; b < 2; b++) {
+		if (!bare[b])
+			continue;
+		c[nc].op = WIMLIB_UPDATE_OP_DELETE;
+		c[nc].delete_.wim_path = (char *)staged[b];
+		c[nc++].delete_.delete_flags = WIMLIB_DELETE_FLAG_RECURSIVE;
+	}
 	if ((r = wimlib_update_image(m->w, index, c, nc, 0)) != 0) {
 		wfail(m->path, "cannot update the image", r);
 		goto free_c;
