@@ -97,7 +97,7 @@ open_hives(const struct options *o, const struct policy *pol,
 
 	if (o->cmd == CMD_APPLY)
 		policy_hives(pol, writes);
-	if (img->root && img->hiber == HIBER_ACTIVE) {
+	if (img->hiber == HIBER_ACTIVE) {
 		int refuse = o->cmd == CMD_APPLY;
 		say("%s: %sWindows is hibernated or was "
 		    "shut down with Fast Startup (signature %s): when it resumes "

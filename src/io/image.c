@@ -204,7 +204,7 @@ hiber_active(const char sig[4])
  * included; Windows clears the signature once it has resumed.
  */
 static int
-check_hiberfil(struct image *img)
+check_hiberfil(struct image *img, const char *dir)
 {
 	static const char *const comp[] = { "hiberfil.sys" };
 	unsigned char sig[4] = { 0 };
@@ -212,7 +212,7 @@ check_hiberfil(struct image *img)
 	FILE *f;
 
 	img->hiber = HIBER_NONE;
-	if ((path = locate_one(img->root, comp, 1, NULL, NULL)) == NULL)
+	if ((path = locate_one(dir, comp, 1, NULL, NULL)) == NULL)
 		return missing ? 0 : -1;	/* a link is no answer */
 	img->hiberfil = path;
 	img->hiber = HIBER_CLEARED;
@@ -265,7 +265,7 @@ image_locate(struct image *img, const char *root)
 		image_free(img);
 		return -1;
 	}
-	if (check_hiberfil(img) == -1) {
+	if (check_hiberfil(img, root) == -1) {
 		image_free(img);
 		return -1;
 	}
@@ -500,10 +500,84 @@ open_wim(struct images *set, const struct image_request *rq)
 #endif
 }
 
+/* An absolute path's directory, in place ("/a/b" -> "/a", "/a" -> "/"). */
+static void
+path_up(char *p)
+{
+	char *slash = strrchr(p, '/');
+
+	if (slash)
+		slash[slash == p] = '\0';
+}
+
+/*
+ * A hive file's volume: Windows keeps hiberfil.sys in the root of the
+ * volume it boots from, and the hive files of a mounted Windows volume
+ * (or of a copy of one) lie a few directories below it.  Looked for in
+ * each directory above the file up to the mount point of its file system
+ * (where the device changes, or /): the path found, or NULL.
+ */
+static int
+find_hiberfil(const char *file, char **found)
+{
+	static const char *const comp[] = { "hiberfil.sys" };
+	char *dir, *parent;
+	struct stat st, up;
+	int r = 0;
+
+	*found = NULL;
+	if ((dir = realpath(file, NULL)) == NULL)
+		return 0;	/* opening the hive names the problem */
+	path_up(dir);
+	for (;;) {
+		if ((*found = locate_one(dir, comp, 1, NULL, NULL)) != NULL ||
+		    !missing) {
+			r = *found ? 0 : -1;	/* a link is no answer */
+			break;
+		}
+		if (strcmp(dir, "/") == 0 || stat(dir, &st) == -1)
+			break;
+		parent = xstrdup(dir);
+		path_up(parent);
+		if (stat(parent, &up) == -1 || up.st_dev != st.st_dev) {
+			free(parent);
+			break;
+		}
+		free(dir);
+		dir = parent;
+	}
+	free(dir);
+	return r;
+}
+
+/*
+ * The hibernation files above the hive files, found once on the host: a
+ * contained child (io/sandbox.h) sees only the hives' directories and the
+ * files found here, and inherits the list with the fork.
+ */
+static char *files_hiber[HV_COUNT];
+static int files_hiber_found;
+
+int
+image_files_hiberfil(const struct image_request *rq, const char **paths)
+{
+	if (!files_hiber_found) {
+		for (int i = 0; i < HV_COUNT; i++)
+			if (rq->file[i] && find_hiberfil(rq->file[i],
+			    &files_hiber[i]) == -1)
+				return -1;
+		files_hiber_found = 1;
+	}
+	for (int i = 0; i < HV_COUNT; i++)
+		paths[i] = files_hiber[i];
+	return 0;
+}
+
 /* Hive files given one by one; one file cannot be two hives. */
 static int
 open_files(struct image *img, const struct image_request *rq)
 {
+	const char *hiber[HV_COUNT];
 	struct stat s0, s1;
 
 	/* the same file twice would be locked twice and waited for forever */
@@ -521,6 +595,31 @@ open_files(struct image *img, const struct image_request *rq)
 	img->st = store_new(ST_FILES);
 	for (int i = 0; i < HV_COUNT; i++)
 		img->path[i] = rq->file[i] ? xstrdup(rq->file[i]) : NULL;
+	if (image_files_hiberfil(rq, hiber) == -1)
+		return -1;
+	/* a hibernated session wins over a cleared file */
+	for (int i = 0; i < HV_COUNT && img->hiber != HIBER_ACTIVE; i++) {
+		struct image probe = { 0 };
+		char *dir;
+
+		if (hiber[i] == NULL)
+			continue;
+		dir = xstrdup(hiber[i]);
+		path_up(dir);
+		if (check_hiberfil(&probe, dir) == -1) {
+			free(dir);
+			return -1;
+		}
+		free(dir);
+		if (probe.hiber > img->hiber) {
+			free(img->hiberfil);
+			img->hiber = probe.hiber;
+			img->hiberfil = probe.hiberfil;
+			memcpy(img->hiber_sig, probe.hiber_sig,
+			    sizeof(img->hiber_sig));
+		} else
+			free(probe.hiberfil);
+	}
 	return 0;
 }
 

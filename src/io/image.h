@@ -108,6 +108,11 @@ int image_commit(struct image *);
  * error.
  */
 int image_recover(const struct image_request *);
+/*
+ * The hiberfil.sys above each hive file the request gives (NULL where
+ * none), as found on the host the first time it is asked.
+ */
+int image_files_hiberfil(const struct image_request *, const char **paths);
 /* The kinds of image files this build opens, or NULL (directories only). */
 const char *image_file_kinds(void);
 

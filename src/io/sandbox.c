@@ -283,6 +283,16 @@ view_build(struct view *w, const struct image_request *rq, int rw)
 	for (int i = 0; i < HV_COUNT; i++)
 		if (rq->file[i] && add_user(w, rq->file[i], rw, 0) == -1)
 			return -1;
+	/* the hibernation file of the hive files' volume, to be read */
+	if (rq->root == NULL) {
+		const char *hiber[HV_COUNT];
+
+		if (image_files_hiberfil(rq, hiber) == -1)
+			return -1;
+		for (int i = 0; i < HV_COUNT; i++)
+			if (hiber[i] && add_user(w, hiber[i], 0, 1) == -1)
+				return -1;
+	}
 	if (rq->root == NULL || stat(rq->root, &st) == -1)
 		return 0;	/* the child says what is missing */
 	if (S_ISDIR(st.st_mode) || is_hive(rq->root))

@@ -39,3 +39,21 @@ head -c 4096 /dev/zero > img/hiberfil.sys
 "$TLSHIVE" apply img > out 2> err || fail "cleared hiberfil.sys blocked apply"
 [ ! -s err ] || fail "warning for a cleared hiberfil.sys"
 "$TLSHIVE" show img | grep -qx 'hibernation  hiberfil.sys present, no hibernated session' || fail "cleared reported"
+
+# Hive files given one by one: hiberfil.sys is looked for in the
+# directories above them, up to the mount point, as in the README's rescue
+# recipe (apply --system .../config/SYSTEM on a mounted volume).
+{ printf 'HIBR'; head -c 4092 /dev/zero; } > img/hiberfil.sys
+s1=$(stamp "$(sys img)"); s2=$(stamp "$(soft img)")
+must_exit 2 "$TLSHIVE" apply --system "$(sys img)" > out 2> err
+grep -q "^tlshive: $T/img/hiberfil.sys: Windows is hibernated or was shut down with Fast Startup (signature HIBR): .*: nothing written" err \
+	|| { cat err; fail "--system: hibernation refusal"; }
+must_exit 2 "$TLSHIVE" apply --software "$(soft img)" > /dev/null 2> err
+grep -q 'hiberfil.sys: Windows is hibernated' err || fail "--software: hibernation refusal"
+[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "hibernated hive files written"
+"$TLSHIVE" show --system "$(sys img)" > /dev/null 2> err
+grep -q 'hiberfil.sys: warning: Windows is hibernated' err || fail "--system: show warns"
+# a copy of the hive elsewhere is no longer that volume's
+mkdir elsewhere; cp "$(sys img)" elsewhere/SYSTEM
+"$TLSHIVE" apply --system elsewhere/SYSTEM > /dev/null 2> err || { cat err; fail "a hive outside the hibernated volume refused"; }
+rm img/hiberfil.sys
