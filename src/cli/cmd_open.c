@@ -32,7 +32,19 @@ hive_flags(const struct options *o, const struct image *img, int writes)
 		flags |= HIVE_DISCARD_LOGS;
 	if (o->replay_logs)
 		flags |= HIVE_REPLAY_LOGS;
+	/* what only reads may read a dirty hive as Windows would load it:
+	 * nothing is written, so nothing Windows recorded is lost */
+	else if (o->cmd != CMD_APPLY && !o->discard_logs)
+		flags |= HIVE_READ_DIRTY;
 	return flags;
+}
+
+/* What a command does with a hive it only reads. */
+static const char *
+verb(const struct options *o)
+{
+	return o->cmd == CMD_SHOW ? "shown" : o->cmd == CMD_CHECK ? "checked" :
+	    "read";
 }
 
 /*
@@ -51,7 +63,15 @@ open_hive(const struct options *o, struct image *img, struct hive *h[],
 		say("%s\n", tlsh_errmsg());
 		return -1;
 	}
-	if (hive_header(h[i])->dirty) {
+	if (hive_replayed(h[i]) && !o->replay_logs)
+		say("%s: dirty hive, %s with its logs replayed in memory (%s); "
+		    "run tlshive recover before writing to it\n", img->path[i],
+		    verb(o), hive_replayed(h[i]));
+	else if (hive_header(h[i])->dirty && !o->discard_logs)
+		say("%s: warning: dirty hive, and no .LOG1/.LOG2 beside it to "
+		    "replay: %s as it is, without what Windows last wrote to "
+		    "its logs\n", img->path[i], verb(o));
+	else if (hive_header(h[i])->dirty) {
 		char *logs = hive_log_files(h[i]);
 		discarded[i] = 1;
 		say("%s: warning: dirty hive used "

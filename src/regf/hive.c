@@ -320,8 +320,17 @@ open_hive(struct sfile *f, const char *path, int flags)
 	if (read_header(hv->f, &hv->hdr) == -1)
 		goto fail;
 	/* replay only what Windows would recover ("Dirty state of a hive") */
-	replay = (flags & HIVE_REPLAY_LOGS) && (hv->hdr.dirty ||
-	    !hv->hdr.checksum_ok);
+	replay = (flags & (HIVE_REPLAY_LOGS | HIVE_READ_DIRTY)) &&
+	    (hv->hdr.dirty || !hv->hdr.checksum_ok);
+	/* a reader of a dirty hive whose logs are gone can only read it as
+	 * it is; the logs decide nothing then, and nothing is written */
+	if (replay && !(flags & HIVE_REPLAY_LOGS)) {
+		char *logs = hive_log_files(hv);
+		replay = *logs != '\0';
+		free(logs);
+		if (!replay)
+			flags |= HIVE_DISCARD_LOGS;
+	}
 	/* Never used as it is, even with --discard-logs: the root cell and
 	 * bins size of a base block with a wrong checksum cannot be trusted,
 	 * and Windows rebuilds such a one from a log ("Log entries", note
@@ -353,8 +362,9 @@ open_hive(struct sfile *f, const char *path, int flags)
 		if (*logs)
 			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): "
 			    "the image was not shut down cleanly and the newest "
-			    "data sits in its .LOG1/.LOG2 files (%s); give "
-			    "--replay-logs to replay them first, or "
+			    "data sits in its .LOG1/.LOG2 files (%s); run "
+			    "tlshive recover on the hive to write them into it, "
+			    "or give --replay-logs to replay them first, or "
 			    "--discard-logs to use the hive as it is and lose "
 			    "that data", path, hv->hdr.seq1, hv->hdr.seq2, logs);
 		else

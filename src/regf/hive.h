@@ -24,7 +24,10 @@ enum {
 	HIVE_DISCARD_LOGS = 2,		/* accept a dirty hive, losing its logs */
 	HIVE_REPLAY_LOGS = 4,		/* replay a dirty hive's logs in memory */
 	HIVE_WAIT = 8,			/* wait for another writer's lock */
-	HIVE_LOCK = 16			/* take the writer's lock, do not copy it yet */
+	HIVE_LOCK = 16,			/* take the writer's lock, do not copy it yet */
+	HIVE_READ_DIRTY = 32		/* read only: a dirty hive's logs replayed
+					 * in memory, or without logs the hive as
+					 * it is */
 };
 
 /* Reads and checks the base block; -1 if the file is not a usable hive. */

@@ -60,7 +60,7 @@ grep -q 'base block checksum is wrong' err || fail "bad checksum"
 # "transaction log" for garbage, a hint for a hive given as ROOT or a
 # linked config directory, and a ROOT with one hive works with that one.
 cp "$(sys img)" nologs; "$MKIMAGE" --dirty nologs
-must_exit 2 "$TLSHIVE" check --system nologs 2> err
+must_exit 2 "$TLSHIVE" apply --system nologs 2> err
 grep -qx 'tlshive: nologs: dirty hive (sequence numbers [0-9]* and [0-9]*), and no .LOG1/.LOG2 beside it to replay: put its logs back beside it, or give --discard-logs to use the hive as it is and lose what Windows last wrote to them' err || { cat err; fail "dirty without logs"; }
 if grep -q -- '--replay-logs' err; then fail "--replay-logs advised without logs"; fi
 must_exit 2 "$TLSHIVE" check --system badsum 2> err

@@ -60,7 +60,7 @@ rm -rf keep; cp -a img keep
 fault 'pwrite:2+:5:SYSTEM' 'SYSTEM: cannot write it: Input/output error'
 grep -q 'SYSTEM: could not be put back (.*); it is marked dirty and .*SYSTEM.LOG2 holds the change: Windows applies it when it loads the hive, or run tlshive recover' err ||
 	{ cat err >&2; fail "message for a failed put-back"; }
-must_exit 2 "$TLSHIVE" check img 2> err
+must_exit 2 "$TLSHIVE" apply -n img 2> err
 grep -q 'dirty hive' err || fail "a hive left dirty is not refused"
 "$TLSHIVE" recover "$(sys img)" > /dev/null || fail "recover after a failed put-back"
 "$TLSHIVE" check --system "$(sys img)" > /dev/null || fail "recover did not finish the change"

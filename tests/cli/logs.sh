@@ -51,10 +51,32 @@ grep -q 'cannot replay the logs: the logs hold no valid entry to apply; nothing 
 [ "$(stamp c/NewDirtyHive)" = "$s" ] || fail "corrupt logs: hive touched"
 no_temp_files c
 
-# show, check and apply: refused without --replay-logs, which names it.
+# apply refuses a dirty hive without --replay-logs, naming tlshive recover
+# and --replay-logs; show and check, which write nothing, read it with its
+# logs replayed in memory and say so once, on standard error (in JSON: the
+# hive's logs_replayed), the files untouched.
 rm -rf r; mkdir r; cp "$H/real/win10-dirty-logs/"* r/; chmod u+w r/*
-must_exit 2 "$TLSHIVE" check --system r/SYSTEM 2> err
-grep -q 'give --replay-logs to replay them first' err || fail "message names --replay-logs"
+s=$(stamp r/SYSTEM); s1=$(stamp r/SYSTEM.LOG1)
+must_exit 2 "$TLSHIVE" apply --system r/SYSTEM 2> err
+grep -q 'run tlshive recover on the hive to write them into it, or give --replay-logs to replay them first' err || { cat err; fail "apply's message names recover and --replay-logs"; }
+must_exit 2 "$TLSHIVE" apply -n --system r/SYSTEM 2> /dev/null
+replayed='24 log entries from SYSTEM.LOG1, SYSTEM.LOG2, sequence number 2131'
+"$TLSHIVE" show --system r/SYSTEM > out 2> err || fail "show exits non-zero on a dirty hive with its logs"
+grep -qx "tlshive: r/SYSTEM: dirty hive, shown with its logs replayed in memory ($replayed); run tlshive recover before writing to it" err || { cat err; fail "show: notice"; }
+[ "$(grep -c 'dirty hive' err)" = 1 ] || fail "show: the notice is not said once"
+grep -qx "SYSTEM       r/SYSTEM (dirty, logs replayed in memory: $replayed)" out || fail "show: report"
+if grep -q 'dirty hive' out; then fail "show: the notice went to standard output"; fi
+must_exit 1 "$TLSHIVE" check --system r/SYSTEM > /dev/null 2> err
+grep -q '^tlshive: r/SYSTEM: dirty hive, checked with its logs replayed in memory' err || fail "check: notice"
+must_exit 1 "$TLSHIVE" check --json --system r/SYSTEM > out 2> err
+jtrue ".hives.SYSTEM.state == \"dirty\" and .hives.SYSTEM.logs_replayed == \"$replayed\"" < out || fail "check --json: logs_replayed"
+grep -q 'dirty hive, checked with its logs replayed' err || fail "check --json: notice on standard error"
+[ "$(stamp r/SYSTEM)" = "$s" ] && [ "$(stamp r/SYSTEM.LOG1)" = "$s1" ] || fail "a read-only command touched the dirty hive or its logs"
+# a dirty hive without logs: read as it is, with a warning
+cp "$H/real/win10-dirty/SYSTEM" r/NOLOGS
+"$TLSHIVE" show --system r/NOLOGS > /dev/null 2> err || fail "show exits non-zero on a dirty hive without logs"
+grep -qx 'tlshive: r/NOLOGS: warning: dirty hive, and no .LOG1/.LOG2 beside it to replay: shown as it is, without what Windows last wrote to its logs' err || { cat err; fail "show: no logs warning"; }
+must_exit 2 "$TLSHIVE" apply --system r/NOLOGS 2> /dev/null
 "$TLSHIVE" show --replay-logs --system r/SYSTEM > out
 grep -q '^SYSTEM       r/SYSTEM (dirty, logs replayed in memory: 24 log entries from SYSTEM.LOG1, SYSTEM.LOG2, sequence number 2131)$' out \
 	|| fail "show --replay-logs"
