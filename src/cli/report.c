@@ -537,7 +537,11 @@ summary_text(FILE *out, const struct run *r)
 		free(cnt);
 		cnt = c;
 	}
-	if (n == 0 && nign == 0)
+	if (n == 0 && nign == 0 && r->img->recovered)
+		fprintf(out, "nothing more to do: all %s match %s once the "
+		    "journal is replayed; the image was written by the replay "
+		    "alone\n", all, r->profile);
+	else if (n == 0 && nign == 0)
 		fprintf(out, "nothing to do: all %s already match %s; no file "
 		    "written\n", all, r->profile);
 	else if (r->dry_run)
@@ -574,6 +578,11 @@ report_text(FILE *out, const struct run *r)
 		notes_text(out, r);
 		return;
 	}
+	/* the image changed before this run planned anything */
+	if (r->img->recovered)
+		fprintf(out, "recovered %s: the journal of an interrupted run "
+		    "(%s) was replayed into the image first\n", r->img->root,
+		    r->img->recovered);
 	for (int i = 0; i < HV_COUNT; i++)
 		if (r->replayed[i])
 			fprintf(out, "replayed %s's logs in memory: %s\n",
@@ -906,6 +915,12 @@ report_json(FILE *out, const struct run *r)
 	} else if (r->cmd == CMD_APPLY) {
 		json_object_object_add(o, "dry_run",
 		    json_object_new_boolean(r->dry_run));
+		/* the journal written into the image before the plan, which
+		 * then finds nothing left to change */
+		json_object_object_add(o, "recovered", r->img->recovered ?
+		    json_object_new_boolean(1) : json_object_new_boolean(0));
+		json_object_object_add(o, "recovered_journal",
+		    jstr(r->img->recovered));
 		json_object_object_add(o, "changes", ops_json(r, 0));
 		json_object_object_add(o, "ignored", ignored_json(r->p));
 	}

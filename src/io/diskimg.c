@@ -32,6 +32,7 @@ struct diskimg {
 	struct ntfs_device *dev;
 	int writable;
 	int open_files;
+	int replayed;		/* a leftover journal was written into it */
 };
 
 /* The partition as a device for libntfs-3g: a window on the image. */
@@ -328,6 +329,7 @@ diskimg_open(const char *path, int writable, int partition, int format)
 	if (writable) {
 		if ((r = blk_replay(d->b)) == -1)
 			goto fail;
+		d->replayed = r == 1;
 	} else if ((r = blk_journal_state(path)) != 0) {
 		/* recover is advised only for a journal it would replay */
 		if (r == 1) {
@@ -387,6 +389,12 @@ int
 diskimg_partition(const struct diskimg *d)
 {
 	return d->part.num;
+}
+
+int
+diskimg_replayed(const struct diskimg *d)
+{
+	return d->replayed;
 }
 
 /* A file of the volume as a store file. */

@@ -26,6 +26,8 @@ struct diskimg *diskimg_open(const char *path, int writable, int partition,
 const char *diskimg_describe(const struct diskimg *);
 const char *diskimg_format(const struct diskimg *);
 int diskimg_partition(const struct diskimg *);
+/* Did opening it for writing write a leftover journal into it? */
+int diskimg_replayed(const struct diskimg *);
 /*
  * A file of the volume by its path components, matched case-blind as
  * Windows does; flags as sfile_open's (SF_WRITE).  NULL with errno ENOENT

@@ -430,6 +430,8 @@ open_disk(struct images *set, struct image *img, const char *path,
 		img->partition = diskimg_partition(set->disk);
 		img->where_label = "disk image";
 		img->where = xstrdup(diskimg_describe(set->disk));
+		if (diskimg_replayed(set->disk))
+			img->recovered = blk_journal_path(path);
 		/* as on a mounted volume: a session Windows will resume */
 		img->hiber = HIBER_NONE;
 		if (diskimg_hiberfil(set->disk, sig)) {
@@ -819,6 +821,7 @@ image_free(struct image *img)
 {
 	free(img->root);
 	free(img->hiberfil);
+	free(img->recovered);
 	free(img->format);
 	free(img->where);
 	for (int i = 0; i < HV_COUNT; i++)

@@ -37,6 +37,9 @@ struct image {
 	enum hiber_state hiber;
 	char *hiberfil;			/* its path, when present */
 	char hiber_sig[5];		/* the signature found */
+	char *recovered;		/* the journal an interrupted run left,
+					 * written into the image when apply
+					 * opened it, or NULL */
 	struct image_store *st;		/* io's: where the bytes live */
 	struct image_loc *loc[HV_COUNT];	/* ... and each hive */
 };
