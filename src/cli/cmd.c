@@ -271,6 +271,16 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 	}
 	if (strict_ignored(o, &x->p) == -1)
 		goto out;
+	/* said once, for the run, where the report is the document */
+	if (x->p.unchecked.n) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; i < x->p.unchecked.n; i++)
+			sb_add(&sb, "%s%s", i ? "; " : "", x->p.unchecked.v[i]);
+		say("%s: warning: no SOFTWARE hive, so the Windows version and "
+		    "its updates are unknown; prerequisite checks not made: %s\n",
+		    image_arg(o), sb.s);
+		free(sb.s);
+	}
 	rc = 0;
 out:
 	sl_free(&errs);

@@ -926,6 +926,13 @@ report_json(FILE *out, const struct run *r)
 	}
 	json_object_object_add(o, "notes", notes_json(r->p));
 	{
+		json_object *u = json_object_new_array();
+		for (size_t i = 0; i < r->p->unchecked.n; i++)
+			json_object_array_add(u,
+			    jstr(r->p->unchecked.v[i]));
+		json_object_object_add(o, "unchecked_prerequisites", u);
+	}
+	{
 		json_object *w = json_object_new_array();
 		for (size_t i = 0; i < r->p->nwarn; i++) {
 			json_object *e = json_object_new_object();

@@ -181,6 +181,7 @@ plan_free(struct plan *p)
 	free(p->t);
 	free(p->ops);
 	sl_free(&p->notes);
+	sl_free(&p->unchecked);
 	memset(p, 0, sizeof(*p));
 }
 

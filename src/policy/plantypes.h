@@ -94,6 +94,9 @@ struct plan {
 	struct strlist notes;
 	struct plan_warning *warn;
 	size_t nwarn;
+	struct strlist unchecked;	/* prerequisites of what the policy
+					 * writes that no SOFTWARE hive could
+					 * confirm (version, updates) */
 	struct ignored *ign;	/* in op order */
 	size_t nign;
 };

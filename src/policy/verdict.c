@@ -42,9 +42,34 @@ row_below(const struct setting *s, const struct prereq *r)
  * Updates the image lacks for what the policy writes, or with pol NULL
  * (show) for anything the table knows on this build.
  */
+/*
+ * Without SOFTWARE the build and the installed updates are unknown: every
+ * prerequisite of what the policy writes is one tlshive cannot check, the
+ * Remote Desktop lock-out of Windows 7 / 2008 R2 (KB3080079) among them.
+ */
+static void
+list_unchecked(struct plan *p, const struct policy *pol, const struct facts *f)
+{
+	for (size_t i = 0; i < nprereqs; i++) {
+		const struct prereq *r = &prereqs[i];
+		int wanted = 0;
+
+		/* the rows of a hive not given are not written */
+		if (!f->have[r->hive])
+			continue;
+		for (size_t k = 0; k < pol->n && !wanted; k++)
+			wanted = row_below(pol->w[k].s, r) && (!r->off_only ||
+			    pol->w[k].kind == W_OFF);
+		if (wanted)
+			sl_add(&p->unchecked, "%s", r->what);
+	}
+}
+
 void
 plan_check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
 {
+	if (!f->have[HV_SOFTWARE] && pol != NULL)
+		list_unchecked(p, pol, f);
 	if (!f->have[HV_SOFTWARE] || f->build == 0)
 		return;
 	for (size_t i = 0; i < nprereqs; i++) {

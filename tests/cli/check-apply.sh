@@ -96,3 +96,22 @@ printf 'TLS 1.0 = on\n' > mine.profile
 grep -q '^TLS 1.0 server: .*Server\\Enabled: 0x00000000 (0) -> 0x00000001 (1)$' out || fail "file profile"
 if grep -q '^TLS 1.0 client' out; then fail "--set after -p did not win"; fi
 grep -q '^TLS 1.1 client: .*Client\\Enabled: 0x00000000 (0) -> 0x00000001 (1)$' out || fail "enable-tls12 first"
+
+# --system alone on a Windows 7 / 2008 R2 SYSTEM hive: without SOFTWARE the
+# build and updates are unknown, and standard error says once which
+# prerequisite checks were not made, the RDP lock-out (KB3080079) among
+# them when TLS 1.0 server is turned off; JSON carries the list.
+"$MKIMAGE" 2008r2 r2
+"$TLSHIVE" apply -n --system "$(sys r2)" > out 2> err
+[ "$(grep -c 'prerequisite checks not made' err)" = 1 ] || { cat err; fail "--system alone: the unchecked prerequisites not said once"; }
+grep -q "^tlshive: $(sys r2): warning: no SOFTWARE hive, so the Windows version and its updates are unknown; prerequisite checks not made: .*turning TLS 1.0 off for servers locks Remote Desktop (RDP with NLA) out of Windows 7 and Server 2008 R2 without KB3080079" err \
+	|| { cat err; fail "--system alone: no RDP / KB3080079 notice"; }
+if grep -q 'prerequisite checks not made' out; then fail "the notice went to standard output"; fi
+must_exit 1 "$TLSHIVE" check --json --system "$(sys r2)" > out 2> err
+jtrue '.unchecked_prerequisites | any(test("KB3080079"))' < out || fail "JSON: unchecked_prerequisites"
+grep -q 'prerequisite checks not made' err || fail "check --json: notice on standard error"
+# TLS 1.0 server left on: no RDP item; with SOFTWARE: nothing unchecked
+"$TLSHIVE" apply -n -s 'TLS 1.2 = on' --system "$(sys r2)" > /dev/null 2> err
+if grep -q 'KB3080079' err; then fail "RDP notice without TLS 1.0 server off"; fi
+must_exit 1 "$TLSHIVE" check --json r2 > out 2> /dev/null
+jtrue '.unchecked_prerequisites == []' < out || fail "JSON: unchecked with SOFTWARE"
