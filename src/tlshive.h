@@ -38,9 +38,9 @@ const char *tlsh_errmsg(void);
 
 /*
  * Temporary files a signal must not leave behind: while held, SIGINT,
- * SIGTERM and SIGHUP remove them (newest first, so a file goes before its
- * directory) and then end the process as the signal would.  tmp_hold
- * returns a slot for tmp_release, or -1 when all are taken.
+ * SIGTERM and SIGHUP remove them (the files before the directories) and
+ * then end the process as the signal would.  tmp_hold returns a slot for
+ * tmp_release, or -1 when all are taken.
  */
 void tmp_signals(void);
 int tmp_hold(int dirfd, const char *name, int is_dir);

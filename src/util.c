@@ -351,14 +351,16 @@ static struct {
 	char name[PATH_MAX];
 } tmps[TMP_SLOTS];
 
-/* unlinkat and raise are async-signal-safe; nothing else runs here */
+/* unlinkat and raise are async-signal-safe; nothing else runs here.
+ * Files go first: a directory is removed only once empty. */
 static void
 tmp_on_signal(int sig)
 {
-	for (int i = TMP_SLOTS - 1; i >= 0; i--)
-		if (tmps[i].used)
-			unlinkat(tmps[i].dirfd, tmps[i].name, tmps[i].is_dir ?
-			    AT_REMOVEDIR : 0);
+	for (int dirs = 0; dirs < 2; dirs++)
+		for (int i = TMP_SLOTS - 1; i >= 0; i--)
+			if (tmps[i].used && tmps[i].is_dir == dirs)
+				unlinkat(tmps[i].dirfd, tmps[i].name, dirs ?
+				    AT_REMOVEDIR : 0);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

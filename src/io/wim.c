@@ -229,13 +229,15 @@ wim_file(struct wim *m, int index, const char *path)
 		goto fail;
 	}
 	dslot = tmp_hold(AT_FDCWD, tmpl, 1);
+	/* held before wimlib creates it: a large SOFTWARE takes seconds to
+	 * write, and a signal then must not leave it behind */
+	out = xasprintf("%s/%s", tmpl, leaf);
+	fslot = tmp_hold(AT_FDCWD, out, 0);
 	tmp_unblock();
 	/* the bytes only: this process may not set Windows ACLs here */
 	r = wimlib_extract_paths(m->w, index, tmpl, paths, 1,
 	    WIMLIB_EXTRACT_FLAG_NO_ACLS | WIMLIB_EXTRACT_FLAG_NO_PRESERVE_DIR_STRUCTURE |
 	    WIMLIB_EXTRACT_FLAG_NO_ATTRIBUTES);
-	out = xasprintf("%s/%s", tmpl, leaf);
-	fslot = tmp_hold(AT_FDCWD, out, 0);
 	if (r == 0) {
 		/* what was extracted, never through a link */
 		struct sfile *x = sfile_open(out, 0);
