@@ -88,7 +88,7 @@ static const struct opt_entry {
 	[O_JOURNAL_DIR] = { "journal-dir", 0, "DIR", "a disk image's journal "
 	    "goes here, not beside it" },
 	[O_FORMAT] = { "format", 0, "FMT", "a disk image's format (raw, qcow2, "
-	    "vhdx, vpc, vmdk):\nnever guessed from its first bytes" },
+	    "vhdx, vhd, vmdk):\nnever guessed from its first bytes" },
 	[O_BACKING] = { "allow-backing", 0, NULL, "a disk image may name a "
 	    "chain of local backing files;\nwithout it any file its header "
 	    "names is refused" },

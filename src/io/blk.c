@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct blk {
 	uint64_t size;
 	int fd;				/* raw */
 	struct nbd_handle *nbd;		/* the others */
+	int errfd;			/* qemu-nbd's stderr, a memory file */
 	uint64_t align;			/* the server's minimum block size */
 	/* the overlay: open addressing, block number -> 4 KiB */
 	uint64_t *key;
@@ -43,10 +45,11 @@ static const char *const names[] = {
 	[BLK_VPC] = "vpc", [BLK_VMDK] = "vmdk", [BLK_WIM] = "wim"
 };
 
+/* qemu's driver is "vpc"; Microsoft and everyone else say VHD */
 const char *
 blk_format_name(enum blk_format f)
 {
-	return names[f];
+	return f == BLK_VPC ? "vhd" : names[f];
 }
 
 int
@@ -176,13 +179,55 @@ loop_backed(const char *path, const struct stat *img)
 	return 0;
 }
 
+/*
+ * qemu-nbd's last message, without its "qemu-nbd: " and the trailing
+ * newline, or NULL: the cause of a failure it saw (a permission, a lock,
+ * a damaged header, a missing backing file), in its own words.
+ */
+static char *
+qemu_said(const struct blk *b)
+{
+	char buf[4096], *line, *p;
+	off_t end;
+	ssize_t n;
+
+	if (b->errfd == -1 || (end = lseek(b->errfd, 0, SEEK_END)) <= 0)
+		return NULL;
+	n = pread(b->errfd, buf, sizeof(buf) - 1, end > (off_t)sizeof(buf) -
+	    1 ? end - (off_t)sizeof(buf) + 1 : 0);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (n == 0)
+		return NULL;
+	/* its last message, with the lines that go on from it */
+	for (line = buf, p = buf; (p = strstr(p, "qemu-nbd: ")) != NULL; p++)
+		if (p == buf || p[-1] == '\n')
+			line = p + 10;
+	{
+		struct strbuf sb = { 0 };
+		for (p = strtok(line, "\n"); p; p = strtok(NULL, "\n")) {
+			for (char *c = p; *c; c++)
+				if ((unsigned char)*c < ' ')
+					*c = ' ';
+			sb_add(&sb, "%s%s", sb.len ? "; " : "", p);
+		}
+		return sb.s;
+	}
+}
+
 static int
 nbd_fail(struct blk *b, const char *what)
 {
 	int e = nbd_get_errno();
+	char *q = qemu_said(b);
 
-	tlsh_seterr("%s: %s: %s", b->path, what, nbd_get_error() ?
-	    nbd_get_error() : strerror(e ? e : EIO));
+	tlsh_seterr("%s: %s: %s%s%s", b->path, what, nbd_get_error() ?
+	    nbd_get_error() : strerror(e ? e : EIO), q ? "; qemu-nbd: " : "",
+	    q ? q : "");
+	free(q);
 	errno = e ? e : EIO;
 	return -1;
 }
@@ -303,6 +348,26 @@ base_flush(struct blk *b)
 	return 0;
 }
 
+/*
+ * libnbd starts qemu-nbd with this process's stderr: the memory file
+ * stands in for it while the child is made.
+ */
+static int
+connect_quiet(struct blk *b, char **argv)
+{
+	int saved = fcntl(2, F_DUPFD_CLOEXEC, 3), r;
+
+	if (saved == -1 || dup2(b->errfd, 2) == -1) {
+		if (saved != -1)
+			close(saved);
+		return nbd_connect_systemd_socket_activation(b->nbd, argv);
+	}
+	r = nbd_connect_systemd_socket_activation(b->nbd, argv);
+	dup2(saved, 2);
+	close(saved);
+	return r;
+}
+
 struct blk *
 blk_open(const char *path, enum blk_format fmt, int writable)
 {
@@ -312,6 +377,7 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 	b->fmt = fmt;
 	b->writable = writable;
 	b->fd = -1;
+	b->errfd = -1;
 	b->align = 1;
 	if (fmt == BLK_RAW) {
 		struct flock fl = { .l_type = writable ? F_WRLCK : F_RDLCK,
@@ -346,6 +412,7 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		    writable ? "--shared=1" : "--read-only", (char *)path,
 		    NULL };
 		int64_t sz, mb;
+		int r;
 
 		snprintf(fa, sizeof(fa), "--format=%s", names[fmt]);
 		if (check_refs(path, fmt, 0, &b->chain, NULL) == -1)
@@ -354,10 +421,27 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 			tlsh_seterr("%s: %s", path, nbd_get_error());
 			goto fail;
 		}
-		if (nbd_connect_systemd_socket_activation(b->nbd, argv) == -1) {
-			tlsh_seterr("%s: qemu-nbd cannot serve it as %s (is "
-			    "qemu-utils installed? does a running VM hold its "
-			    "lock?): %s", path, names[fmt], nbd_get_error());
+		/* qemu-nbd's stderr is kept, not the user's terminal: what it
+		 * says is shown as the cause of a failure, and its "Disconnect
+		 * client ... Broken pipe" when a run is interrupted never */
+		if ((b->errfd = memfd_create("qemu-nbd-stderr", MFD_CLOEXEC)) ==
+		    -1) {
+			tlsh_seterr("%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if ((r = connect_quiet(b, argv)) == -1) {
+			char *q = qemu_said(b);
+			int e = nbd_get_errno();
+			if (q)
+				tlsh_seterr("%s: qemu-nbd cannot serve it as %s: %s",
+				    path, blk_format_name(fmt), q);
+			else
+				tlsh_seterr("%s: qemu-nbd cannot serve it as %s: "
+				    "%s (%s)", path, blk_format_name(fmt),
+				    nbd_get_error(), e == ENOENT ? "maybe qemu-utils "
+				    "or setpriv is not installed" : "qemu-nbd said "
+				    "nothing; maybe it is missing or was killed");
+			free(q);
 			goto fail;
 		}
 		if ((sz = nbd_get_size(b->nbd)) < 0) {
@@ -523,6 +607,8 @@ blk_close(struct blk *b)
 	}
 	if (b->fd != -1)
 		close(b->fd);
+	if (b->errfd != -1)
+		close(b->errfd);
 	sl_free(&b->chain);
 	free(b->path);
 	free(b);
@@ -647,12 +733,12 @@ check_refs(const char *path, enum blk_format fmt, int depth,
 			tlsh_seterr("%s: its %s header names %s \"%s\": tlshive "
 			    "opens no file an image names but its backing "
 			    "chain; make it one file first (qemu-img convert)",
-			    path, names[fmt], r->what, r->name);
+			    path, blk_format_name(fmt), r->what, r->name);
 			goto out;
 		}
 		if (!allow_backing || !r->local) {
 			tlsh_seterr("%s: its %s header names a %s, \"%s\"%s", path,
-			    names[fmt], r->what, r->name, !r->local ? ", which is "
+			    blk_format_name(fmt), r->what, r->name, !r->local ? ", which is "
 			    "no local file: refused, even with --allow-backing" :
 			    ": tlshive opens no other file on an image's word; "
 			    "give --allow-backing for a chain of local files");
@@ -674,11 +760,16 @@ check_refs(const char *path, enum blk_format fmt, int depth,
 			free(next);
 			goto out;
 		}
-		sl_add(chain, "%s (%s)", next, names[bf]);
+		sl_add(chain, "%s (%s)", next, blk_format_name(bf));
 		if (files)
 			sl_add(files, "%s", next);
 		ok = check_refs(next, bf, depth + 1, chain, files);
 		free(next);
+		if (ok == -1 && depth == 0) {
+			char *m = xstrdup(tlsh_errmsg());
+			tlsh_seterr("%s: in its backing chain: %s", path, m);
+			free(m);
+		}
 		if (ok == -1)
 			goto out;
 	}

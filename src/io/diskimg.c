@@ -238,7 +238,9 @@ static int
 find_windows(struct diskimg *d, int want)
 {
 	struct part parts[128];
-	int n = parts_scan(d->b, parts, 128), found = 0;
+	int n = parts_scan(d->b, parts, 128), found = 0, seen = 0, merr = 0,
+	    mnum = 0;
+	enum part_kind kind = PK_OTHER;
 	struct strbuf which = { 0 };
 
 	if (n < 0) {
@@ -254,6 +256,8 @@ find_windows(struct diskimg *d, int want)
 
 		if (want && p->num != want)
 			continue;
+		seen = 1;
+		kind = p->kind;
 		if (p->kind == PK_BITLOCKER || p->kind == PK_DYNAMIC ||
 		    p->kind == PK_SPACES) {
 			if (want || n == 1) {
@@ -269,8 +273,13 @@ find_windows(struct diskimg *d, int want)
 		}
 		if (p->kind != PK_NTFS)
 			continue;
-		if ((v = mount_part(d, p, 0, &dev)) == NULL)
+		if ((v = mount_part(d, p, 0, &dev)) == NULL) {
+			if (merr == 0) {
+				merr = errno ? errno : EIO;
+				mnum = p->num;
+			}
 			continue;
+		}
 		if (has_windows(v)) {
 			if (found++ == 0)
 				d->part = *p;
@@ -286,10 +295,36 @@ find_windows(struct diskimg *d, int want)
 	}
 	free(which.s);
 	if (found == 0) {
-		if (want)
-			tlsh_seterr("%s: partition %d is not an NTFS volume "
-			    "holding Windows/System32/config/SYSTEM and "
-			    "SOFTWARE", d->path, want);
+		if (want && !seen) {
+			struct strbuf nums = { 0 };
+			for (int i = 0; i < n; i++)
+				sb_add(&nums, "%s%d", i ? ", " : "",
+				    parts[i].num);
+			if (n == 0)
+				tlsh_seterr("%s: --partition %d: the disk has no "
+				    "partitions", d->path, want);
+			else if (parts[0].num == 0)
+				tlsh_seterr("%s: --partition %d: the disk has no "
+				    "partition table, the whole disk is one "
+				    "volume (give no --partition)", d->path, want);
+			else
+				tlsh_seterr("%s: --partition %d: the disk has no "
+				    "such partition (its %s table lists %s)",
+				    d->path, want, parts[0].scheme, nums.s);
+			free(nums.s);
+		} else if (want && merr)
+			tlsh_seterr("%s: partition %d: %s", d->path, want,
+			    mount_error(merr));
+		else if (want)
+			tlsh_seterr("%s: partition %d is %s", d->path, want,
+			    kind == PK_NTFS ? "an NTFS volume without "
+			    "Windows/System32/config/SYSTEM and SOFTWARE" :
+			    "not an NTFS volume");
+		else if (merr)
+			tlsh_seterr("%s: no NTFS partition holds Windows/System32/"
+			    "config/SYSTEM and SOFTWARE (%d partition%s found); "
+			    "partition %d cannot be read: %s", d->path, n,
+			    n == 1 ? "" : "s", mnum, mount_error(merr));
 		else
 			tlsh_seterr("%s: no NTFS partition holds Windows/System32/"
 			    "config/SYSTEM and SOFTWARE (%d partition%s found)",

@@ -410,8 +410,8 @@ open_disk(struct images *set, struct image *img, const char *path,
 		enum blk_format fmt = BLK_RAW;
 
 		if (rq->format && blk_format_parse(rq->format, &fmt) == -1) {
-			tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vpc "
-			    "(vhd) or vmdk", rq->format);
+			tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vhd "
+			    "(vpc) or vmdk", rq->format);
 			image_free(img);
 			return -1;
 		}
@@ -777,7 +777,7 @@ image_recover(const struct image_request *rq)
 	if (starts_with(path, "regf", 4) || !is_file(path))
 		return 0;
 	if (rq->format && blk_format_parse(rq->format, &fmt) == -1) {
-		tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vpc (vhd) "
+		tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vhd (vpc) "
 		    "or vmdk", rq->format);
 		return -1;
 	}

@@ -262,6 +262,87 @@ add_bytes(struct hdr *h, const char *what, const void *s, size_t n)
 #define QCOW2_EXT_DATA_FILE 0x44415441u
 #define QCOW2_INCOMPAT_DATA_FILE (UINT64_C(1) << 2)
 
+#define QCOW2_INCOMPAT_EXTL2 (UINT64_C(1) << 4)
+#define QCOW2_OFFSET_MASK UINT64_C(0x00fffffffffffe00)
+#define QCOW2_COMPRESSED (UINT64_C(1) << 62)
+
+/*
+ * Every cluster the active tables place, inside the file.  A qcow2 cut
+ * short (a copy that stopped, a full disk) opens in qemu, which reads the
+ * missing clusters as zeros: the guest's NTFS or its hives would look
+ * damaged instead of the image.  Snapshots' tables are not walked.
+ */
+static int
+qcow2_extent(struct hdr *h, const unsigned char *b, uint32_t cbits,
+    uint64_t incompat)
+{
+	uint64_t csize = UINT64_C(1) << cbits, l1off = get_be64(b + 40);
+	uint64_t rtoff = get_be64(b + 48), far = 0, at = 0, what = 0;
+	uint32_t l1n = get_be32(b + 36), rtc = get_be32(b + 56);
+	size_t esz = incompat & QCOW2_INCOMPAT_EXTL2 ? 16 : 8;
+	unsigned char *l1 = NULL, *l2 = NULL;
+	int rc = -1;
+	static const char *const whats[] = { "", "its L1 table",
+	    "its refcount table", "an L2 table", "a data cluster" };
+
+#define REACH(o, len, w) do { \
+	if ((o) + (len) > far) { far = (o) + (len); at = (o); what = (w); } \
+} while (0)
+	/* qemu's own limit: an L1 table of at most 32 MiB */
+	if (l1n > (32u << 20) / 8) {
+		tlsh_seterr("%s: qcow2 header: an L1 table of %u entries",
+		    h->shown, l1n);
+		return -1;
+	}
+	REACH(l1off, (uint64_t)l1n * 8, 1);
+	REACH(rtoff, (uint64_t)rtc << cbits, 2);
+	if (far > h->size)
+		goto truncated;
+	l1 = xmalloc(l1n ? (size_t)l1n * 8 : 1);
+	l2 = xmalloc((size_t)csize);
+	if (l1n && get(h, l1, (size_t)l1n * 8, l1off, "qcow2", "the L1 "
+	    "table") == -1)
+		goto out;
+	for (uint32_t i = 0; i < l1n; i++) {
+		uint64_t l2off = get_be64(l1 + 8 * i) & QCOW2_OFFSET_MASK;
+
+		if (l2off == 0)
+			continue;
+		REACH(l2off, csize, 3);
+		if (l2off + csize > h->size)
+			goto truncated;
+		if (get(h, l2, (size_t)csize, l2off, "qcow2", "an L2 table") ==
+		    -1)
+			goto out;
+		for (size_t j = 0; j + esz <= csize; j += esz) {
+			uint64_t e = get_be64(l2 + j), off;
+
+			if (e & QCOW2_COMPRESSED)
+				off = e & ((UINT64_C(1) << (62 - (cbits - 8))) - 1);
+			else
+				off = e & QCOW2_OFFSET_MASK;
+			/* a cluster begins in the file; a compressed one or
+			 * the last may end short of a whole cluster */
+			if (off != 0)
+				REACH(off, 1, 4);
+		}
+	}
+	if (far <= h->size) {
+		rc = 0;
+		goto out;
+	}
+truncated:
+	tlsh_seterr("%s: a damaged or truncated qcow2: its header and tables "
+	    "put %s at byte %llu, but the file has %llu bytes (qemu-img check "
+	    "tells more)", h->shown, whats[what], (unsigned long long)at,
+	    (unsigned long long)h->size);
+out:
+#undef REACH
+	free(l1);
+	free(l2);
+	return rc;
+}
+
 static int
 qcow2_refs(struct hdr *h)
 {
@@ -398,6 +479,10 @@ qcow2_refs(struct hdr *h)
 	 */
 	if ((incompat & QCOW2_INCOMPAT_DATA_FILE) && !data_named)
 		add(h, "external data file", xstrdup("(unnamed)"), 0, NULL);
+	/* the clusters are in the external file, which is refused anyway */
+	if (!(incompat & QCOW2_INCOMPAT_DATA_FILE) &&
+	    qcow2_extent(h, b, cbits, incompat) == -1)
+		return -1;
 	return 0;
 fail:
 	free(backing);

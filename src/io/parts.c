@@ -189,7 +189,17 @@ parts_scan(struct blk *b, struct part *out, int max)
 {
 	unsigned char m[512];
 
-	if (blk_size(b) < 512 || blk_read(b, m, 512, 0) == -1)
+	/* a partition table or a volume's boot sector takes 512 bytes */
+	if (blk_size(b) < 512) {
+		if (blk_size(b) == 0)
+			tlsh_seterr("an empty file, not a disk image");
+		else
+			tlsh_seterr("%llu bytes, too small to be a disk image "
+			    "(its first sector alone takes 512)",
+			    (unsigned long long)blk_size(b));
+		return -1;
+	}
+	if (blk_read(b, m, 512, 0) == -1)
 		return -1;
 	/* a bare volume: no table, the whole disk is the file system */
 	if (memcmp(m + 3, "NTFS    ", 8) == 0 ||

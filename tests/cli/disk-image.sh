@@ -88,6 +88,11 @@ for fmt in qcow2 vhdx vpc vmdk; do
 	qemu-img convert -f "$fmt" -O raw "d.$fmt" back.raw
 	part back.raw 1048576 pf.ntfs; hives_dump pf.ntfs "$fmt"; same_dumps "$fmt" new "$fmt"
 done
+# A VHD is called so, not by qemu's driver name (vpc).
+"$TLSHIVE" show d.vpc | grep -q '^disk image *vhd, gpt partition 1$' || fail "a VHD is not shown as vhd"
+"$TLSHIVE" show --json d.vpc | jtrue '.disk.format == "vhd"' || fail "a VHD's JSON format is not vhd"
+"$TLSHIVE" show --format vhd d.vpc > /dev/null || fail "--format vhd"
+"$TLSHIVE" show --format vpc d.vpc > /dev/null || fail "--format vpc"
 # HKEY_CURRENT_USER: the Default user profile's NTUSER.DAT inside the
 # image, found through ProfileList, written as the machine's hives are.
 printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"SecureProtocols"=dword:00000a00\r\n' > hkcu.reg
@@ -152,6 +157,33 @@ vol v2.ntfs 2022
 disk two.raw two v.ntfs v2.ntfs
 refused two.raw 'partitions 1, 2 each hold a Windows (SYSTEM and SOFTWARE); give --partition N' "two Windows"
 "$TLSHIVE" show --partition 2 two.raw | grep -q 'Windows Server 2022' || fail "--partition 2"
+# a partition the table does not have is named so, not "not an NTFS volume"
+must_exit 2 "$TLSHIVE" show --partition 3 two.raw 2> err
+grep -qx 'tlshive: two.raw: --partition 3: the disk has no such partition (its gpt table lists 1, 2)' err || { cat err; fail "--partition 3 of 2"; }
+must_exit 2 "$TLSHIVE" show --partition 1 v.ntfs 2> err
+grep -q 'v.ntfs: --partition 1: the disk has no partition table, the whole disk is one volume' err || { cat err; fail "--partition on a bare volume"; }
+must_exit 2 "$TLSHIVE" show --partition 2 pristine.raw 2> err
+grep -qx 'tlshive: pristine.raw: --partition 2: the disk has no such partition (its gpt table lists 1)' err || { cat err; fail "--partition 2 of 1"; }
+
+# Files too small or cut short: the image is named as the damaged thing,
+# qemu-nbd's own words are the cause where it refuses one, never a guess.
+: > empty.raw; printf 'abcdef' > six.raw
+must_exit 2 "$TLSHIVE" show empty.raw 2> err
+grep -qx 'tlshive: empty.raw: an empty file, not a disk image' err || { cat err; fail "an empty image"; }
+must_exit 2 "$TLSHIVE" show six.raw 2> err
+grep -qx 'tlshive: six.raw: 6 bytes, too small to be a disk image (its first sector alone takes 512)' err || { cat err; fail "a 6-byte image"; }
+qemu-img convert -f raw -O qcow2 pristine.raw whole.qcow2
+sz=$(wc -c < whole.qcow2)
+head -c $((sz / 2)) whole.qcow2 > half.qcow2
+refused half.qcow2 'half.qcow2: a damaged or truncated qcow2: its header and tables put a data cluster at byte [0-9]*, but the file has '"$((sz / 2))"' bytes (qemu-img check tells more)' "a qcow2 cut in half"
+must_exit 2 "$TLSHIVE" show half.qcow2 2> err
+grep -q 'a damaged or truncated qcow2' err || { cat err; fail "show a qcow2 cut in half"; }
+head -c 300000 whole.qcow2 > cut.qcow2
+refused cut.qcow2 'a damaged or truncated qcow2: its header and tables put an L2 table at byte' "a qcow2 cut in its tables"
+# refcount_order 7 (128-bit refcounts): a header qemu-nbd refuses itself
+cp whole.qcow2 ro.qcow2; printf '\000\000\000\007' | dd of=ro.qcow2 bs=1 seek=96 conv=notrunc status=none
+refused ro.qcow2 'ro.qcow2: qemu-nbd cannot serve it as qcow2: .*Reference count entry width too large' "refcount_order 7"
+grep -q 'maybe\|is qemu-utils installed' err && fail "refcount_order 7: a guess beside qemu-nbd's message"
 # a dynamic disk (LDM): its volumes are not partitions
 cp pristine.raw dyn.raw
 printf 'label: gpt\nstart=2048, size=131072, type=AF9B60A0-1431-4F62-BC68-3311714A69AD\n' | sfdisk -q dyn.raw 2> /dev/null
@@ -179,7 +211,9 @@ qpid=$!
 # binds its socket before it opens the image, and a probe that opened the
 # image itself (qemu-img) would take the lock qemu-nbd needs.
 wait_for 120 "qemu-nbd locking held.qcow2" locked held.qcow2 101 201
-refused held.qcow2 'does a running VM hold its lock' "locked qcow2"
+# qemu-nbd's own words are the cause, never a guess
+refused held.qcow2 "qemu-nbd cannot serve it as qcow2: .*Failed to get \"write\" lock; Is another process using the image \\[held.qcow2\\]" "locked qcow2"
+grep -q 'maybe\|is qemu-utils installed' err && fail "locked qcow2: a guess beside qemu-nbd's message"
 kill "$qpid"; wait "$qpid" 2> /dev/null || true
 
 # JSON and several images: which disk and partition each result is about.
