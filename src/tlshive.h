@@ -43,6 +43,9 @@ const char *tlsh_errmsg(void);
  * tmp_release, or -1 when all are taken.
  */
 void tmp_signals(void);
+/* Called (async-signal-safe, once) after the files go and before the
+ * process ends as the signal would: what the run leaves, said. */
+void tmp_farewell(void (*fn)(int sig));
 int tmp_hold(int dirfd, const char *name, int is_dir);
 /* Around creating a file and holding it: a signal in between would leave
  * the file unheld, so those signals wait (tmp_unblock restores them). */

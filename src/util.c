@@ -353,14 +353,27 @@ static struct {
 
 /* unlinkat and raise are async-signal-safe; nothing else runs here.
  * Files go first: a directory is removed only once empty. */
+static void (*volatile farewell)(int);
+
+void
+tmp_farewell(void (*fn)(int))
+{
+	farewell = fn;
+}
+
 static void
 tmp_on_signal(int sig)
 {
+	void (*fn)(int) = farewell;
+
 	for (int dirs = 0; dirs < 2; dirs++)
 		for (int i = TMP_SLOTS - 1; i >= 0; i--)
 			if (tmps[i].used && tmps[i].is_dir == dirs)
 				unlinkat(tmps[i].dirfd, tmps[i].name, dirs ?
 				    AT_REMOVEDIR : 0);
+	farewell = NULL;
+	if (fn)
+		fn(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,9 @@
 #include "cli/regwrite.h"
 #include "cli/report.h"
 #include "io/hostfile.h"
+#ifdef WITH_IMAGES
+#include "io/blk.h"
+#endif
 #include "io/image.h"
 #include "io/sandbox.h"
 #include "io/store.h"
@@ -152,6 +157,68 @@ request(const struct options *o, struct image_request *rq)
 }
 
 /*
+ * What a signal leaves of a run on a disk image, said on the way out:
+ * the image as it was, whole with the run's changes, or half written
+ * with the journal that finishes it.  Made beforehand, written from the
+ * signal handler (tmp_farewell) or once the child died of the signal.
+ */
+static char bye_plain[PATH_MAX + 200], bye_done[PATH_MAX + 200];
+static char bye_replayed[PATH_MAX + 200], bye_journal[3 * PATH_MAX + 200];
+static char bye_jpath[PATH_MAX];
+
+static void
+say_bye(int sig)
+{
+	struct stat st;
+	const char *m;
+	int j = hostfile_journal();
+
+	(void)sig;
+	if (bye_jpath[0] && fstatat(AT_FDCWD, bye_jpath, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0)
+		m = bye_journal;
+	/* the journal goes only once the image holds all of it */
+	else
+		m = j == HJ_DONE || j == HJ_WRITTEN ? bye_done : j == HJ_REPLAYED ?
+		    bye_replayed : bye_plain;
+	(void)!write(2, m, strlen(m));
+}
+
+static void
+bye_setup(const struct options *o)
+{
+#ifdef WITH_IMAGES
+	const char *img = o->root;
+	enum blk_format fmt;
+	struct stat st;
+	char *j;
+
+	/* a batch reports each image on its own line */
+	if (o->batch || img == NULL || stat(img, &st) == -1 ||
+	    !S_ISREG(st.st_mode) || (o->format ? blk_format_parse(o->format,
+	    &fmt) : blk_detect(img, &fmt)) == -1 || fmt == BLK_WIM)
+		return;
+	blk_configure(o->journal_dir, o->allow_backing);
+	j = blk_journal_path(img);
+	snprintf(bye_plain, sizeof(bye_plain), "tlshive: %s: interrupted; "
+	    "the image was not changed\n", img);
+	snprintf(bye_done, sizeof(bye_done), "tlshive: %s: interrupted after "
+	    "the image was written; this run's changes are in it\n", img);
+	snprintf(bye_replayed, sizeof(bye_replayed), "tlshive: %s: "
+	    "interrupted; an earlier run's journal was finished into the "
+	    "image, this run's changes are not in it\n", img);
+	snprintf(bye_journal, sizeof(bye_journal), "tlshive: %s: interrupted "
+	    "while the image was written; the journal %s holds the whole "
+	    "run: tlshive recover %s finishes it\n", img, j, img);
+	snprintf(bye_jpath, sizeof(bye_jpath), "%s", j);
+	free(j);
+	tmp_farewell(say_bye);
+#else
+	(void)o;
+#endif
+}
+
+/*
  * The rest of the command runs in the contained child (io/sandbox.h),
  * which alone reads and writes the image; this process stays outside,
  * writes the files the user named for it and the image's journal
@@ -168,8 +235,10 @@ contain(const struct options *o, int rw, int writes)
 	int rc;
 	pid_t pid;
 
-	if (o->no_sandbox)
+	if (o->no_sandbox) {
+		bye_setup(o);
 		return -1;
+	}
 	request(o, &rq);
 	rq.writable |= writes;
 	if (o->undo && strcmp(o->undo, "-") != 0)
@@ -185,12 +254,16 @@ contain(const struct options *o, int rw, int writes)
 	}
 	if (pid == 0)
 		return -1;
+	bye_setup(o);
 	rc = sandbox_wait(&sb);
+	tmp_farewell(NULL);
 	/* a Ctrl-C, a kill or a closed pipe ends this process as it ended
 	 * the child; any other signal is the child's failure, reported */
 	if (rc == 128 + SIGINT || rc == 128 + SIGTERM || rc == 128 + SIGHUP ||
 	    rc == 128 + SIGKILL || rc == 128 + SIGPIPE) {
 		fflush(stdout);
+		if (bye_plain[0] && rc != 128 + SIGPIPE)
+			say_bye(rc - 128);
 		signal(rc - 128, SIG_DFL);
 		raise(rc - 128);
 	}

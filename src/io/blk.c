@@ -997,6 +997,8 @@ journal_write(struct blk *b, const char *jpath)
 		free(m);
 		goto out;
 	}
+	if (!hostfile_remote())
+		hostfile_journal_note(0);
 	rc = 0;
 out:
 	free(old);
@@ -1015,6 +1017,8 @@ journal_apply(struct blk *b, const char *jpath)
 		free(m);
 		return -1;
 	}
+	if (!hostfile_remote())
+		hostfile_journal_note(1);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,22 @@
 #include "tlshive.h"
 
 static int channel = -1;
+static volatile sig_atomic_t journal = HJ_NONE;
+
+int
+hostfile_journal(void)
+{
+	return journal;
+}
+
+void
+hostfile_journal_note(int removed)
+{
+	if (!removed)
+		journal = HJ_WRITTEN;
+	else
+		journal = journal == HJ_WRITTEN ? HJ_DONE : HJ_REPLAYED;
+}
 
 void
 hostfile_channel(int fd)
@@ -250,6 +267,9 @@ hostfile_serve(int fd, struct hostfile_allow *allow, size_t n)
 				    q.dlen) == 0 ? 0 : 2;
 			if (a.rc == 2)
 				msg = xstrdup(tlsh_errmsg());
+			/* only a journal may be removed (allow_files) */
+			else if (al->remove && q.op != 'E')
+				hostfile_journal_note(q.op == 'U');
 			free(b);
 		}
 		if (msg)

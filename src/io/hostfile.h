@@ -39,4 +39,16 @@ void hostfile_allow(struct hostfile_allow *, const char *path, int put,
 void hostfile_serve(int fd, struct hostfile_allow *, size_t n);
 void hostfile_allow_free(struct hostfile_allow *, size_t n);
 
+/*
+ * What became of a disk image's journal in this process (written here,
+ * or for a contained child): HJ_NONE, HJ_WRITTEN (the image may be half
+ * written), HJ_DONE (written, the image written, removed), HJ_REPLAYED
+ * (an earlier run's removed unwritten by this one).  Readable from a
+ * signal handler.
+ */
+enum { HJ_NONE, HJ_WRITTEN, HJ_DONE, HJ_REPLAYED };
+int hostfile_journal(void);
+/* blk.c, outside a contained child: the journal put, or removed. */
+void hostfile_journal_note(int removed);
+
 #endif

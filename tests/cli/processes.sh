@@ -40,6 +40,64 @@ while [ $i -lt 20 ]; do
 done
 "$TLSHIVE" apply k.qcow2 > /dev/null || fail "the image after 20 kills"
 
+# Ctrl-C or kill -INT while qemu-nbd serves, contained or not: tlshive
+# says what it left, and nothing of qemu-nbd's reaches the terminal: its
+# stderr is not the user's but a memory file tlshive keeps.  (Contained,
+# the worker and qemu-nbd are in a session of their own: a terminal's
+# SIGINT reaches tlshive alone, which passes it on.)
+journal_begun() { ls -a | grep -q '^\.c\.qcow2\.tlshive-journal\.tlshive-'; }
+qemu_nbd_pid() {
+	for c in /proc/[0-9]*/cmdline; do
+		if { tr '\0' ' ' < "$c"; } 2> /dev/null | grep -q "qemu-nbd .*$1"; then
+			p=${c#/proc/}; echo "${p%/cmdline}"; return 0
+		fi
+	done
+	return 1
+}
+for mode in --sandbox --no-sandbox; do
+	qemu-img convert -f raw -O qcow2 pristine.raw c.qcow2
+	s=$(cksum < c.qcow2)
+	set -f; set -- $( [ $mode = --no-sandbox ] && echo $mode ); set +f
+	TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
+		"$TLSHIVE" apply "$@" c.qcow2 > /dev/null 2> cc.err & pid=$!
+	wait_for 60 "qemu-nbd started for c.qcow2 ($mode)" qemu_nbd_of c.qcow2
+	wait_for 60 "the journal begun ($mode)" journal_begun
+	# a failure here leaves the held run behind: it goes first
+	held_fail() { kill -KILL "$pid" 2> /dev/null; fail "$@"; }
+	q=$(qemu_nbd_pid c.qcow2) || held_fail "no qemu-nbd pid ($mode)"
+	e=$(readlink "/proc/$q/fd/2") || held_fail "qemu-nbd's stderr ($mode)"
+	case $e in /memfd:qemu-nbd-stderr*) ;; *) held_fail "qemu-nbd's stderr is $e, not tlshive's memory file ($mode)" ;; esac
+	kill -INT "$pid"
+	set +e; wait "$pid"; rc=$?; set -e
+	[ "$rc" = 130 ] || fail "Ctrl-C ($mode): exit $rc"
+	[ "$(cat cc.err)" = "tlshive: c.qcow2: interrupted; the image was not changed" ] || { cat cc.err; fail "Ctrl-C ($mode): what tlshive said"; }
+	[ "$(cksum < c.qcow2)" = "$s" ] || fail "Ctrl-C ($mode): the image changed"
+	journal_begun && fail "Ctrl-C ($mode): the journal's temporary file stayed"
+	wait_for 60 "qemu-nbd gone after Ctrl-C ($mode)" no_qemu_nbd c.qcow2
+done
+# A signal while the image is written (the worker's first write of a raw
+# image): the journal stays and is named with what finishes it; one once
+# the journal is gone (the directory's fsync after its removal): the
+# run's changes are in the image.
+for mode in --sandbox --no-sandbox; do
+	set -f; set -- $( [ $mode = --no-sandbox ] && echo $mode ); set +f
+	cp pristine.raw c.raw
+	set +e; TLSHIVE_FAULT='pwrite:1:int:c.raw' LD_PRELOAD=$SHIM "$TLSHIVE" apply "$@" c.raw > /dev/null 2> cc.err; rc=$?; set -e
+	[ "$rc" = 130 ] || fail "SIGINT in the image ($mode): exit $rc"
+	[ "$(cat cc.err)" = "tlshive: c.raw: interrupted while the image was written; the journal c.raw.tlshive-journal holds the whole run: tlshive recover c.raw finishes it" ] ||
+		{ cat cc.err; fail "SIGINT in the image ($mode): what tlshive said"; }
+	"$TLSHIVE" recover c.raw > /dev/null || fail "recover after SIGINT ($mode)"
+	"$TLSHIVE" check c.raw > /dev/null || fail "not compliant after recover ($mode)"
+	cp pristine.raw c.raw
+	set +e; TLSHIVE_FAULT="fsync:2:term:$(pwd -P)" LD_PRELOAD=$SHIM "$TLSHIVE" apply "$@" c.raw > /dev/null 2> cc.err; rc=$?; set -e
+	[ "$rc" = 143 ] || fail "SIGTERM after the journal ($mode): exit $rc"
+	# dash reports the SIGTERM on the command's stderr: not tlshive's words
+	[ "$(grep -v '^Terminated' cc.err)" = "tlshive: c.raw: interrupted after the image was written; this run's changes are in it" ] ||
+		{ cat cc.err; fail "SIGTERM after the journal ($mode): what tlshive said"; }
+	[ ! -e c.raw.tlshive-journal ] || fail "SIGTERM after the journal ($mode): a journal"
+	"$TLSHIVE" check c.raw > /dev/null || fail "SIGTERM after the journal ($mode): not compliant"
+done
+
 # A raw image the kernel has open as a loop device.
 cp pristine.raw lo.raw
 dev=$(losetup -f --show lo.raw) || fail "no loop device"
