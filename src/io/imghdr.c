@@ -286,7 +286,11 @@ qcow2_extent(struct hdr *h, const unsigned char *b, uint32_t cbits,
 	    "its refcount table", "an L2 table", "a data cluster" };
 
 #define REACH(o, len, w) do { \
-	if ((o) + (len) > far) { far = (o) + (len); at = (o); what = (w); } \
+	if ((len) > 0 && ((o) > UINT64_MAX - (len) || (o) + (len) > far)) { \
+		far = (o) > UINT64_MAX - (len) ? UINT64_MAX : (o) + (len); \
+		at = (o); \
+		what = (w); \
+	} \
 } while (0)
 	/* qemu's own limit: an L1 table of at most 32 MiB */
 	if (l1n > (32u << 20) / 8) {

@@ -108,7 +108,8 @@ refused(const char *path, enum blk_format f, const char *says)
 
 /* ---- qcow2 (docs/interop/qcow2.txt) ---- */
 
-#define QSIZE (3 * 64 * KB)
+/* the header, the refcount table, a spare cluster, the L1 table */
+#define QSIZE (4 * 64 * KB)
 
 /* A qcow2 header of 64 KiB clusters; *ext is where extensions go. */
 static unsigned char *
@@ -170,7 +171,10 @@ test_imghdr_qcow2__clean_has_no_refs(void **state)
 	assert_int_equal(r.n, 0);
 	assert_int_equal(refs(p3, BLK_QCOW2, &r), 0);
 	assert_int_equal(r.n, 0);
-	/* qemu reads past the end as zeros: the end of the extensions */
+	/* qemu reads past the end as zeros: the end of the extensions (a
+	 * header alone, with no tables to be cut off) */
+	put_be32(b3 + 36, 0);
+	put_be32(b3 + 56, 0);
 	fixture_write(p3, b3, 104);
 	assert_int_equal(refs(p3, BLK_QCOW2, &r), 0);
 	assert_int_equal(r.n, 0);
@@ -261,6 +265,44 @@ test_imghdr_qcow2__protocols_and_odd_names_are_not_local(void **state)
 		free(p);
 	}
 	fixture_rmrf(dir);
+	free(dir);
+}
+
+/* Tables or clusters placed past the end: a qcow2 cut short. */
+static void
+test_imghdr_qcow2__truncated_refused(void **state)
+{
+	char *dir = fixture_dir(), *p;
+	unsigned char *b;
+	size_t e;
+
+	b = qcow2(3, &e);
+	p = image(dir, "t.qcow2", b, 3 * 64 * KB);
+	refused(p, BLK_QCOW2, "a damaged or truncated qcow2: its header and "
+	    "tables put its L1 table at byte 196608, but the file has 196608 "
+	    "bytes");
+	/* an L2 table past the end */
+	put_be64(b + 3 * 64 * KB, UINT64_C(1) << 63 | 4 * 64 * KB);
+	fixture_write(p, b, QSIZE);
+	refused(p, BLK_QCOW2, "put an L2 table at byte 262144, but the file "
+	    "has 262144 bytes");
+	/* an L2 table inside (the spare cluster), its data cluster not */
+	put_be64(b + 3 * 64 * KB, UINT64_C(1) << 63 | 2 * 64 * KB);
+	put_be64(b + 2 * 64 * KB, UINT64_C(1) << 63 | 16 * 64 * KB);
+	fixture_write(p, b, QSIZE);
+	refused(p, BLK_QCOW2, "put a data cluster at byte 1048576, but the "
+	    "file has 262144 bytes");
+	/* and inside: whole */
+	put_be64(b + 2 * 64 * KB, UINT64_C(1) << 63 | 1 * 64 * KB);
+	fixture_write(p, b, QSIZE);
+	{
+		struct imgrefs r;
+		assert_int_equal(refs(p, BLK_QCOW2, &r), 0);
+		imgrefs_free(&r);
+	}
+	fixture_rmrf(dir);
+	free(b);
+	free(p);
 	free(dir);
 }
 
@@ -993,6 +1035,7 @@ main(void)
 		    test_imghdr_qcow2__backing_file_and_its_format),
 		cmocka_unit_test(
 		    test_imghdr_qcow2__protocols_and_odd_names_are_not_local),
+		cmocka_unit_test(test_imghdr_qcow2__truncated_refused),
 		cmocka_unit_test(test_imghdr_qcow2__external_data_file),
 		cmocka_unit_test(test_imghdr_qcow2__damaged_headers_refused),
 		cmocka_unit_test(
