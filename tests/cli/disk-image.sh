@@ -180,6 +180,12 @@ must_exit 2 "$TLSHIVE" show half.qcow2 2> err
 grep -q 'a damaged or truncated qcow2' err || { cat err; fail "show a qcow2 cut in half"; }
 head -c 300000 whole.qcow2 > cut.qcow2
 refused cut.qcow2 'a damaged or truncated qcow2: its header and tables put an L2 table at byte' "a qcow2 cut in its tables"
+# a backing file that is gone: named as the image's
+cp whole.qcow2 gone.qcow2
+qemu-img create -f qcow2 -b gone.qcow2 -F qcow2 ov.qcow2 > /dev/null
+rm gone.qcow2
+must_exit 2 "$TLSHIVE" show --allow-backing ov.qcow2 2> err
+grep -qx 'tlshive: ov.qcow2: in its backing chain: gone.qcow2: No such file or directory' err || { cat err; fail "a missing backing file"; }
 # refcount_order 7 (128-bit refcounts): a header qemu-nbd refuses itself
 cp whole.qcow2 ro.qcow2; printf '\000\000\000\007' | dd of=ro.qcow2 bs=1 seek=96 conv=notrunc status=none
 refused ro.qcow2 'ro.qcow2: qemu-nbd cannot serve it as qcow2: .*Reference count entry width too large' "refcount_order 7"
