@@ -203,12 +203,34 @@ deadlines(struct job *j, size_t n)
 	return next ? (unsigned)(next - now) : 0;
 }
 
+/* the length of the progress line on the terminal, 0: none there */
+static int shown;
+
 static void
 progress(size_t done, size_t n, size_t failed, time_t start, int final)
 {
-	fprintf(stderr, "\rtlshive: %zu/%zu images, %zu failed, %lds%s",
-	    done, n, failed, (long)(time(NULL) - start), final ? "\n" : "");
+	int len = fprintf(stderr, "\rtlshive: %zu/%zu images, %zu failed, "
+	    "%lds", done, n, failed, (long)(time(NULL) - start));
+
+	shown = final || len < 1 ? 0 : len - 1;
+	if (final)
+		fputc('\n', stderr);
 	fflush(stderr);
+}
+
+/*
+ * The progress line has no newline: whatever is printed next on the
+ * terminal would run on from it, so it is blanked first and drawn again
+ * after.
+ */
+static void
+progress_clear(void)
+{
+	if (shown == 0)
+		return;
+	fprintf(stderr, "\r%*s\r", shown, "");
+	fflush(stderr);
+	shown = 0;
 }
 
 /* jobs started beyond the slots, ahead of the first result not printed */
@@ -281,6 +303,7 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 		/* In the order given, whatever order they finish in. */
 		while (emitted < n && j[emitted].done) {
 			int s = j[emitted].status;
+			progress_clear();
 			emit(o, roots[emitted], &j[emitted]);
 			fclose(j[emitted].out);
 			fclose(j[emitted].err);

@@ -34,6 +34,11 @@ must_exit 1 "$TLSHIVE" check --quiet img1 img5 > /dev/null
 if command -v script > /dev/null; then
 	script -qec "$TLSHIVE show -j 1 img1 img2 > /dev/null" /dev/null > tty.out 2>&1 || true
 	grep -q '2/2 images, 0 failed' tty.out || fail "progress on a terminal"
+	# a message starts its own line, never glued onto the progress line
+	script -qec "$TLSHIVE show -j 1 img1 bad > /dev/null" /dev/null > tty.out 2>&1 || true
+	tr '\r' '\n' < tty.out > tty.lines
+	grep -q '^tlshive: bad: no Windows/System32/config/SYSTEM' tty.lines || { cat tty.lines; fail "a message glued onto the progress line"; }
+	grep -q '2/2 images, 1 failed' tty.lines || fail "progress after a failure"
 fi
 
 # Usage errors.
