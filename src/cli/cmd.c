@@ -558,6 +558,15 @@ cmd_export(const struct options *o)
 	int rc = TLSH_EXIT_ERROR;
 
 	regdoc_init(&d);
+	/* regedit's UTF-16LE is half NUL bytes: on a terminal it is noise
+	 * that no copy and paste brings back to a .reg file */
+	if (!o->utf8 && (o->out == NULL || strcmp(o->out, "-") == 0) &&
+	    isatty(STDOUT_FILENO)) {
+		say("standard output: a terminal, where export's UTF-16LE "
+		    "would be unreadable; give -o OUT.reg, redirect it to a "
+		    "file, or --utf8 for text\n");
+		goto out;
+	}
 	if (load_policy(o, &pol) == -1)
 		goto out;
 	if (o->root || o->file[HV_SYSTEM] || o->file[HV_SOFTWARE]) {

@@ -184,3 +184,12 @@ for v in '/Vendor/WS/A,DWORD,0x0000000A' '/Vendor/WS/B,DWORD,0x00000000' '/Vendo
 	'/Vendor/WS/Client /Enabled,DWORD,0x00000001'; do
 	grep -qxF "$v" ws.d || { cat ws.d; fail "missing $v"; }
 done
+
+# export on a terminal: refused, not UTF-16LE's NUL bytes; --utf8 is text.
+need_tool script
+script -qec "$TLSHIVE export --os 2019; echo rc=\$?" /dev/null > tty.out 2>&1 || true
+grep -q 'tlshive: standard output: a terminal, where export.s UTF-16LE would be unreadable' tty.out || { cat tty.out; fail "export to a terminal: no refusal"; }
+grep -q 'rc=2' tty.out || fail "export to a terminal: exit status"
+[ "$(tr -dc '\000' < tty.out | wc -c)" -eq 0 ] || fail "export wrote NUL bytes to a terminal"
+script -qec "$TLSHIVE export --utf8 --os 2019" /dev/null > tty.out 2>&1 || fail "export --utf8 to a terminal"
+grep -q '^Windows Registry Editor Version 5.00' tty.out || fail "export --utf8 to a terminal: no text"
