@@ -40,6 +40,13 @@
 
 
 /*
+ * --strict: the .reg lines regedit skips, said by load_policy; the run
+ * goes on to its plan so that the changes Windows ignores, which only the
+ * image's build tells, are said in the same run.
+ */
+static size_t strict_skipped;
+
+/*
  * What Windows ignores among the .reg changes: listed by the report, or
  * with --strict an error for each, and nothing done.
  */
@@ -48,7 +55,7 @@ strict_ignored(const struct options *o, const struct plan *p)
 {
 	size_t n = 0;
 
-	if (!o->strict || p->nign == 0)
+	if (!o->strict || (p->nign == 0 && strict_skipped == 0))
 		return 0;
 	for (size_t i = 0; i < p->nign; i++) {
 		char *t = plan_ignored_text(p, i, "Windows ignores this: ");
@@ -58,8 +65,17 @@ strict_ignored(const struct options *o, const struct plan *p)
 		}
 		free(t);
 	}
-	say("%zu change%s Windows ignores (--strict); nothing done\n", n,
-	    n == 1 ? "" : "s");
+	if (strict_skipped && n)
+		say("%zu error%s in the profiles and .reg files, and %zu "
+		    "change%s Windows ignores (--strict); nothing done\n",
+		    strict_skipped, strict_skipped == 1 ? "" : "s", n,
+		    n == 1 ? "" : "s");
+	else if (strict_skipped)
+		say("%zu error%s in the profiles and .reg files; nothing "
+		    "done\n", strict_skipped, strict_skipped == 1 ? "" : "s");
+	else
+		say("%zu change%s Windows ignores (--strict); nothing done\n",
+		    n, n == 1 ? "" : "s");
 	return -1;
 }
 
@@ -102,6 +118,14 @@ load_policy(const struct options *o, struct policy *pol)
 			sl_add(&errs, "%s", pol->skipped.v[i]);
 		else
 			say("%s\n", pol->skipped.v[i]);
+	/* only skipped lines: counted with what Windows ignores, once the
+	 * plan knows (strict_ignored) */
+	if (o->strict && errs.n && errs.n == pol->skipped.n) {
+		print_errors(&errs);
+		strict_skipped = errs.n;
+		sl_free(&errs);
+		return 0;
+	}
 	if (errs.n) {
 		print_errors(&errs);
 		say("%zu error%s in the profiles and "

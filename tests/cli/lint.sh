@@ -25,6 +25,17 @@ must_exit 2 "$TLSHIVE" apply --strict --reg "$reg" img > out 2> strict.err
 golden lint-strict.err strict.err
 [ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "--strict wrote"
 must_exit 2 "$TLSHIVE" check --strict --reg "$reg" img > /dev/null 2>&1
+# A line regedit skips and the changes Windows ignores: all said in one
+# run, one count, nothing written.
+{ cat "$reg"; printf '"Bad"=dword:xyz\r\n'; } > both.reg
+must_exit 2 "$TLSHIVE" apply --strict --reg both.reg img > out 2> both.err
+[ ! -s out ] || fail "--strict with both: a report"
+grep -q '^tlshive: both.reg:23: regedit skips this line' both.err || { cat both.err; fail "--strict: the skipped line"; }
+[ "$(grep -c 'Windows ignores this' both.err)" = 10 ] || { cat both.err; fail "--strict: the ignored changes not said with the skipped line"; }
+[ "$(tail -n 1 both.err)" = "tlshive: 1 error in the profiles and .reg files, and 10 changes Windows ignores (--strict); nothing done" ] \
+	|| { cat both.err; fail "--strict: not one count"; }
+[ "$(grep -c 'nothing done' both.err)" = 1 ] || fail "--strict: two rounds"
+[ "$(stamp "$(sys img)")" = "$s1" ] && [ "$(stamp "$(soft img)")" = "$s2" ] || fail "--strict with both wrote"
 
 # Without --strict apply writes what regedit writes, the key named
 # "Client " too, and says which changes Windows ignores.
