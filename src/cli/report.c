@@ -498,6 +498,7 @@ summary_text(FILE *out, const struct run *r)
 	struct unit *u = units_of(r, &nu);
 	struct tally ta, tc, td, ti;
 	char *all, *cnt, *diff, *impl;
+	int one;
 
 	tally_all(r, &ta);
 	tally(u, nu, -1, &ta, &tc);
@@ -506,6 +507,8 @@ summary_text(FILE *out, const struct run *r)
 	units_free(u, nu);
 	n = nu;
 	all = tally_text(&tc, 0, 1);
+	/* "all 1 setting match" is no English */
+	one = ta.as + ta.ar + ta.ak == 1;
 	cnt = tally_text(&tc, 0, 0);
 	diff = tally_text(&td, 1, 0);
 	impl = tally_text(&ti, 0, 0);
@@ -517,13 +520,17 @@ summary_text(FILE *out, const struct run *r)
 			    impl : "", implicit ? " more match only through "
 			    "Windows' defaults, and apply writes those too" :
 			    "");
+		else if (one && n)
+			fprintf(out, "compliant: %s matches %s, only through "
+			    "Windows' default (--explicit counts it)\n", all,
+			    r->profile);
 		else if (n)
 			fprintf(out, "compliant: all %s match %s, %zu of them "
 			    "only through Windows' defaults (--explicit counts "
 			    "those)\n", all, r->profile, implicit);
 		else
-			fprintf(out, "compliant: all %s match %s\n", all,
-			    r->profile);
+			fprintf(out, "compliant: %s%s match%s %s\n", one ? "" :
+			    "all ", all, one ? "es" : "", r->profile);
 		goto out;
 	}
 	/* changes Windows ignores are written (as regedit writes them), and
@@ -538,12 +545,14 @@ summary_text(FILE *out, const struct run *r)
 		cnt = c;
 	}
 	if (n == 0 && nign == 0 && r->img->recovered)
-		fprintf(out, "nothing more to do: all %s match %s once the "
+		fprintf(out, "nothing more to do: %s%s match%s %s once the "
 		    "journal is replayed; the image was written by the replay "
-		    "alone\n", all, r->profile);
+		    "alone\n", one ? "" : "all ", all, one ? "es" : "",
+		    r->profile);
 	else if (n == 0 && nign == 0)
-		fprintf(out, "nothing to do: all %s already match %s; no file "
-		    "written\n", all, r->profile);
+		fprintf(out, "nothing to do: %s%s already match%s %s; no file "
+		    "written\n", one ? "" : "all ", all, one ? "es" : "",
+		    r->profile);
 	else if (r->dry_run)
 		fprintf(out, "dry run: %s to change, from %s; no file "
 		    "written\n", cnt, r->profile);

@@ -58,6 +58,14 @@ s1=$(stamp "$(sys s19)"); s2=$(stamp "$(soft s19)")
 "$TLSHIVE" apply s19 > out
 grep -q '^nothing to do: all 40 settings already match recommended; no file written$' out || fail "second apply"
 [ "$(stamp "$(sys s19)")" = "$s1" ] && [ "$(stamp "$(soft s19)")" = "$s2" ] || fail "second apply touched a hive"
+# One setting is no "all 1 setting match".
+"$TLSHIVE" check --set 'TLS 1.0 server = off' s19 > out
+grep -qx 'compliant: 1 setting matches 1 --set' out || { cat out; fail "one setting: check wording"; }
+"$TLSHIVE" apply --set 'TLS 1.0 server = off' s19 > out
+grep -qx 'nothing to do: 1 setting already matches 1 --set; no file written' out || { cat out; fail "one setting: apply wording"; }
+"$MKIMAGE" 2019 fresh19
+"$TLSHIVE" check --set 'TLS 1.2 server = on' fresh19 > out
+grep -qx "compliant: 1 setting matches 1 --set, only through Windows' default (--explicit counts it)" out || { cat out; fail "one implicit setting: wording"; }
 
 # --set overrides the profile; JSON lists the changes.
 need_tool jq
