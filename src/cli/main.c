@@ -127,6 +127,7 @@ static int run_export(struct args *);
 static int run_recover(struct args *);
 static int run_profiles(struct args *);
 static int run_settings(struct args *);
+static int run_help(struct args *);
 
 static const struct cmd_entry {
 	const char *name;
@@ -164,43 +165,44 @@ static const struct cmd_entry {
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
 	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
 	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
+	{ "help", CMD_SHOW, 0, "[COMMAND]", 0, 1, run_help },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-/* "usage: " and each command's synopsis, folded under its options. */
+/* "tlshive NAME" and its synopsis, folded under its options. */
 static void
-usage(FILE *out)
+synopsis(FILE *out, const struct cmd_entry *ce, const char *lead)
 {
-	for (size_t i = 0; i < NCMDS; i++) {
-		const char *u = cmds[i].usage;
-		int col = fprintf(out, "%s tlshive %-8s", i ? "      " :
-		    "usage:", cmds[i].name);
+	const char *u = ce->usage;
+	int col = fprintf(out, "%s tlshive %-8s", lead, ce->name);
 
-		while (*u) {
-			/* a word runs to the next "] [" boundary */
-			const char *e = strstr(u, "] ");
-			size_t n = e ? (size_t)(e - u) + 1 : strlen(u);
-			if (col + 1 + (int)n > 79 && col > 24)
-				col = fprintf(out, "\n%23s", "") - 1;
-			col += fprintf(out, " %.*s", (int)n, u);
-			u += n;
-			while (*u == ' ')
-				u++;
-		}
-		fputc('\n', out);
+	while (*u) {
+		/* a word runs to the next "] [" boundary */
+		const char *e = strstr(u, "] ");
+		size_t n = e ? (size_t)(e - u) + 1 : strlen(u);
+		if (col + 1 + (int)n > 79 && col > 24)
+			col = fprintf(out, "\n%23s", "") - 1;
+		col += fprintf(out, " %.*s", (int)n, u);
+		u += n;
+		while (*u == ' ')
+			u++;
 	}
-	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
-	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N] [--format FMT] "
-	    "[--allow-backing]\n[--journal-dir DIR]), a WIM file ([--index N] "
-	    "[--rebuild]) or\n--system FILE [--software FILE] [--user FILE].\n"
-	    "show, check and apply also take several ROOTs or image files, or "
-	    "--from FILE,\nwith [-j N] [--quiet] [--time-limit S] [--memory-limit "
-	    "MB].\n\n");
+	fputc('\n', out);
+}
+
+/* The options of mask (all: every one, --version too). */
+static void
+options_text(FILE *out, unsigned mask, int all)
+{
 	for (int i = 0; i < O_COUNT; i++) {
 		const struct opt_entry *e = &opts[i];
 		char head[64];
 		const char *h = e->help, *nl;
 
+		/* --help and --version lie past the mask's bits */
+		if (i == O_VERSION ? !all : i != O_HELP && !all &&
+		    !(mask & B(i)))
+			continue;
 		snprintf(head, sizeof(head), "%c%c%s--%s%s%s",
 		    e->shortc ? '-' : ' ', e->shortc ? e->shortc : ' ',
 		    e->shortc ? ", " : "  ", e->name, e->arg ? " " : "",
@@ -216,8 +218,50 @@ usage(FILE *out)
 		}
 		fprintf(out, "%s\n", h);
 	}
+}
+
+static void
+image_text(FILE *out, int several)
+{
+	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
+	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N] [--format FMT] "
+	    "[--allow-backing]\n[--journal-dir DIR]), a WIM file ([--index N] "
+	    "[--rebuild]) or\n--system FILE [--software FILE] [--user FILE].\n");
+	if (several)
+		fprintf(out, "show, check and apply also take several ROOTs or "
+		    "image files, or --from FILE,\nwith [-j N] [--quiet] "
+		    "[--time-limit S] [--memory-limit MB].\n");
+	fputc('\n', out);
+}
+
+/* Every command's synopsis and every option. */
+static void
+usage(FILE *out)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		synopsis(out, &cmds[i], i ? "      " : "usage:");
+	image_text(out, 1);
+	options_text(out, 0, 1);
 	fprintf(out, "\nExit status: 0 done or compliant, 1 not compliant "
 	    "(check), 2 error.\nSee tlshive(8) and tlshive-profile(5).\n");
+}
+
+/* One command's synopsis and the options it takes. */
+static void
+usage_cmd(FILE *out, const struct cmd_entry *ce)
+{
+	synopsis(out, ce, "usage:");
+	if (ce->opts & B(O_SYSTEM))
+		image_text(out, (ce->opts & B(O_FROM)) != 0);
+	else
+		fputc('\n', out);
+	options_text(out, ce->opts, 0);
+	if (ce->cmd == CMD_CHECK)
+		fprintf(out, "\nExit status: 0 compliant, 1 not compliant, "
+		    "2 error.\n");
+	else
+		fprintf(out, "\nExit status: 0 done, 2 error.\n");
+	fprintf(out, "See tlshive(8).\n");
 }
 
 /* The version, and whether image files can be opened (tests ask). */
@@ -324,7 +368,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 				if (opts[i].shortc == c)
 					id = i;
 		if (id == O_HELP) {
-			usage(stdout);
+			usage_cmd(stdout, ce);
 			return TLSH_EXIT_OK;
 		}
 		if (id == O_VERSION) {
@@ -496,6 +540,21 @@ static int
 run_settings(struct args *a)
 {
 	return cmd_settings(a->o.json);
+}
+
+static int
+run_help(struct args *a)
+{
+	if (a->nargs == 0) {
+		usage(stdout);
+		return TLSH_EXIT_OK;
+	}
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(a->argv[0], cmds[i].name) == 0) {
+			usage_cmd(stdout, &cmds[i]);
+			return TLSH_EXIT_OK;
+		}
+	return bad_usage("help: unknown command \"%s\"", a->argv[0]);
 }
 
 int

@@ -4,7 +4,17 @@
 "$TLSHIVE" --help > out
 grep -q '^usage: tlshive show' out || fail "--help prints usage"
 grep -q 'Exit status: 0 done or compliant, 1 not compliant' out || fail "--help lists exit codes"
-"$TLSHIVE" apply --help | grep -q -- '--dry-run' || fail "apply --help"
+"$TLSHIVE" apply --help > out
+grep -q -- '--dry-run' out || fail "apply --help"
+# a command's --help is its own: its synopsis and its options only
+[ "$(grep -c '^ *tlshive ' out)" = 0 ] && grep -q '^usage: tlshive apply ' out || { cat out; fail "apply --help prints every command"; }
+if grep -q -- '--utf8\|--explicit\|--version' out; then fail "apply --help lists options apply does not take"; fi
+"$TLSHIVE" help apply > help.out || fail "tlshive help apply"
+cmp -s out help.out || fail "help apply differs from apply --help"
+"$TLSHIVE" help > help.out || fail "tlshive help"
+"$TLSHIVE" --help | cmp -s - help.out || fail "tlshive help differs from --help"
+must_exit 2 "$TLSHIVE" help frobnicate 2> err
+grep -qx 'tlshive: help: unknown command "frobnicate"' err || fail "help of an unknown command"
 "$TLSHIVE" --version | grep -q '^tlshive [0-9]' || fail "--version"
 
 must_exit 2 "$TLSHIVE" 2> err
@@ -61,7 +71,7 @@ synopses() {	# one line per command, words separated by one space, lower case
 bs=$(printf '\b')
 mandoc -Tascii "$srcdir/man/tlshive.8" | sed "s/.$bs//g" | sed -n '/^SYNOPSIS/,/^$/p' | sed '1d;/^$/d' | synopses > man.syn
 awk '/^## Usage/ { u = 1 } u && /^```/ { if (f++) exit; next } f' "$srcdir/README.md" | sed -n '/^tlshive /p' | synopses > readme.syn
-[ "$(wc -l < help.syn)" = 7 ] || { cat help.syn; fail "--help: not seven commands"; }
+[ "$(wc -l < help.syn)" = 8 ] || { cat help.syn; fail "--help: not eight commands"; }
 diff -u help.syn man.syn || fail "tlshive(8) SYNOPSIS differs from --help"
 diff -u help.syn readme.syn || fail "README's Usage differs from --help"
 must_exit 2 "$TLSHIVE" show /nonexistent/root 2> err
