@@ -13,6 +13,10 @@
 static const char *const cmd_names[] = { "show", "check", "apply",
     "export" };
 
+/* Raised when a key is renamed, removed or changes meaning; one more key
+ * is no new version.  Documented in tlshive(8), OUTPUT. */
+#define JSON_SCHEMA_VERSION 1
+
 static char *
 os_build(const struct facts *f)
 {
@@ -661,7 +665,8 @@ facts_json(const struct run *r)
 		    xstrdup(f->version);
 		json_object_object_add(os, "version", jstr(v));
 		free(v);
-	}
+	} else
+		json_object_object_add(os, "version", NULL);
 	json_object_object_add(os, "build", f->build ?
 	    json_object_new_int64(f->build) : NULL);
 	json_object_object_add(os, "ubr", f->have_ubr ?
@@ -676,10 +681,14 @@ facts_json(const struct run *r)
 	    json_object_new_boolean(f->is64));
 	json_object_object_add(os, "fast_startup", f->fast_startup < 0 ? NULL :
 	    json_object_new_boolean(f->fast_startup));
-	if (r->img->root)
-		json_object_object_add(os, "hibernated",
-		    json_object_new_boolean(r->img->hiber == HIBER_ACTIVE));
-	if (f->have[HV_SYSTEM]) {
+	/* hiberfil.sys is looked for at a volume's root: hive files alone
+	 * may have none to look in, and then nothing is known */
+	json_object_object_add(os, "hibernated", r->img->root ||
+	    r->img->hiber != HIBER_NONE ?
+	    json_object_new_boolean(r->img->hiber == HIBER_ACTIVE) : NULL);
+	if (!f->have[HV_SYSTEM])
+		json_object_object_add(os, "control_sets", NULL);
+	else {
 		cs = json_object_new_object();
 		json_object_object_add(cs, "current",
 		    json_object_new_int64(f->sel_current));
@@ -881,36 +890,40 @@ report_batch_head(FILE *out, const char *image, int status)
 void
 report_json(FILE *out, const struct run *r)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *u = NULL, *wim = NULL,
+	    *disk = NULL;
 
+	/* the same keys whatever the image and however many: null where
+	 * one does not apply */
+	json_object_object_add(o, "schema_version",
+	    json_object_new_int(JSON_SCHEMA_VERSION));
 	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
 	json_object_object_add(o, "image", jstr(r->img->root));
-	if (r->batch)
-		batch_members(o, r->status, r->said);
+	batch_members(o, r->status, r->said);
 	if (r->user_sid) {
-		json_object *u = json_object_new_object();
+		u = json_object_new_object();
 		json_object_object_add(u, "sid", jstr(r->user_sid));
 		json_object_object_add(u, "path", jstr(r->user_path));
-		json_object_object_add(o, "user_profile", u);
 	}
+	json_object_object_add(o, "user_profile", u);
 	if (r->img->member) {
-		json_object *st = json_object_new_object();
-		json_object_object_add(st, "index",
+		wim = json_object_new_object();
+		json_object_object_add(wim, "index",
 		    json_object_new_int(r->img->member));
-		json_object_object_add(st, "name", jstr(r->img->member_name));
-		json_object_object_add(o, "wim", st);
+		json_object_object_add(wim, "name", jstr(r->img->member_name));
 	}
+	json_object_object_add(o, "wim", wim);
 	if (r->img->format) {
-		json_object *st = json_object_new_object();
-		json_object_object_add(st, "format", jstr(r->img->format));
-		json_object_object_add(st, "partition", r->img->partition ?
+		disk = json_object_new_object();
+		json_object_object_add(disk, "format", jstr(r->img->format));
+		json_object_object_add(disk, "partition", r->img->partition ?
 		    json_object_new_int(r->img->partition) : NULL);
-		json_object_object_add(o, "disk", st);
 	}
+	json_object_object_add(o, "disk", disk);
 	json_object_object_add(o, "hives", hives_json(r));
 	json_object_object_add(o, "os", facts_json(r));
-	if (r->cmd != CMD_SHOW)
-		json_object_object_add(o, "profile", jstr(r->profile));
+	json_object_object_add(o, "profile", r->cmd == CMD_SHOW ? NULL :
+	    jstr(r->profile));
 	json_object_object_add(o, "settings", settings_json(r));
 	if (r->cmd == CMD_CHECK) {
 		json_object_object_add(o, "compliant",
@@ -965,6 +978,8 @@ report_json_error(FILE *out, const char *image, const char *error,
 {
 	json_object *o = json_object_new_object();
 
+	json_object_object_add(o, "schema_version",
+	    json_object_new_int(JSON_SCHEMA_VERSION));
 	json_object_object_add(o, "image", jstr(image));
 	batch_members(o, status, error);
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (compact ?

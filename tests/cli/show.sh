@@ -24,6 +24,26 @@ need_tool jq
 [ "$(jq -r '[.settings[] | select(.name == "winhttp")] | map(.where) | join(" ")' out.json)" = "64-bit 32-bit" ] \
 	|| fail "winhttp in both views"
 
+# JSON is versioned, and has the same keys in every mode: one image, one
+# of several, hive files alone, an error; null where one does not apply.
+jtrue '.schema_version == 1 and .outcome == "ok" and .exit == 0 and .error == null' < out.json || fail "schema_version, outcome"
+jtrue 'has("disk") and .disk == null and has("wim") and .wim == null and has("user_profile") and .profile == null' < out.json \
+	|| fail "disk, wim, user_profile, profile keys in a single-image document"
+"$MKIMAGE" 2022 img2
+"$TLSHIVE" show --quiet --json img img2 > batch.json
+"$TLSHIVE" show --json --system "$(sys img)" > sys.json
+keys() { jq -c '[paths(true) | map(select(type == "string")) | join(".")] | unique' "$1"; }
+jq -c '.' batch.json | head -n 1 > b1.json
+[ "$(keys out.json)" = "$(keys b1.json)" ] || { keys out.json; keys b1.json; fail "a batch line's keys differ from a single image's"; }
+jq -c 'keys' out.json > k1; jq -c 'keys' sys.json > k2
+cmp -s k1 k2 || { cat k1 k2; fail "--system: top-level keys differ"; }
+jq -c '.os | keys' out.json > k1; jq -c '.os | keys' sys.json > k2
+cmp -s k1 k2 || { cat k1 k2; fail "--system: os keys differ"; }
+jtrue '.os | has("version") and .version == null and has("hibernated") and .hibernated == null' < sys.json || fail "--system: os.version, os.hibernated"
+jtrue '.os.hibernated == false and .os.version == "10.0"' < out.json || fail "ROOT: os.version, os.hibernated"
+must_exit 2 "$TLSHIVE" show --json /nonexistent > err.json 2> /dev/null
+jtrue '.schema_version == 1 and .outcome == "error"' < err.json || fail "an error document has no schema_version"
+
 # Only the SYSTEM hive: SOFTWARE settings are skipped, and the output says so.
 "$TLSHIVE" show --system "$(sys img)" > out
 grep -q '^SOFTWARE     not given$' out || fail "missing SOFTWARE reported"
