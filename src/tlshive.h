@@ -37,6 +37,17 @@ void tlsh_seterr(const char *fmt, ...)
 const char *tlsh_errmsg(void);
 
 /*
+ * Long work (a hive extracted from a WIM or read from a disk image, a
+ * WIM or image written) says how far it is, done of total bytes, total
+ * 0 when unknown; done == total, not 0, ends it.  Nothing happens unless the
+ * command line set a sink, which alone prints.
+ */
+typedef void (*tlsh_progress_fn)(const char *what, uint64_t done,
+    uint64_t total);
+void tlsh_progress_sink(tlsh_progress_fn);
+void tlsh_progress(const char *what, uint64_t done, uint64_t total);
+
+/*
  * Temporary files a signal must not leave behind: while held, SIGINT,
  * SIGTERM and SIGHUP remove them (the files before the directories) and
  * then end the process as the signal would.  tmp_hold returns a slot for

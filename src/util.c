@@ -44,6 +44,21 @@ tlsh_errmsg(void)
 	return errbuf[0] ? errbuf : "unknown error";
 }
 
+static tlsh_progress_fn progress_fn;
+
+void
+tlsh_progress_sink(tlsh_progress_fn fn)
+{
+	progress_fn = fn;
+}
+
+void
+tlsh_progress(const char *what, uint64_t done, uint64_t total)
+{
+	if (progress_fn)
+		progress_fn(what, done, total);
+}
+
 static void
 oom(void)
 {

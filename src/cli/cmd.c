@@ -473,6 +473,7 @@ run_image(const struct options *o, const struct policy *pol,
 	r.batch = o->batch;
 	r.said = said();
 	r.status = rc;
+	progress_clear();
 	if (o->json)
 		report_json(stdout, &r);
 	else
@@ -529,6 +530,10 @@ cmd_run(const struct options *o)
 		json_failed(o, image_arg(o), 0);
 		goto out;
 	}
+	/* several images have their own line (batch.c); JSON readers and
+	 * --quiet want none */
+	if (!o->batch && !o->json && !o->quiet && isatty(STDERR_FILENO))
+		progress_start();
 	if ((rc = contain(o, o->cmd == CMD_APPLY, 0)) != -1)
 		goto out;
 	rc = TLSH_EXIT_ERROR;
@@ -554,6 +559,7 @@ cmd_run(const struct options *o)
 	}
 	if (o->cmd == CMD_APPLY && !o->dry_run && rc != TLSH_EXIT_ERROR) {
 		int put = images_commit(set, o->rebuild);
+		progress_clear();
 		if (put == -1) {
 			say("%s\n", tlsh_errmsg());
 			json_failed(o, o->root, several);

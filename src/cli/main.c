@@ -60,7 +60,7 @@ static const struct opt_entry {
 	    "(default: the CPUs)" },
 	[O_FROM] = { "from", 0, "FILE", "several images: one ROOT per line, "
 	    "- for standard input" },
-	[O_QUIET] = { "quiet", 0, NULL, "several images: no progress line" },
+	[O_QUIET] = { "quiet", 0, NULL, "no progress line on a terminal" },
 	[O_PARTITION] = { "partition", 0, "N", "a disk image: the partition "
 	    "holding Windows" },
 	[O_INDEX] = { "index", 0, "N", "a WIM: only image N (default: every "
@@ -397,7 +397,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_DRYRUN: a->o.dry_run = 1; break;
 		case O_JSON: a->o.json = 1; break;
 		case O_FROM: a->from = optarg; break;
-		case O_QUIET: a->quiet = 1; break;
+		case O_QUIET: a->quiet = a->o.quiet = 1; break;
 		case O_REBUILD: a->o.rebuild = 1; break;
 		case O_SYSTEM: a->o.file[HV_SYSTEM] = optarg; break;
 		case O_SOFTWARE: a->o.file[HV_SOFTWARE] = optarg; break;

@@ -2,14 +2,73 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/msg.h"
 #include "cli/report.h"
 
 static struct strbuf kept;
+
+/* the length of the progress line on the terminal, 0: none there */
+static int shown;
+
+void
+progress_clear(void)
+{
+	if (shown == 0)
+		return;
+	fprintf(stderr, "\r%*s\r", shown, "");
+	fflush(stderr);
+	shown = 0;
+}
+
+/*
+ * One line, redrawn in place at most every tenth of a second and at each
+ * whole percent, and blanked when the work is done: what follows on the
+ * terminal starts its own line.
+ */
+static void
+progress_line(const char *what, uint64_t done, uint64_t total)
+{
+	static struct timespec last;
+	static int last_pct = -1;
+	struct timespec now;
+	int pct = total ? (int)(done * 100 / total) : -1, len;
+
+	if (total && done >= total) {
+		progress_clear();
+		last_pct = -1;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (shown && pct == last_pct && (now.tv_sec - last.tv_sec) * 1000 +
+	    (now.tv_nsec - last.tv_nsec) / 1000000 < 100)
+		return;
+	last = now;
+	last_pct = pct;
+	if (total)
+		len = fprintf(stderr, "\rtlshive: %s: %d%% of %llu %s", what,
+		    pct, (unsigned long long)(total >= 1u << 20 ? total >> 20 :
+		    (total + 1023) >> 10), total >= 1u << 20 ? "MB" : "KB");
+	else
+		len = fprintf(stderr, "\rtlshive: %s", what);
+	/* a shorter line leaves no tail of the longer one before it */
+	if (len - 1 < shown)
+		fprintf(stderr, "%*s", shown - len + 1, "");
+	if (len - 1 > shown)
+		shown = len - 1;
+	fflush(stderr);
+}
+
+void
+progress_start(void)
+{
+	tlsh_progress_sink(progress_line);
+}
 
 void
 say(const char *fmt, ...)
@@ -17,6 +76,7 @@ say(const char *fmt, ...)
 	va_list ap;
 	char *m;
 
+	progress_clear();
 	va_start(ap, fmt);
 	m = xvasprintf(fmt, ap);
 	va_end(ap);

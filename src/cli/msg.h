@@ -10,6 +10,10 @@
 #include "tlshive.h"
 
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Long work's progress on a standard error that is a terminal, on one
+ * line that say() and progress_clear() blank first. */
+void progress_start(void);
+void progress_clear(void);
 /* Each error on a line of its own. */
 void print_errors(const struct strlist *);
 /* What was said since the last document, or NULL; and forgetting it. */

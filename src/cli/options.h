@@ -37,6 +37,7 @@ struct options {
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
 	unsigned time_limit;	/* several images: seconds a worker may run */
 	unsigned memory_limit;	/* ... and MiB of address space it may use */
+	int quiet;		/* no progress line */
 	int batch;		/* a worker of several images: each JSON
 				 * document on one line, with its outcome */
 };

@@ -477,11 +477,29 @@ load(struct sfile *f)
 		return -1;
 	}
 	n->maplen = len;
-	if (len && ntfs_attr_pread(n->na, 0, (s64)len, n->map) != (s64)len) {
-		tlsh_seterr("%s: cannot read it: %s", sfile_name(f),
-		    strerror(errno ? errno : EIO));
-		unload(n);
-		return -1;
+	/* a large SOFTWARE hive takes seconds through qemu-nbd: read in
+	 * steps, saying how far */
+	{
+		char *what = xasprintf("%s: reading", sfile_name(f));
+		size_t done = 0, step = 8u << 20;
+
+		tlsh_progress(what, 0, len);
+		while (done < len) {
+			size_t k = len - done < step ? len - done : step;
+			if (ntfs_attr_pread(n->na, (s64)done, (s64)k, n->map +
+			    done) != (s64)k) {
+				tlsh_seterr("%s: cannot read it: %s",
+				    sfile_name(f), strerror(errno ? errno :
+				    EIO));
+				tlsh_progress(what, len, len);
+				free(what);
+				unload(n);
+				return -1;
+			}
+			done += k;
+			tlsh_progress(what, done, len);
+		}
+		free(what);
 	}
 	snprintf(n->proc, sizeof(n->proc), "/proc/self/fd/%d", n->memfd);
 	return 0;

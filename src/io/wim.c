@@ -46,7 +46,25 @@ struct wim {
 	int lockfd, writable, integrity;
 	struct entry **e;
 	size_t n;
+	char *doing;		/* what wimlib's progress is about */
 };
+
+static enum wimlib_progress_status
+progress(enum wimlib_progress_msg msg, union wimlib_progress_info *info,
+    void *ctx)
+{
+	struct wim *m = ctx;
+
+	if (m->doing == NULL)
+		return WIMLIB_PROGRESS_STATUS_CONTINUE;
+	if (msg == WIMLIB_PROGRESS_MSG_EXTRACT_STREAMS)
+		tlsh_progress(m->doing, info->extract.completed_bytes,
+		    info->extract.total_bytes);
+	else if (msg == WIMLIB_PROGRESS_MSG_WRITE_STREAMS)
+		tlsh_progress(m->doing, info->write_streams.completed_bytes,
+		    info->write_streams.total_bytes);
+	return WIMLIB_PROGRESS_STATUS_CONTINUE;
+}
 
 static int
 wfail(const char *path, const char *what, int code)
@@ -91,6 +109,7 @@ wim_open(const char *path, int writable)
 	}
 	wimlib_get_wim_info(m->w, &info);
 	m->integrity = info.has_integrity_table;
+	wimlib_register_progress_function(m->w, progress, m);
 	return m;
 fail:
 	wim_close(m);
@@ -235,9 +254,15 @@ wim_file(struct wim *m, int index, const char *path)
 	fslot = tmp_hold(AT_FDCWD, out, 0);
 	tmp_unblock();
 	/* the bytes only: this process may not set Windows ACLs here */
+	m->doing = xasprintf("%s: extracting", shown);
+	/* wimlib says nothing before a small file is done */
+	tlsh_progress(m->doing, 0, fd.size);
 	r = wimlib_extract_paths(m->w, index, tmpl, paths, 1,
 	    WIMLIB_EXTRACT_FLAG_NO_ACLS | WIMLIB_EXTRACT_FLAG_NO_PRESERVE_DIR_STRUCTURE |
 	    WIMLIB_EXTRACT_FLAG_NO_ATTRIBUTES);
+	tlsh_progress(m->doing, fd.size, fd.size);
+	free(m->doing);
+	m->doing = NULL;
 	if (r == 0) {
 		/* what was extracted, never through a link */
 		struct sfile *x = sfile_open(out, 0);
@@ -499,9 +524,15 @@ wim_commit(struct wim *m, int rebuild)
 		return 0;
 	/* one overwrite: wimlib appends and then rewrites the header
 	 * last, fsynced, so a crash leaves the old WIM whole */
-	if ((r = wimlib_overwrite(m->w, WIMLIB_WRITE_FLAG_FSYNC |
+	m->doing = xasprintf("%s: writing the WIM", m->path);
+	tlsh_progress(m->doing, 0, 0);
+	r = wimlib_overwrite(m->w, WIMLIB_WRITE_FLAG_FSYNC |
 	    (m->integrity ? WIMLIB_WRITE_FLAG_CHECK_INTEGRITY : 0) |
-	    (rebuild ? WIMLIB_WRITE_FLAG_REBUILD : 0), 0)) != 0)
+	    (rebuild ? WIMLIB_WRITE_FLAG_REBUILD : 0), 0);
+	tlsh_progress(m->doing, 1, 1);
+	free(m->doing);
+	m->doing = NULL;
+	if (r != 0)
 		return wfail(m->path, "cannot write the WIM", r);
 	return any;
 }
