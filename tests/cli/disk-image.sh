@@ -57,6 +57,12 @@ grep -q '^tlshive: d.raw:/Windows/System32/config/SOFTWARE: reading: [0-9]*% of 
 [ -z "$(tail -n 1 tty.out | tr -d ' ')" ] || { cat tty.out; fail "the progress line is left on the terminal"; }
 script -qec "$TLSHIVE show --quiet d.raw > /dev/null" /dev/null > tty.raw 2>&1 || true
 if grep -q 'reading' tty.raw; then fail "progress with --quiet"; fi
+cp d.raw pw.raw
+script -qec "$TLSHIVE apply pw.raw > /dev/null" /dev/null > tty.raw 2>&1 || true
+tr '\r' '\n' < tty.raw > tty.out
+grep -q '^tlshive: pw.raw: writing the image' tty.out || { cat tty.out; fail "no progress while the image is written"; }
+[ -z "$(tail -n 1 tty.out | tr -d ' ')" ] || { cat tty.out; fail "the progress line is left after the write"; }
+rm -f pw.raw
 "$TLSHIVE" apply d.raw > out || { cat out; fail "apply on a raw GPT image"; }
 grep -q '^applied 40 settings from recommended' out || fail "apply summary"
 "$TLSHIVE" check d.raw > /dev/null || fail "not compliant after apply"
