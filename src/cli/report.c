@@ -1006,7 +1006,7 @@ report_settings_text(FILE *out)
 void
 report_settings_json(FILE *out)
 {
-	json_object *a = json_object_new_array();
+	json_object *a = json_object_new_array(), *doc = json_object_new_object();
 
 	for (size_t i = 0; i < nsettings; i++) {
 		const struct setting *s = &settings[i];
@@ -1029,8 +1029,11 @@ report_settings_json(FILE *out)
 		json_object_array_add(a, o);
 		free(path);
 	}
-	fprintf(out, "%s\n", json_object_to_json_string_ext(a,
+	json_object_object_add(doc, "schema_version",
+	    json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(doc, "settings", a);
+	fprintf(out, "%s\n", json_object_to_json_string_ext(doc,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(a);
+	json_object_put(doc);
 }

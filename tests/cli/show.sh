@@ -66,6 +66,7 @@ if "$TLSHIVE" show w7 | grep -q '^fast startup'; then fail "fast startup line fo
 # settings: the table as text and JSON, the same rows in both
 "$TLSHIVE" settings > set.txt
 "$TLSHIVE" settings --json > set.json
-[ "$(jq length set.json)" = "$(wc -l < set.txt)" ] || fail "settings: text and JSON differ in rows"
-[ "$(jq -r '.[] | "\(.name)\t\(.hive)\t\(.path)\t\(.states)\t\(.help)"' set.json)" = "$(cat set.txt)" ] || fail "settings: text and JSON differ"
-jtrue '.[] | select(.name == "TLS 1.3 server") | .min_build == 20348' < set.json || fail "settings --json: min_build"
+jtrue '.schema_version == 1' < set.json || fail "settings --json: no schema_version"
+[ "$(jq '.settings | length' set.json)" = "$(wc -l < set.txt)" ] || fail "settings: text and JSON differ in rows"
+[ "$(jq -r '.settings[] | "\(.name)\t\(.hive)\t\(.path)\t\(.states)\t\(.help)"' set.json)" = "$(cat set.txt)" ] || fail "settings: text and JSON differ"
+jtrue '.settings[] | select(.name == "TLS 1.3 server") | .min_build == 20348' < set.json || fail "settings --json: min_build"
