@@ -18,6 +18,7 @@
 
 #include "cli/batch.h"
 #include "cli/cmd.h"
+#include "cli/msg.h"
 #include "cli/report.h"
 #include "tlshive.h"
 
@@ -168,6 +169,7 @@ spawn(const struct options *o, const char *root, struct job *j)
 		rl.rlim_cur = rl.rlim_max = (rlim_t)o->memory_limit << 20;
 		dup2(fileno(j->out), STDOUT_FILENO);
 		dup2(fileno(j->err), STDERR_FILENO);
+		progress_forget();
 		/* contained, the limit is the child's (sandbox_fork), set
 		 * once its view is made */
 		if (o->memory_limit && o->no_sandbox &&
@@ -203,34 +205,13 @@ deadlines(struct job *j, size_t n)
 	return next ? (unsigned)(next - now) : 0;
 }
 
-/* the length of the progress line on the terminal, 0: none there */
-static int shown;
-
 static void
 progress(size_t done, size_t n, size_t failed, time_t start, int final)
 {
-	int len = fprintf(stderr, "\rtlshive: %zu/%zu images, %zu failed, "
-	    "%lds", done, n, failed, (long)(time(NULL) - start));
-
-	shown = final || len < 1 ? 0 : len - 1;
+	progress_draw("%zu/%zu images, %zu failed, %lds", done, n, failed,
+	    (long)(time(NULL) - start));
 	if (final)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
-/*
- * The progress line has no newline: whatever is printed next on the
- * terminal would run on from it, so it is blanked first and drawn again
- * after.
- */
-static void
-progress_clear(void)
-{
-	if (shown == 0)
-		return;
-	fprintf(stderr, "\r%*s\r", shown, "");
-	fflush(stderr);
-	shown = 0;
+		progress_keep();
 }
 
 /* jobs started beyond the slots, ahead of the first result not printed */
@@ -303,6 +284,8 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 		/* In the order given, whatever order they finish in. */
 		while (emitted < n && j[emitted].done) {
 			int s = j[emitted].status;
+			/* the progress line has no newline: a report or
+			 * message would run on from it */
 			progress_clear();
 			emit(o, roots[emitted], &j[emitted]);
 			fclose(j[emitted].out);

@@ -26,6 +26,40 @@ progress_clear(void)
 	shown = 0;
 }
 
+void
+progress_forget(void)
+{
+	shown = 0;
+}
+
+void
+progress_keep(void)
+{
+	if (shown == 0)
+		return;
+	fputc('\n', stderr);
+	fflush(stderr);
+	shown = 0;
+}
+
+void
+progress_draw(const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	fputs("\rtlshive: ", stderr);
+	len = vfprintf(stderr, fmt, ap) + 9;
+	va_end(ap);
+	/* a shorter line leaves no tail of the longer one before it */
+	if (len < shown)
+		fprintf(stderr, "%*s", shown - len, "");
+	if (len > shown)
+		shown = len;
+	fflush(stderr);
+}
+
 /*
  * One line, redrawn in place at most every tenth of a second and at each
  * whole percent, and blanked when the work is done: what follows on the
@@ -37,7 +71,7 @@ progress_line(const char *what, uint64_t done, uint64_t total)
 	static struct timespec last;
 	static int last_pct = -1;
 	struct timespec now;
-	int pct = total ? (int)(done * 100 / total) : -1, len;
+	int pct = total ? (int)(done * 100 / total) : -1;
 
 	if (total && done >= total) {
 		progress_clear();
@@ -51,17 +85,11 @@ progress_line(const char *what, uint64_t done, uint64_t total)
 	last = now;
 	last_pct = pct;
 	if (total)
-		len = fprintf(stderr, "\rtlshive: %s: %d%% of %llu %s", what,
-		    pct, (unsigned long long)(total >= 1u << 20 ? total >> 20 :
+		progress_draw("%s: %d%% of %llu %s", what, pct,
+		    (unsigned long long)(total >= 1u << 20 ? total >> 20 :
 		    (total + 1023) >> 10), total >= 1u << 20 ? "MB" : "KB");
 	else
-		len = fprintf(stderr, "\rtlshive: %s", what);
-	/* a shorter line leaves no tail of the longer one before it */
-	if (len - 1 < shown)
-		fprintf(stderr, "%*s", shown - len + 1, "");
-	if (len - 1 > shown)
-		shown = len - 1;
-	fflush(stderr);
+		progress_draw("%s", what);
 }
 
 void

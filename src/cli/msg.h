@@ -14,6 +14,12 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * line that say() and progress_clear() blank first. */
 void progress_start(void);
 void progress_clear(void);
+/* The line drawn over the last one ("tlshive: " and the text), and the
+ * last one kept, ended with a newline. */
+void progress_draw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_keep(void);
+/* In a forked worker: the line on the terminal is its parent's. */
+void progress_forget(void);
 /* Each error on a line of its own. */
 void print_errors(const struct strlist *);
 /* What was said since the last document, or NULL; and forgetting it. */

@@ -39,6 +39,10 @@ if command -v script > /dev/null; then
 	tr '\r' '\n' < tty.out > tty.lines
 	grep -q '^tlshive: bad: no Windows/System32/config/SYSTEM' tty.lines || { cat tty.lines; fail "a message glued onto the progress line"; }
 	grep -q '2/2 images, 1 failed' tty.lines || fail "progress after a failure"
+	# the line is the parent's: a worker's messages carry none of it
+	script -qec "$TLSHIVE show --json -j 1 img1 bad > tty.json" /dev/null > /dev/null 2>&1 || true
+	[ "$(jq -r 'select(.image == "bad") | .error' tty.json)" = "tlshive: bad: no Windows/System32/config/SYSTEM or SOFTWARE in it: not the root of a Windows volume (give its top directory, or the hive files with --system and --software)" ] ||
+		{ jq . tty.json; fail "a worker's message carries the progress line"; }
 fi
 
 # Usage errors.
