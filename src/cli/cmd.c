@@ -22,9 +22,6 @@
 #include "cli/regwrite.h"
 #include "cli/report.h"
 #include "io/hostfile.h"
-#ifdef WITH_IMAGES
-#include "io/blk.h"
-#endif
 #include "io/image.h"
 #include "io/sandbox.h"
 #include "io/store.h"
@@ -211,19 +208,14 @@ say_bye(int sig)
 static void
 bye_setup(const struct options *o)
 {
-#ifdef WITH_IMAGES
 	const char *img = o->root;
-	enum blk_format fmt;
-	struct stat st;
 	char *j;
 
 	/* a batch reports each image on its own line */
-	if (o->batch || img == NULL || stat(img, &st) == -1 ||
-	    !S_ISREG(st.st_mode) || (o->format ? blk_format_parse(o->format,
-	    &fmt) : blk_detect(img, &fmt)) == -1 || fmt == BLK_WIM)
+	if (o->batch || img == NULL ||
+	    (j = image_journal_path(img, o->format, o->journal_dir,
+	    o->allow_backing)) == NULL)
 		return;
-	blk_configure(o->journal_dir, o->allow_backing);
-	j = blk_journal_path(img);
 	snprintf(bye_plain, sizeof(bye_plain), "tlshive: %s: interrupted; "
 	    "the image was not changed\n", img);
 	snprintf(bye_done, sizeof(bye_done), "tlshive: %s: interrupted after "
@@ -237,9 +229,6 @@ bye_setup(const struct options *o)
 	snprintf(bye_jpath, sizeof(bye_jpath), "%s", j);
 	free(j);
 	tmp_farewell(say_bye);
-#else
-	(void)o;
-#endif
 }
 
 /*

@@ -948,11 +948,11 @@ report_json(FILE *out, const struct run *r)
 	}
 	json_object_object_add(o, "notes", notes_json(r->p));
 	{
-		json_object *u = json_object_new_array();
+		json_object *uc = json_object_new_array();
 		for (size_t i = 0; i < r->p->unchecked.n; i++)
-			json_object_array_add(u,
+			json_object_array_add(uc,
 			    jstr(r->p->unchecked.v[i]));
-		json_object_object_add(o, "unchecked_prerequisites", u);
+		json_object_object_add(o, "unchecked_prerequisites", uc);
 	}
 	{
 		json_object *w = json_object_new_array();

@@ -801,6 +801,29 @@ image_recover(const struct image_request *rq)
 #endif
 }
 
+char *
+image_journal_path(const char *file, const char *format,
+    const char *journal_dir, int allow_backing)
+{
+#ifdef WITH_IMAGES
+	enum blk_format fmt;
+	struct stat st;
+
+	if (stat(file, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (format ? blk_format_parse(format, &fmt) :
+	    blk_detect(file, &fmt)) == -1 || fmt == BLK_WIM)
+		return NULL;
+	blk_configure(journal_dir, allow_backing);
+	return blk_journal_path(file);
+#else
+	(void)file;
+	(void)format;
+	(void)journal_dir;
+	(void)allow_backing;
+	return NULL;
+#endif
+}
+
 const char *
 image_file_kinds(void)
 {

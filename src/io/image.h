@@ -112,6 +112,13 @@ int image_commit(struct image *);
  */
 int image_recover(const struct image_request *);
 /*
+ * The journal a run on disk image FILE would leave (--format FORMAT or
+ * its header; JOURNAL_DIR or beside it), or NULL when FILE is no disk
+ * image: a directory, a hive file, a WIM, or a build without images.
+ */
+char *image_journal_path(const char *file, const char *format,
+    const char *journal_dir, int allow_backing);
+/*
  * The hiberfil.sys above each hive file the request gives (NULL where
  * none), as found on the host the first time it is asked.
  */
