@@ -42,6 +42,19 @@ cat > want <<'W'
 W
 diff -u want added || fail "enable-tls12 WinHTTP values"
 
+# pci-dss: no 1024-bit DHE left where Windows before 10 offers it (the PCI
+# glossary's strong cryptography: D-H 2048 bits and higher), as
+# KeyExchangeAlgorithms\Diffie-Hellman Server/ClientMinKeyBitLength
+# (tls-registry-settings); and DTLS 1.0 off with TLS 1.0 (RFC 8996).
+"$MKIMAGE" 2012r2 pci
+"$TLSHIVE" apply -p pci-dss pci > /dev/null
+dump "$(sys pci)" > pci.dump
+for v in 'KeyExchangeAlgorithms/Diffie-Hellman/ServerMinKeyBitLength,DWORD,0x00000800' \
+    'KeyExchangeAlgorithms/Diffie-Hellman/ClientMinKeyBitLength,DWORD,0x00000800' \
+    'Protocols/DTLS 1.0/Client/Enabled,DWORD,0x00000000' \
+    'Protocols/DTLS 1.0/Server/Enabled,DWORD,0x00000000'; do
+	grep -qxF "/ControlSet001/Control/SecurityProviders/SCHANNEL/$v" pci.dump || fail "pci-dss on 2012 R2 lacks $v"
+done
 
 # Typos: profile names match in any case and get "did you mean"; a family
 # name suggests its rows; a setting set twice in one profile is an error
