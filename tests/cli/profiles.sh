@@ -36,11 +36,22 @@ cat > want <<'W'
 W
 diff -u want added || fail "enable-tls12 SYSTEM values"
 comm -13 soft.before soft.after | grep ',DWORD,' > added
+# TLS 1.2 alone: KB5017811 took TLS 1.1 out of WinHTTP's default on 2019
 cat > want <<'W'
-/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00000A00
-/Wow6432Node/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00000A00
+/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00000800
+/Wow6432Node/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00000800
 W
 diff -u want added || fail "enable-tls12 WinHTTP values"
+# Windows 11: WinHTTP's default is TLS 1.2 and 1.3 (WinHTTP option flags,
+# WINHTTP_OPTION_SECURE_PROTOCOLS); enable-tls12 keeps 1.3 and adds no 1.1
+"$MKIMAGE" win11 e11
+"$TLSHIVE" apply -p enable-tls12 e11 > /dev/null
+dump "$(soft e11)" | grep 'WinHttp/DefaultSecureProtocols,' > added
+cat > want <<'W'
+/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00002800
+/Wow6432Node/Microsoft/Windows/CurrentVersion/Internet Settings/WinHttp/DefaultSecureProtocols,DWORD,0x00002800
+W
+diff -u want added || fail "enable-tls12 WinHTTP values on Windows 11"
 
 # pci-dss: no 1024-bit DHE left where Windows before 10 offers it (the PCI
 # glossary's strong cryptography: D-H 2048 bits and higher), as

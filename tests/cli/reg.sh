@@ -88,10 +88,11 @@ grep -q '"Functions"="TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,' e.reg || f
 "$TLSHIVE" export --utf8 --os 20348 | cmp -s - e.reg || fail "--os 20348 is --os 2022"
 must_exit 2 "$TLSHIVE" export --os win99 2> err
 grep -q 'give a build number (6000 or later) or one of' err || fail "unknown --os"
-# enable-tls12 keeps WinHTTP's TLS 1.3 where it exists (KB5017811 took
-# 1.0 and 1.1 out; 0xA00 alone would put 1.1 back and take 1.3 out)
-"$TLSHIVE" export --utf8 -o - -p enable-tls12 --os 2019 | grep -qx '"DefaultSecureProtocols"=dword:00000a00' || fail "export to stdout"
-"$TLSHIVE" export --utf8 -p enable-tls12 --os 2022 | grep -qx '"DefaultSecureProtocols"=dword:00002a00' || fail "enable-tls12 on 2022"
+# enable-tls12 keeps WinHTTP's TLS 1.3 where it exists and puts no TLS 1.1
+# back (KB5017811 took 1.0 and 1.1 out; 0xA00 would put 1.1 back and take
+# 1.3 out)
+"$TLSHIVE" export --utf8 -o - -p enable-tls12 --os 2019 | grep -qx '"DefaultSecureProtocols"=dword:00000800' || fail "export to stdout"
+"$TLSHIVE" export --utf8 -p enable-tls12 --os 2022 | grep -qx '"DefaultSecureProtocols"=dword:00002800' || fail "enable-tls12 on 2022"
 
 # Undo: a profile, a vendor script with deletions and --set, then the undo
 # file gives back hives whose dump is the original's.

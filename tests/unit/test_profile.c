@@ -165,8 +165,10 @@ test_profile_enable_tls12__exactly_the_requirement(void **state)
 	assert_int_equal(p.n, 5);
 	assert_int_equal(find(&p, "TLS 1.1 client")->kind, W_ON);
 	assert_int_equal(find(&p, "TLS 1.2 server")->kind, W_ON);
-	/* the customer's 0xA00, and TLS 1.3 kept where it exists */
-	assert_int_equal(find(&p, "winhttp")->number, 0xa00);
+	/* TLS 1.2, and TLS 1.3 kept where it exists: no TLS 1.1, which
+	 * WinHTTP's own default on Windows 11 leaves out (WinHTTP option
+	 * flags, WINHTTP_OPTION_SECURE_PROTOCOLS) */
+	assert_int_equal(find(&p, "winhttp")->number, 0x800);
 	assert_int_equal(find(&p, "winhttp")->cond_bits, 0x2000);
 	policy_free(&p);
 }
