@@ -161,6 +161,17 @@ image_arg(const struct options *o)
 	    o->file[HV_SOFTWARE];
 }
 
+/* What a warning names: the image, or the .reg an export writes without
+ * one. */
+static const char *
+warn_subject(const struct options *o)
+{
+	if (image_arg(o))
+		return image_arg(o);
+	return o->out && strcmp(o->out, "-") != 0 ? o->out :
+	    "standard output";
+}
+
 /* What IMAGE (or the hive files) the command line names. */
 static void
 request(const struct options *o, struct image_request *rq)
@@ -362,9 +373,11 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 		struct strbuf sb = { 0 };
 		for (size_t i = 0; i < x->p.unchecked.n; i++)
 			sb_add(&sb, "%s%s", i ? "; " : "", x->p.unchecked.v[i]);
-		say("%s: warning: no SOFTWARE hive, so the Windows version and "
-		    "its updates are unknown; prerequisite checks not made: %s\n",
-		    image_arg(o), sb.s);
+		say("%s: warning: %s, so the Windows version and its updates "
+		    "are unknown; prerequisite checks not made: %s\n",
+		    warn_subject(o), !x->f.have[HV_SOFTWARE] ? "no SOFTWARE "
+		    "hive" : img ? "the SOFTWARE hive names no build" :
+		    "no image and no --os", sb.s);
 		free(sb.s);
 	}
 	rc = 0;
@@ -613,6 +626,10 @@ cmd_export(const struct options *o)
 			say("%s\n", t);
 		free(t);
 	}
+	/* the .reg is all a user sees of an export: what check and apply
+	 * print with their report goes to standard error here */
+	for (size_t i = 0; i < x.p.nwarn; i++)
+		say("%s: warning: %s\n", warn_subject(o), x.p.warn[i].text);
 	{
 		char *src = sources_text(&pol);
 		reg_export_header(&d, src, &x.f, &x.p, image_arg(o));

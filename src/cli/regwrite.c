@@ -395,4 +395,20 @@ reg_export_header(struct regdoc *d, const char *sources,
 		regdoc_comment(d, line);
 		free(line);
 	}
+	/* whoever imports the file reads them there, not in a terminal */
+	for (size_t i = 0; i < p->nwarn; i++) {
+		line = xasprintf("warning: %s", p->warn[i].text);
+		regdoc_comment(d, line);
+		free(line);
+	}
+	if (p->unchecked.n) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; i < p->unchecked.n; i++)
+			sb_add(&sb, "%s%s", i ? "; " : "", p->unchecked.v[i]);
+		line = xasprintf("warning: prerequisite checks not made (the "
+		    "Windows version and its updates are unknown): %s", sb.s);
+		regdoc_comment(d, line);
+		free(line);
+		free(sb.s);
+	}
 }

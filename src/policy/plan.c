@@ -150,10 +150,10 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		sl_add(errs, "%s", tlsh_errmsg());
 		return -1;
 	}
-	if (!live) {
+	if (!live)
 		plan_assign_verdicts(p, f);
-		plan_check_prereqs(p, pol, f);
-	}
+	/* a .reg for another machine needs them as much as apply does */
+	plan_check_prereqs(p, pol, f);
 	return 0;
 }
 

@@ -43,7 +43,8 @@ row_below(const struct setting *s, const struct prereq *r)
  * (show) for anything the table knows on this build.
  */
 /*
- * Without SOFTWARE the build and the installed updates are unknown: every
+ * Without SOFTWARE, or without a build (export with neither an image nor
+ * --os), the build and the installed updates are unknown: every
  * prerequisite of what the policy writes is one tlshive cannot check, the
  * Remote Desktop lock-out of Windows 7 / 2008 R2 (KB3080079) among them.
  */
@@ -68,7 +69,7 @@ list_unchecked(struct plan *p, const struct policy *pol, const struct facts *f)
 void
 plan_check_prereqs(struct plan *p, const struct policy *pol, const struct facts *f)
 {
-	if (!f->have[HV_SOFTWARE] && pol != NULL)
+	if ((!f->have[HV_SOFTWARE] || f->build == 0) && pol != NULL)
 		list_unchecked(p, pol, f);
 	if (!f->have[HV_SOFTWARE] || f->build == 0)
 		return;
