@@ -350,6 +350,7 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 	} else {
 		x->f.have[HV_SYSTEM] = x->f.have[HV_SOFTWARE] = 1;
 		x->f.is64 = 1;
+		x->f.kbs_unknown = 1;
 	}
 	if (o->cmd == CMD_APPLY && x->f.build &&
 	    x->f.build < MIN_SUPPORTED_BUILD) {

@@ -250,6 +250,7 @@ facts_for_os(struct facts *f, const char *name)
 	f->have[HV_SYSTEM] = f->have[HV_SOFTWARE] = 1;
 	f->is64 = 1;
 	f->fast_startup = -1;
+	f->kbs_unknown = 1;
 	for (size_t i = 0; i < sizeof(os_names) / sizeof(*os_names); i++)
 		if (strcasecmp(os_names[i].name, name) == 0) {
 			f->build = os_names[i].build;

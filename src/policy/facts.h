@@ -40,6 +40,8 @@ struct facts {
 	size_t nlocal_suites;
 	uint32_t *kbs;			/* installed updates (CBS state 0x70+), sorted */
 	size_t nkbs;
+	int kbs_unknown;		/* no image was read (export --os): no
+					 * update can be checked */
 	unsigned csets[MAX_CSETS];	/* distinct sets to write, Current first */
 	size_t ncsets;
 };
@@ -52,7 +54,7 @@ int facts_read(struct facts *, struct hive *sys, struct hive *soft);
 void facts_free(struct facts *);
 /*
  * Facts for a Windows named on the command line (export --os): "2022",
- * "win7", a build number.  A 64-bit image, no updates known.
+ * "win7", a build number.  A 64-bit image whose updates are unknown.
  */
 int facts_for_os(struct facts *, const char *name);
 /* "Windows Server 2022", "Windows 11 23H2", ... from the build, not ProductName. */

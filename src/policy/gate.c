@@ -33,7 +33,10 @@ build_text(const struct facts *f)
 
 /*
  * Why the image cannot run a protocol row, or NULL when it can (or when
- * the build is unknown and the row has no minimum).
+ * the build is unknown and the row has no minimum).  A protocol that
+ * comes with an update the image seems to lack is no reason: a monthly
+ * rollup may carry it, so plan_check_prereqs warns instead; but the
+ * other edition of the build never gets it.
  */
 static char *
 protocol_lack(const struct setting *s, const struct facts *f)
@@ -49,9 +52,19 @@ protocol_lack(const struct setting *s, const struct facts *f)
 	if (f->build == 0)
 		return NULL;
 	if ((d = proto_default_row(s, f->build)) != NULL && d->kb &&
-	    !facts_has_kb(f, d->kb))
-		return xasprintf("it has %s only with update KB%u, which is "
-		    "not installed", s->group, d->kb);
+	    !plan_edition_holds(kb_edition(d->kb), f)) {
+		struct facts other = *f;
+		char *n = facts_name(f), *on, *t;
+
+		other.type = kb_edition(d->kb) == ED_SERVER ? OS_SERVER :
+		    OS_CLIENT;
+		on = facts_name(&other);
+		t = xasprintf("%s has no %s at all (update KB%u brings it to "
+		    "%s only)", n, s->group, d->kb, on);
+		free(n);
+		free(on);
+		return t;
+	}
 	if (os_default(s, f->build, &src) == EFF_UNSUPPORTED)
 		return xasprintf("%s does not exist on this build", s->group);
 	return NULL;
@@ -94,7 +107,7 @@ warn_kb7(struct plan *p, const struct want *w, const struct facts *f)
 			char *t = xasprintf("cipher-suites: %s exists on Windows "
 			    "7 and Server 2008 R2 only with update 3042058",
 			    w->items[i]);
-			plan_warn(p, su->kb7, t);
+			plan_warn_update(p, f, su->kb7, t);
 			free(t);
 			return;
 		}

@@ -555,7 +555,9 @@ const struct proto_default proto_defaults[] = {
 	{ "SSL 3.0", 6000, 14392, EN, EN, PROTOCOLS_PAGE, 0 },
 	{ "SSL 3.0", 14393, LAST_DOCUMENTED_BUILD, DIS, DIS, PROTOCOLS_PAGE, 0 },
 	{ "TLS 1.0", 6000, LAST_DOCUMENTED_BUILD, EN, EN, PROTOCOLS_PAGE, 0 },
-	/* 2008 SP2 gains TLS 1.1/1.2 only with KB4019276. */
+	/* The page's "Windows Server 2008 with Service Pack 2" row has TLS
+	 * 1.1/1.2, which come with KB4019276; Vista SP2 (the same builds)
+	 * keeps its "Windows Vista" row: see edition_kbs. */
 	{ "TLS 1.1", 6000, 6001, NS, NS, PROTOCOLS_PAGE, 0 },
 	{ "TLS 1.1", 6002, 6003, DIS, DIS, PROTOCOLS_PAGE " (with KB4019276)",
 	  4019276 },
@@ -665,8 +667,33 @@ const struct prereq prereqs[] = {
 	  0, 3080079, "turning TLS 1.0 off for servers locks Remote Desktop "
 	  "(RDP with NLA) out of Windows 7 and Server 2008 R2 without "
 	  "KB3080079", 1 },
+	/* Protocols in TLS/SSL (Schannel SSP): Server 2008 SP2 has no TLS
+	 * but 1.0 without KB4019276 */
+	{ HV_SYSTEM, SCH "\\Protocols\\TLS 1.0", NULL, 6002, 6003, 0, 0,
+	  4019276, "turning TLS 1.0 off leaves Server 2008 SP2 without TLS "
+	  "1.1 and 1.2 (KB4019276) with no TLS version at all", 1 },
 };
 const size_t nprereqs = sizeof(prereqs) / sizeof(prereqs[0]);
+
+/*
+ * KB4019276 is the "Update to add support for TLS 1.1 and TLS 1.2 in
+ * Windows Server 2008 SP2" (linked from dotnet/docs' TLS page); Vista SP2
+ * shares the build but not the update, and keeps the protocols page's
+ * "Windows Vista" row: no TLS 1.1 or 1.2 at all.
+ */
+const struct edition_kb edition_kbs[] = {
+	{ 4019276, ED_SERVER, "https://support.microsoft.com/help/4019276" },
+};
+const size_t nedition_kbs = sizeof(edition_kbs) / sizeof(edition_kbs[0]);
+
+enum edition
+kb_edition(uint32_t kb)
+{
+	for (size_t i = 0; i < nedition_kbs; i++)
+		if (edition_kbs[i].kb == kb)
+			return edition_kbs[i].only;
+	return ED_ANY;
+}
 
 #define REGISTRY_PAGE "https://learn.microsoft.com/windows-server/security/" \
 	"tls/tls-registry-settings"

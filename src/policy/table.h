@@ -144,6 +144,21 @@ struct proto_default {
 	uint32_t kb;		/* the protocol exists only with this update */
 };
 
+/*
+ * Builds 6000-6003 are both Windows Vista and Server 2008: an update made
+ * for one edition never comes to the other.
+ */
+enum edition { ED_ANY, ED_CLIENT, ED_SERVER };
+struct edition_kb {
+	uint32_t kb;
+	enum edition only;
+	const char *source;
+};
+extern const struct edition_kb edition_kbs[];
+extern const size_t nedition_kbs;
+/* The edition an update is made for (ED_ANY for most). */
+enum edition kb_edition(uint32_t kb);
+
 /* A number row's value when the registry leaves it out. */
 struct number_default {
 	const char *row;	/* the setting's name */

@@ -11,12 +11,10 @@
 #include "policy/planint.h"
 #include "policy/verdict.h"
 
-void
-plan_warn(struct plan *p, uint32_t kb, const char *what)
+/* Adds text (taking it) unless a warning says the same already. */
+static void
+add_warning(struct plan *p, uint32_t kb, char *text)
 {
-	char *text = kb ? xasprintf("%s, and KB%u is not installed (a monthly "
-	    "rollup may carry it)", what, kb) : xstrdup(what);
-
 	for (size_t i = 0; i < p->nwarn; i++)
 		if (strcmp(p->warn[i].text, text) == 0) {
 			free(text);
@@ -25,6 +23,31 @@ plan_warn(struct plan *p, uint32_t kb, const char *what)
 	p->warn = xrealloc(p->warn, (p->nwarn + 1) * sizeof(*p->warn));
 	p->warn[p->nwarn].kb = kb;
 	p->warn[p->nwarn++].text = text;
+}
+
+void
+plan_warn(struct plan *p, uint32_t kb, const char *what)
+{
+	add_warning(p, kb, kb ? xasprintf("%s, and KB%u is not installed (a "
+	    "monthly rollup may carry it)", what, kb) : xstrdup(what));
+}
+
+void
+plan_warn_update(struct plan *p, const struct facts *f, uint32_t kb,
+    const char *what)
+{
+	if (kb == 0 || !f->kbs_unknown)
+		plan_warn(p, kb, what);
+	else
+		add_warning(p, kb, xasprintf("%s; KB%u could not be checked: "
+		    "no image was read", what, kb));
+}
+
+int
+plan_edition_holds(enum edition e, const struct facts *f)
+{
+	return e == ED_ANY || (e == ED_SERVER && f->type != OS_CLIENT) ||
+	    (e == ED_CLIENT && f->type != OS_SERVER);
 }
 
 /* Does the row lie at or below key (and, with value, is it that value)? */
@@ -80,6 +103,7 @@ plan_check_prereqs(struct plan *p, const struct policy *pol, const struct facts 
 		/* show lists updates to install, not values a build ignores */
 		if ((pol == NULL && (r->kb == 0 || r->off_only)) ||
 		    f->build < r->from || (r->to != 0 && f->build > r->to) ||
+		    !plan_edition_holds(kb_edition(r->kb), f) ||
 		    (r->release_from != 0 && (f->dotnet4_release <
 		    r->release_from || f->dotnet4_release > r->release_to)) ||
 		    (r->kb && facts_has_kb(f, r->kb)))
@@ -88,17 +112,25 @@ plan_check_prereqs(struct plan *p, const struct policy *pol, const struct facts 
 			wanted = row_below(pol->w[k].s, r) && (!r->off_only ||
 			    pol->w[k].kind == W_OFF);
 		if (wanted)
-			plan_warn(p, r->kb, r->what);
+			plan_warn_update(p, f, r->kb, r->what);
 	}
 	/* protocols that exist only with an update (TLS 1.1 and 1.2 on
-	 * Server 2008 SP2); check and apply say so where a profile asks */
-	for (size_t i = 0; pol == NULL && i < nsettings; i++) {
+	 * Server 2008 SP2): show says so for every row, the others for the
+	 * rows the policy writes, in the same words */
+	for (size_t i = 0; i < nsettings; i++) {
 		const struct proto_default *d = proto_default_row(&settings[i],
 		    f->build);
-		if (d && d->kb && !facts_has_kb(f, d->kb)) {
+		int wanted = pol == NULL;
+
+		if (d == NULL || d->kb == 0 || facts_has_kb(f, d->kb) ||
+		    !plan_edition_holds(kb_edition(d->kb), f))
+			continue;
+		for (size_t k = 0; pol && k < pol->n && !wanted; k++)
+			wanted = pol->w[k].s == &settings[i];
+		if (wanted) {
 			char *w = xasprintf("%s exists on this build only with "
 			    "update KB%u", d->proto, d->kb);
-			plan_warn(p, d->kb, w);
+			plan_warn_update(p, f, d->kb, w);
 			free(w);
 		}
 	}
@@ -252,7 +284,8 @@ plan_effect(const struct target *t, const struct facts *f,
 		{
 			const struct proto_default *row =
 			    proto_default_row(s, f->build);
-			if (row && row->kb && !facts_has_kb(f, row->kb))
+			if (row && row->kb && (!facts_has_kb(f, row->kb) ||
+			    !plan_edition_holds(kb_edition(row->kb), f)))
 				def = EFF_UNSUPPORTED;
 		}
 		r = protocol_registry(t, &set);

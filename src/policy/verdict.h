@@ -24,6 +24,12 @@ int verdict_counts(enum verdict, int explicit_only);
 /* For the plan's steps: */
 /* Adds a warning once; kb names the update whose absence it is about. */
 void plan_warn(struct plan *, uint32_t kb, const char *what);
+/* ... or, where no image was read, whose presence could not be checked. */
+void plan_warn_update(struct plan *, const struct facts *, uint32_t kb,
+    const char *what);
+/* Does a row of that edition concern the image (either, when its type is
+ * unknown)? */
+int plan_edition_holds(enum edition, const struct facts *);
 /* Warnings for updates the image lacks (pol NULL: for show). */
 void plan_check_prereqs(struct plan *, const struct policy *,
     const struct facts *);

@@ -87,12 +87,37 @@ grep -q 'SSL 2.0 client = on: the image is Windows Server 2022 (build 20348); SS
 must_exit 2 "$TLSHIVE" apply --set 'PCT 1.0 = on' c 2> /dev/null
 [ "$(stamp "$(sys c)")" = "$s" ] || fail "gated apply wrote"
 
-# Server 2008 SP2: TLS 1.1/1.2 only with KB4019276.
+# Server 2008 SP2: TLS 1.1/1.2 only with KB4019276 (Protocols in TLS/SSL
+# (Schannel SSP), its "Windows Server 2008 with Service Pack 2" row), which
+# a monthly rollup may carry: without its package a warning, not a refusal.
 cbs='SOFTWARE|Microsoft\Windows\CurrentVersion\Component Based Servicing\Packages'
 rm -rf s8; "$MKIMAGE" 2008sp2-x86 s8
-must_exit 2 "$TLSHIVE" apply -p enable-tls12 s8 2> err
-grep -q 'TLS 1.1 client = on: the image is Windows Server 2008 SP2 (build 6002); it has TLS 1.1 only with update KB4019276, which is not installed' err \
-	|| fail "2008 SP2 gate"
+"$TLSHIVE" apply -n -p enable-tls12 s8 > out 2> err || { cat err; fail "2008 SP2 without KB4019276 refused"; }
+grep -qx 'warning: TLS 1.1 exists on this build only with update KB4019276, and KB4019276 is not installed (a monthly rollup may carry it)' out \
+	|| { cat out; fail "2008 SP2: no KB4019276 warning"; }
+# turning TLS 1.0 off there may leave no TLS at all
+"$TLSHIVE" apply -n -p pci-dss s8 > out 2> err || { cat err; fail "pci-dss on 2008 SP2 refused"; }
+grep -q '^warning: turning TLS 1.0 off leaves Server 2008 SP2 without TLS 1.1 and 1.2 (KB4019276) with no TLS version at all' out \
+	|| { cat out; fail "2008 SP2: no TLS left"; }
+# export --os reads no image: the update could not be checked
+"$TLSHIVE" export --utf8 -p enable-tls12 --os 2008 > o.reg 2> err || { cat err; fail "export --os 2008 refused"; }
+grep -qx 'tlshive: standard output: warning: TLS 1.2 exists on this build only with update KB4019276; KB4019276 could not be checked: no image was read' err \
+	|| { cat err; fail "--os 2008: could not be checked"; }
+if grep -q 'not installed' err; then cat err; fail "--os 2008: not installed, though no image was read"; fi
+# Vista SP2 shares the build but not the update (it is for Server 2008 SP2
+# only): the protocols page's Vista row, no TLS 1.1 or 1.2 at all
+must_exit 2 "$TLSHIVE" export --utf8 -p enable-tls12 --os vista > /dev/null 2> err
+grep -q 'TLS 1.2 client = on: the image is Windows Vista SP2 (build 6002); Windows Vista SP2 has no TLS 1.2 at all (update KB4019276 brings it to Windows Server 2008 SP2 only)$' err \
+	|| { cat err; fail "--os vista"; }
+if grep -q 'not installed' err; then cat err; fail "--os vista: not installed"; fi
+printf '%s\n' 'SYSTEM|ControlSet001\Control\ProductOptions|ProductType|sz|WinNT' \
+    'SYSTEM|ControlSet002\Control\ProductOptions|ProductType|sz|WinNT' > vista.extra
+rm -rf v; "$MKIMAGE" --extra vista.extra 2008sp2-x86 v
+must_exit 2 "$TLSHIVE" apply -n --set 'TLS 1.1 = on' v 2> err
+grep -q 'TLS 1.1 client = on: the image is Windows Vista SP2 (build 6002); Windows Vista SP2 has no TLS 1.1 at all' err || { cat err; fail "Vista image"; }
+"$TLSHIVE" show --json v > v.json
+[ "$(eff v.json 'TLS 1.2 client')" = "unsupported|os-default" ] || fail "TLS 1.2 on Vista"
+jtrue '[.warnings[].kb] | index(4019276) | not' < v.json || fail "show on Vista: KB4019276 named"
 printf '%s\\Package_for_KB4019276~31bf3856ad364e35~x86~~6.0.1.2|CurrentState|dword|0x70\n' "$cbs" > kb.extra
 rm -rf s8; "$MKIMAGE" --extra kb.extra 2008sp2-x86 s8
 "$TLSHIVE" apply --json -p enable-tls12 s8 > s8.json || fail "2008 SP2 with KB4019276"
@@ -128,7 +153,7 @@ must_exit 2 "$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_25
 grep -q 'with TLS 1.3 on, a list without TLS_AES_256_GCM_SHA384 or TLS_AES_128_GCM_SHA256 turns TLS 1.3 off without a word' err || fail "TLS 1.3 suites rule"
 "$TLSHIVE" apply -n --set 'TLS 1.3 = off' --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > /dev/null || fail "TLS 1.3 off allows it"
 # Every built-in profile fits every layout (2008 SP2 with KB4019276: without
-# it, turning TLS 1.2 on is refused, as above, rather than leaving no TLS).
+# it they apply too, with the warnings above).
 for layout in 2008sp2-x86 win7-x86 2008r2 2012r2 2016 2019 2022 2025 win10 win11; do
 	rm -rf b; "$MKIMAGE" --extra kb.extra "$layout" b
 	for p in recommended strict pci-dss; do

@@ -45,6 +45,7 @@ while read -r layout extra warned; do
 		[ "$warned" = 0 ] || [ -s check.w ] || fail "$what: no warning"
 	done
 done <<'L'
+2008sp2-x86 none 1
 2008sp2-x86 kb 1
 win7-x86 none 1
 2008r2 none 1
@@ -58,6 +59,15 @@ win10 none 0
 win11 none 0
 L
 
+# export --os reads no image: the same warnings, each saying its update
+# could not be checked, on standard error and in the .reg alike
+"$TLSHIVE" export --utf8 -o e.reg -p recommended --os win7 2> export.err
+warnings export.err > export.w
+sed -n 's/^; warning: //p' e.reg | sort -u > reg.w
+diff -u export.w reg.w || fail "--os win7: standard error and the .reg differ"
+grep -qx 'WinHTTP reads DefaultSecureProtocols on Windows 7, Server 2008 R2 and Server 2012 only with KB3140245; KB3140245 could not be checked: no image was read' export.w \
+	|| { cat export.w; fail "--os win7: KB3140245"; }
+if grep -q 'not installed' export.w; then fail "--os: not installed, though no image was read"; fi
 # neither an image nor --os: the checks it could not make, said once
 "$TLSHIVE" export --utf8 -o e.reg --set 'TLS 1.0 = off' 2> export.err
 grep -q '^tlshive: e.reg: warning: no image and no --os, so the Windows version and its updates are unknown; prerequisite checks not made: .*KB3080079' export.err \

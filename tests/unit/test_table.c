@@ -146,6 +146,20 @@ test_table_proto_defaults__cover_every_build_with_source(void **state)
 		assert_non_null(strstr(winhttp_defaults[j].source, "https://"));
 }
 
+/*
+ * KB4019276 ("Update to add support for TLS 1.1 and TLS 1.2 in Windows
+ * Server 2008 SP2") is for the server edition of builds 6002-6003 only:
+ * Vista SP2 keeps the protocols page's Vista row.
+ */
+static void
+test_table_kb_edition__server_2008_only(void **state)
+{
+	assert_int_equal(kb_edition(4019276), ED_SERVER);
+	assert_int_equal(kb_edition(3140245), ED_ANY);
+	for (size_t i = 0; i < nedition_kbs; i++)
+		assert_non_null(strstr(edition_kbs[i].source, "https://"));
+}
+
 static void
 test_table_os_default__documented_cases(void **state)
 {
@@ -424,6 +438,7 @@ main(void)
 		cmocka_unit_test(test_table_suites__curve_suffix_accepted),
 		cmocka_unit_test(test_table_builtin_profiles__parse),
 		cmocka_unit_test(test_table_proto_defaults__cover_every_build_with_source),
+		cmocka_unit_test(test_table_kb_edition__server_2008_only),
 		cmocka_unit_test(test_table_os_default__documented_cases),
 		cmocka_unit_test(test_table_suite_defaults__consistent),
 		cmocka_unit_test(test_table_prereqs__name_rows),

@@ -200,6 +200,112 @@ test_verdict_prereqs__missing_update_warned(void **state)
 	img_close(&m);
 }
 
+/* A warning of that update, or NULL. */
+static const struct plan_warning *
+warned(const struct plan *p, uint32_t kb)
+{
+	for (size_t i = 0; i < p->nwarn; i++)
+		if (p->warn[i].kb == kb)
+			return &p->warn[i];
+	return NULL;
+}
+
+#define CBS "SOFTWARE|Microsoft\\Windows\\CurrentVersion\\Component Based " \
+	"Servicing\\Packages\\"
+
+/*
+ * Server 2008 SP2 has TLS 1.1 and 1.2 only with KB4019276, which a
+ * monthly rollup may carry without a package of its own: its absence is
+ * a warning, as every other missing update is, not a refusal.
+ */
+static void
+test_verdict_prereqs__kb4019276_a_warning(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "2008sp2-x86", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.2 = on", &e), 0);
+	assert_int_equal(e.n, 0);
+	assert_non_null(warned(&p, 4019276));
+	assert_string_equal(warned(&p, 4019276)->text, "TLS 1.2 exists on this "
+	    "build only with update KB4019276, and KB4019276 is not installed "
+	    "(a monthly rollup may carry it)");
+	plan_free(&p);
+	/* with TLS 1.0 off too, Schannel may be left with nothing */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.0 = off", &e), 0);
+	assert_non_null(warned(&p, 4019276));
+	assert_non_null(strstr(warned(&p, 4019276)->text, "no TLS version at "
+	    "all"));
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "2008sp2-x86", CBS "Package_for_KB4019276~31bf3856ad364e35"
+	    "~x86~~6.0.1.2|CurrentState|dword|0x70\n");
+	assert_int_equal(plan_for(&p, &m, "TLS 1.2 = on", &e), 0);
+	assert_null(warned(&p, 4019276));
+	plan_free(&p);
+	img_close(&m);
+}
+
+/*
+ * Vista SP2 shares build 6002 with Server 2008 SP2 but not KB4019276:
+ * the protocols page's "Windows Vista" row, no TLS 1.1 or 1.2 at all.
+ */
+static void
+test_verdict_prereqs__vista_has_no_tls12(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "2008sp2-x86", "SYSTEM|ControlSet001\\Control\\"
+	    "ProductOptions|ProductType|sz|WinNT\n");
+	assert_int_equal(plan_for(&p, &m, "TLS 1.2 client = on", &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.v[0], "the image is Windows Vista SP2 (build "
+	    "6002); Windows Vista SP2 has no TLS 1.2 at all (update KB4019276 "
+	    "brings it to Windows Server 2008 SP2 only)"));
+	assert_null(strstr(e.v[0], "not installed"));
+	plan_free(&p);
+	sl_free(&e);
+	/* and show names no update that would bring it */
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	assert_null(warned(&p, 4019276));
+	plan_free(&p);
+	img_close(&m);
+}
+
+/*
+ * export --os reads no image: the updates a policy needs there could not
+ * be checked, and it says so rather than "not installed".
+ */
+static void
+test_verdict_prereqs__unchecked_without_image(void **state)
+{
+	struct facts f;
+	struct policy pol = { 0 };
+	struct plan p;
+	struct strlist e = { 0 };
+	struct hive *none[HV_COUNT] = { NULL };
+
+	assert_int_equal(facts_for_os(&f, "2008"), 0);
+	assert_int_equal(policy_add_set(&pol, "TLS 1.2 = on", &e), 0);
+	assert_int_equal(policy_add_set(&pol, "winhttp = TLS 1.2", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &f, none, PLAN_LIVE, &e), 0);
+	assert_non_null(warned(&p, 4019276));
+	assert_string_equal(warned(&p, 4019276)->text, "TLS 1.2 exists on this "
+	    "build only with update KB4019276; KB4019276 could not be "
+	    "checked: no image was read");
+	assert_non_null(warned(&p, 4467770));
+	assert_non_null(strstr(warned(&p, 4467770)->text, "could not be "
+	    "checked"));
+	plan_free(&p);
+	policy_free(&pol);
+	facts_free(&f);
+}
+
 /* One warning per text, however many rows raise it. */
 static void
 test_verdict_warn__once(void **state)
@@ -224,6 +330,9 @@ main(void)
 		cmocka_unit_test(test_verdict_effect__only_disabled_by_default_zero__enabled),
 		cmocka_unit_test(test_verdict_winhttp__implicit_by_value),
 		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
+		cmocka_unit_test(test_verdict_prereqs__kb4019276_a_warning),
+		cmocka_unit_test(test_verdict_prereqs__vista_has_no_tls12),
+		cmocka_unit_test(test_verdict_prereqs__unchecked_without_image),
 		cmocka_unit_test(test_verdict_warn__once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
