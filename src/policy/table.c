@@ -645,12 +645,20 @@ const struct prereq prereqs[] = {
 	{ HV_SOFTWARE, DOTNET_KEY, NULL, 9600, 9600, 0, 0, 3154520,
 	  ".NET Framework 3.5 honours the TLS switches on Windows 8.1 and "
 	  "Server 2012 R2 only with KB3154520", 0 },
-	/* .NET 4.5.1 and 4.5.2, whatever the build: the .NET hotfix rollup
-	 * (KB3156421 is a Windows 10 1511 update that dotnet/docs links by
-	 * mistake) */
+	/* .NET 4.5.1 and 4.5.2, whatever the build: the hotfix rollup that
+	 * dotnet/docs (framework/network-programming/tls.md, the .NET 3.5 hot
+	 * patches) names in the row whose link is KB3156421 */
 	{ HV_SOFTWARE, DOTNET_KEY, NULL, 0, 0, 378675, 379893, 3154521,
 	  ".NET Framework 4.5.1 and 4.5.2 honour the TLS switches only with "
 	  "hotfix rollup KB3154521", 0 },
+	/* ... and the link itself, KB3156421: the cumulative update for
+	 * Windows 10 1511 of May 2016 (OS build 10586.318), which the page
+	 * lists among the hot patches .NET 3.5 needs for TLS 1.2 while the
+	 * row's text names the 4.5.x rollup; the two disagree, so both are
+	 * warned of */
+	{ HV_SOFTWARE, DOTNET_KEY "\\v2.0.50727", NULL, 10586, 10586, 0, 0,
+	  3156421, ".NET Framework 3.5 honours the TLS switches on Windows 10 "
+	  "1511 only with KB3156421", 0 },
 	/* "Added in Windows 10, version 1507 and Windows Server 2016"; the
 	 * server value came to older Windows with advisory 3174644 */
 	{ HV_SYSTEM, SCH "\\KeyExchangeAlgorithms\\Diffie-Hellman",

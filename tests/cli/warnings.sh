@@ -17,8 +17,11 @@ run() {
 }
 
 cbs='SOFTWARE|Microsoft\Windows\CurrentVersion\Component Based Servicing\Packages'
+cv='SOFTWARE|Microsoft\Windows NT\CurrentVersion'
 : > none.extra
 printf '%s\\Package_for_KB4019276~31bf3856ad364e35~x86~~6.0.1.2|CurrentState|dword|0x70\n' "$cbs" > kb.extra
+# Windows 10 1511: .NET 3.5 needs KB3156421 there
+printf '%s|CurrentBuild|sz|10586\n%s|CurrentBuildNumber|sz|10586\n' "$cv" "$cv" > w1511.extra
 printf 'SOFTWARE|Microsoft\\ExchangeServer\\v15\\Setup|MsiProductMajor|dword|0xf\n' > ex.extra
 
 # LAYOUT EXTRA WARNED: WARNED 1 where the profiles must raise a warning
@@ -56,6 +59,7 @@ win7-x86 none 1
 2022 ex 1
 2025 none 0
 win10 none 0
+win10 w1511 1
 win11 none 0
 L
 

@@ -306,6 +306,42 @@ test_verdict_prereqs__unchecked_without_image(void **state)
 	facts_free(&f);
 }
 
+/*
+ * dotnet/docs (framework/network-programming/tls.md) lists KB3156421,
+ * the Windows 10 1511 cumulative update, among the updates .NET 3.5
+ * needs to honour the TLS switches; .NET 4's key is not concerned.
+ */
+static void
+test_verdict_prereqs__dotnet35_on_1511(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+
+	img_open(&m, "win10", "SOFTWARE|Microsoft\\Windows NT\\CurrentVersion"
+	    "|CurrentBuild|sz|10586\nSOFTWARE|Microsoft\\Windows NT\\"
+	    "CurrentVersion|CurrentBuildNumber|sz|10586\n");
+	assert_int_equal(m.f.build, 10586);
+	assert_int_equal(plan_for(&p, &m, "dotnet v2 strong crypto = on", &e),
+	    0);
+	assert_non_null(warned(&p, 3156421));
+	assert_non_null(strstr(warned(&p, 3156421)->text, ".NET Framework 3.5 "
+	    "honours the TLS switches on Windows 10 1511 only with KB3156421"));
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "dotnet v4 strong crypto = on", &e),
+	    0);
+	assert_null(warned(&p, 3156421));
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "win10", NULL);
+	assert_int_equal(plan_for(&p, &m, "dotnet v2 strong crypto = on", &e),
+	    0);
+	assert_null(warned(&p, 3156421));
+	plan_free(&p);
+	img_close(&m);
+}
+
 /* One warning per text, however many rows raise it. */
 static void
 test_verdict_warn__once(void **state)
@@ -333,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_verdict_prereqs__kb4019276_a_warning),
 		cmocka_unit_test(test_verdict_prereqs__vista_has_no_tls12),
 		cmocka_unit_test(test_verdict_prereqs__unchecked_without_image),
+		cmocka_unit_test(test_verdict_prereqs__dotnet35_on_1511),
 		cmocka_unit_test(test_verdict_warn__once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
