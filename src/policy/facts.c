@@ -270,9 +270,16 @@ facts_for_os(struct facts *f, const char *name)
 		return -1;
 	}
 	f->build = (unsigned)b;
-	/* Server 2022 and 2025 are the server builds of their families */
-	f->type = b == 20348 || b == 14393 || b == 17763 ? OS_SERVER :
-	    OS_TYPE_UNKNOWN;
+	/* Client and server share most builds (14393 is Windows 10 1607 and
+	 * Server 2016, 17763 1809 and Server 2019, 26100 Windows 11 24H2 and
+	 * Server 2025): a bare number names a server or a client only where
+	 * Microsoft's release pages give the build to one of them alone
+	 * (20348 is Server 2022 only, 22631 Windows 11 23H2 only). */
+	f->type = OS_TYPE_UNKNOWN;
+	for (size_t i = 0; i < sizeof(releases) / sizeof(*releases); i++)
+		if (releases[i].build == b && (releases[i].client == NULL) !=
+		    (releases[i].server == NULL))
+			f->type = releases[i].client ? OS_CLIENT : OS_SERVER;
 	return 0;
 }
 
@@ -287,8 +294,12 @@ facts_name(const struct facts *f)
 		const struct release *r = &releases[i];
 		const char *n = server && r->server ? r->server : r->client ?
 		    r->client : r->server;
-		if (r->build == f->build && n)
-			return xstrdup(n);
+		if (r->build != f->build || n == NULL)
+			continue;
+		/* a build both share, and nothing says which it is */
+		if (f->type == OS_TYPE_UNKNOWN && r->client && r->server)
+			return xasprintf("%s or %s", r->client, r->server);
+		return xstrdup(n);
 	}
 	/* Builds Microsoft has not numbered yet, by family. */
 	if (f->build >= BUILD_WIN11 && !server)

@@ -190,6 +190,49 @@ test_facts_read__not_from_keys_a_reg_makes(void **state)
 	facts_free(&f);
 }
 
+/*
+ * A bare build number for export --os: a server where only Windows Server
+ * has that build (20348 is Server 2022, 25398 Server 23H2), a client where
+ * only the client has it (22631 is Windows 11 23H2), and neither where
+ * both share it (14393 is 10 1607 and Server 2016, 17763 is 10 1809 and
+ * Server 2019, 26100 is 11 24H2 and Server 2025).
+ */
+static void
+test_facts_for_os__bare_build_type(void **state)
+{
+	static const struct {
+		const char *name;
+		enum os_type type;
+	} ex[] = {
+		{ "20348", OS_SERVER }, { "25398", OS_SERVER },
+		{ "22631", OS_CLIENT }, { "19045", OS_CLIENT },
+		{ "14393", OS_TYPE_UNKNOWN }, { "17763", OS_TYPE_UNKNOWN },
+		{ "26100", OS_TYPE_UNKNOWN }, { "27000", OS_TYPE_UNKNOWN },
+		{ "2019", OS_SERVER }, { "win11", OS_CLIENT },
+	};
+	struct facts f;
+	char *name;
+
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		assert_int_equal(facts_for_os(&f, ex[i].name), 0);
+		if (f.type != ex[i].type)
+			fail_msg("--os %s: type %s", ex[i].name,
+			    facts_type_name(f.type));
+		facts_free(&f);
+	}
+	/* and its name says which Windows it may be */
+	assert_int_equal(facts_for_os(&f, "17763"), 0);
+	name = facts_name(&f);
+	assert_string_equal(name, "Windows 10 1809 or Windows Server 2019");
+	free(name);
+	facts_free(&f);
+	assert_int_equal(facts_for_os(&f, "20348"), 0);
+	name = facts_name(&f);
+	assert_string_equal(name, "Windows Server 2022");
+	free(name);
+	facts_free(&f);
+}
+
 int
 main(void)
 {
@@ -199,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_facts_read__select_names_missing_set__error),
 		cmocka_unit_test(test_facts_name_and_updates),
 		cmocka_unit_test(test_facts_read__not_from_keys_a_reg_makes),
+		cmocka_unit_test(test_facts_for_os__bare_build_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
