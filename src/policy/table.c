@@ -589,13 +589,20 @@ const size_t nproto_defaults = sizeof(proto_defaults) /
 	"option-flags (WINHTTP_OPTION_SECURE_PROTOCOLS)"
 #define KB3140245 "https://support.microsoft.com/kb/3140245"
 
-/* WinHTTP's own default when DefaultSecureProtocols is absent. */
+/*
+ * WinHTTP's own default when DefaultSecureProtocols is absent, as the
+ * WINHTTP_OPTION_SECURE_PROTOCOLS entry gives it: "Windows 8 and Windows
+ * 7", "Windows 10, and Windows 8.1", "Windows 11".  No page gives Vista's
+ * and Server 2008's; from 1809 on Windows 10's depends on the update level
+ * (KB5017811 took TLS 1.0 and 1.1 out in September 2022); the page names
+ * Windows 11 only, not Server 2022 or 2025: tlshive claims none there.
+ */
 const struct winhttp_default winhttp_defaults[] = {
-	{ 6000, 9599, 0x20 | 0x80, KB3140245 " (SSL 3.0 and TLS 1.0 only)" },
-		/* "Windows 8.1 and Windows 10"; from 1809 on the default depends on
-	 * the update level (KB5017811 took TLS 1.0 and 1.1 out in September
-	 * 2022), so tlshive does not claim one there. */
-	{ 9600, 17762, 0x20 | 0x80 | 0x200 | 0x800, WINHTTP_PAGE },
+	{ 7600, 9200, 0x20 | 0x80, WINHTTP_PAGE " and " KB3140245
+	  " (SSL 3.0 and TLS 1.0 only)", 0 },
+	{ 9600, 17762, 0x20 | 0x80 | 0x200 | 0x800, WINHTTP_PAGE, 0 },
+	{ 22000, LAST_DOCUMENTED_BUILD, 0x800 | 0x2000,
+	  WINHTTP_PAGE " (Windows 11: TLS 1.2 and TLS 1.3 only)", 1 },
 };
 const size_t nwinhttp_defaults = sizeof(winhttp_defaults) /
     sizeof(winhttp_defaults[0]);
@@ -763,13 +770,14 @@ os_default(const struct setting *s, unsigned build, const char **source)
 }
 
 uint32_t
-winhttp_default(unsigned build, const char **source)
+winhttp_default(unsigned build, int client, const char **source)
 {
 	*source = NULL;
 	for (size_t i = 0; i < nwinhttp_defaults; i++)
 		if (build >= winhttp_defaults[i].from &&
 		    (winhttp_defaults[i].to == 0 ||
-		    build <= winhttp_defaults[i].to)) {
+		    build <= winhttp_defaults[i].to) &&
+		    (!winhttp_defaults[i].client_only || client == 1)) {
 			*source = winhttp_defaults[i].source;
 			return winhttp_defaults[i].bits;
 		}

@@ -185,6 +185,7 @@ struct winhttp_default {
 	unsigned from, to;
 	uint32_t bits;		/* DefaultSecureProtocols when absent */
 	const char *source;
+	int client_only;	/* the page names the client Windows only */
 };
 
 /*
@@ -219,8 +220,9 @@ enum effect os_default(const struct setting *, unsigned build,
 /* The table row behind os_default, or NULL. */
 const struct proto_default *proto_default_row(const struct setting *,
     unsigned build);
-/* WinHTTP's default protocol bits on a build; 0 if unknown. */
-uint32_t winhttp_default(unsigned build, const char **source);
+/* WinHTTP's default protocol bits on a build of a client (client 1),
+ * a server (0) or either (-1); 0 if unknown. */
+uint32_t winhttp_default(unsigned build, int client, const char **source);
 const char *effect_name(enum effect);
 
 const struct suite *suite_find(const char *name);

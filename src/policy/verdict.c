@@ -155,9 +155,10 @@ verdict_of(const struct op *o, const struct target *t, const struct facts *f)
 	if (t == NULL || o->kind != OP_SET || o->cur_present)
 		return V_DIFFERS;
 	plan_effect(t, f, &e);
-	/* for a protocol, what Windows does without the value is the
-	 * question; other rows are simply not set */
-	if (t->s->kind == SK_PROTOCOL && e.state == EFF_UNKNOWN)
+	/* for a protocol, and for WinHTTP's protocols, what Windows does
+	 * without the value is the question; other rows are simply not set */
+	if ((t->s->kind == SK_PROTOCOL || (t->s->kind == SK_BITMAP &&
+	    !(t->s->flags & SF_NO_DEFAULTS))) && e.state == EFF_UNKNOWN)
 		v = V_UNKNOWN;
 	else if (t->s->kind == SK_PROTOCOL && regval_get_dword(&o->want,
 	    &want)) {
@@ -349,7 +350,9 @@ plan_effect(const struct target *t, const struct facts *f,
 			return;
 		}
 		if (!t->present[0]) {
-			uint32_t bits = winhttp_default(f->build, &e->page);
+			uint32_t bits = winhttp_default(f->build,
+			    f->type == OS_CLIENT ? 1 : f->type == OS_SERVER ?
+			    0 : -1, &e->page);
 
 			if (bits == 0) {
 				effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);

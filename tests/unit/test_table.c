@@ -189,10 +189,50 @@ test_table_os_default__documented_cases(void **state)
 	assert_int_equal(os_default(r, 7601, &src), EFF_ENABLED);
 	setting_lookup("Multi-Protocol Unified Hello client", &r, 1);
 	assert_int_equal(os_default(r, 14393, &src), EFF_UNKNOWN);
-	assert_int_equal(winhttp_default(7601, &src), 0xa0);
-	assert_int_equal(winhttp_default(14393, &src), 0xaa0);
-	assert_int_equal(winhttp_default(17763, &src), 0);	/* KB5017811 */
-	assert_int_equal(winhttp_default(26100, &src), 0);	/* undocumented */
+}
+
+/*
+ * WinHTTP's defaults as the WINHTTP_OPTION_SECURE_PROTOCOLS entry of
+ * MicrosoftDocs/win32 desktop-src/WinHttp/option-flags.md gives them:
+ * "Windows 11. By default, only TLS1.2 and TLS1.3 are enabled."; "Windows
+ * 10, and Windows 8.1": SSL3 to TLS1.2; "Windows 8 and Windows 7": SSL3
+ * and TLS1.  Vista and Server 2008 are not on the page, nor Server 2022 or
+ * 2025; Windows 10 from 1809 on moved with KB5017811.
+ */
+static void
+test_table_winhttp_defaults__option_flags_page(void **state)
+{
+	static const struct {
+		unsigned build;
+		int client;
+		uint32_t bits;
+	} ex[] = {
+		{ 22631, 1, 0x800 | 0x2000 },	/* Windows 11 23H2 */
+		{ 22000, 1, 0x800 | 0x2000 },	/* Windows 11 21H2 */
+		{ 26100, 1, 0x800 | 0x2000 },	/* Windows 11 24H2 */
+		{ 26100, 0, 0 },		/* Server 2025 */
+		{ 26100, -1, 0 },		/* either */
+		{ 20348, 0, 0 },		/* Server 2022 */
+		{ 27000, 1, 0 },		/* past the tables */
+		{ 17763, 0, 0 },		/* KB5017811 */
+		{ 19045, 1, 0 },
+		{ 14393, -1, 0x20 | 0x80 | 0x200 | 0x800 },
+		{ 9600, 1, 0x20 | 0x80 | 0x200 | 0x800 },
+		{ 9200, 0, 0x20 | 0x80 },	/* Server 2012 */
+		{ 7601, 1, 0x20 | 0x80 },	/* Windows 7 */
+		{ 6002, 0, 0 },			/* Server 2008 SP2 */
+		{ 6000, 1, 0 },			/* Vista */
+	};
+	const char *src;
+
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		uint32_t got = winhttp_default(ex[i].build, ex[i].client, &src);
+		if (got != ex[i].bits)
+			fail_msg("build %u (client %d): 0x%x, not 0x%x",
+			    ex[i].build, ex[i].client, got, ex[i].bits);
+		if (got)
+			assert_non_null(strstr(src, "option-flags"));
+	}
 }
 
 /* The default orders name only suites the build has, and cite a page. */
@@ -440,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_table_proto_defaults__cover_every_build_with_source),
 		cmocka_unit_test(test_table_kb_edition__server_2008_only),
 		cmocka_unit_test(test_table_os_default__documented_cases),
+		cmocka_unit_test(test_table_winhttp_defaults__option_flags_page),
 		cmocka_unit_test(test_table_suite_defaults__consistent),
 		cmocka_unit_test(test_table_prereqs__name_rows),
 		cmocka_unit_test(test_table_suite_defaults__per_version_pages),

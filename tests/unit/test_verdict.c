@@ -162,6 +162,44 @@ test_verdict_winhttp__implicit_by_value(void **state)
 }
 
 /*
+ * Windows 11's WinHTTP default is TLS 1.2 and 1.3 ("Windows 11. By default,
+ * only TLS1.2 and TLS1.3 are enabled.", WINHTTP_OPTION_SECURE_PROTOCOLS in
+ * option-flags.md): asking for them is implicit there.  Server 2022 is not
+ * on the page, nor Server 2008 SP2: there the verdict is unknown, not a
+ * difference, and not 0xa0.
+ */
+static void
+test_verdict_winhttp__windows11_default_and_unknown(void **state)
+{
+	static const struct {
+		const char *layout;
+		enum verdict v;
+	} ex[] = {
+		{ "win11", V_IMPLICIT }, { "2022", V_UNKNOWN },
+		{ "2008sp2-x86", V_UNKNOWN },
+	};
+	struct img m;
+	struct plan p;
+	struct strlist errs = { 0 };
+
+	for (size_t k = 0; k < sizeof(ex) / sizeof(ex[0]); k++) {
+		img_open(&m, ex[k].layout, NULL);
+		assert_int_equal(plan_for(&p, &m, ex[k].v == V_IMPLICIT ?
+		    "winhttp = TLS 1.2, TLS 1.3" : "winhttp = TLS 1.2", &errs),
+		    0);
+		assert_true(p.nops > 0);
+		for (size_t i = 0; i < p.nops; i++)
+			if (p.ops[i].verdict != ex[k].v)
+				fail_msg("%s: op %zu: verdict %d, not %d",
+				    ex[k].layout, i, (int)p.ops[i].verdict,
+				    (int)ex[k].v);
+		plan_free(&p);
+		img_close(&m);
+	}
+	sl_free(&errs);
+}
+
+/*
  * Updates a policy's values need and the image lacks: KB3140245 for
  * WinHTTP's DefaultSecureProtocols on Windows 7, not on 2019; KB3080079
  * only where TLS 1.0 goes off for servers.
@@ -365,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_verdict_effect__default_or_registry),
 		cmocka_unit_test(test_verdict_effect__only_disabled_by_default_zero__enabled),
 		cmocka_unit_test(test_verdict_winhttp__implicit_by_value),
+		cmocka_unit_test(test_verdict_winhttp__windows11_default_and_unknown),
 		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
 		cmocka_unit_test(test_verdict_prereqs__kb4019276_a_warning),
 		cmocka_unit_test(test_verdict_prereqs__vista_has_no_tls12),
