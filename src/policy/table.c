@@ -676,6 +676,18 @@ const struct prereq prereqs[] = {
 	  "ClientMinKeyBitLength", 6000, 10239, 0, 0, 0,
 	  "Schannel reads the Diffie-Hellman ClientMinKeyBitLength from "
 	  "Windows 10 1507 and Server 2016 on; this build ignores it", 0 },
+	{ HV_SYSTEM, SCH "\\KeyExchangeAlgorithms\\Diffie-Hellman",
+	  "ClientMaxKeyBitLength", 6000, 10239, 0, 0, 0,
+	  "Schannel reads the Diffie-Hellman ClientMaxKeyBitLength from "
+	  "Windows 10 1507 and Server 2016 on; this build ignores it", 0 },
+	{ HV_SYSTEM, SCH "\\KeyExchangeAlgorithms\\PKCS",
+	  "ClientMinKeyBitLength", 6000, 10239, 0, 0, 0,
+	  "Schannel reads the PKCS ClientMinKeyBitLength from Windows 10 1507 "
+	  "and Server 2016 on; this build ignores it", 0 },
+	{ HV_SYSTEM, SCH "\\KeyExchangeAlgorithms\\PKCS",
+	  "ClientMaxKeyBitLength", 6000, 10239, 0, 0, 0,
+	  "Schannel reads the PKCS ClientMaxKeyBitLength from Windows 10 1507 "
+	  "and Server 2016 on; this build ignores it", 0 },
 	/* Remote Desktop on 7 / 2008 R2 speaks TLS 1.1 and 1.2 only with
 	 * KB3080079: with TLS 1.0 off on the server side, RDP and NLA fail */
 	{ HV_SYSTEM, SCH "\\Protocols\\TLS 1.0\\Server", NULL, 7600, 7601, 0,
@@ -713,12 +725,28 @@ kb_edition(uint32_t kb)
 #define REGISTRY_PAGE "https://learn.microsoft.com/windows-server/security/" \
 	"tls/tls-registry-settings"
 
+/*
+ * tls-registry-settings: the key sizes were "Added in Windows 10, version
+ * 1507 and Windows Server 2016"; absent, the minimums are 1024 bits (2048
+ * for the Diffie-Hellman server) and for the maximums "a maximum is not
+ * enforced".
+ */
 const struct number_default number_defaults[] = {
 	{ "Diffie-Hellman server min bits", 6000, 10239, 1024, 3174644,
-	  REGISTRY_PAGE " and advisory 3174644" },
-	{ "Diffie-Hellman server min bits", 10240, 0, 2048, 0, REGISTRY_PAGE },
-	{ "Diffie-Hellman client min bits", 6000, 10239, 0, 0, REGISTRY_PAGE },
-	{ "Diffie-Hellman client min bits", 10240, 0, 1024, 0, REGISTRY_PAGE },
+	  REGISTRY_PAGE " and advisory 3174644", 0 },
+	{ "Diffie-Hellman server min bits", 10240, 0, 2048, 0, REGISTRY_PAGE,
+	  0 },
+	{ "Diffie-Hellman client min bits", 6000, 10239, 0, 0, REGISTRY_PAGE,
+	  0 },
+	{ "Diffie-Hellman client min bits", 10240, 0, 1024, 0, REGISTRY_PAGE,
+	  0 },
+	{ "Diffie-Hellman client max bits", 6000, 10239, 0, 0, REGISTRY_PAGE,
+	  0 },
+	{ "Diffie-Hellman client max bits", 10240, 0, 0, 0, REGISTRY_PAGE, 1 },
+	{ "PKCS client min bits", 6000, 10239, 0, 0, REGISTRY_PAGE, 0 },
+	{ "PKCS client min bits", 10240, 0, 1024, 0, REGISTRY_PAGE, 0 },
+	{ "PKCS client max bits", 6000, 10239, 0, 0, REGISTRY_PAGE, 0 },
+	{ "PKCS client max bits", 10240, 0, 0, 0, REGISTRY_PAGE, 1 },
 };
 const size_t nnumber_defaults = sizeof(number_defaults) /
     sizeof(number_defaults[0]);
@@ -739,6 +767,8 @@ number_default(const struct setting *s, unsigned build, uint32_t *value,
 		*source = d->source;
 		*value = d->value;
 		*kb = d->kb;
+		if (d->no_limit)
+			return 2;
 		return d->value ? 1 : -1;
 	}
 	return 0;
@@ -791,6 +821,7 @@ effect_name(enum effect e)
 	case EFF_ENABLED: return "enabled";
 	case EFF_DISABLED: return "disabled";
 	case EFF_UNSUPPORTED: return "unsupported";
+	case EFF_NO_LIMIT: return "no limit";
 	default: return "unknown";
 	}
 }

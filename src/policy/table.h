@@ -133,7 +133,8 @@ enum effect {
 	EFF_ENABLED,
 	EFF_DISABLED,
 	EFF_UNSUPPORTED,	/* this build does not have it at all */
-	EFF_VALUE		/* a number, bit set or list: see its text */
+	EFF_VALUE,		/* a number, bit set or list: see its text */
+	EFF_NO_LIMIT		/* a bound Windows does not enforce */
 };
 
 struct proto_default {
@@ -166,11 +167,12 @@ struct number_default {
 	uint32_t value;		/* 0: this build does not read the value */
 	uint32_t kb;		/* ... or reads it only with this update */
 	const char *source;
+	int no_limit;		/* read, and without it no bound is enforced */
 };
 extern const struct number_default number_defaults[];
 extern const size_t nnumber_defaults;
-/* The row's default on a build: 1 and *value, 0 unknown, -1 not read
- * at all (or, with *kb set, only with that update). */
+/* The row's default on a build: 1 and *value, 2 no bound at all, 0
+ * unknown, -1 not read at all (or, with *kb set, only with that update). */
 int number_default(const struct setting *, unsigned build, uint32_t *value,
     uint32_t *kb, const char **source);
 

@@ -340,6 +340,8 @@ plan_effect(const struct target *t, const struct facts *f,
 			break;
 		if (known == 1)
 			effect_dword(e, v);
+		else if (known == 2)
+			effect_set(e, EFF_NO_LIMIT, SRC_DEFAULT);
 		else
 			effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 		return;

@@ -438,6 +438,34 @@ test_table_number_defaults__diffie_hellman(void **state)
 	assert_int_equal(number_default(cli, 0, &v, &kb, &src), 0);
 }
 
+/*
+ * tls-registry-settings, "KeyExchangeAlgorithm - Client RSA key sizes":
+ * PKCS ClientMinKeyBitLength "If not configured, 1024 bits will be the
+ * minimum", ClientMaxKeyBitLength "If not configured, then a maximum is not
+ * enforced" (the Diffie-Hellman maximum too), both "Added in Windows 10,
+ * version 1507 and Windows Server 2016".
+ */
+static void
+test_table_number_defaults__client_key_sizes(void **state)
+{
+	const struct setting *min, *max, *dhmax;
+	const char *src;
+	uint32_t v = 0, kb;
+
+	setting_lookup("PKCS client min bits", &min, 1);
+	setting_lookup("PKCS client max bits", &max, 1);
+	setting_lookup("Diffie-Hellman client max bits", &dhmax, 1);
+	assert_int_equal(number_default(min, 19045, &v, &kb, &src), 1);
+	assert_int_equal(v, 1024);
+	assert_non_null(strstr(src, "tls-registry-settings"));
+	assert_int_equal(number_default(max, 20348, &v, &kb, &src), 2);
+	assert_int_equal(number_default(dhmax, 10240, &v, &kb, &src), 2);
+	assert_int_equal(number_default(min, 9600, &v, &kb, &src), -1);
+	assert_int_equal(number_default(max, 7601, &v, &kb, &src), -1);
+	assert_int_equal(number_default(max, 0, &v, &kb, &src), 0);
+	assert_string_equal(effect_name(EFF_NO_LIMIT), "no limit");
+}
+
 /* KB977377: AllowInsecureRenegoClients is what a server allows clients,
  * AllowInsecureRenegoServers what a client allows servers. */
 static void
@@ -486,6 +514,7 @@ main(void)
 		cmocka_unit_test(test_table_suite_defaults__per_version_pages),
 		cmocka_unit_test(test_table_suite_has_words__whole_words),
 		cmocka_unit_test(test_table_number_defaults__diffie_hellman),
+		cmocka_unit_test(test_table_number_defaults__client_key_sizes),
 		cmocka_unit_test(test_table_renegotiation__help_follows_kb977377),
 		cmocka_unit_test(test_table_prereqs__dotnet_451_rollup),
 	};
