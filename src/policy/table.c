@@ -799,6 +799,27 @@ os_default(const struct setting *s, unsigned build, const char **source)
 	return strstr(s->name, " client") ? d->client : d->server;
 }
 
+enum effect
+os_default_everywhere(const struct setting *s)
+{
+	enum effect all = EFF_UNKNOWN;
+	int client = strstr(s->name, " client") != NULL;
+
+	if (s->kind != SK_PROTOCOL || s->group == NULL)
+		return EFF_UNKNOWN;
+	for (size_t i = 0; i < nproto_defaults; i++) {
+		const struct proto_default *d = &proto_defaults[i];
+		enum effect e = client ? d->client : d->server;
+
+		if (strcmp(d->proto, s->group) != 0 || e == EFF_UNSUPPORTED)
+			continue;
+		if (e == EFF_UNKNOWN || (all != EFF_UNKNOWN && all != e))
+			return EFF_UNKNOWN;
+		all = e;
+	}
+	return all;
+}
+
 uint32_t
 winhttp_default(unsigned build, int client, const char **source)
 {
@@ -822,6 +843,7 @@ effect_name(enum effect e)
 	case EFF_DISABLED: return "disabled";
 	case EFF_UNSUPPORTED: return "unsupported";
 	case EFF_NO_LIMIT: return "no limit";
+	case EFF_ON_REQUEST: return "off by default";
 	default: return "unknown";
 	}
 }

@@ -134,7 +134,9 @@ enum effect {
 	EFF_DISABLED,
 	EFF_UNSUPPORTED,	/* this build does not have it at all */
 	EFF_VALUE,		/* a number, bit set or list: see its text */
-	EFF_NO_LIMIT		/* a bound Windows does not enforce */
+	EFF_NO_LIMIT,		/* a bound Windows does not enforce */
+	EFF_ON_REQUEST		/* off unless the application asks for it by
+				 * name ("off by default") */
 };
 
 struct proto_default {
@@ -219,6 +221,9 @@ extern const size_t nwinhttp_defaults;
  */
 enum effect os_default(const struct setting *, unsigned build,
     const char **source);
+/* The default a protocol row has on every build that has the protocol,
+ * EFF_UNKNOWN where builds differ: what holds when the build is unknown. */
+enum effect os_default_everywhere(const struct setting *);
 /* The table row behind os_default, or NULL. */
 const struct proto_default *proto_default_row(const struct setting *,
     unsigned build);

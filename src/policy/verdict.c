@@ -197,21 +197,29 @@ plan_assign_verdicts(struct plan *p, const struct facts *f)
 	}
 }
 
+/* What the registry makes of a protocol whose build default is def. */
 static enum effect
-protocol_registry(const struct target *t, int *set)
+protocol_registry(const struct target *t, enum effect def, int *set)
 {
 	uint32_t e = 0, d = 0;
 	int he = t->present[0] && regval_get_dword(&t->cur[0], &e);
 	int hd = t->present[1] && regval_get_dword(&t->cur[1], &d);
 
-	/* Enabled=0 disables outright; a non-zero DisabledByDefault keeps
-	 * the protocol off unless a caller asks for it by name, which is off
-	 * for anything that uses the system default. */
+	/* Enabled=0 disables outright: "If an SSPI app requests to use TLS
+	 * 1.0, it will be denied".  A non-zero DisabledByDefault beside an
+	 * Enabled that is on (or absent where the build has the protocol
+	 * on) leaves it to callers that name it: "If an SSPI app explicitly
+	 * requests to use TLS 1.0, it may be negotiated" (tls-registry-
+	 * settings, 2019 revision); where the build has it off (SSL 2.0
+	 * clients on Windows 7, whose stock DisabledByDefault=1 the protocols
+	 * page calls Disabled) it stays off; where no page gives the build's
+	 * default, which of the two is not known. */
 	*set = he || hd;
 	if (he && e == 0)
 		return EFF_DISABLED;
 	if (hd && d != 0)
-		return EFF_DISABLED;
+		return he || def == EFF_ENABLED ? EFF_ON_REQUEST :
+		    def == EFF_DISABLED ? EFF_DISABLED : EFF_UNKNOWN;
 	if (*set)
 		return EFF_ENABLED;
 	return EFF_UNKNOWN;
@@ -289,7 +297,10 @@ plan_effect(const struct target *t, const struct facts *f,
 			    !plan_edition_holds(kb_edition(row->kb), f)))
 				def = EFF_UNSUPPORTED;
 		}
-		r = protocol_registry(t, &set);
+		/* an image of unknown build (SYSTEM alone): what every build
+		 * that has the protocol does */
+		r = protocol_registry(t, f->build == 0 ?
+		    os_default_everywhere(s) : def, &set);
 		/* a build without the protocol ignores what the registry says */
 		if (def == EFF_UNSUPPORTED || !set)
 			effect_set(e, def, SRC_DEFAULT);

@@ -68,6 +68,15 @@ rm -rf w; "$MKIMAGE" win7-x86 w
 [ "$(eff w.json 'SSL 3.0 server')" = "enabled|os-default" ] || fail "SSL 3.0 on by default on 7"
 [ "$(eff w.json 'SSL 2.0 client')" = "disabled|registry" ] || fail "SSL 2.0 client, DisabledByDefault=1"
 [ "$(jq -r '.settings[] | select(.name == "winhttp") | .effective' w.json)" = "SSL 3.0, TLS 1.0 (0xa0)" ] || fail "WinHTTP default on 7"
+# Enabled=1 with DisabledByDefault=1: "If an SSPI app explicitly requests
+# to use TLS 1.0, it may be negotiated" (tls-registry-settings, 2019
+# revision): off by default, not disabled
+printf 'SYSTEM|ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Server|%s|dword|0x1\n' Enabled DisabledByDefault > obd.extra
+rm -rf obd; "$MKIMAGE" --extra obd.extra 2019 obd
+"$TLSHIVE" show --json obd > obd.json
+[ "$(eff obd.json 'TLS 1.0 server')" = "off by default|registry" ] || fail "Enabled=1 DisabledByDefault=1: $(eff obd.json 'TLS 1.0 server')"
+"$TLSHIVE" show obd | grep -q '^TLS 1.0 server  *ControlSet001  *off by default  *Enabled=0x00000001 (1), DisabledByDefault=0x00000001 (1)$' || fail "off by default in text"
+must_exit 1 "$TLSHIVE" check --set 'TLS 1.0 server = off' obd > /dev/null
 
 # check: what the defaults satisfy is implicit, --explicit counts it.
 rm -rf c; "$MKIMAGE" 2022 c

@@ -189,6 +189,14 @@ test_table_os_default__documented_cases(void **state)
 	assert_int_equal(os_default(r, 7601, &src), EFF_ENABLED);
 	setting_lookup("Multi-Protocol Unified Hello client", &r, 1);
 	assert_int_equal(os_default(r, 14393, &src), EFF_UNKNOWN);
+	assert_int_equal(os_default_everywhere(r), EFF_UNKNOWN);
+	/* what holds on every build that has the protocol */
+	setting_lookup("SSL 2.0 client", &r, 1);
+	assert_int_equal(os_default_everywhere(r), EFF_DISABLED);
+	setting_lookup("TLS 1.0 server", &r, 1);
+	assert_int_equal(os_default_everywhere(r), EFF_ENABLED);
+	setting_lookup("TLS 1.2 client", &r, 1);
+	assert_int_equal(os_default_everywhere(r), EFF_UNKNOWN);
 }
 
 /*

@@ -120,6 +120,69 @@ test_verdict_effect__only_disabled_by_default_zero__enabled(void **state)
 }
 
 /*
+ * DisabledByDefault=1 beside a non-zero Enabled: "If an SSPI app explicitly
+ * requests to use TLS 1.0, it may be negotiated" (tls-registry-settings,
+ * 2019 revision): off by default, not disabled.  An absent Enabled where
+ * the build enables the protocol (TLS 1.0 on 2019) is the same; where the
+ * build's own default is disabled (TLS 1.2 on Windows 7) it stays so.  The
+ * verdicts still compare values: off wants Enabled=0, on DisabledByDefault=0.
+ */
+static void
+test_verdict_effect__disabled_by_default__off_by_default(void **state)
+{
+	const char *k = "SYSTEM|ControlSet001\\Control\\SecurityProviders\\"
+	    "SCHANNEL\\Protocols\\TLS 1.0\\";
+	char *extra = xasprintf("%sServer|Enabled|dword|0x1\n"
+	    "%sServer|DisabledByDefault|dword|0x1\n"
+	    "%sClient|DisabledByDefault|dword|0x1\n", k, k, k);
+	struct img m;
+	struct plan p;
+	struct effect_of e;
+	struct strlist errs = { 0 };
+	char *text;
+
+	img_open(&m, "2019", extra);
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	plan_effect(target_of(&p, "TLS 1.0 server", "ControlSet001"), &m.f, &e);
+	assert_int_equal(e.state, EFF_ON_REQUEST);
+	assert_int_equal(e.source, SRC_REGISTRY);
+	text = plan_effect_text(target_of(&p, "TLS 1.0 server",
+	    "ControlSet001"), &e);
+	assert_string_equal(text, "off by default");
+	free(text);
+	plan_effect_free(&e);
+	plan_effect(target_of(&p, "TLS 1.0 client", "ControlSet001"), &m.f, &e);
+	assert_int_equal(e.state, EFF_ON_REQUEST);
+	plan_effect_free(&e);
+	plan_free(&p);
+	/* off: Enabled=0 is still wanted, DisabledByDefault=1 already there */
+	assert_int_equal(plan_for(&p, &m, "TLS 1.0 = off", &errs), 0);
+	assert_int_equal(find_op(&p, OP_SET, "ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Client",
+	    "Enabled")->verdict, V_DIFFERS);
+	assert_int_equal(find_op(&p, OP_SET, "ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Server",
+	    "Enabled")->verdict, V_DIFFERS);
+	assert_false(find_op(&p, OP_SET, "ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Server",
+	    "DisabledByDefault")->needed);
+	plan_free(&p);
+	img_close(&m);
+	free(extra);
+	/* Windows 7 has TLS 1.2 disabled: DisabledByDefault alone keeps it so */
+	img_open(&m, "win7-x86", "SYSTEM|ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client|"
+	    "DisabledByDefault|dword|0x1\n");
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	plan_effect(target_of(&p, "TLS 1.2 client", "ControlSet001"), &m.f, &e);
+	assert_int_equal(e.state, EFF_DISABLED);
+	plan_effect_free(&e);
+	plan_free(&p);
+	img_close(&m);
+	sl_free(&errs);
+}
+
+/*
  * WinHTTP's default is a value, and a want equal to it is implicit by
  * comparing values: Server 2016 (14393) defaults to SSL 3.0, TLS 1.0,
  * 1.1 and 1.2 (0xaa0); the words that show it play no part.
@@ -402,6 +465,7 @@ main(void)
 		cmocka_unit_test(test_verdict_enum__and_count),
 		cmocka_unit_test(test_verdict_effect__default_or_registry),
 		cmocka_unit_test(test_verdict_effect__only_disabled_by_default_zero__enabled),
+		cmocka_unit_test(test_verdict_effect__disabled_by_default__off_by_default),
 		cmocka_unit_test(test_verdict_winhttp__implicit_by_value),
 		cmocka_unit_test(test_verdict_winhttp__windows11_default_and_unknown),
 		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
