@@ -316,8 +316,14 @@ plan_effect(const struct target *t, const struct facts *f,
 			/* Schannel offers the algorithm where a suite of the
 			 * local or default list uses it, and nowhere else;
 			 * without a list, an algorithm key without Enabled
-			 * leaves the algorithm on */
-			const struct suite_defaults *sd = default_suites(f);
+			 * leaves the algorithm on.  Without the update a list
+			 * needs (3042058 on Windows 7) its order is unknown,
+			 * but not which suites it enables: the list less the
+			 * suites the update adds (advisory 3042058). */
+			const struct suite_defaults *sd =
+			    suite_defaults_for(f->build);
+			uint32_t lacks = sd && sd->kb && !facts_has_kb(f,
+			    sd->kb) ? sd->kb : 0;
 			const char *const *names = f->local_suites ?
 			    (const char *const *)f->local_suites :
 			    sd ? sd->names : NULL;
@@ -329,8 +335,16 @@ plan_effect(const struct target *t, const struct facts *f,
 				e->page = sd->source;
 			for (size_t i = 0; names && i < n && names[i]; i++) {
 				const struct suite *su = suite_find(names[i]);
-				if ((su == NULL || !su->on_request) &&
-				    suite_has_words(names[i], s->suite_words))
+				if (!suite_has_words(names[i], s->suite_words) ||
+				    (su && lacks && !f->local_suites &&
+				    su->kb7 == lacks))
+					continue;
+				/* "Only used when application explicitly
+				 * requests" (the NULL suites of every list) */
+				if (su && su->on_request) {
+					if (st == EFF_DISABLED)
+						st = EFF_ON_REQUEST;
+				} else
 					st = EFF_ENABLED;
 			}
 			effect_set(e, st, f->local_suites ? SRC_LOCAL :

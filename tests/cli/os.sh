@@ -36,12 +36,14 @@ rm -rf i; "$MKIMAGE" 2019 i
 [ "$(eff before.json 'RC4 128/128')" = "disabled|os-default" ] || fail "RC4 default"
 [ "$(eff before.json 'AES 256/256')" = "enabled|os-default" ] || fail "AES default"
 [ "$(eff before.json 'Triple DES 168')" = "enabled|os-default" ] || fail "3DES on 2019"
-# Windows 10 22H2: NULL, DES, RC2, RC4 and 3DES in no default suite
+# Windows 10 22H2: DES, RC2, RC4 and 3DES in no default suite, NULL in
+# those "Only used when application explicitly requests"
 rm -rf w10; "$MKIMAGE" win10 w10
 "$TLSHIVE" show --json w10 > w10.json
-for c in NULL 'DES 56/56' 'RC2 128/128' 'RC4 128/128' 'Triple DES 168'; do
+for c in 'DES 56/56' 'RC2 128/128' 'RC4 128/128' 'Triple DES 168'; do
 	[ "$(eff w10.json "$c")" = "disabled|os-default" ] || fail "$c on 22H2"
 done
+[ "$(eff w10.json NULL)" = "off by default|os-default" ] || fail "NULL on 22H2"
 # Diffie-Hellman minimum sizes have documented defaults
 [ "$(eff w10.json 'Diffie-Hellman server min bits')" = "2048|os-default" ] || fail "DH server default"
 [ "$(eff w10.json 'Diffie-Hellman client min bits')" = "1024|os-default" ] || fail "DH client default"

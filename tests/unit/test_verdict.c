@@ -183,6 +183,48 @@ test_verdict_effect__disabled_by_default__off_by_default(void **state)
 }
 
 /*
+ * The NULL suites of every enabled list are "Only used when application
+ * explicitly requests" (tls-cipher-suites-in-windows-10-v1809 and the
+ * others): NULL is off by default, not disabled, so NULL = off is a
+ * difference.  On Windows 7 without update 3042058, RC4 40 is in no
+ * enabled suite (tls-cipher-suites-in-windows-7: "not enabled by
+ * default"), so RC4 40/128 = off holds by default, as RC2 does.
+ */
+static void
+test_verdict_ciphers__null_on_request_and_windows7(void **state)
+{
+	static const struct {
+		const char *layout, *set;
+		enum verdict v;
+	} ex[] = {
+		{ "2019", "NULL = off", V_DIFFERS },
+		{ "2019", "RC2 128/128 = off", V_IMPLICIT },
+		{ "win7-x86", "NULL = off", V_DIFFERS },
+		{ "win7-x86", "RC4 40/128 = off", V_IMPLICIT },
+		{ "win7-x86", "RC2 40/128 = off", V_IMPLICIT },
+		{ "win7-x86", "DES 56/56 = off", V_IMPLICIT },
+		{ "win7-x86", "RC4 128/128 = off", V_DIFFERS },
+	};
+	struct img m;
+	struct plan p;
+	struct strlist errs = { 0 };
+
+	for (size_t k = 0; k < sizeof(ex) / sizeof(ex[0]); k++) {
+		img_open(&m, ex[k].layout, NULL);
+		assert_int_equal(plan_for(&p, &m, ex[k].set, &errs), 0);
+		assert_true(p.nops > 0);
+		for (size_t i = 0; i < p.nops; i++)
+			if (p.ops[i].verdict != ex[k].v)
+				fail_msg("%s: %s: verdict %d, not %d",
+				    ex[k].layout, ex[k].set,
+				    (int)p.ops[i].verdict, (int)ex[k].v);
+		plan_free(&p);
+		img_close(&m);
+	}
+	sl_free(&errs);
+}
+
+/*
  * WinHTTP's default is a value, and a want equal to it is implicit by
  * comparing values: Server 2016 (14393) defaults to SSL 3.0, TLS 1.0,
  * 1.1 and 1.2 (0xaa0); the words that show it play no part.
@@ -466,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_verdict_effect__default_or_registry),
 		cmocka_unit_test(test_verdict_effect__only_disabled_by_default_zero__enabled),
 		cmocka_unit_test(test_verdict_effect__disabled_by_default__off_by_default),
+		cmocka_unit_test(test_verdict_ciphers__null_on_request_and_windows7),
 		cmocka_unit_test(test_verdict_winhttp__implicit_by_value),
 		cmocka_unit_test(test_verdict_winhttp__windows11_default_and_unknown),
 		cmocka_unit_test(test_verdict_prereqs__missing_update_warned),
