@@ -112,6 +112,14 @@ const struct setting settings[] = {
 	  .value = "AllowInsecureRenegoServers", .kind = SK_SWITCH, .on = 1,
 	  .help = "as a client, keep talking to servers without the RFC 5746 "
 	  "renegotiation fix (KB977377)" },
+	/* The third value KB980436 (MS10-049, with advisory 977377)
+	 * documents beside the two above; it changes how a client signals
+	 * the fix, not whom it talks to, so it is no member of their group. */
+	{ .name = "renegotiation SCSV", .hive = HV_SYSTEM, .key = SCH,
+	  .value = "UseScsvForTls", .kind = SK_SWITCH, .on = 1,
+	  .help = "as a client, signal the RFC 5746 renegotiation fix with "
+	  "the SCSV instead of the TLS extension, for servers that refuse "
+	  "extensions (KB977377)" },
 	{ .name = "event logging", .hive = HV_SYSTEM, .key = SCH,
 	  .value = "EventLogging", .kind = SK_NUMBER, .min = 0, .max = 7,
 	  .help = "Schannel event log mask: 1 errors, 2 warnings, "

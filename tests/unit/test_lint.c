@@ -84,6 +84,39 @@ test_lint_schannel__unknown_keys_and_values(void **state)
 	img_close(&m);
 }
 
+/*
+ * KB980436 (MS10-049, advisory 977377) documents three Schannel values for
+ * renegotiation: AllowInsecureRenegoClients, AllowInsecureRenegoServers
+ * and UseScsvForTls.  All three are read, and are rows of the table.
+ */
+static void
+test_lint_schannel__renegotiation_values_read(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	static const char *const names[] = { "AllowInsecureRenegoClients",
+	    "AllowInsecureRenegoServers", "UseScsvForTls" };
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, HDR SCH "]\n"
+	    "\"AllowInsecureRenegoClients\"=dword:0\n"
+	    "\"AllowInsecureRenegoServers\"=dword:0\n"
+	    "\"UseScsvForTls\"=dword:1\n", &e), 0);
+	for (size_t i = 0; i < 3; i++) {
+		const struct op *o = find_op(&p, OP_SET, "ControlSet001\\"
+		    "Control\\SecurityProviders\\SCHANNEL", names[i]);
+		assert_non_null(o);
+		assert_null(ign_of(&p, o->key, names[i], NULL));
+		assert_non_null(o->s);
+	}
+	assert_string_equal(find_op(&p, OP_SET, "ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL", "UseScsvForTls")->s->name,
+	    "renegotiation SCSV");
+	plan_free(&p);
+	img_close(&m);
+}
+
 /* Settings the build lacks, list items it skips, a view it lacks. */
 static void
 test_lint_build__tls13_suites_curves_wow64(void **state)
@@ -231,6 +264,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lint_schannel__unknown_keys_and_values),
+		cmocka_unit_test(test_lint_schannel__renegotiation_values_read),
 		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
 		cmocka_unit_test(test_lint_near_miss__only_close_names),
 		cmocka_unit_test(test_lint_wow64__one_view_gets_a_note),

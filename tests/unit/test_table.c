@@ -72,7 +72,8 @@ test_table_issue_rows__present(void **state)
 	    "AES 128/128", "AES 256/256", "MD5", "SHA", "SHA256", "SHA384",
 	    "SHA512", "Diffie-Hellman", "PKCS", "ECDH",
 	    "Diffie-Hellman server min bits", "PKCS client max bits",
-	    "insecure renegotiation client", "event logging", "cipher-suites",
+	    "insecure renegotiation client", "renegotiation SCSV",
+	    "event logging", "cipher-suites",
 	    "ecc-curves", "winhttp", "dotnet v4 strong crypto",
 	    "dotnet v2 system default tls", "FIPS" };
 	const struct setting *r;
