@@ -159,7 +159,19 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 		free(bt);
 		return -1;
 	}
-	if (w->kind == W_ON && lack) {
+	/* TLS 1.3 before 20348 is read, but "not a safe system
+	 * configuration" (the protocols page): only on --force, and the
+	 * plan then warns */
+	if (w->kind == W_ON && lack && proto_unsafe(s, f->build) &&
+	    !(flags & PLAN_FORCE)) {
+		sl_add(errs, "%s: %s = on: the image is %s; %s, and Microsoft "
+		    "calls turning it on before then not a safe system "
+		    "configuration; give --force to write it anyway", w->origin,
+		    s->name, bt, lack);
+		r = -1;
+	} else if (w->kind == W_ON && lack && proto_unsafe(s, f->build)) {
+		r = 0;
+	} else if (w->kind == W_ON && lack) {
 		sl_add(errs, "%s: %s = on: the image is %s; %s", w->origin,
 		    s->name, bt, lack);
 		r = -1;

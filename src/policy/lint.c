@@ -278,7 +278,8 @@ lint_row(struct plan *p, size_t i, const struct facts *f)
 		    o->want.type == REGT_DWORD ? " of the wrong size" : "");
 		return;
 	}
-	if (s->min_build && f->build && f->build < s->min_build) {
+	if (s->min_build && f->build && f->build < s->min_build &&
+	    !proto_unsafe(s, f->build)) {
 		ignore(p, i, NULL, NULL, "build %u has no %s (it needs build "
 		    "%u)", f->build, s->group ? s->group : s->name,
 		    s->min_build);

@@ -88,6 +88,7 @@ plan_show(struct plan *p, const struct facts *f, struct hive *h[HV_COUNT])
 			sl_add(&p->notes, "%s hive not given: its settings are "
 			    "not shown", hive_id_name(i));
 	plan_check_prereqs(p, NULL, f);
+	plan_check_unsafe(p, f, 1);
 	return 0;
 }
 
@@ -146,6 +147,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		return -1;
 	plan_settle(p);
 	plan_lint(p, f);
+	plan_check_unsafe(p, f, 0);
 	if (!live && plan_read_state(p, h) == -1) {
 		sl_add(errs, "%s", tlsh_errmsg());
 		return -1;

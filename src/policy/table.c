@@ -595,6 +595,20 @@ const struct proto_default proto_defaults[] = {
 const size_t nproto_defaults = sizeof(proto_defaults) /
     sizeof(proto_defaults[0]);
 
+/*
+ * "TLS 1.3 is supported starting in Windows 11 and Windows Server 2022.
+ * Enabling TLS 1.3 on earlier versions of Windows is not a safe system
+ * configuration" (the protocols page): Windows 10 from 1903 (18362) to
+ * 22H2 carries TLS 1.3 code its values turn on, so they are read there,
+ * not ignored.  The page names no first build: 1903 is when Windows 10
+ * first shipped it, experimental and off.
+ */
+const struct proto_unsafe proto_unsafes[] = {
+	{ "TLS 1.3", 18362, 20347, PROTOCOLS_PAGE },
+};
+const size_t nproto_unsafes = sizeof(proto_unsafes) /
+    sizeof(proto_unsafes[0]);
+
 #define WINHTTP_PAGE "https://learn.microsoft.com/windows/win32/winhttp/" \
 	"option-flags (WINHTTP_OPTION_SECURE_PROTOCOLS)"
 #define KB3140245 "https://support.microsoft.com/kb/3140245"
@@ -796,6 +810,19 @@ proto_default_row(const struct setting *s, unsigned build)
 			return d;
 	}
 	return NULL;
+}
+
+int
+proto_unsafe(const struct setting *s, unsigned build)
+{
+	if (s->kind != SK_PROTOCOL || s->group == NULL)
+		return 0;
+	for (size_t i = 0; i < nproto_unsafes; i++)
+		if (strcmp(proto_unsafes[i].proto, s->group) == 0 &&
+		    build >= proto_unsafes[i].from &&
+		    build <= proto_unsafes[i].to)
+			return 1;
+	return 0;
 }
 
 enum effect

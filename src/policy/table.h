@@ -162,6 +162,18 @@ extern const size_t nedition_kbs;
 /* The edition an update is made for (ED_ANY for most). */
 enum edition kb_edition(uint32_t kb);
 
+/*
+ * Builds that do not support a protocol yet read its values: turning it on
+ * there is unsafe, turning it off is no change Windows ignores.
+ */
+struct proto_unsafe {
+	const char *proto;	/* a protocol group: "TLS 1.3" */
+	unsigned from, to;	/* builds, inclusive */
+	const char *source;
+};
+extern const struct proto_unsafe proto_unsafes[];
+extern const size_t nproto_unsafes;
+
 /* A number row's value when the registry leaves it out. */
 struct number_default {
 	const char *row;	/* the setting's name */
@@ -227,6 +239,9 @@ enum effect os_default_everywhere(const struct setting *);
 /* The table row behind os_default, or NULL. */
 const struct proto_default *proto_default_row(const struct setting *,
     unsigned build);
+/* Does the build read the protocol row's values though it does not
+ * support the protocol (TLS 1.3 before 20348)? */
+int proto_unsafe(const struct setting *, unsigned build);
 /* WinHTTP's default protocol bits on a build of a client (client 1),
  * a server (0) or either (-1); 0 if unknown. */
 uint32_t winhttp_default(unsigned build, int client, const char **source);

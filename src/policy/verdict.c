@@ -137,6 +137,47 @@ plan_check_prereqs(struct plan *p, const struct policy *pol, const struct facts 
 }
 
 /*
+ * "TLS 1.3 is supported starting in Windows 11 and Windows Server 2022.
+ * Enabling TLS 1.3 on earlier versions of Windows is not a safe system
+ * configuration" (the protocols page): Windows 10 1903 to 22H2 read the
+ * value and turn it on.
+ */
+static void
+warn_unsafe(struct plan *p, const struct setting *s, const struct facts *f)
+{
+	char *name = facts_name(f);
+	char *w = xasprintf("%s: a non-zero Enabled turns it on, and %s "
+	    "(build %u) does not support %s: Microsoft calls turning it on "
+	    "there not a safe system configuration", s->name, name, f->build,
+	    s->group);
+
+	plan_warn(p, 0, w);
+	free(w);
+	free(name);
+}
+
+void
+plan_check_unsafe(struct plan *p, const struct facts *f, int show)
+{
+	uint32_t d;
+
+	for (size_t i = 0; show && i < p->nt; i++) {
+		const struct target *t = &p->t[i];
+		if (t->s->kind == SK_PROTOCOL && proto_unsafe(t->s, f->build) &&
+		    t->present[0] && regval_get_dword(&t->cur[0], &d) && d != 0)
+			warn_unsafe(p, t->s, f);
+	}
+	for (size_t i = 0; !show && i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		if (o->kind == OP_SET && o->s && o->s->kind == SK_PROTOCOL &&
+		    o->name && strcasecmp(o->name, o->s->value) == 0 &&
+		    proto_unsafe(o->s, f->build) &&
+		    regval_get_dword(&o->want, &d) && d != 0)
+			warn_unsafe(p, o->s, f);
+	}
+}
+
+/*
  * Each op's verdict.  A wanted value that is absent but whose Windows
  * default already gives the wanted effect complies implicitly: check
  * lists it apart (and counts it with --explicit); apply still writes it,
@@ -301,8 +342,11 @@ plan_effect(const struct target *t, const struct facts *f,
 		 * that has the protocol does */
 		r = protocol_registry(t, f->build == 0 ?
 		    os_default_everywhere(s) : def, &set);
-		/* a build without the protocol ignores what the registry says */
-		if (def == EFF_UNSUPPORTED || !set)
+		/* a build without the protocol ignores what the registry says,
+		 * unless it reads an Enabled all the same (TLS 1.3 on Windows
+		 * 10 1903 to 22H2: on there is unsafe, not ignored) */
+		if ((def == EFF_UNSUPPORTED && !(t->present[0] &&
+		    proto_unsafe(s, f->build))) || !set)
 			effect_set(e, def, SRC_DEFAULT);
 		else
 			effect_set(e, r, SRC_REGISTRY);

@@ -34,5 +34,9 @@ int plan_edition_holds(enum edition, const struct facts *);
 void plan_check_prereqs(struct plan *, const struct policy *,
     const struct facts *);
 void plan_assign_verdicts(struct plan *, const struct facts *);
+/* Warnings for a protocol turned on where the build does not support it
+ * but reads its values (TLS 1.3 before 20348): of the registry's values
+ * for show, of the values the plan writes otherwise. */
+void plan_check_unsafe(struct plan *, const struct facts *, int show);
 
 #endif

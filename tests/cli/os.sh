@@ -97,6 +97,20 @@ must_exit 2 "$TLSHIVE" apply --set 'SSL 2.0 = on' c 2> err
 grep -q 'SSL 2.0 client = on: the image is Windows Server 2022 (build 20348); SSL 2.0 does not exist on this build' err || fail "SSL 2.0 gate"
 must_exit 2 "$TLSHIVE" apply --set 'PCT 1.0 = on' c 2> /dev/null
 [ "$(stamp "$(sys c)")" = "$s" ] || fail "gated apply wrote"
+# Windows 10 1903 to 22H2 read TLS 1.3's values, and "Enabling TLS 1.3 on
+# earlier versions of Windows is not a safe system configuration" (the
+# protocols page): off is a change like any other, on needs --force.
+rm -rf t13; "$MKIMAGE" win10 t13
+printf 'Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.3\\Client]\n"Enabled"=dword:00000000\n' > t13off.reg
+"$TLSHIVE" apply -n --reg t13off.reg t13 > out
+if grep -q '^ignored:' out; then cat out; fail "TLS 1.3 off on 22H2 ignored"; fi
+must_exit 2 "$TLSHIVE" apply -n --set 'TLS 1.3 = on' t13 2> err
+grep -q 'not a safe system configuration; give --force' err || fail "TLS 1.3 on 22H2 not refused"
+"$TLSHIVE" apply --force --set 'TLS 1.3 client = on' t13 > out
+grep -q '^warning: TLS 1.3 client: a non-zero Enabled turns it on, and Windows 10 22H2 (build 19045) does not support TLS 1.3' out || fail "--force: no warning"
+"$TLSHIVE" show t13 > out
+grep -q '^TLS 1.3 client  *ControlSet001  *enabled  ' out || fail "show: TLS 1.3 read on 22H2"
+grep -q '^warning: TLS 1.3 client: a non-zero Enabled' out || fail "show: no warning"
 
 # Server 2008 SP2: TLS 1.1/1.2 only with KB4019276 (Protocols in TLS/SSL
 # (Schannel SSP), its "Windows Server 2008 with Service Pack 2" row), which

@@ -81,6 +81,99 @@ test_gate_tls13__by_build(void **state)
 }
 
 /*
+ * Windows 10 1903 to 22H2 do not support TLS 1.3, and "Enabling TLS 1.3 on
+ * earlier versions of Windows is not a safe system configuration" (the
+ * protocols page): its values are read there, not ignored.  Off is written
+ * and counts; on is refused without --force, and warned of with it, as a
+ * .reg or the registry that turns it on is; 1809 has no TLS 1.3 at all.
+ */
+static void
+test_gate_tls13__unsafe_before_20348(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct policy pol = { 0 };
+	struct strlist e = { 0 };
+	struct effect_of ef;
+	const char *k = "SYSTEM|ControlSet001\\Control\\SecurityProviders\\"
+	    "SCHANNEL\\Protocols\\TLS 1.3\\Client|Enabled|dword|";
+	char *extra;
+	int warned;
+
+	img_open(&m, "win10", NULL);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = on", &e), -1);
+	assert_non_null(strstr(e.v[0], "not a safe system configuration"));
+	assert_non_null(strstr(e.v[0], "--force"));
+	plan_free(&p);
+	sl_free(&e);
+	assert_int_equal(policy_add_set(&pol, "TLS 1.3 = on", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &m.f, m.h, PLAN_FORCE, &e), 0);
+	policy_free(&pol);
+	assert_int_equal(p.nops, 4);
+	assert_int_equal(p.nwarn, 2);	/* client and server */
+	assert_non_null(strstr(p.warn[0].text,
+	    "not a safe system configuration"));
+	plan_free(&p);
+	assert_int_equal(plan_for(&p, &m, "TLS 1.3 = off", &e), 0);
+	assert_int_equal(p.nops, 4);
+	assert_int_equal(p.nwarn, 0);
+	plan_free(&p);
+	/* a .reg: off is read, on is read and warned of */
+	assert_int_equal(plan_for_reg(&p, &m, "Windows Registry Editor "
+	    "Version 5.00\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\"
+	    "Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.3\\"
+	    "Client]\n\"Enabled\"=dword:0\n", &e), 0);
+	assert_int_equal(p.nign, 0);
+	assert_int_equal(p.nwarn, 0);
+	plan_free(&p);
+	assert_int_equal(plan_for_reg(&p, &m, "Windows Registry Editor "
+	    "Version 5.00\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\"
+	    "Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.3\\"
+	    "Client]\n\"Enabled\"=dword:1\n", &e), 0);
+	assert_int_equal(p.nign, 0);
+	assert_int_equal(p.nwarn, 1);
+	plan_free(&p);
+	img_close(&m);
+
+	/* show: the registry's Enabled=0 is what Windows does; =1 warns */
+	extra = xasprintf("%s0x0\n", k);
+	img_open(&m, "win10", extra);
+	free(extra);
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	for (size_t i = 0; i < p.nt; i++)
+		if (strcmp(p.t[i].s->name, "TLS 1.3 client") == 0) {
+			plan_effect(&p.t[i], &m.f, &ef);
+			assert_int_equal(ef.state, EFF_DISABLED);
+			assert_int_equal(ef.source, SRC_REGISTRY);
+			plan_effect_free(&ef);
+		}
+	plan_free(&p);
+	img_close(&m);
+	extra = xasprintf("%s0x1\n", k);
+	img_open(&m, "win10", extra);
+	free(extra);
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	warned = 0;
+	for (size_t i = 0; i < p.nwarn; i++)
+		warned |= strstr(p.warn[i].text, "TLS 1.3 client") != NULL &&
+		    strstr(p.warn[i].text, "not a safe") != NULL;
+	assert_true(warned);
+	plan_free(&p);
+	img_close(&m);
+
+	/* 1809 has no TLS 1.3 code: its values stay ignored */
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, "Windows Registry Editor "
+	    "Version 5.00\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\"
+	    "Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.3\\"
+	    "Client]\n\"Enabled\"=dword:0\n", &e), 0);
+	assert_int_equal(p.nign, 1);
+	plan_free(&p);
+	img_close(&m);
+	sl_free(&e);
+}
+
+/*
  * Before Windows 10 each ECDHE suite name carries its curve, and the
  * curves Windows 8.1 enables by default are the ones written; from
  * Windows 10 on the bare name is the suite.
@@ -195,6 +288,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gate_tls13__by_build),
+		cmocka_unit_test(test_gate_tls13__unsafe_before_20348),
 		cmocka_unit_test(test_gate_suites__spelt_for_the_build),
 		cmocka_unit_test(test_gate_suites__tls13_list_refused_unless_off),
 		cmocka_unit_test(test_gate_curves__by_build),

@@ -145,6 +145,21 @@ test_table_proto_defaults__cover_every_build_with_source(void **state)
 	}
 	for (size_t j = 0; j < nwinhttp_defaults; j++)
 		assert_non_null(strstr(winhttp_defaults[j].source, "https://"));
+	/* a build that reads an unsupported protocol's values lacks it */
+	for (size_t j = 0; j < nproto_unsafes; j++) {
+		const struct setting *r;
+		const char *src;
+		assert_non_null(strstr(proto_unsafes[j].source, "https://"));
+		assert_int_equal(setting_lookup(proto_unsafes[j].proto, &r, 1),
+		    2);
+		assert_int_equal(os_default(r, proto_unsafes[j].from, &src),
+		    EFF_UNSUPPORTED);
+		assert_int_equal(os_default(r, proto_unsafes[j].to, &src),
+		    EFF_UNSUPPORTED);
+		assert_true(proto_unsafe(r, proto_unsafes[j].to));
+		assert_false(proto_unsafe(r, proto_unsafes[j].to + 1));
+		assert_false(proto_unsafe(r, proto_unsafes[j].from - 1));
+	}
 }
 
 /*
