@@ -116,20 +116,21 @@ refused "L4" "tlshive: n/NewDirtyHive: cannot replay the logs: the logs end befo
 no_temp_files n
 fi
 
-# --- V1: any non-zero DisabledByDefault with Enabled non-zero is off ---
+# --- V1: any non-zero DisabledByDefault with Enabled non-zero is off by default ---
 # Schannel's page (tls-registry-settings, the revision that documented
 # it) reads a non-zero DisabledByDefault with a non-zero Enabled as
-# "disabled by default": only a caller that names the version gets it, so
-# for anything that uses the system default the protocol is off.  2 and
-# 0xFFFFFFFF are such values, not only 1.
+# "disabled by default": only a caller that names the version gets it ("If
+# an SSPI app explicitly requests to use TLS 1.0, it may be negotiated"),
+# so show says "off by default", not disabled.  2 and 0xFFFFFFFF are such
+# values, not only 1.
 "$MKIMAGE" 2022 v
 P='HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols'
 printf 'Windows Registry Editor Version 5.00\r\n\r\n[%s\\TLS 1.0\\Server]\r\n"Enabled"=dword:00000001\r\n"DisabledByDefault"=dword:00000002\r\n\r\n[%s\\TLS 1.1\\Server]\r\n"Enabled"=dword:00000001\r\n"DisabledByDefault"=dword:ffffffff\r\n' "$P" "$P" > v.reg
 "$TLSHIVE" apply -r v.reg v > /dev/null
 "$TLSHIVE" show v > out
-for want in 'TLS 1.0 server                       ControlSet002  disabled      Enabled=0x00000001 (1), DisabledByDefault=0x00000002 (2)' \
-	    'TLS 1.1 server                       ControlSet002  disabled      Enabled=0x00000001 (1), DisabledByDefault=0xffffffff (4294967295)'; do
-	grep -qxF "$want" out || { grep 'server  *ControlSet002' out >&2; fail "V1: not shown disabled: $want"; }
+for want in 'TLS 1.0 server                       ControlSet002  off by default   Enabled=0x00000001 (1), DisabledByDefault=0x00000002 (2)' \
+	    'TLS 1.1 server                       ControlSet002  off by default   Enabled=0x00000001 (1), DisabledByDefault=0xffffffff (4294967295)'; do
+	grep -qxF "$want" out || { grep 'server  *ControlSet002' out >&2; fail "V1: not shown off by default: $want"; }
 done
 
 # --- ST2: the name must still lead to the locked file ---
