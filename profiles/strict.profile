@@ -32,8 +32,8 @@ SHA = off
 Diffie-Hellman min bits = 2048
 insecure renegotiation = off
 
-# ECDHE-RSA with GCM exists from Windows 10 1607 / Server 2016 on; on 8.1
-# and 2012 R2 only ECDSA certificates can use this list.
+# ECDHE-RSA with GCM exists from Windows 10 1507 (and Server 2016) on;
+# before, only ECDSA certificates can use this list.
 cipher-suites = TLS_AES_256_GCM_SHA384 if supported, TLS_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 if supported
 ecc-curves = curve25519 if supported, NistP384, NistP256
 

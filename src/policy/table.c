@@ -196,6 +196,7 @@ const size_t nwinhttp_bits = sizeof(winhttp_bits) / sizeof(winhttp_bits[0]);
  */
 #define SUITES_PAGE "https://learn.microsoft.com/windows/win32/secauthn/"
 #define PAGE_81 SUITES_PAGE "tls-cipher-suites-in-windows-8-1"
+#define PAGE_1507 SUITES_PAGE "tls-cipher-suites-in-windows-10--version-1507"
 #define PAGE_1607 SUITES_PAGE "tls-cipher-suites-in-windows-10-v1607"
 #define PAGE_2022 SUITES_PAGE "tls-cipher-suites-in-windows-server-2022"
 /* What update 3042058 adds to Windows 7 / 2008 R2 (advisory 3042058). */
@@ -215,10 +216,11 @@ const struct suite suites[] = {
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 	  .min_build = 10240, .on81 = ALL81, .def81 = DEF81,
 	  .source = PAGE_81 " and " PAGE_1607 },
+	/* ECDHE_RSA with GCM: Windows 10 1507 on, first in its order */
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", .min_build = 10240,
-	  .source = PAGE_1607 },
+	  .source = PAGE_1507 },
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", .min_build = 10240,
-	  .source = PAGE_1607 },
+	  .source = PAGE_1507 },
 	{ .name = "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", .min_build = 10240,
 	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607, .kb7 = KB7 },
 	{ .name = "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", .min_build = 10240,

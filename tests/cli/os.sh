@@ -196,7 +196,7 @@ grep -q '^warning: TLS 1.1 exists on this build only with update KB4019276, and 
 rm -rf p; "$MKIMAGE" win7-x86 p
 "$TLSHIVE" show p | grep -q '^warning: WinHTTP reads DefaultSecureProtocols on Windows 7.*KB3140245' || fail "show: KB3140245"
 
-# strict before 1511 leaves a server with an RSA certificate no suite.
+# strict before Windows 10 1507 leaves a server with an RSA certificate no suite.
 rm -rf r2; "$MKIMAGE" 2012r2 r2
 "$TLSHIVE" apply -n -p strict r2 > out
 grep -q '^warning: cipher-suites: the list has no suite a server with an RSA certificate can use' out || fail "RSA warning on 2012 R2"

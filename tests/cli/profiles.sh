@@ -81,3 +81,27 @@ grep -qx 'tlshive: --set: unknown setting "RC4"; did you mean one of "RC4 40/128
 printf 'TLS 1.0 = off\nTLS 1.1 = off\n# again, in another case\ntls 1.0 = on\n' > dup.profile
 must_exit 2 "$TLSHIVE" export -p dup.profile --os 2022 2> err
 grep -qx 'tlshive: dup.profile:4: TLS 1.0 client is set again (first at dup.profile:1); a profile names each setting once' err || { cat err; fail "repeated setting"; }
+
+# ECDHE-RSA with GCM exists from Windows 10 1507 on ("TLS Cipher Suites in
+# Windows 10 v1507", tls-cipher-suites-in-windows-10--version-1507.md, lists
+# it first): the table, the profiles' comments and both man pages say that
+# build, and no later one.
+must_exit 2 "$TLSHIVE" export --os 9600 -o - \
+    -s 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' > /dev/null 2>&1
+"$TLSHIVE" export --os 10240 -o - \
+    -s 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' > /dev/null ||
+	fail "ECDHE-RSA with GCM on Windows 10 1507"
+n=0
+for f in "$srcdir"/profiles/*.profile "$srcdir/man/tlshive.8" \
+    "$srcdir/man/tlshive-profile.5"; do
+	# each mention to the end of its clause, joined across lines
+	tr '\n' ' ' < "$f" | grep -o 'ECDHE-RSA with GCM[^.;)]*' > clauses || continue
+	while read -r c; do
+		n=$((n + 1))
+		case $c in *1507*) ;; *) fail "$f: \"$c\" does not say 1507" ;; esac
+		case $c in *1511* | *1607* | *10586* | *14393*)
+			fail "$f: \"$c\" names a later build" ;;
+		esac
+	done < clauses
+done
+[ "$n" -ge 5 ] || fail "$n mentions of ECDHE-RSA with GCM, expected 5 or more"

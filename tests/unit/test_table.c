@@ -303,6 +303,26 @@ test_table_suite_defaults__consistent(void **state)
 	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
 }
 
+/*
+ * ECDHE_RSA with GCM: first listed by "TLS Cipher Suites in Windows 10
+ * v1507" (tls-cipher-suites-in-windows-10--version-1507.md), absent from
+ * the 8.1 page.
+ */
+static void
+test_table_suites__ecdhe_rsa_gcm_from_1507(void **state)
+{
+	const char *const n[] = { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" };
+
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(suite_find(n[i])->min_build, 10240);
+		assert_non_null(strstr(suite_find(n[i])->source,
+		    "tls-cipher-suites-in-windows-10--version-1507"));
+		assert_int_equal(suite_supported(n[i], 9600), 0);
+		assert_int_equal(suite_supported(n[i], 10240), 1);
+	}
+}
+
 /* A prerequisite that names no row would never warn. */
 static void
 test_table_prereqs__name_rows(void **state)
@@ -534,6 +554,7 @@ main(void)
 		cmocka_unit_test(test_table_os_default__documented_cases),
 		cmocka_unit_test(test_table_winhttp_defaults__option_flags_page),
 		cmocka_unit_test(test_table_suite_defaults__consistent),
+		cmocka_unit_test(test_table_suites__ecdhe_rsa_gcm_from_1507),
 		cmocka_unit_test(test_table_prereqs__name_rows),
 		cmocka_unit_test(test_table_suite_defaults__per_version_pages),
 		cmocka_unit_test(test_table_suite_has_words__whole_words),
