@@ -286,6 +286,33 @@ const struct suite suites[] = {
 	  .source = PAGE_81 " and " PAGE_1607, .on_request = 1 },
 	{ .name = "TLS_RSA_WITH_NULL_MD5", .min_build = 10240, .on81 = NOCURVE,
 	  .source = PAGE_81 " and " PAGE_1607 },
+	/* Export-grade suites: supported, enabled by default nowhere. */
+	{ .name = "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", .min_build = 10240,
+	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	{ .name = "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA", .min_build = 10240,
+	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	{ .name = "TLS_RSA_EXPORT_WITH_RC4_40_MD5", .min_build = 10240,
+	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	{ .name = "TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA", .min_build = 10240,
+	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	/*
+	 * PSK suites, 1607 on.  The pages list them under "enabled ... by
+	 * default" and then say "No PSK cipher suites are enabled by
+	 * default" (an application asks with SCH_USE_PRESHAREDKEY_ONLY):
+	 * they are in no default order here.
+	 */
+	{ .name = "TLS_PSK_WITH_AES_256_GCM_SHA384", .min_build = 14393,
+	  .source = PAGE_1607 },
+	{ .name = "TLS_PSK_WITH_AES_128_GCM_SHA256", .min_build = 14393,
+	  .source = PAGE_1607 },
+	{ .name = "TLS_PSK_WITH_AES_256_CBC_SHA384", .min_build = 14393,
+	  .source = PAGE_1607 },
+	{ .name = "TLS_PSK_WITH_AES_128_CBC_SHA256", .min_build = 14393,
+	  .source = PAGE_1607 },
+	{ .name = "TLS_PSK_WITH_NULL_SHA384", .min_build = 14393,
+	  .source = PAGE_1607 },
+	{ .name = "TLS_PSK_WITH_NULL_SHA256", .min_build = 14393,
+	  .source = PAGE_1607 },
 };
 const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
 

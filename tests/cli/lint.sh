@@ -48,3 +48,15 @@ dump "$(sys img)" | grep -qxF '/ControlSet001/Control/SecurityProviders/SCHANNEL
 grep -q '^compliant: all 2 settings, 1 .reg value and 5 .reg keys match ignored.reg$' again.out \
 	|| { cat again.out; fail "keys and values counted apart"; }
 grep -q '^  ignored.reg:4: ' again.out || fail "ignored changes listed after apply"
+
+# PSK and export-grade suites are Schannel's own ("TLS Cipher Suites in
+# Windows 10 v1607" lists both kinds as supported, "... Windows 8.1" the
+# export ones): not ignored where their page lists them, and PSK ignored
+# before 1607.
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\r\n"Functions"="TLS_PSK_WITH_AES_128_GCM_SHA256,TLS_RSA_EXPORT1024_WITH_RC4_56_SHA,TLS_RSA_WITH_AES_128_GCM_SHA256"\r\n' > psk.reg
+"$TLSHIVE" export --strict --os 2016 -r psk.reg -o psk.out 2> err ||
+	{ cat err; fail "PSK and export suites ignored on 1607"; }
+must_exit 2 "$TLSHIVE" export --strict --os 2012r2 -r psk.reg -o psk.out 2> err
+grep -q 'TLS_PSK_WITH_AES_128_GCM_SHA256: this build has no cipher suite TLS_PSK_WITH_AES_128_GCM_SHA256' err ||
+	{ cat err; fail "PSK suite on 8.1"; }
+if grep -q EXPORT err; then cat err; fail "export suite ignored on 8.1"; fi

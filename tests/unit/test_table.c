@@ -1,6 +1,7 @@
 /* table.c: invariants every row must keep, and name lookups. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -323,6 +324,103 @@ test_table_suites__ecdhe_rsa_gcm_from_1507(void **state)
 	}
 }
 
+/* One row of tests/data/cipher-suites.tsv. */
+struct page_row {
+	unsigned build;
+	char name[80];
+	char state[32];
+};
+
+static struct page_row *
+page_rows(size_t *n)
+{
+	const char *dir = getenv("srcdir");
+	char path[4096], line[512];
+	struct page_row *r = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/data/cipher-suites.tsv",
+	    dir ? dir : ".");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	*n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		struct page_row x;
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(sscanf(line, "%u\t%79s\t%31s", &x.build, x.name,
+		    x.state), 3);
+		r = realloc(r, (*n + 1) * sizeof(*r));
+		assert_non_null(r);
+		r[(*n)++] = x;
+	}
+	fclose(f);
+	assert_true(*n > 0);
+	return r;
+}
+
+/*
+ * The table against tests/data/cipher-suites.tsv, read from Microsoft's
+ * per-version pages: each build has every suite its page lists and no
+ * other, and its default order is the page's enabled list.  Before
+ * Windows 10 the pages spell each ECDHE suite with its curve.
+ */
+static void
+test_table_suites__as_the_pages_list(void **state)
+{
+	static const char *const sfx[] = { "", "_P256", "_P384", "_P521" };
+	size_t n, i = 0;
+	struct page_row *r = page_rows(&n);
+
+	while (i < n) {
+		unsigned b = r[i].build;
+		size_t end = i, d = 0;
+		const struct suite_defaults *sd = suite_defaults_for(b);
+
+		while (end < n && r[end].build == b)
+			end++;
+		if (sd == NULL)
+			fail_msg("%u: no default order", b);
+		for (size_t k = i; k < end; k++) {
+			int ok = suite_supported(r[k].name, b);
+			if (ok != 1)
+				fail_msg("%u: %s: suite_supported %d", b,
+				    r[k].name, ok);
+			if (strncmp(r[k].state, "default", 7) != 0)
+				continue;
+			if (sd->names[d] == NULL || strcmp(sd->names[d],
+			    r[k].name) != 0)
+				fail_msg("%u: default %zu is %s, the page says "
+				    "%s", b, d, sd->names[d] ? sd->names[d] :
+				    "(end)", r[k].name);
+			d++;
+		}
+		if (sd->names[d] != NULL)
+			fail_msg("%u: default order goes on with %s", b,
+			    sd->names[d]);
+		for (size_t s = 0; s < nsuites; s++)
+			for (size_t c = 0; c < 4; c++) {
+				char full[128];
+				int listed = 0, ecdhe = strncmp(suites[s].name,
+				    "TLS_ECDHE_", 10) == 0;
+				/* only ECDHE before Windows 10 has a curve */
+				if ((c > 0) != (ecdhe && b < 10240))
+					continue;
+				snprintf(full, sizeof(full), "%s%s",
+				    suites[s].name, sfx[c]);
+				if (suite_supported(full, b) != 1)
+					continue;
+				for (size_t k = i; k < end && !listed; k++)
+					listed = strcmp(r[k].name, full) == 0;
+				if (!listed)
+					fail_msg("%u: %s is not on its page", b,
+					    full);
+			}
+		i = end;
+	}
+	free(r);
+}
+
 /* A prerequisite that names no row would never warn. */
 static void
 test_table_prereqs__name_rows(void **state)
@@ -555,6 +653,7 @@ main(void)
 		cmocka_unit_test(test_table_winhttp_defaults__option_flags_page),
 		cmocka_unit_test(test_table_suite_defaults__consistent),
 		cmocka_unit_test(test_table_suites__ecdhe_rsa_gcm_from_1507),
+		cmocka_unit_test(test_table_suites__as_the_pages_list),
 		cmocka_unit_test(test_table_prereqs__name_rows),
 		cmocka_unit_test(test_table_suite_defaults__per_version_pages),
 		cmocka_unit_test(test_table_suite_has_words__whole_words),
