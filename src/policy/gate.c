@@ -197,7 +197,17 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 		int unchecked = 0;
 		for (size_t i = 0; i < w->nitems; i++) {
 			int ok = suite_supported(w->items[i], f->build);
+			const struct suite *su = suite_find(w->items[i]);
 			const char *hint;
+			/* Windows 10 and later take a curve suffix as the
+			 * suite itself (every Windows 10 suites page) */
+			if (ok == 1 && f->build >= BUILD_WIN10_1507 &&
+			    strcasecmp(w->items[i], su->name) != 0)
+				sl_add(&p->notes, "%s: %s written as %s: "
+				    "Windows 10 and later need no curve suffix, "
+				    "and the curve order (ecc-curves), when set, "
+				    "overrides it", s->name, w->items[i],
+				    su->name);
 			if (ok == 1)
 				continue;
 			if (ok == -1) {

@@ -229,17 +229,19 @@ lint_items(struct plan *p, size_t i, const struct facts *f)
 	for (size_t k = 0; k < n; k++) {
 		const char *it = items[k];
 		if (o->s->kind == SK_SUITES) {
-			size_t len = strlen(it);
-			/* from Windows 10 on a suite's name carries no curve:
-			 * the curve order is a setting of its own */
-			if (f->build >= BUILD_WIN10_1507 && len > 5 &&
-			    it[len - 5] == '_' && (it[len - 4] == 'P' ||
-			    it[len - 4] == 'p') && suite_find(it) != NULL) {
-				char *base = xasprintf("%.*s", (int)len - 5, it);
-				ignore(p, i, it, base, "from Windows 10 on suite "
-				    "names carry no curve");
-				free(base);
-			} else if (suite_supported(it, f->build) == 0)
+			const struct suite *su = suite_find(it);
+			/* "the elliptic curve suffix is not required and is
+			 * overridden by the new elliptic curve priority order,
+			 * when provided" (every Windows 10 and later suites
+			 * page): the name stands for its suite */
+			if (f->build >= BUILD_WIN10_1507 && su != NULL &&
+			    strcasecmp(it, su->name) != 0 &&
+			    suite_supported(it, f->build) == 1)
+				sl_add(&p->notes, "%s: %s is %s to Windows "
+				    "10 and later: the curve suffix is accepted, "
+				    "and the curve order (ecc-curves), when set, "
+				    "overrides it", o->origin, it, su->name);
+			else if (suite_supported(it, f->build) == 0)
 				ignore(p, i, it, suite_suggest_on(it, f->build),
 				    "%s has no cipher suite %s", f->build ?
 				    "this build" : "Windows", it);

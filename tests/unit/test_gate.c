@@ -204,6 +204,11 @@ test_gate_suites__spelt_for_the_build(void **state)
 	v = regval_get_sz(&s.v[0]);
 	assert_string_equal(v, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384");
 	free(v);
+	/* the suffix is dropped with a note: Windows 10 and later take it as
+	 * the suite, the curve order overriding it (every Windows 10 page) */
+	assert_int_equal(s.p.notes.n, 1);
+	assert_non_null(strstr(s.p.notes.v[0], "TLS_ECDHE_RSA_WITH_AES_256_"
+	    "CBC_SHA384_P384 written as TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"));
 	shaped_free(&s);
 	img_close(&m);
 }
