@@ -32,11 +32,11 @@ MD5 = off
 Diffie-Hellman min bits = 2048
 insecure renegotiation = off
 
-# Forward-secret AEAD suites first, RSA key exchange last for old clients;
-# no SHA-1 and no DHE suites.  Each Windows gets what it has: the TLS 1.3
-# suites from build 20348, ECDHE-RSA with GCM from Windows 10 1507, and before
-# Windows 10 every ECDHE suite spelt with its _P256/_P384 curves.
-cipher-suites = TLS_AES_256_GCM_SHA384 if supported, TLS_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256
+# Forward-secret AEAD suites first, RSA key exchange last; no SHA-1, no DHE.
+# Each Windows gets what it has: TLS 1.3 suites from build 20348,
+# ECDHE-RSA with GCM from Windows 10 1507, _P256/_P384 names before Windows
+# 10; Vista and Server 2008 have none of these suites and keep their list.
+cipher-suites = TLS_AES_256_GCM_SHA384 if supported, TLS_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 if supported, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 if supported, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 if supported, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 if supported, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 if supported, TLS_RSA_WITH_AES_256_GCM_SHA384 if supported, TLS_RSA_WITH_AES_128_GCM_SHA256 if supported
 ecc-curves = curve25519 if supported, NistP256, NistP384
 
 winhttp = TLS 1.2, TLS 1.3 if supported

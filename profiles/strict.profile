@@ -33,8 +33,10 @@ Diffie-Hellman min bits = 2048
 insecure renegotiation = off
 
 # ECDHE-RSA with GCM exists from Windows 10 1507 (and Server 2016) on;
-# before, only ECDSA certificates can use this list.
-cipher-suites = TLS_AES_256_GCM_SHA384 if supported, TLS_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 if supported
+# before, only ECDSA certificates can use this list.  Vista and Server 2008
+# have no AEAD suite: there the list is left as it is, and with SHA and MD5
+# off none of their suites is left (tlshive warns).
+cipher-suites = TLS_AES_256_GCM_SHA384 if supported, TLS_AES_128_GCM_SHA256 if supported, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 if supported, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 if supported, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 if supported
 ecc-curves = curve25519 if supported, NistP384, NistP256
 
 winhttp = TLS 1.2, TLS 1.3 if supported

@@ -93,21 +93,21 @@ warn_rsa(struct plan *p, const struct want *w, const struct facts *f)
 }
 
 /*
- * Suites Windows 7 and Server 2008 R2 have only with update 3042058
- * (advisory 3042058): without it Schannel skips them.
+ * Suites Windows 7, 8, Server 2008 R2 and 2012 have only with update
+ * 3042058 (the Windows 7 and Windows 8 pages, advisory 3042058): without
+ * it Schannel skips them.
  */
 static void
 warn_kb7(struct plan *p, const struct want *w, const struct facts *f)
 {
-	if (f->build != BUILD_WIN7 && f->build != BUILD_WIN7_SP1)
-		return;
 	for (size_t i = 0; i < w->nitems; i++) {
 		const struct suite *su = suite_find(w->items[i]);
-		if (su && su->kb7 && !facts_has_kb(f, su->kb7)) {
-			char *t = xasprintf("cipher-suites: %s exists on Windows "
-			    "7 and Server 2008 R2 only with update 3042058",
-			    w->items[i]);
-			plan_warn_update(p, f, su->kb7, t);
+		const char *win;
+		uint32_t kb = su ? suite_update(su, f->build, &win) : 0;
+		if (kb && !facts_has_kb(f, kb)) {
+			char *t = xasprintf("cipher-suites: %s exists on %s only "
+			    "with update %u", w->items[i], win, kb);
+			plan_warn_update(p, f, kb, t);
 			free(t);
 			return;
 		}
@@ -195,6 +195,23 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 		}
 	} else if (s->kind == SK_SUITES) {
 		int unchecked = 0;
+		size_t kept = 0, missing = 0;
+		for (size_t i = 0; i < w->nitems; i++) {
+			int ok = suite_supported(w->items[i], f->build);
+			kept += ok != 0;
+			missing += ok == 0 && !w->cond[i];
+		}
+		/* every suite "if supported", and the build has none (the
+		 * Vista page lists no suite recommended does): writing an
+		 * empty list would end TLS, so the list stays as it is */
+		if (w->nitems > 0 && kept == 0 && missing == 0) {
+			sl_add(&p->notes, "%s: left untouched, the image is %s, "
+			    "which has none of its suites; Windows keeps the "
+			    "list it has", s->name, bt);
+			free(lack);
+			free(bt);
+			return 1;
+		}
 		for (size_t i = 0; i < w->nitems; i++) {
 			int ok = suite_supported(w->items[i], f->build);
 			const struct suite *su = suite_find(w->items[i]);
@@ -283,7 +300,8 @@ has_name(char **v, size_t n, const char *name)
 /*
  * The Functions value for this image: suites it lacks dropped where marked
  * "if supported"; before Windows 10 each ECDHE suite spelt with the curves
- * that Windows enables by default (_P256, _P384), from Windows 10 on
+ * that Windows enables by default (_P256, _P384; Vista's default order has
+ * _P521 too), from Windows 10 on
  * without them (the curve order is its own setting); duplicates dropped.
  * With TLS 1.3 on (build 20348 and later) a list without a TLS 1.3 suite
  * would turn it off without a word, and is refused.
@@ -307,7 +325,7 @@ suites_value(const struct want *w, const struct facts *f, int tls13_off,
 		tls13 |= s->min_build >= BUILD_TLS13;
 		if (f->build >= BUILD_WIN10_1507 || f->build == 0 ||
 		    strcasecmp(w->items[i], s->name) != 0 ||
-		    !(s->on81 & (C256 | C384 | C521))) {
+		    !(suite_curves(s, f->build, 0) & (C256 | C384 | C521))) {
 			const char *name = f->build >= BUILD_WIN10_1507 ? s->name :
 			    w->items[i];
 			if (!has_name(out, n, name)) {
@@ -316,7 +334,7 @@ suites_value(const struct want *w, const struct facts *f, int tls13_off,
 			}
 			continue;
 		}
-		bits = s->def81 ? s->def81 : s->on81;
+		bits = suite_curves(s, f->build, 1);
 		for (int c = 0; c < 3; c++) {
 			char *name;
 			if (!(bits & (1 << c)))

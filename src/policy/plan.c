@@ -89,6 +89,7 @@ plan_show(struct plan *p, const struct facts *f, struct hive *h[HV_COUNT])
 			    "not shown", hive_id_name(i));
 	plan_check_prereqs(p, NULL, f);
 	plan_check_unsafe(p, f, 1);
+	plan_check_suites(p, f, h);
 	return 0;
 }
 
@@ -156,6 +157,7 @@ plan_build(struct plan *p, const struct policy *pol, const struct facts *f,
 		plan_assign_verdicts(p, f);
 	/* a .reg for another machine needs them as much as apply does */
 	plan_check_prereqs(p, pol, f);
+	plan_check_suites(p, f, live ? NULL : h);
 	return 0;
 }
 

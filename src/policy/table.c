@@ -187,22 +187,36 @@ const size_t nwinhttp_bits = sizeof(winhttp_bits) / sizeof(winhttp_bits[0]);
 
 /*
  * Suite names as Schannel spells them, from Microsoft's per-version pages
- * ("TLS Cipher Suites in Windows 8.1", "... Windows 10 v1607", "... v1809",
- * "... Windows Server 2022", "... Windows 11").  min_build is the first
- * documented Windows 10 or later build (1507 has every suite 1607 has);
- * on81 what 8.1 and 2012 R2 (with update 2919355) have, with the curves
- * their names carry, which is also what Windows 7 and 2008 R2 have with
- * update 3042058 ("TLS Cipher Suites in Windows 7" lists the same).
+ * ("TLS Cipher Suites in Windows Vista", "... Windows 7", "... Windows 8",
+ * "... Windows 8.1", "... Windows 10 v1507", "... v1607", "... Windows
+ * Server 2022"), each listing the suites enabled by default and those
+ * supported but not enabled.  min_build is the first documented Windows 10
+ * or later build (1507 has every suite 1607 has but the PSK ones); on81
+ * what 8.1 and 2012 R2 (with update 2919355) have, with the curves their
+ * names carry, which is also what Windows 7 and 2008 R2 have with update
+ * 3042058 (the Windows 7 page lists the same); on8 what Windows 8 and
+ * 2012 have (the 8.1 suites but the two DHE_RSA CBC ones, which the
+ * Windows 8 page lists nowhere); onvista what Vista and 2008 have (SHA-1
+ * and MD5 suites only).
  */
 #define SUITES_PAGE "https://learn.microsoft.com/windows/win32/secauthn/"
+#define PAGE_VISTA SUITES_PAGE "schannel-cipher-suites-in-windows-vista"
+#define PAGE_7 SUITES_PAGE "tls-cipher-suites-in-windows-7"
+#define PAGE_8 SUITES_PAGE "tls-cipher-suites-in-windows-8"
 #define PAGE_81 SUITES_PAGE "tls-cipher-suites-in-windows-8-1"
 #define PAGE_1507 SUITES_PAGE "tls-cipher-suites-in-windows-10--version-1507"
 #define PAGE_1607 SUITES_PAGE "tls-cipher-suites-in-windows-10-v1607"
 #define PAGE_2022 SUITES_PAGE "tls-cipher-suites-in-windows-server-2022"
-/* What update 3042058 adds to Windows 7 / 2008 R2 (advisory 3042058). */
+/* The pages of the Windows a row exists on, oldest first. */
+#define SRC_81 PAGE_7 ", " PAGE_81 " and " PAGE_1507
+#define SRC_8 PAGE_7 ", " PAGE_8 ", " PAGE_81 " and " PAGE_1507
+#define SRC_VISTA PAGE_VISTA ", " SRC_8
+/* What update 3042058 adds to Windows 7, 8, 2008 R2 and 2012 (the Windows
+ * 7 and Windows 8 pages, advisory 3042058). */
 #define KB7 3042058
 #define ALL81 (C256 | C384 | C521)
 #define DEF81 (C256 | C384)
+#define NOC NOCURVE
 const struct suite suites[] = {
 	{ .name = "TLS_AES_256_GCM_SHA384", .min_build = 20348,
 	  .source = PAGE_2022 },
@@ -212,89 +226,95 @@ const struct suite suites[] = {
 	  .source = PAGE_2022 },
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
 	  .min_build = 10240, .on81 = C384 | C521, .def81 = C384,
-	  .source = PAGE_81 " and " PAGE_1607 },
+	  .on8 = C384 | C521, .source = SRC_8 },
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-	  .min_build = 10240, .on81 = ALL81, .def81 = DEF81,
-	  .source = PAGE_81 " and " PAGE_1607 },
+	  .min_build = 10240, .on81 = ALL81, .def81 = DEF81, .on8 = ALL81,
+	  .source = SRC_8 },
 	/* ECDHE_RSA with GCM: Windows 10 1507 on, first in its order */
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", .min_build = 10240,
 	  .source = PAGE_1507 },
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", .min_build = 10240,
 	  .source = PAGE_1507 },
 	{ .name = "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607, .kb7 = KB7 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8, .kb7 = KB7 },
 	{ .name = "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607, .kb7 = KB7 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8, .kb7 = KB7 },
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
 	  .min_build = 10240, .on81 = C384 | C521, .def81 = C384,
-	  .source = PAGE_81 " and " PAGE_1607 },
+	  .on8 = C384 | C521, .source = SRC_8 },
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-	  .min_build = 10240, .on81 = ALL81, .def81 = DEF81,
-	  .source = PAGE_81 " and " PAGE_1607 },
+	  .min_build = 10240, .on81 = ALL81, .def81 = DEF81, .on8 = ALL81,
+	  .source = SRC_8 },
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", .min_build = 10240,
-	  .on81 = ALL81, .def81 = DEF81, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = ALL81, .def81 = DEF81, .on8 = ALL81, .source = SRC_8 },
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", .min_build = 10240,
-	  .on81 = ALL81, .def81 = DEF81, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = ALL81, .def81 = DEF81, .on8 = ALL81, .source = SRC_8 },
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", .min_build = 10240,
-	  .on81 = ALL81, .def81 = DEF81, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = ALL81, .def81 = DEF81, .on8 = ALL81, .onvista = ALL81,
+	  .source = SRC_VISTA },
 	{ .name = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", .min_build = 10240,
-	  .on81 = ALL81, .def81 = DEF81, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = ALL81, .def81 = DEF81, .on8 = ALL81, .onvista = ALL81,
+	  .source = SRC_VISTA },
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", .min_build = 10240,
-	  .on81 = ALL81, .def81 = DEF81, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = ALL81, .def81 = DEF81, .on8 = ALL81, .onvista = ALL81,
+	  .source = SRC_VISTA },
 	{ .name = "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", .min_build = 10240,
-	  .on81 = ALL81, .def81 = DEF81, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = ALL81, .def81 = DEF81, .on8 = ALL81, .onvista = ALL81,
+	  .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_AES_256_GCM_SHA384", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607, .kb7 = KB7 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8, .kb7 = KB7 },
 	{ .name = "TLS_RSA_WITH_AES_128_GCM_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607, .kb7 = KB7 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8, .kb7 = KB7 },
 	{ .name = "TLS_RSA_WITH_AES_256_CBC_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8 },
 	{ .name = "TLS_RSA_WITH_AES_128_CBC_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8 },
 	{ .name = "TLS_RSA_WITH_AES_256_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_AES_128_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .source = SRC_81 },
 	{ .name = "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .source = SRC_81 },
 	{ .name = "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8 },
 	{ .name = "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8 },
 	{ .name = "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_3DES_EDE_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_RC4_128_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_RC4_128_MD5", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_DES_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_DHE_DSS_WITH_DES_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_WITH_NULL_SHA256", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1607,
-	  .on_request = 1 },
-	{ .name = "TLS_RSA_WITH_NULL_SHA", .min_build = 10240, .on81 = NOCURVE,
-	  .source = PAGE_81 " and " PAGE_1607, .on_request = 1 },
-	{ .name = "TLS_RSA_WITH_NULL_MD5", .min_build = 10240, .on81 = NOCURVE,
-	  .source = PAGE_81 " and " PAGE_1607 },
+	  .on81 = NOC, .on8 = NOC, .source = SRC_8, .on_request = 1 },
+	/* The Vista page lists both NULL suites as enabled by default and
+	 * again as "not present by default"; its default order keeps them,
+	 * the reading that does not hide a NULL cipher. */
+	{ .name = "TLS_RSA_WITH_NULL_SHA", .min_build = 10240, .on81 = NOC,
+	  .on8 = NOC, .onvista = NOC, .source = SRC_VISTA, .on_request = 1 },
+	{ .name = "TLS_RSA_WITH_NULL_MD5", .min_build = 10240, .on81 = NOC,
+	  .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	/* Export-grade suites: supported, enabled by default nowhere. */
 	{ .name = "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_RSA_EXPORT_WITH_RC4_40_MD5", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	{ .name = "TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA", .min_build = 10240,
-	  .on81 = NOCURVE, .source = PAGE_81 " and " PAGE_1507 },
+	  .on81 = NOC, .on8 = NOC, .onvista = NOC, .source = SRC_VISTA },
 	/*
 	 * PSK suites, 1607 on.  The pages list them under "enabled ... by
 	 * default" and then say "No PSK cipher suites are enabled by
@@ -354,6 +374,77 @@ static const char *const defaults_81[] = {
 	"TLS_RSA_WITH_RC4_128_SHA",
 	"TLS_RSA_WITH_RC4_128_MD5",
 	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+/* "TLS Cipher Suites in Windows 8": the 8.1 order without the two DHE_RSA
+ * CBC suites, after update 3042058 as on Windows 7. */
+static const char *const defaults_8[] = {
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P384",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384",
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_RSA_WITH_AES_128_GCM_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA256",
+	"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_SHA",
+	"TLS_RSA_WITH_RC4_128_MD5",
+	"TLS_RSA_WITH_NULL_SHA256",
+	"TLS_RSA_WITH_NULL_SHA",
+	NULL
+};
+
+/* "TLS Cipher Suites in Windows Vista", which is the page for Server 2008
+ * too.  It also lists both NULL suites as "not present by default": they
+ * are kept, the reading that hides no NULL cipher. */
+static const char *const defaults_vista[] = {
+	"TLS_RSA_WITH_AES_128_CBC_SHA",
+	"TLS_RSA_WITH_AES_256_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_SHA",
+	"TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P521",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384",
+	"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P521",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384",
+	"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384",
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P521",
+	"TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+	"TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+	"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	"TLS_RSA_WITH_RC4_128_MD5",
+	"TLS_RSA_WITH_NULL_MD5",
 	"TLS_RSA_WITH_NULL_SHA",
 	NULL
 };
@@ -523,9 +614,11 @@ static const char *const defaults_2022[] = {
 };
 
 const struct suite_defaults suite_defaults[] = {
+	{ 6000, 6003, defaults_vista, PAGE_VISTA, 0 },
 	/* The Windows 7 page lists the 8.1 list, which needs update 3042058. */
 	{ 7600, 7601, defaults_81, SUITES_PAGE "tls-cipher-suites-in-windows-7",
 	  3042058 },
+	{ 9200, 9200, defaults_8, PAGE_8, 3042058 },
 	{ 9600, 9600, defaults_81, SUITES_PAGE "tls-cipher-suites-in-windows-8-1",
 	  0 },
 	{ 10240, 10240, defaults_1507,
@@ -1017,25 +1110,86 @@ strip_curve(const char *name, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The Windows before 10 that have a suites page, and the column of a row
+ * each reads; the update without which Windows 7, 8, 2008 R2 and 2012 skip
+ * the suites it adds (the Windows 7 and Windows 8 pages name it).
+ */
+enum suite_col { COL_VISTA, COL_8, COL_81 };
+static const struct {
+	unsigned from, to;
+	enum suite_col col;
+	int kb7;		/* the row's kb7 applies */
+	const char *windows;
+} suite_eras[] = {
+	{ 6000, 6003, COL_VISTA, 0, "Windows Vista and Server 2008" },
+	{ 7600, 7601, COL_81, 1, "Windows 7 and Server 2008 R2" },
+	{ 9200, 9200, COL_8, 1, "Windows 8 and Server 2012" },
+	{ 9600, 9600, COL_81, 0, "Windows 8.1 and Server 2012 R2" },
+};
+
+static int
+suite_era(unsigned build)
+{
+	for (size_t i = 0; i < sizeof(suite_eras) / sizeof(suite_eras[0]); i++)
+		if (build >= suite_eras[i].from && build <= suite_eras[i].to)
+			return (int)i;
+	return -1;
+}
+
+static int
+suite_col(const struct suite *s, enum suite_col c)
+{
+	return c == COL_VISTA ? s->onvista : c == COL_8 ? s->on8 : s->on81;
+}
+
+int
+suite_curves(const struct suite *s, unsigned build, int dflt)
+{
+	int e = suite_era(build), all;
+
+	if (build >= 10240)
+		return 0;
+	all = suite_col(s, e < 0 ? COL_81 : suite_eras[e].col);
+	/* Vista's default order has every curve it has */
+	if (!dflt || (e >= 0 && suite_eras[e].col == COL_VISTA))
+		return all;
+	return all && s->def81 ? s->def81 : all;
+}
+
+uint32_t
+suite_update(const struct suite *s, unsigned build, const char **windows)
+{
+	int e = suite_era(build);
+
+	*windows = e < 0 ? NULL : suite_eras[e].windows;
+	return e >= 0 && suite_eras[e].kb7 && suite_col(s, suite_eras[e].col) ?
+	    s->kb7 : 0;
+}
+
 int
 suite_supported(const char *name, unsigned build)
 {
 	char base[128];
 	int curve = strip_curve(name, base, sizeof(base));
 	const struct suite *s = suite_find(name);
+	int e = suite_era(build), bits;
 
 	if (s == NULL)
 		return 0;
-	/* Windows 7's page lists what 8.1's does (with update 3042058) */
-	if (build == 9600 || build == 7600 || build == 7601)
-		return s->on81 != 0 && (curve == 0 || (s->on81 & curve));
+	if (build == 0)
+		return -1;
+	/* "the elliptic curve suffix is not required and is overridden by
+	 * the new elliptic curve priority order" (every Windows 10 page) */
 	if (build >= 10240)
 		return s->min_build <= build;
-	/* Undocumented builds: what 8.1 lacks, older Windows lacks too, and
-	 * the TLS 1.3 suites need 20348 everywhere. */
-	if (s->min_build >= 20348 || (build < 9600 && s->on81 == 0))
-		return 0;
-	return -1;
+	if (e >= 0) {
+		bits = suite_col(s, suite_eras[e].col);
+		return bits != 0 && (curve == 0 || (bits & curve));
+	}
+	/* a build before Windows 10 without a page: what no such page lists
+	 * (the TLS 1.3, ECDHE_RSA GCM and PSK suites) it lacks too */
+	return s->on81 || s->on8 || s->onvista ? -1 : 0;
 }
 
 const char *

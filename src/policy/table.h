@@ -53,11 +53,15 @@ struct suite {
 	const char *name;	/* without a curve suffix */
 	unsigned min_build;	/* Windows 10 and later: first build that has it */
 	unsigned char on81;	/* 7 and 8.1: 0 none, NOCURVE, or curve bits */
-	unsigned char def81;	/* curves 8.1 enables by default */
-	const char *source;	/* the page that lists it */
-	uint32_t kb7;		/* Windows 7 / 2008 R2 has it only with this */
+	unsigned char def81;	/* curves 7, 8 and 8.1 enable by default */
+	const char *source;	/* the pages that list it */
+	uint32_t kb7;		/* Windows 7, 8, 2008 R2 and 2012 have it
+				 * only with this update */
 	int on_request;		/* "only used when application explicitly
 				 * requests", though in the enabled list */
+	unsigned char on8;	/* 8 and 2012: as on81 */
+	unsigned char onvista;	/* Vista and 2008: as on81; each curve it
+				 * has is in its default list */
 };
 
 /* The suites a build enables, in order, when no list is configured. */
@@ -249,9 +253,26 @@ const char *effect_name(enum effect);
 
 const struct suite *suite_find(const char *name);
 const char *suite_suggest(const char *name);
-/* 1 the build has the suite, 0 it does not, -1 tlshive has no table for it.
- * With a curve suffix on name, the curve must exist for it too. */
+/*
+ * 1 the build has the suite, 0 it does not, -1 no page says (build 0, or
+ * a build before Windows 10 with no page of its own).  Before Windows 10
+ * a curve suffix on name must be one the build has the suite with; from
+ * Windows 10 on any suffix names the suite itself.
+ */
 int suite_supported(const char *name, unsigned build);
+/*
+ * Before Windows 10: the curves (C256 | C384 | C521) the build spells the
+ * suite with, only those it enables by default with dflt; NOCURVE for a
+ * suite without a curve; 0 when the build lacks it.  A build with no page
+ * of its own is spelt as 8.1 is.  Windows 10 and later: 0.
+ */
+int suite_curves(const struct suite *, unsigned build, int dflt);
+/*
+ * The update without which a build skips a suite it lists (0: none), and
+ * the Windows it concerns for messages ("Windows 7 and Server 2008 R2").
+ */
+uint32_t suite_update(const struct suite *, unsigned build,
+    const char **windows);
 /* The closest suite name the build has, for "did you mean". */
 const char *suite_suggest_on(const char *name, unsigned build);
 /* The build's default order, or NULL when no page documents it. */

@@ -512,3 +512,154 @@ plan_noncompliant(const struct plan *p, int explicit_only)
 			n += p->nverdict[v];
 	return n;
 }
+
+/*
+ * A row's value after the plan where Windows reads it (the current control
+ * set): the last op there, else the hive's value (h NULL: none).  1 with
+ * *v set (caller frees), 0 absent.
+ */
+static int
+after_plan(const struct plan *p, const struct setting *s,
+    const struct facts *f, struct hive *h[HV_COUNT], struct regval *v)
+{
+	char *cs = h ? facts_cset_name(f->sel_current) :
+	    xstrdup("CurrentControlSet");
+	char *place = s->hive == HV_SYSTEM ? xasprintf("%s\\%s", cs, s->key) :
+	    xstrdup(s->key);
+	size_t n = strlen(place);
+	const struct op *last = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct op *o = &p->ops[i];
+		size_t k = strlen(o->key);
+
+		if (o->hive != s->hive)
+			continue;
+		if (o->kind == OP_DELETE_KEY && k <= n && strncasecmp(o->key,
+		    place, k) == 0 && (place[k] == '\0' || place[k] == '\\'))
+			last = o;
+		else if ((o->kind == OP_SET || o->kind == OP_DELETE_VALUE) &&
+		    strcasecmp(o->key, place) == 0 && o->name &&
+		    strcasecmp(o->name, s->value) == 0)
+			last = o;
+	}
+	if (last && last->kind == OP_SET) {
+		regval_copy(v, &last->want);
+		r = 1;
+	} else if (last == NULL && h && h[s->hive])
+		r = hive_get(h[s->hive], place, s->value, v) == 1;
+	free(place);
+	free(cs);
+	return r;
+}
+
+/* Is the algorithm row (Ciphers, Hashes, KeyExchangeAlgorithms) off? */
+static int
+algorithm_off(const struct plan *p, const struct setting *s,
+    const struct facts *f, struct hive *h[HV_COUNT])
+{
+	struct regval v = { 0 };
+	uint32_t d = 1;
+
+	if (!after_plan(p, s, f, h, &v))
+		return 0;
+	if (!regval_get_dword(&v, &d))
+		d = 1;
+	regval_free(&v);
+	return d == 0;
+}
+
+/*
+ * Can Schannel on this build offer the suite: the build has it (or no
+ * page says), with its update, no algorithm it uses is off (off[] by
+ * setting), and it is no suite "only used when application explicitly
+ * requests"?
+ */
+static int
+suite_usable(const char *name, const struct facts *f, const char *off)
+{
+	const struct suite *su = suite_find(name);
+	const char *win;
+	uint32_t kb;
+
+	if (su == NULL || su->on_request || suite_supported(name, f->build) ==
+	    0)
+		return 0;
+	if ((kb = suite_update(su, f->build, &win)) != 0 && !facts_has_kb(f,
+	    kb))
+		return 0;
+	for (size_t i = 0; i < nsettings; i++)
+		if (off[i] && suite_has_words(name, settings[i].suite_words))
+			return 0;
+	return 1;
+}
+
+/*
+ * "Cipher suites not in the priority list will not be used" (every
+ * per-version suites page): a list without one the build can offer ends
+ * every TLS connection, whoever wrote it.
+ */
+void
+plan_check_suites(struct plan *p, const struct facts *f,
+    struct hive *h[HV_COUNT])
+{
+	const struct setting *s = NULL;
+	const struct suite_defaults *sd;
+	struct regval v = { 0 };
+	char **names = NULL, *sz, *save = NULL, *bt, *t, *off;
+	size_t n = 0;
+	const char *which;
+	int usable = 0;
+
+	for (size_t i = 0; i < nsettings && s == NULL; i++)
+		if (settings[i].kind == SK_SUITES)
+			s = &settings[i];
+	if (s == NULL || f->build == 0)
+		return;
+	/* the policy list if it is there as Windows reads it (REG_SZ), else
+	 * the local list, else the build's documented default order */
+	if (after_plan(p, s, f, h, &v) && (sz = regval_get_sz(&v)) != NULL) {
+		which = "the policy list";
+		for (char *x = strtok_r(sz, ",", &save); x; x = strtok_r(NULL,
+		    ",", &save)) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(x);
+		}
+		free(sz);
+	} else if (f->local_suites) {
+		which = "the local list";
+		for (size_t i = 0; i < f->nlocal_suites; i++) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(f->local_suites[i]);
+		}
+	} else if ((sd = default_suites(f)) != NULL) {
+		which = "the build's default order";
+		for (size_t i = 0; sd->names[i]; i++) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(sd->names[i]);
+		}
+	} else {
+		regval_free(&v);
+		return;
+	}
+	regval_free(&v);
+	off = xcalloc(nsettings + 1, 1);
+	for (size_t i = 0; i < nsettings; i++)
+		off[i] = settings[i].suite_words && algorithm_off(p,
+		    &settings[i], f, h);
+	for (size_t i = 0; i < n && !usable; i++)
+		usable = suite_usable(names[i], f, off);
+	free(off);
+	strv_free(names, n);
+	if (usable)
+		return;
+	bt = facts_name(f);
+	t = xasprintf("%s: %s leaves %s (build %u) no suite to offer (each is "
+	    "one the build lacks, or needs an update, or uses a cipher, hash "
+	    "or key exchange that is off): every TLS connection fails",
+	    s->name, which, bt, f->build);
+	plan_warn(p, 0, t);
+	free(t);
+	free(bt);
+}

@@ -38,5 +38,12 @@ void plan_assign_verdicts(struct plan *, const struct facts *);
  * but reads its values (TLS 1.3 before 20348): of the registry's values
  * for show, of the values the plan writes otherwise. */
 void plan_check_unsafe(struct plan *, const struct facts *, int show);
+/*
+ * A warning when the cipher-suite list Schannel reads after the plan (the
+ * policy list, else the local one, else the build's default order) leaves
+ * no suite the build can offer; h NULL for a plan without hives.
+ */
+void plan_check_suites(struct plan *, const struct facts *,
+    struct hive *h[HV_COUNT]);
 
 #endif

@@ -14,6 +14,7 @@ done <<'L'
 2008sp2-x86 Windows_Server_2008_SP2 server x86
 win7-x86 Windows_7_SP1 client x86
 2008r2 Windows_Server_2008_R2_SP1 server AMD64
+2012 Windows_Server_2012 server AMD64
 2012r2 Windows_Server_2012_R2 server AMD64
 2016 Windows_Server_2016 server AMD64
 2019 Windows_Server_2019 server AMD64
@@ -177,9 +178,64 @@ rm -rf s22; "$MKIMAGE" 2022 s22
 must_exit 2 "$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 2> err
 grep -q 'with TLS 1.3 on, a list without TLS_AES_256_GCM_SHA384 or TLS_AES_128_GCM_SHA256 turns TLS 1.3 off without a word' err || fail "TLS 1.3 suites rule"
 "$TLSHIVE" apply -n --set 'TLS 1.3 = off' --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' s22 > /dev/null || fail "TLS 1.3 off allows it"
+# Windows 8 / Server 2012 and Vista / Server 2008 have pages of their own:
+# "TLS Cipher Suites in Windows 8" (the 8.1 suites but the two DHE_RSA CBC
+# ones, the order after update 3042058) and "TLS Cipher Suites in Windows
+# Vista" (SHA-1 and MD5 suites only, every curve in the default order).
+rm -rf w8; "$MKIMAGE" 2012 w8
+must_exit 2 "$TLSHIVE" apply -n --set 'cipher-suites = TLS_DHE_RSA_WITH_AES_128_CBC_SHA' w8 2> err
+grep -q 'the image is Windows Server 2012 (build 9200), which has no TLS_DHE_RSA_WITH_AES_128_CBC_SHA' err ||
+	{ cat err; fail "DHE_RSA CBC on 2012"; }
+"$TLSHIVE" apply -n -v --set 'cipher-suites = TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256' w8 > out
+[ "$(fn out)" = '"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384,TLS_RSA_WITH_AES_128_GCM_SHA256"' ] ||
+	fail "Windows 8 curve suffixes: $(fn out)"
+grep -q '^warning: cipher-suites: TLS_RSA_WITH_AES_128_GCM_SHA256 exists on Windows 8 and Server 2012 only with update 3042058' out ||
+	{ cat out; fail "KB3042058 on 2012"; }
+if grep -q 'names not checked' out; then fail "suite names not checked on 2012"; fi
+printf '%s\\Package_for_KB3042058~31bf3856ad364e35~amd64~~6.2.1.0|CurrentState|dword|0x70\n' "$cbs" > kb7.extra
+rm -rf w8; "$MKIMAGE" --extra kb7.extra 2012 w8
+"$TLSHIVE" show --json w8 | jq -r '.settings[] | select(.name == "cipher-suites") | .default_from' |
+	grep -q 'tls-cipher-suites-in-windows-8$' || fail "default suite order of 2012"
+rm -rf s8; "$MKIMAGE" --extra kb.extra 2008sp2-x86 s8
+"$TLSHIVE" show --json s8 | jq -r '.settings[] | select(.name == "cipher-suites") | .default_from' |
+	grep -q 'schannel-cipher-suites-in-windows-vista$' || fail "default suite order of 2008"
+must_exit 2 "$TLSHIVE" apply -n --set 'cipher-suites = TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' s8 2> err
+grep -q 'which has no TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384; closest it has: TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA$' err ||
+	{ cat err; fail "an AEAD suite on 2008"; }
+"$TLSHIVE" apply -n -v --set 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA' s8 > out
+[ "$(fn out)" = '"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521"' ] ||
+	fail "Vista curve suffixes: $(fn out)"
+# recommended's suites (all "if supported") are none of Vista's: the list
+# Windows has is left alone, never replaced by one it cannot use
+"$TLSHIVE" apply -n -v -p recommended s8 > out
+grep -q '^note: cipher-suites: left untouched, the image is Windows Server 2008 SP2 (build 6002), which has none of its suites' out ||
+	{ cat out; fail "recommended's suites on 2008"; }
+if grep -q 'Functions' out; then cat out; fail "recommended writes a suite list on 2008"; fi
+# A list that leaves Schannel no suite to offer: a warning from show,
+# check and apply alike (a .reg for Windows 10; strict, whose SHA and MD5
+# off leave none of Vista's default suites).
+nosuite='warning: cipher-suites: the policy list leaves Windows Server 2008 SP2 (build 6002) no suite to offer'
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\r\n"Functions"="TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256"\r\n' > new.reg
+must_exit 1 "$TLSHIVE" check -r new.reg s8 > out
+grep -q "^$nosuite" out || { cat out; fail "check: no suite left"; }
+"$TLSHIVE" apply -r new.reg s8 > out
+grep -q "^$nosuite" out || { cat out; fail "apply: no suite left"; }
+"$TLSHIVE" show s8 > out
+grep -q "^$nosuite" out || { cat out; fail "show: no suite left"; }
+must_exit 1 "$TLSHIVE" check -p enable-tls12 s8 > out
+grep -q "^$nosuite" out || { cat out; fail "check of a profile without suites: no suite left"; }
+rm -rf s8; "$MKIMAGE" --extra kb.extra 2008sp2-x86 s8
+"$TLSHIVE" apply -p strict s8 > out
+grep -q "^warning: cipher-suites: the build's default order leaves Windows Server 2008 SP2 (build 6002) no suite to offer" out ||
+	{ cat out; fail "strict on 2008: no suite left"; }
+"$TLSHIVE" show --json s8 | jtrue '[.warnings[].message] | any(test("default order leaves .* no suite to offer"))' ||
+	fail "show after strict on 2008"
+rm -rf s19; "$MKIMAGE" 2019 s19
+"$TLSHIVE" check -r new.reg s19 > out || [ $? = 1 ] || fail "check on 2019"
+if grep -q 'no suite to offer' out; then cat out; fail "2019 has ECDHE_RSA GCM"; fi
 # Every built-in profile fits every layout (2008 SP2 with KB4019276: without
 # it they apply too, with the warnings above).
-for layout in 2008sp2-x86 win7-x86 2008r2 2012r2 2016 2019 2022 2025 win10 win11; do
+for layout in 2008sp2-x86 win7-x86 2008r2 2012 2012r2 2016 2019 2022 2025 win10 win11; do
 	rm -rf b; "$MKIMAGE" --extra kb.extra "$layout" b
 	for p in recommended strict pci-dss; do
 		"$TLSHIVE" apply -n -p "$p" b > /dev/null 2> err || { cat err; fail "$p on $layout"; }

@@ -293,8 +293,14 @@ test_table_suite_defaults__consistent(void **state)
 	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 7601), 0);
 	assert_int_equal(suite_find("TLS_RSA_WITH_AES_128_GCM_SHA256")->kb7,
 	    3042058);
-	assert_int_equal(suite_supported("TLS_RSA_WITH_AES_128_CBC_SHA", 9200),
+	/* a build before Windows 10 without a page of its own: unknown,
+	 * but for what no such page lists; an unknown build: unknown */
+	assert_int_equal(suite_supported("TLS_RSA_WITH_AES_128_CBC_SHA", 8000),
 	    -1);
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 8000), 0);
+	assert_int_equal(suite_supported("TLS_AES_128_GCM_SHA256", 0), -1);
+	assert_int_equal(suite_supported("TLS_NO_SUCH_SUITE", 0), 0);
 	/* 1507 and 1511 have every suite 1607 has */
 	assert_int_equal(suite_supported(
 	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 10240), 1);
@@ -534,7 +540,66 @@ test_table_suite_defaults__per_version_pages(void **state)
 	assert_false(list_has(w11_22h2->names,
 	    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"));
 	assert_ptr_equal(suite_defaults_for(26100), w11_22h2);
-	assert_null(suite_defaults_for(9200));
+}
+
+/*
+ * "TLS Cipher Suites in Windows Vista" (Vista and Server 2008: SHA-1 and
+ * MD5 suites only, every ECDHE curve in the default order) and "... in
+ * Windows 8" (the 8.1 suites but the two DHE_RSA CBC ones, the order after
+ * update 3042058): names checked on those builds, default orders known.
+ */
+static void
+test_table_suites__vista_and_8_pages(void **state)
+{
+	const struct suite_defaults *v = suite_defaults_for(6002);
+	const struct suite_defaults *w8 = suite_defaults_for(9200);
+	const struct suite_defaults *w81 = suite_defaults_for(9600);
+	const char *win;
+
+	for (unsigned b = 6000; b <= 6003; b++) {
+		assert_ptr_equal(suite_defaults_for(b), v);
+		assert_int_equal(suite_supported("TLS_RSA_WITH_AES_128_CBC_SHA",
+		    b), 1);
+		assert_int_equal(suite_supported(
+		    "TLS_RSA_WITH_AES_128_CBC_SHA256", b), 0);
+		assert_int_equal(suite_supported(
+		    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384", b), 0);
+		assert_int_equal(suite_supported(
+		    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521", b), 1);
+	}
+	assert_non_null(strstr(v->source,
+	    "schannel-cipher-suites-in-windows-vista"));
+	assert_int_equal(v->kb, 0);
+	assert_int_equal(list_len(v->names), 22);
+	assert_string_equal(v->names[0], "TLS_RSA_WITH_AES_128_CBC_SHA");
+	assert_true(list_has(v->names, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P521"));
+	/* every curve Vista has is in its default order */
+	assert_int_equal(suite_curves(suite_find(
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"), 6002, 1), C256 | C384 | C521);
+	assert_int_equal(suite_curves(suite_find(
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"), 9200, 1), C256 | C384);
+
+	assert_non_null(strstr(w8->source, "tls-cipher-suites-in-windows-8"));
+	assert_int_equal(w8->kb, 3042058);
+	assert_int_equal(list_len(w8->names), list_len(w81->names) - 2);
+	assert_false(list_has(w8->names, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"));
+	assert_false(list_has(w8->names, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"));
+	assert_int_equal(suite_supported("TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+	    9200), 0);
+	assert_int_equal(suite_supported("TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+	    9600), 1);
+	assert_int_equal(suite_supported(
+	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P521", 9200), 1);
+	/* update 3042058 on Windows 7 and 8 alike, not on 8.1 or Vista */
+	assert_int_equal(suite_update(suite_find(
+	    "TLS_RSA_WITH_AES_128_GCM_SHA256"), 9200, &win), 3042058);
+	assert_string_equal(win, "Windows 8 and Server 2012");
+	assert_int_equal(suite_update(suite_find(
+	    "TLS_RSA_WITH_AES_128_GCM_SHA256"), 7601, &win), 3042058);
+	assert_int_equal(suite_update(suite_find(
+	    "TLS_RSA_WITH_AES_128_GCM_SHA256"), 9600, &win), 0);
+	assert_int_equal(suite_update(suite_find(
+	    "TLS_RSA_WITH_AES_128_CBC_SHA"), 9200, &win), 0);
 }
 
 static void
@@ -654,6 +719,7 @@ main(void)
 		cmocka_unit_test(test_table_suite_defaults__consistent),
 		cmocka_unit_test(test_table_suites__ecdhe_rsa_gcm_from_1507),
 		cmocka_unit_test(test_table_suites__as_the_pages_list),
+		cmocka_unit_test(test_table_suites__vista_and_8_pages),
 		cmocka_unit_test(test_table_prereqs__name_rows),
 		cmocka_unit_test(test_table_suite_defaults__per_version_pages),
 		cmocka_unit_test(test_table_suite_has_words__whole_words),

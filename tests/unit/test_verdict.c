@@ -485,6 +485,85 @@ test_verdict_prereqs__dotnet35_on_1511(void **state)
 	img_close(&m);
 }
 
+/* The plan's one warning whose text holds what, or NULL. */
+static const char *
+warning_with(const struct plan *p, const char *what)
+{
+	for (size_t i = 0; i < p->nwarn; i++)
+		if (strstr(p->warn[i].text, what))
+			return p->warn[i].text;
+	return NULL;
+}
+
+#define POLICY_SSL "Policies\\Microsoft\\Cryptography\\Configuration\\" \
+	"SSL\\00010002"
+#define NEW_SUITES "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256"
+#define NO_SUITE "no suite to offer"
+
+/*
+ * A list that leaves Schannel no suite to offer: none the build has ("TLS
+ * Cipher Suites in Windows Vista" lists neither suite of NEW_SUITES), or
+ * every one with a hash turned off.  show, check/apply and an export's
+ * plan (no hives) warn alike; 2019 ("... Windows 10 v1809") has the first.
+ */
+static void
+test_verdict_suites__no_suite_left_warned(void **state)
+{
+	static const char reg[] = "Windows Registry Editor Version 5.00\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\" POLICY_SSL "]\n"
+	    "\"Functions\"=\"" NEW_SUITES "\"\n";
+	struct img m;
+	struct plan p;
+	struct policy pol = { 0 };
+	struct facts f;
+	struct strlist e = { 0 };
+
+	img_open(&m, "2008sp2-x86", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_non_null(warning_with(&p, "the policy list leaves Windows "
+	    "Server 2008 SP2 (build 6002) " NO_SUITE));
+	plan_free(&p);
+	/* the default order, with SHA and MD5 off: every Vista suite gone */
+	assert_int_equal(plan_for(&p, &m, "SHA = off", &e), 0);
+	assert_null(warning_with(&p, NO_SUITE));
+	plan_free(&p);
+	img_close(&m);
+	img_open(&m, "2008sp2-x86", "SYSTEM|ControlSet001\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Hashes\\SHA|Enabled|dword|0\n");
+	assert_int_equal(plan_for(&p, &m, "MD5 = off", &e), 0);
+	assert_non_null(warning_with(&p, "the build's default order leaves "
+	    "Windows Server 2008 SP2 (build 6002) " NO_SUITE));
+	plan_free(&p);
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	assert_null(warning_with(&p, NO_SUITE));	/* MD5 still on */
+	plan_free(&p);
+	img_close(&m);
+	/* show, of a list in the hive */
+	img_open(&m, "2008sp2-x86", "SOFTWARE|" POLICY_SSL "|Functions|sz|"
+	    NEW_SUITES "\n");
+	assert_int_equal(plan_show(&p, &m.f, m.h), 0);
+	assert_non_null(warning_with(&p, "the policy list leaves"));
+	plan_free(&p);
+	img_close(&m);
+	/* an export for --os 2008: the plan alone */
+	assert_int_equal(facts_for_os(&f, "2008"), 0);
+	assert_int_equal(policy_add_reg_mem(&pol, (const unsigned char *)reg,
+	    strlen(reg), "t.reg", &e), 0);
+	assert_int_equal(plan_build(&p, &pol, &f, (struct hive *[HV_COUNT]){
+	    NULL }, PLAN_LIVE, &e), 0);
+	assert_non_null(warning_with(&p, "the policy list leaves"));
+	plan_free(&p);
+	policy_free(&pol);
+	facts_free(&f);
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_null(warning_with(&p, NO_SUITE));
+	plan_free(&p);
+	img_close(&m);
+	assert_int_equal(e.n, 0);
+}
+
 /* One warning per text, however many rows raise it. */
 static void
 test_verdict_warn__once(void **state)
@@ -517,6 +596,7 @@ main(void)
 		cmocka_unit_test(test_verdict_prereqs__unchecked_without_image),
 		cmocka_unit_test(test_verdict_prereqs__dotnet35_on_1511),
 		cmocka_unit_test(test_verdict_warn__once),
+		cmocka_unit_test(test_verdict_suites__no_suite_left_warned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
