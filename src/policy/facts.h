@@ -79,8 +79,9 @@ int facts_has_kb(const struct facts *, uint32_t kb);
 #define BUILD_WIN7 7600		/* and 7601 (SP1): suites only with KB3042058 */
 #define BUILD_WIN7_SP1 7601
 #define BUILD_WIN8 9200		/* Fast Startup (HiberbootEnabled) */
-#define BUILD_WIN10_1507 10240	/* suite names without curve suffixes */
-#define BUILD_WIN10_1607 14393	/* the ECC curve order (EccCurves) */
+#define BUILD_WIN10_1507 10240	/* suite names without curve suffixes, and
+				 * the ECC curve order (EccCurves) */
+#define BUILD_WIN10_1607 14393	/* Server 2016; curve25519 among the curves */
 #define BUILD_TLS13 20348	/* Server 2022: TLS 1.3 in Schannel */
 #define BUILD_WIN11 22000	/* client builds named Windows 11 */
 /*

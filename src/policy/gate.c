@@ -249,10 +249,11 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 			    s->name, bt);
 		warn_kb7(p, w, f);
 		warn_rsa(p, w, f);
-	} else if (s->kind == SK_CURVES && f->build && f->build < BUILD_WIN10_1607) {
+	} else if (s->kind == SK_CURVES && f->build && f->build < s->min_build) {
 		sl_add(&p->notes, "%s: left untouched, the image is %s: the "
-		    "curve order exists from Windows 10 1607 on (before, the "
-		    "curve is part of each suite's name)", s->name, bt);
+		    "curve order exists from Windows 10 (build %u) on (before, "
+		    "the curve is part of each suite's name)", s->name, bt,
+		    s->min_build);
 		r = 1;
 	} else if (s->kind == SK_CURVES) {
 		for (size_t i = 0; i < w->nitems; i++) {

@@ -135,9 +135,12 @@ const struct setting settings[] = {
 	  .key = "Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002",
 	  .value = "Functions", .kind = SK_SUITES,
 	  .help = "cipher suites in order of preference (policy list)" },
+	/* "Beginning with Windows 10 & Windows Server 2016, ECC curve order
+	 * can be configured" (MANAGE_TLS_PAGE); before, each ECDHE suite's
+	 * name carries its curve. */
 	{ .name = "ecc-curves", .hive = HV_SOFTWARE,
 	  .key = "Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002",
-	  .value = "EccCurves", .kind = SK_CURVES,
+	  .value = "EccCurves", .kind = SK_CURVES, .min_build = 10240,
 	  .help = "elliptic curves in order of preference (policy list)" },
 	{ .name = "winhttp", .hive = HV_SOFTWARE,
 	  .key = WINHTTP_KEY,
@@ -649,23 +652,42 @@ const size_t nsuite_defaults = sizeof(suite_defaults) /
     sizeof(suite_defaults[0]);
 
 /*
- * "TLS Elliptic Curves in Windows 10 1607 and later": curve25519,
- * NistP256 and NistP384 enabled in that order, the others supported.
+ * Curves as Schannel names them in the curve order, from Microsoft's
+ * per-version pages ("TLS Elliptic Curves in Windows 10 1507 and 1511",
+ * "... 1607 and later"): min_build is the first build whose page lists it,
+ * enabled by default or supported.
  */
+#define CURVES_1507 SUITES_PAGE "tls-elliptic-curves-in-windows-10-1507-and-1511"
+#define CURVES_1607 SUITES_PAGE "tls-elliptic-curves-in-windows-10-1607-and-later"
+#define GROUPS_24H2 SUITES_PAGE "tls-supported-groups-in-windows-11-24h2-and-later"
 const struct curve curves[] = {
-	{ "curve25519", 14393 },
-	{ "NistP256", 14393 },
-	{ "NistP384", 14393 },
-	{ "NistP521", 14393 },
-	{ "brainpoolP256r1", 14393 },
-	{ "brainpoolP384r1", 14393 },
-	{ "brainpoolP512r1", 14393 },
+	{ "curve25519", 14393, CURVES_1607 },
+	{ "NistP256", 10240, CURVES_1507 },
+	{ "NistP384", 10240, CURVES_1507 },
+	{ "NistP521", 10240, CURVES_1507 },
+	{ "brainpoolP256r1", 10240, CURVES_1507 },
+	{ "brainpoolP384r1", 10240, CURVES_1507 },
+	{ "brainpoolP512r1", 10240, CURVES_1507 },
 };
-const char *const curves_source = SUITES_PAGE
-    "tls-elliptic-curves-in-windows-10-1607-and-later";
-const char *const curves_default[] = { "curve25519", "NistP256",
-    "NistP384", NULL };
 const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
+
+static const char *const curves_1507[] = { "NistP256", "NistP384", NULL };
+static const char *const curves_1607[] = { "curve25519", "NistP256",
+    "NistP384", NULL };
+
+/*
+ * The order each page gives as enabled by default.  1507 (10240) and
+ * 1511 (10586) are the builds the 1507 page names; the preview builds
+ * between them and 1607 have no page.  The 24H2 page (Windows 11 24H2,
+ * Server 2025 and later) repeats 1607's order.
+ */
+const struct curve_defaults curve_defaults[] = {
+	{ 10240, 10586, curves_1507, CURVES_1507 },
+	{ 14393, 26099, curves_1607, CURVES_1607 },
+	{ 26100, 0, curves_1607, GROUPS_24H2 },
+};
+const size_t ncurve_defaults = sizeof(curve_defaults) /
+    sizeof(curve_defaults[0]);
 
 #define PROTOCOLS_PAGE "https://learn.microsoft.com/windows/win32/secauthn/" \
 	"protocols-in-tls-ssl--schannel-ssp-"
@@ -1264,6 +1286,16 @@ curve_find(const char *name)
 	for (size_t i = 0; i < ncurves; i++)
 		if (strcasecmp(curves[i].name, name) == 0)
 			return &curves[i];
+	return NULL;
+}
+
+const struct curve_defaults *
+curve_defaults_for(unsigned build)
+{
+	for (size_t i = 0; i < ncurve_defaults; i++)
+		if (build >= curve_defaults[i].from && (curve_defaults[i].to ==
+		    0 || build <= curve_defaults[i].to))
+			return &curve_defaults[i];
 	return NULL;
 }
 

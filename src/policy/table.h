@@ -74,10 +74,21 @@ struct suite_defaults {
 extern const struct suite_defaults suite_defaults[];
 extern const size_t nsuite_defaults;
 
+/* A curve (or group) Schannel takes in the curve order. */
 struct curve {
-	const char *name;
-	unsigned min_build;
+	const char *name;	/* as Microsoft's curve pages spell it */
+	unsigned min_build;	/* the first build that has it */
+	const char *source;	/* the page that lists it */
 };
+
+/* The curves a build enables, in order, when no curve order is set. */
+struct curve_defaults {
+	unsigned from, to;	/* builds, inclusive; to 0 = no upper bound */
+	const char *const *names;	/* NULL-ended */
+	const char *source;
+};
+extern const struct curve_defaults curve_defaults[];
+extern const size_t ncurve_defaults;
 
 extern const struct setting settings[];
 extern const size_t nsettings;
@@ -87,8 +98,6 @@ extern const struct suite suites[];
 extern const size_t nsuites;
 extern const struct curve curves[];
 extern const size_t ncurves;
-extern const char *const curves_source;
-extern const char *const curves_default[];	/* from 1607 on; NULL-ended */
 
 /*
  * Below ControlSet00N: the local cipher-suite list (REG_MULTI_SZ) that
@@ -112,6 +121,10 @@ extern const size_t nschannel_extras;
 
 /* The protocol group whose suites and WinHTTP bit exist from 20348 on. */
 #define TLS13_GROUP "TLS 1.3"
+
+/* Where Microsoft says the curve order exists from Windows 10 on. */
+#define MANAGE_TLS_PAGE \
+	"https://learn.microsoft.com/windows-server/security/tls/manage-tls"
 
 #define SUITES_MAX_CHARS 1023	/* policy Functions limit (Manage TLS, 2018) */
 #define DISABLED_BY_DEFAULT "DisabledByDefault"
@@ -280,6 +293,8 @@ const struct suite_defaults *suite_defaults_for(unsigned build);
 /* Does the suite name carry these words ("RC4 128"), in order? */
 int suite_has_words(const char *suite, const char *words);
 const struct curve *curve_find(const char *name);
+/* The build's default curve order, or NULL when no page documents it. */
+const struct curve_defaults *curve_defaults_for(unsigned build);
 const struct named_bit *winhttp_bit_find(const char *name);
 
 #endif

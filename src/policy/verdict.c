@@ -434,22 +434,29 @@ plan_effect(const struct target *t, const struct facts *f,
 		}
 		break;
 	case SK_CURVES:
+		/* before Windows 10 the curve is part of each suite's name
+		 * and no curve order is read (Manage TLS) */
+		if (f->build && f->build < s->min_build) {
+			effect_set(e, EFF_UNSUPPORTED, SRC_DEFAULT);
+			e->page = MANAGE_TLS_PAGE;
+			return;
+		}
 		if (!t->present[0]) {
-			if (f->build < BUILD_WIN10_1607) {
+			const struct curve_defaults *cd =
+			    curve_defaults_for(f->build);
+			struct regval v = { 0 };
+			size_t n = 0;
+
+			if (cd == NULL) {
 				effect_set(e, EFF_UNKNOWN, SRC_DEFAULT);
 				return;
 			}
-			e->page = curves_source;
-			{
-				struct regval v = { 0 };
-				size_t n = 0;
-				while (curves_default[n])
-					n++;
-				regval_multi_sz(&v, (char *const *)curves_default,
-				    n);
-				effect_value(e, &v, SRC_DEFAULT);
-				regval_free(&v);
-			}
+			e->page = cd->source;
+			while (cd->names[n])
+				n++;
+			regval_multi_sz(&v, (char *const *)cd->names, n);
+			effect_value(e, &v, SRC_DEFAULT);
+			regval_free(&v);
 			return;
 		}
 		break;

@@ -237,7 +237,12 @@ test_gate_suites__tls13_list_refused_unless_off(void **state)
 	img_close(&m);
 }
 
-/* Curves exist from 1607; "if supported" items drop out, others refuse. */
+/*
+ * The curve order exists from Windows 10 1507 on ("Manage TLS"), with
+ * NistP256 and NistP384 ("TLS Elliptic Curves in Windows 10 version 1507
+ * and 1511") and curve25519 from 1607 ("... 1607 and later"); "if
+ * supported" items drop out, others refuse.
+ */
 static void
 test_gate_curves__by_build(void **state)
 {
@@ -250,6 +255,25 @@ test_gate_curves__by_build(void **state)
 	shape(&s, &m, "ecc-curves = NistP384, NistP256", 0);
 	assert_int_equal(s.gate, 1);
 	assert_non_null(strstr(s.p.notes.v[0], "left untouched"));
+	shaped_free(&s);
+	img_close(&m);
+
+	img_open(&m, "win10", "SOFTWARE|Microsoft\\Windows NT\\"
+	    "CurrentVersion|CurrentBuildNumber|sz|10240\n");
+	shape(&s, &m, "ecc-curves = curve25519 if supported, NistP384, "
+	    "NistP256", 0);
+	assert_int_equal(s.gate, 0);
+	assert_int_equal(s.n, 1);
+	assert_non_null(v = regval_get_multi_sz(&s.v[0], &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "NistP384");
+	assert_string_equal(v[1], "NistP256");
+	strv_free(v, n);
+	assert_non_null(strstr(s.p.notes.v[0], "curve25519 left out"));
+	shaped_free(&s);
+	shape(&s, &m, "ecc-curves = curve25519, NistP256", 0);
+	assert_int_equal(s.gate, -1);
+	assert_non_null(strstr(s.e.v[0], "curve25519 needs build 14393"));
 	shaped_free(&s);
 	img_close(&m);
 

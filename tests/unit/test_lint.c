@@ -183,6 +183,53 @@ test_lint_build__tls13_suites_curves_wow64(void **state)
 	free(text);
 }
 
+#define ECC "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\" \
+	"Cryptography\\Configuration\\SSL\\00010002]\n"
+#define ECC_KEY "Policies\\Microsoft\\Cryptography\\Configuration\\" \
+	"SSL\\00010002"
+/* Windows 10 1507, as "TLS Elliptic Curves in Windows 10 version 1507 and
+ * 1511" describes it: build 10240 */
+#define W1507 "SOFTWARE|Microsoft\\Windows NT\\CurrentVersion|" \
+	"CurrentBuildNumber|sz|10240\n"
+
+/*
+ * The curve order is read from Windows 10 1507 on, with NistP256 and
+ * NistP384 ("TLS Elliptic Curves in Windows 10 version 1507 and 1511");
+ * curve25519 comes with 1607 ("... 1607 and later"); before Windows 10
+ * nothing reads it ("Manage TLS").
+ */
+static void
+test_lint_curves__by_build(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const struct ignored *g;
+	/* NistP256, NistP384, curve25519 as an ANSI .reg spells them */
+	static const char reg[] = HDR ECC "\"EccCurves\"=hex(7):"
+	    "4e,69,73,74,50,32,35,36,00,4e,69,73,74,50,33,38,34,00,"
+	    "63,75,72,76,65,32,35,35,31,39,00,00\n";
+
+	img_open(&m, "win10", W1507);
+	assert_int_equal(m.f.build, 10240);
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_null(ign_of(&p, ECC_KEY, "EccCurves", NULL));
+	assert_null(ign_of(&p, ECC_KEY, "EccCurves", "NistP256"));
+	assert_null(ign_of(&p, ECC_KEY, "EccCurves", "NistP384"));
+	assert_non_null(g = ign_of(&p, ECC_KEY, "EccCurves", "curve25519"));
+	assert_non_null(strstr(g->why, "14393"));
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "2012r2", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_non_null(g = ign_of(&p, ECC_KEY, "EccCurves", NULL));
+	assert_non_null(strstr(g->why, "build 9600 has no ecc-curves"));
+	plan_free(&p);
+	img_close(&m);
+	assert_int_equal(e.n, 0);
+}
+
 /* Near misses at the table's other keys; other values are left alone. */
 static void
 test_lint_near_miss__only_close_names(void **state)
@@ -273,6 +320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lint_schannel__unknown_keys_and_values),
 		cmocka_unit_test(test_lint_schannel__renegotiation_values_read),
+		cmocka_unit_test(test_lint_curves__by_build),
 		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
 		cmocka_unit_test(test_lint_near_miss__only_close_names),
 		cmocka_unit_test(test_lint_wow64__one_view_gets_a_note),
