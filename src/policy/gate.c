@@ -17,6 +17,13 @@ supported(const struct facts *f, unsigned min_build)
 	return min_build == 0 || (f->build != 0 && f->build >= min_build);
 }
 
+int
+plan_curve_available(const struct curve *c, const struct facts *f)
+{
+	return curve_available(c, f->build, f->have_ubr ? f->ubr : 0,
+	    f->type == OS_SERVER ? 1 : f->type == OS_CLIENT ? 0 : -1);
+}
+
 static char *
 build_text(const struct facts *f)
 {
@@ -258,17 +265,32 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 	} else if (s->kind == SK_CURVES) {
 		for (size_t i = 0; i < w->nitems; i++) {
 			const struct curve *cv = curve_find(w->items[i]);
-			if (supported(f, cv->min_build))
+			int a = plan_curve_available(cv, f);
+			char *need;
+
+			if (a == 1 || (a == -1 && f->build == 0 && !w->cond[i]))
 				continue;
-			if (w->cond[i])
+			need = curve_builds_text(cv);
+			if (w->cond[i] && (a == 0 || f->build == 0))
 				sl_add(&p->notes, "%s: %s left out, the image "
 				    "is %s", s->name, cv->name, bt);
-			else if (f->build) {
+			else if (w->cond[i])
+				sl_add(&p->notes, "%s: %s left out: Microsoft "
+				    "lists it for %s, and tlshive cannot tell "
+				    "whether the image (%s) is one", s->name,
+				    cv->name, need, bt);
+			else if (a == -1)
+				sl_add(&p->notes, "%s: %s: Microsoft lists it "
+				    "for %s, and tlshive cannot tell whether the "
+				    "image (%s) is one", s->name, cv->name, need,
+				    bt);
+			else {
 				sl_add(errs, "%s: %s: the image is %s; %s needs "
-				    "build %u or later", w->origin, s->name, bt,
-				    cv->name, cv->min_build);
+				    "%s", w->origin, s->name, bt, cv->name,
+				    need);
 				r = -1;
 			}
+			free(need);
 		}
 	}
 	free(lack);
@@ -403,8 +425,8 @@ plan_want_values(const struct want *w, const struct facts *f, int tls13_off,
 	case SK_CURVES:
 		kept = xcalloc(w->nitems + 1, sizeof(*kept));
 		for (size_t i = 0; i < w->nitems; i++)
-			if (!w->cond[i] || supported(f,
-			    curve_find(w->items[i])->min_build))
+			if (!w->cond[i] || plan_curve_available(
+			    curve_find(w->items[i]), f) == 1)
 				kept[nk++] = w->items[i];
 		regval_multi_sz(&v[0], kept, nk);
 		free(kept);

@@ -92,6 +92,8 @@ plan_state(const struct target *t)
 			struct strbuf sb = { 0 };
 			for (size_t i = 0; i < n; i++)
 				sb_add(&sb, "%s%s", i ? ", " : "", m[i]);
+			if (n == 0)
+				sb_add(&sb, "none");
 			strv_free(m, n);
 			return sb_take(&sb);
 		}

@@ -654,20 +654,56 @@ const size_t nsuite_defaults = sizeof(suite_defaults) /
 /*
  * Curves as Schannel names them in the curve order, from Microsoft's
  * per-version pages ("TLS Elliptic Curves in Windows 10 1507 and 1511",
- * "... 1607 and later"): min_build is the first build whose page lists it,
- * enabled by default or supported.
+ * "... 1607 and later", "TLS Supported Groups in Windows 11 24H2 and
+ * later"): min_build is the first build whose page lists it, enabled by
+ * default or supported.
  */
 #define CURVES_1507 SUITES_PAGE "tls-elliptic-curves-in-windows-10-1507-and-1511"
 #define CURVES_1607 SUITES_PAGE "tls-elliptic-curves-in-windows-10-1607-and-later"
 #define GROUPS_24H2 SUITES_PAGE "tls-supported-groups-in-windows-11-24h2-and-later"
+#define CURVE(n) { n, 10240, CURVES_1507 " and " CURVES_1607, NULL }
+
+/*
+ * The post-quantum hybrid groups (TLS 1.3 only, disabled by default): the
+ * 24H2 page's minimum builds are 26100.8514 (Windows 11 24H2) and
+ * 26200.8514 (25H2), 28000.2173 (named there "Windows 11 26H2", linked to
+ * 26H1's release notes) and, for "Windows Server 2025", 29550 (a Server
+ * preview build: no Server 2025 build 26100 has them).  Other builds: the
+ * page does not say.
+ */
+static const struct group_builds mlkem_builds[] = {
+	{ 26100, 26100, 8514, GB_CLIENT },
+	{ 26200, 26200, 8514, GB_CLIENT },
+	{ 28000, 28000, 2173, GB_CLIENT },
+	{ 29550, 0, 0, GB_SERVER },
+	{ 0, 0, 0, GB_ANY }
+};
+#define MLKEM(n) { n, 26100, GROUPS_24H2, mlkem_builds }
+
 const struct curve curves[] = {
-	{ "curve25519", 14393, CURVES_1607 },
-	{ "NistP256", 10240, CURVES_1507 },
-	{ "NistP384", 10240, CURVES_1507 },
-	{ "NistP521", 10240, CURVES_1507 },
-	{ "brainpoolP256r1", 10240, CURVES_1507 },
-	{ "brainpoolP384r1", 10240, CURVES_1507 },
-	{ "brainpoolP512r1", 10240, CURVES_1507 },
+	{ "curve25519", 14393, CURVES_1607, NULL },
+	{ "NistP256", 10240, CURVES_1507, NULL },
+	{ "NistP384", 10240, CURVES_1507, NULL },
+	CURVE("nistP521"),
+	CURVE("brainpoolP256r1"),
+	CURVE("brainpoolP384r1"),
+	CURVE("brainpoolP512r1"),
+	CURVE("nistP192"),
+	CURVE("nistP224"),
+	CURVE("secP160k1"),
+	CURVE("secP160r1"),
+	CURVE("secP160r2"),
+	CURVE("secP192k1"),
+	CURVE("secP192r1"),
+	CURVE("secP224k1"),
+	CURVE("secP224r1"),
+	CURVE("secP256k1"),
+	CURVE("secP256r1"),
+	CURVE("secP384r1"),
+	CURVE("secP521r1"),
+	MLKEM("x25519_mlkem768"),
+	MLKEM("secp256r1_mlkem768"),
+	MLKEM("secp384r1_mlkem1024"),
 };
 const size_t ncurves = sizeof(curves) / sizeof(curves[0]);
 
@@ -1287,6 +1323,65 @@ curve_find(const char *name)
 		if (strcasecmp(curves[i].name, name) == 0)
 			return &curves[i];
 	return NULL;
+}
+
+/* The rows of only for one kind of Windows: 1 yes, 0 no, -1 no page says. */
+static int
+available_on(const struct group_builds *only, unsigned build, unsigned ubr,
+    int os)
+{
+	unsigned lowest = 0;
+
+	for (const struct group_builds *g = only; g->from; g++) {
+		if (g->os != GB_ANY && g->os != os)
+			continue;
+		if (lowest == 0 || g->from < lowest)
+			lowest = g->from;
+		if (build < g->from || (g->to && build > g->to))
+			continue;
+		if (g->ubr == 0)
+			return 1;
+		return ubr == 0 ? -1 : ubr >= g->ubr;
+	}
+	return lowest == 0 || build < lowest ? 0 : -1;
+}
+
+int
+curve_available(const struct curve *c, unsigned build, unsigned ubr,
+    int server)
+{
+	int client, srv;
+
+	if (build == 0)
+		return -1;
+	if (c->only == NULL)
+		return build >= c->min_build;
+	client = available_on(c->only, build, ubr, GB_CLIENT);
+	srv = available_on(c->only, build, ubr, GB_SERVER);
+	if (server == -1)
+		return client == srv ? client : -1;
+	return server ? srv : client;
+}
+
+char *
+curve_builds_text(const struct curve *c)
+{
+	struct strbuf sb = { 0 };
+
+	if (c->only == NULL)
+		return xasprintf("build %u or later", c->min_build);
+	for (const struct group_builds *g = c->only; g->from; g++) {
+		sb_add(&sb, "%s%s build %u", sb.len == 0 ? "" : g[1].from ?
+		    ", " : " or ", g->os == GB_SERVER ? "server" : g->os ==
+		    GB_CLIENT ? "client" : "any", g->from);
+		if (g->ubr)
+			sb_add(&sb, ".%u", g->ubr);
+		if (g->to == 0)
+			sb_add(&sb, " or later");
+		else if (g->to != g->from)
+			sb_add(&sb, " to %u", g->to);
+	}
+	return sb_take(&sb);
 }
 
 const struct curve_defaults *

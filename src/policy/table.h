@@ -74,11 +74,25 @@ struct suite_defaults {
 extern const struct suite_defaults suite_defaults[];
 extern const size_t nsuite_defaults;
 
+/*
+ * Builds that have a group only from an update on: one build range, from
+ * its update revision ubr (0: every revision), on clients, servers or both.
+ */
+enum { GB_ANY, GB_CLIENT, GB_SERVER };
+struct group_builds {
+	unsigned from, to;	/* builds, inclusive; to 0 = no upper bound */
+	unsigned ubr;
+	int os;			/* GB_ANY, GB_CLIENT or GB_SERVER */
+};
+
 /* A curve (or group) Schannel takes in the curve order. */
 struct curve {
 	const char *name;	/* as Microsoft's curve pages spell it */
 	unsigned min_build;	/* the first build that has it */
 	const char *source;	/* the page that lists it */
+	/* NULL: every build from min_build on; else only these builds,
+	 * ended by a row with from 0 */
+	const struct group_builds *only;
 };
 
 /* The curves a build enables, in order, when no curve order is set. */
@@ -293,6 +307,17 @@ const struct suite_defaults *suite_defaults_for(unsigned build);
 /* Does the suite name carry these words ("RC4 128"), in order? */
 int suite_has_words(const char *suite, const char *words);
 const struct curve *curve_find(const char *name);
+/*
+ * Does the build have the curve: 1 yes, 0 no, -1 tlshive cannot tell (the
+ * build is 0, or the answer turns on an update revision or on client or
+ * server, and that is unknown, or no page covers the build).  ubr 0: not
+ * known; server 1, 0, or -1 not known.
+ */
+int curve_available(const struct curve *, unsigned build, unsigned ubr,
+    int server);
+/* The builds that have it, in words ("build 10240 or later"); caller
+ * frees. */
+char *curve_builds_text(const struct curve *);
 /* The build's default curve order, or NULL when no page documents it. */
 const struct curve_defaults *curve_defaults_for(unsigned build);
 const struct named_bit *winhttp_bit_find(const char *name);

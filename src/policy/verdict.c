@@ -318,6 +318,38 @@ effect_list(struct effect_of *e, const char *const *names, size_t n,
 	free(sb.s);
 }
 
+/*
+ * A curve order as Windows uses it on this image: the curves its build
+ * lacks left out (Microsoft's curve pages), and names no page lists, which
+ * lint calls ignored too.  Unknown when tlshive cannot tell whether the
+ * build has one of them.
+ */
+static void
+effect_curves(struct effect_of *e, const char *const *names, size_t n,
+    const struct facts *f, enum effect_source source)
+{
+	const char **kept = xcalloc(n + 1, sizeof(*kept));
+	struct regval v = { 0 };
+	size_t nk = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct curve *cv = curve_find(names[i]);
+		int a = cv ? plan_curve_available(cv, f) : 0;
+
+		if (a == -1) {
+			free(kept);
+			effect_set(e, EFF_UNKNOWN, source);
+			return;
+		}
+		if (a == 1)
+			kept[nk++] = names[i];
+	}
+	regval_multi_sz(&v, (char *const *)kept, nk);
+	effect_value(e, &v, source);
+	regval_free(&v);
+	free(kept);
+}
+
 void
 plan_effect(const struct target *t, const struct facts *f,
     struct effect_of *e)
@@ -444,7 +476,6 @@ plan_effect(const struct target *t, const struct facts *f,
 		if (!t->present[0]) {
 			const struct curve_defaults *cd =
 			    curve_defaults_for(f->build);
-			struct regval v = { 0 };
 			size_t n = 0;
 
 			if (cd == NULL) {
@@ -454,10 +485,19 @@ plan_effect(const struct target *t, const struct facts *f,
 			e->page = cd->source;
 			while (cd->names[n])
 				n++;
-			regval_multi_sz(&v, (char *const *)cd->names, n);
-			effect_value(e, &v, SRC_DEFAULT);
-			regval_free(&v);
+			effect_curves(e, cd->names, n, f, SRC_DEFAULT);
 			return;
+		}
+		if (t->cur[0].type == REGT_MULTI_SZ) {
+			size_t n;
+			char **m = regval_get_multi_sz(&t->cur[0], &n);
+
+			if (m != NULL) {
+				effect_curves(e, (const char *const *)m, n, f,
+				    SRC_REGISTRY);
+				strv_free(m, n);
+				return;
+			}
 		}
 		break;
 	case SK_SUITES:

@@ -41,4 +41,4 @@ while IFS='	' read -r layout changes want page why; do
 	[ "$from" = "$page" ] || fail "$layout $changes: ecc-curves cites $from, not $page ($why)"
 	n=$((n + 1))
 done < rows
-echo "$n Windows versions: show's curve order agrees with Microsoft's pages"
+echo "$n cases: show's curve order agrees with Microsoft's pages"

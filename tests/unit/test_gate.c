@@ -290,6 +290,59 @@ test_gate_curves__by_build(void **state)
 	img_close(&m);
 }
 
+/*
+ * The ML-KEM groups ("TLS Supported Groups in Windows 11 24H2 and later"):
+ * from client build 26100.8514; with the update revision unknown (export
+ * --os) tlshive cannot tell, so "if supported" leaves them out and an
+ * unmarked one is written with a note; Server 2025 (26100) refuses.
+ */
+static void
+test_gate_curves__mlkem_by_update(void **state)
+{
+	struct img m;
+	struct shaped s;
+	char **v;
+	size_t n;
+
+	img_open(&m, "win11", "SOFTWARE|Microsoft\\Windows NT\\"
+	    "CurrentVersion|CurrentBuildNumber|sz|26100\n"
+	    "SOFTWARE|Microsoft\\Windows NT\\CurrentVersion|UBR|dword|8514\n");
+	shape(&s, &m, "ecc-curves = x25519_mlkem768 if supported, curve25519", 0);
+	assert_int_equal(s.n, 1);
+	assert_non_null(v = regval_get_multi_sz(&s.v[0], &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "x25519_mlkem768");
+	strv_free(v, n);
+	shaped_free(&s);
+	img_close(&m);
+
+	img_open(&m, "2025", NULL);
+	shape(&s, &m, "ecc-curves = x25519_mlkem768, curve25519", 0);
+	assert_int_equal(s.gate, -1);
+	assert_non_null(strstr(s.e.v[0], "x25519_mlkem768 needs client "
+	    "build 26100.8514"));
+	assert_non_null(strstr(s.e.v[0], "server build 29550 or later"));
+	shaped_free(&s);
+	img_close(&m);
+
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(facts_for_os(&m.f, "win11"), 0);
+	shape(&s, &m, "ecc-curves = x25519_mlkem768 if supported, "
+	    "secp256r1_mlkem768, curve25519", 0);
+	assert_int_equal(s.gate, 0);
+	assert_non_null(v = regval_get_multi_sz(&s.v[0], &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "secp256r1_mlkem768");
+	assert_string_equal(v[1], "curve25519");
+	strv_free(v, n);
+	assert_non_null(strstr(s.p.notes.v[0], "x25519_mlkem768 left out: "
+	    "Microsoft lists it for client build 26100.8514"));
+	assert_non_null(strstr(s.p.notes.v[1], "secp256r1_mlkem768: "
+	    "Microsoft lists it for"));
+	shaped_free(&s);
+	facts_free(&m.f);
+}
+
 /* Protocols are written as the documented pair, switches as the row's on. */
 static void
 test_gate_values__pairs_and_switches(void **state)
@@ -321,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_gate_suites__spelt_for_the_build),
 		cmocka_unit_test(test_gate_suites__tls13_list_refused_unless_off),
 		cmocka_unit_test(test_gate_curves__by_build),
+		cmocka_unit_test(test_gate_curves__mlkem_by_update),
 		cmocka_unit_test(test_gate_values__pairs_and_switches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

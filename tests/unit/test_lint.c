@@ -230,6 +230,57 @@ test_lint_curves__by_build(void **state)
 	assert_int_equal(e.n, 0);
 }
 
+/* x25519_mlkem768, secP256r1, nistP192 as an ANSI .reg spells them */
+#define GROUPS "\"EccCurves\"=hex(7):" \
+	"78,32,35,35,31,39,5f,6d,6c,6b,65,6d,37,36,38,00," \
+	"73,65,63,50,32,35,36,72,31,00,6e,69,73,74,50,31,39,32,00,00\n"
+
+/*
+ * The named curves the 1507 and 1607 pages list as supported (nistP192,
+ * secP256r1, ...) are curves Windows reads; the ML-KEM groups of "TLS
+ * Supported Groups in Windows 11 24H2 and later" exist from client build
+ * 26100.8514 on, and on servers from build 29550 only.
+ */
+static void
+test_lint_curves__named_curves_and_groups(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	const struct ignored *g;
+	static const char reg[] = HDR ECC GROUPS;
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_null(ign_of(&p, ECC_KEY, "EccCurves", "secP256r1"));
+	assert_null(ign_of(&p, ECC_KEY, "EccCurves", "nistP192"));
+	assert_non_null(g = ign_of(&p, ECC_KEY, "EccCurves",
+	    "x25519_mlkem768"));
+	assert_non_null(strstr(g->why, "client build 26100.8514"));
+	plan_free(&p);
+	img_close(&m);
+
+	/* Windows 11 24H2 at the page's minimum update */
+	img_open(&m, "win11", "SOFTWARE|Microsoft\\Windows NT\\"
+	    "CurrentVersion|CurrentBuildNumber|sz|26100\n"
+	    "SOFTWARE|Microsoft\\Windows NT\\CurrentVersion|UBR|dword|8514\n");
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_int_equal(p.nign, 0);
+	plan_free(&p);
+	img_close(&m);
+
+	/* Server 2025 (26100): the page's server minimum is 29550 */
+	img_open(&m, "2025", "SOFTWARE|Microsoft\\Windows NT\\"
+	    "CurrentVersion|UBR|dword|8514\n");
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_non_null(g = ign_of(&p, ECC_KEY, "EccCurves",
+	    "x25519_mlkem768"));
+	assert_non_null(strstr(g->why, "server build 29550"));
+	plan_free(&p);
+	img_close(&m);
+	assert_int_equal(e.n, 0);
+}
+
 /* Near misses at the table's other keys; other values are left alone. */
 static void
 test_lint_near_miss__only_close_names(void **state)
@@ -321,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_lint_schannel__unknown_keys_and_values),
 		cmocka_unit_test(test_lint_schannel__renegotiation_values_read),
 		cmocka_unit_test(test_lint_curves__by_build),
+		cmocka_unit_test(test_lint_curves__named_curves_and_groups),
 		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
 		cmocka_unit_test(test_lint_near_miss__only_close_names),
 		cmocka_unit_test(test_lint_wow64__one_view_gets_a_note),

@@ -623,6 +623,89 @@ test_table_suite_has_words__whole_words(void **state)
 	    "DES CBC"));
 }
 
+#define WIN32_PAGE "https://learn.microsoft.com/windows/win32/secauthn/"
+#define P1507 WIN32_PAGE "tls-elliptic-curves-in-windows-10-1507-and-1511"
+#define P1607 WIN32_PAGE "tls-elliptic-curves-in-windows-10-1607-and-later"
+#define P24H2 WIN32_PAGE "tls-supported-groups-in-windows-11-24h2-and-later"
+
+/*
+ * Every curve or group string Microsoft's pages list, spelt as the page
+ * spells it, with the first build of the page, and the page.
+ */
+static const struct {
+	const char *name;
+	unsigned build;
+	const char *page;
+} listed[] = {
+	{ "NistP256", 10240, P1507 }, { "NistP384", 10240, P1507 },
+	{ "brainpoolP256r1", 10240, P1507 }, { "brainpoolP384r1", 10240, P1507 },
+	{ "brainpoolP512r1", 10240, P1507 }, { "nistP192", 10240, P1507 },
+	{ "nistP224", 10240, P1507 }, { "nistP521", 10240, P1507 },
+	{ "secP160k1", 10240, P1507 }, { "secP160r1", 10240, P1507 },
+	{ "secP160r2", 10240, P1507 }, { "secP192k1", 10240, P1507 },
+	{ "secP192r1", 10240, P1507 }, { "secP224k1", 10240, P1507 },
+	{ "secP224r1", 10240, P1507 }, { "secP256k1", 10240, P1507 },
+	{ "secP256r1", 10240, P1507 }, { "secP384r1", 10240, P1507 },
+	{ "secP521r1", 10240, P1507 },
+	{ "curve25519", 14393, P1607 },
+	{ "x25519_mlkem768", 26100, P24H2 },
+	{ "secp256r1_mlkem768", 26100, P24H2 },
+	{ "secp384r1_mlkem1024", 26100, P24H2 },
+};
+
+static void
+test_table_curves__every_name_the_pages_list(void **state)
+{
+	for (size_t i = 0; i < sizeof(listed) / sizeof(*listed); i++) {
+		const struct curve *c = curve_find(listed[i].name);
+
+		assert_non_null(c);
+		assert_string_equal(c->name, listed[i].name);
+		assert_int_equal(c->min_build, listed[i].build);
+		assert_non_null(strstr(c->source, listed[i].page));
+	}
+	assert_int_equal(ncurves, sizeof(listed) / sizeof(*listed));
+}
+
+/*
+ * The ML-KEM groups' minimum builds (the 24H2 page's note): 26100.8514
+ * and 26200.8514 (Windows 11 24H2, 25H2), 28000.2173, and 29550 for the
+ * server; no other build is named.
+ */
+static void
+test_table_curves__mlkem_builds(void **state)
+{
+	static const struct {
+		unsigned build, ubr;
+		int server, want;
+	} cases[] = {
+		{ 26100, 8514, 0, 1 }, { 26100, 8513, 0, 0 },
+		{ 26100, 0, 0, -1 },		/* UBR unknown */
+		{ 26200, 8600, 0, 1 }, { 26200, 100, 0, 0 },
+		{ 28000, 2173, 0, 1 }, { 28000, 2000, 0, 0 },
+		{ 26100, 8514, 1, 0 },		/* Server 2025: 29550 */
+		{ 29550, 0, 1, 1 }, { 29549, 9999, 1, 0 },
+		{ 26100, 8514, -1, -1 },	/* client or server unknown */
+		{ 22631, 9999, 0, 0 }, { 22631, 9999, -1, 0 },
+		{ 27000, 9999, 0, -1 },		/* no page says */
+		{ 0, 0, 0, -1 },
+	};
+	const struct curve *c = curve_find("x25519_mlkem768");
+	char *t;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		assert_int_equal(curve_available(c, cases[i].build,
+		    cases[i].ubr, cases[i].server), cases[i].want);
+	t = curve_builds_text(c);
+	assert_string_equal(t, "client build 26100.8514, client build "
+	    "26200.8514, client build 28000.2173 or server build 29550 or "
+	    "later");
+	free(t);
+	c = curve_find("curve25519");
+	assert_int_equal(curve_available(c, 14393, 0, 1), 1);
+	assert_int_equal(curve_available(c, 10586, 0, 0), 0);
+}
+
 /* tls-registry-settings: "Added in Windows 10, version 1507 and Windows
  * Server 2016"; the server value earlier with advisory 3174644. */
 static void
@@ -723,6 +806,8 @@ main(void)
 		cmocka_unit_test(test_table_prereqs__name_rows),
 		cmocka_unit_test(test_table_suite_defaults__per_version_pages),
 		cmocka_unit_test(test_table_suite_has_words__whole_words),
+		cmocka_unit_test(test_table_curves__every_name_the_pages_list),
+		cmocka_unit_test(test_table_curves__mlkem_builds),
 		cmocka_unit_test(test_table_number_defaults__diffie_hellman),
 		cmocka_unit_test(test_table_number_defaults__client_key_sizes),
 		cmocka_unit_test(test_table_renegotiation__help_follows_kb977377),
