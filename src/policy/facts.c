@@ -66,6 +66,44 @@ add_cset(struct facts *f, unsigned n)
 	f->csets[f->ncsets++] = n;
 }
 
+/*
+ * FIPS mode in the control set cs: on where FipsAlgorithmPolicy\Enabled is
+ * a non-zero DWORD, off where it is 0 or absent (the policy's default,
+ * "Disabled").  The Schannel registry page names an entry
+ * FIPSAlgorithmPolicy of Lsa itself instead; set there while Enabled is
+ * not on, or Enabled not a DWORD, the pages leave it unknown.
+ */
+static int
+read_fips(struct hive *h, const char *cs)
+{
+	char *key = xasprintf("%s\\" FIPS_KEY, cs);
+	struct regval v;
+	uint32_t d = 0, old = 0;
+	int r, got = hive_get(h, key, "Enabled", &v);
+
+	free(key);
+	if (got == -1)
+		return -1;
+	if (got == 1) {
+		r = regval_get_dword(&v, &d);
+		regval_free(&v);
+		if (!r)
+			return -1;
+		if (d)
+			return 1;
+	}
+	key = xasprintf("%s\\" FIPS_OLD_KEY, cs);
+	got = hive_get(h, key, FIPS_OLD_VALUE, &v);
+	free(key);
+	if (got == 1) {
+		r = regval_get_dword(&v, &old);
+		regval_free(&v);
+		if (!r || old)
+			return -1;
+	}
+	return got == -1 ? -1 : 0;
+}
+
 static int
 read_system(struct facts *f, struct hive *h)
 {
@@ -120,6 +158,7 @@ read_system(struct facts *f, struct hive *h)
 		regval_free(&lv);
 	}
 	free(key);
+	f->fips = read_fips(h, cs);
 	key = xasprintf("%s\\" PRODUCT_OPTIONS_KEY, cs);
 	pt = get_sz(h, key, "ProductType");
 	free(key);
@@ -251,6 +290,7 @@ facts_for_os(struct facts *f, const char *name)
 	f->is64 = 1;
 	f->fast_startup = -1;
 	f->kbs_unknown = 1;
+	f->fips = -1;
 	for (size_t i = 0; i < sizeof(os_names) / sizeof(*os_names); i++)
 		if (strcasecmp(os_names[i].name, name) == 0) {
 			f->build = os_names[i].build;
@@ -446,6 +486,7 @@ facts_read(struct facts *f, struct hive *sys, struct hive *soft)
 {
 	memset(f, 0, sizeof(*f));
 	f->fast_startup = -1;
+	f->fips = -1;
 	f->have[HV_SYSTEM] = sys != NULL;
 	f->have[HV_SOFTWARE] = soft != NULL;
 	if (sys && read_system(f, sys) == -1)

@@ -38,6 +38,9 @@ struct facts {
 	char **local_suites;		/* the local CNG suite list (Disable-
 					 * TlsCipherSuite), NULL when absent */
 	size_t nlocal_suites;
+	int fips;			/* FIPS mode: 1 on, 0 off, -1 unknown
+					 * (no SYSTEM hive, or the pages'
+					 * two places disagree) */
 	uint32_t *kbs;			/* installed updates (CBS state 0x70+), sorted */
 	size_t nkbs;
 	int kbs_unknown;		/* no image was read (export --os): no

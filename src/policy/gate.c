@@ -24,6 +24,40 @@ plan_curve_available(const struct curve *c, const struct facts *f)
 	    f->type == OS_SERVER ? 1 : f->type == OS_CLIENT ? 0 : -1);
 }
 
+void
+plan_curves_fips(struct plan *p, const char *label, char *const *items,
+    size_t n, const struct facts *f)
+{
+	struct strbuf sb = { 0 };
+	size_t usable = 0, skipped = 0;
+
+	if (f->fips != 1)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct curve *cv = curve_find(items[i]);
+
+		if (cv == NULL || plan_curve_available(cv, f) == 0)
+			continue;
+		if (cv->fips)
+			usable++;
+		else
+			sb_add(&sb, "%s%s", skipped++ ? ", " : "", cv->name);
+	}
+	if (skipped)
+		sl_add(&p->notes, "%s: %s: not available in FIPS mode, which "
+		    "the image has on (%s\\Enabled): Schannel leaves %s out",
+		    label, sb.s, FIPS_KEY, skipped == 1 ? "it" : "them");
+	if (usable == 0 && n > 0) {
+		char *t = xasprintf("%s: FIPS mode is on, and no curve of the "
+		    "list is available in it (only NistP256, NistP384 and "
+		    "nistP521 are): Windows offers no ECDHE key exchange",
+		    label);
+		plan_warn(p, 0, t);
+		free(t);
+	}
+	free(sb.s);
+}
+
 static char *
 build_text(const struct facts *f)
 {
@@ -263,11 +297,16 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 		    s->min_build);
 		r = 1;
 	} else if (s->kind == SK_CURVES) {
+		char **kept = xcalloc(w->nitems + 1, sizeof(*kept));
+		size_t nk = 0;
+
 		for (size_t i = 0; i < w->nitems; i++) {
 			const struct curve *cv = curve_find(w->items[i]);
 			int a = plan_curve_available(cv, f);
 			char *need;
 
+			if (!w->cond[i] || a == 1)
+				kept[nk++] = w->items[i];
 			if (a == 1 || (a == -1 && f->build == 0 && !w->cond[i]))
 				continue;
 			need = curve_builds_text(cv);
@@ -292,6 +331,8 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 			}
 			free(need);
 		}
+		plan_curves_fips(p, s->name, kept, nk, f);
+		free(kept);
 	}
 	free(lack);
 	free(bt);

@@ -261,6 +261,11 @@ lint_items(struct plan *p, size_t i, const struct facts *f)
 			free(need);
 		}
 	}
+	if (o->s->kind == SK_CURVES) {
+		char *label = xasprintf("%s: %s", o->origin, o->s->name);
+		plan_curves_fips(p, label, items, n, f);
+		free(label);
+	}
 	strv_free(items, n);
 }
 

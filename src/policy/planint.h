@@ -26,6 +26,13 @@ int plan_want_values(const struct want *, const struct facts *, int tls13_off,
 /* Does the image have the curve: curve_available for its build, update
  * revision and kind of Windows. */
 int plan_curve_available(const struct curve *, const struct facts *);
+/*
+ * With FIPS mode on, Schannel uses only the curves Microsoft's curve pages
+ * mark available in it: a note naming the others of a list the image will
+ * hold, and a warning where none is left.
+ */
+void plan_curves_fips(struct plan *, const char *label, char *const *items,
+    size_t n, const struct facts *);
 
 /* ops.c */
 /* Ops setting the want's values at targets first..end. */

@@ -125,7 +125,7 @@ const struct setting settings[] = {
 	  .help = "Schannel event log mask: 1 errors, 2 warnings, "
 	  "4 informational" },
 	{ .name = "FIPS", .hive = HV_SYSTEM,
-	  .key = "Control\\Lsa\\FipsAlgorithmPolicy", .value = "Enabled",
+	  .key = FIPS_KEY, .value = "Enabled",
 	  .kind = SK_SWITCH, .on = 1,
 	  .help = "FIPS-approved algorithms only (a compatibility risk)" },
 
@@ -656,12 +656,14 @@ const size_t nsuite_defaults = sizeof(suite_defaults) /
  * per-version pages ("TLS Elliptic Curves in Windows 10 1507 and 1511",
  * "... 1607 and later", "TLS Supported Groups in Windows 11 24H2 and
  * later"): min_build is the first build whose page lists it, enabled by
- * default or supported.
+ * default or supported; fips its "Available in FIPS mode" column, the
+ * same on every page (NistP256, NistP384 and nistP521 only).
  */
 #define CURVES_1507 SUITES_PAGE "tls-elliptic-curves-in-windows-10-1507-and-1511"
 #define CURVES_1607 SUITES_PAGE "tls-elliptic-curves-in-windows-10-1607-and-later"
 #define GROUPS_24H2 SUITES_PAGE "tls-supported-groups-in-windows-11-24h2-and-later"
-#define CURVE(n) { n, 10240, CURVES_1507 " and " CURVES_1607, NULL }
+#define CURVE(n, fips) { n, 10240, fips, CURVES_1507 " and " CURVES_1607, \
+	NULL }
 
 /*
  * The post-quantum hybrid groups (TLS 1.3 only, disabled by default): the
@@ -678,29 +680,29 @@ static const struct group_builds mlkem_builds[] = {
 	{ 29550, 0, 0, GB_SERVER },
 	{ 0, 0, 0, GB_ANY }
 };
-#define MLKEM(n) { n, 26100, GROUPS_24H2, mlkem_builds }
+#define MLKEM(n) { n, 26100, 0, GROUPS_24H2, mlkem_builds }
 
 const struct curve curves[] = {
-	{ "curve25519", 14393, CURVES_1607, NULL },
-	{ "NistP256", 10240, CURVES_1507, NULL },
-	{ "NistP384", 10240, CURVES_1507, NULL },
-	CURVE("nistP521"),
-	CURVE("brainpoolP256r1"),
-	CURVE("brainpoolP384r1"),
-	CURVE("brainpoolP512r1"),
-	CURVE("nistP192"),
-	CURVE("nistP224"),
-	CURVE("secP160k1"),
-	CURVE("secP160r1"),
-	CURVE("secP160r2"),
-	CURVE("secP192k1"),
-	CURVE("secP192r1"),
-	CURVE("secP224k1"),
-	CURVE("secP224r1"),
-	CURVE("secP256k1"),
-	CURVE("secP256r1"),
-	CURVE("secP384r1"),
-	CURVE("secP521r1"),
+	{ "curve25519", 14393, 0, CURVES_1607, NULL },
+	{ "NistP256", 10240, 1, CURVES_1507, NULL },
+	{ "NistP384", 10240, 1, CURVES_1507, NULL },
+	CURVE("nistP521", 1),
+	CURVE("brainpoolP256r1", 0),
+	CURVE("brainpoolP384r1", 0),
+	CURVE("brainpoolP512r1", 0),
+	CURVE("nistP192", 0),
+	CURVE("nistP224", 0),
+	CURVE("secP160k1", 0),
+	CURVE("secP160r1", 0),
+	CURVE("secP160r2", 0),
+	CURVE("secP192k1", 0),
+	CURVE("secP192r1", 0),
+	CURVE("secP224k1", 0),
+	CURVE("secP224r1", 0),
+	CURVE("secP256k1", 0),
+	CURVE("secP256r1", 0),
+	CURVE("secP384r1", 0),
+	CURVE("secP521r1", 0),
 	MLKEM("x25519_mlkem768"),
 	MLKEM("secp256r1_mlkem768"),
 	MLKEM("secp384r1_mlkem1024"),

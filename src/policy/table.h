@@ -89,6 +89,7 @@ struct group_builds {
 struct curve {
 	const char *name;	/* as Microsoft's curve pages spell it */
 	unsigned min_build;	/* the first build that has it */
+	int fips;		/* the page's "Available in FIPS mode" */
 	const char *source;	/* the page that lists it */
 	/* NULL: every build from min_build on; else only these builds,
 	 * ended by a row with from 0 */
@@ -120,6 +121,16 @@ extern const size_t ncurves;
  */
 #define LOCAL_SUITES_KEY \
 	"Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
+
+/*
+ * Below ControlSet00N: FIPS mode, the switch of "System cryptography: Use
+ * FIPS compliant algorithms" (its value Enabled); the Schannel registry page
+ * (tls-registry-settings) names instead an entry FIPSAlgorithmPolicy of Lsa
+ * itself, default 0.
+ */
+#define FIPS_KEY "Control\\Lsa\\FipsAlgorithmPolicy"
+#define FIPS_OLD_KEY "Control\\Lsa"
+#define FIPS_OLD_VALUE "FIPSAlgorithmPolicy"
 
 /* Schannel's key below a control set: every key and value under it is
  * Schannel's to read, so lint knows what it ignores there. */

@@ -320,9 +320,10 @@ effect_list(struct effect_of *e, const char *const *names, size_t n,
 
 /*
  * A curve order as Windows uses it on this image: the curves its build
- * lacks left out (Microsoft's curve pages), and names no page lists, which
- * lint calls ignored too.  Unknown when tlshive cannot tell whether the
- * build has one of them.
+ * lacks left out (Microsoft's curve pages), names no page lists, which
+ * lint calls ignored too, and in FIPS mode the curves the pages mark not
+ * available in it.  Unknown when tlshive cannot tell whether the build has
+ * one of them, or whether FIPS mode takes one out.
  */
 static void
 effect_curves(struct effect_of *e, const char *const *names, size_t n,
@@ -336,6 +337,8 @@ effect_curves(struct effect_of *e, const char *const *names, size_t n,
 		const struct curve *cv = curve_find(names[i]);
 		int a = cv ? plan_curve_available(cv, f) : 0;
 
+		if (a == 1 && !cv->fips && f->fips != 0)
+			a = f->fips == 1 ? 0 : -1;
 		if (a == -1) {
 			free(kept);
 			effect_set(e, EFF_UNKNOWN, source);

@@ -233,6 +233,42 @@ test_facts_for_os__bare_build_type(void **state)
 	facts_free(&f);
 }
 
+/*
+ * FIPS mode: the policy's value Lsa\FipsAlgorithmPolicy\Enabled; the
+ * Schannel registry page (tls-registry-settings) names an entry
+ * FIPSAlgorithmPolicy of Lsa itself, default 0.  Set there only (or
+ * Enabled not a DWORD), Microsoft's pages leave it unknown.
+ */
+static void
+test_facts_read__fips_mode(void **state)
+{
+	static const struct {
+		const char *extra;
+		int sys, want;
+	} cases[] = {
+		{ NULL, 1, 0 },		/* mkimage: Enabled=0 */
+		{ "SYSTEM|ControlSet001\\Control\\Lsa\\FipsAlgorithmPolicy|"
+		  "Enabled|dword|1\n", 1, 1 },
+		{ "SYSTEM|ControlSet001\\Control\\Lsa\\FipsAlgorithmPolicy|"
+		  "Enabled|sz|1\n", 1, -1 },
+		{ "SYSTEM|ControlSet001\\Control\\Lsa|FIPSAlgorithmPolicy|"
+		  "dword|1\n", 1, -1 },
+		{ "SYSTEM|ControlSet001\\Control\\Lsa|FIPSAlgorithmPolicy|"
+		  "dword|0\n", 1, 0 },
+		{ NULL, 0, -1 },	/* no SYSTEM hive */
+	};
+	struct facts f;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		facts_of("2019", cases[i].extra, cases[i].sys, 1, &f);
+		assert_int_equal(f.fips, cases[i].want);
+		facts_free(&f);
+	}
+	assert_int_equal(facts_for_os(&f, "2019"), 0);
+	assert_int_equal(f.fips, -1);
+	facts_free(&f);
+}
+
 int
 main(void)
 {
@@ -243,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_facts_name_and_updates),
 		cmocka_unit_test(test_facts_read__not_from_keys_a_reg_makes),
 		cmocka_unit_test(test_facts_for_os__bare_build_type),
+		cmocka_unit_test(test_facts_read__fips_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -343,6 +343,50 @@ test_gate_curves__mlkem_by_update(void **state)
 	facts_free(&m.f);
 }
 
+/*
+ * FIPS mode (Lsa\FipsAlgorithmPolicy Enabled=1): Microsoft's curve pages
+ * mark curve25519 "Available in FIPS mode: No", NistP256 and NistP384
+ * "Yes".  The list is written as asked (FIPS mode may be turned off
+ * later), with a note; a list with no FIPS curve gets a warning.
+ */
+static void
+test_gate_curves__fips_mode(void **state)
+{
+	struct img m;
+	struct shaped s;
+	char **v;
+	size_t n;
+
+	img_open(&m, "2019", "SYSTEM|ControlSet001\\Control\\Lsa\\"
+	    "FipsAlgorithmPolicy|Enabled|dword|1\n");
+	assert_int_equal(m.f.fips, 1);
+	shape(&s, &m, "ecc-curves = curve25519 if supported, NistP256", 0);
+	assert_int_equal(s.n, 1);
+	assert_non_null(v = regval_get_multi_sz(&s.v[0], &n));
+	assert_int_equal(n, 2);
+	strv_free(v, n);
+	assert_int_equal(s.p.notes.n, 1);
+	assert_non_null(strstr(s.p.notes.v[0], "ecc-curves: curve25519: not "
+	    "available in FIPS mode"));
+	assert_int_equal(s.p.nwarn, 0);
+	shaped_free(&s);
+	shape(&s, &m, "ecc-curves = curve25519, brainpoolP256r1", 0);
+	assert_int_equal(s.p.nwarn, 1);
+	assert_non_null(strstr(s.p.warn[0].text, "no curve of the list is "
+	    "available in it"));
+	shaped_free(&s);
+	img_close(&m);
+
+	/* off (mkimage writes Enabled=0): nothing to say */
+	img_open(&m, "2019", NULL);
+	assert_int_equal(m.f.fips, 0);
+	shape(&s, &m, "ecc-curves = curve25519", 0);
+	assert_int_equal(s.p.notes.n, 0);
+	assert_int_equal(s.p.nwarn, 0);
+	shaped_free(&s);
+	img_close(&m);
+}
+
 /* Protocols are written as the documented pair, switches as the row's on. */
 static void
 test_gate_values__pairs_and_switches(void **state)
@@ -375,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_gate_suites__tls13_list_refused_unless_off),
 		cmocka_unit_test(test_gate_curves__by_build),
 		cmocka_unit_test(test_gate_curves__mlkem_by_update),
+		cmocka_unit_test(test_gate_curves__fips_mode),
 		cmocka_unit_test(test_gate_values__pairs_and_switches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

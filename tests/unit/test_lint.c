@@ -315,6 +315,32 @@ note_with(const struct plan *p, const char *needle)
 	return NULL;
 }
 
+/*
+ * In FIPS mode a .reg's curve order keeps what it names, with a note on
+ * the curves the pages mark not available in FIPS mode (curve25519 here).
+ */
+static void
+test_lint_curves__fips_mode_note(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	static const char reg[] = HDR ECC "\"EccCurves\"=hex(7):"
+	    "4e,69,73,74,50,32,35,36,00,"
+	    "63,75,72,76,65,32,35,35,31,39,00,00\n";
+
+	img_open(&m, "2019", "SYSTEM|ControlSet001\\Control\\Lsa\\"
+	    "FipsAlgorithmPolicy|Enabled|dword|1\n");
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_int_equal(p.nign, 0);
+	assert_non_null(note_with(&p, "t.reg:3: ecc-curves: curve25519: not "
+	    "available in FIPS mode"));
+	assert_int_equal(p.nwarn, 0);
+	plan_free(&p);
+	img_close(&m);
+	assert_int_equal(e.n, 0);
+}
+
 #define NET "[HKEY_LOCAL_MACHINE\\SOFTWARE\\"
 #define V4 "Microsoft\\.NETFramework\\v4.0.30319]\n"
 
@@ -373,6 +399,7 @@ main(void)
 		cmocka_unit_test(test_lint_schannel__renegotiation_values_read),
 		cmocka_unit_test(test_lint_curves__by_build),
 		cmocka_unit_test(test_lint_curves__named_curves_and_groups),
+		cmocka_unit_test(test_lint_curves__fips_mode_note),
 		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
 		cmocka_unit_test(test_lint_near_miss__only_close_names),
 		cmocka_unit_test(test_lint_wow64__one_view_gets_a_note),
