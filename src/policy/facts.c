@@ -157,6 +157,14 @@ read_system(struct facts *f, struct hive *h)
 		f->local_suites = regval_get_multi_sz(&lv, &f->nlocal_suites);
 		regval_free(&lv);
 	}
+	/* Beside it, the local curve order: no Microsoft page names its
+	 * place, but Windows 10 keeps its documented default there
+	 * (curve25519, NistP256, NistP384 in a real Windows 10 SYSTEM hive),
+	 * as it keeps the suites' */
+	if (hive_get(h, key, LOCAL_CURVES_VALUE, &lv) == 1) {
+		f->local_curves = regval_get_multi_sz(&lv, &f->nlocal_curves);
+		regval_free(&lv);
+	}
 	free(key);
 	f->fips = read_fips(h, cs);
 	key = xasprintf("%s\\" PRODUCT_OPTIONS_KEY, cs);
@@ -519,6 +527,7 @@ facts_free(struct facts *f)
 	free(f->profiles);
 	free(f->kbs);
 	strv_free(f->local_suites, f->nlocal_suites);
+	strv_free(f->local_curves, f->nlocal_curves);
 	memset(f, 0, sizeof(*f));
 }
 

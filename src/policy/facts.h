@@ -38,6 +38,9 @@ struct facts {
 	char **local_suites;		/* the local CNG suite list (Disable-
 					 * TlsCipherSuite), NULL when absent */
 	size_t nlocal_suites;
+	char **local_curves;		/* the local curve order beside it
+					 * (EccCurves), NULL when absent */
+	size_t nlocal_curves;
 	int fips;			/* FIPS mode: 1 on, 0 off, -1 unknown
 					 * (no SYSTEM hive, or the pages'
 					 * two places disagree) */

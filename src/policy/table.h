@@ -121,6 +121,12 @@ extern const size_t ncurves;
  */
 #define LOCAL_SUITES_KEY \
 	"Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
+/*
+ * Its local curve order (REG_MULTI_SZ), where no curve order policy is
+ * set: Microsoft documents the TLS cmdlets (Enable-/Disable-TlsEccCurve)
+ * but not this place; read, never written.
+ */
+#define LOCAL_CURVES_VALUE "EccCurves"
 
 /*
  * Below ControlSet00N: FIPS mode, the switch of "System cryptography: Use

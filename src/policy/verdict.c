@@ -476,6 +476,11 @@ plan_effect(const struct target *t, const struct facts *f,
 			e->page = MANAGE_TLS_PAGE;
 			return;
 		}
+		if (!t->present[0] && f->local_curves) {
+			effect_curves(e, (const char *const *)f->local_curves,
+			    f->nlocal_curves, f, SRC_LOCAL);
+			return;
+		}
 		if (!t->present[0]) {
 			const struct curve_defaults *cd =
 			    curve_defaults_for(f->build);

@@ -37,8 +37,16 @@ while IFS='	' read -r layout changes want page why; do
 	"$TLSHIVE" show --json img > show.json || fail "$layout $changes: show failed"
 	got=$(jq -r '.settings[] | select(.name == "ecc-curves") | .effective' show.json)
 	from=$(jq -r '.settings[] | select(.name == "ecc-curves") | .default_from // "-"' show.json)
-	[ "$got" = "$want" ] || fail "$layout $changes: ecc-curves is \"$got\", Microsoft says \"$want\" ($why)"
+	src=$(jq -r '.settings[] | select(.name == "ecc-curves") | .source' show.json)
+	# the list in effect: the policy's, else the local one, else Windows'
+	case "$page;$changes" in
+	-\;*policy=*)	want_src=registry ;;
+	-\;*local=*)	want_src=local-list ;;
+	*)		want_src=os-default ;;
+	esac
+	[ "$got" = "$want" ] || fail "$layout $changes: ecc-curves is \"$got\", expected \"$want\" ($why)"
 	[ "$from" = "$page" ] || fail "$layout $changes: ecc-curves cites $from, not $page ($why)"
+	[ "$src" = "$want_src" ] || fail "$layout $changes: ecc-curves comes from $src, not $want_src"
 	n=$((n + 1))
 done < rows
 echo "$n cases: show's curve order agrees with Microsoft's pages"

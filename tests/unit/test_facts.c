@@ -269,6 +269,28 @@ test_facts_read__fips_mode(void **state)
 	facts_free(&f);
 }
 
+/*
+ * The local curve order beside the local suite list (no Microsoft page
+ * names its place; a real Windows 10 SYSTEM hive holds the 1607 page's
+ * default, curve25519, NistP256, NistP384, there).
+ */
+static void
+test_facts_read__local_curve_order(void **state)
+{
+	struct facts f;
+
+	facts_of("2019", "SYSTEM|ControlSet001\\Control\\Cryptography\\"
+	    "Configuration\\Local\\SSL\\00010002|EccCurves|multi|"
+	    "curve25519,NistP256,NistP384\n", 1, 1, &f);
+	assert_int_equal(f.nlocal_curves, 3);
+	assert_string_equal(f.local_curves[0], "curve25519");
+	assert_string_equal(f.local_curves[2], "NistP384");
+	facts_free(&f);
+	facts_of("2019", NULL, 1, 1, &f);
+	assert_null(f.local_curves);
+	facts_free(&f);
+}
+
 int
 main(void)
 {
@@ -280,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_facts_read__not_from_keys_a_reg_makes),
 		cmocka_unit_test(test_facts_for_os__bare_build_type),
 		cmocka_unit_test(test_facts_read__fips_mode),
+		cmocka_unit_test(test_facts_read__local_curve_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
