@@ -166,6 +166,22 @@ read_system(struct facts *f, struct hive *h)
 		regval_free(&lv);
 	}
 	free(key);
+	key = xasprintf("%s\\" ECC_PARAMETERS_KEY, cs);
+	if (hive_key_exists(h, key) == 1) {
+		uint32_t *vals;
+		unsigned char *have;
+
+		/* unreadable: no added curve, as on most images */
+		if (hive_subkeys_dword(h, key, "CurveType", &f->added_curves,
+		    &vals, &have, &f->nadded_curves) == 0) {
+			free(vals);
+			free(have);
+		} else {
+			f->added_curves = NULL;
+			f->nadded_curves = 0;
+		}
+	}
+	free(key);
 	f->fips = read_fips(h, cs);
 	key = xasprintf("%s\\" PRODUCT_OPTIONS_KEY, cs);
 	pt = get_sz(h, key, "ProductType");
@@ -228,6 +244,15 @@ facts_has_kb(const struct facts *f, uint32_t kb)
 {
 	return f->nkbs && bsearch(&kb, f->kbs, f->nkbs, sizeof(*f->kbs),
 	    cmp_u32) != NULL;
+}
+
+int
+facts_curve_added(const struct facts *f, const char *name)
+{
+	for (size_t i = 0; i < f->nadded_curves; i++)
+		if (strcasecmp(f->added_curves[i], name) == 0)
+			return 1;
+	return 0;
 }
 
 struct release {
@@ -528,6 +553,7 @@ facts_free(struct facts *f)
 	free(f->kbs);
 	strv_free(f->local_suites, f->nlocal_suites);
 	strv_free(f->local_curves, f->nlocal_curves);
+	strv_free(f->added_curves, f->nadded_curves);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -41,6 +41,9 @@ struct facts {
 	char **local_curves;		/* the local curve order beside it
 					 * (EccCurves), NULL when absent */
 	size_t nlocal_curves;
+	char **added_curves;		/* curves certutil -addEccCurve
+					 * registered (ECCParameters) */
+	size_t nadded_curves;
 	int fips;			/* FIPS mode: 1 on, 0 off, -1 unknown
 					 * (no SYSTEM hive, or the pages'
 					 * two places disagree) */
@@ -68,6 +71,8 @@ char *facts_name(const struct facts *);
 /* Is update KBn installed (a Component Based Servicing package in state
  * Installed or Permanent)? */
 int facts_has_kb(const struct facts *, uint32_t kb);
+/* Is the curve name one certutil -addEccCurve registered on the image? */
+int facts_curve_added(const struct facts *, const char *name);
 /* The keys facts_read needs to know the image (a .reg may not delete
  * them): SYSTEM's Select, and under the current control set the product
  * type and the processor architecture; SOFTWARE's version key. */

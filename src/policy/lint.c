@@ -248,6 +248,8 @@ lint_items(struct plan *p, size_t i, const struct facts *f)
 			continue;
 		}
 		const struct curve *cv = curve_find(it);
+		if (cv == NULL && facts_curve_added(f, it))
+			continue;
 		if (cv == NULL) {
 			struct nearest near;
 			nearest_init(&near, it);

@@ -127,6 +127,11 @@ extern const size_t ncurves;
  * but not this place; read, never written.
  */
 #define LOCAL_CURVES_VALUE "EccCurves"
+/*
+ * Below ControlSet00N: a key per curve added with certutil -addEccCurve,
+ * which Windows then takes by name, in the curve order too (Manage TLS).
+ */
+#define ECC_PARAMETERS_KEY "Control\\Cryptography\\ECCParameters"
 
 /*
  * Below ControlSet00N: FIPS mode, the switch of "System cryptography: Use

@@ -320,10 +320,11 @@ effect_list(struct effect_of *e, const char *const *names, size_t n,
 
 /*
  * A curve order as Windows uses it on this image: the curves its build
- * lacks left out (Microsoft's curve pages), names no page lists, which
- * lint calls ignored too, and in FIPS mode the curves the pages mark not
- * available in it.  Unknown when tlshive cannot tell whether the build has
- * one of them, or whether FIPS mode takes one out.
+ * lacks left out (Microsoft's curve pages), names no page lists and the
+ * image has not added (certutil -addEccCurve, Manage TLS), which lint calls
+ * ignored too, and in FIPS mode the curves the pages mark not available in
+ * it.  Unknown when tlshive cannot tell whether the build has one of them,
+ * or whether FIPS mode takes one out (no page says so of an added curve).
  */
 static void
 effect_curves(struct effect_of *e, const char *const *names, size_t n,
@@ -335,10 +336,13 @@ effect_curves(struct effect_of *e, const char *const *names, size_t n,
 
 	for (size_t i = 0; i < n; i++) {
 		const struct curve *cv = curve_find(names[i]);
-		int a = cv ? plan_curve_available(cv, f) : 0;
+		int a = cv ? plan_curve_available(cv, f) :
+		    facts_curve_added(f, names[i]);
 
-		if (a == 1 && !cv->fips && f->fips != 0)
+		if (a == 1 && cv && !cv->fips && f->fips != 0)
 			a = f->fips == 1 ? 0 : -1;
+		else if (a == 1 && cv == NULL && f->fips != 0)
+			a = -1;
 		if (a == -1) {
 			free(kept);
 			effect_set(e, EFF_UNKNOWN, source);

@@ -23,6 +23,7 @@ extra() {
 		oldfips) printf '%s\\Lsa|FIPSAlgorithmPolicy|dword|%s\n' "$CS" "$v" ;;
 		local)	printf '%s\\Cryptography\\Configuration\\Local\\SSL\\00010002|EccCurves|multi|%s\n' "$CS" "$v" ;;
 		policy)	printf '%s|EccCurves|multi|%s\n' "$POLICY" "$v" ;;
+		added)	printf '%s\\Cryptography\\ECCParameters\\%s|CurveType|dword|0xfe00\n' "$CS" "$v" ;;
 		*)	fail "$DATA: unknown change $k" ;;
 		esac
 	done

@@ -230,6 +230,35 @@ test_lint_curves__by_build(void **state)
 	assert_int_equal(e.n, 0);
 }
 
+/*
+ * A curve added with certutil -addEccCurve is one Windows takes by name in
+ * the curve order ("Manage TLS"); a name neither listed nor added is not.
+ */
+static void
+test_lint_curves__added_with_certutil(void **state)
+{
+	struct img m;
+	struct plan p;
+	struct strlist e = { 0 };
+	/* ContosoP256 */
+	static const char reg[] = HDR ECC "\"EccCurves\"=hex(7):"
+	    "43,6f,6e,74,6f,73,6f,50,32,35,36,00,00\n";
+
+	img_open(&m, "2019", "SYSTEM|ControlSet001\\Control\\Cryptography\\"
+	    "ECCParameters\\ContosoP256|CurveType|dword|0xfe00\n");
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_int_equal(p.nign, 0);
+	plan_free(&p);
+	img_close(&m);
+
+	img_open(&m, "2019", NULL);
+	assert_int_equal(plan_for_reg(&p, &m, reg, &e), 0);
+	assert_non_null(ign_of(&p, ECC_KEY, "EccCurves", "ContosoP256"));
+	plan_free(&p);
+	img_close(&m);
+	assert_int_equal(e.n, 0);
+}
+
 /* x25519_mlkem768, secP256r1, nistP192 as an ANSI .reg spells them */
 #define GROUPS "\"EccCurves\"=hex(7):" \
 	"78,32,35,35,31,39,5f,6d,6c,6b,65,6d,37,36,38,00," \
@@ -400,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_lint_curves__by_build),
 		cmocka_unit_test(test_lint_curves__named_curves_and_groups),
 		cmocka_unit_test(test_lint_curves__fips_mode_note),
+		cmocka_unit_test(test_lint_curves__added_with_certutil),
 		cmocka_unit_test(test_lint_build__tls13_suites_curves_wow64),
 		cmocka_unit_test(test_lint_near_miss__only_close_names),
 		cmocka_unit_test(test_lint_wow64__one_view_gets_a_note),
