@@ -255,6 +255,13 @@ facts_curve_added(const struct facts *f, const char *name)
 	return 0;
 }
 
+int
+facts_curve_available(const struct facts *f, const struct curve *c)
+{
+	return curve_available(c, f->build, f->have_ubr ? f->ubr : 0,
+	    f->type == OS_SERVER ? 1 : f->type == OS_CLIENT ? 0 : -1);
+}
+
 struct release {
 	unsigned build;
 	const char *client, *server;

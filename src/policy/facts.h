@@ -73,6 +73,10 @@ char *facts_name(const struct facts *);
 int facts_has_kb(const struct facts *, uint32_t kb);
 /* Is the curve name one certutil -addEccCurve registered on the image? */
 int facts_curve_added(const struct facts *, const char *name);
+struct curve;
+/* Does the image have the curve: curve_available for its build, update
+ * revision and kind of Windows. */
+int facts_curve_available(const struct facts *, const struct curve *);
 /* The keys facts_read needs to know the image (a .reg may not delete
  * them): SYSTEM's Select, and under the current control set the product
  * type and the processor architecture; SOFTWARE's version key. */

@@ -17,13 +17,6 @@ supported(const struct facts *f, unsigned min_build)
 	return min_build == 0 || (f->build != 0 && f->build >= min_build);
 }
 
-int
-plan_curve_available(const struct curve *c, const struct facts *f)
-{
-	return curve_available(c, f->build, f->have_ubr ? f->ubr : 0,
-	    f->type == OS_SERVER ? 1 : f->type == OS_CLIENT ? 0 : -1);
-}
-
 void
 plan_curves_fips(struct plan *p, const char *label, char *const *items,
     size_t n, const struct facts *f)
@@ -36,7 +29,7 @@ plan_curves_fips(struct plan *p, const char *label, char *const *items,
 	for (size_t i = 0; i < n; i++) {
 		const struct curve *cv = curve_find(items[i]);
 
-		if (cv == NULL || plan_curve_available(cv, f) == 0)
+		if (cv == NULL || facts_curve_available(f, cv) == 0)
 			continue;
 		if (cv->fips)
 			usable++;
@@ -302,7 +295,7 @@ plan_gate(struct plan *p, struct want *w, const struct facts *f, int flags,
 
 		for (size_t i = 0; i < w->nitems; i++) {
 			const struct curve *cv = curve_find(w->items[i]);
-			int a = plan_curve_available(cv, f);
+			int a = facts_curve_available(f, cv);
 			char *need;
 
 			if (!w->cond[i] || a == 1)
@@ -466,8 +459,8 @@ plan_want_values(const struct want *w, const struct facts *f, int tls13_off,
 	case SK_CURVES:
 		kept = xcalloc(w->nitems + 1, sizeof(*kept));
 		for (size_t i = 0; i < w->nitems; i++)
-			if (!w->cond[i] || plan_curve_available(
-			    curve_find(w->items[i]), f) == 1)
+			if (!w->cond[i] || facts_curve_available(f,
+			    curve_find(w->items[i])) == 1)
 				kept[nk++] = w->items[i];
 		regval_multi_sz(&v[0], kept, nk);
 		free(kept);

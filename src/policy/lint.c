@@ -257,7 +257,7 @@ lint_items(struct plan *p, size_t i, const struct facts *f)
 				nearest_add(&near, curves[c].name);
 			ignore(p, i, it, nearest_close(&near),
 			    "Windows has no curve %s", it);
-		} else if (plan_curve_available(cv, f) == 0) {
+		} else if (facts_curve_available(f, cv) == 0) {
 			char *need = curve_builds_text(cv);
 			ignore(p, i, it, NULL, "%s needs %s", cv->name, need);
 			free(need);

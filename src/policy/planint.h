@@ -23,9 +23,6 @@ int plan_gate(struct plan *, struct want *, const struct facts *, int flags,
  */
 int plan_want_values(const struct want *, const struct facts *, int tls13_off,
     struct regval v[2], struct strlist *errs);
-/* Does the image have the curve: curve_available for its build, update
- * revision and kind of Windows. */
-int plan_curve_available(const struct curve *, const struct facts *);
 /*
  * With FIPS mode on, Schannel uses only the curves Microsoft's curve pages
  * mark available in it: a note naming the others of a list the image will

@@ -336,7 +336,7 @@ effect_curves(struct effect_of *e, const char *const *names, size_t n,
 
 	for (size_t i = 0; i < n; i++) {
 		const struct curve *cv = curve_find(names[i]);
-		int a = cv ? plan_curve_available(cv, f) :
+		int a = cv ? facts_curve_available(f, cv) :
 		    facts_curve_added(f, names[i]);
 
 		if (a == 1 && cv && !cv->fips && f->fips != 0)
