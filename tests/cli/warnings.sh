@@ -52,6 +52,7 @@ done <<'L'
 2008sp2-x86 kb 1
 win7-x86 none 1
 2008r2 none 1
+2012 none 1
 2012r2 none 1
 2016 none 0
 2019 none 0
