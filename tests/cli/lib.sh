@@ -84,17 +84,21 @@ have_shared() {
 # need_shared PATH WHAT: the whole test needs it.
 need_shared() { have_shared "$1" "$2" || exit 77; }
 
-# wait_for SECONDS WHAT CMD...: poll CMD until it succeeds; fail once
-# SECONDS of wall time have passed.  Tests wait for another process this
-# way (or through a pipe), never by sleeping a guessed while, which a busy
-# machine outlasts.
-wait_for() {
-	wf_s=$1 wf_what=$2; shift 2
-	wf_end=$(($(date +%s) + wf_s))
+# poll_until SECONDS CMD...: run CMD until it succeeds (0), or until
+# SECONDS of wall time have passed (1).  Tests wait for another process
+# this way (or through a pipe), never by sleeping a guessed while, which a
+# busy machine outlasts: the short pause only spaces out the polls.
+poll_until() {
+	pu_end=$(($(date +%s) + $1)); shift
 	until "$@"; do
-		[ "$(date +%s)" -le "$wf_end" ] || fail "$wf_what: not within $wf_s seconds"
+		[ "$(date +%s)" -le "$pu_end" ] || return 1
 		sleep 0.05
 	done
+}
+# wait_for SECONDS WHAT CMD...: poll_until, failing the test at the deadline.
+wait_for() {
+	wf_s=$1 wf_what=$2; shift 2
+	poll_until "$wf_s" "$@" || fail "$wf_what: not within $wf_s seconds"
 }
 
 # hold LOCKER...: run LOCKER in the background, which takes a lock and

@@ -37,21 +37,19 @@ mounted() { awk '$2 == ENVIRON["M"] { f = 1 } END { exit !f }' /proc/mounts; }
 # file is not done with it when umount returns).  The kernel may report
 # the mount busy for a moment after the last process using it has gone:
 # retried for a minute, then unmounted lazily.
+unmounted() {
+	mounted || return 0
+	umount "$M" 2>/dev/null || fusermount3 -u "$M" 2>/dev/null ||
+	    fusermount -u "$M" 2>/dev/null || true
+	! mounted
+}
 unmount() {
 	[ -n "$daemon" ] || return 0
-	end=$(($(date +%s) + 60))
-	while mounted; do
-		umount "$M" 2>/dev/null || fusermount3 -u "$M" 2>/dev/null ||
-		    fusermount -u "$M" 2>/dev/null || true
-		mounted || break
-		if [ "$(date +%s)" -gt "$end" ]; then
-			echo "$M: busy; unmounting lazily, stopping ntfs-3g" >&2
-			umount -l "$M" 2>/dev/null || true
-			kill "$daemon" 2>/dev/null || true
-			break
-		fi
-		sleep 0.1
-	done
+	if ! poll_until 60 unmounted; then
+		echo "$M: busy; unmounting lazily, stopping ntfs-3g" >&2
+		umount -l "$M" 2>/dev/null || true
+		kill "$daemon" 2>/dev/null || true
+	fi
 	# ntfs-3g -o no_detach is our child and exits once unmounted
 	set +e; wait "$daemon"; rc=$?; set -e
 	daemon=
@@ -73,18 +71,17 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # -o no_detach keeps ntfs-3g our child, so we know when it has finished.
+# mounted, or ntfs-3g gave up
+mount_done() { mounted || ! kill -0 "$daemon" 2>/dev/null; }
 mount_vol() {
 	ntfs-3g -o no_detach "$VOL" "$M" > "$T/ntfs-3g.log" 2>&1 &
 	daemon=$!
-	end=$(($(date +%s) + 60))
-	until mounted; do
-		if ! kill -0 "$daemon" 2>/dev/null || [ "$(date +%s)" -gt "$end" ]; then
-			unmount || true
-			cat "$T/ntfs-3g.log" >&2
-			need "cannot mount an NTFS volume with ntfs-3g here"
-		fi
-		sleep 0.1
-	done
+	poll_until 60 mount_done || true
+	if ! mounted; then
+		unmount || true
+		cat "$T/ntfs-3g.log" >&2
+		need "cannot mount an NTFS volume with ntfs-3g here"
+	fi
 }
 umount_vol() {
 	unmount || { cat "$T/ntfs-3g.log" >&2; fail "ntfs-3g did not exit cleanly"; }
