@@ -61,6 +61,8 @@ struct commit {
 	/* while the new image streams in */
 	unsigned char *acc;		/* a part of a chunk */
 	size_t acclen;
+	unsigned char *old;		/* the file's bytes under a chunk */
+	struct regf_chain *chain;	/* the new image's bins, as they pass */
 	unsigned char *view;		/* the file, see sfile_view */
 	size_t viewlen;
 	uint64_t at;			/* file offset of acc[0] */
@@ -75,6 +77,16 @@ seal(unsigned char *b, uint32_t seq1, uint32_t seq2)
 	put_le32(b + 4, seq1);
 	put_le32(b + 8, seq2);
 	put_le32(b + 508, regf_checksum(b));
+}
+
+static void
+fails_check(const struct commit *c)
+{
+	char *m = xstrdup(tlsh_errmsg());
+
+	tlsh_seterr("%s: the new hive fails its check (%s); nothing written",
+	    sfile_name(c->f), m);
+	free(m);
 }
 
 /*
@@ -109,7 +121,7 @@ verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 	for (size_t i = 0; i < c->nruns; i++)
 		memcpy(view + PAGE + c->runs[i].off, c->runs[i].now,
 		    c->runs[i].len);
-	if ((rd = regf_open(&ri)) == NULL)
+	if ((rd = regf_open_chain(&ri, c->chain)) == NULL)
 		goto bad;
 	for (size_t i = 0; i < c->nruns; i++)
 		for (uint64_t p = c->runs[i].off; p < (uint64_t)c->runs[i].off +
@@ -158,12 +170,7 @@ verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 	rc = 0;
 	goto out;
 bad:
-	{
-		char *m = xstrdup(tlsh_errmsg());
-		tlsh_seterr("%s: the new hive fails its check (%s); nothing "
-		    "written", shown, m);
-		free(m);
-	}
+	fails_check(c);
 out:
 	regf_close(rd);
 	return rc;
@@ -194,11 +201,17 @@ add_page(struct commit *c, uint64_t at, const unsigned char *now,
  * n bytes of the new image at c->at, compared page by page with the file:
  * the base block is kept aside, every bins page that differs (or lies past
  * the file's end) becomes part of a run.
+ * The old bytes are read a chunk at a time into one buffer, not through
+ * the view: a view touched whole stays resident, and apply's peak memory
+ * would be hivex's copy plus the file.  A page's old bytes for a roll
+ * back come from the view, so only changed pages are mapped in; a read
+ * here that lies can only make an unchanged page look changed, and
+ * writing hivex's copy of it changes nothing.
  */
 static int
 compare(struct commit *c, const unsigned char *buf, size_t n)
 {
-	size_t have, p = 0;
+	size_t p = 0;
 
 	/* the base block is never written as hivex made it: commit_end
 	 * numbers it for the protocol */
@@ -209,32 +222,47 @@ compare(struct commit *c, const unsigned char *buf, size_t n)
 			return -1;
 		}
 		memcpy(c->done, buf, PAGE);
+		c->chain = regf_chain_new(get_le32(c->done + 40));
 		p = PAGE;
 	}
-	have = c->at >= c->old_size ? 0 : c->old_size - c->at < n ?
-	    (size_t)(c->old_size - c->at) : n;
-	for (; p < n; p += PAGE) {
-		uint64_t at = c->at + p;
-		const unsigned char *old = c->view + at;
-		size_t plen = n - p < PAGE ? n - p : PAGE;
-		size_t olen = have > p ? (have - p < plen ? have - p : plen) : 0;
-		unsigned char page[PAGE];
+	while (p < n) {
+		uint64_t base = c->at + p;
+		size_t span = n - p < CHUNK ? n - p : CHUNK;
+		size_t have = base >= c->old_size ? 0 : c->old_size - base <
+		    span ? (size_t)(c->old_size - base) : span;
 
-		if (olen == plen && memcmp(old, buf + p, plen) == 0)
-			continue;
-		/* A log carries only pages of the bins (a log entry's page
-		 * offsets and a dirty vector's bits count within them: "Log
-		 * entries", "Dirty vector"), so a change past them could not
-		 * be recovered after a crash. */
-		if (at + PAGE > PAGE + (uint64_t)get_le32(c->done + 40)) {
-			tlsh_seterr("%s: hivex changed bytes past the hive bins "
-			    "(offset %llu); nothing written", sfile_name(c->f),
-			    (unsigned long long)at);
+		if (have && sfile_read(c->f, c->old, have, base) == -1)
 			return -1;
+		for (size_t q = 0; q < span; q += PAGE) {
+			uint64_t at = base + q;
+			size_t plen = span - q < PAGE ? span - q : PAGE;
+			size_t olen = have > q ? (have - q < plen ? have - q :
+			    plen) : 0;
+			unsigned char page[PAGE];
+
+			if (at - PAGE < UINT32_MAX && regf_chain_page(c->chain,
+			    (uint32_t)(at - PAGE), buf + p + q, plen) == -1) {
+				fails_check(c);
+				return -1;
+			}
+			if (olen == plen && memcmp(c->old + q, buf + p + q,
+			    plen) == 0)
+				continue;
+			/* A log carries only pages of the bins (a log entry's
+			 * page offsets and a dirty vector's bits count within
+			 * them: "Log entries", "Dirty vector"), so a change
+			 * past them could not be recovered after a crash. */
+			if (at + PAGE > PAGE + (uint64_t)get_le32(c->done + 40)) {
+				tlsh_seterr("%s: hivex changed bytes past the "
+				    "hive bins (offset %llu); nothing written",
+				    sfile_name(c->f), (unsigned long long)at);
+				return -1;
+			}
+			memset(page, 0, PAGE);
+			memcpy(page, buf + p + q, plen);
+			add_page(c, at, page, olen ? c->view + at : NULL, olen);
 		}
-		memset(page, 0, PAGE);
-		memcpy(page, buf + p, plen);
-		add_page(c, at, page, olen ? old : NULL, olen);
+		p += span;
 	}
 	c->at += n;
 	return 0;
@@ -392,6 +420,7 @@ commit_begin(struct sfile *f, int logfmt)
 		return NULL;
 	}
 	c->acc = xmalloc(CHUNK);
+	c->old = xmalloc(CHUNK);
 	return c;
 }
 
@@ -407,6 +436,8 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 	c->new_size = c->at;
 	free(c->acc);
 	c->acc = NULL;
+	free(c->old);
+	c->old = NULL;
 	if (c->new_size < 2 * PAGE) {
 		tlsh_seterr("%s: the new hive is not a regf image; nothing "
 		    "written", shown);
@@ -518,6 +549,8 @@ commit_free(struct commit *c)
 	}
 	free(c->runs);
 	free(c->acc);
+	free(c->old);
+	regf_chain_free(c->chain);
 	sfile_view_free(c->f, c->view, c->viewlen);
 	for (size_t i = 0; i < c->nstale; i++)
 		sfile_close(c->stale[i]);

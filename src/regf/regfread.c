@@ -106,39 +106,47 @@ read_base(const struct regf_img *img, struct rd *rd)
 	return 0;
 }
 
+/* The header of the bin at pos (relative to BASE) in bins bytes of bins. */
+static int
+bin_header(uint32_t bins, uint32_t pos, const unsigned char *h, size_t len,
+    uint32_t *size)
+{
+	if (len < BIN_HDR || memcmp(h, "hbin", 4) != 0) {
+		damaged("no hbin signature at 0x%llx", FO(pos));
+		return -1;
+	}
+	*size = get_le32(h + 8);
+	if (get_le32(h + 4) != pos) {
+		damaged("hive bin at 0x%llx gives its offset as 0x%x, not 0x%x",
+		    FO(pos), get_le32(h + 4), pos);
+		return -1;
+	}
+	if (*size == 0 || *size % BASE != 0) {
+		damaged("hive bin at 0x%llx has size %u, not a multiple of "
+		    "4096", FO(pos), *size);
+		return -1;
+	}
+	if (*size > bins - pos) {
+		damaged("hive bin at 0x%llx runs %u bytes past the end of the "
+		    "hive bins", FO(pos), *size - (bins - pos));
+		return -1;
+	}
+	return 0;
+}
+
 /* The bin chain; with keep, where each bin starts, for bin_of. */
 static int
 read_bins(struct rd *rd, int keep)
 {
-	uint32_t pos = 0;
+	uint32_t pos = 0, size;
 
 	if (keep)
 		rd->bin = xmalloc((rd->bins / BASE) * sizeof(*rd->bin));
 	/* Sizes are non-zero multiples of 4096, so the walk ends. */
 	while (pos < rd->bins) {
-		const unsigned char *h = rd->p + BASE + pos;
-		uint32_t size = get_le32(h + 8);
-
-		if (memcmp(h, "hbin", 4) != 0) {
-			damaged("no hbin signature at 0x%llx", FO(pos));
+		if (bin_header(rd->bins, pos, rd->p + BASE + pos, BIN_HDR,
+		    &size) == -1)
 			return -1;
-		}
-		if (get_le32(h + 4) != pos) {
-			damaged("hive bin at 0x%llx gives its offset as 0x%x, "
-			    "not 0x%x", FO(pos), get_le32(h + 4), pos);
-			return -1;
-		}
-		if (size == 0 || size % BASE != 0) {
-			damaged("hive bin at 0x%llx has size %u, not a "
-			    "multiple of 4096", FO(pos), size);
-			return -1;
-		}
-		if (size > rd->bins - pos) {
-			damaged("hive bin at 0x%llx runs %u bytes past the "
-			    "end of the hive bins", FO(pos),
-			    size - (rd->bins - pos));
-			return -1;
-		}
 		if (keep)
 			rd->bin[rd->nbin++] = pos;
 		pos += size;
@@ -645,6 +653,68 @@ regf_open(const struct regf_img *img)
 		free(r);
 		return NULL;
 	}
+	return r;
+}
+
+struct regf_chain {
+	uint32_t bins, next;
+	uint32_t *bin;
+	size_t nbin;
+};
+
+struct regf_chain *
+regf_chain_new(uint32_t bins)
+{
+	struct regf_chain *ch = xcalloc(1, sizeof(*ch));
+
+	ch->bins = bins;
+	ch->bin = xmalloc((bins / BASE + 1) * sizeof(*ch->bin));
+	return ch;
+}
+
+int
+regf_chain_page(struct regf_chain *ch, uint32_t off, const unsigned char *page,
+    size_t len)
+{
+	uint32_t size;
+
+	if (off != ch->next || off >= ch->bins || ch->bins % BASE != 0)
+		return 0;
+	if (bin_header(ch->bins, off, page, len, &size) == -1)
+		return -1;
+	ch->bin[ch->nbin++] = off;
+	ch->next = off + size;
+	return 0;
+}
+
+void
+regf_chain_free(struct regf_chain *ch)
+{
+	if (ch == NULL)
+		return;
+	free(ch->bin);
+	free(ch);
+}
+
+struct regf_rd *
+regf_open_chain(const struct regf_img *img, struct regf_chain *ch)
+{
+	struct regf_rd *r = xcalloc(1, sizeof(*r));
+
+	if (read_base(img, &r->rd) == -1) {
+		free(r);
+		return NULL;
+	}
+	if (r->rd.bins != ch->bins || ch->next != ch->bins) {
+		/* the walk stopped short: the page after it never came */
+		damaged("no hbin signature at 0x%llx", FO(ch->next));
+		free(r);
+		return NULL;
+	}
+	r->rd.bin = ch->bin;
+	r->rd.nbin = ch->nbin;
+	ch->bin = NULL;
+	ch->nbin = 0;
 	return r;
 }
 

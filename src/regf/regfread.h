@@ -58,4 +58,19 @@ int regf_rd_value(struct regf_rd *, const char *key, const char *name,
     struct regval *out);
 void regf_close(struct regf_rd *);
 
+/*
+ * regf_check's bin-chain checks made page by page while an image streams
+ * past, so that a reader of a large image need not walk every bin header
+ * again: regf_chain_page gets every page of the hive bins in order (off
+ * relative to 4096, len the bytes there); regf_open_chain then checks the
+ * base block, that it counts the same bins and that the chain ended at
+ * their end, and takes the bin offsets from the chain.
+ */
+struct regf_chain;
+struct regf_chain *regf_chain_new(uint32_t bins);
+int regf_chain_page(struct regf_chain *, uint32_t off,
+    const unsigned char *page, size_t len);
+struct regf_rd *regf_open_chain(const struct regf_img *, struct regf_chain *);
+void regf_chain_free(struct regf_chain *);
+
 #endif

@@ -353,6 +353,43 @@ test_commit__damaged_bin_right_after_a_checked_one__refused(void **state)
 }
 
 /*
+ * The bin chain is checked as the new image streams past, every page of
+ * it, not only the pages that change: here the image keeps the file's
+ * second bin, whose header gives a wrong offset, and changes the first.
+ */
+static void
+test_commit__damaged_chain_in_an_unchanged_page__refused(void **state)
+{
+	char *dir, *before, *after;
+	unsigned char *img;
+	size_t len, blen, alen;
+	char *p = two_bin_hive(&dir, &img, &len);
+	struct sfile *f;
+
+	(void)state;
+	put_le32(img + MKHIVE_SIZE + 4, MKHIVE_SIZE);
+	assert_int_equal(fixture_write(p, img, len), 0);
+	f = sfile_open(p, SF_WRITE | SF_LOCK);
+	assert_non_null(f);
+	before = fixture_slurp(p, &blen);
+	img[4096 + 12] ^= 1;			/* bin 1's reserved field */
+	assert_null(commit_prepare(f, img, len, LOG_NEW, NULL, 0));
+	assert_non_null(strstr(tlsh_errmsg(), "fails its check"));
+	assert_non_null(strstr(tlsh_errmsg(), "gives its offset as"));
+	sfile_close(f);
+	after = fixture_slurp(p, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	assert_int_equal(count_entries(dir), 1);
+	fixture_rmrf(dir);
+	free(before);
+	free(after);
+	free(img);
+	free(p);
+	free(dir);
+}
+
+/*
  * A log carries pages of the hive bins only: hivex bytes in the first page
  * past them are refused, while a change in the last page of the bins
  * goes through to verify.
@@ -483,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_commit__no_log_on_a_clean_hive__refused),
 		cmocka_unit_test(test_commit__damaged_new_image__refused),
 		cmocka_unit_test(test_commit__damaged_bin_right_after_a_checked_one__refused),
+		cmocka_unit_test(test_commit__damaged_chain_in_an_unchanged_page__refused),
 		cmocka_unit_test(test_commit__change_past_the_bins__refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

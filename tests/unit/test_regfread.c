@@ -1,6 +1,7 @@
 /* regfread.c: hivex's answers from the same bytes, and damage refused. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -685,6 +686,30 @@ test_regfread__base_block_damage(void **state)
 	done(&b);
 }
 
+/*
+ * regf_check's chain checks made as the commit makes them: every page of
+ * the bins fed in order (upto bytes of them), then a reader opened on the
+ * chain, which looks a key up through the bins it kept.
+ */
+static int
+chain_check(const struct regf_img *img, size_t upto)
+{
+	struct regf_chain *ch = regf_chain_new(get_le32(img->p + 40));
+	struct regf_rd *r = NULL;
+	int k = -1;
+
+	for (size_t at = BASE; at < img->len && at - BASE < upto; at += BASE)
+		if (regf_chain_page(ch, (uint32_t)(at - BASE), img->p + at,
+		    img->len - at < BASE ? img->len - at : BASE) == -1)
+			goto out;
+	if ((r = regf_open_chain(img, ch)) != NULL)
+		k = regf_rd_key(r, "A") == 1 ? 0 : -1;
+out:
+	regf_close(r);
+	regf_chain_free(ch);
+	return k;
+}
+
 static void
 test_regfread__bin_damage(void **state)
 {
@@ -696,22 +721,32 @@ test_regfread__bin_damage(void **state)
 	small_hive(&b);
 	first = get_le32(b.p + BASE + 8);
 	bin2 = b.p + BASE + first;
+	assert_int_equal(chain_check(&b.img, SIZE_MAX), 0);
+	/* a chain whose last bins never came */
+	expect_damage(chain_check(&b.img, first), "no hbin signature at");
 	put_le32(bin2 + 4, first + 4096);
 	expect_damage(regf_check(&b.img), "gives its offset as");
+	expect_damage(chain_check(&b.img, SIZE_MAX), "gives its offset as");
 	expect_damage(regf_key_exists(&b.img, "A"), "gives its offset as");
 	expect_damage(regf_check_bin_at(&b.img, BASE), "gives its offset as");
 	put_le32(bin2 + 4, first);
 	put_le32(bin2 + 8, 0);
 	expect_damage(regf_check(&b.img), "has size 0");
+	expect_damage(chain_check(&b.img, SIZE_MAX), "has size 0");
 	put_le32(bin2 + 8, 4095);
 	expect_damage(regf_check(&b.img), "has size 4095");
+	expect_damage(chain_check(&b.img, SIZE_MAX), "has size 4095");
 	put_le32(bin2 + 8, get_le32(b.p + 40) - first + 4096);
 	expect_damage(regf_check(&b.img), "runs 4096 bytes past the end");
+	expect_damage(chain_check(&b.img, SIZE_MAX),
+	    "runs 4096 bytes past the end");
 	put_le32(bin2 + 8, get_le32(b.p + 40) - first);
 	memcpy(bin2, "hbix", 4);
 	expect_damage(regf_check(&b.img), "no hbin signature");
+	expect_damage(chain_check(&b.img, SIZE_MAX), "no hbin signature");
 	memcpy(bin2, "hbin", 4);
 	assert_int_equal(regf_check(&b.img), 0);
+	assert_int_equal(chain_check(&b.img, SIZE_MAX), 0);
 	expect_damage(regf_check_bin_at(&b.img, 4095), "not inside");
 	expect_damage(regf_check_bin_at(&b.img, b.len), "not inside");
 	done(&b);
