@@ -11,12 +11,18 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
 
 #include "fixture.h"
 #include "io/image.h"
 #include "io/sandbox.h"
+#include "io/sbfilter.h"
 #include "tlshive.h"
 
 /* Where every tool is required (CI), a skip is a failure. */
@@ -103,6 +109,208 @@ test_sandbox__filter_refuses_network_and_namespaces(void **state)
 {
 	(void)state;
 	assert_int_equal(in_child(filtered, NULL), 0);
+}
+
+/*
+ * The filter tlshive loads is compiled when it is built (mkfilter);
+ * here the same rules are compiled again by libseccomp and both
+ * programs are run, by a small classic-BPF interpreter, over every
+ * system call number of the native, a foreign and the x32 ABI with
+ * the argument values the rules look at: every verdict must agree.
+ */
+static uint32_t
+bpf_run(const struct sock_filter *p, size_t n, const struct seccomp_data *d)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct sock_filter *f = &p[pc];
+		uint32_t k = f->k, w;
+
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (k > sizeof(*d) - 4)
+				return 0xdead;
+			memcpy(&w, (const char *)d + k, 4);
+			a = w;
+			break;
+		case BPF_LD | BPF_IMM: a = k; break;
+		case BPF_LD | BPF_MEM: a = mem[k % BPF_MEMWORDS]; break;
+		case BPF_LDX | BPF_IMM: x = k; break;
+		case BPF_LDX | BPF_MEM: x = mem[k % BPF_MEMWORDS]; break;
+		case BPF_ST: mem[k % BPF_MEMWORDS] = a; break;
+		case BPF_STX: mem[k % BPF_MEMWORDS] = x; break;
+		case BPF_ALU | BPF_AND | BPF_K: a &= k; break;
+		case BPF_ALU | BPF_OR | BPF_K: a |= k; break;
+		case BPF_MISC | BPF_TAX: x = a; break;
+		case BPF_MISC | BPF_TXA: a = x; break;
+		case BPF_JMP | BPF_JA: pc += k; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: pc += a == k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_K: pc += a > k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_K: pc += a >= k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JSET | BPF_K: pc += a & k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JEQ | BPF_X: pc += a == x ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_X: pc += a > x ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_X: pc += a >= x ? f->jt : f->jf; break;
+		case BPF_RET | BPF_K: return k;
+		case BPF_RET | BPF_A: return a;
+		default: return 0xbad0000u | f->code;	/* an opcode not known here */
+		}
+	}
+	return 0xfa11;	/* ran off the end */
+}
+
+static void
+test_sandbox__built_filter_is_libseccomps(void **state)
+{
+	static const uint64_t vals[] = { 0, 1, S_ISUID, S_ISGID, 0644,
+	    04755, 02755, CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID,
+	    CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP,
+	    CLONE_VM | CLONE_THREAD | SIGCHLD, TIOCSTI, TIOCLINUX,
+	    (1ull << 32) | TIOCSTI, TCGETS, AF_UNIX, AF_INET, AF_INET6,
+	    AF_NETLINK, AF_PACKET, (1ull << 32) | AF_UNIX, ~0ull };
+	const uint32_t native = seccomp_arch_native();
+	const uint32_t arches[] = { native, native == SCMP_ARCH_X86_64 ?
+	    SCMP_ARCH_X86 : SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64 };
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	FILE *tmp = tmpfile();
+	struct sock_filter *lib;
+	struct seccomp_data d;
+	long size;
+	size_t n, checked = 0;
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_non_null(tmp);
+	assert_int_equal(sbfilter_rules(ctx), 0);
+	assert_int_equal(seccomp_export_bpf(ctx, fileno(tmp)), 0);
+	seccomp_release(ctx);
+	size = lseek(fileno(tmp), 0, SEEK_END);
+	assert_true(size > 0 && size % (long)sizeof(*lib) == 0);
+	n = (size_t)size / sizeof(*lib);
+	lib = xmalloc((size_t)size);
+	assert_int_equal(pread(fileno(tmp), lib, (size_t)size, 0), size);
+	fclose(tmp);
+	for (size_t ai = 0; ai < sizeof(arches) / sizeof(arches[0]); ai++)
+		for (uint32_t nr = 0; nr < 1100; nr++)
+			for (int x32 = 0; x32 < 2; x32++)
+				for (size_t v = 0; v < sizeof(vals) /
+				    sizeof(vals[0]); v++)
+					for (int arg = 0; arg < 6; arg++) {
+						uint32_t want, got;
+						memset(&d, 0, sizeof(d));
+						d.arch = arches[ai];
+						d.nr = (int)(nr | (x32 ? 0x40000000u
+						    : 0));
+						d.args[arg] = vals[v];
+						want = bpf_run(lib, n, &d);
+						got = bpf_run(sbfilter_bpf,
+						    sbfilter_len, &d);
+						if (want != got)
+							fail_msg("arch %#x nr %#x arg%d "
+							    "%#llx: built %#x, "
+							    "libseccomp %#x", d.arch,
+							    (unsigned)d.nr, arg,
+							    (unsigned long long)
+							    vals[v], got, want);
+						checked++;
+					}
+	/* and the verdicts are the rules' own, not two equal mistakes */
+	memset(&d, 0, sizeof(d));
+	d.arch = native;
+	d.nr = __NR_getpid;
+	assert_int_equal(bpf_run(sbfilter_bpf, sbfilter_len, &d),
+	    SECCOMP_RET_ALLOW);
+	d.nr = __NR_mount;
+	assert_int_equal(bpf_run(sbfilter_bpf, sbfilter_len, &d),
+	    SECCOMP_RET_ERRNO | EPERM);
+	d.nr = __NR_socket;
+	d.args[0] = AF_INET;
+	assert_int_equal(bpf_run(sbfilter_bpf, sbfilter_len, &d),
+	    SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+	d.args[0] = AF_UNIX;
+	assert_int_equal(bpf_run(sbfilter_bpf, sbfilter_len, &d),
+	    SECCOMP_RET_ALLOW);
+	/* another architecture's numbers: the process dies */
+	d.arch = arches[1];
+	d.nr = __NR_getpid;
+	assert_int_equal(bpf_run(sbfilter_bpf, sbfilter_len, &d) &
+	    SECCOMP_RET_ACTION_FULL, SECCOMP_RET_KILL_THREAD);
+	free(lib);
+	assert_true(checked > 100000);
+}
+
+#if defined(__x86_64__) && !defined(__ILP32__)
+/* A system call of the x32 ABI, the same arch but another table. */
+static int
+x32_call(void *arg)
+{
+	(void)arg;
+	if (sandbox_filter() == -1)
+		return 10;
+	syscall(0x40000000L | __NR_getpid);
+	return 11;
+}
+
+/* A 32-bit system call (int 0x80): getpid is 20 there. */
+static int
+i386_call(void *arg)
+{
+	long r = 20;
+
+	if (arg != NULL && sandbox_filter() == -1)
+		return 10;
+	__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+	return r == getpid() ? 0 : 12;
+}
+
+static int
+status_of(int (*fn)(void *), void *arg)
+{
+	pid_t p = fork();
+	int st;
+
+	assert_true(p != -1);
+	if (p == 0) {
+		/* the child dies of what it meets, not in cmocka's hands */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGILL, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		_exit(fn(arg));
+	}
+	assert_int_equal(waitpid(p, &st, 0), p);
+	return st;
+}
+#endif
+
+/*
+ * The architecture check stays in the loaded filter: a system call made
+ * through another ABI, whose numbers mean other calls, kills the child.
+ */
+static void
+test_sandbox__filter_kills_other_abis(void **state)
+{
+#if defined(__x86_64__) && !defined(__ILP32__)
+	int st;
+
+	(void)state;
+	st = status_of(x32_call, NULL);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGSYS);
+	/* where the kernel runs 32-bit calls at all */
+	st = status_of(i386_call, NULL);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "no 32-bit system calls here: int 0x80 not "
+		    "tested\n");
+		return;
+	}
+	st = status_of(i386_call, "filtered");
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGSYS);
+#else
+	(void)state;
+	skip();
+#endif
 }
 
 /*
@@ -217,6 +425,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    test_sandbox__filter_refuses_network_and_namespaces),
+		cmocka_unit_test(test_sandbox__built_filter_is_libseccomps),
+		cmocka_unit_test(test_sandbox__filter_kills_other_abis),
 		cmocka_unit_test(test_sandbox__view_holds_the_image_alone),
 		cmocka_unit_test(test_sandbox__signal_status),
 	};
