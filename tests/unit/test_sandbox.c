@@ -1,6 +1,7 @@
 /* sandbox.c: the contained child, seen from inside (it reports by its exit code). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -393,6 +394,70 @@ test_sandbox__view_holds_the_image_alone(void **state)
 	fixture_rmrf(dir);
 }
 
+/*
+ * The contained process keeps no descriptor of the parent's but 0, 1, 2
+ * and its channel: not one above or between them, nor a high one.
+ */
+static int
+no_inherited_fds(void *arg)
+{
+	struct image_request rq = { 0 };
+	struct sandbox sb;
+	struct dirent *de;
+	DIR *d;
+	pid_t p;
+	int others = 0;
+
+	rq.root = arg;
+	if (dup2(2, 40) != 40 || dup2(2, 41) != 41 || dup2(2, 300) != 300)
+		return 20;
+	/* holes low down, so that the sandbox's own pipes fall between
+	 * inherited descriptors */
+	for (int fd = 3; fd < 13; fd++)
+		if (dup2(2, fd) != fd)
+			return 21;
+	close(4);
+	close(6);
+	p = sandbox_fork(&rq, 0, 0, NULL, &sb);
+	if (p == -1)
+		return strstr(tlsh_errmsg(), "refuses the namespaces") ? 77 : 10;
+	if (p > 0)
+		return sandbox_wait(&sb);
+	if (fcntl(40, F_GETFD) != -1 || fcntl(41, F_GETFD) != -1 ||
+	    fcntl(300, F_GETFD) != -1)
+		_exit(11);
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		_exit(12);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && atoi(de->d_name) > 2 &&
+		    atoi(de->d_name) != dirfd(d))
+			others++;
+	closedir(d);
+	/* the file channel to the parent, and nothing else */
+	_exit(others == 1 ? 0 : 13);
+}
+
+static void
+test_sandbox__child_keeps_no_descriptor(void **state)
+{
+	char *dir = fixture_dir();
+	int r;
+
+	(void)state;
+	if (geteuid() != 0) {
+		fixture_rmrf(dir);
+		assert_null(getenv_required());
+		skip();
+	}
+	r = in_child(no_inherited_fds, dir);
+	fixture_rmrf(dir);
+	if (r == 77) {
+		assert_null(getenv_required());
+		skip();
+	}
+	assert_int_equal(r, 0);
+}
+
 /* A child killed by a signal is reported as a shell would: 128 + it. */
 static int
 killed(void *arg)
@@ -429,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_sandbox__filter_kills_other_abis),
 		cmocka_unit_test(test_sandbox__view_holds_the_image_alone),
 		cmocka_unit_test(test_sandbox__signal_status),
+		cmocka_unit_test(test_sandbox__child_keeps_no_descriptor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
