@@ -303,6 +303,10 @@ view_build(struct view *w, const struct image_request *rq, int rw)
 		char *j;
 		int r;
 
+		/* the loop devices the kernel holds, read from the host's
+		 * /sys, which the view does not hold; the child inherits the
+		 * list (only an image file can be one's backing file) */
+		blk_note_loops();
 		blk_configure(rq->journal_dir, rq->allow_backing);
 		if (!S_ISREG(st.st_mode) || (rq->format ?
 		    blk_format_parse(rq->format, &fmt) : blk_detect(rq->root,
@@ -832,9 +836,6 @@ child(struct view *w, unsigned memory_mb, const int *keep, size_t nkeep,
 	 * controlling one (signals come from the parent) */
 	setsid();
 	close_others(keep, nkeep, report_fd, -1);
-#ifdef WITH_IMAGES
-	blk_note_loops();
-#endif
 	enter_view(w);
 	setenv("TMPDIR", "/tmp", 1);
 	/* the user's terminal is no input of an image's: what is typed
