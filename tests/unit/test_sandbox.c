@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -458,6 +460,77 @@ test_sandbox__child_keeps_no_descriptor(void **state)
 	assert_int_equal(r, 0);
 }
 
+/*
+ * The filter lets Unix sockets through, and an abstract one (a name
+ * that starts with a NUL byte) is no file of the view: it is found by
+ * network namespace.  One the host listens on cannot be reached from
+ * the contained process (it can from outside: the probe can tell).
+ */
+static int
+abstract_connect(const char *name)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), r;
+
+	if (fd == -1)
+		return -1;
+	memcpy(a.sun_path + 1, name, strlen(name));
+	r = connect(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct
+	    sockaddr_un, sun_path) + 1 + strlen(name)));
+	close(fd);
+	return r;
+}
+
+static int
+abstract_unreached(void *arg)
+{
+	struct image_request rq = { 0 };
+	struct sandbox sb;
+	const char **c = arg;
+	pid_t p;
+
+	rq.root = c[0];
+	p = sandbox_fork(&rq, 0, 0, NULL, &sb);
+	if (p == -1)
+		return strstr(tlsh_errmsg(), "refuses the namespaces") ? 77 : 10;
+	if (p > 0)
+		return sandbox_wait(&sb);
+	_exit(abstract_connect(c[1]) == -1 && errno == ECONNREFUSED ? 0 : 11);
+}
+
+static void
+test_sandbox__host_abstract_socket_unreached(void **state)
+{
+	char *dir = fixture_dir();
+	char *name = xasprintf("tlshive-test-%d", (int)getpid());
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	const char *c[2] = { dir, name };
+	int fd, r;
+
+	(void)state;
+	if (geteuid() != 0) {
+		fixture_rmrf(dir);
+		assert_null(getenv_required());
+		skip();
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd != -1);
+	memcpy(a.sun_path + 1, name, strlen(name));
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(
+	    struct sockaddr_un, sun_path) + 1 + strlen(name))), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(abstract_connect(name), 0);
+	r = in_child(abstract_unreached, c);
+	close(fd);
+	fixture_rmrf(dir);
+	free(name);
+	if (r == 77) {
+		assert_null(getenv_required());
+		skip();
+	}
+	assert_int_equal(r, 0);
+}
+
 /* A child killed by a signal is reported as a shell would: 128 + it. */
 static int
 killed(void *arg)
@@ -495,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_sandbox__view_holds_the_image_alone),
 		cmocka_unit_test(test_sandbox__signal_status),
 		cmocka_unit_test(test_sandbox__child_keeps_no_descriptor),
+		cmocka_unit_test(test_sandbox__host_abstract_socket_unreached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
