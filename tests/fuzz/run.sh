@@ -27,7 +27,8 @@ src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/regf/hive.c $srcdir/src
 	$imgsrc $srcdir/src/regf/regfread.c $srcdir/src/regf/commit.c
 	$srcdir/src/regf/mkhive.c $srcdir/src/policy/facts.c $srcdir/src/policy/table.c $srcdir/src/policy/profile.c
 	$srcdir/src/policy/plan.c $srcdir/src/policy/gate.c $srcdir/src/policy/ops.c $srcdir/src/policy/settle.c
-	$srcdir/src/policy/lint.c $srcdir/src/policy/verdict.c $srcdir/src/policy/plantext.c $srcdir/src/policy/reg.c $srcdir/src/cli/regwrite.c $builddir/src/policy/profiles.c"
+	$srcdir/src/policy/lint.c $srcdir/src/policy/verdict.c $srcdir/src/policy/plantext.c $srcdir/src/policy/reg.c $srcdir/src/cli/regwrite.c $builddir/src/policy/profiles.c
+	$builddir/src/io/sbfilter-bpf.c"
 
 # seed corpora, all made here
 mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive" "$out/seed-regfread"
