@@ -105,7 +105,7 @@ $1 == "F" {
 }
 $1 == "I" && $4 != "config.h" {
 	ni++; ifile[ni] = $2; iline[ni] = $3; itarget[ni] = $4
-	if ($2 !~ /^io\// && base($4) ~ /^(diskimg|wim|blk|parts)\.h$/)
+	if ($2 !~ /^io\// && base($4) ~ /^(diskimg|wim|blk|blkfile|parts)\.h$/)
 		store("src/" $2 ":" $3 ": include \"" $4 "\"")
 }
 $1 == "W" && $2 !~ /^io\// { store("src/" $2 ":" $3 ": WITH_IMAGES") }
