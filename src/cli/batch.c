@@ -20,6 +20,7 @@
 #include "cli/cmd.h"
 #include "cli/msg.h"
 #include "cli/report.h"
+#include "io/image.h"
 #include "tlshive.h"
 
 struct job {
@@ -237,6 +238,10 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 	sigaction(SIGALRM, &sa, NULL);
 	if (jobs < 1)
 		jobs = 1;
+	/* once, here: every worker forks from this process, whose image
+	 * module it inherits (a worker reports the module's failure) */
+	for (size_t i = 0; i < n && image_load(roots[i]) == 0; i++)
+		;
 	/* two files a job, started or waiting to be printed, within the
 	 * descriptor limit (a few kept for stdio and the libraries) */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {

@@ -263,6 +263,12 @@ contain(const struct options *o, int rw, int writes)
 		bye_setup(o);
 		return -1;
 	}
+	/* the child cannot load the image module from inside its view */
+	if (image_load(o->root) == -1) {
+		say("%s\n", tlsh_errmsg());
+		json_failed(o, image_arg(o), 0);
+		return TLSH_EXIT_ERROR;
+	}
 	request(o, &rq);
 	rq.writable |= writes;
 	if (o->undo && strcmp(o->undo, "-") != 0)

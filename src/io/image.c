@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <dirent.h>
+#ifdef WITH_IMAGES
+#include <dlfcn.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,9 +22,9 @@
 #include "io/image.h"
 #include "io/store.h"
 #ifdef WITH_IMAGES
-#include "io/blk.h"
-#include "io/diskimg.h"
-#include "io/wim.h"
+#include "io/blkfile.h"
+#include "io/imgmod.h"
+#include "io/imgstamp.h"
 #endif
 
 enum store_kind { ST_FILES, ST_DIR, ST_DISK, ST_WIM };
@@ -390,6 +393,94 @@ starts_with(const char *path, const char *magic, size_t n)
 	return yes;
 }
 
+#ifdef WITH_IMAGES
+/* The image module (imgmod.h), loaded by the first image file. */
+static const struct imgmod *mod;
+
+/*
+ * $TLSHIVE_IMAGE_MODULE; beside an uninstalled tlshive (the build tree),
+ * its own; else the installed one.
+ */
+static char *
+module_path(void)
+{
+	const char *env = getenv("TLSHIVE_IMAGE_MODULE");
+	char exe[4096], *slash;
+	ssize_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if (strcmp(exe, IMGMOD_SBINDIR) != 0) {
+				char *p = xasprintf("%s/tlshive-images.so",
+				    exe[0] ? exe : "/");
+				if (access(p, F_OK) == 0)
+					return p;
+				free(p);
+			}
+		}
+	}
+	return xstrdup(IMGMOD_DIR "/tlshive-images.so");
+}
+
+/* The module, loaded once; NULL with a message naming file. */
+static const struct imgmod *
+img_mod(const char *file)
+{
+	const struct imgmod *m;
+	char *path;
+	void *h;
+
+	if (mod)
+		return mod;
+	path = module_path();
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		tlsh_seterr("%s: image support not available: %s", file,
+		    dlerror());
+		free(path);
+		return NULL;
+	}
+	if ((m = dlsym(h, "tlshive_image_mod")) == NULL ||
+	    m->stamp == NULL || strcmp(m->stamp, IMGMOD_STAMP) != 0) {
+		/* its entry points may take other arguments than ours */
+		tlsh_seterr("%s: image support not available: %s is %s", file,
+		    path, m ? "from another build of tlshive (reinstall it "
+		    "with this tlshive, or set TLSHIVE_IMAGE_MODULE)" :
+		    "no tlshive image module");
+		dlclose(h);
+		free(path);
+		return NULL;
+	}
+	free(path);
+	return mod = m;
+}
+#endif
+
+/* Is it a file that only the image module opens (not a hive)? */
+static int
+needs_module(const char *path)
+{
+	return is_file(path) && !starts_with(path, "regf", 4);
+}
+
+int
+image_load(const char *path)
+{
+#ifdef WITH_IMAGES
+	if (path == NULL || !needs_module(path))
+		return 0;
+	return img_mod(path) ? 1 : -1;
+#else
+	(void)path;
+	(void)needs_module;
+	return 0;
+#endif
+}
+
 /* A disk image file (raw, qcow2, VHDX, VHD, VMDK) and its Windows volume. */
 static int
 open_disk(struct images *set, struct image *img, const char *path,
@@ -415,7 +506,11 @@ open_disk(struct images *set, struct image *img, const char *path,
 			image_free(img);
 			return -1;
 		}
-		if ((set->disk = diskimg_open(path, rq->writable,
+		if (img_mod(path) == NULL) {
+			image_free(img);
+			return -1;
+		}
+		if ((set->disk = mod->diskimg_open(path, rq->writable,
 		    rq->partition, rq->format ? (int)fmt : -1)) == NULL) {
 			image_free(img);
 			return -1;
@@ -426,15 +521,15 @@ open_disk(struct images *set, struct image *img, const char *path,
 			    hive_id_name(i));
 			img->path[i] = xasprintf("%s:/%s", path, img->rel[i]);
 		}
-		img->format = xstrdup(diskimg_format(set->disk));
-		img->partition = diskimg_partition(set->disk);
+		img->format = xstrdup(mod->diskimg_format(set->disk));
+		img->partition = mod->diskimg_partition(set->disk);
 		img->where_label = "disk image";
-		img->where = xstrdup(diskimg_describe(set->disk));
-		if (diskimg_replayed(set->disk))
+		img->where = xstrdup(mod->diskimg_describe(set->disk));
+		if (mod->diskimg_replayed(set->disk))
 			img->recovered = blk_journal_path(path);
 		/* as on a mounted volume: a session Windows will resume */
 		img->hiber = HIBER_NONE;
-		if (diskimg_hiberfil(set->disk, sig)) {
+		if (mod->diskimg_hiberfil(set->disk, sig)) {
 			img->hiber = HIBER_CLEARED;
 			img->hiberfil = xasprintf("%s:/hiberfil.sys", path);
 			if (hiber_active(sig)) {
@@ -461,9 +556,10 @@ open_wim(struct images *set, const struct image_request *rq)
 #ifdef WITH_IMAGES
 	int n, from, to;
 
-	if ((set->wim = wim_open(rq->root, rq->writable)) == NULL)
+	if (img_mod(rq->root) == NULL ||
+	    (set->wim = mod->wim_open(rq->root, rq->writable)) == NULL)
 		return -1;
-	n = wim_images(set->wim);
+	n = mod->wim_images(set->wim);
 	if (rq->index > n) {
 		tlsh_seterr("%s: --index %d: the WIM has %d image%s", rq->root,
 		    rq->index, n, n == 1 ? "" : "s");
@@ -474,7 +570,7 @@ open_wim(struct images *set, const struct image_request *rq)
 	set->v = xcalloc((size_t)(to - from + 1), sizeof(*set->v));
 	for (int k = from; k <= to; k++) {
 		struct image *img = &set->v[set->n++];
-		const char *name = wim_image_name(set->wim, k);
+		const char *name = mod->wim_image_name(set->wim, k);
 
 		img->root = xstrdup(rq->root);
 		img->st = store_new(ST_WIM);
@@ -672,7 +768,7 @@ images_commit(struct images *set, int rebuild)
 {
 #ifdef WITH_IMAGES
 	if (set->wim && set->writable) {
-		int put = wim_commit(set->wim, rebuild);
+		int put = mod->wim_commit(set->wim, rebuild);
 		if (put == -1)
 			tlsh_seterr("%s; the WIM is as it was", tlsh_errmsg());
 		return put;
@@ -692,8 +788,10 @@ images_close(struct images *set)
 		image_free(&set->v[i]);
 	free(set->v);
 #ifdef WITH_IMAGES
-	diskimg_close(set->disk);
-	wim_close(set->wim);
+	if (set->disk)
+		mod->diskimg_close(set->disk);
+	if (set->wim)
+		mod->wim_close(set->wim);
 #endif
 	free(set);
 }
@@ -719,7 +817,7 @@ image_hive_file(struct image *img, int i, int flags)
 		for (char *c = strtok_r(copy, "/", &save); c && n < 32;
 		    c = strtok_r(NULL, "/", &save))
 			comps[n++] = c;
-		f = diskimg_file(img->st->disk, comps, n, flags & SF_WRITE);
+		f = mod->diskimg_file(img->st->disk, comps, n, flags & SF_WRITE);
 		free(copy);
 		return f;
 	}
@@ -728,7 +826,7 @@ image_hive_file(struct image *img, int i, int flags)
 #ifdef WITH_IMAGES
 	{
 		char *wp = xasprintf("/%s", img->rel[i]);
-		struct sfile *f = wim_file(img->st->wim, img->st->index, wp);
+		struct sfile *f = mod->wim_file(img->st->wim, img->st->index, wp);
 
 		free(wp);
 		return f;
@@ -766,7 +864,7 @@ image_commit(struct image *img)
 		int r;
 
 		tlsh_progress(what, 0, 0);
-		r = diskimg_commit(img->st->disk);
+		r = mod->diskimg_commit(img->st->disk);
 		tlsh_progress(what, 1, 1);
 		free(what);
 		return r;
@@ -791,8 +889,10 @@ image_recover(const struct image_request *rq)
 		    "or vmdk", rq->format);
 		return -1;
 	}
+	if (img_mod(path) == NULL)
+		return -1;
 	blk_configure(rq->journal_dir, rq->allow_backing);
-	if ((done = diskimg_recover(path, rq->format ? (int)fmt : -1)) == -1)
+	if ((done = mod->diskimg_recover(path, rq->format ? (int)fmt : -1)) == -1)
 		return -1;
 	return done ? 1 : 2;
 #else

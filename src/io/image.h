@@ -123,6 +123,13 @@ char *image_journal_path(const char *file, const char *format,
  * none), as found on the host the first time it is asked.
  */
 int image_files_hiberfil(const struct image_request *, const char **paths);
+/*
+ * Loads what image files need (the image module, imgmod.h) when path is a
+ * file that is not a hive: before the contained child is forked, which
+ * cannot load it from inside its view.  1 loaded, 0 not needed (or a
+ * build without images), -1 with a message.
+ */
+int image_load(const char *path);
 /* The kinds of image files this build opens, or NULL (directories only). */
 const char *image_file_kinds(void);
 

@@ -110,7 +110,7 @@ $1 == "I" && $4 != "config.h" {
 }
 $1 == "W" && $2 !~ /^io\// { store("src/" $2 ":" $3 ": WITH_IMAGES") }
 $1 == "O" {
-	b = base($2); sub(/^(libtlshive_a|tlshive)-/, "", b)
+	b = base($2); sub(/^(libtlshive_a|libtlshive_img_a|tlshive)-/, "", b)
 	m = mod(dir($2) == "" ? b : dir($2) "/" b)
 	if (!(m in ismod)) { print "'"$me"': src/" $2 ": no source, skipped (stale? rebuild)" | "cat 1>&2"; next }
 	if (m in objfile) err("src/" $2 " and src/" objfile[m] ": two objects of one module")
