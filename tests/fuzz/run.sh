@@ -19,8 +19,8 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 libs=${FUZZ_LIBS:-"$(pkg-config --libs hivex json-c)"}
 imgsrc=
 case $libs in *-lnbd*)
-	imgsrc="$srcdir/src/io/blk.c $srcdir/src/io/parts.c $srcdir/src/io/diskimg.c
-	$srcdir/src/io/wim.c $srcdir/src/io/imghdr.c" ;;
+	imgsrc="$srcdir/src/io/blk.c $srcdir/src/io/blkfile.c $srcdir/src/io/parts.c
+	$srcdir/src/io/diskimg.c $srcdir/src/io/wim.c $srcdir/src/io/imghdr.c" ;;
 esac
 src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/regf/hive.c $srcdir/src/regf/logs.c
 	$srcdir/src/io/store.c $srcdir/src/io/image.c $srcdir/src/io/hostfile.c $srcdir/src/io/sandbox.c
