@@ -4,11 +4,11 @@
 # GOAL); every iteration runs each registered command once, a floor just
 # before the figures that use it, so both see the same state of a noisy
 # machine.  Whole processes: wall time from bash's EPOCHREALTIME, peak RSS
-# and bytes written from GNU time, no run left with another's dirty pages to
-# write back.  The summary gives
-# medians and minimums of BENCH_RUNS iterations (default 5), the ratio,
-# the goal and whether it was met; bench-work/results.tsv has the same,
-# one line per figure, for tests/bench/readme.sh.
+# and bytes written from GNU time, no run left with another's dirty pages
+# to write back.  The summary gives medians and minimums of BENCH_RUNS
+# iterations (default 5), the ratio, the goal and whether it was met;
+# bench-work/results.tsv has the same, one line per figure, for
+# tests/bench/readme.sh.
 #
 # Images: the bench image (a Server 2022 layout whose SOFTWARE grows by
 # BENCH_KEYS component keys: few, large cells) and, for each size in
@@ -16,7 +16,7 @@
 # a SOFTWARE of realistic shape (mklarge --real: many small keys); both
 # with the real 11.8 MB Windows 7 SYSTEM from ../shared/hives when it is
 # there.  Generated hives are kept in bench-work/cache/, keyed by the
-# generators' source and the size.
+# generators' source, the size and the SYSTEM hive used.
 # Not part of make check: numbers depend on the machine; goals are printed,
 # not asserted, and a missing peer tool is "not run", not a failure.
 set -eu
@@ -39,10 +39,11 @@ find "$W" -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf {} +
 cd "$W"
 t_start=$EPOCHREALTIME
 
+virt=$(systemd-detect-virt 2>/dev/null || true)	# "none", status 1, on bare metal
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
 machine="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) CPUs,\
  $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo),\
- virtualization $(systemd-detect-virt 2>/dev/null || echo none), kernel $(uname -r),\
+ virtualization ${virt:-unknown}, kernel $(uname -r),\
  THP ${thp:-unknown}, bench-work on $(df --output=fstype . | tail -n 1)"
 echo "$machine" > machine.txt
 echo "== machine: $machine"
@@ -142,6 +143,7 @@ for i in $IMAGES; do
 	def "check@$i" : "$TL check $d"
 	def "floor-hivex@$i" : "$FLOOR hivex rec-$i.reg $cfg/SYSTEM $cfg/SOFTWARE"
 	def "floor-hivex-j2@$i" : "$FLOOR hivex -j2 rec-$i.reg $cfg/SYSTEM $cfg/SOFTWARE"
+	def "floor-hivex-null@$i" : "$FLOOR hivex -n rec-$i.reg $cfg/SYSTEM $cfg/SOFTWARE"
 	def "apply@$i" "fresh $i" "$TL apply w-$i"
 	def "reged@$i" "fresh $i" "sh -c \"reged -I -C $wc/SYSTEM 'HKEY_LOCAL_MACHINE\\\\SYSTEM' sys-$i.reg < /dev/null;
 	    reged -I -C $wc/SOFTWARE 'HKEY_LOCAL_MACHINE\\\\SOFTWARE' soft-$i.reg < /dev/null\"" 2
@@ -152,6 +154,7 @@ for i in $IMAGES; do
 	pair "check@$i" "floor-read@$i" context
 	pair "apply@$i" "floor-hivex@$i" 1.1
 	pair "apply@$i" "floor-hivex-j2@$i" context
+	pair "apply@$i" "floor-hivex-null@$i" context
 	if has reged; then pair "apply@$i" "reged@$i" 1.0
 	else notrun "apply@$i" "reged@$i" 1.0 "chntpw's reged is not installed"; fi
 	if has hivexregedit; then pair "apply@$i" "hivexregedit@$i" context
