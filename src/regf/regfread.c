@@ -9,11 +9,13 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "regf/regf.h"
 #include "regf/regfread.h"
+#include "regf/regfsrc.h"
 #include "regval.h"
 #include "tlshive.h"
 
@@ -32,12 +34,18 @@
 #define damaged(...) tlsh_seterr(__VA_ARGS__)
 #define FO(off) ((unsigned long long)BASE + (off))
 
-/* One call's view: the base block's fields and where each bin starts. */
+/*
+ * One call's view: the base block's fields and where each bin starts, or
+ * (lazy) the bins read so far from a source.
+ */
 struct rd {
 	const unsigned char *p;
 	uint32_t bins, minor, root;
 	uint32_t *bin;		/* bin offsets relative to BASE, ascending */
 	size_t nbin;
+	struct regfsrc *src;	/* lazy: bins on demand, p is the base block */
+	struct strmap *keys;	/* lazy: folded key path -> nk offset */
+	unsigned char base[BASE];
 };
 
 /* A path component, pointing into the caller's key string. */
@@ -53,7 +61,7 @@ fold(int c)
 }
 
 static int
-read_base(const struct regf_img *img, struct rd *rd)
+read_base(const struct regf_img *img, struct rd *rd, int lazy)
 {
 	const unsigned char *b = img->p;
 	uint32_t sum, major;
@@ -90,7 +98,7 @@ read_base(const struct regf_img *img, struct rd *rd)
 		    rd->bins);
 		return -1;
 	}
-	if ((uint64_t)BASE + rd->bins > img->len) {
+	if (!lazy && (uint64_t)BASE + rd->bins > img->len) {
 		damaged("truncated: the base block counts %u bytes of hive "
 		    "bins, the image holds %zu after it", rd->bins,
 		    img->len - BASE);
@@ -158,7 +166,7 @@ static int
 rd_open(const struct regf_img *img, struct rd *rd, int keep)
 {
 	memset(rd, 0, sizeof(*rd));
-	if (read_base(img, rd) == -1 || read_bins(rd, keep) == -1) {
+	if (read_base(img, rd, 0) == -1 || read_bins(rd, keep) == -1) {
 		free(rd->bin);
 		rd->bin = NULL;
 		return -1;
@@ -166,11 +174,17 @@ rd_open(const struct regf_img *img, struct rd *rd, int keep)
 	return 0;
 }
 
-/* The bin holding off, which lies inside the hive bins. */
-static void
+/*
+ * The bytes of the bin holding off, which lies inside the hive bins, from
+ * its header on; NULL (message set) when a lazy read fails.
+ */
+static const unsigned char *
 bin_of(const struct rd *rd, uint32_t off, uint32_t *start, uint32_t *end)
 {
 	size_t lo = 0, hi = rd->nbin;
+
+	if (rd->src)
+		return regfsrc_bin(rd->src, off, start, end);
 
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -181,13 +195,18 @@ bin_of(const struct rd *rd, uint32_t off, uint32_t *start, uint32_t *end)
 	}
 	*start = rd->bin[lo];
 	*end = lo + 1 < rd->nbin ? rd->bin[lo + 1] : rd->bins;
+	return rd->p + BASE + *start;
 }
 
-/* The size of the cell at pos in a bin ending at end; 0 if it is bad. */
+/*
+ * The size of the cell at pos in the bin from start to end, whose bytes
+ * are at bin; 0 if it is bad.
+ */
 static uint32_t
-cell_size(const struct rd *rd, uint32_t pos, uint32_t end)
+cell_size(const unsigned char *bin, uint32_t start, uint32_t pos,
+    uint32_t end)
 {
-	uint32_t raw = get_le32(rd->p + BASE + pos);
+	uint32_t raw = get_le32(bin + (pos - start));
 	uint32_t size = raw & CELL_USED ? -raw : raw;
 
 	if (size == 0 || size % 8 != 0) {
@@ -212,6 +231,7 @@ static const unsigned char *
 cell(const struct rd *rd, uint32_t off, uint32_t *size, const char *what)
 {
 	uint32_t start, end, pos, sz = 0;
+	const unsigned char *bin;
 
 	if (off == NIL) {
 		damaged("%s is missing (offset 0xffffffff)", what);
@@ -222,23 +242,24 @@ cell(const struct rd *rd, uint32_t off, uint32_t *size, const char *what)
 		    "bins", what, off);
 		return NULL;
 	}
-	bin_of(rd, off, &start, &end);
+	if ((bin = bin_of(rd, off, &start, &end)) == NULL)
+		return NULL;
 	for (pos = start + BIN_HDR; pos < off; pos += sz)
-		if ((sz = cell_size(rd, pos, end)) == 0)
+		if ((sz = cell_size(bin, start, pos, end)) == 0)
 			return NULL;
 	if (pos != off) {
 		damaged("%s at 0x%llx is not the start of a cell", what,
 		    FO(off));
 		return NULL;
 	}
-	if ((sz = cell_size(rd, off, end)) == 0)
+	if ((sz = cell_size(bin, start, off, end)) == 0)
 		return NULL;
-	if (!(get_le32(rd->p + BASE + off) & CELL_USED)) {
+	if (!(get_le32(bin + (off - start)) & CELL_USED)) {
 		damaged("%s at 0x%llx is a free cell", what, FO(off));
 		return NULL;
 	}
 	*size = sz - 4;
-	return rd->p + BASE + off + 4;
+	return bin + (off - start) + 4;
 }
 
 static const unsigned char *
@@ -348,6 +369,32 @@ hint_wrong(int kind, const unsigned char *hint, const unsigned char *s,
 	return 0;
 }
 
+/*
+ * Whether an lh hash or lf hint rules out the wanted name before its key
+ * node is read, as Windows compares them (a key whose hint is wrong is
+ * not found there either).  Only an ASCII name can be hashed here: upper
+ * case beyond ASCII needs Windows' own table.
+ */
+static int
+hint_differs(int kind, const unsigned char *hint, const struct want *w)
+{
+	uint32_t h = 0;
+
+	for (size_t i = 0; i < w->len; i++) {
+		unsigned char c = (unsigned char)w->name[i];
+
+		if (c >= 0x80)
+			return 0;
+		h = 37 * h + (uint32_t)upper(c);
+	}
+	if (kind == 'h')
+		return h != get_le32(hint);
+	for (size_t i = 0; i < 4 && i < w->len; i++)
+		if (fold(hint[i]) != fold((unsigned char)w->name[i]))
+			return 1;
+	return 0;
+}
+
 static int
 is_leaf(const unsigned char *l)
 {
@@ -372,6 +419,8 @@ scan_leaf(const struct rd *rd, uint32_t off, const unsigned char *l,
 		uint32_t koff = get_le32(e);
 		int latin1;
 
+		if (rd->src && es == 8 && hint_differs(l[1], e + 4, w))
+			continue;
 		if ((nk = key_node(rd, koff)) == NULL)
 			return -1;
 		latin1 = (get_le16(nk + 2) & KEY_COMP_NAME) != 0;
@@ -451,19 +500,65 @@ subkey(const struct rd *rd, uint32_t koff, const unsigned char *nk,
 	return 0;
 }
 
-/* Backslash-separated, empty components skipped, as hive.c reads paths. */
+/*
+ * A stored name as UTF-8: Latin-1 (a compressed name) or UTF-16LE, as
+ * hivex converts them.  NULL if it does not convert (a lone surrogate).
+ */
+static char *
+name_utf8(const unsigned char *s, size_t n, int latin1)
+{
+	size_t j = 0, ulen;
+	char *o;
+
+	if (!latin1)
+		return regval_recode("UTF-8", "UTF-16LE", (const char *)s, n,
+		    &ulen);
+	o = xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80) {
+			o[j++] = (char)s[i];
+			continue;
+		}
+		o[j++] = (char)(0xc0 | s[i] >> 6);
+		o[j++] = (char)(0x80 | (s[i] & 0x3f));
+	}
+	o[j] = '\0';
+	return o;
+}
+
+static char *
+key_name(const unsigned char *nk, uint32_t off)
+{
+	char *n = name_utf8(nk + NK_MIN, get_le16(nk + 72),
+	    (get_le16(nk + 2) & KEY_COMP_NAME) != 0);
+
+	if (n == NULL)
+		damaged("key node at 0x%llx has a name that is not UTF-16",
+		    FO(off));
+	return n;
+}
+
+/*
+ * Backslash-separated, empty components skipped, as hive.c reads paths.
+ * With spelt, the path as the hive spells it is appended there.  A lazy
+ * reader remembers every key it found by its folded path: the plan asks
+ * for the same keys under each control set again and again.
+ */
 static int
-find_key(const struct rd *rd, const char *key, uint32_t *koff,
-    const unsigned char **nkp)
+find_key_as(const struct rd *rd, const char *key, uint32_t *koff,
+    const unsigned char **nkp, struct strbuf *spelt)
 {
 	uint32_t off = rd->root;
 	const unsigned char *nk;
-	int r;
+	char *path = rd->keys && !spelt ? xmalloc(strlen(key) + 1) : NULL;
+	size_t plen = 0;
+	int r = -1;
 
 	if ((nk = key_node(rd, off)) == NULL)
-		return -1;
+		goto out;
 	for (const char *s = key;;) {
 		struct want w;
+		size_t cached;
 
 		while (*s == '\\')
 			s++;
@@ -472,14 +567,98 @@ find_key(const struct rd *rd, const char *key, uint32_t *koff,
 		w.name = s;
 		w.len = strcspn(s, "\\");
 		s += w.len;
+		if (path) {
+			if (plen)
+				path[plen++] = '\\';
+			memcpy(path + plen, w.name, w.len);
+			path[plen + w.len] = '\0';
+			str_fold(path + plen);
+			plen += w.len;
+			if (sm_get(rd->keys, path, &cached)) {
+				off = (uint32_t)cached;
+				nk = NULL;
+				continue;
+			}
+		}
+		if (nk == NULL && (nk = key_node(rd, off)) == NULL)
+			goto out;
 		if ((r = subkey(rd, off, nk, &w, &off)) != 1)
-			return r;
+			goto out;
+		r = -1;
 		if ((nk = key_node(rd, off)) == NULL)
-			return -1;
+			goto out;
+		if (spelt) {
+			char *n = key_name(nk, off);
+
+			if (n == NULL)
+				goto out;
+			sb_add(spelt, "%s%s", spelt->len ? "\\" : "", n);
+			free(n);
+		}
+		if (path)
+			sm_put(rd->keys, path, off);
 	}
+	if (nk == NULL && (nk = key_node(rd, off)) == NULL)
+		goto out;
 	*koff = off;
 	*nkp = nk;
-	return 1;
+	r = 1;
+out:
+	free(path);
+	return r;
+}
+
+static int
+find_key(const struct rd *rd, const char *key, uint32_t *koff,
+    const unsigned char **nkp)
+{
+	return find_key_as(rd, key, koff, nkp, NULL);
+}
+
+static const unsigned char *
+value_key(const struct rd *rd, uint32_t off)
+{
+	const unsigned char *vk;
+	uint32_t vsize, nlen;
+
+	if ((vk = cell(rd, off, &vsize, "value")) == NULL)
+		return NULL;
+	if (vsize < VK_MIN || memcmp(vk, "vk", 2) != 0) {
+		damaged("value at 0x%llx has no vk record", FO(off));
+		return NULL;
+	}
+	nlen = get_le16(vk + 2);
+	if (VK_MIN + nlen > vsize) {
+		damaged("name of the value at 0x%llx runs past its cell",
+		    FO(off));
+		return NULL;
+	}
+	if (!(get_le16(vk + 16) & VALUE_COMP_NAME) && nlen % 2 != 0) {
+		damaged("value at 0x%llx has a UTF-16 name of odd length",
+		    FO(off));
+		return NULL;
+	}
+	return vk;
+}
+
+/* The value list of a key node: *count entries, or 0 (NULL list). */
+static const unsigned char *
+value_list(const struct rd *rd, uint32_t koff, const unsigned char *nk,
+    uint32_t *count)
+{
+	uint32_t loff = get_le32(nk + 40), size;
+	const unsigned char *list;
+
+	if ((*count = get_le32(nk + 36)) == 0)
+		return NULL;
+	if ((list = cell(rd, loff, &size, "value list")) == NULL)
+		return NULL;
+	if ((uint64_t)*count * 4 > size) {
+		damaged("key node at 0x%llx counts %u values, its value list "
+		    "at 0x%llx holds %u", FO(koff), *count, FO(loff), size / 4);
+		return NULL;
+	}
+	return list;
 }
 
 static int
@@ -500,28 +679,14 @@ find_value(const struct rd *rd, uint32_t koff, const unsigned char *nk,
 		return -1;
 	}
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t off = get_le32(list + 4 * i), vsize, nlen;
+		uint32_t off = get_le32(list + 4 * i), nlen;
 		const unsigned char *vk;
 		int latin1;
 
-		if ((vk = cell(rd, off, &vsize, "value")) == NULL)
+		if ((vk = value_key(rd, off)) == NULL)
 			return -1;
-		if (vsize < VK_MIN || memcmp(vk, "vk", 2) != 0) {
-			damaged("value at 0x%llx has no vk record", FO(off));
-			return -1;
-		}
 		nlen = get_le16(vk + 2);
 		latin1 = (get_le16(vk + 16) & VALUE_COMP_NAME) != 0;
-		if (VK_MIN + nlen > vsize) {
-			damaged("name of the value at 0x%llx runs past its "
-			    "cell", FO(off));
-			return -1;
-		}
-		if (!latin1 && nlen % 2 != 0) {
-			damaged("value at 0x%llx has a UTF-16 name of odd "
-			    "length", FO(off));
-			return -1;
-		}
 		if (nlen == 0 ? qlen == 0 : name_is(vk + VK_MIN, nlen, latin1,
 		    name, qlen)) {
 			*voff = off;
@@ -642,7 +807,58 @@ value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
 
 struct regf_rd {
 	struct rd rd;
+	struct regf_mem mem;
 };
+
+struct regf_rd *
+regf_open_src(const struct regf_src *src, int flags)
+{
+	struct regf_rd *r = xcalloc(1, sizeof(*r));
+	struct regf_img img = { r->rd.base, BASE };
+
+	if (flags & REGF_LAZY) {
+		if (src->size < BASE) {
+			damaged("%llu bytes, shorter than a base block",
+			    (unsigned long long)src->size);
+			free(r);
+			return NULL;
+		}
+		if (src->read(src->ctx, r->rd.base, BASE, 0) == -1 ||
+		    read_base(&img, &r->rd, 1) == -1) {
+			free(r);
+			return NULL;
+		}
+		r->rd.p = r->rd.base;
+		r->rd.src = regfsrc_new(src, r->rd.bins);
+		r->rd.keys = sm_new();
+		return r;
+	}
+	/* contiguous: the strict checks of the commit's verify */
+	r->mem.len = (size_t)src->size;
+	r->mem.p = xmalloc(r->mem.len ? r->mem.len : 1);
+	if (src->read(src->ctx, (unsigned char *)r->mem.p, r->mem.len, 0) ==
+	    -1) {
+		free((void *)r->mem.p);
+		free(r);
+		return NULL;
+	}
+	img.p = r->mem.p;
+	img.len = r->mem.len;
+	if (rd_open(&img, &r->rd, 1) == -1) {
+		free((void *)r->mem.p);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+regf_rd_stats(const struct regf_rd *r, uint64_t *bytes, uint64_t *bins)
+{
+	*bytes = *bins = 0;
+	if (r->rd.src)
+		regfsrc_stats(r->rd.src, bytes, bins);
+}
 
 struct regf_rd *
 regf_open(const struct regf_img *img)
@@ -701,7 +917,7 @@ regf_open_chain(const struct regf_img *img, struct regf_chain *ch)
 {
 	struct regf_rd *r = xcalloc(1, sizeof(*r));
 
-	if (read_base(img, &r->rd) == -1) {
+	if (read_base(img, &r->rd, 0) == -1) {
 		free(r);
 		return NULL;
 	}
@@ -724,6 +940,9 @@ regf_close(struct regf_rd *r)
 	if (r == NULL)
 		return;
 	free(r->rd.bin);
+	regfsrc_free(r->rd.src);
+	sm_free(r->rd.keys);
+	free((void *)r->mem.p);
 	free(r);
 }
 
@@ -732,16 +951,18 @@ regf_rd_bin_at(struct regf_rd *r, uint64_t off)
 {
 	const struct rd *rd = &r->rd;
 	uint32_t start, end, pos, sz;
+	const unsigned char *bin;
 
 	if (off < BASE || off - BASE >= rd->bins) {
 		damaged("offset 0x%llx is not inside the hive bins",
 		    (unsigned long long)off);
 		return -1;
 	}
-	bin_of(rd, (uint32_t)(off - BASE), &start, &end);
+	if ((bin = bin_of(rd, (uint32_t)(off - BASE), &start, &end)) == NULL)
+		return -1;
 	/* Each size is checked against the bin's end: the walk ends there. */
 	for (pos = start + BIN_HDR; pos < end; pos += sz)
-		if ((sz = cell_size(rd, pos, end)) == 0)
+		if ((sz = cell_size(bin, start, pos, end)) == 0)
 			return -1;
 	return 0;
 }
@@ -814,5 +1035,250 @@ regf_get_value(const struct regf_img *img, const char *key, const char *name,
 		return -1;
 	k = regf_rd_value(r, key, name, out);
 	regf_close(r);
+	return k;
+}
+
+char *
+regf_rd_value_name(struct regf_rd *r, const char *key, const char *name)
+{
+	const unsigned char *nk, *vk;
+	uint32_t koff, voff;
+
+	if (find_key(&r->rd, key, &koff, &nk) != 1 ||
+	    find_value(&r->rd, koff, nk, name, &voff, &vk) != 1)
+		return NULL;
+	return name_utf8(vk + VK_MIN, get_le16(vk + 2),
+	    (get_le16(vk + 16) & VALUE_COMP_NAME) != 0);
+}
+
+/*
+ * Every entry of a key's subkey lists, in list order (an ri's lists one
+ * after the other), as hivex lists children: *offs (caller frees).
+ */
+static int
+subkey_offsets(const struct rd *rd, uint32_t koff, const unsigned char *nk,
+    uint32_t **offs, size_t *n)
+{
+	uint32_t count = get_le32(nk + 20), loff = get_le32(nk + 28), size;
+	const unsigned char *l;
+	uint32_t nleaf;
+	int ri = 0;
+
+	*offs = NULL;
+	*n = 0;
+	if (count == 0)
+		return 0;
+	if ((l = cell(rd, loff, &size, "subkey list")) == NULL)
+		return -1;
+	if (size >= 4 && memcmp(l, "ri", 2) == 0) {
+		ri = 1;
+		nleaf = get_le16(l + 2);
+		if (4 + (uint64_t)nleaf * 4 > size) {
+			damaged("index root at 0x%llx counts %u lists, more "
+			    "than its cell holds", FO(loff), nleaf);
+			return -1;
+		}
+	} else if (size >= 4 && is_leaf(l)) {
+		nleaf = 1;
+	} else {
+		damaged("subkey list at 0x%llx is not an li, lf, lh or ri list",
+		    FO(loff));
+		return -1;
+	}
+	/* count bounds the array: more entries than it is damage anyway */
+	*offs = xcalloc(count, sizeof(**offs));
+	for (uint32_t i = 0; i < nleaf; i++) {
+		uint32_t off, sz, k, es;
+		const unsigned char *leaf;
+
+		if (ri) {
+			off = get_le32(l + 4 + 4 * i);
+			if ((leaf = cell(rd, off, &sz, "subkey list")) == NULL)
+				goto fail;
+			if (sz < 4 || !is_leaf(leaf)) {
+				damaged("index root at 0x%llx points to "
+				    "0x%llx, not to an li, lf or lh list",
+				    FO(loff), FO(off));
+				goto fail;
+			}
+		} else {
+			off = loff;
+			leaf = l;
+			sz = size;
+		}
+		k = get_le16(leaf + 2);
+		es = leaf[1] == 'i' ? 4 : 8;
+		if (4 + (uint64_t)k * es > sz) {
+			damaged("subkey list at 0x%llx counts %u entries, more "
+			    "than its cell holds", FO(off), k);
+			goto fail;
+		}
+		if (k > count - *n) {
+			damaged("key node at 0x%llx counts %u subkeys, its "
+			    "lists hold more", FO(koff), count);
+			goto fail;
+		}
+		for (uint32_t j = 0; j < k; j++)
+			(*offs)[(*n)++] = get_le32(leaf + 4 + j * es);
+	}
+	if (*n != count) {
+		damaged("key node at 0x%llx counts %u subkeys, its lists hold "
+		    "%zu", FO(koff), count, *n);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(*offs);
+	*offs = NULL;
+	return -1;
+}
+
+int
+regf_rd_subkeys(struct regf_rd *r, const char *key, regf_subkey_fn fn,
+    void *ctx)
+{
+	const unsigned char *nk;
+	uint32_t koff, *offs;
+	size_t n;
+	int k;
+
+	if ((k = find_key(&r->rd, key, &koff, &nk)) != 1)
+		return k;
+	if (subkey_offsets(&r->rd, koff, nk, &offs, &n) == -1)
+		return -1;
+	k = 1;
+	for (size_t i = 0; i < n && k == 1; i++) {
+		const unsigned char *sub = key_node(&r->rd, offs[i]);
+		char *name = sub ? key_name(sub, offs[i]) : NULL;
+
+		if (name == NULL)
+			k = -1;
+		else if (fn(ctx, name, offs[i]) != 0)
+			k = -1;
+		free(name);
+	}
+	free(offs);
+	return k;
+}
+
+int
+regf_rd_value_at(struct regf_rd *r, uint32_t key, const char *name,
+    struct regval *out)
+{
+	const unsigned char *nk, *vk;
+	uint32_t voff;
+	int k;
+
+	if ((nk = key_node(&r->rd, key)) == NULL)
+		return -1;
+	if ((k = find_value(&r->rd, key, nk, name, &voff, &vk)) == 1)
+		k = value_data(&r->rd, voff, vk, out);
+	return k;
+}
+
+/*
+ * A hive is a tree: a key reached twice (a subkey list naming an ancestor,
+ * or one key in two lists) is a corrupt or hostile hive, and walking it
+ * would loop, or take time and memory exponential in its depth.  Windows
+ * nests keys 512 deep at most.
+ */
+struct walk {
+	const struct rd *rd;
+	struct strmap *seen;
+	int depth;
+	regf_walk_fn fn;
+	void *ctx;
+};
+
+static int
+walk_key(struct walk *ws, uint32_t off, const unsigned char *nk,
+    const char *path)
+{
+	const unsigned char *list;
+	uint32_t count, *offs;
+	size_t n;
+	int r = 0;
+	char id[16];
+
+	snprintf(id, sizeof(id), "%x", off);
+	if (sm_get(ws->seen, id, NULL) || ws->depth > 512) {
+		damaged("%s: %s", path, ws->depth > 512 ? "keys nested deeper "
+		    "than the 512 levels Windows allows: a corrupt hive" :
+		    "a key that appears twice in the tree (a loop or a shared "
+		    "subkey): a corrupt hive");
+		return -1;
+	}
+	sm_put(ws->seen, id, 0);
+	if ((r = ws->fn(ws->ctx, path, NULL, NULL)) != 0)
+		return r;
+	list = value_list(ws->rd, off, nk, &count);
+	if (list == NULL && count != 0)
+		return -1;
+	for (uint32_t i = 0; i < count && r == 0; i++) {
+		uint32_t voff = get_le32(list + 4 * i);
+		const unsigned char *vk = value_key(ws->rd, voff);
+		struct regval v;
+		char *name;
+
+		if (vk == NULL || (name = name_utf8(vk + VK_MIN,
+		    get_le16(vk + 2), (get_le16(vk + 16) & VALUE_COMP_NAME) !=
+		    0)) == NULL) {
+			if (vk != NULL)
+				damaged("value at 0x%llx has a name that is "
+				    "not UTF-16", FO(voff));
+			return -1;
+		}
+		if (value_data(ws->rd, voff, vk, &v) == -1) {
+			free(name);
+			return -1;
+		}
+		r = ws->fn(ws->ctx, path, name, &v);
+		regval_free(&v);
+		free(name);
+	}
+	if (r != 0)
+		return r;
+	if (subkey_offsets(ws->rd, off, nk, &offs, &n) == -1)
+		return -1;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const unsigned char *sub = key_node(ws->rd, offs[i]);
+		char *name = sub ? key_name(sub, offs[i]) : NULL, *p;
+
+		if (name == NULL) {
+			r = -1;
+			break;
+		}
+		p = *path ? xasprintf("%s\\%s", path, name) : xstrdup(name);
+		ws->depth++;
+		r = walk_key(ws, offs[i], sub, p);
+		ws->depth--;
+		free(p);
+		free(name);
+	}
+	free(offs);
+	return r;
+}
+
+int
+regf_rd_walk(struct regf_rd *r, const char *key, regf_walk_fn fn, void *ctx)
+{
+	struct walk ws = { &r->rd, NULL, 0, fn, ctx };
+	struct strbuf spelt = { 0 };
+	const unsigned char *nk;
+	uint32_t koff;
+	char *path;
+	int k;
+
+	if ((k = find_key_as(&r->rd, key, &koff, &nk, &spelt)) != 1) {
+		free(spelt.s);
+		if (k == 0)
+			tlsh_seterr("no key %s", key);
+		return -1;
+	}
+	path = spelt.s ? sb_take(&spelt) : xstrdup("");
+	ws.seen = sm_new();
+	k = walk_key(&ws, koff, nk, path);
+	sm_free(ws.seen);
+	free(path);
 	return k;
 }

@@ -73,4 +73,42 @@ int regf_chain_page(struct regf_chain *, uint32_t off,
 struct regf_rd *regf_open_chain(const struct regf_img *, struct regf_chain *);
 void regf_chain_free(struct regf_chain *);
 
+/*
+ * A reader over a source (regfsrc.h).  REGF_LAZY checks the base block
+ * only and reads bins as lookups reach them: every cell read is still
+ * checked (its bin's header, its bounds, that it starts a cell), but
+ * damage off the paths read is not seen, and a subkey whose lh hash or lf
+ * hint does not match its name is not found, as in Windows.  Without it
+ * the source is read whole and checked as regf_open does.
+ */
+enum { REGF_LAZY = 1 };
+struct regf_src;
+struct regf_rd *regf_open_src(const struct regf_src *, int flags);
+/* Bytes and whole bins a lazy reader has read from its source. */
+void regf_rd_stats(const struct regf_rd *, uint64_t *bytes, uint64_t *bins);
+/* How the hive spells a value's name, as UTF-8; NULL absent or damaged. */
+char *regf_rd_value_name(struct regf_rd *, const char *key,
+    const char *name);
+/*
+ * The subkeys of a key in list order: fn(ctx, name as UTF-8, the key's
+ * offset for regf_rd_value_at).  1 listed, 0 no such key, -1 damaged or
+ * fn non-zero.
+ */
+typedef int (*regf_subkey_fn)(void *ctx, const char *name, uint32_t key);
+int regf_rd_subkeys(struct regf_rd *, const char *key, regf_subkey_fn,
+    void *ctx);
+/* regf_rd_value on a key given by its offset: 1, 0 absent, -1 damaged. */
+int regf_rd_value_at(struct regf_rd *, uint32_t key, const char *name,
+    struct regval *out);
+/*
+ * key and everything below it, parents first, in list order, with the
+ * names as the hive spells them (UTF-8, as hivex converts them): fn(key
+ * path, NULL, NULL) for each key, then fn(key path, value name, value)
+ * for its values.  A key met twice or nested past 512 levels is damage.
+ * 0 done, fn's non-zero return, or -1 (no such key, or damaged).
+ */
+typedef int (*regf_walk_fn)(void *ctx, const char *key, const char *name,
+    const struct regval *val);
+int regf_rd_walk(struct regf_rd *, const char *key, regf_walk_fn, void *ctx);
+
 #endif

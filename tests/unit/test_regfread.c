@@ -13,6 +13,7 @@
 #include "regf/mkhive.h"
 #include "regf/regf.h"
 #include "regf/regfread.h"
+#include "regf/regfsrc.h"
 #include "regval.h"
 #include "tlshive.h"
 
@@ -119,22 +120,69 @@ set_binary(struct hive *h, const char *key, const char *name, size_t n,
 	regval_free(&v);
 }
 
-/* hivex (hive.c on the file) and regfread (on its bytes) agree. */
+/* A lazy reader over an image in memory. */
+struct lazy {
+	struct regf_mem mem;
+	struct regf_src src;
+	struct regf_rd *rd;
+};
+
+static struct regf_rd *
+lazy_open(struct lazy *l, const struct regf_img *img)
+{
+	l->mem.p = img->p;
+	l->mem.len = img->len;
+	l->src = regfsrc_memory(&l->mem);
+	return l->rd = regf_open_src(&l->src, REGF_LAZY);
+}
+
+static int
+lazy_value(const struct regf_img *img, const char *key, const char *name,
+    struct regval *out)
+{
+	struct lazy l;
+	int r;
+
+	if (lazy_open(&l, img) == NULL)
+		return -1;
+	r = regf_rd_value(l.rd, key, name, out);
+	regf_close(l.rd);
+	return r;
+}
+
+static int
+lazy_key(const struct regf_img *img, const char *key)
+{
+	struct lazy l;
+	int r;
+
+	if (lazy_open(&l, img) == NULL)
+		return -1;
+	r = regf_rd_key(l.rd, key);
+	regf_close(l.rd);
+	return r;
+}
+
+/* hivex (hive.c on the file) and regfread (on its bytes, whole and lazy)
+ * agree. */
 static void
 same_value(struct hive *h, const struct regf_img *img, const char *key,
     const char *name, int want)
 {
-	struct regval a = { 0 }, b = { 0 };
-	int ra = hive_get(h, key, name, &a), rb;
+	struct regval a = { 0 }, b = { 0 }, c = { 0 };
+	int ra = hive_get(h, key, name, &a), rb, rc;
 
 	rb = regf_get_value(img, key, name, &b);
-	if (ra != want || rb != want)
-		fail_msg("%s\\%s: hivex %d, regfread %d, expected %d (%s)",
-		    key, name, ra, rb, want, tlsh_errmsg());
+	rc = lazy_value(img, key, name, &c);
+	if (ra != want || rb != want || rc != want)
+		fail_msg("%s\\%s: hivex %d, regfread %d, lazy %d, expected %d "
+		    "(%s)", key, name, ra, rb, rc, want, tlsh_errmsg());
 	if (want == 1) {
 		assert_true(regval_equal(&a, &b));
+		assert_true(regval_equal(&a, &c));
 		regval_free(&a);
 		regval_free(&b);
+		regval_free(&c);
 	}
 }
 
@@ -143,14 +191,53 @@ same_key(struct hive *h, const struct regf_img *img, const char *key,
     int want)
 {
 	int ra = hive_key_exists(h, key), rb = regf_key_exists(img, key);
+	int rc = lazy_key(img, key);
 
-	if (ra != want || rb != want)
-		fail_msg("key %s: hivex %d, regfread %d, expected %d (%s)",
-		    key, ra, rb, want, tlsh_errmsg());
+	if (ra != want || rb != want || rc != want)
+		fail_msg("key %s: hivex %d, regfread %d, lazy %d, expected %d "
+		    "(%s)", key, ra, rb, rc, want, tlsh_errmsg());
+}
+
+/* A walk as text: keys, value names, types and data in walk order. */
+static int
+walk_text(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct strbuf *sb = ctx;
+
+	sb_add(sb, "[%s]", key);
+	if (name != NULL) {
+		sb_add(sb, " \"%s\" %u:", name, val->type);
+		for (size_t i = 0; i < val->len; i++)
+			sb_add(sb, "%02x", val->data[i]);
+	}
+	sb_add(sb, "\n");
+	return 0;
+}
+
+/* The lazy walk gives hivex's walk, name for name and byte for byte. */
+static void
+same_walk(struct hive *h, const struct regf_img *img, const char *key)
+{
+	struct strbuf a = { 0 }, b = { 0 };
+	struct lazy l;
+	char *x, *y;
+
+	assert_int_equal(hive_walk(h, key, walk_text, &a), 0);
+	assert_non_null(lazy_open(&l, img));
+	if (regf_rd_walk(l.rd, key, walk_text, &b) != 0)
+		fail_msg("lazy walk of %s: %s", key, tlsh_errmsg());
+	regf_close(l.rd);
+	x = sb_take(&a);
+	y = sb_take(&b);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
 }
 
 struct tally {
 	const struct regf_img *img;
+	struct regf_rd *lazy;		/* one reader, its key cache warm */
 	size_t keys, values;
 };
 
@@ -166,12 +253,18 @@ agree(void *ctx, const char *key, const char *name, const struct regval *val)
 		if ((r = regf_key_exists(t->img, key)) != 1)
 			fail_msg("key %s: regfread %d (%s)", key, r,
 			    tlsh_errmsg());
+		if ((r = regf_rd_key(t->lazy, key)) != 1)
+			fail_msg("key %s: lazy %d (%s)", key, r, tlsh_errmsg());
 		t->keys++;
 		return 0;
 	}
 	if ((r = regf_get_value(t->img, key, name, &got)) != 1)
 		fail_msg("%s\\%s: regfread %d (%s)", key, name, r,
 		    tlsh_errmsg());
+	assert_true(regval_equal(&got, val));
+	regval_free(&got);
+	if ((r = regf_rd_value(t->lazy, key, name, &got)) != 1)
+		fail_msg("%s\\%s: lazy %d (%s)", key, name, r, tlsh_errmsg());
 	assert_true(regval_equal(&got, val));
 	regval_free(&got);
 	t->values++;
@@ -181,9 +274,14 @@ agree(void *ctx, const char *key, const char *name, const struct regval *val)
 static struct tally
 agree_all(struct hive *h, const struct regf_img *img)
 {
-	struct tally t = { img, 0, 0 };
+	struct tally t = { img, NULL, 0, 0 };
+	struct lazy l;
 
+	assert_non_null(t.lazy = lazy_open(&l, img));
 	assert_int_equal(hive_walk(h, "", agree, &t), 0);
+	regf_close(t.lazy);
+	t.lazy = NULL;
+	same_walk(h, img, "");
 	return t;
 }
 
@@ -892,6 +990,10 @@ test_regfread__damage_anywhere_is_contained(void **state)
 					regval_free(&v);
 				r = regf_key_exists(&b.img, keys[k]);
 				assert_true(r >= -1 && r <= 1);
+				r = lazy_value(&b.img, keys[k], names[k], &v);
+				assert_true(r >= -1 && r <= 1);
+				if (r == 1)
+					regval_free(&v);
 			}
 			assert_true(regf_check_bin_at(&b.img, BASE + at) >= -1);
 			tries++;
@@ -899,6 +1001,223 @@ test_regfread__damage_anywhere_is_contained(void **state)
 		put_le32(b.p + BASE + at, was);
 	}
 	assert_true(tries > 1000);
+	done(&b);
+}
+
+/* What check reads from SOFTWARE: bytes the lazy reader took for it. */
+static uint64_t
+check_reads(const struct regf_img *img)
+{
+	static const struct {
+		const char *key, *name;
+	} q[] = {
+		{ "Microsoft\\Windows NT\\CurrentVersion", "ProductName" },
+		{ "Microsoft\\Windows NT\\CurrentVersion", "CurrentBuild" },
+		{ "Microsoft\\Windows NT\\CurrentVersion", "UBR" },
+		{ "Microsoft\\Windows NT\\CurrentVersion", "EditionID" },
+		{ "Microsoft\\.NETFramework\\v4.0.30319", "SchUseStrongCrypto" },
+		{ "WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319",
+		    "SystemDefaultTlsVersions" },
+		{ "Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\"
+		    "00010002", "Functions" },
+	};
+	struct lazy l;
+	uint64_t bytes, bins;
+
+	assert_non_null(lazy_open(&l, img));
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		struct regval v;
+		int r = regf_rd_value(l.rd, q[i].key, q[i].name, &v);
+
+		assert_true(r == 0 || r == 1);
+		if (r == 1)
+			regval_free(&v);
+	}
+	regf_rd_stats(l.rd, &bytes, &bins);
+	assert_true(bins > 0);
+	regf_close(l.rd);
+	return bytes;
+}
+
+/*
+ * The lazy reader's cost follows the keys asked for: the same lookups
+ * read about the same bytes when the hive grows four times over, and
+ * never the whole hive.
+ */
+static void
+test_regfread__lazy_reads_only_the_path(void **state)
+{
+	char *root = fixture_image("2019", NULL);
+	struct built b = { 0 };
+	struct hive *h;
+	uint64_t before, after;
+	size_t small;
+
+	(void)state;
+	b.path = fixture_path(root, "SOFTWARE");
+	load(&b);
+	small = b.len;
+	before = check_reads(&b.img);
+	assert_true(before < (1 << 20));
+	h = hive_open(b.path, HIVE_WRITE);
+	assert_non_null(h);
+	for (unsigned i = 0; b.len < 4 * small && i < 100000; i += 50) {
+		for (unsigned k = i; k < i + 50; k++) {
+			char key[40];
+
+			snprintf(key, sizeof(key), "Grown\\K%05u\\Sub", k);
+			set_binary(h, key, "Fill", 200, k);
+		}
+		if (commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO, NULL) ==
+		    -1)
+			fail_msg("%s", tlsh_errmsg());
+		hive_close(h);
+		load(&b);
+		h = hive_open(b.path, HIVE_WRITE);
+		assert_non_null(h);
+	}
+	hive_close(h);
+	assert_true(b.len >= 4 * small);
+	after = check_reads(&b.img);
+	if (after > before + 8192 || after >= b.len / 2)
+		fail_msg("lookups read %llu bytes of a %zu-byte hive, %llu of "
+		    "one of %zu", (unsigned long long)after, b.len,
+		    (unsigned long long)before, small);
+	free(b.path);
+	free(b.p);
+	fixture_rmrf(root);
+	*strrchr(root, '/') = '\0';
+	rmdir(root);
+	free(root);
+}
+
+/*
+ * The lazy reader checks what it reads, as the whole-image reader does,
+ * and sees nothing of the rest.  A forged hbin inside a bin's data can
+ * mislead where a bin starts, but never take a read outside the bins.
+ */
+static void
+test_regfread__lazy_damage(void **state)
+{
+	struct built b;
+	struct regval v;
+	char *want;
+	size_t c, bin2;
+	uint32_t raw, bin, pos = 32, off;
+	unsigned char *d;
+
+	(void)state;
+	small_hive(&b);
+	/* the third bin holds only Fill's data */
+	bin2 = BASE + get_le32(b.p + BASE + 8);
+	bin2 += get_le32(b.p + bin2 + 8);
+	assert_true(bin2 < b.len);
+	/* damage on the path: A\B's value S, as the whole reader says it */
+	c = find_record(&b, "vk", "S");
+	assert_true(c < bin2);
+	raw = get_le32(b.p + c + 4 + 4);
+	put_le32(b.p + c + 4 + 4, raw + 1000);
+	expect_damage(regf_get_value(&b.img, "A\\B", "S", &v), "bytes of data");
+	want = xstrdup(tlsh_errmsg());
+	expect_damage(lazy_value(&b.img, "A\\B", "S", &v), "bytes of data");
+	assert_string_equal(tlsh_errmsg(), want);
+	free(want);
+	put_le32(b.p + c + 4 + 4, raw);
+	/* a cell before the one read runs wrong: the walk from its bin's
+	 * start finds it */
+	raw = get_le32(b.p + BASE + 32);
+	put_le32(b.p + BASE + 32, 12);
+	expect_damage(lazy_value(&b.img, "A\\B", "S", &v), "has size 12");
+	put_le32(b.p + BASE + 32, raw);
+	/* the second bin's header and cells, which the path never reaches */
+	assert_true(find_record(&b, "vk", "Fill") < bin2);
+	{
+		uint32_t was = get_le32(b.p + bin2 + 32);
+
+		memcpy(b.p + bin2, "hbix", 4);
+		put_le32(b.p + bin2 + 32, 0);
+		expect_damage(regf_get_value(&b.img, "A\\B", "S", &v),
+		    "no hbin signature");
+		assert_int_equal(lazy_value(&b.img, "A\\B", "S", &v), 1);
+		regval_free(&v);
+		assert_int_equal(lazy_key(&b.img, "A\\日本"), 1);
+		memcpy(b.p + bin2, "hbin", 4);
+		put_le32(b.p + bin2 + 32, was);
+	}
+	/* a bin past the end of a file shorter than its base block says */
+	b.img.len = bin2;
+	assert_int_equal(lazy_key(&b.img, "A\\B"), 1);
+	b.img.len = b.len;
+
+	/* a forged hbin at a page boundary inside a three-page bin */
+	bin = add_bin(&b, 3 * 4096);
+	d = put_cell(&b, bin, &pos, 3 * 4096 - 64, &off);
+	memset(d, 'x', 3 * 4096 - 64);
+	d = b.p + BASE + bin + 4096;
+	memcpy(d, "hbin", 4);
+	put_le32(d + 4, bin + 4096);
+	put_le32(d + 8, 4096);
+	put_le32(d + 32, 0x7ffffff8);
+	/* the root's value list pointed into each page of the bin */
+	for (uint32_t at = bin; at < bin + 3 * 4096; at += 8) {
+		size_t r = BASE + get_le32(b.p + 36) + 4;
+		uint32_t was = get_le32(b.p + r + 40), cnt = get_le32(b.p + r +
+		    36);
+		int k;
+
+		put_le32(b.p + r + 40, at);
+		put_le32(b.p + r + 36, 1);
+		k = lazy_value(&b.img, "", "x", &v);
+		assert_true(k >= -1 && k <= 1);
+		if (k == 1)
+			regval_free(&v);
+		put_le32(b.p + r + 40, was);
+		put_le32(b.p + r + 36, cnt);
+	}
+	assert_int_equal(lazy_key(&b.img, "A\\B"), 1);
+	done(&b);
+}
+
+/*
+ * Windows compares an lh hash before a name: a key whose hash is wrong is
+ * not there for it, and the lazy reader, which reads no key node whose
+ * hash rules it out, agrees.  The whole-image reader calls it damage.
+ */
+static void
+test_regfread__lazy_hash_hides(void **state)
+{
+	struct built b;
+	struct hive *h = start(&b);
+	size_t c;
+	uint32_t list;
+	unsigned char *l;
+	struct lazy lz;
+	uint64_t bytes, bins;
+
+	(void)state;
+	for (unsigned i = 0; i < 300; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "Many\\Sub%04u", i);
+		assert_int_equal(hive_mkkey(h, key), 0);
+	}
+	finish(&b, h);
+	c = find_record(&b, "nk", "Many");
+	list = get_le32(b.p + c + 4 + 28);
+	l = b.p + BASE + list + 4;
+	assert_memory_equal(l, "lh", 2);
+	/* one lookup reads one key node, not the 300 before it */
+	assert_non_null(lazy_open(&lz, &b.img));
+	assert_int_equal(regf_rd_key(lz.rd, "Many\\Sub0299"), 1);
+	assert_int_equal(regf_rd_key(lz.rd, "many\\sub0299"), 1);
+	assert_int_equal(regf_rd_key(lz.rd, "Many\\Sub0300"), 0);
+	regf_rd_stats(lz.rd, &bytes, &bins);
+	regf_close(lz.rd);
+	assert_true(bytes < b.len);
+	l[4 + 8 * 299 + 4] ^= 1;
+	expect_damage(regf_key_exists(&b.img, "Many\\Sub0299"), "wrong hash");
+	assert_int_equal(lazy_key(&b.img, "Many\\Sub0299"), 0);
+	assert_int_equal(lazy_key(&b.img, "Many\\Sub0298"), 1);
 	done(&b);
 }
 
@@ -914,6 +1233,9 @@ main(void)
 		cmocka_unit_test(test_regfread__bin_damage),
 		cmocka_unit_test(test_regfread__cell_damage),
 		cmocka_unit_test(test_regfread__damage_anywhere_is_contained),
+		cmocka_unit_test(test_regfread__lazy_reads_only_the_path),
+		cmocka_unit_test(test_regfread__lazy_damage),
+		cmocka_unit_test(test_regfread__lazy_hash_hides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
