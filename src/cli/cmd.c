@@ -326,6 +326,23 @@ struct prep {
 };
 
 /*
+ * Hives that are not written are read on demand, and meet damage only on
+ * the paths they read; the policy takes a value it could not read for an
+ * absent one.  A hive found damaged stops the run with its own message,
+ * not with a verdict made without the value.
+ */
+static int
+damaged(const struct prep *x)
+{
+	for (int i = 0; i < HV_COUNT; i++)
+		if (x->h[i] && hive_damage(x->h[i])) {
+			say("%s\n", hive_damage(x->h[i]));
+			return 1;
+		}
+	return 0;
+}
+
+/*
  * The path every command shares: the image's hives, their facts, the
  * Default user's hive where the policy or show needs it, and the plan
  * (show's, or the policy's with flags).  Without an image (export), the
@@ -343,7 +360,8 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 			return -1;
 		if (facts_read(&x->f, x->h[HV_SYSTEM], x->h[HV_SOFTWARE]) ==
 		    -1) {
-			say("%s\n", tlsh_errmsg());
+			if (!damaged(x))
+				say("%s\n", tlsh_errmsg());
 			return -1;
 		}
 		if (open_user(o, pol, img, x->h, &x->f, x->discarded) == -1)
@@ -368,11 +386,15 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 	}
 	if (o->cmd == CMD_SHOW ? plan_show(&x->p, &x->f, x->h) :
 	    plan_build(&x->p, pol, &x->f, x->h, flags, &errs)) {
+		if (damaged(x))
+			goto out;
 		if (errs.n == 0)
 			sl_add(&errs, "%s", tlsh_errmsg());
 		print_errors(&errs);
 		goto out;
 	}
+	if (damaged(x))
+		goto out;
 	if (strict_ignored(o, &x->p) == -1)
 		goto out;
 	/* said once, for the run, where the report is the document */
@@ -393,13 +415,33 @@ out:
 	return rc;
 }
 
+/*
+ * TLSHIVE_TRACE=1: what reading a hive cost, for the bench and the tests
+ * (a hive that is not written is read bin by bin, only on its paths).
+ */
+static void
+trace_reads(const struct hive *h)
+{
+	const char *t = getenv("TLSHIVE_TRACE");
+	uint64_t bytes, bins;
+
+	if (h == NULL || t == NULL || strcmp(t, "1") != 0)
+		return;
+	hive_read_stats(h, &bytes, &bins);
+	fprintf(stderr, "tlshive: trace: %s: read %llu bytes in %llu bins\n",
+	    hive_path(h), (unsigned long long)bytes,
+	    (unsigned long long)bins);
+}
+
 static void
 prep_free(struct prep *x)
 {
 	plan_free(&x->p);
 	facts_free(&x->f);
-	for (int i = 0; i < HV_COUNT; i++)
+	for (int i = 0; i < HV_COUNT; i++) {
+		trace_reads(x->h[i]);
 		hive_close(x->h[i]);
+	}
 }
 
 static int

@@ -20,6 +20,8 @@
 #include "regf/hive.h"
 #include "regf/logs.h"
 #include "regf/regf.h"
+#include "regf/regfread.h"
+#include "regf/regfsrc.h"
 #include "tlshive.h"
 
 struct hive {
@@ -33,7 +35,90 @@ struct hive {
 	struct strmap *nodes;	/* folded key path -> node, see lookup */
 	struct strlist changed;	/* keys whose LastWriteTime is now, see
 				 * stamp_offsets */
+	struct regf_rd *rd;	/* reads of a hive not written, see lazy */
+	struct regf_src src;	/* the file, or mem */
+	struct regf_mem mem;	/* the replayed hive */
+	int src_failed;		/* the file's own message stands */
+	char *damage;		/* the first failed read on demand */
 };
+
+/*
+ * hivex reads and checks every cell of a hive when it opens it, so
+ * reading a few hundred values of a hive of hundreds of megabytes costs
+ * the whole hive, and it keeps a mapping of all of it.  A hive that is
+ * only read (show, check, export) or only locked (apply, a hive the
+ * request has nothing in) is read through regfread's lazy reader instead,
+ * which reads only the bins on the paths asked for and checks what it
+ * reads, and is never given to hivex.  A hive opened for writing is read
+ * through hivex's copy from the start: the plan must be made from the
+ * bytes hivex changes, not from a second read of the file, which storage
+ * that lies could answer differently.  TLSHIVE_HIVEX_READS=1 reads through
+ * hivex always, for the tests that compare the two.
+ */
+static int
+lazy(const struct hive *hv)
+{
+	return hv->rd != NULL && !(hv->flags & HIVE_WRITE);
+}
+
+static int
+file_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct hive *hv = ctx;
+
+	if (sfile_read(hv->f, buf, len, off) == -1) {
+		hv->src_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* The file's name before regfread's message, unless the file said it. */
+static void
+lazy_err(struct hive *hv)
+{
+	if (!hv->src_failed) {
+		char *m = xstrdup(tlsh_errmsg());
+		tlsh_seterr("%s: damaged hive: %s", hv->path, m);
+		free(m);
+	}
+	hv->src_failed = 0;
+	if (hv->damage == NULL)
+		hv->damage = xstrdup(tlsh_errmsg());
+}
+
+const char *
+hive_damage(const struct hive *hv)
+{
+	return hv->damage;
+}
+
+/* 0, or -1 when hivex is to read this hive as it always did. */
+static int
+open_lazy(struct hive *hv)
+{
+	const char *e = getenv("TLSHIVE_HIVEX_READS");
+
+	if (e != NULL && strcmp(e, "1") == 0)
+		return -1;
+	if (hv->rec.data) {
+		hv->mem.p = hv->rec.data;
+		hv->mem.len = hv->rec.len;
+		hv->src = regfsrc_memory(&hv->mem);
+	} else {
+		hv->src.ctx = hv;
+		hv->src.read = file_read;
+		hv->src.size = hv->hdr.file_size;
+	}
+	/* a base block regfread does not take (format 1.2, a root outside
+	 * the bins) goes to hivex, which says what it says today */
+	if ((hv->rd = regf_open_src(&hv->src, REGF_LAZY)) == NULL) {
+		hv->src_failed = 0;
+		return -1;
+	}
+	return 0;
+}
+
 
 /*
  * hivex_node_get_child reads and converts the name of every subkey until
@@ -228,21 +313,13 @@ open_bytes(const unsigned char *data, size_t len, int flags, int *err)
  * bytes.  The header then describes the replayed hive: clean, numbered
  * past every log entry (logs.c).
  */
-static hive_h *
-open_recovered(struct hive *hv, int flags)
+static int
+recover(struct hive *hv)
 {
-	hive_h *h;
-	int err;
-
-	if (hv->rec.data == NULL && logs_recover(hv->f, &hv->rec) == -1)
-		return NULL;
-	h = open_bytes(hv->rec.data, hv->rec.len, (flags & HIVE_WRITE) ?
-	    HIVEX_OPEN_WRITE : 0, &err);
-	if (h == NULL) {
-		tlsh_seterr("%s: the hive replayed from its logs does not open: "
-		    "%s", hv->path, strerror(err));
-		return NULL;
-	}
+	if (hv->rec.data != NULL)
+		return 0;
+	if (logs_recover(hv->f, &hv->rec) == -1)
+		return -1;
 	free(hv->replayed);
 	hv->replayed = xasprintf("%zu %s from %s, sequence number %u",
 	    hv->rec.entries, hv->rec.format == LOG_NEW ? "log entries" :
@@ -251,6 +328,25 @@ open_recovered(struct hive *hv, int flags)
 	hv->hdr.bins_size = (uint32_t)(hv->rec.len - 4096);
 	hv->hdr.checksum_ok = 1;
 	hv->hdr.dirty = 0;
+	hv->hdr.file_size = hv->rec.len;
+	return 0;
+}
+
+static hive_h *
+open_recovered(struct hive *hv, int flags)
+{
+	hive_h *h;
+	int err;
+
+	if (recover(hv) == -1)
+		return NULL;
+	h = open_bytes(hv->rec.data, hv->rec.len, (flags & HIVE_WRITE) ?
+	    HIVEX_OPEN_WRITE : 0, &err);
+	if (h == NULL) {
+		tlsh_seterr("%s: the hive replayed from its logs does not open: "
+		    "%s", hv->path, strerror(err));
+		return NULL;
+	}
 	return h;
 }
 
@@ -376,6 +472,11 @@ open_hive(struct sfile *f, const char *path, int flags)
 		free(logs);
 		goto fail;
 	}
+	if (replay && recover(hv) == -1)
+		goto fail;
+	/* a hive that is not to be written now needs no hivex at all */
+	if (!(flags & HIVE_WRITE) && open_lazy(hv) == 0)
+		return hv;
 	if (replay) {
 		if ((hv->h = open_recovered(hv, flags)) == NULL)
 			goto fail;
@@ -424,7 +525,8 @@ hive_make_writable(struct hive *hv)
 	}
 	if (w == NULL)
 		return -1;
-	hivex_close(hv->h);
+	if (hv->h)
+		hivex_close(hv->h);
 	nodes_forget(hv);
 	hv->h = w;
 	hv->flags |= HIVE_WRITE;
@@ -446,6 +548,8 @@ hive_close(struct hive *hv)
 	sl_free(&hv->changed);
 	if (hv->h)
 		hivex_close(hv->h);
+	regf_close(hv->rd);
+	free(hv->damage);
 	sfile_close(hv->f);
 	recovery_free(&hv->rec);
 	free(hv->path);
@@ -480,11 +584,20 @@ hive_header(const struct hive *hv)
 static int
 lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 {
-	hive_node_h node = hivex_root(hv->h);
-	char *copy = xstrdup(key), *comp, *save = NULL;
-	char *path = xmalloc(strlen(key) + 1);
+	hive_node_h node;
+	char *copy, *comp, *save = NULL;
+	char *path;
 	size_t plen = 0, parent;
 	int first = 1, r = -1;
+
+	/* a hive opened only to be read or locked has no hivex handle */
+	if (hv->h == NULL) {
+		tlsh_seterr("%s: the hive is not open for writing", hv->path);
+		return -1;
+	}
+	node = hivex_root(hv->h);
+	copy = xstrdup(key);
+	path = xmalloc(strlen(key) + 1);
 
 	for (comp = strtok_r(copy, "\\", &save); comp != NULL;
 	    comp = strtok_r(NULL, "\\", &save), first = 0) {
@@ -553,7 +666,13 @@ int
 hive_key_exists(struct hive *hv, const char *key)
 {
 	hive_node_h n;
+	int r;
 
+	if (lazy(hv)) {
+		if ((r = regf_rd_key(hv->rd, key)) == -1)
+			lazy_err(hv);
+		return r;
+	}
 	return lookup(hv, key, 0, &n);
 }
 
@@ -568,6 +687,11 @@ hive_get(struct hive *hv, const char *key, const char *name,
 	char *data;
 	int r;
 
+	if (lazy(hv)) {
+		if ((r = regf_rd_value(hv->rd, key, name, out)) == -1)
+			lazy_err(hv);
+		return r;
+	}
 	if ((r = lookup(hv, key, 0, &node)) <= 0)
 		return r;
 	errno = 0;
@@ -681,6 +805,8 @@ hive_value_name(struct hive *hv, const char *key, const char *name)
 	hive_node_h node;
 	hive_value_h v;
 
+	if (lazy(hv))
+		return regf_rd_value_name(hv->rd, key, name);
 	if (lookup(hv, key, 0, &node) != 1 ||
 	    (v = hivex_node_get_value(hv->h, node, name)) == 0)
 		return NULL;
@@ -896,6 +1022,24 @@ spelling(struct hive *hv, hive_node_h node)
 	return path;
 }
 
+/* Whether a lazy walk stopped for the caller's fn or for damage. */
+struct lazy_walk {
+	hive_walk_fn fn;
+	void *ctx;
+	int stopped;
+};
+
+static int
+lazy_visit(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct lazy_walk *lw = ctx;
+	int r = lw->fn(lw->ctx, key, name, val);
+
+	lw->stopped = r != 0;
+	return r;
+}
+
 int
 hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 {
@@ -904,6 +1048,14 @@ hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 	char *spelt;
 	int r;
 
+	if (lazy(hv)) {
+		struct lazy_walk lw = { fn, ctx, 0 };
+
+		if ((r = regf_rd_walk(hv->rd, key, lazy_visit, &lw)) != 0 &&
+		    !lw.stopped)
+			lazy_err(hv);
+		return r;
+	}
 	if ((r = lookup(hv, key, 0, &node)) <= 0) {
 		if (r == 0)
 			tlsh_seterr("%s: no key %s", hv->path, key);
@@ -918,6 +1070,73 @@ hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 	return r;
 }
 
+/* The subkeys' names and offsets, as the lazy reader lists them. */
+struct kids {
+	char **names;
+	uint32_t *offs;
+	size_t n, cap;
+};
+
+static int
+lazy_kid(void *ctx, const char *name, uint32_t key)
+{
+	struct kids *k = ctx;
+
+	if (k->n + 1 >= k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 16;
+		k->names = xrealloc(k->names, k->cap * sizeof(*k->names));
+		k->offs = xrealloc(k->offs, k->cap * sizeof(*k->offs));
+	}
+	k->names[k->n] = xstrdup(name);
+	k->offs[k->n++] = key;
+	k->names[k->n] = NULL;
+	return 0;
+}
+
+static int
+lazy_subkeys_dword(struct hive *hv, const char *key, const char *value,
+    char ***names, uint32_t **vals, unsigned char **have, size_t *n)
+{
+	struct kids k = { NULL, NULL, 0, 0 };
+	int r = regf_rd_subkeys(hv->rd, key, lazy_kid, &k);
+
+	if (r != 1) {
+		if (r == 0)
+			tlsh_seterr("%s: no key %s", hv->path, key);
+		else
+			lazy_err(hv);
+		strv_free(k.names, k.n);
+		free(k.offs);
+		return -1;
+	}
+	*vals = xcalloc(k.n + 1, sizeof(**vals));
+	*have = xcalloc(k.n + 1, 1);
+	for (size_t i = 0; i < k.n; i++) {
+		struct regval v;
+
+		/* as below: only a 4-byte REG_DWORD counts */
+		if ((r = regf_rd_value_at(hv->rd, k.offs[i], value, &v)) ==
+		    -1) {
+			lazy_err(hv);
+			strv_free(k.names, k.n);
+			free(k.offs);
+			free(*vals);
+			free(*have);
+			return -1;
+		}
+		if (r == 1 && v.type == REGT_DWORD && v.len == 4) {
+			(*vals)[i] = get_le32(v.data);
+			(*have)[i] = 1;
+		}
+		if (r == 1)
+			regval_free(&v);
+	}
+	*names = k.names ? k.names : xcalloc(1, sizeof(**names));
+	*n = k.n;
+	free(k.offs);
+	return 0;
+}
+
 int
 hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
     char ***names, uint32_t **vals, unsigned char **have, size_t *n)
@@ -927,6 +1146,8 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
 	int r;
 
 	*n = 0;
+	if (lazy(hv))
+		return lazy_subkeys_dword(hv, key, value, names, vals, have, n);
 	if ((r = lookup(hv, key, 0, &node)) != 1) {
 		if (r == 0)
 			tlsh_seterr("%s: no key %s", hv->path, key);
@@ -1147,4 +1368,12 @@ hive_recovery(const struct hive *hv, const unsigned char **data, size_t *len)
 	*data = hv->rec.data;
 	*len = hv->rec.len;
 	return 1;
+}
+
+void
+hive_read_stats(const struct hive *hv, uint64_t *bytes, uint64_t *bins)
+{
+	*bytes = *bins = 0;
+	if (hv->rd)
+		regf_rd_stats(hv->rd, bytes, bins);
 }

@@ -61,6 +61,18 @@ const struct hive_header *hive_header(const struct hive *);
 char *hive_log_files(const struct hive *);
 /* What replaying the logs did ("3 log entries from SYSTEM.LOG1"), or NULL. */
 const char *hive_replayed(const struct hive *);
+/*
+ * Bytes and whole bins read so far for reads before the first edit,
+ * which read only the bins on their paths (0 when hivex answered them).
+ */
+void hive_read_stats(const struct hive *, uint64_t *bytes, uint64_t *bins);
+/*
+ * The first damage those reads met ("FILE: damaged hive: ..."), or NULL.
+ * They meet damage only on the paths they read, and a caller may take a
+ * read that failed for an absent value: it asks here before it trusts
+ * what it concluded.
+ */
+const char *hive_damage(const struct hive *);
 
 /* Key paths are backslash-separated and relative to the hive's root. */
 int hive_key_exists(struct hive *, const char *key);	/* 1, 0, -1 */

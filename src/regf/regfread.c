@@ -767,7 +767,7 @@ static int
 value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
     struct regval *out)
 {
-	uint32_t raw = get_le32(vk + 4), len = raw & ~DATA_INLINE, size;
+	uint32_t raw = get_le32(vk + 4), len = raw & ~DATA_INLINE, size, doff;
 	const unsigned char *d = NULL;
 	unsigned char *data = NULL;
 
@@ -779,6 +779,24 @@ value_data(const struct rd *rd, uint32_t voff, const unsigned char *vk,
 			return -1;
 		}
 		d = vk + 8;
+	} else if (rd->src && len > 0) {
+		/*
+		 * Lazily, the data reads as hivex reads it: the cell's own
+		 * bytes when they hold it (hivex writes big values so,
+		 * whatever the version), else big data (db).
+		 */
+		doff = get_le32(vk + 8);
+		if ((d = cell(rd, doff, &size, "value data")) == NULL)
+			return -1;
+		if (len > size && (size < 8 || memcmp(d, "db", 2) != 0)) {
+			damaged("value at 0x%llx has %u bytes of data, its "
+			    "data cell at 0x%llx holds %u", FO(voff), len,
+			    FO(doff), size);
+			return -1;
+		}
+		if (len > size && (data = big_data(rd, voff, doff, len)) ==
+		    NULL)
+			return -1;
 	} else if (len > SEG_MAX && rd->minor >= 4) {
 		if ((data = big_data(rd, voff, get_le32(vk + 8), len)) ==
 		    NULL)

@@ -412,10 +412,17 @@ test_hive_walk__loop_refused(void **state)
 	memcpy(b + list + 4, b + 0x24, 4);
 	assert_int_equal(fixture_write(p, b, len), 0);
 	free(b);
-	assert_non_null(h = hive_open(p, 0));
-	assert_int_equal(hive_walk(h, "", visit_none, NULL), -1);
-	assert_non_null(strstr(tlsh_errmsg(), "appears twice in the tree"));
-	hive_close(h);
+	/* the lazy reader, then hivex */
+	for (int hx = 0; hx < 2; hx++) {
+		if (hx)
+			setenv("TLSHIVE_HIVEX_READS", "1", 1);
+		assert_non_null(h = hive_open(p, 0));
+		assert_int_equal(hive_walk(h, "", visit_none, NULL), -1);
+		assert_non_null(strstr(tlsh_errmsg(),
+		    "appears twice in the tree"));
+		hive_close(h);
+	}
+	unsetenv("TLSHIVE_HIVEX_READS");
 	fixture_rmrf(dir);
 	free(p);
 	free(dir);
@@ -464,6 +471,149 @@ test_hive_delete__loop_refused(void **state)
 	free(dir);
 }
 
+/* Every read hive.c offers, as text, from a hive opened read-only. */
+static int
+walk_text(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct strbuf *sb = ctx;
+
+	sb_add(sb, "[%s]", key);
+	if (name != NULL) {
+		sb_add(sb, " \"%s\" %u:", name, val->type);
+		for (size_t i = 0; i < val->len; i++)
+			sb_add(sb, "%02x", val->data[i]);
+	}
+	sb_add(sb, "\n");
+	return 0;
+}
+
+static char *
+reads(const char *p, uint64_t *bytes)
+{
+	static const char *const keys[] = { "", "P", "p\\a", "P\\Nope",
+	    "Grüße", "Grüße\\日本", "GRÜSSE", "Nope\\Deeper" };
+	static const char *const names[] = { "CurrentState", "currentstate",
+	    "Wert", "wert", "", "Grüße", "日本", "Nope" };
+	struct strbuf sb = { 0 };
+	struct hive *h = hive_open(p, 0);
+	char **kn;
+	uint32_t *vals;
+	unsigned char *have;
+	size_t n;
+	uint64_t bins;
+
+	assert_non_null(h);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+		sb_add(&sb, "key %s: %d\n", keys[k], hive_key_exists(h,
+		    keys[k]));
+		for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+			struct regval v;
+			char *spelt = hive_value_name(h, keys[k], names[i]);
+			int r = hive_get(h, keys[k], names[i], &v);
+
+			sb_add(&sb, "%s\\%s: %d %s", keys[k], names[i], r,
+			    spelt ? spelt : "(none)");
+			if (r == 1) {
+				sb_add(&sb, " %u:", v.type);
+				for (size_t j = 0; j < v.len; j++)
+					sb_add(&sb, "%02x", v.data[j]);
+				regval_free(&v);
+			}
+			sb_add(&sb, "\n");
+			free(spelt);
+		}
+	}
+	assert_int_equal(hive_subkeys_dword(h, "P", "CurrentState", &kn, &vals,
+	    &have, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		sb_add(&sb, "sub %s %d %u\n", kn[i], have[i], vals[i]);
+	strv_free(kn, n);
+	free(vals);
+	free(have);
+	assert_int_equal(hive_subkeys_dword(h, "Nope", "X", &kn, &vals, &have,
+	    &n), -1);
+	assert_int_equal(hive_walk(h, "", walk_text, &sb), 0);
+	assert_int_equal(hive_walk(h, "grüße", walk_text, &sb), 0);
+	assert_int_equal(hive_walk(h, "Nope", walk_text, &sb), -1);
+	hive_read_stats(h, bytes, &bins);
+	hive_close(h);
+	return sb_take(&sb);
+}
+
+/*
+ * A hive opened only to be read is read without hivex, bins on demand:
+ * every read gives hivex's answer, and damage off the paths read does not
+ * stop it, where hivex refuses the whole hive.  TLSHIVE_HIVEX_READS=1
+ * reads through hivex.
+ */
+static void
+test_hive_read__lazy_and_hivex_agree(void **state)
+{
+	char *dir, *p = fixture_hive(&dir), *lazy, *hx;
+	struct hive *h = hive_open(p, HIVE_WRITE);
+	struct regval d, sz, fill = { REGT_BINARY, 6000, NULL };
+	unsigned char *b;
+	uint64_t lbytes, hbytes;
+	size_t len, last;
+
+	regval_dword(&d, 0x70);
+	regval_sz(&sz, "0x70");
+	assert_int_equal(hive_set(h, "P\\A", "CurrentState", &d), 0);
+	assert_int_equal(hive_set(h, "P\\B", "CurrentState", &sz), 0);
+	assert_int_equal(hive_mkkey(h, "P\\C"), 0);
+	assert_int_equal(hive_set(h, "Grüße\\日本", "Wert", &d), 0);
+	assert_int_equal(hive_set(h, "Grüße", "Grüße", &sz), 0);
+	assert_int_equal(hive_set(h, "Grüße", "日本", &sz), 0);
+	assert_int_equal(hive_set(h, "Grüße", "", &d), 0);
+	fill.data = xcalloc(1, 6000);
+	assert_int_equal(hive_set(h, "Fill", "Fill", &fill), 0);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, COMMIT_LOG_AUTO,
+	    NULL), 0);
+	hive_close(h);
+	regval_free(&fill);
+
+	unsetenv("TLSHIVE_HIVEX_READS");
+	lazy = reads(p, &lbytes);
+	setenv("TLSHIVE_HIVEX_READS", "1", 1);
+	hx = reads(p, &hbytes);
+	unsetenv("TLSHIVE_HIVEX_READS");
+	assert_string_equal(lazy, hx);
+	assert_true(lbytes > 0);
+	assert_int_equal(hbytes, 0);
+	free(lazy);
+	free(hx);
+
+	/* read-only has no hivex to write with */
+	assert_non_null(h = hive_open(p, 0));
+	assert_int_equal(hive_set(h, "P", "X", &d), -1);
+	assert_non_null(strstr(tlsh_errmsg(), "not open for writing"));
+	hive_close(h);
+
+	/* the last bin holds only Fill's data: its header damaged */
+	assert_non_null(b = (unsigned char *)fixture_slurp(p, &len));
+	for (last = 4096; last + le32(b + last + 8) < 4096 + le32(b + 40);)
+		last += le32(b + last + 8);
+	assert_memory_equal(b + last, "hbin", 4);
+	b[last] = 'x';
+	assert_int_equal(fixture_write(p, b, len), 0);
+	free(b);
+	assert_non_null(h = hive_open(p, 0));
+	assert_int_equal(dword_at(h, "P\\A", "CurrentState"), 0x70);
+	assert_int_equal(hive_get(h, "Fill", "Fill", &d), -1);
+	assert_non_null(strstr(tlsh_errmsg(), ": damaged hive: "));
+	assert_non_null(strstr(tlsh_errmsg(), p));
+	hive_close(h);
+	setenv("TLSHIVE_HIVEX_READS", "1", 1);
+	assert_null(hive_open(p, 0));
+	unsetenv("TLSHIVE_HIVEX_READS");
+	regval_free(&d);
+	regval_free(&sz);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -482,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_hive_subkeys_dword__one_pass),
 		cmocka_unit_test(test_hive_walk__loop_refused),
 		cmocka_unit_test(test_hive_delete__loop_refused),
+		cmocka_unit_test(test_hive_read__lazy_and_hivex_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
