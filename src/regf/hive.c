@@ -40,6 +40,7 @@ struct hive {
 	struct regf_mem mem;	/* the replayed hive */
 	int src_failed;		/* the file's own message stands */
 	char *damage;		/* the first failed read on demand */
+	int whole;		/* past LAZY_MAX: hivex reads, see to_hivex */
 };
 
 /*
@@ -58,7 +59,40 @@ struct hive {
 static int
 lazy(const struct hive *hv)
 {
-	return hv->rd != NULL && !(hv->flags & HIVE_WRITE);
+	return hv->rd != NULL && !(hv->flags & HIVE_WRITE) && !hv->whole;
+}
+
+/*
+ * A pass over thousands of keys spread over the whole hive (CBS\Packages
+ * on a serviced image: every package in a bin of its own) would copy
+ * the hive bin by bin, where hivex maps it once: past LAZY_MAX bytes read
+ * on demand, the call is made again through hivex, and so is every read
+ * after it.  A hive hivex cannot open goes on being read on demand.
+ */
+enum { LAZY_MAX = 8 << 20 };
+
+static int
+over(const struct hive *hv)
+{
+	uint64_t bytes, bins;
+
+	regf_rd_stats(hv->rd, &bytes, &bins);
+	return bytes > LAZY_MAX;
+}
+
+static hive_h *open_recovered(struct hive *, int);
+
+static int
+to_hivex(struct hive *hv)
+{
+	if (hv->h == NULL) {
+		hv->h = hv->replayed ? open_recovered(hv, 0) :
+		    hivex_open(sfile_open_path(hv->f), 0);
+		if (hv->h == NULL)
+			return -1;
+	}
+	hv->whole = 1;
+	return 0;
 }
 
 static int
@@ -1072,9 +1106,11 @@ hive_walk(struct hive *hv, const char *key, hive_walk_fn fn, void *ctx)
 
 /* The subkeys' names and offsets, as the lazy reader lists them. */
 struct kids {
+	struct hive *hv;
 	char **names;
 	uint32_t *offs;
 	size_t n, cap;
+	int over;
 };
 
 static int
@@ -1082,6 +1118,8 @@ lazy_kid(void *ctx, const char *name, uint32_t key)
 {
 	struct kids *k = ctx;
 
+	if (!k->hv->damage && over(k->hv) && to_hivex(k->hv) == 0)
+		return k->over = 1;
 	if (k->n + 1 >= k->cap) {
 		k->cap = k->cap ? 2 * k->cap : 16;
 		k->names = xrealloc(k->names, k->cap * sizeof(*k->names));
@@ -1097,9 +1135,14 @@ static int
 lazy_subkeys_dword(struct hive *hv, const char *key, const char *value,
     char ***names, uint32_t **vals, unsigned char **have, size_t *n)
 {
-	struct kids k = { NULL, NULL, 0, 0 };
+	struct kids k = { hv, NULL, NULL, 0, 0, 0 };
 	int r = regf_rd_subkeys(hv->rd, key, lazy_kid, &k);
 
+	if (k.over) {
+		strv_free(k.names, k.n);
+		free(k.offs);
+		return 1;
+	}
 	if (r != 1) {
 		if (r == 0)
 			tlsh_seterr("%s: no key %s", hv->path, key);
@@ -1130,6 +1173,13 @@ lazy_subkeys_dword(struct hive *hv, const char *key, const char *value,
 		}
 		if (r == 1)
 			regval_free(&v);
+		if (over(hv) && to_hivex(hv) == 0) {
+			strv_free(k.names, k.n);
+			free(k.offs);
+			free(*vals);
+			free(*have);
+			return 1;
+		}
 	}
 	*names = k.names ? k.names : xcalloc(1, sizeof(**names));
 	*n = k.n;
@@ -1146,8 +1196,10 @@ hive_subkeys_dword(struct hive *hv, const char *key, const char *value,
 	int r;
 
 	*n = 0;
-	if (lazy(hv))
-		return lazy_subkeys_dword(hv, key, value, names, vals, have, n);
+	/* 1: too much to read on demand, hivex reads it */
+	if (lazy(hv) && (r = lazy_subkeys_dword(hv, key, value, names, vals,
+	    have, n)) != 1)
+		return r;
 	if ((r = lookup(hv, key, 0, &node)) != 1) {
 		if (r == 0)
 			tlsh_seterr("%s: no key %s", hv->path, key);
