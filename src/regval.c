@@ -38,23 +38,89 @@ regval_dword(struct regval *v, uint32_t d)
 	v->data[3] = (d >> 24) & 0xff;
 }
 
+/*
+ * The conversion descriptors, opened once per thread and kept: iconv_open
+ * loads glibc's conversion modules and maps its module cache on first
+ * use, which a contained worker under --memory-limit may no longer do
+ * (regval_init opens them before it starts), and the lazy reader compares
+ * thousands of UTF-16 names.  A descriptor is not shared between threads.
+ */
+#define NCONV 8
+static __thread struct conv {
+	const char *to, *from;
+	iconv_t cd;
+} convs[NCONV];
+
+static iconv_t
+conv_get(const char *to, const char *from, int *cached)
+{
+	struct conv *free_slot = NULL;
+
+	for (size_t i = 0; i < NCONV; i++) {
+		struct conv *c = &convs[i];
+		if (c->to == NULL) {
+			if (free_slot == NULL)
+				free_slot = c;
+			continue;
+		}
+		if (strcmp(c->to, to) == 0 && strcmp(c->from, from) == 0) {
+			/* back to the initial shift state */
+			iconv(c->cd, NULL, NULL, NULL, NULL);
+			*cached = 1;
+			return c->cd;
+		}
+	}
+	*cached = 0;
+	{
+		iconv_t cd = iconv_open(to, from);
+		if (cd != (iconv_t)-1 && free_slot != NULL) {
+			free_slot->to = to;
+			free_slot->from = from;
+			free_slot->cd = cd;
+			*cached = 1;
+		}
+		return cd;
+	}
+}
+
+void
+regval_init(void)
+{
+	static const char *const pairs[][2] = {
+		{ "UTF-8", "UTF-16LE" }, { "UTF-16LE", "UTF-8" },
+		{ "UTF-8", "WINDOWS-1252" }, { "UTF-16LE", "WINDOWS-1252" },
+		{ "WINDOWS-1252", "UTF-16LE" },
+	};
+	int cached;
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		iconv_t cd = conv_get(pairs[i][0], pairs[i][1], &cached);
+		if (cd != (iconv_t)-1 && !cached)
+			iconv_close(cd);
+	}
+}
+
 char *
 regval_recode(const char *to, const char *from, const char *in, size_t inlen,
     size_t *outlen)
 {
-	iconv_t cd = iconv_open(to, from);
+	int cached;
+	iconv_t cd = conv_get(to, from, &cached);
 	size_t cap = inlen * 4 + 8, left = cap;
 	char *out, *op, *ip = (char *)in;
 
 	if (cd == (iconv_t)-1)
 		return NULL;
 	out = op = xmalloc(cap);
-	if (iconv(cd, &ip, &inlen, &op, &left) == (size_t)-1) {
-		iconv_close(cd);
+	if (iconv(cd, &ip, &inlen, &op, &left) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &op, &left) == (size_t)-1) {
+		if (!cached)
+			iconv_close(cd);
 		free(out);
 		return NULL;
 	}
-	iconv_close(cd);
+	if (!cached)
+		iconv_close(cd);
 	*outlen = cap - left;
 	out = xrealloc(out, *outlen + 1);
 	out[*outlen] = '\0';

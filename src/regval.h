@@ -48,6 +48,8 @@ const char *regval_type_name(uint32_t type);
  */
 char *regval_recode(const char *to, const char *from, const char *in,
     size_t inlen, size_t *outlen);
+/* Opens the conversions regval_recode is asked for, in this thread. */
+void regval_init(void);
 /* Human text: "0x00000001 (1)", "\"text\"", "[\"a\", \"b\"]", "hex:01,02". */
 char *regval_format(const struct regval *);
 

@@ -595,6 +595,8 @@ main(int argc, char **argv)
 	if (ce == NULL)
 		return bad_usage("unknown command \"%s\"", argv[1]);
 	a.o.cmd = ce->cmd;
+	/* before any worker or contained child is forked */
+	regval_init();
 	a.jobs = ncpu > 0 ? (int)(ncpu < 1024 ? ncpu : 1024) : 1;
 	/* one image's worker: ten minutes, and twice the largest hive
 	 * Windows keeps (2 GB) with room for hivex's copy */

@@ -124,9 +124,10 @@ grep -q 'slow: still running after 3 s (--time-limit): stopped' bj.err || { cat 
 "$TLSHIVE" check a b > /dev/null || fail "the other images were not applied"
 
 # --memory-limit: an image's worker with 1 MiB fails there, each alone.
-# check reads the hives on demand in less than that: hivex, which maps
-# them whole, is what needs the memory here.
-"$TLSHIVE" check --memory-limit 1 a b > /dev/null 2>&1 || [ $? = 1 ] || fail "--memory-limit 1: check on demand"
+# Through hivex, which maps each hive whole, the limit is always reached;
+# the reader on demand may or may not find room in the heap it already
+# has, so it proves nothing either way here (its reads are counted in
+# test_regfread).
 set +e; TLSHIVE_HIVEX_READS=1 "$TLSHIVE" check --memory-limit 1 a b > mo.out 2> mo.err; rc=$?; set -e
 [ "$rc" = 2 ] || fail "--memory-limit 1: exit $rc"
 [ "$(grep -Ec 'out of memory|Cannot allocate memory' mo.err)" = 2 ] || { cat mo.err; fail "--memory-limit 1: messages"; }

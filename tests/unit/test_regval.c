@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "regval.h"
@@ -104,15 +107,72 @@ test_regval_format__readable(void **state)
 	regval_free(&v);
 }
 
+/* A conversion that failed leaves nothing behind for the next one. */
+static void
+test_regval_recode__again_after_a_failure(void **state)
+{
+	static const char u16[] = { 'x', 0, (char)0xe9, 0 };
+	size_t n;
+	char *s;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		assert_null(regval_recode("UTF-16LE", "UTF-8", "a\xff", 2, &n));
+		s = regval_recode("UTF-16LE", "UTF-8", "x\xc3\xa9", 3, &n);
+		assert_non_null(s);
+		assert_int_equal(n, 4);
+		assert_memory_equal(s, u16, 4);
+		free(s);
+		s = regval_recode("UTF-8", "UTF-16LE", u16, 4, &n);
+		assert_non_null(s);
+		assert_string_equal(s, "x\xc3\xa9");
+		free(s);
+	}
+}
+
+/*
+ * A contained worker under --memory-limit 1 may map nothing more: glibc's
+ * conversion modules, loaded at the first iconv_open, must already be
+ * there (regval_init, before the limit), or every UTF-16 name and string
+ * fails to convert.
+ */
+static void
+test_regval_recode__under_a_memory_limit_after_init(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	if ((pid = fork()) == 0) {
+		struct rlimit rl = { 1 << 20, 1 << 20 };
+		static const char u16[] = { 'T', 0, 'L', 0, 'S', 0 };
+		size_t n;
+		char *s;
+
+		regval_init();
+		if (setrlimit(RLIMIT_AS, &rl) == -1)
+			_exit(3);
+		s = regval_recode("UTF-8", "UTF-16LE", u16, 6, &n);
+		_exit(s != NULL && strcmp(s, "TLS") == 0 ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: no conversion may have loaded glibc's modules yet */
+		cmocka_unit_test(test_regval_recode__under_a_memory_limit_after_init),
 		cmocka_unit_test(test_regval_dword__little_endian),
 		cmocka_unit_test(test_regval_sz__utf16le_with_nul),
 		cmocka_unit_test(test_regval_multi_sz__double_nul_terminated),
 		cmocka_unit_test(test_regval_equal__type_matters),
 		cmocka_unit_test(test_regval_format__readable),
+		cmocka_unit_test(test_regval_recode__again_after_a_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
