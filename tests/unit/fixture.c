@@ -9,6 +9,7 @@
 
 #include "fixture.h"
 #include "regf/mkhive.h"
+#include "regval.h"
 #include "tlshive.h"
 
 /* Every fixture of a test program lives in one directory, removed when the
@@ -77,6 +78,17 @@ fixture_image(const char *layout, const char *extra)
 	return root;
 }
 
+void
+fixture_image_rm(const char *root)
+{
+	char *dir = xstrdup(root);
+
+	fixture_rmrf(root);
+	*strrchr(dir, '/') = '\0';		/* fixture_dir's, made for it */
+	rmdir(dir);
+	free(dir);
+}
+
 char *
 fixture_path(const char *root, const char *hive)
 {
@@ -125,4 +137,20 @@ fixture_write(const char *path, const void *data, size_t len)
 		return -1;
 	}
 	return fclose(f);
+}
+
+int
+fixture_walk_text(void *ctx, const char *key, const char *name,
+    const struct regval *val)
+{
+	struct strbuf *sb = ctx;
+
+	sb_add(sb, "[%s]", key);
+	if (name != NULL) {
+		sb_add(sb, " \"%s\" %u:", name, val->type);
+		for (size_t i = 0; i < val->len; i++)
+			sb_add(sb, "%02x", val->data[i]);
+	}
+	sb_add(sb, "\n");
+	return 0;
 }

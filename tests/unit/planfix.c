@@ -26,7 +26,7 @@ img_close(struct img *m)
 	facts_free(&m->f);
 	for (int i = 0; i < HV_COUNT; i++)
 		hive_close(m->h[i]);
-	fixture_rmrf(m->root);
+	fixture_image_rm(m->root);
 	free(m->root);
 }
 

@@ -36,7 +36,7 @@ check_layout(const struct expect *e)
 	facts_free(&f);
 	hive_close(sys);
 	hive_close(soft);
-	fixture_rmrf(root);
+	fixture_image_rm(root);
 	free(root);
 	free(sp);
 	free(wp);
@@ -73,7 +73,7 @@ test_facts_read__software_as_system__names_file(void **state)
 	assert_int_equal(f.build, 17763);
 	facts_free(&f);
 	hive_close(soft);
-	fixture_rmrf(root);
+	fixture_image_rm(root);
 	free(root);
 	free(wp);
 }
@@ -91,7 +91,7 @@ test_facts_read__select_names_missing_set__error(void **state)
 	assert_non_null(strstr(tlsh_errmsg(), "no ControlSet003"));
 	facts_free(&f);
 	hive_close(sys);
-	fixture_rmrf(root);
+	fixture_image_rm(root);
 	free(root);
 	free(sp);
 }
@@ -129,7 +129,7 @@ test_facts_name_and_updates(void **state)
 	free(n);
 	facts_free(&f);
 	hive_close(soft);
-	fixture_rmrf(root);
+	fixture_image_rm(root);
 	free(root);
 	free(wp);
 	free(extra);
@@ -147,7 +147,7 @@ facts_of(const char *layout, const char *extra, int sys, int soft,
 	assert_int_equal(facts_read(f, sys ? hs : NULL, soft ? hw : NULL), 0);
 	hive_close(hs);
 	hive_close(hw);
-	fixture_rmrf(root);
+	fixture_image_rm(root);
 	free(root);
 	free(sp);
 	free(wp);

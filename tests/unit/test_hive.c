@@ -472,22 +472,6 @@ test_hive_delete__loop_refused(void **state)
 }
 
 /* Every read hive.c offers, as text, from a hive opened read-only. */
-static int
-walk_text(void *ctx, const char *key, const char *name,
-    const struct regval *val)
-{
-	struct strbuf *sb = ctx;
-
-	sb_add(sb, "[%s]", key);
-	if (name != NULL) {
-		sb_add(sb, " \"%s\" %u:", name, val->type);
-		for (size_t i = 0; i < val->len; i++)
-			sb_add(sb, "%02x", val->data[i]);
-	}
-	sb_add(sb, "\n");
-	return 0;
-}
-
 static char *
 reads(const char *p, uint64_t *bytes)
 {
@@ -533,9 +517,9 @@ reads(const char *p, uint64_t *bytes)
 	free(have);
 	assert_int_equal(hive_subkeys_dword(h, "Nope", "X", &kn, &vals, &have,
 	    &n), -1);
-	assert_int_equal(hive_walk(h, "", walk_text, &sb), 0);
-	assert_int_equal(hive_walk(h, "grüße", walk_text, &sb), 0);
-	assert_int_equal(hive_walk(h, "Nope", walk_text, &sb), -1);
+	assert_int_equal(hive_walk(h, "", fixture_walk_text, &sb), 0);
+	assert_int_equal(hive_walk(h, "grüße", fixture_walk_text, &sb), 0);
+	assert_int_equal(hive_walk(h, "Nope", fixture_walk_text, &sb), -1);
 	hive_read_stats(h, bytes, &bins);
 	hive_close(h);
 	return sb_take(&sb);

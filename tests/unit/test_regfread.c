@@ -198,23 +198,6 @@ same_key(struct hive *h, const struct regf_img *img, const char *key,
 		    "(%s)", key, ra, rb, rc, want, tlsh_errmsg());
 }
 
-/* A walk as text: keys, value names, types and data in walk order. */
-static int
-walk_text(void *ctx, const char *key, const char *name,
-    const struct regval *val)
-{
-	struct strbuf *sb = ctx;
-
-	sb_add(sb, "[%s]", key);
-	if (name != NULL) {
-		sb_add(sb, " \"%s\" %u:", name, val->type);
-		for (size_t i = 0; i < val->len; i++)
-			sb_add(sb, "%02x", val->data[i]);
-	}
-	sb_add(sb, "\n");
-	return 0;
-}
-
 /* The lazy walk gives hivex's walk, name for name and byte for byte. */
 static void
 same_walk(struct hive *h, const struct regf_img *img, const char *key)
@@ -223,9 +206,9 @@ same_walk(struct hive *h, const struct regf_img *img, const char *key)
 	struct lazy l;
 	char *x, *y;
 
-	assert_int_equal(hive_walk(h, key, walk_text, &a), 0);
+	assert_int_equal(hive_walk(h, key, fixture_walk_text, &a), 0);
 	assert_non_null(lazy_open(&l, img));
-	if (regf_rd_walk(l.rd, key, walk_text, &b) != 0)
+	if (regf_rd_walk(l.rd, key, fixture_walk_text, &b) != 0)
 		fail_msg("lazy walk of %s: %s", key, tlsh_errmsg());
 	regf_close(l.rd);
 	x = sb_take(&a);
@@ -701,9 +684,7 @@ test_regfread__generated_image_agrees(void **state)
 		free(b.path);
 		free(b.p);
 	}
-	fixture_rmrf(root);
-	*strrchr(root, '/') = '\0';		/* and the directory above it */
-	rmdir(root);
+	fixture_image_rm(root);
 	free(root);
 }
 
@@ -1085,9 +1066,7 @@ test_regfread__lazy_reads_only_the_path(void **state)
 		    (unsigned long long)before, small);
 	free(b.path);
 	free(b.p);
-	fixture_rmrf(root);
-	*strrchr(root, '/') = '\0';
-	rmdir(root);
+	fixture_image_rm(root);
 	free(root);
 }
 

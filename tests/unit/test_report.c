@@ -62,7 +62,7 @@ render(enum command cmd, const char *layout, const char *set,
 	facts_free(&f);
 	for (int i = 0; i < HV_COUNT; i++)
 		hive_close(h[i]);
-	fixture_rmrf(root);
+	fixture_image_rm(root);
 	image_free(&img);
 	return o;
 }

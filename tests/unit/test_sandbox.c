@@ -37,6 +37,20 @@ getenv_required(void)
 	return r && strcmp(r, "1") == 0 ? r : NULL;
 }
 
+/*
+ * Namespaces and mounts need root: elsewhere the test is skipped, except
+ * where the tools are required (CI), where that is a failure.
+ */
+static void
+need_root(const char *dir)
+{
+	if (geteuid() != 0) {
+		fixture_rmrf(dir);
+		assert_null(getenv_required());
+		skip();
+	}
+}
+
 /* In a child: the code the test expects (0 all well, 10 + step failed). */
 static int
 in_child(int (*fn)(void *), void *arg)
@@ -294,22 +308,25 @@ static void
 test_sandbox__filter_kills_other_abis(void **state)
 {
 #if defined(__x86_64__) && !defined(__ILP32__)
-	int st;
+	int st, ran;
 
 	(void)state;
 	st = status_of(x32_call, NULL);
 	assert_true(WIFSIGNALED(st));
 	assert_int_equal(WTERMSIG(st), SIGSYS);
-	/* where the kernel runs 32-bit calls at all */
-	st = status_of(i386_call, NULL);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "no 32-bit system calls here: int 0x80 not "
-		    "tested\n");
-		return;
-	}
+	/*
+	 * A 32-bit call (int 0x80) never gets through: where the kernel
+	 * runs such calls the filter kills it; a kernel without IA32
+	 * emulation refuses it before the filter (the filter's verdict on
+	 * those numbers is checked through bpf_run above).
+	 */
+	ran = status_of(i386_call, NULL);
 	st = status_of(i386_call, "filtered");
-	assert_true(WIFSIGNALED(st));
-	assert_int_equal(WTERMSIG(st), SIGSYS);
+	assert_false(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (WIFEXITED(ran) && WEXITSTATUS(ran) == 0) {
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGSYS);
+	}
 #else
 	(void)state;
 	skip();
@@ -370,11 +387,7 @@ test_sandbox__view_holds_the_image_alone(void **state)
 	int r;
 
 	(void)state;
-	if (geteuid() != 0) {
-		fixture_rmrf(dir);
-		assert_null(getenv_required());
-		skip();
-	}
+	need_root(dir);
 	assert_int_equal(mkdir(img, 0755), 0);
 	in = xasprintf("%s/SYSTEM", img);
 	assert_int_equal(fixture_write(in, "x", 1), 0);
@@ -446,11 +459,7 @@ test_sandbox__child_keeps_no_descriptor(void **state)
 	int r;
 
 	(void)state;
-	if (geteuid() != 0) {
-		fixture_rmrf(dir);
-		assert_null(getenv_required());
-		skip();
-	}
+	need_root(dir);
 	r = in_child(no_inherited_fds, dir);
 	fixture_rmrf(dir);
 	if (r == 77) {
@@ -508,11 +517,7 @@ test_sandbox__host_abstract_socket_unreached(void **state)
 	int fd, r;
 
 	(void)state;
-	if (geteuid() != 0) {
-		fixture_rmrf(dir);
-		assert_null(getenv_required());
-		skip();
-	}
+	need_root(dir);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_true(fd != -1);
 	memcpy(a.sun_path + 1, name, strlen(name));
