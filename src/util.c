@@ -526,3 +526,27 @@ tlsh_run_time(void)
 	pthread_once(&once, run_time_init);
 	return run_time;
 }
+
+int
+tlsh_tracing(void)
+{
+	const char *t = getenv("TLSHIVE_TRACE");
+
+	return t != NULL && strcmp(t, "1") == 0;
+}
+
+long
+tlsh_anon_huge_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/smaps_rollup", "re");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}

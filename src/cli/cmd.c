@@ -422,15 +422,18 @@ out:
 static void
 trace_reads(const struct hive *h)
 {
-	const char *t = getenv("TLSHIVE_TRACE");
 	uint64_t bytes, bins;
 
-	if (h == NULL || t == NULL || strcmp(t, "1") != 0)
+	if (h == NULL || !tlsh_tracing())
 		return;
 	hive_read_stats(h, &bytes, &bins);
 	fprintf(stderr, "tlshive: trace: %s: read %llu bytes in %llu bins\n",
 	    hive_path(h), (unsigned long long)bytes,
 	    (unsigned long long)bins);
+	if (hive_huge_kb(h) >= 0)
+		fprintf(stderr, "tlshive: trace: %s: copied for writing, %ld kB "
+		    "of anonymous memory on huge pages\n", hive_path(h),
+		    hive_huge_kb(h));
 }
 
 static void
@@ -500,6 +503,9 @@ run_image(const struct options *o, const struct policy *pol,
 		hive_close(ps[i].h[HV_USER]);
 		ps[i].h[HV_USER] = NULL;
 	}
+	if (o->cmd == CMD_APPLY && !o->dry_run && needed)
+		for (int i = 0; i < HV_COUNT; i++)
+			trace_reads(x.h[i]);
 	if (o->cmd == CMD_APPLY && !o->dry_run && needed &&
 	    image_done(img, x.h) == -1)
 		goto out;

@@ -41,7 +41,22 @@ struct hive {
 	int src_failed;		/* the file's own message stands */
 	char *damage;		/* the first failed read on demand */
 	int whole;		/* past LAZY_MAX: hivex reads, see to_hivex */
+	long huge_kb;		/* traced: the process's huge pages once
+				 * hivex copied the hive, see copied */
 };
+
+/*
+ * TLSHIVE_TRACE=1: the huge pages the process holds once hivex has read
+ * the hive into memory for writing (hugealloc.c), before its first edit:
+ * hivex grows the copy with realloc, and a block that moves on growing
+ * keeps its pages but no longer as huge ones.
+ */
+static void
+copied(struct hive *hv)
+{
+	if (tlsh_tracing())
+		hv->huge_kb = tlsh_anon_huge_kb();
+}
 
 /*
  * hivex reads and checks every cell of a hive when it opens it, so
@@ -442,6 +457,8 @@ static struct hive *
 open_hive(struct sfile *f, const char *path, int flags)
 {
 	struct hive *hv = xcalloc(1, sizeof(*hv));
+
+	hv->huge_kb = -1;
 	int replay;
 
 	hv->path = xstrdup(path);
@@ -521,6 +538,8 @@ open_hive(struct sfile *f, const char *path, int flags)
 		hv->h = hivex_open(sfile_open_path(hv->f), (flags & HIVE_WRITE) ?
 		    HIVEX_OPEN_WRITE : 0);
 	}
+	if (hv->h != NULL && (flags & HIVE_WRITE))
+		copied(hv);
 	if (hv->h == NULL) {
 		if (!replay)
 			tlsh_seterr("%s: cannot open the hive: %s", path,
@@ -559,6 +578,7 @@ hive_make_writable(struct hive *hv)
 	}
 	if (w == NULL)
 		return -1;
+	copied(hv);
 	if (hv->h)
 		hivex_close(hv->h);
 	nodes_forget(hv);
@@ -1420,6 +1440,12 @@ hive_recovery(const struct hive *hv, const unsigned char **data, size_t *len)
 	*data = hv->rec.data;
 	*len = hv->rec.len;
 	return 1;
+}
+
+long
+hive_huge_kb(const struct hive *hv)
+{
+	return hv->huge_kb;
 }
 
 void

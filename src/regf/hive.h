@@ -67,6 +67,12 @@ const char *hive_replayed(const struct hive *);
  */
 void hive_read_stats(const struct hive *, uint64_t *bytes, uint64_t *bins);
 /*
+ * Under TLSHIVE_TRACE=1, the kB of the process's memory on huge pages
+ * once hivex had copied the hive for writing; -1 when not traced or
+ * not copied.
+ */
+long hive_huge_kb(const struct hive *);
+/*
  * The first damage those reads met ("FILE: damaged hive: ..."), or NULL.
  * They meet damage only on the paths they read, and a caller may take a
  * read that failed for an absent value: it asks here before it trusts

@@ -24,6 +24,9 @@
  *                         each); -o DIR commits into DIR/HIVE, so the
  *                         bench can check that the floor writes what
  *                         apply writes
+ * Linked with tlshive's own malloc (src/cli/hugealloc.c: large blocks on
+ * huge pages), so that the floor is what hivex costs in tlshive, not what
+ * it costs with another allocator.
  */
 #include "config.h"
 
