@@ -34,6 +34,7 @@
 #include "regf/commit.h"
 #include "regf/hive.h"
 #include "regf/logs.h"
+#include "trace.h"
 
 
 /*
@@ -254,6 +255,7 @@ contain(const struct options *o, int rw, int writes)
 {
 	struct image_request rq;
 	struct sandbox sb;
+	struct span all, start;
 	const char *files[3];
 	size_t n = 0;
 	int rc;
@@ -276,8 +278,14 @@ contain(const struct options *o, int rw, int writes)
 	if (o->out && strcmp(o->out, "-") != 0)
 		files[n++] = o->out;
 	files[n] = NULL;
-	if ((pid = sandbox_fork(&rq, rw, o->batch ? o->memory_limit : 0,
-	    files, &sb)) == -1) {
+	trace_begin(&all);
+	trace_begin(&start);
+	pid = sandbox_fork(&rq, rw, o->batch ? o->memory_limit : 0, files,
+	    &sb);
+	/* in the child, its spans go beside sandbox-start, in contained */
+	trace_end(&start, "sandbox-start", image_arg(o));
+	if (pid == -1) {
+		trace_drop(&all);
 		say("%s\n", tlsh_errmsg());
 		json_failed(o, image_arg(o), 0);
 		return TLSH_EXIT_ERROR;
@@ -286,6 +294,7 @@ contain(const struct options *o, int rw, int writes)
 		return -1;
 	bye_setup(o);
 	rc = sandbox_wait(&sb);
+	trace_end(&all, "contained", image_arg(o));
 	tmp_farewell(NULL);
 	/* a Ctrl-C, a kill or a closed pipe ends this process as it ended
 	 * the child; any other signal is the child's failure, reported */
@@ -310,9 +319,13 @@ open_images(const struct options *o)
 {
 	struct image_request rq;
 	struct images *set;
+	struct span sp;
 
 	request(o, &rq);
-	if ((set = images_open(&rq)) == NULL)
+	trace_begin(&sp);
+	set = images_open(&rq);
+	trace_end(&sp, "image-open", image_arg(o));
+	if (set == NULL)
 		say("%s\n", tlsh_errmsg());
 	return set;
 }
@@ -349,17 +362,20 @@ damaged(const struct prep *x)
  * facts of --os, or of no particular Windows.
  */
 static int
-prepare(const struct options *o, const struct policy *pol, struct image *img,
-    int flags, struct prep *x)
+prepare_in(const struct options *o, const struct policy *pol,
+    struct image *img, int flags, struct prep *x)
 {
 	struct strlist errs = { 0 };
-	int rc = -1;
+	struct span sp;
+	int rc = -1, r;
 
 	if (img) {
 		if (open_hives(o, pol, img, x->h, x->discarded) == -1)
 			return -1;
-		if (facts_read(&x->f, x->h[HV_SYSTEM], x->h[HV_SOFTWARE]) ==
-		    -1) {
+		trace_begin(&sp);
+		r = facts_read(&x->f, x->h[HV_SYSTEM], x->h[HV_SOFTWARE]);
+		trace_end(&sp, "facts", NULL);
+		if (r == -1) {
 			if (!damaged(x))
 				say("%s\n", tlsh_errmsg());
 			return -1;
@@ -384,8 +400,10 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 		    img->path[HV_SOFTWARE], x->f.build, MIN_SUPPORTED_BUILD);
 		return -1;
 	}
+	trace_begin(&sp);
 	if (o->cmd == CMD_SHOW ? plan_show(&x->p, &x->f, x->h) :
 	    plan_build(&x->p, pol, &x->f, x->h, flags, &errs)) {
+		trace_end(&sp, "plan", NULL);
 		if (damaged(x))
 			goto out;
 		if (errs.n == 0)
@@ -393,6 +411,7 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 		print_errors(&errs);
 		goto out;
 	}
+	trace_end(&sp, "plan", NULL);
 	if (damaged(x))
 		goto out;
 	if (strict_ignored(o, &x->p) == -1)
@@ -412,6 +431,19 @@ prepare(const struct options *o, const struct policy *pol, struct image *img,
 	rc = 0;
 out:
 	sl_free(&errs);
+	return rc;
+}
+
+static int
+prepare(const struct options *o, const struct policy *pol, struct image *img,
+    int flags, struct prep *x)
+{
+	struct span sp;
+	int rc;
+
+	trace_begin(&sp);
+	rc = prepare_in(o, pol, img, flags, x);
+	trace_end(&sp, "prepare", NULL);
 	return rc;
 }
 
@@ -443,7 +475,7 @@ prep_free(struct prep *x)
 	facts_free(&x->f);
 	for (int i = 0; i < HV_COUNT; i++) {
 		trace_reads(x->h[i]);
-		hive_close(x->h[i]);
+		close_hive(x->h[i]);
 	}
 }
 
@@ -627,7 +659,13 @@ cmd_run(const struct options *o)
 			    "s", o->rebuild ? "rebuild" : "overwrite");
 	}
 out:
-	images_close(set);
+	if (set) {
+		struct span sp;
+
+		trace_begin(&sp);
+		images_close(set);
+		trace_end(&sp, "image-close", image_arg(o));
+	}
 	policy_free(&pol);
 	return rc;
 }

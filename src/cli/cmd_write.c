@@ -15,6 +15,7 @@
 #include "cli/regwrite.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
+#include "trace.h"
 
 /*
  * The plan's needed changes made in the hives and committed together
@@ -72,6 +73,21 @@ write_undo(const char *path, const struct plan *p, struct hive *h[],
 	return r;
 }
 
+void
+close_hive(struct hive *h)
+{
+	struct span sp;
+	char *path;
+
+	if (h == NULL)
+		return;
+	path = xstrdup(hive_path(h));
+	trace_begin(&sp);
+	hive_close(h);
+	trace_end(&sp, "close", path);
+	free(path);
+}
+
 /*
  * What the image wrote made durable, once every file of it is closed (a
  * disk image's volume and its journal): the hives go first.
@@ -79,11 +95,17 @@ write_undo(const char *path, const struct plan *p, struct hive *h[],
 int
 image_done(struct image *img, struct hive *h[])
 {
+	struct span sp;
+	int r;
+
 	for (int i = 0; i < HV_COUNT; i++) {
-		hive_close(h[i]);
+		close_hive(h[i]);
 		h[i] = NULL;
 	}
-	if (image_commit(img) == -1) {
+	trace_begin(&sp);
+	r = image_commit(img);
+	trace_end(&sp, "image-commit", NULL);
+	if (r == -1) {
 		say("%s\n", tlsh_errmsg());
 		return -1;
 	}

@@ -51,5 +51,7 @@ int write_undo(const char *path, const struct plan *, struct hive *h[],
     const struct pass *, size_t npasses);
 /* What the image wrote made durable; its hives are closed first. */
 int image_done(struct image *, struct hive *h[]);
+/* hive_close, a span of TLSHIVE_TRACE (closing unlocks the file). */
+void close_hive(struct hive *);
 
 #endif

@@ -14,9 +14,11 @@
 
 #include "cli/batch.h"
 #include "cli/cmd.h"
+#include "cli/msg.h"
 #include "cli/report.h"
 #include "io/image.h"
 #include "regval.h"
+#include "trace.h"
 
 /*
  * Options and commands are tables, in the manner of tmux's cmd_entry: each
@@ -605,8 +607,14 @@ main(int argc, char **argv)
 	if ((a.o.pargs = calloc((size_t)argc, sizeof(*a.o.pargs))) == NULL)
 		return TLSH_EXIT_ERROR;
 	/* returns -1 to go on, or the exit status (--help, an error) */
-	if ((rc = parse(ce, argc, argv, &a)) == -1)
+	if ((rc = parse(ce, argc, argv, &a)) == -1) {
+		struct span run;
+
+		trace_start();
+		trace_begin(&run);
 		rc = ce->exec(&a);
+		trace_end(&run, "run", argv[1]);
+	}
 	free(a.o.pargs);
 	return rc;
 }

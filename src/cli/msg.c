@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/msg.h"
 #include "cli/report.h"
+#include "trace.h"
 
 static struct strbuf kept;
 
@@ -96,6 +98,34 @@ void
 progress_start(void)
 {
 	tlsh_progress_sink(progress_line);
+}
+
+/*
+ * One line a span, written whole in one write: the spans of a contained
+ * child or of batch workers reach the same standard error.  The format is
+ * tlshive(8)'s, ENVIRONMENT: keep it.
+ */
+static void
+trace_line(const char *name, const char *subject, int depth,
+    uint64_t start_us, uint64_t dur_us)
+{
+	char *l = xasprintf("tlshive: trace: span %ld %d %llu %llu %s%s%s\n",
+	    (long)getpid(), depth, (unsigned long long)start_us,
+	    (unsigned long long)dur_us, name, subject ? " " : "",
+	    subject ? subject : "");
+
+	progress_clear();
+	(void)!write(STDERR_FILENO, l, strlen(l));
+	free(l);
+}
+
+void
+trace_start(void)
+{
+	const char *t = getenv("TLSHIVE_TRACE");
+
+	if (t != NULL && strcmp(t, "1") == 0)
+		trace_sink(trace_line);
 }
 
 void

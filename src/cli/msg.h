@@ -20,6 +20,8 @@ void progress_draw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void progress_keep(void);
 /* In a forked worker: the line on the terminal is its parent's. */
 void progress_forget(void);
+/* TLSHIVE_TRACE=1: the spans (trace.h) on standard error. */
+void trace_start(void);
 /* Each error on a line of its own. */
 void print_errors(const struct strlist *);
 /* What was said since the last document, or NULL; and forgetting it. */

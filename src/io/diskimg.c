@@ -22,6 +22,7 @@
 #include "io/blk.h"
 #include "io/diskimg.h"
 #include "io/parts.h"
+#include "trace.h"
 
 struct diskimg {
 	char *path, *what;
@@ -338,6 +339,7 @@ struct diskimg *
 diskimg_open(const char *path, int writable, int partition, int format)
 {
 	struct diskimg *d = xcalloc(1, sizeof(*d));
+	struct span sp;
 	enum blk_format fmt;
 	int r;
 
@@ -359,7 +361,11 @@ diskimg_open(const char *path, int writable, int partition, int format)
 		goto fail;
 	}
 	d->fmt = fmt;
-	if ((d->b = blk_open(path, fmt, writable)) == NULL)
+	/* a raw file opened, or qemu-nbd started and connected */
+	trace_begin(&sp);
+	d->b = blk_open(path, fmt, writable);
+	trace_end(&sp, "block-open", path);
+	if (d->b == NULL)
 		goto fail;
 	if (writable) {
 		if ((r = blk_replay(d->b)) == -1)
@@ -375,9 +381,14 @@ diskimg_open(const char *path, int writable, int partition, int format)
 		}
 		goto fail;
 	}
-	if (find_windows(d, partition) == -1)
+	trace_begin(&sp);
+	r = find_windows(d, partition);
+	if (r != -1)
+		d->vol = mount_part(d, &d->part, writable, &d->dev);
+	trace_end(&sp, "ntfs-mount", path);
+	if (r == -1)
 		goto fail;
-	if ((d->vol = mount_part(d, &d->part, writable, &d->dev)) == NULL) {
+	if (d->vol == NULL) {
 		tlsh_seterr("%s: partition %d: %s", path, d->part.num,
 		    mount_error(errno));
 		goto fail;
@@ -482,7 +493,9 @@ load(struct sfile *f)
 	{
 		char *what = xasprintf("%s: reading", sfile_name(f));
 		size_t done = 0, step = 8u << 20;
+		struct span sp;
 
+		trace_begin(&sp);
 		tlsh_progress(what, 0, len);
 		while (done < len) {
 			size_t k = len - done < step ? len - done : step;
@@ -492,6 +505,7 @@ load(struct sfile *f)
 				    sfile_name(f), strerror(errno ? errno :
 				    EIO));
 				tlsh_progress(what, len, len);
+				trace_drop(&sp);
 				free(what);
 				unload(n);
 				return -1;
@@ -499,6 +513,7 @@ load(struct sfile *f)
 			done += k;
 			tlsh_progress(what, done, len);
 		}
+		trace_end(&sp, "hive-load", sfile_name(f));
 		free(what);
 	}
 	snprintf(n->proc, sizeof(n->proc), "/proc/self/fd/%d", n->memfd);

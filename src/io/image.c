@@ -25,6 +25,7 @@
 #include "io/blkfile.h"
 #include "io/imgmod.h"
 #include "io/imgstamp.h"
+#include "trace.h"
 #endif
 
 enum store_kind { ST_FILES, ST_DIR, ST_DISK, ST_WIM };
@@ -432,13 +433,18 @@ static const struct imgmod *
 img_mod(const char *file)
 {
 	const struct imgmod *m;
+	struct span sp;
 	char *path;
 	void *h;
 
 	if (mod)
 		return mod;
 	path = module_path();
-	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	/* the module and some twenty libraries, mapped and relocated */
+	trace_begin(&sp);
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	trace_end(&sp, "image-load", path);
+	if (h == NULL) {
 		tlsh_seterr("%s: image support not available: %s", file,
 		    dlerror());
 		free(path);

@@ -25,6 +25,7 @@
 
 #include "io/wim.h"
 #include "tlshive.h"
+#include "trace.h"
 
 extern char **environ;
 
@@ -211,6 +212,7 @@ wim_file(struct wim *m, int index, const char *path)
 	const char *paths[1] = { path };
 	struct found fd = { 0 };
 	struct entry *e;
+	struct span sp;
 	unsigned char *data;
 	size_t len;
 	int r, dslot, fslot;
@@ -257,6 +259,7 @@ wim_file(struct wim *m, int index, const char *path)
 	m->doing = xasprintf("%s: extracting", shown);
 	/* wimlib says nothing before a small file is done */
 	tlsh_progress(m->doing, 0, fd.size);
+	trace_begin(&sp);
 	r = wimlib_extract_paths(m->w, index, tmpl, paths, 1,
 	    WIMLIB_EXTRACT_FLAG_NO_ACLS | WIMLIB_EXTRACT_FLAG_NO_PRESERVE_DIR_STRUCTURE |
 	    WIMLIB_EXTRACT_FLAG_NO_ATTRIBUTES);
@@ -270,6 +273,7 @@ wim_file(struct wim *m, int index, const char *path)
 		sfile_close(x);
 	} else
 		data = NULL;
+	trace_end(&sp, "hive-load", shown);
 	unlink(out);
 	rmdir(tmpl);
 	tmp_release(fslot);

@@ -23,6 +23,7 @@
 #include "regf/logs.h"
 #include "regf/regf.h"
 #include "regf/regfread.h"
+#include "trace.h"
 
 /*
  * The unit compared and written.  Windows tracks dirty hive data in 4 KiB
@@ -488,8 +489,16 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 		seal(c->dirty, seq + 1, seq);
 	} else
 		seal(c->done, get_le32(c->done + 4), get_le32(c->done + 8));
-	if (verify(c, ex, nex) == -1)
-		return -1;
+	{
+		struct span sp;
+		int r;
+
+		trace_begin(&sp);
+		r = verify(c, ex, nex);
+		trace_end(&sp, "verify", shown);
+		if (r == -1)
+			return -1;
+	}
 	/* mapped pages would stand in the way of the writes to come */
 	sfile_view_free(c->f, c->view, c->viewlen);
 	c->view = NULL;
@@ -720,7 +729,11 @@ commit_run(struct commit *const c[], size_t n, struct strlist *notes)
 	static int (*const step[])(struct commit *) = {
 		write_log, mark_dirty, write_pages, complete, read_back
 	};
+	static const char *const step_name[] = {
+		"log", "mark-dirty", "write", "complete", "read-back"
+	};
 	size_t s, i;
+	int r;
 
 	/*
 	 * Each step runs for every hive before the next starts, so all the
@@ -731,9 +744,15 @@ commit_run(struct commit *const c[], size_t n, struct strlist *notes)
 	 * would span whole commits.
 	 */
 	for (s = 0; s < sizeof(step) / sizeof(*step); s++)
-		for (i = 0; i < n; i++)
-			if (step[s](c[i]) == -1)
+		for (i = 0; i < n; i++) {
+			struct span sp;
+
+			trace_begin(&sp);
+			r = step[s](c[i]);
+			trace_end(&sp, step_name[s], sfile_name(c[i]->f));
+			if (r == -1)
 				goto fail;
+		}
 	return 0;
 fail:
 	{
@@ -808,9 +827,16 @@ commit_hives(struct hive *const h[], size_t n,
 		if (recover_in_place(h[i], notes) == -1)
 			goto out;
 	for (k = 0; k < n; k++) {
-		if ((c[k] = commit_begin(hive_file(h[k]), logfmt)) == NULL ||
-		    hive_stream(h[k], commit_take, c[k]) == -1 ||
-		    commit_end(c[k], ex ? ex[k] : NULL, nex ? nex[k] : 0) == -1)
+		struct span sp;
+		int r;
+
+		/* hivex writes its image, compared page by page as it comes */
+		trace_begin(&sp);
+		r = (c[k] = commit_begin(hive_file(h[k]), logfmt)) == NULL ||
+		    hive_stream(h[k], commit_take, c[k]) == -1;
+		trace_end(&sp, "stream", hive_path(h[k]));
+		if (r || commit_end(c[k], ex ? ex[k] : NULL, nex ? nex[k] : 0) ==
+		    -1)
 			goto out;
 	}
 	rc = commit_run(c, n, notes);
@@ -895,24 +921,28 @@ commit_edits(struct hive *const h[], size_t nh, const struct hive_edit *e,
 	struct hive_expect **ex = xcalloc(nh + 1, sizeof(*ex));
 	struct hive **hs = xcalloc(nh + 1, sizeof(*hs));
 	size_t *nex = xcalloc(nh + 1, sizeof(*nex)), k = 0;
-	int *changed = xcalloc(nh + 1, sizeof(*changed)), rc = -1;
+	int *changed = xcalloc(nh + 1, sizeof(*changed)), rc = -1, r = 0;
+	struct span sp;
 
 	for (size_t i = 0; i < n; i++)
 		if (e[i].run && !changed[e[i].hive]) {
-			if (hive_make_writable(h[e[i].hive]) == -1)
+			if ((r = hive_make_writable(h[e[i].hive])) == -1)
 				goto out;
 			changed[e[i].hive] = 1;
 		}
-	for (size_t ph = 0; ph < 3; ph++)
-		for (size_t i = 0; i < n; i++) {
+	trace_begin(&sp);
+	for (size_t ph = 0; ph < 3 && r == 0; ph++)
+		for (size_t i = 0; i < n && r == 0; i++) {
 			if ((!e[i].run && e[i].kind != EDIT_MKKEY) ||
 			    (e[i].kind != phase[ph][0] &&
 			    e[i].kind != phase[ph][1]))
 				continue;
-			if (run_edit(h[e[i].hive], &e[i]) == -1)
-				goto out;
+			r = run_edit(h[e[i].hive], &e[i]);
 		}
-	if (set_values(h, e, n) == -1)
+	if (r == 0)
+		r = set_values(h, e, n);
+	trace_end(&sp, "edits", NULL);
+	if (r == -1)
 		goto out;
 	for (size_t hv = 0; hv < nh; hv++) {
 		if (!changed[hv])
@@ -923,8 +953,10 @@ commit_edits(struct hive *const h[], size_t nh, const struct hive_edit *e,
 				ex[k][nex[k]++] = e[i].expect;
 		hs[k++] = h[hv];
 	}
+	trace_begin(&sp);
 	rc = commit_hives(hs, k, (const struct hive_expect *const *)ex, nex,
 	    logfmt, notes);
+	trace_end(&sp, "commit", NULL);
 out:
 	for (size_t i = 0; i < k; i++)
 		free(ex[i]);

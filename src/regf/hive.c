@@ -23,6 +23,7 @@
 #include "regf/regfread.h"
 #include "regf/regfsrc.h"
 #include "tlshive.h"
+#include "trace.h"
 
 struct hive {
 	hive_h *h;
@@ -101,8 +102,12 @@ static int
 to_hivex(struct hive *hv)
 {
 	if (hv->h == NULL) {
+		struct span sp;
+
+		trace_begin(&sp);
 		hv->h = hv->replayed ? open_recovered(hv, 0) :
 		    hivex_open(sfile_open_path(hv->f), 0);
+		trace_end(&sp, "fallback", hv->path);
 		if (hv->h == NULL)
 			return -1;
 	}
@@ -423,7 +428,26 @@ lock_only(int flags)
 	    (errno == EACCES || errno == EROFS || errno == EPERM);
 }
 
-static struct hive *open_hive(struct sfile *, const char *, int);
+static struct hive *open_in(struct sfile *, const char *, int);
+
+/* The base block's checks, a replay, and the reader on demand or hivex. */
+static struct hive *
+open_hive(struct sfile *f, const char *path, int flags)
+{
+	struct span sp;
+	char *shown = xstrdup(path);
+	struct hive *h;
+	int e;
+
+	trace_begin(&sp);
+	h = open_in(f, path, flags);
+	e = errno;
+	/* hivex reads and checks every cell, and copies a hive to write */
+	trace_end(&sp, h && h->h ? "hivex-open" : "open", shown);
+	free(shown);
+	errno = e;
+	return h;
+}
 
 struct hive *
 hive_open(const char *path, int flags)
@@ -454,7 +478,7 @@ hive_open_in(struct image *img, int i, int flags)
 }
 
 static struct hive *
-open_hive(struct sfile *f, const char *path, int flags)
+open_in(struct sfile *f, const char *path, int flags)
 {
 	struct hive *hv = xcalloc(1, sizeof(*hv));
 
@@ -560,6 +584,7 @@ fail:
 int
 hive_make_writable(struct hive *hv)
 {
+	struct span sp;
 	hive_h *w;
 
 	/* hivex copies a hive into memory only when it is opened for
@@ -567,6 +592,7 @@ hive_make_writable(struct hive *hv)
 	 * changes pays for the copy */
 	if (hv->flags & HIVE_WRITE)
 		return 0;
+	trace_begin(&sp);
 	if (hv->replayed)
 		w = open_recovered(hv, hv->flags | HIVE_WRITE);
 	else {
@@ -576,6 +602,7 @@ hive_make_writable(struct hive *hv)
 			tlsh_seterr("%s: cannot open the hive for writing: %s",
 			    hv->path, strerror(errno ? errno : EINVAL));
 	}
+	trace_end(&sp, "hivex-open", hv->path);
 	if (w == NULL)
 		return -1;
 	copied(hv);
