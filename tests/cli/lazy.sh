@@ -2,7 +2,8 @@
 # on the paths they ask for (regfread's lazy reader), never through
 # hivex.  Their output must be what reading through hivex gives
 # (TLSHIVE_HIVEX_READS=1): on the generated layouts, on every hive of
-# ../shared/hives and on the fuzz corpus of hives.  A hive hivex opened
+# ../shared/hives and on the fuzz corpus of hives; and where a pass over
+# thousands of subkeys falls back to hivex, which TLSHIVE_TRACE says.  A hive hivex opened
 # must give the same, or a clear error naming it (damage on a path read);
 # one hivex refused may now be read, or refused naming it.
 . "$srcdir/tests/cli/lib.sh"
@@ -61,6 +62,43 @@ done
 TLSHIVE_TRACE=1 "$TLSHIVE" check 2019 > /dev/null 2> trace || true
 grep -q '^tlshive: trace: 2019/Windows/System32/config/SOFTWARE: read [0-9]* bytes in [1-9][0-9]* bins$' trace ||
 	{ cat trace >&2; fail "no trace of the bytes read"; }
+
+# A pass over more subkeys than the reader on demand should copy bin by
+# bin (past LAZY_MAX, 8 MiB, hive.c) goes to hivex, which serves every read
+# after it.  A serviced image's CBS\Packages: here N packages, each beside
+# an 8 KB value of its own, so each sits in a bin of its own (12 MB and a
+# few seconds to make, where 8,000 of the real shape take minutes).  With
+# 900 the pass crosses 8 MiB reading the packages' states, with 1100
+# listing them.  The two packages the plan asks about come last, after
+# the fallback: installed (0x70) counts, pending (0x60) does not.
+cbs='SOFTWARE|Microsoft\Windows\CurrentVersion\Component Based Servicing\Packages'
+for n in 900 1100; do
+	awk -v cbs="$cbs" -v n="$n" 'BEGIN { pad = sprintf("%3800s", ""); gsub(/ /, "x", pad)
+		for (i = 1; i <= n; i++) {
+			k = sprintf("%s\\Package_for_KB%07d~31bf3856ad364e35~x86~~6.1.1.%d", cbs, 5000000 + i, i)
+			print k "|CurrentState|dword|0x70"; print k "|Filler|sz|" pad
+		}
+		print cbs "\\Package_for_KB3140245~31bf3856ad364e35~x86~~6.1.1.1|CurrentState|dword|0x70"
+		print cbs "\\Package_for_KB3154518~31bf3856ad364e35~x86~~6.1.1.0|CurrentState|dword|0x60" }' > svc.extra
+	"$MKIMAGE" --extra svc.extra win7-x86 svc$n
+	w=$(soft svc$n)
+	same svc$n-show "show differs past the fallback" show svc$n
+	same svc$n-json "show --json differs past the fallback" show --json svc$n
+	same svc$n-check "check differs past the fallback" check --json svc$n
+	same svc$n-export "export differs past the fallback" export -o - svc$n
+	[ "$(jq -r '[.warnings[].kb] | sort | map(tostring) | join(" ")' svc$n-check.lazy)" = "0 3042058 3080079 3154518 3174644" ] ||
+		{ cat svc$n-check.lazy >&2; fail "$n packages: KB3140245, after the fallback, not seen installed"; }
+	TLSHIVE_TRACE=1 "$TLSHIVE" check svc$n > /dev/null 2> trace || true
+	[ "$(grep -c " fallback " trace)" = 1 ] && grep -q " fallback $w\$" trace ||
+		{ cat trace >&2; fail "$n packages: not one fallback to hivex, on $w"; }
+	# past 8 MiB on demand, then not a bin more: hivex reads the rest
+	read=$(sed -n "s|^tlshive: trace: $w: read \([0-9]*\) bytes in [0-9]* bins\$|\1|p" trace)
+	[ -n "$read" ] && [ "$read" -gt 8388608 ] && [ "$read" -lt $((8388608 + 65536)) ] &&
+		[ "$read" -lt "$(wc -c < "$w")" ] || { cat trace >&2; fail "$n packages: read $read bytes of $w on demand"; }
+done
+# a small image: no fallback
+TLSHIVE_TRACE=1 "$TLSHIVE" check 2019 > /dev/null 2> trace || true
+if grep -q ' fallback ' trace; then fail "a fallback on a small image"; fi
 
 # a bin off every path damaged: hivex refuses the hive, the lazy reader
 # does not see it; on a path it is damage, named
