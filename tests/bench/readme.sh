@@ -27,14 +27,21 @@ tables() {
 		$1 ~ /:/ { printf "| `%s` | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3,
 		    ($4 == "-" ? "-" : $4 " " $5), $6, $7, $8 }' "$w/results.tsv"
 	echo
-	echo "check against the size of a SOFTWARE hive of realistic shape (the same SYSTEM beside it):"
+	echo "check and apply against the size of a SOFTWARE hive of realistic shape (the same SYSTEM beside it; medians, peak RSS in MB):"
 	echo
-	echo "| SOFTWARE MB | check s | cat of both hives s | ratio | hivex read floor s |"
-	echo "|---|---|---|---|---|"
+	echo "| SOFTWARE MB | check s | cat of both hives s | ratio | hivex read floor s | apply s | floor-hivex s | ratio | check RSS | apply RSS |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	awk -F '\t' '/^#/ { next }
-		$1 ~ /^check@real-[0-9]+$/ && $4 ~ /^cat@/ { mb = substr($1, 12); ck[mb] = $2; cat[mb] = $5; r[mb] = $6 }
-		$1 ~ /^check@real-[0-9]+$/ && $4 ~ /^floor-read@/ { fr[substr($1, 12)] = $5 }
-		END { for (mb in ck) printf "%d | %s | %s | %s | %s |\n", mb, ck[mb], cat[mb], r[mb], fr[mb] }' "$w/results.tsv" |
+		{ n = $1; sub(/:.*/, "", n); mb = n; sub(/^[a-z]+@real-/, "", mb) }
+		n !~ /^(check|apply)@real-[0-9]+$/ { next }
+		$1 ~ /^check@/ && $4 ~ /^cat@/ { ck[mb] = $2; cat[mb] = $5; r[mb] = $6; seen[mb] = 1 }
+		$1 ~ /^check@/ && $4 ~ /^floor-read@/ { fr[mb] = $5 }
+		$1 ~ /^apply@[^:]*$/ && $4 ~ /^floor-hivex@/ { ap[mb] = $2; fh[mb] = $5; ar[mb] = $6 }
+		$1 ~ /^check@.*:peak-RSS-MB$/ { crss[mb] = $2 }
+		$1 ~ /^apply@.*:peak-RSS-MB$/ { arss[mb] = $2 }
+		function v(x) { return x == "" ? "-" : x }
+		END { for (mb in seen) printf "%d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mb,
+		    ck[mb], cat[mb], r[mb], v(fr[mb]), v(ap[mb]), v(fh[mb]), v(ar[mb]), v(crss[mb]), v(arss[mb]) }' "$w/results.tsv" |
 	    sort -n | sed 's/^/| /'
 }
 
