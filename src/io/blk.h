@@ -26,6 +26,16 @@ struct blk;
 struct blk *blk_open(const char *path, enum blk_format, int writable);
 uint64_t blk_size(const struct blk *);
 int blk_read(struct blk *, void *, size_t, uint64_t off);
+/* Scattered reads, LEN bytes at OFF into BUF each: through qemu-nbd as
+ * one stream of requests, several in flight; saying how far as WHAT
+ * (tlsh_progress) when not NULL. */
+struct blk_seg {
+	void *buf;
+	size_t len;
+	uint64_t off;
+};
+int blk_readv(struct blk *, const struct blk_seg *, size_t n,
+    const char *what);
 /* Writes land in memory until blk_commit. */
 int blk_write(struct blk *, const void *, size_t, uint64_t off);
 /* 4 KiB blocks written so far. */

@@ -34,6 +34,7 @@ struct diskimg {
 	int writable;
 	int open_files;
 	int replayed;		/* a leftover journal was written into it */
+	uint64_t run_bytes;	/* read by runlists */
 };
 
 /* The partition as a device for libntfs-3g: a window on the image. */
@@ -443,6 +444,12 @@ diskimg_replayed(const struct diskimg *d)
 	return d->replayed;
 }
 
+uint64_t
+diskimg_run_bytes(const struct diskimg *d)
+{
+	return d->run_bytes;
+}
+
 /* A file of the volume as a store file. */
 struct nfile {
 	struct diskimg *d;
@@ -469,11 +476,76 @@ unload(struct nfile *n)
 	n->memfd = -1;
 }
 
+/*
+ * The file's bytes by its runlist, straight from the image in large
+ * requests, several in flight: ntfs_attr_pread asks the device for one
+ * run (at most what it was given) at a time and waits for each.  This
+ * path reads past the partition's window, so every run was checked inside
+ * the volume when the file was opened (runs_inside).  1: not for this
+ * path (resident data, compressed, encrypted, sparse runs, bytes past the
+ * initialized size, a runlist that does not cover the data: libntfs-3g
+ * knows those cases, ntfs_attr_pread reads them); -1 with a message.
+ */
+static int
+read_runs(struct nfile *n, const char *shown, unsigned char *buf, size_t len)
+{
+	ntfs_attr *na = n->na;
+	ntfs_volume *v = n->d->vol;
+	struct window *w = n->d->dev->d_private;
+	unsigned bits = v->cluster_size_bits;
+	uint64_t want = ((uint64_t)len + v->cluster_size - 1) >> bits, vcn = 0;
+	struct blk_seg *seg = NULL;
+	size_t ns = 0;
+	int r = 0;
+
+	if (len == 0 || !NAttrNonResident(na) || NAttrCompressed(na) ||
+	    NAttrEncrypted(na) || na->initialized_size != na->data_size ||
+	    ntfs_attr_map_whole_runlist(na) == -1 || na->rl == NULL)
+		return 1;
+	for (const runlist_element *rl = na->rl; vcn < want && rl->length > 0;
+	    rl++) {
+		uint64_t c, from, upto;
+
+		if (rl->vcn < 0 || (uint64_t)rl->vcn != vcn || rl->lcn < 0) {
+			free(seg);
+			return 1;
+		}
+		c = (uint64_t)rl->length < want - vcn ? (uint64_t)rl->length :
+		    want - vcn;
+		from = vcn << bits;
+		upto = (vcn + c) << bits < len ? (vcn + c) << bits : len;
+		seg = xrealloc(seg, (ns + 1) * sizeof(*seg));
+		seg[ns++] = (struct blk_seg){ buf + from, (size_t)(upto - from),
+		    w->off + ((uint64_t)rl->lcn << bits) };
+		vcn += c;
+	}
+	if (vcn < want) {
+		free(seg);
+		return 1;
+	}
+	{
+		char *what = xasprintf("%s: reading", shown);
+
+		tlsh_progress(what, 0, len);
+		if ((r = blk_readv(n->d->b, seg, ns, what)) == -1) {
+			char *m = xstrdup(tlsh_errmsg());
+			tlsh_seterr("%s: cannot read it: %s", shown, m);
+			free(m);
+			tlsh_progress(what, len, len);
+		} else
+			n->d->run_bytes += len;
+		free(what);
+	}
+	free(seg);
+	return r;
+}
+
 static int
 load(struct sfile *f)
 {
 	struct nfile *n = sfile_priv(f);
 	size_t len = (size_t)n->na->data_size;
+	int r;
 
 	if (n->map)
 		return 0;
@@ -490,7 +562,11 @@ load(struct sfile *f)
 	n->maplen = len;
 	/* a large SOFTWARE hive takes seconds through qemu-nbd: read in
 	 * steps, saying how far */
-	{
+	if ((r = read_runs(n, sfile_name(f), n->map, len)) == -1) {
+		unload(n);
+		return -1;
+	}
+	if (r == 1) {
 		char *what = xasprintf("%s: reading", sfile_name(f));
 		size_t done = 0, step = 8u << 20;
 		struct span sp;
@@ -665,6 +741,43 @@ static const struct sfile_ops ntfs_ops = {
 };
 
 /*
+ * Every run of the file's data inside its volume and its partition: the
+ * runlist is the image's word, and read by it (read_runs), a crafted run
+ * would read another partition or whatever lies past it on the disk.
+ */
+static int
+runs_inside(struct diskimg *d, ntfs_attr *na, const char *shown)
+{
+	struct window *w = d->dev->d_private;
+	unsigned bits = d->vol->cluster_size_bits;
+	uint64_t limit = (uint64_t)d->vol->nr_clusters < w->len >> bits ?
+	    (uint64_t)d->vol->nr_clusters : w->len >> bits;
+
+	if (!NAttrNonResident(na))
+		return 0;
+	if (ntfs_attr_map_whole_runlist(na) == -1 || na->rl == NULL) {
+		tlsh_seterr("%s: cannot map its clusters: %s", shown,
+		    strerror(errno ? errno : EIO));
+		return -1;
+	}
+	for (const runlist_element *rl = na->rl; rl->length > 0; rl++) {
+		uint64_t lcn = (uint64_t)rl->lcn, len = (uint64_t)rl->length;
+
+		if (rl->lcn < 0)	/* a hole: nothing on the disk */
+			continue;
+		if (lcn > limit || len > limit - lcn) {
+			tlsh_seterr("%s: its data run at cluster %lld (%lld "
+			    "clusters) lies outside its NTFS volume (%llu "
+			    "clusters): the volume is damaged or crafted",
+			    shown, (long long)rl->lcn, (long long)rl->length,
+			    (unsigned long long)limit);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * A file opened for writing must take writes in place: compressed,
  * encrypted or WOF-compressed data (a reparse point) would be rewritten
  * by libntfs-3g or not at all.
@@ -695,6 +808,8 @@ wrap(struct diskimg *d, ntfs_inode *ni, u64 dir, const char *name,
 		    (long long)n->na->data_size);
 		goto fail;
 	}
+	if (runs_inside(d, n->na, shown) == -1)
+		goto fail;
 	if (write && (NAttrCompressed(n->na) || NAttrEncrypted(n->na) ||
 	    (ni->flags & FILE_ATTR_REPARSE_POINT))) {
 		tlsh_seterr("%s: the file is %s; tlshive writes hives only in "

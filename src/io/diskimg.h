@@ -35,6 +35,9 @@ int diskimg_replayed(const struct diskimg *);
  */
 struct sfile *diskimg_file(struct diskimg *, const char *const *comps,
     size_t n, int flags);
+/* Bytes of files read whole by their runlists (the rest went through
+ * libntfs-3g's reads): for the tests. */
+uint64_t diskimg_run_bytes(const struct diskimg *);
 /* The first 4 bytes of hiberfil.sys, or 0 when there is none. */
 int diskimg_hiberfil(struct diskimg *, char sig[5]);
 /*
