@@ -65,6 +65,76 @@ refused "a sparse hive in a disk image: apply" 'more than its volume holds' \
 	"$TLSHIVE" apply sp.raw
 [ "$(stamp sp.raw)" = "$s" ] || fail "a refused disk image changed"
 
+# --- a hive whose data run lies past its partition: read by its runlist,
+# it would be read from the disk past the partition, where the same hive
+# lies, readable; refused when the file is opened, before any read of
+# it, by every command, the image unchanged ---
+vol rl.ntfs 2019
+part_start=1048576 next_start=$((66 << 20))
+lcn=$(( (next_start - part_start) / 4096 ))
+# patch_run VOL NAME LCN: the one run of NAME's data moved to cluster
+# LCN, the MFT record otherwise as it was (its sector-end bytes untouched)
+patch_run() {
+	python3 - "$@" <<'PY'
+import struct, sys
+path, name, lcn = sys.argv[1], sys.argv[2], int(sys.argv[3])
+f = open(path, 'r+b')
+bs = f.read(512)
+cs = struct.unpack_from('<H', bs, 11)[0] * bs[13]
+mft = struct.unpack_from('<q', bs, 0x30)[0] * cs
+c = struct.unpack_from('<b', bs, 0x40)[0]
+rs = c * cs if c > 0 else 1 << -c
+for n in range(16, 4096):
+	f.seek(mft + n * rs); raw = bytearray(f.read(rs))
+	if raw[:4] != b'FILE':
+		continue
+	rec = bytearray(raw)	# the sector ends put back, for reading
+	usa, cnt = struct.unpack_from('<HH', rec, 4)
+	for i in range(1, cnt):
+		rec[i * 512 - 2:i * 512] = rec[usa + 2 * i:usa + 2 * i + 2]
+	a, named, data = struct.unpack_from('<H', rec, 0x14)[0], False, None
+	while struct.unpack_from('<I', rec, a)[0] != 0xFFFFFFFF:
+		t, l = struct.unpack_from('<II', rec, a)
+		if t == 0x30:
+			v = a + struct.unpack_from('<H', rec, a + 0x14)[0]
+			nl = rec[v + 0x40]
+			named |= rec[v + 0x42:v + 0x42 + 2 * nl].decode('utf-16-le') == name
+		if t == 0x80 and rec[a + 8] == 1 and rec[a + 9] == 0:
+			data = a + struct.unpack_from('<H', rec, a + 0x20)[0]
+		a += l
+	if not named:
+		continue
+	assert data is not None, 'no non-resident data'
+	h = rec[data]; lo, fo = h & 15, h >> 4
+	assert rec[data + 1 + lo + fo] == 0, 'more than one run'
+	at = data + 1 + lo
+	assert lcn < 1 << (8 * fo - 1), 'the new cluster needs a longer field'
+	assert all((at + i) % 512 < 510 for i in range(fo)), 'at a sector end'
+	raw[at:at + fo] = lcn.to_bytes(fo, 'little')
+	old = int.from_bytes(rec[at:at + fo], 'little', signed=True)
+	f.seek(mft + n * rs); f.write(raw)
+	print(old)
+	sys.exit(0)
+sys.exit('no ' + name)
+PY
+}
+old=$(patch_run rl.ntfs SOFTWARE "$lcn")
+disk rl.raw gpt rl.ntfs
+# the hive's clusters where the crafted run points, past the partition
+dd if=rl.ntfs of=rl.raw bs=4096 skip="$old" seek=$(( next_start / 4096 )) \
+	count=$(( ($(stat -c %s "src/$cfg/SOFTWARE") + 4095) / 4096 )) conv=notrunc status=none
+qemu-img convert -f raw -O qcow2 rl.raw rl.qcow2
+for img in rl.qcow2 rl.raw; do
+	s=$(stamp "$img")
+	for c in show apply; do
+		refused "a data run past the partition: $c $img" \
+			"$img:/Windows/System32/config/SOFTWARE: its data run at cluster $lcn (" \
+			"$TLSHIVE" "$c" "$img"
+		grep -qF 'lies outside its NTFS volume' err || { cat err; fail "a data run past the partition: the message"; }
+	done
+	[ "$(stamp "$img")" = "$s" ] || fail "a data run past the partition: $img changed"
+done
+
 # --- journals: only tlshive's own, for this very image ---
 vol v.ntfs 2019
 disk pristine.raw gpt v.ntfs
