@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,32 @@ static __thread struct conv {
 	iconv_t cd;
 } convs[NCONV];
 
+/*
+ * A thread's descriptors are closed when it ends: the commit streams two
+ * hives on two threads (commit_hives), and what a thread opened is
+ * reachable from it alone.  The key's value only marks a thread that
+ * holds some; main's stay until the process ends.
+ */
+static pthread_key_t conv_key;
+static pthread_once_t conv_once = PTHREAD_ONCE_INIT;
+
+static void
+conv_close(void *unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < NCONV; i++)
+		if (convs[i].to != NULL) {
+			iconv_close(convs[i].cd);
+			convs[i].to = convs[i].from = NULL;
+		}
+}
+
+static void
+conv_key_make(void)
+{
+	(void)pthread_key_create(&conv_key, conv_close);
+}
+
 static iconv_t
 conv_get(const char *to, const char *from, int *cached)
 {
@@ -78,6 +105,8 @@ conv_get(const char *to, const char *from, int *cached)
 			free_slot->from = from;
 			free_slot->cd = cd;
 			*cached = 1;
+			pthread_once(&conv_once, conv_key_make);
+			(void)pthread_setspecific(conv_key, convs);
 		}
 		return cd;
 	}

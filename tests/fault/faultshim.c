@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -175,7 +176,7 @@ trip_at(const char *call, int fd, const char *path, long long lo,
 	    NULL };
 	const char *spec = getenv("TLSHIVE_FAULT");
 	char name[16], what[16], suffix[256] = "";
-	int n, i, from = 0, k, lie;
+	int n, i, from = 0, k, lie, seen;
 
 	if (spec == NULL || sscanf(spec, "%15[^:]:%d%n", name, &n, &k) != 2 ||
 	    strcmp(name, call) != 0)
@@ -200,7 +201,10 @@ trip_at(const char *call, int fd, const char *path, long long lo,
 		;
 	if (calls[i] == NULL)
 		return PASS;
-	if (++counts[i] != n && !(from && counts[i] > n))
+	/* two hives are streamed and compared on two threads at once
+	 * (commit_hives): a call is counted once, whichever thread makes it */
+	seen = __atomic_add_fetch(&counts[i], 1, __ATOMIC_SEQ_CST);
+	if (seen != n && !(from && seen > n))
 		return PASS;
 	if (lie)
 		return LIE;
@@ -431,6 +435,7 @@ static struct stream {
 	ino_t ino;
 	long long pos;
 } streams[64];
+static pthread_mutex_t streams_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct stream *
 stream_of(int fd)
@@ -493,15 +498,22 @@ shim_read(const char *call, ssize_t (*rd)(int, void *, size_t, off_t),
 	/* placed only when a lie is asked for: every other read of the
 	 * process goes on as it would without the shim */
 	lo = off;
-	if (lo < 0 && lie_asked(call) && (lo = lseek(fd, 0, SEEK_CUR)) < 0 &&
-	    (s = stream_of(fd)) != NULL)
-		lo = s->pos;
+	if (lo < 0 && lie_asked(call) && (lo = lseek(fd, 0, SEEK_CUR)) < 0) {
+		/* each pipe is read by one thread, the table by any */
+		pthread_mutex_lock(&streams_lock);
+		if ((s = stream_of(fd)) != NULL)
+			lo = s->pos;
+		pthread_mutex_unlock(&streams_lock);
+	}
 	r = rd(fd, buf, len, off);
 	if (r > 0 && lo >= 0 && trip_at(call, fd, NULL, lo, lo + r, &at) ==
 	    LIE)
 		((unsigned char *)buf)[at - lo] ^= 0xff;
-	if (r > 0 && s != NULL)
+	if (r > 0 && s != NULL) {
+		pthread_mutex_lock(&streams_lock);
 		s->pos += r;
+		pthread_mutex_unlock(&streams_lock);
+	}
 	return r;
 }
 
