@@ -49,18 +49,28 @@ verb(const struct options *o)
 
 /*
  * Opens hive i of the image.  With optional, a hive a disk image or WIM
- * does not hold is no error: 0 with h[i] NULL.
+ * does not hold is no error: 0 with h[i] NULL.  -1 with the message not
+ * yet said.  With HIVE_BACKGROUND in hf, hive_opened finishes the open.
  */
 static int
-open_hive(const struct options *o, struct image *img, struct hive *h[],
-    int i, int hf, int discarded[], int optional)
+start_hive(struct image *img, struct hive *h[], int i, int hf, int optional)
 {
 	errno = 0;
 	h[i] = hive_open_in(img, i, hf);
 	if (h[i] == NULL && optional && errno == ENOENT)
 		return 0;
-	if (h[i] == NULL) {
+	return h[i] == NULL ? -1 : 0;
+}
+
+/* Waits for hive i to be open, then says what its state means. */
+static int
+hive_opened(const struct options *o, struct image *img, struct hive *h[],
+    int i, int discarded[])
+{
+	if (hive_ready(h[i]) == -1) {
 		say("%s\n", tlsh_errmsg());
+		hive_close(h[i]);
+		h[i] = NULL;
 		return -1;
 	}
 	if (hive_replayed(h[i]) && !o->replay_logs)
@@ -83,6 +93,17 @@ open_hive(const struct options *o, struct image *img, struct hive *h[],
 		free(logs);
 	}
 	return 0;
+}
+
+static int
+open_hive(const struct options *o, struct image *img, struct hive *h[],
+    int i, int hf, int discarded[], int optional)
+{
+	if (start_hive(img, h, i, hf, optional) == -1) {
+		say("%s\n", tlsh_errmsg());
+		return -1;
+	}
+	return h[i] ? hive_opened(o, img, h, i, discarded) : 0;
 }
 
 /* What an interrupted older tlshive left beside hive i, said and removed. */
@@ -113,7 +134,8 @@ int
 open_hives(const struct options *o, const struct policy *pol,
     struct image *img, struct hive *h[], int discarded[])
 {
-	int writes[HV_COUNT] = { 0 };
+	int writes[HV_COUNT] = { 0 }, failed = HV_USER;
+	char *err;
 
 	if (o->cmd == CMD_APPLY)
 		policy_hives(pol, writes);
@@ -136,10 +158,28 @@ open_hives(const struct options *o, const struct policy *pol,
 		for (int i = 0; i < HV_COUNT; i++)
 			if (leftovers(img, i) == -1)
 				return -1;
-	for (int i = 0; i < HV_USER; i++)
-		if (img->path[i] && open_hive(o, img, h, i, hive_flags(o, img,
-		    writes[i]), discarded, 0) == -1)
+	/*
+	 * hivex copies SYSTEM and SOFTWARE for writing at the same time
+	 * (HIVE_BACKGROUND); what is said comes out as one after the other
+	 * says it: each hive's state, up to the first that fails to open.
+	 * Under --wait a hive is open before the next is locked, so that no
+	 * lock is waited for after a hive that failed.
+	 */
+	for (int i = 0; i < HV_USER && failed == HV_USER; i++)
+		if (img->path[i] && start_hive(img, h, i, hive_flags(o, img,
+		    writes[i]) | (o->wait ? 0 : HIVE_BACKGROUND), 0) == -1)
+			failed = i;
+	err = failed < HV_USER ? xstrdup(tlsh_errmsg()) : NULL;
+	for (int i = 0; i < failed; i++)
+		if (h[i] && hive_opened(o, img, h, i, discarded) == -1) {
+			free(err);
 			return -1;
+		}
+	if (err != NULL) {
+		say("%s\n", err);
+		free(err);
+		return -1;
+	}
 	/* --system/--software: the Default user's hive only by --user */
 	if (!img->root && img->path[HV_USER] && open_hive(o, img, h, HV_USER,
 	    hive_flags(o, img, writes[HV_USER]), discarded, 0) == -1)

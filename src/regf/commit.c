@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -47,6 +48,13 @@ struct commit {
 	struct sfile *log;		/* the log written */
 	struct sfile *stale[3];		/* logs to invalidate first */
 	size_t nstale;
+	/* the logs beside the hive as commit_begin found them, see
+	 * find_logs; their error is commit_end's to give */
+	struct sfile *found[3];
+	int found_fmt[3];
+	uint32_t found_seq[3];
+	uint64_t found_stamp[3];
+	char *found_err;
 	const char *log_suffix;		/* the log to create when missing */
 	int log_made;			/* the log file was created */
 	int noop;			/* hivex changed no page */
@@ -321,6 +329,34 @@ open_log(struct commit *c, const char *suffix, unsigned char *head, int *fmt,
 	return l;
 }
 
+static const char *const log_ext[3] = { ".LOG", ".LOG1", ".LOG2" };
+
+/*
+ * The logs beside the hive, opened and their headers read when the commit
+ * begins: commit_end may run in a thread beside another hive's (see
+ * commit_hives), and a store's files are opened from one thread only (a
+ * disk image's volume is libntfs-3g's, which is not thread-safe).  A
+ * failure is kept and given where the log is chosen, as before.
+ */
+static void
+find_logs(struct commit *c)
+{
+	unsigned char head[512];
+
+	for (int i = 0; i < 3; i++) {
+		c->found[i] = open_log(c, log_ext[i], head, &c->found_fmt[i],
+		    &c->found_seq[i], &c->found_stamp[i]);
+		if (c->found[i] == NULL && errno != ENOENT) {
+			c->found_err = xstrdup(tlsh_errmsg());
+			for (int k = 0; k < i; k++) {
+				sfile_close(c->found[k]);
+				c->found[k] = NULL;
+			}
+			return;
+		}
+	}
+}
+
 /*
  * Which log to write, as Windows picks it.  New format: the writer swaps
  * between .LOG1 and .LOG2, so the one holding the older entries (or none)
@@ -338,21 +374,15 @@ open_log(struct commit *c, const char *suffix, unsigned char *head, int *fmt,
 static int
 choose_log(struct commit *c, uint32_t seq, int *fmt_out)
 {
-	static const char *const ext[3] = { ".LOG", ".LOG1", ".LOG2" };
-	struct sfile *l[3];
-	unsigned char head[512];
-	int fmt[3];
-	uint32_t sq[3] = { 0 };
-	uint64_t st[3] = { 0 };
+	struct sfile **l = c->found;
+	const int *fmt = c->found_fmt;
+	const uint32_t *sq = c->found_seq;
+	const uint64_t *st = c->found_stamp;
 	int target, logfmt = *fmt_out;
 
-	for (int i = 0; i < 3; i++) {
-		l[i] = open_log(c, ext[i], head, &fmt[i], &sq[i], &st[i]);
-		if (l[i] == NULL && errno != ENOENT) {
-			for (int k = 0; k < i; k++)
-				sfile_close(l[k]);
-			return -1;
-		}
+	if (c->found_err != NULL) {
+		tlsh_seterr("%s", c->found_err);
+		return -1;
 	}
 	if (logfmt == COMMIT_LOG_AUTO)
 		logfmt = fmt[1] == LOG_NEW || fmt[2] == LOG_NEW ? LOG_NEW :
@@ -380,9 +410,11 @@ choose_log(struct commit *c, uint32_t seq, int *fmt_out)
 			c->stale[c->nstale++] = l[i];
 		else
 			sfile_close(l[i]);
+		l[i] = NULL;
 	}
 	c->log = l[target];
-	c->log_suffix = ext[target];
+	l[target] = NULL;
+	c->log_suffix = log_ext[target];
 	*fmt_out = logfmt;
 	return 0;
 }
@@ -422,6 +454,8 @@ commit_begin(struct sfile *f, int logfmt)
 	}
 	c->acc = xmalloc(CHUNK);
 	c->old = xmalloc(CHUNK);
+	if (logfmt != COMMIT_NO_LOG)
+		find_logs(c);
 	return c;
 }
 
@@ -563,6 +597,9 @@ commit_free(struct commit *c)
 	sfile_view_free(c->f, c->view, c->viewlen);
 	for (size_t i = 0; i < c->nstale; i++)
 		sfile_close(c->stale[i]);
+	for (int i = 0; i < 3; i++)
+		sfile_close(c->found[i]);
+	free(c->found_err);
 	sfile_close(c->log);
 	free(c->logbytes);
 	free(c);
@@ -814,36 +851,103 @@ recover_in_place(struct hive *h, struct strlist *notes)
 	return r;
 }
 
+/*
+ * One hive's new image: hivex writes it out (hive_stream) while it is
+ * compared page by page with the file and its bin chain checked, then the
+ * changed bins and every expectation are checked (commit_end).  That is
+ * most of an apply's time, and two hives share nothing in it: each has
+ * its own hivex handle, its own commit, its own pipe and writer thread.
+ * The reads of the file it makes come from the file's descriptor or from
+ * bytes the store has loaded already (commit_begin maps them, on the
+ * calling thread); messages are per thread (tlsh_seterr), so a thread's
+ * is kept for the caller to give.
+ */
+struct stream_job {
+	struct hive *h;
+	struct commit *c;
+	const struct hive_expect *ex;
+	size_t nex;
+	pthread_t t;
+	int threaded;
+	char *err;		/* NULL when it went well */
+};
+
+static void *
+stream_one(void *arg)
+{
+	struct stream_job *j = arg;
+	struct span sp;
+	int r;
+
+	/* hivex writes its image, compared page by page as it comes */
+	trace_begin(&sp);
+	r = hive_stream(j->h, commit_take, j->c);
+	trace_end(&sp, "stream", hive_path(j->h));
+	if (r == -1 || commit_end(j->c, j->ex, j->nex) == -1)
+		j->err = xstrdup(tlsh_errmsg());
+	return NULL;
+}
+
 int
 commit_hives(struct hive *const h[], size_t n,
     const struct hive_expect *const ex[], const size_t nex[], int logfmt,
     struct strlist *notes)
 {
 	struct commit **c = xcalloc(n + 1, sizeof(*c));
-	size_t k = 0;
+	struct stream_job *j = xcalloc(n + 1, sizeof(*j));
+	char *begin_err = NULL, *first = NULL;
+	size_t k, nb;
 	int rc = -1;
 
 	for (size_t i = 0; i < n; i++)
 		if (recover_in_place(h[i], notes) == -1)
 			goto out;
-	for (k = 0; k < n; k++) {
-		struct span sp;
-		int r;
-
-		/* hivex writes its image, compared page by page as it comes */
-		trace_begin(&sp);
-		r = (c[k] = commit_begin(hive_file(h[k]), logfmt)) == NULL ||
-		    hive_stream(h[k], commit_take, c[k]) == -1;
-		trace_end(&sp, "stream", hive_path(h[k]));
-		if (r || commit_end(c[k], ex ? ex[k] : NULL, nex ? nex[k] : 0) ==
-		    -1)
-			goto out;
+	/* The files are opened here, in order, and the images streamed
+	 * side by side; nothing is written before every one is checked
+	 * (commit_run), so a failure leaves every hive as it was.  The
+	 * message is the one hive after hive would give: the first hive's
+	 * that failed, counting a commit_begin that failed as that hive's
+	 * failure and running no hive after it. */
+	for (nb = 0; nb < n; nb++)
+		if ((c[nb] = commit_begin(hive_file(h[nb]), logfmt)) == NULL) {
+			begin_err = xstrdup(tlsh_errmsg());
+			break;
+		}
+	for (k = 0; k < nb; k++) {
+		j[k] = (struct stream_job){ h[k], c[k], ex ? ex[k] : NULL,
+		    nex ? nex[k] : 0, 0, 0, NULL };
+		/* the first here, on the calling thread: no thread to wait
+		 * for when there is one hive, and one fewer when two; traced,
+		 * one after the other, each step a span of the run's one
+		 * thread (trace.c nests spans by thread) */
+		j[k].threaded = k > 0 && !tlsh_tracing() &&
+		    pthread_create(&j[k].t, NULL,
+		    stream_one, &j[k]) == 0;
+	}
+	for (k = 0; k < nb; k++) {
+		if (k == 0 || !j[k].threaded)
+			stream_one(&j[k]);
+		else
+			pthread_join(j[k].t, NULL);
+	}
+	for (k = 0; k < nb; k++)
+		if (j[k].err != NULL && first == NULL)
+			first = j[k].err;
+	if (first == NULL)
+		first = begin_err;
+	if (first != NULL) {
+		tlsh_seterr("%s", first);
+		goto out;
 	}
 	rc = commit_run(c, n, notes);
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		free(j[i].err);
 		commit_free(c[i]);
+	}
+	free(j);
 	free(c);
+	free(begin_err);
 	return rc;
 }
 
@@ -924,11 +1028,19 @@ commit_edits(struct hive *const h[], size_t nh, const struct hive_edit *e,
 	int *changed = xcalloc(nh + 1, sizeof(*changed)), rc = -1, r = 0;
 	struct span sp;
 
+	/* the copies of hives the plan changes but apply opened only to
+	 * read are made side by side (hive_start_writable); the first that
+	 * failed, in the order they were asked for, is the one said */
 	for (size_t i = 0; i < n; i++)
 		if (e[i].run && !changed[e[i].hive]) {
-			if ((r = hive_make_writable(h[e[i].hive])) == -1)
-				goto out;
+			hive_start_writable(h[e[i].hive]);
 			changed[e[i].hive] = 1;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (e[i].run && changed[e[i].hive] == 1) {
+			if (hive_ready(h[e[i].hive]) == -1)
+				goto out;
+			changed[e[i].hive] = 2;
 		}
 	trace_begin(&sp);
 	for (size_t ph = 0; ph < 3 && r == 0; ph++)

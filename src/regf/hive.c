@@ -44,6 +44,13 @@ struct hive {
 	int whole;		/* past LAZY_MAX: hivex reads, see to_hivex */
 	long huge_kb;		/* traced: the process's huge pages once
 				 * hivex copied the hive, see copied */
+	/* hivex's copy for writing, while a thread makes it: see copier */
+	pthread_t copier;
+	int copy_state;		/* COPY_RUNNING: ready joins the thread */
+	int copy_how;		/* COPY_OPEN or COPY_WRITABLE: the message */
+	const char *copy_from;	/* the path hivex opens */
+	hive_h *copy;		/* its result */
+	char *copy_err;		/* ... or why there is none */
 };
 
 /*
@@ -405,6 +412,106 @@ open_recovered(struct hive *hv, int flags)
 }
 
 /*
+ * hivex reads the whole file and checks every cell when it opens a hive
+ * for writing, and a hivex handle shares nothing with another: when two
+ * hives change, a second core copies the second while the first is
+ * copied.  The copy is made in a thread of its own, and ready() joins it
+ * before hivex is first asked anything, so the hive is read through
+ * hivex's copy as before.  The thread calls hivex and nothing else: the
+ * path hivex opens is asked of the store before it starts (in a disk
+ * image that reads the file through libntfs-3g, whose volume is not to be
+ * used from two threads), and the replayed bytes of a dirty hive are
+ * there already.  A thread that cannot start (an address-space limit)
+ * means the copy is made at once, as without one.
+ */
+enum { COPY_NONE, COPY_RUNNING, COPY_DONE };
+enum { COPY_OPEN = 1, COPY_WRITABLE = 2 };
+
+static void *
+copy_thread(void *arg)
+{
+	struct hive *hv = arg;
+	hive_h *h;
+
+	if (hv->replayed)
+		h = open_recovered(hv, HIVE_WRITE);
+	else {
+		errno = 0;
+		if ((h = hivex_open(hv->copy_from, HIVEX_OPEN_WRITE)) == NULL &&
+		    hv->copy_how == COPY_OPEN)
+			tlsh_seterr("%s: cannot open the hive: %s", hv->path,
+			    errno == ENOTSUP ? "corrupt or not a hive" :
+			    strerror(errno ? errno : EINVAL));
+		else if (h == NULL)
+			tlsh_seterr("%s: cannot open the hive for writing: %s",
+			    hv->path, strerror(errno ? errno : EINVAL));
+	}
+	if (h != NULL && hv->copy_how == COPY_OPEN && hivex_root(h) == 0) {
+		tlsh_seterr("%s: the hive has no usable root key", hv->path);
+		hivex_close(h);
+		h = NULL;
+	}
+	/* the message is this thread's (tlsh_seterr): ready() repeats it */
+	if ((hv->copy = h) == NULL)
+		hv->copy_err = xstrdup(tlsh_errmsg());
+	return NULL;
+}
+
+static void
+copy_start(struct hive *hv, int how, int background)
+{
+	struct span sp;
+
+	hv->copy_how = how;
+	hv->copy_from = hv->replayed ? NULL : sfile_open_path(hv->f);
+	hv->copy_state = COPY_RUNNING;
+	/* traced, at once, a span of the run's thread (trace.c nests spans
+	 * by thread) */
+	if (background && !tlsh_tracing() && pthread_create(&hv->copier,
+	    NULL, copy_thread, hv) == 0)
+		return;
+	trace_begin(&sp);
+	copy_thread(hv);
+	/* an open's copy is the open's span (open_hive) */
+	if (how == COPY_WRITABLE)
+		trace_end(&sp, "hivex-open", hv->path);
+	else
+		trace_drop(&sp);
+	hv->copy_state = COPY_DONE;
+}
+
+/* The copy in place of whatever read the hive before; -1 if it failed. */
+static int
+ready(struct hive *hv)
+{
+	if (hv->copy_state == COPY_RUNNING)
+		pthread_join(hv->copier, NULL);
+	if (hv->copy_state != COPY_NONE) {
+		hv->copy_state = COPY_NONE;
+		if (hv->copy != NULL) {
+			if (hv->h)
+				hivex_close(hv->h);
+			nodes_forget(hv);
+			hv->h = hv->copy;
+			hv->copy = NULL;
+			hv->flags |= HIVE_WRITE;
+			copied(hv);
+		}
+	}
+	if (hv->copy_err != NULL) {
+		tlsh_seterr("%s", hv->copy_err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hive_ready(struct hive *hv)
+{
+	return ready(hv);
+}
+
+/*
  * Writing needs the file open for writing and locked; a hive the request
  * has nothing in is only locked, read-only when it cannot be written.
  */
@@ -443,7 +550,8 @@ open_hive(struct sfile *f, const char *path, int flags)
 	h = open_in(f, path, flags);
 	e = errno;
 	/* hivex reads and checks every cell, and copies a hive to write */
-	trace_end(&sp, h && h->h ? "hivex-open" : "open", shown);
+	trace_end(&sp, h && (h->h || (flags & HIVE_WRITE)) ? "hivex-open" :
+	    "open", shown);
 	free(shown);
 	errno = e;
 	return h;
@@ -552,6 +660,12 @@ open_in(struct sfile *f, const char *path, int flags)
 	/* a hive that is not to be written now needs no hivex at all */
 	if (!(flags & HIVE_WRITE) && open_lazy(hv) == 0)
 		return hv;
+	if (flags & HIVE_WRITE) {
+		copy_start(hv, COPY_OPEN, flags & HIVE_BACKGROUND);
+		if (!(flags & HIVE_BACKGROUND) && ready(hv) == -1)
+			goto fail;
+		return hv;
+	}
 	if (replay) {
 		if ((hv->h = open_recovered(hv, flags)) == NULL)
 			goto fail;
@@ -581,37 +695,25 @@ fail:
 	return NULL;
 }
 
-int
-hive_make_writable(struct hive *hv)
+void
+hive_start_writable(struct hive *hv)
 {
-	struct span sp;
-	hive_h *w;
-
 	/* hivex copies a hive into memory only when it is opened for
 	 * writing: reads go through a mapping, and only a hive the plan
 	 * changes pays for the copy */
-	if (hv->flags & HIVE_WRITE)
-		return 0;
-	trace_begin(&sp);
-	if (hv->replayed)
-		w = open_recovered(hv, hv->flags | HIVE_WRITE);
-	else {
-		errno = 0;
-		if ((w = hivex_open(sfile_open_path(hv->f),
-		    HIVEX_OPEN_WRITE)) == NULL)
-			tlsh_seterr("%s: cannot open the hive for writing: %s",
-			    hv->path, strerror(errno ? errno : EINVAL));
-	}
-	trace_end(&sp, "hivex-open", hv->path);
-	if (w == NULL)
-		return -1;
-	copied(hv);
-	if (hv->h)
-		hivex_close(hv->h);
-	nodes_forget(hv);
-	hv->h = w;
-	hv->flags |= HIVE_WRITE;
-	return 0;
+	if ((hv->flags & HIVE_WRITE) || hv->copy_state != COPY_NONE ||
+	    hv->copy_err != NULL)
+		return;
+	copy_start(hv, COPY_WRITABLE, 1);
+}
+
+int
+hive_make_writable(struct hive *hv)
+{
+	if (!(hv->flags & HIVE_WRITE) && hv->copy_state == COPY_NONE &&
+	    hv->copy_err == NULL)
+		copy_start(hv, COPY_WRITABLE, 0);
+	return ready(hv);
 }
 
 const char *
@@ -625,6 +727,11 @@ hive_close(struct hive *hv)
 {
 	if (hv == NULL)
 		return;
+	if (hv->copy_state == COPY_RUNNING)
+		pthread_join(hv->copier, NULL);
+	if (hv->copy)
+		hivex_close(hv->copy);
+	free(hv->copy_err);
 	nodes_forget(hv);
 	sl_free(&hv->changed);
 	if (hv->h)
@@ -671,6 +778,8 @@ lookup(struct hive *hv, const char *key, int create, hive_node_h *out)
 	size_t plen = 0, parent;
 	int first = 1, r = -1;
 
+	if (ready(hv) == -1)
+		return -1;
 	/* a hive opened only to be read or locked has no hivex handle */
 	if (hv->h == NULL) {
 		tlsh_seterr("%s: the hive is not open for writing", hv->path);
@@ -1392,13 +1501,16 @@ int
 hive_stream(struct hive *hv, hive_sink sink, void *ctx)
 {
 	enum { CHUNK = 1 << 20 };
-	struct writer w = { hv->h, "", -1, 0, 0 };
+	struct writer w = { NULL, "", -1, 0, 0 };
 	unsigned char *buf;
 	pthread_t t;
 	int p[2], rc = 0, e;
 	size_t *offs, noffs;
 	uint64_t at = 0;
 
+	if (ready(hv) == -1)
+		return -1;
+	w.h = hv->h;
 	/* before hivex_commit starts: hivex is not to be called from two
 	 * threads at once */
 	if (stamp_offsets(hv, &offs, &noffs) == -1)

@@ -25,9 +25,11 @@ enum {
 	HIVE_REPLAY_LOGS = 4,		/* replay a dirty hive's logs in memory */
 	HIVE_WAIT = 8,			/* wait for another writer's lock */
 	HIVE_LOCK = 16,			/* take the writer's lock, do not copy it yet */
-	HIVE_READ_DIRTY = 32		/* read only: a dirty hive's logs replayed
+	HIVE_READ_DIRTY = 32,		/* read only: a dirty hive's logs replayed
 					 * in memory, or without logs the hive as
 					 * it is */
+	HIVE_BACKGROUND = 64		/* with HIVE_WRITE: hivex's copy is made
+					 * in a thread; hive_ready waits for it */
 };
 
 /* Reads and checks the base block; -1 if the file is not a usable hive. */
@@ -53,6 +55,19 @@ void hive_close(struct hive *);
  * plan changes it.
  */
 int hive_make_writable(struct hive *);
+/*
+ * The same, with hivex's copy made in a thread: several hives are copied
+ * at once.  Whatever uses hivex next waits for the copy, and so does
+ * hive_ready, which says whether it failed (-1, with the message
+ * hive_make_writable would give).
+ */
+void hive_start_writable(struct hive *);
+/*
+ * Waits for hivex's copy of a hive opened with HIVE_BACKGROUND or given
+ * to hive_start_writable: 0, or -1 with the message opening would have
+ * given.  0 at once for any other hive.
+ */
+int hive_ready(struct hive *);
 const char *hive_path(const struct hive *);
 /* The file the hive came from, for the commit. */
 struct sfile *hive_file(const struct hive *);

@@ -507,11 +507,170 @@ test_commit_edits__phases_spelling_and_check(void **state)
 	free(dir);
 }
 
+/*
+ * Two hives changed in one commit_edits, their new images streamed and
+ * checked side by side (commit_hives): hive 0 opened for writing with
+ * its copy made in a thread (HIVE_BACKGROUND), hive 1 only locked and
+ * made writable by the commit (hive_start_writable).  bad says which
+ * hive's result contradicts its expectation: -1 none, 2 both.
+ */
+struct two {
+	char *dir[2], *p[2], *before[2];
+	size_t len[2];
+};
+
+static void
+two_make(struct two *t)
+{
+	for (int i = 0; i < 2; i++) {
+		t->p[i] = fixture_hive(&t->dir[i]);
+		t->before[i] = fixture_slurp(t->p[i], &t->len[i]);
+	}
+}
+
+static void
+two_free(struct two *t)
+{
+	for (int i = 0; i < 2; i++) {
+		fixture_rmrf(t->dir[i]);
+		free(t->dir[i]);
+		free(t->p[i]);
+		free(t->before[i]);
+	}
+}
+
+/* Each hive byte for byte as before, and no log beside it. */
+static void
+two_as_they_were(const struct two *t)
+{
+	for (int i = 0; i < 2; i++) {
+		size_t l;
+		char *now = fixture_slurp(t->p[i], &l);
+		assert_int_equal(l, t->len[i]);
+		assert_memory_equal(now, t->before[i], l);
+		assert_int_equal(count_entries(t->dir[i]), 1);
+		free(now);
+	}
+}
+
+static int
+two_apply(const struct two *t, int bad)
+{
+	struct hive *h[2];
+	struct regval v[2], wrong;
+	struct hive_edit e[2];
+	int r;
+
+	regval_dword(&wrong, 99);
+	assert_non_null(h[0] = hive_open(t->p[0], HIVE_WRITE |
+	    HIVE_BACKGROUND));
+	assert_non_null(h[1] = hive_open(t->p[1], HIVE_LOCK));
+	for (int i = 0; i < 2; i++) {
+		regval_dword(&v[i], 10 + i);
+		e[i] = (struct hive_edit){ .kind = EDIT_SET, .hive = i,
+		    .key = "K\\Sub", .name = "V", .val = &v[i], .run = 1,
+		    .expected = 1 };
+		e[i].expect = (struct hive_expect){ "K\\Sub", "V",
+		    bad == i || bad == 2 ? &wrong : &v[i] };
+	}
+	r = commit_edits(h, 2, e, 2, LOG_NEW, NULL);
+	for (int i = 0; i < 2; i++) {
+		hive_close(h[i]);
+		regval_free(&v[i]);
+	}
+	regval_free(&wrong);
+	return r;
+}
+
+static void
+test_commit_edits__two_hives_side_by_side__both_written(void **state)
+{
+	struct two t;
+	struct regval got;
+	uint32_t d;
+
+	two_make(&t);
+	assert_int_equal(two_apply(&t, -1), 0);
+	for (int i = 0; i < 2; i++) {
+		struct hive *h = hive_open(t.p[i], 0);
+		size_t l;
+		char *now = fixture_slurp(t.p[i], &l);
+
+		assert_non_null(h);
+		assert_int_equal(hive_get(h, "K\\Sub", "V", &got), 1);
+		assert_true(regval_get_dword(&got, &d) && d == 10u + i);
+		regval_free(&got);
+		hive_close(h);
+		/* written in place, logged first: the hive and its log */
+		assert_true(pages_differing(now, l, t.before[i], t.len[i]) > 0);
+		assert_int_equal(count_entries(t.dir[i]), 2);
+		free(now);
+	}
+	two_free(&t);
+}
+
+/*
+ * Either hive's failure stops both: nothing is written to either, and
+ * the message is the one a commit of one hive after the other gives,
+ * the first failing hive's, naming its file.
+ */
+static void
+test_commit_edits__either_hive_fails__neither_written(void **state)
+{
+	for (int bad = 0; bad <= 2; bad++) {
+		struct two t;
+		const char *named;
+
+		two_make(&t);
+		assert_int_equal(two_apply(&t, bad), -1);
+		named = t.p[bad == 1 ? 1 : 0];
+		assert_non_null(strstr(tlsh_errmsg(), named));
+		assert_non_null(strstr(tlsh_errmsg(), "does not hold "
+		    "K\\Sub\\V as planned; nothing written"));
+		assert_null(strstr(tlsh_errmsg(), t.p[bad == 1 ? 0 : 1]));
+		two_as_they_were(&t);
+		two_free(&t);
+	}
+}
+
+/*
+ * hivex cannot copy hive 1 (its first bin's signature damaged after it
+ * was opened to be read): the copy fails in its thread, the message
+ * names the file as hive_make_writable's would, and neither hive is
+ * written.
+ */
+static void
+test_commit_edits__copy_fails__neither_written(void **state)
+{
+	struct two t;
+	struct hive *one;
+	char *msg;
+
+	two_make(&t);
+	memcpy(t.before[1] + 4096, "hbix", 4);
+	assert_int_equal(fixture_write(t.p[1], t.before[1], t.len[1]), 0);
+	/* the message a copy made at once gives */
+	assert_non_null(one = hive_open(t.p[1], HIVE_LOCK));
+	assert_int_equal(hive_make_writable(one), -1);
+	msg = xstrdup(tlsh_errmsg());
+	hive_close(one);
+	assert_non_null(strstr(msg, t.p[1]));
+	assert_non_null(strstr(msg, "cannot open the hive for writing"));
+	assert_int_equal(two_apply(&t, -1), -1);
+	assert_string_equal(tlsh_errmsg(), msg);
+	two_as_they_were(&t);
+	free(msg);
+	two_free(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commit_edits__phases_spelling_and_check),
+		cmocka_unit_test(test_commit_edits__two_hives_side_by_side__both_written),
+		cmocka_unit_test(test_commit_edits__either_hive_fails__neither_written),
+		cmocka_unit_test(test_commit_edits__copy_fails__neither_written),
 		cmocka_unit_test(test_commit__in_place__same_inode_mode_only_changed_pages),
 		cmocka_unit_test(test_commit__grown_hive__new_bins_appended),
 		cmocka_unit_test(test_commit__not_as_planned__nothing_written),

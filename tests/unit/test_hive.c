@@ -11,6 +11,7 @@
 #include "fixture.h"
 #include "regf/commit.h"
 #include "regf/hive.h"
+#include "regf/logs.h"
 #include "regf/mkhive.h"
 #include "regf/regf.h"
 #include "tlshive.h"
@@ -177,6 +178,57 @@ test_hive_make_writable__keeps_the_lock(void **state)
 	assert_null(other = hive_open(p, HIVE_WRITE));		/* still */
 	hive_close(h);
 	regval_free(&a);
+	fixture_rmrf(dir);
+	free(p);
+	free(dir);
+}
+
+/*
+ * HIVE_BACKGROUND: the lock is taken at once, hivex's copy in a thread;
+ * the first read waits for it.  A copy that fails gives, through
+ * hive_ready and every later call, the message opening without the flag
+ * gives, and the hive reads nothing.
+ */
+static void
+test_hive_open__background__lock_now_copy_later(void **state)
+{
+	char *dir, *p = fixture_hive(&dir), *msg, *b;
+	struct hive *h, *other;
+	struct regval a, got;
+	size_t len;
+
+	regval_dword(&a, 5);
+	assert_non_null(h = hive_open(p, HIVE_WRITE));
+	assert_int_equal(hive_set(h, "K", "V", &a), 0);
+	assert_int_equal(commit_hives(&h, 1, NULL, NULL, LOG_NEW, NULL), 0);
+	hive_close(h);
+	assert_non_null(h = hive_open(p, HIVE_WRITE | HIVE_BACKGROUND));
+	assert_null(other = hive_open(p, HIVE_LOCK));		/* locked */
+	assert_int_equal(hive_get(h, "K", "V", &got), 1);
+	assert_true(regval_equal(&got, &a));
+	regval_free(&got);
+	assert_int_equal(hive_ready(h), 0);
+	hive_close(h);
+	/* damaged past the base block: only hivex's copy sees it */
+	b = fixture_slurp(p, &len);
+	memcpy(b + 4096, "hbix", 4);
+	assert_int_equal(fixture_write(p, b, len), 0);
+	assert_null(hive_open(p, HIVE_WRITE));
+	msg = xstrdup(tlsh_errmsg());
+	assert_non_null(strstr(msg, p));
+	assert_non_null(h = hive_open(p, HIVE_WRITE | HIVE_BACKGROUND));
+	assert_int_equal(hive_ready(h), -1);
+	assert_string_equal(tlsh_errmsg(), msg);
+	tlsh_seterr("%s", "");
+	assert_int_equal(hive_get(h, "K", "V", &got), -1);
+	assert_string_equal(tlsh_errmsg(), msg);
+	hive_close(h);
+	/* closed before its copy was awaited */
+	assert_non_null(h = hive_open(p, HIVE_WRITE | HIVE_BACKGROUND));
+	hive_close(h);
+	regval_free(&a);
+	free(msg);
+	free(b);
 	fixture_rmrf(dir);
 	free(p);
 	free(dir);
@@ -613,6 +665,7 @@ main(void)
 		cmocka_unit_test(test_hive_set__never_creates_currentcontrolset),
 		cmocka_unit_test(test_hive_lock__second_writer_fails_fast),
 		cmocka_unit_test(test_hive_make_writable__keeps_the_lock),
+		cmocka_unit_test(test_hive_open__background__lock_now_copy_later),
 		cmocka_unit_test(test_hive_subkeys_dword__one_pass),
 		cmocka_unit_test(test_hive_walk__loop_refused),
 		cmocka_unit_test(test_hive_delete__loop_refused),
