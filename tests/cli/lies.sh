@@ -133,3 +133,8 @@ run 'pread:1:5:SOFTWARE'
 refused "EIO reading the header" 'SOFTWARE: cannot read it: Input/output error'
 run 'read:1:5:SYSTEM'
 refused "EIO in hivex's read" 'SYSTEM: cannot open the hive: Input/output error'
+# hivex copies the two hives side by side: when both copies fail, the
+# message is the first hive's, as opening one after the other gives it
+run 'read:1+:5:S*'
+refused "EIO in both copies" 'SYSTEM: cannot open the hive: Input/output error'
+! grep -q SOFTWARE err || { cat err >&2; fail "EIO in both copies: SOFTWARE named too"; }
