@@ -545,6 +545,7 @@ load(struct sfile *f)
 {
 	struct nfile *n = sfile_priv(f);
 	size_t len = (size_t)n->na->data_size;
+	struct span sp;
 	int r;
 
 	if (n->map)
@@ -562,16 +563,16 @@ load(struct sfile *f)
 	n->maplen = len;
 	/* a large SOFTWARE hive takes seconds through qemu-nbd: read in
 	 * steps, saying how far */
+	trace_begin(&sp);
 	if ((r = read_runs(n, sfile_name(f), n->map, len)) == -1) {
+		trace_drop(&sp);
 		unload(n);
 		return -1;
 	}
 	if (r == 1) {
 		char *what = xasprintf("%s: reading", sfile_name(f));
 		size_t done = 0, step = 8u << 20;
-		struct span sp;
 
-		trace_begin(&sp);
 		tlsh_progress(what, 0, len);
 		while (done < len) {
 			size_t k = len - done < step ? len - done : step;
@@ -589,9 +590,9 @@ load(struct sfile *f)
 			done += k;
 			tlsh_progress(what, done, len);
 		}
-		trace_end(&sp, "hive-load", sfile_name(f));
 		free(what);
 	}
+	trace_end(&sp, "hive-load", sfile_name(f));
 	snprintf(n->proc, sizeof(n->proc), "/proc/self/fd/%d", n->memfd);
 	return 0;
 }

@@ -460,23 +460,24 @@ copy_thread(void *arg)
 static void
 copy_start(struct hive *hv, int how, int background)
 {
-	struct span sp;
+	struct span sp = { 0 };
 
+	/* the file read out of an image (hive-load) is part of the copy; an
+	 * open's copy is the open's own span (open_hive) */
+	if (how == COPY_WRITABLE)
+		trace_begin(&sp);
 	hv->copy_how = how;
 	hv->copy_from = hv->replayed ? NULL : sfile_open_path(hv->f);
 	hv->copy_state = COPY_RUNNING;
 	/* traced, at once, a span of the run's thread (trace.c nests spans
 	 * by thread) */
 	if (background && !tlsh_tracing() && pthread_create(&hv->copier,
-	    NULL, copy_thread, hv) == 0)
-		return;
-	trace_begin(&sp);
-	copy_thread(hv);
-	/* an open's copy is the open's span (open_hive) */
-	if (how == COPY_WRITABLE)
-		trace_end(&sp, "hivex-open", hv->path);
-	else
+	    NULL, copy_thread, hv) == 0) {
 		trace_drop(&sp);
+		return;
+	}
+	copy_thread(hv);
+	trace_end(&sp, "hivex-open", hv->path);
 	hv->copy_state = COPY_DONE;
 }
 

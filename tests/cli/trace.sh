@@ -22,7 +22,8 @@ spans() {
 		next
 	}
 	/^tlshive: trace: / {
-		if ($0 !~ /^tlshive: trace: .*: read [0-9]+ bytes in [0-9]+ bins$/) bad("malformed")
+		if ($0 !~ /^tlshive: trace: .*: read [0-9]+ bytes in [0-9]+ bins$/ &&
+		    $0 !~ /^tlshive: trace: .*: copied for writing, -?[0-9]+ kB of anonymous memory on huge pages$/) bad("malformed")
 		next
 	}
 	END {
