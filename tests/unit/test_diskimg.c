@@ -17,20 +17,27 @@
 #include "io/diskimg.h"
 #include "tlshive.h"
 
-/* A bare NTFS volume (no partition table) without Windows on it. */
+/* A bare NTFS volume of mb MiB (no partition table), empty. */
 static char *
-volume(char **dir)
+volume_of(char **dir, int mb)
 {
 	char *p, *cmd;
 
 	*dir = fixture_dir();
 	p = xasprintf("%s/vol.ntfs", *dir);
-	cmd = xasprintf("truncate -s 16M '%s' && mkntfs -F -Q -q '%s' > "
-	    "/dev/null 2>&1", p, p);
+	cmd = xasprintf("truncate -s %dM '%s' && mkntfs -F -Q -q '%s' > "
+	    "/dev/null 2>&1", mb, p, p);
 	if (system(cmd) != 0)
 		fail_msg("mkntfs (ntfs-3g) is needed: %s", cmd);
 	free(cmd);
 	return p;
+}
+
+/* A bare NTFS volume (no partition table) without Windows on it. */
+static char *
+volume(char **dir)
+{
+	return volume_of(dir, 16);
 }
 
 static void
@@ -95,20 +102,14 @@ mk(ntfs_inode *dir, const char *name, mode_t type)
 static char *
 fragmented(char **dir, size_t len, unsigned char **want, size_t *runs)
 {
-	char *p, *cmd;
+	char *p;
 	unsigned char *junk = xmalloc(8 * 4096);
 	ntfs_volume *v;
 	ntfs_inode *root, *w, *s32, *cfg, *sys, *soft, *fill;
 	ntfs_attr *sa, *fa;
 	size_t at = 0;
 
-	*dir = fixture_dir();
-	p = xasprintf("%s/vol.ntfs", *dir);
-	cmd = xasprintf("truncate -s 32M '%s' && mkntfs -F -Q -q '%s' > "
-	    "/dev/null 2>&1", p, p);
-	if (system(cmd) != 0)
-		fail_msg("mkntfs (ntfs-3g) is needed: %s", cmd);
-	free(cmd);
+	p = volume_of(dir, 32);
 	*want = xmalloc(len);
 	for (size_t i = 0; i < len; i++)
 		(*want)[i] = (unsigned char)(i * 7 + i / 4096);
