@@ -12,7 +12,10 @@ SHIM=${FAULTSHIM:-}
 
 vol v.ntfs 2019
 disk pristine.raw gpt v.ntfs
-qemu-img convert -f raw -O qcow2 pristine.raw k.qcow2
+# Names of this run's own: qemu_nbd_of looks at every process on the
+# machine, and two suites at once must not see each other's qemu-nbd.
+K=k$$.qcow2 C=c$$.qcow2
+qemu-img convert -f raw -O qcow2 pristine.raw "$K"
 
 # qemu_nbd_of IMAGE: is a qemu-nbd serving IMAGE running?
 qemu_nbd_of() {
@@ -30,22 +33,22 @@ free_lock() { ! locked "$1" 101; }
 i=0
 while [ $i -lt 20 ]; do
 	TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
-		"$TLSHIVE" apply k.qcow2 > /dev/null 2>&1 & pid=$!
-	wait_for 60 "qemu-nbd started for k.qcow2" qemu_nbd_of k.qcow2
-	wait_for 60 "the image locked" locked k.qcow2 101
+		"$TLSHIVE" apply "$K" > /dev/null 2>&1 & pid=$!
+	wait_for 60 "qemu-nbd started for $K" qemu_nbd_of "$K"
+	wait_for 60 "the image locked" locked "$K" 101
 	kill -9 "$pid"; wait "$pid" 2> /dev/null || true
-	wait_for 60 "qemu-nbd gone after tlshive was killed ($i)" no_qemu_nbd k.qcow2
-	wait_for 60 "the lock freed after tlshive was killed ($i)" free_lock k.qcow2
+	wait_for 60 "qemu-nbd gone after tlshive was killed ($i)" no_qemu_nbd "$K"
+	wait_for 60 "the lock freed after tlshive was killed ($i)" free_lock "$K"
 	i=$((i + 1))
 done
-"$TLSHIVE" apply k.qcow2 > /dev/null || fail "the image after 20 kills"
+"$TLSHIVE" apply "$K" > /dev/null || fail "the image after 20 kills"
 
 # Ctrl-C or kill -INT while qemu-nbd serves, contained or not: tlshive
 # says what it left, and nothing of qemu-nbd's reaches the terminal: its
 # stderr is not the user's but a memory file tlshive keeps.  (Contained,
 # the worker and qemu-nbd are in a session of their own: a terminal's
 # SIGINT reaches tlshive alone, which passes it on.)
-journal_begun() { ls -a | grep -q '^\.c\.qcow2\.tlshive-journal\.tlshive-'; }
+journal_begun() { ls -a | grep -q "^\\.$C\\.tlshive-journal\\.tlshive-"; }
 qemu_nbd_pid() {
 	for c in /proc/[0-9]*/cmdline; do
 		if { tr '\0' ' ' < "$c"; } 2> /dev/null | grep -q "qemu-nbd .*$1"; then
@@ -55,25 +58,25 @@ qemu_nbd_pid() {
 	return 1
 }
 for mode in --sandbox --no-sandbox; do
-	qemu-img convert -f raw -O qcow2 pristine.raw c.qcow2
-	s=$(cksum < c.qcow2)
+	qemu-img convert -f raw -O qcow2 pristine.raw "$C"
+	s=$(cksum < "$C")
 	set -f; set -- $( [ $mode = --no-sandbox ] && echo $mode ); set +f
 	TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
-		"$TLSHIVE" apply "$@" c.qcow2 > /dev/null 2> cc.err & pid=$!
-	wait_for 60 "qemu-nbd started for c.qcow2 ($mode)" qemu_nbd_of c.qcow2
+		"$TLSHIVE" apply "$@" "$C" > /dev/null 2> cc.err & pid=$!
+	wait_for 60 "qemu-nbd started for $C ($mode)" qemu_nbd_of "$C"
 	wait_for 60 "the journal begun ($mode)" journal_begun
 	# a failure here leaves the held run behind: it goes first
 	held_fail() { kill -KILL "$pid" 2> /dev/null; fail "$@"; }
-	q=$(qemu_nbd_pid c.qcow2) || held_fail "no qemu-nbd pid ($mode)"
+	q=$(qemu_nbd_pid "$C") || held_fail "no qemu-nbd pid ($mode)"
 	e=$(readlink "/proc/$q/fd/2") || held_fail "qemu-nbd's stderr ($mode)"
 	case $e in /memfd:qemu-nbd-stderr*) ;; *) held_fail "qemu-nbd's stderr is $e, not tlshive's memory file ($mode)" ;; esac
 	kill -INT "$pid"
 	set +e; wait "$pid"; rc=$?; set -e
 	[ "$rc" = 130 ] || fail "Ctrl-C ($mode): exit $rc"
-	[ "$(cat cc.err)" = "tlshive: c.qcow2: interrupted; the image was not changed" ] || { cat cc.err; fail "Ctrl-C ($mode): what tlshive said"; }
-	[ "$(cksum < c.qcow2)" = "$s" ] || fail "Ctrl-C ($mode): the image changed"
+	[ "$(cat cc.err)" = "tlshive: $C: interrupted; the image was not changed" ] || { cat cc.err; fail "Ctrl-C ($mode): what tlshive said"; }
+	[ "$(cksum < "$C")" = "$s" ] || fail "Ctrl-C ($mode): the image changed"
 	journal_begun && fail "Ctrl-C ($mode): the journal's temporary file stayed"
-	wait_for 60 "qemu-nbd gone after Ctrl-C ($mode)" no_qemu_nbd c.qcow2
+	wait_for 60 "qemu-nbd gone after Ctrl-C ($mode)" no_qemu_nbd "$C"
 done
 # A signal while the image is written (the worker's first write of a raw
 # image): the journal stays and is named with what finishes it; one once
