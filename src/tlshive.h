@@ -73,8 +73,6 @@ char *tmp_path(const char *name);
  * can be compared from run to run.
  */
 uint64_t tlsh_run_time(void);
-/* TLSHIVE_TRACE=1: the run reports what its steps cost (the bench, tests). */
-int tlsh_tracing(void);
 /*
  * How much of this process's anonymous memory the kernel keeps on huge
  * pages (AnonHugePages of /proc/self/smaps_rollup, kB), -1 if unknown.

@@ -33,6 +33,12 @@ trace_sink(trace_fn fn)
 	depth = 0;
 }
 
+int
+trace_on(void)
+{
+	return sink != NULL;
+}
+
 void
 trace_begin(struct span *s)
 {

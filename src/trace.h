@@ -27,6 +27,8 @@ struct span {
 typedef void (*trace_fn)(const char *name, const char *subject, int depth,
     uint64_t start_us, uint64_t dur_us);
 void trace_sink(trace_fn);
+/* 1 when spans are reported (a sink is set: TLSHIVE_TRACE=1). */
+int trace_on(void);
 
 void trace_begin(struct span *);
 /*

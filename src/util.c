@@ -527,14 +527,6 @@ tlsh_run_time(void)
 	return run_time;
 }
 
-int
-tlsh_tracing(void)
-{
-	const char *t = getenv("TLSHIVE_TRACE");
-
-	return t != NULL && strcmp(t, "1") == 0;
-}
-
 long
 tlsh_anon_huge_kb(void)
 {

@@ -456,7 +456,7 @@ trace_reads(const struct hive *h)
 {
 	uint64_t bytes, bins;
 
-	if (h == NULL || !tlsh_tracing())
+	if (h == NULL || !trace_on())
 		return;
 	hive_read_stats(h, &bytes, &bins);
 	fprintf(stderr, "tlshive: trace: %s: read %llu bytes in %llu bins\n",

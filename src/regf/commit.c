@@ -920,9 +920,8 @@ commit_hives(struct hive *const h[], size_t n,
 		 * for when there is one hive, and one fewer when two; traced,
 		 * one after the other, each step a span of the run's one
 		 * thread (trace.c nests spans by thread) */
-		j[k].threaded = k > 0 && !tlsh_tracing() &&
-		    pthread_create(&j[k].t, NULL,
-		    stream_one, &j[k]) == 0;
+		j[k].threaded = k > 0 && !trace_on() &&
+		    pthread_create(&j[k].t, NULL, stream_one, &j[k]) == 0;
 	}
 	for (k = 0; k < nb; k++) {
 		if (k == 0 || !j[k].threaded)

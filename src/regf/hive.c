@@ -62,7 +62,7 @@ struct hive {
 static void
 copied(struct hive *hv)
 {
-	if (tlsh_tracing())
+	if (trace_on())
 		hv->huge_kb = tlsh_anon_huge_kb();
 }
 
@@ -427,18 +427,23 @@ open_recovered(struct hive *hv, int flags)
 enum { COPY_NONE, COPY_RUNNING, COPY_DONE };
 enum { COPY_OPEN = 1, COPY_WRITABLE = 2 };
 
-static void *
-copy_thread(void *arg)
+/*
+ * hivex's handle on the hive, from the file at from or the replayed bytes:
+ * write, a copy to write; opening, the hive's first open, whose messages
+ * say it cannot be opened at all and which checks the root key.
+ */
+static hive_h *
+hivex_of(struct hive *hv, const char *from, int write, int opening)
 {
-	struct hive *hv = arg;
 	hive_h *h;
 
+	/* open_recovered says itself why the replayed bytes do not open */
 	if (hv->replayed)
-		h = open_recovered(hv, HIVE_WRITE);
+		h = open_recovered(hv, write ? HIVE_WRITE : 0);
 	else {
 		errno = 0;
-		if ((h = hivex_open(hv->copy_from, HIVEX_OPEN_WRITE)) == NULL &&
-		    hv->copy_how == COPY_OPEN)
+		if ((h = hivex_open(from, write ? HIVEX_OPEN_WRITE : 0)) ==
+		    NULL && opening)
 			tlsh_seterr("%s: cannot open the hive: %s", hv->path,
 			    errno == ENOTSUP ? "corrupt or not a hive" :
 			    strerror(errno ? errno : EINVAL));
@@ -446,13 +451,22 @@ copy_thread(void *arg)
 			tlsh_seterr("%s: cannot open the hive for writing: %s",
 			    hv->path, strerror(errno ? errno : EINVAL));
 	}
-	if (h != NULL && hv->copy_how == COPY_OPEN && hivex_root(h) == 0) {
+	if (h != NULL && opening && hivex_root(h) == 0) {
 		tlsh_seterr("%s: the hive has no usable root key", hv->path);
 		hivex_close(h);
 		h = NULL;
 	}
+	return h;
+}
+
+static void *
+copy_thread(void *arg)
+{
+	struct hive *hv = arg;
+
 	/* the message is this thread's (tlsh_seterr): ready() repeats it */
-	if ((hv->copy = h) == NULL)
+	if ((hv->copy = hivex_of(hv, hv->copy_from, 1,
+	    hv->copy_how == COPY_OPEN)) == NULL)
 		hv->copy_err = xstrdup(tlsh_errmsg());
 	return NULL;
 }
@@ -471,7 +485,7 @@ copy_start(struct hive *hv, int how, int background)
 	hv->copy_state = COPY_RUNNING;
 	/* traced, at once, a span of the run's thread (trace.c nests spans
 	 * by thread) */
-	if (background && !tlsh_tracing() && pthread_create(&hv->copier,
+	if (background && !trace_on() && pthread_create(&hv->copier,
 	    NULL, copy_thread, hv) == 0) {
 		trace_drop(&sp);
 		return;
@@ -590,10 +604,9 @@ static struct hive *
 open_in(struct sfile *f, const char *path, int flags)
 {
 	struct hive *hv = xcalloc(1, sizeof(*hv));
-
-	hv->huge_kb = -1;
 	int replay;
 
+	hv->huge_kb = -1;
 	hv->path = xstrdup(path);
 	hv->flags = flags;
 	hv->f = f;
@@ -667,29 +680,10 @@ open_in(struct sfile *f, const char *path, int flags)
 			goto fail;
 		return hv;
 	}
-	if (replay) {
-		if ((hv->h = open_recovered(hv, flags)) == NULL)
-			goto fail;
-	} else {
-		/* through the descriptor open (/proc/self/fd/N): hivex reads
-		 * the file checked and locked, not what the path names now */
-		errno = 0;
-		hv->h = hivex_open(sfile_open_path(hv->f), (flags & HIVE_WRITE) ?
-		    HIVEX_OPEN_WRITE : 0);
-	}
-	if (hv->h != NULL && (flags & HIVE_WRITE))
-		copied(hv);
-	if (hv->h == NULL) {
-		if (!replay)
-			tlsh_seterr("%s: cannot open the hive: %s", path,
-			    errno == ENOTSUP ? "corrupt or not a hive" :
-			    strerror(errno ? errno : EINVAL));
+	/* through the descriptor open (/proc/self/fd/N): hivex reads the
+	 * file checked and locked, not what the path names now */
+	if ((hv->h = hivex_of(hv, sfile_open_path(hv->f), 0, 1)) == NULL)
 		goto fail;
-	}
-	if (hivex_root(hv->h) == 0) {
-		tlsh_seterr("%s: the hive has no usable root key", path);
-		goto fail;
-	}
 	return hv;
 fail:
 	hive_close(hv);

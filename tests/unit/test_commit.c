@@ -324,13 +324,26 @@ two_bin_hive(char **dir, unsigned char **img, size_t *len)
  * (its message names what), and the hive and its directory stay as they
  * were; frees img, p and dir.
  */
+/* The hive at p byte for byte as before, and no log beside it in dir. */
+static void
+as_it_was(const char *p, const char *before, size_t blen, const char *dir)
+{
+	size_t alen;
+	char *after = fixture_slurp(p, &alen);
+
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	assert_int_equal(count_entries(dir), 1);
+	free(after);
+}
+
 static void
 refused_as_it_was(char *dir, char *p, unsigned char *img, size_t len,
     const char *what)
 {
 	struct sfile *f = sfile_open(p, SF_WRITE | SF_LOCK);
-	char *before, *after;
-	size_t blen, alen;
+	char *before;
+	size_t blen;
 
 	assert_non_null(f);
 	before = fixture_slurp(p, &blen);
@@ -338,13 +351,9 @@ refused_as_it_was(char *dir, char *p, unsigned char *img, size_t len,
 	assert_non_null(strstr(tlsh_errmsg(), "fails its check"));
 	assert_non_null(strstr(tlsh_errmsg(), what));
 	sfile_close(f);
-	after = fixture_slurp(p, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
-	assert_int_equal(count_entries(dir), 1);
+	as_it_was(p, before, blen, dir);
 	fixture_rmrf(dir);
 	free(before);
-	free(after);
 	free(img);
 	free(p);
 	free(dir);
@@ -543,14 +552,8 @@ two_free(struct two *t)
 static void
 two_as_they_were(const struct two *t)
 {
-	for (int i = 0; i < 2; i++) {
-		size_t l;
-		char *now = fixture_slurp(t->p[i], &l);
-		assert_int_equal(l, t->len[i]);
-		assert_memory_equal(now, t->before[i], l);
-		assert_int_equal(count_entries(t->dir[i]), 1);
-		free(now);
-	}
+	for (int i = 0; i < 2; i++)
+		as_it_was(t->p[i], t->before[i], t->len[i], t->dir[i]);
 }
 
 static int
