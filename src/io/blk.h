@@ -28,7 +28,9 @@ uint64_t blk_size(const struct blk *);
 int blk_read(struct blk *, void *, size_t, uint64_t off);
 /* Scattered reads, LEN bytes at OFF into BUF each: through qemu-nbd as
  * one stream of requests, several in flight; saying how far as WHAT
- * (tlsh_progress) when not NULL. */
+ * (tlsh_progress) when not NULL.  The buffers hold zeroes (fresh memory):
+ * nothing is cleared before the reads, and a failed read leaves them
+ * partly written. */
 struct blk_seg {
 	void *buf;
 	size_t len;
