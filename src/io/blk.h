@@ -30,14 +30,18 @@ int blk_read(struct blk *, void *, size_t, uint64_t off);
  * one stream of requests, several in flight; saying how far as WHAT
  * (tlsh_progress) when not NULL.  The buffers hold zeroes (fresh memory):
  * nothing is cleared before the reads, and a failed read leaves them
- * partly written. */
+ * partly written.  With FD not -1 they lie in a shared mapping of FD (a
+ * memfd) that starts at MAP, and bytes read from a file are written to FD
+ * (its file position moves). */
 struct blk_seg {
 	void *buf;
 	size_t len;
 	uint64_t off;
 };
 int blk_readv(struct blk *, const struct blk_seg *, size_t n,
-    const char *what);
+    const char *what, int fd, const void *map);
+/* Bytes blk_readv took from a qcow2 image's file itself (qmap.h). */
+uint64_t blk_direct_bytes(const struct blk *);
 /* Writes land in memory until blk_commit. */
 int blk_write(struct blk *, const void *, size_t, uint64_t off);
 /* 4 KiB blocks written so far. */

@@ -527,7 +527,8 @@ read_runs(struct nfile *n, const char *shown, unsigned char *buf, size_t len)
 		char *what = xasprintf("%s: reading", shown);
 
 		tlsh_progress(what, 0, len);
-		if ((r = blk_readv(n->d->b, seg, ns, what)) == -1) {
+		if ((r = blk_readv(n->d->b, seg, ns, what, n->memfd,
+		    n->map)) == -1) {
 			char *m = xstrdup(tlsh_errmsg());
 			tlsh_seterr("%s: cannot read it: %s", shown, m);
 			free(m);
@@ -561,12 +562,6 @@ load(struct sfile *f)
 		return -1;
 	}
 	n->maplen = len;
-	/* the reads below would fault the mapping in 4 KiB at a time (the
-	 * memfd is shmem, and shmem has no huge pages unless the machine
-	 * enables them): one call maps it writable whole, 0.06 s for the
-	 * bench's 231 MB against 0.4 s of faults inside the socket reads.
-	 * A kernel before 5.14 says EINVAL, and the faults stay. */
-	(void)madvise(n->map, len, MADV_POPULATE_WRITE);
 	/* a large SOFTWARE hive takes seconds through qemu-nbd: read by
 	 * its runlist, or through libntfs-3g in steps, saying how far */
 	trace_begin(&sp);

@@ -123,3 +123,6 @@ pair contained image-commit qcow2; pair contained image-close qcow2
 named "block-open d.qcow2" qcow2
 count "hive-load d.qcow2:/$cfg/SYSTEM" 1 qcow2
 count "hive-load d.qcow2:/$cfg/SOFTWARE" 1 qcow2
+# each hive's clusters found in the qcow2's own file (blk.c, qmap.c)
+pair hive-load qemu-img-map qcow2
+count "qemu-img-map d.qcow2" 2 qcow2

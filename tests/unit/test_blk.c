@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -317,6 +318,93 @@ test_blk_nbd__long_read_matches_raw(void **state)
 	free(dir);
 }
 
+/*
+ * A hive's runs read out of a qcow2: the bytes qemu-img map puts in the
+ * file come from the file (blk_direct_bytes), every byte as the raw image
+ * has it, with qemu-nbd holding the image writable as apply does; a
+ * compressed image's come through qemu-nbd; after a write through qemu-nbd
+ * every read is qemu-nbd's again.
+ */
+static void
+test_blk_readv__qcow2_file_or_server(void **state)
+{
+	size_t len = 8u << 20;
+	char *dir, *p = raw_image(&dir, len, 0), *q, *c, *cmd;
+	unsigned char *raw = xcalloc(1, len), *buf;
+	int mfd = memfd_create("test_blk", MFD_CLOEXEC);
+	/* out of order, unaligned, across clusters and the hole */
+	struct blk_seg seg[3];
+	static const size_t at[3][3] = {	/* in buf, length, on the disk */
+		{ 0, (3u << 20) + 777, (4u << 20) + 5 },
+		{ 4u << 20, (1u << 20) + 8192, (2u << 20) - 4096 },
+		{ 6u << 20, 65536 * 3, 512 },
+	};
+	uint64_t total = 0;
+	struct blk *b;
+
+	/* the hive's memfd, as diskimg.c reads into it */
+	assert_int_not_equal(mfd, -1);
+	assert_int_equal(ftruncate(mfd, (off_t)len), 0);
+	assert_true((buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    mfd, 0)) != MAP_FAILED);
+	for (size_t i = 0; i < 3; i++)
+		seg[i] = (struct blk_seg){ buf + at[i][0], at[i][1], at[i][2] };
+
+	for (size_t i = 0; i < len; i += 8)
+		if (i < (2u << 20) || i >= (3u << 20))
+			memcpy(raw + i, &i, 8);
+	for (size_t i = 0; i < 3; i++)
+		total += seg[i].len;
+	assert_int_equal(fixture_write(p, raw, len), 0);
+	q = xasprintf("%s/disk.qcow2", dir);
+	c = xasprintf("%s/comp.qcow2", dir);
+	cmd = xasprintf("qemu-img convert -f raw -O qcow2 '%s' '%s' && "
+	    "qemu-img convert -c -f raw -O qcow2 '%s' '%s'", p, q, p, c);
+	assert_int_equal(system(cmd), 0);
+	/* read-only into memory, writable into the memfd */
+	for (int w = 0; w < 2; w++) {
+		assert_non_null(b = blk_open(q, BLK_QCOW2, w));
+		memset(buf, 0, len);
+		assert_int_equal(blk_readv(b, seg, 3, NULL, w ? mfd : -1, buf),
+		    0);
+		for (size_t i = 0; i < 3; i++)
+			assert_memory_equal(seg[i].buf, raw + seg[i].off,
+			    seg[i].len);
+		/* all but the hole's megabyte, which reads as zeroes */
+		assert_true(blk_direct_bytes(b) >= total - (1u << 20));
+		assert_true(blk_direct_bytes(b) < total);
+		blk_close(b);
+	}
+	assert_non_null(b = blk_open(c, BLK_QCOW2, 1));
+	memset(buf, 0, len);
+	assert_int_equal(blk_readv(b, seg, 3, NULL, mfd, buf), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_memory_equal(seg[i].buf, raw + seg[i].off, seg[i].len);
+	assert_int_equal(blk_direct_bytes(b), 0);
+	blk_close(b);
+	/* a cluster allocated in the hole by a write, then read */
+	assert_non_null(b = blk_open(q, BLK_QCOW2, 1));
+	memset(raw + (2u << 20) + 8192, 'w', 4096);
+	assert_int_equal(blk_write(b, raw + (2u << 20) + 8192, 4096,
+	    (2u << 20) + 8192), 0);
+	assert_int_equal(blk_commit(b), 0);
+	memset(buf, 0, len);
+	assert_int_equal(blk_readv(b, seg, 3, NULL, mfd, buf), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_memory_equal(seg[i].buf, raw + seg[i].off, seg[i].len);
+	assert_int_equal(blk_direct_bytes(b), 0);
+	blk_close(b);
+	fixture_rmrf(dir);
+	munmap(buf, len);
+	close(mfd);
+	free(cmd);
+	free(q);
+	free(c);
+	free(raw);
+	free(p);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -327,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_blk_replay__complete_damaged_foreign),
 		cmocka_unit_test(test_blk_lock__second_writer_refused),
 		cmocka_unit_test(test_blk_nbd__long_read_matches_raw),
+		cmocka_unit_test(test_blk_readv__qcow2_file_or_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
