@@ -57,7 +57,7 @@ echo "$machine" > machine.txt
 echo "== machine: $machine"
 
 # ---- images ---------------------------------------------------------------
-gen=$(cat "$here/mklarge.c" "$here/regfgrow.c" "$here/regfgrow.h" "$here/../mkimage.c" | cksum | cut -d' ' -f1)
+gen=$(cat "$here/mklarge.c" "$here/regfgrow.c" "$here/regfgrow.h" "$here/../mkimage.c" "$here/../../src/regf/mkhive.c" | cksum | cut -d' ' -f1)
 realsys=${SHARED:-/nonexistent}/hives/real/win7-x86/SYSTEM
 [ -f "$realsys" ] && sysname=win7 || sysname=gen
 # Hives made by another version of the generators are of no more use.
