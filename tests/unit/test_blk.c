@@ -318,6 +318,17 @@ test_blk_nbd__long_read_matches_raw(void **state)
 	free(dir);
 }
 
+/* The three runs read afresh into buf, each as the raw image has it. */
+static void
+readv_as_raw(struct blk *b, const struct blk_seg *seg, unsigned char *buf,
+    size_t len, int fd, const unsigned char *raw)
+{
+	memset(buf, 0, len);
+	assert_int_equal(blk_readv(b, seg, 3, NULL, fd, buf), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_memory_equal(seg[i].buf, raw + seg[i].off, seg[i].len);
+}
+
 /*
  * A hive's runs read out of a qcow2: the bytes qemu-img map puts in the
  * file come from the file (blk_direct_bytes), every byte as the raw image
@@ -364,22 +375,14 @@ test_blk_readv__qcow2_file_or_server(void **state)
 	/* read-only into memory, writable into the memfd */
 	for (int w = 0; w < 2; w++) {
 		assert_non_null(b = blk_open(q, BLK_QCOW2, w));
-		memset(buf, 0, len);
-		assert_int_equal(blk_readv(b, seg, 3, NULL, w ? mfd : -1, buf),
-		    0);
-		for (size_t i = 0; i < 3; i++)
-			assert_memory_equal(seg[i].buf, raw + seg[i].off,
-			    seg[i].len);
+		readv_as_raw(b, seg, buf, len, w ? mfd : -1, raw);
 		/* all but the hole's megabyte, which reads as zeroes */
 		assert_true(blk_direct_bytes(b) >= total - (1u << 20));
 		assert_true(blk_direct_bytes(b) < total);
 		blk_close(b);
 	}
 	assert_non_null(b = blk_open(c, BLK_QCOW2, 1));
-	memset(buf, 0, len);
-	assert_int_equal(blk_readv(b, seg, 3, NULL, mfd, buf), 0);
-	for (size_t i = 0; i < 3; i++)
-		assert_memory_equal(seg[i].buf, raw + seg[i].off, seg[i].len);
+	readv_as_raw(b, seg, buf, len, mfd, raw);
 	assert_int_equal(blk_direct_bytes(b), 0);
 	blk_close(b);
 	/* a cluster allocated in the hole by a write, then read */
@@ -388,10 +391,7 @@ test_blk_readv__qcow2_file_or_server(void **state)
 	assert_int_equal(blk_write(b, raw + (2u << 20) + 8192, 4096,
 	    (2u << 20) + 8192), 0);
 	assert_int_equal(blk_commit(b), 0);
-	memset(buf, 0, len);
-	assert_int_equal(blk_readv(b, seg, 3, NULL, mfd, buf), 0);
-	for (size_t i = 0; i < 3; i++)
-		assert_memory_equal(seg[i].buf, raw + seg[i].off, seg[i].len);
+	readv_as_raw(b, seg, buf, len, mfd, raw);
 	assert_int_equal(blk_direct_bytes(b), 0);
 	blk_close(b);
 	fixture_rmrf(dir);
