@@ -552,6 +552,8 @@ run_image(const struct options *o, const struct policy *pol,
 	/* with other profiles, one JSON document a line, as for a WIM */
 	r.compact = compact || o->batch || nps > 0;
 	r.explicit_only = o->explicit_only;
+	r.exit_zero = o->exit_zero;
+	r.changed = o->cmd == CMD_APPLY && !o->dry_run && needed > 0;
 	r.verbose = o->verbose;
 	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&x.p,
 	    o->explicit_only)) ? TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;

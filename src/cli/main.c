@@ -29,6 +29,7 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
+	O_EXIT_ZERO,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
 	O_FORMAT, O_BACKING, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
 	O_COUNT
@@ -77,6 +78,9 @@ static const struct opt_entry {
 	    "same hive" },
 	[O_EXPLICIT] = { "explicit", 0, NULL, "check: a value Windows' "
 	    "default satisfies still differs" },
+	[O_EXIT_ZERO] = { "exit-zero", 0, NULL, "check: exit 0 when not "
+	    "compliant; the report still says so\n(for pipeline steps that "
+	    "must not fail; errors still exit 2)" },
 	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
 	    "losing its .LOG1/.LOG2" },
 	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every value, not "
@@ -143,8 +147,10 @@ static const struct cmd_entry {
 	    "[--json] [--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
-	    B(O_EXPLICIT) | B(O_FORCE) | B(O_JSON) | B(O_VERBOSE),
+	    B(O_EXPLICIT) | B(O_EXIT_ZERO) | B(O_FORCE) | B(O_JSON) |
+	    B(O_VERBOSE),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
+	    "[--exit-zero] "
 	    "[--strict] [--users default|all|none] [--force] [--json] "
 	    "[--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
@@ -434,6 +440,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_BACKING: a->o.allow_backing = 1; break;
 		case O_NO_SANDBOX: a->o.no_sandbox = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
+		case O_EXIT_ZERO: a->o.exit_zero = 1; break;
 		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
 		case O_VERBOSE: a->o.verbose = 1; break;
@@ -614,6 +621,10 @@ main(int argc, char **argv)
 		trace_begin(&run);
 		rc = ce->exec(&a);
 		trace_end(&run, "run", argv[1]);
+		/* the workers and the contained child say 1, and their
+		 * reports say why; only this process's status changes */
+		if (a.o.exit_zero && rc == TLSH_EXIT_NONCOMPLIANT)
+			rc = TLSH_EXIT_OK;
 	}
 	free(a.o.pargs);
 	return rc;

@@ -869,7 +869,7 @@ outcome_name(int status)
 
 /* outcome, error (the messages without their last newline) and exit */
 static void
-batch_members(json_object *o, int status, const char *said)
+batch_members(json_object *o, int status, const char *said, int exit_zero)
 {
 	size_t n = said ? strlen(said) : 0;
 
@@ -878,7 +878,8 @@ batch_members(json_object *o, int status, const char *said)
 	json_object_object_add(o, "outcome", jstr(outcome_name(status)));
 	json_object_object_add(o, "error", n ?
 	    json_object_new_string_len(said, (int)n) : NULL);
-	json_object_object_add(o, "exit", json_object_new_int(status));
+	json_object_object_add(o, "exit", json_object_new_int(exit_zero &&
+	    status == TLSH_EXIT_NONCOMPLIANT ? TLSH_EXIT_OK : status));
 }
 
 void
@@ -897,9 +898,10 @@ report_json(FILE *out, const struct run *r)
 	 * one does not apply */
 	json_object_object_add(o, "schema_version",
 	    json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(o, "tlshive_version", jstr(PACKAGE_VERSION));
 	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
 	json_object_object_add(o, "image", jstr(r->img->root));
-	batch_members(o, r->status, r->said);
+	batch_members(o, r->status, r->said, r->exit_zero);
 	if (r->user_sid) {
 		u = json_object_new_object();
 		json_object_object_add(u, "sid", jstr(r->user_sid));
@@ -937,6 +939,10 @@ report_json(FILE *out, const struct run *r)
 	} else if (r->cmd == CMD_APPLY) {
 		json_object_object_add(o, "dry_run",
 		    json_object_new_boolean(r->dry_run));
+		/* what a pipeline's "changed" reads (Ansible's changed_when):
+		 * false for a dry run and for an image already as wanted */
+		json_object_object_add(o, "changed",
+		    json_object_new_boolean(r->changed));
 		/* the journal written into the image before the plan, which
 		 * then finds nothing left to change */
 		json_object_object_add(o, "recovered", r->img->recovered ?
@@ -980,8 +986,9 @@ report_json_error(FILE *out, const char *image, const char *error,
 
 	json_object_object_add(o, "schema_version",
 	    json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(o, "tlshive_version", jstr(PACKAGE_VERSION));
 	json_object_object_add(o, "image", jstr(image));
-	batch_members(o, status, error);
+	batch_members(o, status, error, 0);
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (compact ?
 	    JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -1031,6 +1038,7 @@ report_settings_json(FILE *out)
 	}
 	json_object_object_add(doc, "schema_version",
 	    json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(doc, "tlshive_version", jstr(PACKAGE_VERSION));
 	json_object_object_add(doc, "settings", a);
 	fprintf(out, "%s\n", json_object_to_json_string_ext(doc,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

@@ -23,6 +23,8 @@ struct run {
 	int dry_run;
 	int compact;		/* JSON on one line (several images) */
 	int explicit_only;	/* check --explicit: defaults do not count */
+	int exit_zero;		/* check --exit-zero: "exit" 0, not 1 */
+	int changed;		/* apply: the run wrote the image */
 	int verbose;		/* -v: every value, not one line a setting */
 	int batch;		/* one of several images: the document carries
 				 * its outcome, messages and exit status */
