@@ -477,8 +477,8 @@ qcow2_readv(struct blk *b, const struct blk_seg *s, size_t n, const char *what,
     int to_fd, const void *map)
 {
 	uint64_t from = UINT64_MAX, to = 0, total = 0, done = 0;
+	/* file: off is where in the image file; rest: where on the disk */
 	struct blk_seg *file = NULL, *rest = NULL;
-	uint64_t *foff = NULL;
 	size_t nf = 0, nr = 0;
 	struct qmap m = { 0 };
 	struct stat st;
@@ -517,9 +517,7 @@ qcow2_readv(struct blk *b, const struct blk_seg *s, size_t n, const char *what,
 			    s[i].len - at;
 			if (x->kind == QMAP_FILE) {
 				file = xrealloc(file, (nf + 1) * sizeof(*file));
-				foff = xrealloc(foff, (nf + 1) * sizeof(*foff));
-				file[nf] = (struct blk_seg){ dst, k, s[i].off + at };
-				foff[nf++] = x->off + in;
+				file[nf++] = (struct blk_seg){ dst, k, x->off + in };
 			} else if (x->kind == QMAP_ZERO)
 				memset(dst, 0, k);
 			else {
@@ -539,7 +537,7 @@ qcow2_readv(struct blk *b, const struct blk_seg *s, size_t n, const char *what,
 		for (size_t at = 0; at < file[i].len;) {
 			size_t c = file[i].len - at < (8u << 20) ?
 			    file[i].len - at : 8u << 20;
-			off_t from_at = (off_t)(foff[i] + at);
+			off_t from_at = (off_t)(file[i].off + at);
 			ssize_t k;
 
 			/* into a memfd, file to file: the kernel fills the
@@ -573,7 +571,6 @@ qcow2_readv(struct blk *b, const struct blk_seg *s, size_t n, const char *what,
 out:
 	qmap_free(&m);
 	free(file);
-	free(foff);
 	free(rest);
 	close(fd);
 	return r;

@@ -562,8 +562,9 @@ load(struct sfile *f)
 		return -1;
 	}
 	n->maplen = len;
-	/* a large SOFTWARE hive takes seconds through qemu-nbd: read by
-	 * its runlist, or through libntfs-3g in steps, saying how far */
+	/* a large SOFTWARE hive, in an image of another format than qcow2,
+	 * can take seconds through qemu-nbd: read by its runlist, or
+	 * through libntfs-3g in steps, saying how far */
 	trace_begin(&sp);
 	if ((r = read_runs(n, sfile_name(f), n->map, len)) == -1) {
 		trace_drop(&sp);
