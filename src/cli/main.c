@@ -110,7 +110,7 @@ static const struct opt_entry {
 	[O_VERSION] = { "version", 'V', NULL, "print the version" },
 };
 
-#define B(o) (1u << (o))
+#define B(o) (UINT64_C(1) << (o))
 /* what every image-taking command accepts besides its own options */
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
 	B(O_PARTITION) | B(O_JOURNAL_DIR) | B(O_FORMAT) | B(O_BACKING) | \
@@ -138,7 +138,7 @@ static int run_help(struct args *);
 static const struct cmd_entry {
 	const char *name;
 	enum command cmd;
-	unsigned opts;
+	uint64_t opts;
 	const char *usage;	/* what follows "tlshive NAME" */
 	int minargs, maxargs;	/* operands; -1: any number */
 	int (*exec)(struct args *);
@@ -200,14 +200,14 @@ synopsis(FILE *out, const struct cmd_entry *ce, const char *lead)
 
 /* The options of mask (all: every one, --version too). */
 static void
-options_text(FILE *out, unsigned mask, int all)
+options_text(FILE *out, uint64_t mask, int all)
 {
 	for (int i = 0; i < O_COUNT; i++) {
 		const struct opt_entry *e = &opts[i];
 		char head[64];
 		const char *h = e->help, *nl;
 
-		/* --help and --version lie past the mask's bits */
+		/* --help and --version are in no command's mask */
 		if (i == O_VERSION ? !all : i != O_HELP && !all &&
 		    !(mask & B(i)))
 			continue;
