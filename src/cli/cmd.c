@@ -488,8 +488,11 @@ run_image(const struct options *o, const struct policy *pol,
 	struct hive_header hdrs[HV_COUNT];
 	char *src = NULL, *replayed[HV_COUNT] = { NULL };
 	struct pass *ps = NULL;
-	size_t nps = 0, needed;
+	size_t nps = 0, needed, nrules = 0;
+	struct rule_eval *rules = NULL;
 	int rc = TLSH_EXIT_ERROR, flags = o->force ? PLAN_FORCE : 0;
+	/* an auditor counts an absent value as a finding */
+	int explicit_only = o->explicit_only || pol->nbench > 0;
 
 	if (prepare(o, pol, img, flags, &x) == -1)
 		goto out;
@@ -551,15 +554,24 @@ run_image(const struct options *o, const struct policy *pol,
 	r.dry_run = o->dry_run;
 	/* with other profiles, one JSON document a line, as for a WIM */
 	r.compact = compact || o->batch || nps > 0;
-	r.explicit_only = o->explicit_only;
+	r.explicit_only = explicit_only;
 	r.exit_zero = o->exit_zero;
 	r.changed = o->cmd == CMD_APPLY && !o->dry_run && needed > 0;
 	r.verbose = o->verbose;
-	rc = (o->cmd == CMD_CHECK && plan_noncompliant(&x.p,
-	    o->explicit_only)) ? TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
+	r.conflicts = pol->conflicts.n ? &pol->conflicts : NULL;
+	if (o->cmd == CMD_CHECK && pol->nrd) {
+		rules_evaluate(pol, &x.p, &x.f, &rules, &nrules);
+		r.rules = rules;
+		r.nrules = nrules;
+		r.findings = rules_noncompliant(pol, &x.p, rules, nrules,
+		    explicit_only);
+	}
+	rc = (o->cmd == CMD_CHECK && (pol->nrd ? r.findings > 0 :
+	    plan_noncompliant(&x.p, explicit_only) > 0)) ?
+	    TLSH_EXIT_NONCOMPLIANT : TLSH_EXIT_OK;
 	for (size_t i = 0; i < nps; i++)
 		if (o->cmd == CMD_CHECK && plan_noncompliant(&ps[i].p,
-		    o->explicit_only))
+		    explicit_only))
 			rc = TLSH_EXIT_NONCOMPLIANT;
 	r.batch = o->batch;
 	r.said = said();
@@ -581,6 +593,8 @@ run_image(const struct options *o, const struct policy *pol,
 		rp.p = &ps[i].p;
 		rp.user_sid = ps[i].pr->sid;
 		rp.user_path = ps[i].pr->path;
+		rp.rules = NULL;
+		rp.nrules = 0;
 		if (o->json)
 			report_json(stdout, &rp);
 		else {
@@ -594,6 +608,7 @@ out:
 	if (rc == TLSH_EXIT_ERROR)
 		json_failed(o, image_arg(o), compact);
 	free(src);
+	rules_free(rules, nrules);
 	passes_free(ps, nps);
 	prep_free(&x);
 	for (int i = 0; i < HV_COUNT; i++)

@@ -582,6 +582,104 @@ out:
 	free(impl);
 }
 
+static const char *const rule_words[] = {
+	[RR_PASS] = "pass", [RR_FAIL] = "fail", [RR_NA] = "not applicable",
+	[RR_NOTCHECKED] = "not checked"
+};
+
+/* "SYSTEM\ControlSet001\...\Enabled": the value the check reads */
+static char *
+rule_value_full(const struct rule_value *v)
+{
+	return xasprintf("%s\\%s\\%s", hive_id_name(v->hive), v->key,
+	    *v->value_name ? v->value_name : "@");
+}
+
+static const char *
+compare_name(const struct rule_value *v)
+{
+	return v->at_least ? "at-least" : v->nonzero ? "nonzero" : "exact";
+}
+
+static void
+rule_value_text(FILE *out, const struct rule_value *v)
+{
+	char *path = rule_value_full(v);
+	char *want = regval_format(&v->want);
+	char *cur = v->present ? regval_format(&v->cur) : xstrdup("absent");
+
+	fprintf(out, "  %s: %s: %s%s: expected %s%s%s, actual %s (%s)\n",
+	    v->s->name, rule_words[v->result], path, v->current ?
+	    " (CurrentControlSet)" : "", v->at_least ? "at least " : "", want,
+	    v->nonzero ? " or any non-zero" : v->absent_ok ? " or absent" : "",
+	    cur, v->origin);
+	free(path);
+	free(want);
+	free(cur);
+}
+
+/* Each rule, then its failing values (-v: every value). */
+static void
+rules_text(FILE *out, const struct run *r)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct rule_eval *e = &r->rules[i];
+		const struct rule_def *d = e->def;
+
+		fprintf(out, "%s (%s, %s%s%s): %s", d->id, d->bench->name,
+		    d->severity, d->ver ? ", " : "", d->ver ? d->ver : "",
+		    rule_words[e->result]);
+		if (e->reason)
+			fprintf(out, ": %s\n", e->reason);
+		else if (e->result == RR_FAIL)
+			fprintf(out, ": %zu of %zu values\n", e->nfail, e->nv);
+		else
+			fprintf(out, ": %zu value%s\n", e->nv, e->nv == 1 ? "" :
+			    "s");
+		for (size_t k = 0; k < e->nv; k++)
+			if (r->verbose || e->v[k].result == RR_FAIL)
+				rule_value_text(out, &e->v[k]);
+	}
+}
+
+static void
+conflicts_text(FILE *out, const struct run *r)
+{
+	for (size_t i = 0; r->conflicts && i < r->conflicts->n; i++)
+		fprintf(out, "conflict: %s\n", r->conflicts->v[i]);
+}
+
+/* The verdict of a check with benchmarks: their rules decide. */
+static void
+rules_summary(FILE *out, const struct run *r)
+{
+	size_t n[RR_COUNT] = { 0 }, other = r->findings;
+	struct strbuf sb = { 0 };
+	const char *sep = "";
+
+	for (size_t i = 0; i < r->nrules; i++) {
+		n[r->rules[i].result]++;
+		if (r->rules[i].result == RR_FAIL ||
+		    r->rules[i].result == RR_NOTCHECKED)
+			other--;
+	}
+	for (int k = 0; k < RR_COUNT; k++) {
+		if (n[k] == 0)
+			continue;
+		sb_add(&sb, "%s%zu %s", sep, n[k], rule_words[k]);
+		sep = ", ";
+	}
+	fprintf(out, "%s: %zu rule%s of %s: %s", r->findings ? "not compliant" :
+	    "compliant", r->nrules, r->nrules == 1 ? "" : "s", r->profile,
+	    sb.s);
+	if (other)
+		fprintf(out, "; and %zu value%s of settings no rule decides "
+		    "differ%s", other, other == 1 ? "" : "s", other == 1 ? "s" :
+		    "");
+	fputc('\n', out);
+	free(sb.s);
+}
+
 void
 report_text(FILE *out, const struct run *r)
 {
@@ -606,7 +704,12 @@ report_text(FILE *out, const struct run *r)
 		units_text(out, r);
 	ignored_text(out, r);
 	notes_text(out, r);
-	summary_text(out, r);
+	conflicts_text(out, r);
+	if (r->nrules) {
+		rules_text(out, r);
+		rules_summary(out, r);
+	} else
+		summary_text(out, r);
 }
 
 /* JSON */
@@ -785,6 +888,103 @@ static const char *const op_actions[] = {
 };
 
 static json_object *
+rules_json(const struct run *r)
+{
+	json_object *a;
+
+	if (r->nrules == 0)
+		return NULL;
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct rule_eval *e = &r->rules[i];
+		const struct rule_def *d = e->def;
+		json_object *o = json_object_new_object();
+		json_object *vs = json_object_new_array();
+
+		json_object_object_add(o, "id", jstr(d->id));
+		json_object_object_add(o, "benchmark", jstr(d->bench->name));
+		json_object_object_add(o, "severity", jstr(d->severity));
+		json_object_object_add(o, "stig_ver", jstr(d->ver));
+		json_object_object_add(o, "xccdf_id", jstr(d->xccdf));
+		json_object_object_add(o, "title", jstr(d->title));
+		json_object_object_add(o, "result",
+		    jstr(rule_result_name(e->result)));
+		json_object_object_add(o, "reason", jstr(e->reason));
+		json_object_object_add(o, "values_failing",
+		    json_object_new_int64((int64_t)e->nfail));
+		for (size_t k = 0; k < e->nv; k++) {
+			const struct rule_value *v = &e->v[k];
+			json_object *x = json_object_new_object();
+			json_object_object_add(x, "setting", jstr(v->s->name));
+			json_object_object_add(x, "hive",
+			    jstr(hive_id_name(v->hive)));
+			json_object_object_add(x, "path", jstr(v->key));
+			json_object_object_add(x, "where", jstr(v->where));
+			json_object_object_add(x, "current",
+			    json_object_new_boolean(v->current));
+			json_object_object_add(x, "value_name",
+			    jstr(v->value_name));
+			json_object_object_add(x, "expected",
+			    jval(&v->want, 1));
+			json_object_object_add(x, "actual",
+			    jval(&v->cur, v->present));
+			json_object_object_add(x, "compare",
+			    jstr(compare_name(v)));
+			json_object_object_add(x, "absent_ok",
+			    json_object_new_boolean(v->absent_ok));
+			json_object_object_add(x, "result",
+			    jstr(rule_result_name(v->result)));
+			json_object_object_add(x, "origin", jstr(v->origin));
+			json_object_array_add(vs, x);
+		}
+		json_object_object_add(o, "values", vs);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* The benchmarks the rules come from, once each, in rule order. */
+static json_object *
+benchmarks_json(const struct run *r)
+{
+	json_object *a;
+	const struct benchmark_def *seen[64];
+	size_t ns = 0;
+
+	if (r->nrules == 0)
+		return NULL;
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct benchmark_def *b = r->rules[i].def->bench;
+		size_t k = 0;
+		json_object *o;
+
+		while (k < ns && seen[k] != b)
+			k++;
+		if (k < ns || ns == 64)
+			continue;
+		seen[ns++] = b;
+		o = json_object_new_object();
+		json_object_object_add(o, "name", jstr(b->name));
+		json_object_object_add(o, "stigid", jstr(b->stigid));
+		json_object_object_add(o, "version", jstr(b->version));
+		json_object_object_add(o, "title", jstr(b->title));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *
+conflicts_json(const struct run *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; r->conflicts && i < r->conflicts->n; i++)
+		json_object_array_add(a, jstr(r->conflicts->v[i]));
+	return a;
+}
+
+static json_object *
 ops_json(const struct run *r, int implicit_list)
 {
 	const struct plan *p = r->p;
@@ -929,13 +1129,16 @@ report_json(FILE *out, const struct run *r)
 	json_object_object_add(o, "settings", settings_json(r));
 	if (r->cmd == CMD_CHECK) {
 		json_object_object_add(o, "compliant",
-		    json_object_new_boolean(plan_noncompliant(r->p,
-		    r->explicit_only) == 0));
+		    json_object_new_boolean(r->nrules ? r->findings == 0 :
+		    plan_noncompliant(r->p, r->explicit_only) == 0));
 		json_object_object_add(o, "explicit",
 		    json_object_new_boolean(r->explicit_only));
 		json_object_object_add(o, "differences", ops_json(r, 0));
 		json_object_object_add(o, "implicit", ops_json(r, 1));
 		json_object_object_add(o, "ignored", ignored_json(r->p));
+		json_object_object_add(o, "benchmarks", benchmarks_json(r));
+		json_object_object_add(o, "rules", rules_json(r));
+		json_object_object_add(o, "conflicts", conflicts_json(r));
 	} else if (r->cmd == CMD_APPLY) {
 		json_object_object_add(o, "dry_run",
 		    json_object_new_boolean(r->dry_run));
@@ -951,6 +1154,7 @@ report_json(FILE *out, const struct run *r)
 		    jstr(r->img->recovered));
 		json_object_object_add(o, "changes", ops_json(r, 0));
 		json_object_object_add(o, "ignored", ignored_json(r->p));
+		json_object_object_add(o, "conflicts", conflicts_json(r));
 	}
 	json_object_object_add(o, "notes", notes_json(r->p));
 	{

@@ -7,6 +7,7 @@
 #include "io/image.h"
 #include "policy/facts.h"
 #include "policy/plan.h"
+#include "policy/rules.h"
 #include "regf/hive.h"
 
 enum command { CMD_SHOW, CMD_CHECK, CMD_APPLY, CMD_EXPORT };
@@ -32,6 +33,11 @@ struct run {
 	const char *user_sid;	/* another profile's run: its SID and */
 	const char *user_path;	/* ProfileImagePath; NULL for the main one */
 	int status;		/* the exit status (batch) */
+	/* check with a benchmark profile: each rule's result (rules.h) */
+	const struct rule_eval *rules;
+	size_t nrules;
+	const struct strlist *conflicts;	/* NULL: none */
+	size_t findings;	/* rules_noncompliant, when rules exist */
 };
 
 void report_text(FILE *, const struct run *);

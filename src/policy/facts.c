@@ -331,6 +331,7 @@ facts_for_os(struct facts *f, const char *name)
 	f->fast_startup = -1;
 	f->kbs_unknown = 1;
 	f->fips = -1;
+	f->iis = f->sql = -1;
 	for (size_t i = 0; i < sizeof(os_names) / sizeof(*os_names); i++)
 		if (strcasecmp(os_names[i].name, name) == 0) {
 			f->build = os_names[i].build;
@@ -471,6 +472,13 @@ read_software(struct facts *f, struct hive *h)
 	 * the key alone may be a .reg's */
 	f->exchange = get_dword(h, "Microsoft\\ExchangeServer\\v15\\Setup",
 	    "MsiProductMajor", &v);
+	/* the roles benchmark rules apply to: IIS setup records its
+	 * version under InetStp; SQL Server lists each database engine
+	 * instance under Instance Names\SQL */
+	f->iis = get_dword(h, "Microsoft\\InetStp", "MajorVersion", &v);
+	if ((f->sql = hive_key_exists(h, "Microsoft\\Microsoft SQL Server\\"
+	    "Instance Names\\SQL")) == -1)
+		return -1;
 	if (f->type == OS_TYPE_UNKNOWN && f->install_type)
 		f->type = strncasecmp(f->install_type, "Server", 6) == 0 ?
 		    OS_SERVER : OS_CLIENT;
@@ -527,6 +535,7 @@ facts_read(struct facts *f, struct hive *sys, struct hive *soft)
 	memset(f, 0, sizeof(*f));
 	f->fast_startup = -1;
 	f->fips = -1;
+	f->iis = f->sql = -1;
 	f->have[HV_SYSTEM] = sys != NULL;
 	f->have[HV_SOFTWARE] = soft != NULL;
 	if (sys && read_system(f, sys) == -1)

@@ -35,6 +35,9 @@ struct facts {
 	int fast_startup;		/* HiberbootEnabled: 1, 0, -1 not set */
 	unsigned dotnet4_release;	/* NDP\v4\Full Release, 0 if absent */
 	int exchange;			/* Exchange Server 2013 or later installed */
+	int iis, sql;			/* IIS, a SQL Server database engine
+					 * installed: 1, 0, or -1 unknown (no
+					 * SOFTWARE hive) */
 	char **local_suites;		/* the local CNG suite list (Disable-
 					 * TlsCipherSuite), NULL when absent */
 	size_t nlocal_suites;

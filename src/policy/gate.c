@@ -448,7 +448,7 @@ plan_want_values(const struct want *w, const struct facts *f, int tls13_off,
 		regval_dword(&v[1], on ? 0 : 1);
 		return 2;
 	case SK_SWITCH:
-		regval_dword(&v[0], on ? w->s->on : 0);
+		regval_dword(&v[0], !on ? 0 : w->exact ? w->number : w->s->on);
 		return 1;
 	case SK_NUMBER:
 		regval_dword(&v[0], w->number);

@@ -75,7 +75,8 @@ plan_table_ops(struct plan *p, const struct want *w, size_t first, struct regval
 			o->target = t;
 			regval_copy(&o->want, &v[k]);
 			o->accept_nonzero = (w->s->flags & SF_NONZERO_ON) &&
-			    w->kind != W_OFF;
+			    w->kind != W_OFF && !w->exact && !w->at_least;
+			o->at_least = w->at_least;
 		}
 }
 

@@ -1,7 +1,8 @@
 /*
  * Between the plan's steps: plan.c runs them in order (gate, values, ops,
  * settle, state, lint, then verdict.h's verdicts); nothing outside the
- * plan includes this.
+ * plan includes this but rules.c, which asks gate.c for the values a
+ * benchmark's own line comes to, so rules and ops cannot drift apart.
  */
 #ifndef PLANINT_H
 #define PLANINT_H

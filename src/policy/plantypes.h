@@ -55,6 +55,8 @@ struct op {
 	size_t extras;		/* ... and it holds this many more */
 	char *created;		/* the topmost key apply creates for it */
 	int accept_nonzero;	/* a present non-zero DWORD already complies */
+	int at_least;		/* a present DWORD >= want already complies
+				 * (a benchmark's "| at least") */
 	int needed;		/* the hive does not hold it yet */
 	int ignored;		/* Windows never reads what it writes: not
 				 * counted, listed apart (see struct ignored) */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "policy/profile.h"
+#include "policy/rules.h"
 #include "regval.h"
 
 #define IF_SUPPORTED "if supported"
@@ -25,7 +26,54 @@ want_free(struct want *w)
 	strv_free(w->items, w->nitems);
 	free(w->cond);
 	free(w->origin);
+	strv_free(w->rules, w->nrules);
 	memset(w, 0, sizeof(*w));
+}
+
+static char **
+strv_copy(char *const *v, size_t n)
+{
+	char **c = n ? xcalloc(n + 1, sizeof(*c)) : NULL;
+
+	for (size_t k = 0; k < n; k++)
+		c[k] = xstrdup(v[k]);
+	return c;
+}
+
+void
+want_copy(struct want *c, const struct want *w)
+{
+	*c = *w;
+	c->origin = xstrdup(w->origin);
+	c->items = strv_copy(w->items, w->nitems);
+	c->cond = w->nitems ? xmalloc(w->nitems) : NULL;
+	if (w->nitems)
+		memcpy(c->cond, w->cond, w->nitems);
+	c->rules = strv_copy(w->rules, w->nrules);
+}
+
+static void
+benchmark_free(struct benchmark_def *b)
+{
+	free(b->name);
+	free(b->stigid);
+	free(b->version);
+	free(b->title);
+	free(b->origin);
+	free(b);
+}
+
+static void
+rule_def_free(struct rule_def *r)
+{
+	free(r->id);
+	free(r->severity);
+	free(r->ver);
+	free(r->xccdf);
+	free(r->applies);
+	free(r->title);
+	free(r->origin);
+	free(r);
 }
 
 static void
@@ -51,6 +99,16 @@ policy_free(struct policy *p)
 	free(p->r);
 	sl_free(&p->sources);
 	sl_free(&p->skipped);
+	for (size_t i = 0; i < p->nrw; i++)
+		want_free(&p->rw[i]);
+	free(p->rw);
+	for (size_t i = 0; i < p->nrd; i++)
+		rule_def_free(p->rd[i]);
+	free(p->rd);
+	for (size_t i = 0; i < p->nbench; i++)
+		benchmark_free(p->bench[i]);
+	free(p->bench);
+	sl_free(&p->conflicts);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -101,15 +159,12 @@ policy_for_profile(const struct policy *p, const char *sid, int all_users,
 			continue;
 		out->w = xrealloc(out->w, (out->n + 1) * sizeof(*out->w));
 		c = &out->w[out->n++];
-		*c = *w;
-		c->origin = xstrdup(w->origin);
-		c->items = w->nitems ? xcalloc(w->nitems + 1, sizeof(*c->items)) :
-		    NULL;
-		for (size_t k = 0; k < w->nitems; k++)
-			c->items[k] = xstrdup(w->items[k]);
-		c->cond = w->nitems ? xmalloc(w->nitems) : NULL;
-		if (w->nitems)
-			memcpy(c->cond, w->cond, w->nitems);
+		want_copy(c, w);
+		/* a user profile's run judges no rule */
+		strv_free(c->rules, c->nrules);
+		c->rules = NULL;
+		c->nrules = 0;
+		c->bench = NULL;
 	}
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct regop *r = &p->r[i];
@@ -316,9 +371,17 @@ parse_value(struct want *w, const char *value, const char *origin,
 			w->kind = W_OFF;
 		else if (strcasecmp(value, "auto") == 0 && s->min_build)
 			w->kind = W_AUTO;
-		else {
-			sl_add(errs, "%s: %s: bad value \"%s\" (expected %s)",
-			    origin, shown, value, setting_states(s));
+		else if (s->kind == SK_SWITCH && parse_u32(value,
+		    &w->number) == 0) {
+			/* a benchmark's check reads one number: AES 256/256
+			 * Enabled = 1 where Microsoft's samples write
+			 * 0xffffffff, and only that number complies */
+			w->kind = w->number ? W_ON : W_OFF;
+			w->exact = 1;
+		} else {
+			sl_add(errs, "%s: %s: bad value \"%s\" (expected %s%s)",
+			    origin, shown, value, setting_states(s),
+			    s->kind == SK_SWITCH ? ", or a number" : "");
 			return -1;
 		}
 		return 0;
@@ -343,15 +406,66 @@ parse_value(struct want *w, const char *value, const char *origin,
 	return -1;
 }
 
-/* Replaces the row's earlier want, if any: later sources win. */
+/* The DWORD a want writes first, for comparing two wants of one row. */
+static uint32_t
+want_dword(const struct want *w)
+{
+	int on = w->kind != W_OFF;
+
+	switch (w->s->kind) {
+	case SK_PROTOCOL:
+		return on;
+	case SK_SWITCH:
+		return !on ? 0 : w->exact ? w->number : w->s->on;
+	default:
+		return w->number | w->cond_bits;
+	}
+}
+
+/* Does what b writes satisfy a, as a's rules compare it? */
+static int
+want_accepts(const struct want *a, const struct want *b)
+{
+	uint32_t v = want_dword(b);
+
+	if (a->kind == W_LIST || b->kind == W_LIST) {
+		if (a->nitems != b->nitems)
+			return 0;
+		for (size_t i = 0; i < a->nitems; i++)
+			if (strcasecmp(a->items[i], b->items[i]) != 0 ||
+			    a->cond[i] != b->cond[i])
+				return 0;
+		return 1;
+	}
+	if (a->at_least)
+		return v >= a->number;
+	if ((a->s->flags & SF_NONZERO_ON) && a->kind != W_OFF && !a->exact)
+		return v != 0;
+	return v == want_dword(a);
+}
+
+/*
+ * Replaces the row's earlier want, if any: later sources win.  Where a
+ * benchmark's line loses to a value its rule does not accept, that is said
+ * (conflicts), not settled in silence: the rule then fails after apply.
+ */
 static void
 policy_put(struct policy *p, struct want *w)
 {
 	w->seq = ++p->seq;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->w[i].s == w->s) {
-			want_free(&p->w[i]);
-			p->w[i] = *w;
+			struct want *old = &p->w[i];
+			if ((old->nrules || w->nrules) &&
+			    !want_accepts(old, w))
+				sl_add(&p->conflicts, "%s and %s want different "
+				    "values for %s; the later wins%s%s%s",
+				    old->origin, w->origin, w->s->name,
+				    old->nrules ? ", and rule " : "",
+				    old->nrules ? old->rules[0] : "",
+				    old->nrules ? " fails after apply" : "");
+			want_free(old);
+			*old = *w;
 			return;
 		}
 	p->w = xrealloc(p->w, (p->n + 1) * sizeof(*p->w));
@@ -436,11 +550,249 @@ strip_comment(char *line)
 		}
 }
 
+/* A benchmark profile being read: its @benchmark, its @rule lines. */
+struct bench_ctx {
+	struct benchmark_def *bd;
+	struct rule_def **rd;
+	size_t nrd;
+	size_t *lines;		/* per rule: setting lines that name it */
+};
+
+static void
+bench_ctx_free(struct bench_ctx *c)
+{
+	if (c->bd)
+		benchmark_free(c->bd);
+	for (size_t i = 0; i < c->nrd; i++)
+		rule_def_free(c->rd[i]);
+	free(c->rd);
+	free(c->lines);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * The next word of a directive: a bare word, or key=value where the value
+ * may be "quoted" to hold blanks.  NULL at the end of the line; *bad on an
+ * unterminated quote.
+ */
+static char *
+next_word(char **pp, char **val, int *bad)
+{
+	char *p = *pp, *w, *q;
+
+	*val = NULL;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0')
+		return NULL;
+	w = p;
+	while (*p && !isspace((unsigned char)*p) && *p != '=')
+		p++;
+	if (*p == '=') {
+		*p++ = '\0';
+		if (*p == '"') {
+			*val = ++p;
+			if ((q = strchr(p, '"')) == NULL) {
+				*bad = 1;
+				return NULL;
+			}
+			*q = '\0';
+			p = q + 1;
+		} else {
+			*val = p;
+			while (*p && !isspace((unsigned char)*p))
+				p++;
+		}
+	}
+	if (*p)
+		*p++ = '\0';
+	*pp = p;
+	return w;
+}
+
+static int
+valid_id(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-._", *s))
+			return 0;
+	return 1;
+}
+
+/* The profile's own name: a built-in's, or a file's without directory and
+ * ".profile". */
+static char *
+source_name(const char *file)
+{
+	const char *b = strrchr(file, '/');
+	size_t n;
+
+	b = b ? b + 1 : file;
+	n = strlen(b);
+	if (n > 8 && strcmp(b + n - 8, ".profile") == 0)
+		n -= 8;
+	return strndup(b, n);
+}
+
+/* "@benchmark [NAME] [stigid=] [version=] [title=]", "@rule ID severity=
+ * [ver=] [xccdf=] [applies=] [title=]" */
+static void
+parse_directive(char *line, const char *origin, const char *file,
+    struct bench_ctx *c, struct strlist *errs)
+{
+	char *p = line + 1, *val, *word;
+	int bad = 0, bench;
+	char **slot;
+	struct rule_def *r = NULL;
+
+	word = next_word(&p, &val, &bad);
+	if (word == NULL || val != NULL ||
+	    (strcmp(word, "benchmark") != 0 && strcmp(word, "rule") != 0)) {
+		sl_add(errs, "%s: unknown directive (expected @benchmark or "
+		    "@rule)", origin);
+		return;
+	}
+	bench = strcmp(word, "benchmark") == 0;
+	if (bench && c->bd) {
+		sl_add(errs, "%s: a second @benchmark (first at %s)", origin,
+		    c->bd->origin);
+		return;
+	}
+	if (!bench && c->bd == NULL) {
+		sl_add(errs, "%s: @rule before @benchmark", origin);
+		return;
+	}
+	if (bench) {
+		c->bd = xcalloc(1, sizeof(*c->bd));
+		c->bd->origin = xstrdup(origin);
+	}
+	while ((word = next_word(&p, &val, &bad)) != NULL) {
+		slot = NULL;
+		if (val == NULL) {
+			if (bench && c->bd->name == NULL && valid_id(word)) {
+				c->bd->name = xstrdup(word);
+				continue;
+			}
+			if (!bench && r == NULL && valid_id(word)) {
+				for (size_t i = 0; i < c->nrd; i++)
+					if (strcmp(c->rd[i]->id, word) == 0) {
+						sl_add(errs, "%s: rule %s is "
+						    "declared again (first at "
+						    "%s)", origin, word,
+						    c->rd[i]->origin);
+						return;
+					}
+				r = xcalloc(1, sizeof(*r));
+				r->id = xstrdup(word);
+				r->origin = xstrdup(origin);
+				c->rd = xrealloc(c->rd, (c->nrd + 1) *
+				    sizeof(*c->rd));
+				c->lines = xrealloc(c->lines, (c->nrd + 1) *
+				    sizeof(*c->lines));
+				c->lines[c->nrd] = 0;
+				c->rd[c->nrd++] = r;
+				continue;
+			}
+		} else if (bench) {
+			slot = strcmp(word, "stigid") == 0 ? &c->bd->stigid :
+			    strcmp(word, "version") == 0 ? &c->bd->version :
+			    strcmp(word, "title") == 0 ? &c->bd->title : NULL;
+		} else if (r != NULL) {
+			slot = strcmp(word, "severity") == 0 ? &r->severity :
+			    strcmp(word, "ver") == 0 ? &r->ver :
+			    strcmp(word, "xccdf") == 0 ? &r->xccdf :
+			    strcmp(word, "applies") == 0 ? &r->applies :
+			    strcmp(word, "title") == 0 ? &r->title : NULL;
+		}
+		if (slot == NULL || *slot != NULL) {
+			sl_add(errs, "%s: @%s: unexpected \"%s%s%s\"", origin,
+			    bench ? "benchmark" : "rule", word, val ? "=" : "",
+			    val ? val : "");
+			return;
+		}
+		*slot = xstrdup(val);
+	}
+	if (bad) {
+		sl_add(errs, "%s: a quote is not closed", origin);
+		return;
+	}
+	if (bench && c->bd->name == NULL)
+		c->bd->name = source_name(file);
+	if (bench)
+		return;
+	if (r == NULL) {
+		sl_add(errs, "%s: @rule: missing the rule's ID", origin);
+		return;
+	}
+	if (r->severity == NULL || (strcmp(r->severity, "high") != 0 &&
+	    strcmp(r->severity, "medium") != 0 &&
+	    strcmp(r->severity, "low") != 0))
+		sl_add(errs, "%s: @rule %s: severity must be high, medium or "
+		    "low", origin, r->id);
+	if (r->applies && strcmp(r->applies, "iis") != 0 &&
+	    strcmp(r->applies, "sql") != 0 && strcmp(r->applies, "win10") != 0
+	    && strcmp(r->applies, "win11") != 0 &&
+	    strcmp(r->applies, "server2022") != 0)
+		sl_add(errs, "%s: @rule %s: applies=%s: expected iis, sql, win10, "
+		    "win11 or server2022", origin, r->id, r->applies);
+}
+
+/* A line's "| rule ID[, ID] | absent ok | at least" into tr. */
+static int
+parse_trailer(char *t, const char *origin, struct bench_ctx *c,
+    struct want *tr, struct strlist *errs)
+{
+	size_t before = errs->n;
+
+	if (c->bd == NULL) {
+		sl_add(errs, "%s: '|' belongs to a benchmark profile (start it "
+		    "with @benchmark)", origin);
+		return -1;
+	}
+	for (char *part = t, *bar; part; part = bar) {
+		char *p;
+
+		if ((bar = strchr(part, '|')) != NULL)
+			*bar++ = '\0';
+		p = str_trim(part);
+		if (strcasecmp(p, "absent ok") == 0)
+			tr->absent_ok = 1;
+		else if (strcasecmp(p, "at least") == 0)
+			tr->at_least = 1;
+		else if (strncasecmp(p, "rule ", 5) == 0) {
+			size_t n;
+			char **ids = split_list(p + 5, &n);
+			for (size_t i = 0; i < n; i++) {
+				size_t k = 0;
+				while (k < c->nrd && strcmp(c->rd[k]->id,
+				    ids[i]) != 0)
+					k++;
+				if (k == c->nrd)
+					sl_add(errs, "%s: rule \"%s\" is not "
+					    "declared by an @rule line above",
+					    origin, ids[i]);
+				else
+					c->lines[k]++;
+			}
+			tr->rules = ids;
+			tr->nrules = n;
+		} else
+			sl_add(errs, "%s: unknown \"| %s\" (expected | rule "
+			    "ID, | absent ok, | at least)", origin, p);
+	}
+	if (errs->n == before && tr->nrules == 0)
+		sl_add(errs, "%s: '|' without \"rule ID\"", origin);
+	return errs->n > before ? -1 : 0;
+}
+
 int
 policy_add_text(struct policy *p, const char *text, const char *file,
     struct strlist *errs)
 {
 	struct policy add = { 0 };
+	struct bench_ctx bc = { 0 };
 	size_t before = errs->n;
 	const char *line = text;
 	int lineno = 0;
@@ -448,8 +800,8 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 	while (*line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		char *buf = xmalloc(len + 1), *origin;
-		struct want w[64];
+		char *buf = xmalloc(len + 1), *origin, *bar;
+		struct want w[64], tr = { 0 };
 		int n;
 
 		lineno++;
@@ -464,7 +816,31 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 			continue;
 		}
 		origin = xasprintf("%s:%d", file, lineno);
+		if (*str_trim(buf) == '@') {
+			parse_directive(str_trim(buf), origin, file, &bc, errs);
+			free(origin);
+			free(buf);
+			continue;
+		}
+		if ((bar = strchr(buf, '|')) != NULL) {
+			*bar = '\0';
+			if (parse_trailer(bar + 1, origin, &bc, &tr, errs) ==
+			    -1) {
+				want_free(&tr);
+				free(origin);
+				free(buf);
+				continue;
+			}
+		}
 		n = parse_line(buf, origin, w, 64, errs);
+		if (n > 0 && tr.at_least && (w[0].s->kind != SK_NUMBER &&
+		    !w[0].exact)) {
+			sl_add(errs, "%s: %s: \"at least\" compares numbers",
+			    origin, w[0].s->name);
+			for (int i = 0; i < n; i++)
+				want_free(&w[i]);
+			n = 0;
+		}
 		for (int i = 0; i < n; i++) {
 			/* within one profile a later line silently winning
 			 * over an earlier one is a typo more often than not */
@@ -480,18 +856,51 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 					want_free(&w[j]);
 				break;
 			}
+			w[i].bench = bc.bd;
+			w[i].rules = strv_copy(tr.rules, tr.nrules);
+			w[i].nrules = tr.nrules;
+			w[i].absent_ok = tr.absent_ok;
+			w[i].at_least = tr.at_least;
 			policy_put(&add, &w[i]);
 		}
+		want_free(&tr);
 		free(origin);
 		free(buf);
 	}
+	for (size_t i = 0; bc.bd && i < p->nbench; i++)
+		if (strcmp(p->bench[i]->name, bc.bd->name) == 0)
+			sl_add(errs, "%s: benchmark %s is read twice (first "
+			    "from %s)", bc.bd->origin, bc.bd->name,
+			    p->bench[i]->origin);
+	for (size_t i = 0; i < bc.nrd; i++)
+		if (bc.lines[i] == 0)
+			sl_add(errs, "%s: rule %s: no line names it (| rule %s)",
+			    bc.rd[i]->origin, bc.rd[i]->id, bc.rd[i]->id);
 	if (errs->n > before) {
 		policy_free(&add);
+		bench_ctx_free(&bc);
 		return -1;
 	}
-	for (size_t i = 0; i < add.n; i++)
+	for (size_t i = 0; i < add.n; i++) {
+		if (add.w[i].nrules) {
+			p->rw = xrealloc(p->rw, (p->nrw + 1) * sizeof(*p->rw));
+			want_copy(&p->rw[p->nrw++], &add.w[i]);
+		}
 		policy_put(p, &add.w[i]);
+	}
 	free(add.w);
+	if (bc.bd) {
+		p->bench = xrealloc(p->bench, (p->nbench + 1) *
+		    sizeof(*p->bench));
+		p->bench[p->nbench++] = bc.bd;
+		for (size_t i = 0; i < bc.nrd; i++)
+			bc.rd[i]->bench = bc.bd;
+		p->rd = xrealloc(p->rd, (p->nrd + bc.nrd) * sizeof(*p->rd));
+		memcpy(p->rd + p->nrd, bc.rd, bc.nrd * sizeof(*bc.rd));
+		p->nrd += bc.nrd;
+		free(bc.rd);
+		free(bc.lines);
+	}
 	sl_add(&p->sources, "%s", file);
 	return 0;
 }

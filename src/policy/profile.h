@@ -18,6 +18,9 @@ enum want_kind {
 	W_LIST		/* SK_SUITES and SK_CURVES */
 };
 
+struct benchmark_def;
+struct rule_def;
+
 struct want {
 	const struct setting *s;
 	enum want_kind kind;
@@ -28,6 +31,15 @@ struct want {
 	size_t nitems;
 	char *origin;		/* "FILE:LINE" or "--set" */
 	unsigned seq;		/* order among all sources: later wins */
+	/* A benchmark profile's line: "NAME = VALUE | rule ID[, ID]
+	 * [| absent ok] [| at least]" */
+	const struct benchmark_def *bench;	/* the profile's, or NULL */
+	char **rules;		/* the rule IDs it serves */
+	size_t nrules;
+	int exact;		/* SK_SWITCH given as a number: written as
+				 * that number, and only it complies */
+	int absent_ok;		/* an absent value passes the rules */
+	int at_least;		/* a DWORD passes when >= number */
 };
 
 /* A raw registry change from a .reg file. */
@@ -61,6 +73,19 @@ struct policy {
 	struct strlist sources;	/* names of the profiles read, in order */
 	struct strlist skipped;	/* "FILE:LINE: ..." for each .reg line
 				 * regedit skips (so does tlshive) */
+	/* Benchmark profiles (rules.h): their identity, their rules, and a
+	 * copy of every line that serves a rule, kept even when a later
+	 * source replaces the want in w, so each rule is judged by its own
+	 * benchmark's values. */
+	struct benchmark_def **bench;
+	size_t nbench;
+	struct rule_def **rd;
+	size_t nrd;
+	struct want *rw;
+	size_t nrw;
+	struct strlist conflicts;	/* two sources that want different
+					 * values for one row, one of them a
+					 * benchmark's */
 };
 
 /*
@@ -75,6 +100,8 @@ int policy_add_profile(struct policy *, const char *name,
 /* One "NAME = VALUE" from the command line. */
 int policy_add_set(struct policy *, const char *arg, struct strlist *errs);
 void policy_free(struct policy *);
+/* A deep copy of a want. */
+void want_copy(struct want *dst, const struct want *src);
 /*
  * Leaves out every setting and .reg change in one hive, naming each
  * setting and .reg section in gone ("FILE:LINE: ... left out").

@@ -86,6 +86,14 @@ struct rule_eval {
 int rules_evaluate(const struct policy *, const struct plan *,
     const struct facts *, struct rule_eval **out, size_t *n);
 void rules_free(struct rule_eval *, size_t n);
+/*
+ * What makes a check with benchmarks not compliant: each rule that fails or
+ * could not be checked, and each value that differs on a row no benchmark
+ * line decides (verdict_counts).  A rule that is not applicable is no
+ * finding, whatever its rows hold.
+ */
+size_t rules_noncompliant(const struct policy *, const struct plan *,
+    const struct rule_eval *, size_t n, int explicit_only);
 /* "pass", "fail", "notapplicable", "notchecked" (XCCDF's words). */
 const char *rule_result_name(enum rule_result);
 

@@ -321,7 +321,7 @@ plan_read_state(struct plan *p, struct hive *h[HV_COUNT])
 	for (size_t i = 0; i < p->nops; i++) {
 		struct op *o = &p->ops[i];
 		struct hive *hv = h[o->hive];
-		uint32_t d;
+		uint32_t d, m;
 		int r;
 
 		if (o->target != NO_TARGET) {
@@ -352,7 +352,8 @@ plan_read_state(struct plan *p, struct hive *h[HV_COUNT])
 			o->needed = !o->cur_present ||
 			    !(regval_equal(&o->cur, &o->want) ||
 			    (o->accept_nonzero && regval_get_dword(&o->cur, &d) &&
-			    d != 0));
+			    d != 0) || (o->at_least && regval_get_dword(&o->cur,
+			    &d) && regval_get_dword(&o->want, &m) && d >= m));
 			break;
 		case OP_DELETE_VALUE:
 			o->needed = o->cur_present;
