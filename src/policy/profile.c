@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "policy/profile.h"
-#include "policy/rules.h"
 #include "regval.h"
 
 #define IF_SUPPORTED "if supported"

@@ -15,28 +15,6 @@
 #include "policy/plantypes.h"
 #include "regval.h"
 
-/* "@benchmark NAME key=value ...": the profile's identity in a checklist. */
-struct benchmark_def {
-	char *name;		/* the profile's name, e.g. "stig-iis10" */
-	char *stigid;		/* STIG_INFO stigid / XCCDF benchmark id, or NULL */
-	char *version;		/* the release the mapping was made from, or NULL */
-	char *title;		/* our own words, or NULL */
-	char *origin;		/* "FILE:LINE" */
-};
-
-/* "@rule ID severity=... ver=... [xccdf=...] [applies=...] [title=...]" */
-struct rule_def {
-	char *id;		/* "V-218821", "7.11", "HK-1234" */
-	const struct benchmark_def *bench;
-	char *severity;		/* "high", "medium" or "low" */
-	char *ver;		/* the STIG ID (a checklist's Rule_Ver), or NULL */
-	char *xccdf;		/* the benchmark's own XCCDF rule id, or NULL */
-	char *applies;		/* "iis", "sql": a role the image must have,
-				 * or NULL for every image */
-	char *title;		/* our own words, or NULL */
-	char *origin;		/* "FILE:LINE" */
-};
-
 enum rule_result {
 	RR_PASS,
 	RR_FAIL,

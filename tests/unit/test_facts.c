@@ -191,6 +191,32 @@ test_facts_read__not_from_keys_a_reg_makes(void **state)
 }
 
 /*
+ * The roles benchmark rules apply to: IIS from the version its setup
+ * records (an empty InetStp key a .reg made is no IIS), a SQL Server
+ * engine from its instance list; unknown without SOFTWARE.
+ */
+static void
+test_facts_read__roles(void **state)
+{
+	struct facts f;
+
+	facts_of("2022", "SOFTWARE|Microsoft\\InetStp|Note|sz|x\n", 1, 1, &f);
+	assert_int_equal(f.iis, 0);
+	assert_int_equal(f.sql, 0);
+	facts_free(&f);
+	facts_of("2022", "SOFTWARE|Microsoft\\InetStp|MajorVersion|dword|10\n"
+	    "SOFTWARE|Microsoft\\Microsoft SQL Server\\Instance Names\\SQL|"
+	    "MSSQLSERVER|sz|MSSQL16.MSSQLSERVER\n", 1, 1, &f);
+	assert_int_equal(f.iis, 1);
+	assert_int_equal(f.sql, 1);
+	facts_free(&f);
+	facts_of("2022", NULL, 1, 0, &f);
+	assert_int_equal(f.iis, -1);
+	assert_int_equal(f.sql, -1);
+	facts_free(&f);
+}
+
+/*
  * A bare build number for export --os: a server where only Windows Server
  * has that build (20348 is Server 2022, 25398 Server 23H2), a client where
  * only the client has it (22631 is Windows 11 23H2), and neither where
@@ -300,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_facts_read__select_names_missing_set__error),
 		cmocka_unit_test(test_facts_name_and_updates),
 		cmocka_unit_test(test_facts_read__not_from_keys_a_reg_makes),
+		cmocka_unit_test(test_facts_read__roles),
 		cmocka_unit_test(test_facts_for_os__bare_build_type),
 		cmocka_unit_test(test_facts_read__fips_mode),
 		cmocka_unit_test(test_facts_read__local_curve_order),

@@ -203,6 +203,138 @@ test_profile_hives__named_by_settings_and_reg(void **state)
 	policy_free(&p);
 }
 
+/* A benchmark profile: its identity, its rules, and lines serving them. */
+static void
+test_profile_benchmark__directives_and_trailers(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const struct want *w;
+	const char *text =
+	    "# a benchmark\n"
+	    "@benchmark bx stigid=B_X version=3 title=\"B X, TLS\"\n"
+	    "@rule V-1 severity=high ver=B-1 applies=iis title=\"one rule\"\n"
+	    "@rule 7.11 severity=low xccdf=xccdf_org.b_rule_7.11\n"
+	    "TLS 1.0 server = off | rule V-1\n"
+	    "SSL 3.0 server = off | rule V-1, 7.11 | absent ok\n"
+	    "AES 256/256 = 1 | rule 7.11\n"
+	    "Diffie-Hellman server min bits = 2048 | rule 7.11 | at least\n"
+	    "MD5 = off\n";
+
+	assert_int_equal(policy_add_text(&p, text, "b.profile", &e), 0);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(p.nbench, 1);
+	assert_string_equal(p.bench[0]->name, "bx");
+	assert_string_equal(p.bench[0]->stigid, "B_X");
+	assert_string_equal(p.bench[0]->version, "3");
+	assert_string_equal(p.bench[0]->title, "B X, TLS");
+	assert_string_equal(p.bench[0]->origin, "b.profile:2");
+	assert_int_equal(p.nrd, 2);
+	assert_string_equal(p.rd[0]->id, "V-1");
+	assert_string_equal(p.rd[0]->severity, "high");
+	assert_string_equal(p.rd[0]->ver, "B-1");
+	assert_string_equal(p.rd[0]->applies, "iis");
+	assert_string_equal(p.rd[0]->title, "one rule");
+	assert_ptr_equal(p.rd[0]->bench, p.bench[0]);
+	assert_string_equal(p.rd[1]->xccdf, "xccdf_org.b_rule_7.11");
+	assert_null(p.rd[1]->ver);
+	/* every line that names a rule is kept for it */
+	assert_int_equal(p.nrw, 4);
+	w = find(&p, "SSL 3.0 server");
+	assert_int_equal(w->nrules, 2);
+	assert_string_equal(w->rules[1], "7.11");
+	assert_true(w->absent_ok);
+	assert_ptr_equal(w->bench, p.bench[0]);
+	w = find(&p, "AES 256/256");
+	assert_int_equal(w->kind, W_ON);
+	assert_true(w->exact);
+	assert_int_equal(w->number, 1);
+	assert_true(find(&p, "Diffie-Hellman server min bits")->at_least);
+	assert_int_equal(find(&p, "MD5")->nrules, 0);
+	assert_ptr_equal(find(&p, "MD5")->bench, p.bench[0]);
+	policy_free(&p);
+}
+
+/* Every mistake in a benchmark profile, each at its line. */
+static void
+test_profile_benchmark__errors(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const char *text =
+	    "TLS 1.0 server = off | rule V-1\n"
+	    "@rule V-0 severity=high\n"
+	    "@benchmark b\n"
+	    "@benchmark c\n"
+	    "@rule V-1 severity=severe\n"
+	    "@rule V-2 severity=low applies=exchange\n"
+	    "@rule V-1 severity=low\n"
+	    "@frobnicate\n"
+	    "@rule V-3 severity=low colour=blue\n"
+	    "TLS 1.1 server = off | rule V-9\n"
+	    "TLS 1.2 server = on | sometimes\n"
+	    "TLS 1.3 server = off | absent ok\n"
+	    "TLS 1.0 client = off | rule V-1 | at least\n"
+	    "@rule V-4 severity=low title=\"open\n";
+
+	assert_int_equal(policy_add_text(&p, text, "x", &e), -1);
+	assert_string_equal(e.v[0], "x:1: '|' belongs to a benchmark profile "
+	    "(start it with @benchmark)");
+	assert_string_equal(e.v[1], "x:2: @rule before @benchmark");
+	assert_string_equal(e.v[2], "x:4: a second @benchmark (first at x:3)");
+	assert_string_equal(e.v[3], "x:5: @rule V-1: severity must be high, "
+	    "medium or low");
+	assert_non_null(strstr(e.v[4], "x:6: @rule V-2: applies=exchange"));
+	assert_string_equal(e.v[5], "x:7: rule V-1 is declared again (first "
+	    "at x:5)");
+	assert_string_equal(e.v[6], "x:8: unknown directive (expected "
+	    "@benchmark or @rule)");
+	assert_string_equal(e.v[7], "x:9: @rule: unexpected \"colour=blue\"");
+	assert_string_equal(e.v[8], "x:10: rule \"V-9\" is not declared by "
+	    "an @rule line above");
+	assert_string_equal(e.v[9], "x:11: unknown \"| sometimes\" (expected "
+	    "| rule ID, | absent ok, | at least)");
+	assert_string_equal(e.v[10], "x:12: '|' without \"rule ID\"");
+	assert_string_equal(e.v[11], "x:13: TLS 1.0 client: \"at least\" "
+	    "compares numbers");
+	assert_string_equal(e.v[12], "x:14: a quote is not closed");
+	/* a rule no line names is an error of its @rule line */
+	assert_string_equal(e.v[13], "x:6: rule V-2: no line names it (| rule "
+	    "V-2)");
+	assert_string_equal(e.v[14], "x:9: rule V-3: no line names it (| rule "
+	    "V-3)");
+	assert_string_equal(e.v[15], "x:14: rule V-4: no line names it (| rule "
+	    "V-4)");
+	assert_int_equal(e.n, 16);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.nbench, 0);
+	sl_free(&e);
+}
+
+/* The same benchmark twice, and a plain profile that overrides one. */
+static void
+test_profile_benchmark__combined(void **state)
+{
+	struct policy p = { 0 };
+	struct strlist e = { 0 };
+	const char *b = "@benchmark b\n@rule R severity=low\n"
+	    "AES 128/128 = off | rule R\nAES 256/256 = 1 | rule R\n";
+
+	assert_int_equal(policy_add_profile(&p, "recommended", &e), 0);
+	assert_int_equal(policy_add_text(&p, b, "b", &e), 0);
+	/* recommended's AES 128/128 on loses to the benchmark's off; its
+	 * AES 256/256 on (any non-zero) accepts the benchmark's 1 */
+	assert_int_equal(p.conflicts.n, 1);
+	assert_non_null(strstr(p.conflicts.v[0], "want different values for "
+	    "AES 128/128; the later wins"));
+	assert_null(strstr(p.conflicts.v[0], "fails after apply"));
+	assert_int_equal(policy_add_text(&p, b, "b", &e), -1);
+	assert_string_equal(e.v[0], "b:1: benchmark b is read twice (first "
+	    "from b:1)");
+	policy_free(&p);
+	sl_free(&e);
+}
+
 int
 main(void)
 {
@@ -214,6 +346,9 @@ main(void)
 		cmocka_unit_test(test_profile_suites__length_and_duplicates),
 		cmocka_unit_test(test_profile_builtin__unknown_name),
 		cmocka_unit_test(test_profile_enable_tls12__exactly_the_requirement),
+		cmocka_unit_test(test_profile_benchmark__directives_and_trailers),
+		cmocka_unit_test(test_profile_benchmark__errors),
+		cmocka_unit_test(test_profile_benchmark__combined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
