@@ -73,7 +73,7 @@ role_missing(const struct rule_def *r, const struct facts *f,
 		    f->type == OS_CLIENT && f->build >= BUILD_WIN10_1507 &&
 		    (strcmp(r->applies, "win11") == 0) ==
 		    (f->build >= BUILD_WIN11);
-		char *name;
+		char *name, *why;
 
 		if (known && is)
 			return NULL;
@@ -84,13 +84,10 @@ role_missing(const struct rule_def *r, const struct facts *f,
 		}
 		*res = RR_NA;
 		name = facts_name(f);
-		name = name ? name : xstrdup("another Windows");
-		{
-			char *why = xasprintf("the rule is for %s, the image is "
-			    "%s", r->applies, name);
-			free(name);
-			return why;
-		}
+		why = xasprintf("the rule is for %s, the image is %s",
+		    r->applies, name ? name : "another Windows");
+		free(name);
+		return why;
 	}
 	if (strcmp(r->applies, "iis") == 0) {
 		have = f->iis;

@@ -234,6 +234,48 @@ test_rules_evaluate__build_lacks_it(void **state)
 	img_close(&m);
 }
 
+/* An OS STIG's rule holds on its own Windows only: 10, 11, Server 2022. */
+static void
+test_rules_evaluate__os_rules(void **state)
+{
+	static const char *const layouts[] = { "win10", "win11", "2022",
+	    "2019" };
+	/* which of the three rules applies on each layout */
+	static const enum rule_result want[][3] = {
+		{ RR_FAIL, RR_NA, RR_NA },
+		{ RR_NA, RR_FAIL, RR_NA },
+		{ RR_NA, RR_NA, RR_FAIL },
+		{ RR_NA, RR_NA, RR_NA },
+	};
+	const char *profile =
+	    "@benchmark b\n"
+	    "@rule W10 severity=medium applies=win10\n"
+	    "@rule W11 severity=medium applies=win11\n"
+	    "@rule S22 severity=medium applies=server2022\n"
+	    "FIPS = on | rule W10, W11, S22\n";
+
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(*layouts); i++) {
+		struct img m;
+		struct judged j;
+
+		img_open(&m, layouts[i], NULL);
+		judge(&j, &m, profile);
+		for (size_t k = 0; k < 3; k++) {
+			assert_int_equal(j.ev[k].result, want[i][k]);
+			if (want[i][k] == RR_NA)
+				assert_non_null(strstr(j.ev[k].reason,
+				    "the rule is for"));
+		}
+		judged_free(&j);
+		/* the kind of Windows unknown: not checked */
+		m.f.type = OS_TYPE_UNKNOWN;
+		judge(&j, &m, profile);
+		assert_int_equal(j.ev[0].result, RR_NOTCHECKED);
+		judged_free(&j);
+		img_close(&m);
+	}
+}
+
 /* A rule is judged by its own benchmark's line, whatever wins the plan. */
 static void
 test_rules_evaluate__own_line_after_a_later_source(void **state)
@@ -276,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_rules_evaluate__applicability),
 		cmocka_unit_test(test_rules_evaluate__exact_nonzero_at_least),
 		cmocka_unit_test(test_rules_evaluate__build_lacks_it),
+		cmocka_unit_test(test_rules_evaluate__os_rules),
 		cmocka_unit_test(test_rules_evaluate__own_line_after_a_later_source),
 	};
 
