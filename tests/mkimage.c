@@ -191,8 +191,15 @@ fill_system(struct hive *h, const struct layout *l)
 		k = xasprintf("%s\\Control\\Lsa", cs);
 		set_dword(h, k, "LmCompatibilityLevel", 3);
 		free(k);
+		/* the names a checklist's asset is given: NetBIOS in upper
+		 * case, the DNS host name as typed, Domain empty in a
+		 * workgroup, as Setup writes them */
+		k = xasprintf("%s\\Control\\ComputerName\\ComputerName", cs);
+		set_sz(h, k, "ComputerName", "GOLDEN");
+		free(k);
 		k = xasprintf("%s\\Services\\Tcpip\\Parameters", cs);
 		set_sz(h, k, "Hostname", "golden");
+		set_sz(h, k, "Domain", "");
 		free(k);
 		free(cs);
 	}

@@ -104,6 +104,40 @@ read_fips(struct hive *h, const char *cs)
 	return got == -1 ? -1 : 0;
 }
 
+/* An empty string names nothing (a workgroup's Domain is ""). */
+static char *
+get_name(struct hive *h, const char *key, const char *name)
+{
+	char *s = get_sz(h, key, name);
+
+	if (s && *s == '\0') {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/*
+ * The names the image boots with.  A rename made before the image was
+ * captured waits in the "NV " values (the next boot copies them over
+ * Hostname and Domain), and ComputerName\ComputerName is the name the
+ * next boot takes (ActiveComputerName is volatile, absent offline).
+ */
+static void
+read_names(struct facts *f, struct hive *h, const char *cs)
+{
+	char *key = xasprintf("%s\\" COMPUTER_NAME_KEY, cs);
+
+	f->computer_name = get_name(h, key, "ComputerName");
+	free(key);
+	key = xasprintf("%s\\" TCPIP_PARAMETERS_KEY, cs);
+	if ((f->dns_hostname = get_name(h, key, "NV Hostname")) == NULL)
+		f->dns_hostname = get_name(h, key, "Hostname");
+	if ((f->dns_domain = get_name(h, key, "NV Domain")) == NULL)
+		f->dns_domain = get_name(h, key, "Domain");
+	free(key);
+}
+
 static int
 read_system(struct facts *f, struct hive *h)
 {
@@ -183,6 +217,7 @@ read_system(struct facts *f, struct hive *h)
 	}
 	free(key);
 	f->fips = read_fips(h, cs);
+	read_names(f, h, cs);
 	key = xasprintf("%s\\" PRODUCT_OPTIONS_KEY, cs);
 	pt = get_sz(h, key, "ProductType");
 	free(key);
@@ -191,7 +226,7 @@ read_system(struct facts *f, struct hive *h)
 		/* WinNT is a workstation; ServerNT and LanmanNT (a domain
 		 * controller) are servers. */
 		f->type = strcasecmp(pt, "WinNT") == 0 ? OS_CLIENT : OS_SERVER;
-		free(pt);
+		f->product_type = pt;
 	}
 	return 0;
 }
@@ -561,6 +596,10 @@ facts_free(struct facts *f)
 	free(f->build_lab);
 	free(f->default_profile);
 	free(f->system_root);
+	free(f->computer_name);
+	free(f->dns_hostname);
+	free(f->dns_domain);
+	free(f->product_type);
 	for (size_t i = 0; i < f->nprofiles; i++) {
 		free(f->profiles[i].sid);
 		free(f->profiles[i].path);

@@ -38,6 +38,11 @@ struct facts {
 	int iis, sql;			/* IIS, a SQL Server database engine
 					 * installed: 1, 0, or -1 unknown (no
 					 * SOFTWARE hive) */
+	/* The asset a checklist names (SYSTEM, current control set), each
+	 * NULL when absent: the NetBIOS name, the DNS host name and primary
+	 * DNS suffix, and ProductOptions' ProductType as written (WinNT,
+	 * ServerNT, LanmanNT) */
+	char *computer_name, *dns_hostname, *dns_domain, *product_type;
 	char **local_suites;		/* the local CNG suite list (Disable-
 					 * TlsCipherSuite), NULL when absent */
 	size_t nlocal_suites;
@@ -85,6 +90,8 @@ int facts_curve_available(const struct facts *, const struct curve *);
  * type and the processor architecture; SOFTWARE's version key. */
 #define SELECT_KEY "Select"
 #define PRODUCT_OPTIONS_KEY "Control\\ProductOptions"
+#define COMPUTER_NAME_KEY "Control\\ComputerName\\ComputerName"
+#define TCPIP_PARAMETERS_KEY "Services\\Tcpip\\Parameters"
 #define ENVIRONMENT_KEY "Control\\Session Manager\\Environment"
 #define CURRENT_VERSION "Microsoft\\Windows NT\\CurrentVersion"
 #define PROFILE_LIST_KEY CURRENT_VERSION "\\ProfileList"

@@ -317,6 +317,55 @@ test_facts_read__local_curve_order(void **state)
 	facts_free(&f);
 }
 
+/*
+ * The asset's names, from the control set Windows boots: a pending rename
+ * ("NV " values) wins over the names the last boot used, an empty Domain
+ * (a workgroup) names nothing, and ProductType stays as written.
+ */
+static void
+test_facts_read__asset_names(void **state)
+{
+	struct facts f;
+
+	/* mkimage: GOLDEN, golden, Domain "" */
+	facts_of("2019", NULL, 1, 1, &f);
+	assert_string_equal(f.computer_name, "GOLDEN");
+	assert_string_equal(f.dns_hostname, "golden");
+	assert_null(f.dns_domain);
+	assert_string_equal(f.product_type, "ServerNT");
+	facts_free(&f);
+	facts_of("win11", "SYSTEM|ControlSet001\\Services\\Tcpip\\"
+	    "Parameters|Domain|sz|old.example\n"
+	    "SYSTEM|ControlSet001\\Services\\Tcpip\\Parameters|"
+	    "NV Domain|sz|corp.example\n"
+	    "SYSTEM|ControlSet001\\Services\\Tcpip\\Parameters|"
+	    "NV Hostname|sz|Wks-07\n"
+	    "SYSTEM|ControlSet001\\Control\\ProductOptions|ProductType|sz|"
+	    "LanmanNT\n", 1, 1, &f);
+	assert_string_equal(f.dns_domain, "corp.example");
+	assert_string_equal(f.dns_hostname, "Wks-07");
+	assert_string_equal(f.product_type, "LanmanNT");
+	facts_free(&f);
+	facts_of("win11", "SYSTEM|ControlSet001\\Services\\Tcpip\\"
+	    "Parameters|Domain|sz|old.example\n", 1, 1, &f);
+	assert_string_equal(f.dns_domain, "old.example");
+	facts_free(&f);
+	/* 2022 boots ControlSet002: a name in ControlSet001 is not its */
+	facts_of("2022", "SYSTEM|ControlSet001\\Control\\ComputerName\\"
+	    "ComputerName|ComputerName|sz|STALE\n", 1, 1, &f);
+	assert_string_equal(f.computer_name, "GOLDEN");
+	facts_free(&f);
+	facts_of("2022", "SYSTEM|ControlSet002\\Control\\ComputerName\\"
+	    "ComputerName|ComputerName|sz|WEB01\n", 1, 1, &f);
+	assert_string_equal(f.computer_name, "WEB01");
+	facts_free(&f);
+	/* no SYSTEM hive: no names */
+	facts_of("2019", NULL, 0, 1, &f);
+	assert_null(f.computer_name);
+	assert_null(f.product_type);
+	facts_free(&f);
+}
+
 int
 main(void)
 {
@@ -330,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_facts_for_os__bare_build_type),
 		cmocka_unit_test(test_facts_read__fips_mode),
 		cmocka_unit_test(test_facts_read__local_curve_order),
+		cmocka_unit_test(test_facts_read__asset_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
