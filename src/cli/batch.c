@@ -179,6 +179,13 @@ spawn(const struct options *o, const char *root, struct job *j)
 			    strerror(errno));
 		one.root = root;
 		one.batch = 1;
+		/* each image's documents in the directory main checked */
+		if (o->checklist)
+			one.checklist = report_path(o->checklist, root,
+			    o->index, CKL_EXT);
+		if (o->xccdf)
+			one.xccdf = report_path(o->xccdf, root, o->index,
+			    XCCDF_EXT);
 		_exit(cmd_run(&one));
 	}
 	j->deadline = o->time_limit ? time(NULL) + o->time_limit : 0;

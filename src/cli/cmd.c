@@ -14,11 +14,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 
 #include "cli/cmd.h"
 #include "cli/cmdint.h"
+#include "cli/ckl.h"
+#include "cli/xccdf.h"
 #include "cli/regwrite.h"
 #include "cli/report.h"
 #include "io/hostfile.h"
@@ -154,6 +157,41 @@ sources_text(const struct policy *pol)
 }
 
 
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The last part of a path, without the slashes that end it. */
+static char *
+last_part(const char *p)
+{
+	size_t n = strlen(p), b;
+
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	for (b = n; b > 0 && p[b - 1] != '/'; b--)
+		;
+	return xasprintf("%.*s", (int)(n - b), p + b);
+}
+
+char *
+report_path(const char *file, const char *image, int index, const char *ext)
+{
+	char *base, *r;
+
+	if (!is_dir(file))
+		return xstrdup(file);
+	base = last_part(image ? image : "image");
+	r = index ? xasprintf("%s/%s-%d%s", file, base, index, ext) :
+	    xasprintf("%s/%s%s", file, base, ext);
+	free(base);
+	return r;
+}
+
 /* The image a run is about, for an error document. */
 static const char *
 image_arg(const struct options *o)
@@ -256,7 +294,7 @@ contain(const struct options *o, int rw, int writes)
 	struct image_request rq;
 	struct sandbox sb;
 	struct span all, start;
-	const char *files[3];
+	const char *files[5];
 	size_t n = 0;
 	int rc;
 	pid_t pid;
@@ -277,6 +315,10 @@ contain(const struct options *o, int rw, int writes)
 		files[n++] = o->undo;
 	if (o->out && strcmp(o->out, "-") != 0)
 		files[n++] = o->out;
+	if (o->checklist)
+		files[n++] = o->checklist;
+	if (o->xccdf)
+		files[n++] = o->xccdf;
 	files[n] = NULL;
 	trace_begin(&all);
 	trace_begin(&start);
@@ -479,6 +521,39 @@ prep_free(struct prep *x)
 	}
 }
 
+/*
+ * The checklist and XCCDF documents of a check, each written whole to its
+ * file by this process or, contained, by the parent that allowed it.
+ */
+static int
+write_audit(const struct options *o, const struct run *r,
+    const struct image *img, time_t start)
+{
+	char *image, *doc;
+	int rc = 0;
+
+	if (!o->checklist && !o->xccdf)
+		return 0;
+	image = img->member ? xasprintf("%s image %d", image_arg(o),
+	    img->member) : xstrdup(image_arg(o));
+	if (o->checklist) {
+		doc = ckl_render(r, image, time(NULL));
+		if (hostfile_put(o->checklist, doc, strlen(doc)) == -1)
+			rc = -1;
+		free(doc);
+	}
+	if (rc == 0 && o->xccdf) {
+		doc = xccdf_render(r, image, start, time(NULL));
+		if (hostfile_put(o->xccdf, doc, strlen(doc)) == -1)
+			rc = -1;
+		free(doc);
+	}
+	if (rc == -1)
+		say("%s\n", tlsh_errmsg());
+	free(image);
+	return rc;
+}
+
 static int
 run_image(const struct options *o, const struct policy *pol,
     struct image *img, int compact)
@@ -491,6 +566,7 @@ run_image(const struct options *o, const struct policy *pol,
 	size_t nps = 0, needed, nrules = 0;
 	struct rule_eval *rules = NULL;
 	int rc = TLSH_EXIT_ERROR, flags = o->force ? PLAN_FORCE : 0;
+	time_t start = time(NULL);
 	/* an auditor counts an absent value as a finding */
 	int explicit_only = o->explicit_only || pol->nbench > 0;
 
@@ -573,6 +649,10 @@ run_image(const struct options *o, const struct policy *pol,
 		if (o->cmd == CMD_CHECK && plan_noncompliant(&ps[i].p,
 		    explicit_only))
 			rc = TLSH_EXIT_NONCOMPLIANT;
+	if (o->cmd == CMD_CHECK && write_audit(o, &r, img, start) == -1) {
+		rc = TLSH_EXIT_ERROR;
+		goto out;
+	}
 	r.batch = o->batch;
 	r.said = said();
 	r.status = rc;
@@ -636,6 +716,18 @@ cmd_run(const struct options *o)
 		json_failed(o, image_arg(o), 0);
 		goto out;
 	}
+	/* a checklist reports rules, which only benchmark profiles have */
+	if ((o->checklist || o->xccdf) && pol.nbench == 0) {
+		char *src = sources_text(&pol);
+
+		say("%s: --%s needs a benchmark profile (-p stig-iis10, "
+		    "cis-iis10-l1, ...: tlshive profiles lists them); %s has "
+		    "no rules\n", o->checklist ? o->checklist : o->xccdf,
+		    o->checklist ? "checklist" : "xccdf", src);
+		free(src);
+		json_failed(o, image_arg(o), 0);
+		goto out;
+	}
 	/* several images have their own line (batch.c); JSON readers and
 	 * --quiet want none */
 	if (!o->batch && !o->json && !o->quiet && isatty(STDERR_FILENO))
@@ -649,6 +741,16 @@ cmd_run(const struct options *o)
 	}
 	n = images_count(set);
 	several = n > 1;
+	/* the parent allowed one file a document, named before the WIM
+	 * was opened */
+	if (several && (o->checklist || o->xccdf)) {
+		say("%s: a WIM of %zu images, and --%s writes one image's "
+		    "results: give --index N\n", o->root, n, o->checklist ?
+		    "checklist" : "xccdf");
+		json_failed(o, image_arg(o), 0);
+		rc = TLSH_EXIT_ERROR;
+		goto out;
+	}
 	rc = TLSH_EXIT_OK;
 	for (size_t i = 0; i < n; i++) {
 		struct image *img = images_get(set, i);

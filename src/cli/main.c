@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/batch.h"
@@ -29,7 +30,7 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_EXIT_ZERO,
+	O_EXIT_ZERO, O_CHECKLIST, O_XCCDF,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
 	O_FORMAT, O_BACKING, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
 	O_COUNT
@@ -81,6 +82,11 @@ static const struct opt_entry {
 	[O_EXIT_ZERO] = { "exit-zero", 0, NULL, "check: exit 0 when not "
 	    "compliant; the report still says so\n(for pipeline steps that "
 	    "must not fail; errors still exit 2)" },
+	[O_CHECKLIST] = { "checklist", 0, "FILE.ckl", "check: a STIG Viewer "
+	    "checklist of the benchmark rules\n(several images: a directory, "
+	    "a file each)" },
+	[O_XCCDF] = { "xccdf", 0, "FILE", "check: the benchmark rules' XCCDF "
+	    "1.2 results (several images:\na directory, a file each)" },
 	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
 	    "losing its .LOG1/.LOG2" },
 	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every value, not "
@@ -148,9 +154,9 @@ static const struct cmd_entry {
 	    0, -1, run_images },
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_EXPLICIT) | B(O_EXIT_ZERO) | B(O_FORCE) | B(O_JSON) |
-	    B(O_VERBOSE),
+	    B(O_VERBOSE) | B(O_CHECKLIST) | B(O_XCCDF),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
-	    "[--exit-zero] "
+	    "[--exit-zero] [--checklist FILE.ckl] [--xccdf FILE] "
 	    "[--strict] [--users default|all|none] [--force] [--json] "
 	    "[--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
@@ -441,6 +447,8 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_NO_SANDBOX: a->o.no_sandbox = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_EXIT_ZERO: a->o.exit_zero = 1; break;
+		case O_CHECKLIST: a->o.checklist = optarg; break;
+		case O_XCCDF: a->o.xccdf = optarg; break;
 		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
 		case O_VERBOSE: a->o.verbose = 1; break;
@@ -472,6 +480,57 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 }
 
 static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Several images named alike would write one checklist over another. */
+static int
+same_names(const char *dir, char **roots, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			char *a = report_path(dir, roots[i], 0, ""),
+			    *b = report_path(dir, roots[j], 0, "");
+			int same = strcmp(a, b) == 0;
+
+			free(a);
+			free(b);
+			if (same) {
+				bad_usage("%s and %s: their checklists would "
+				    "have one name in the directory; give images "
+				    "named apart", roots[i], roots[j]);
+				return -1;
+			}
+		}
+	return 0;
+}
+
+/* One image (or a WIM's images): its documents' files named, then run. */
+static int
+one_image(struct options *o)
+{
+	const char *img = o->root ? o->root : o->file[HV_SYSTEM] ?
+	    o->file[HV_SYSTEM] : o->file[HV_SOFTWARE];
+	char *ckl = NULL, *xccdf = NULL;
+	int rc;
+
+	if (o->checklist)
+		o->checklist = ckl = report_path(o->checklist, img, o->index,
+		    CKL_EXT);
+	if (o->xccdf)
+		o->xccdf = xccdf = report_path(o->xccdf, img, o->index,
+		    XCCDF_EXT);
+	rc = cmd_run(o);
+	free(ckl);
+	free(xccdf);
+	return rc;
+}
+
+static int
 run_images(struct args *a)
 {
 	struct options *o = &a->o;
@@ -489,6 +548,12 @@ run_images(struct args *a)
 			    "--user");
 		if (a->from && a->nargs > 0)
 			return bad_usage("give ROOTs or --from, not both");
+		if (o->checklist && !is_dir(o->checklist))
+			return bad_usage("--checklist %s: several images have a "
+			    "checklist each: give a directory", o->checklist);
+		if (o->xccdf && !is_dir(o->xccdf))
+			return bad_usage("--xccdf %s: several images have a "
+			    "results document each: give a directory", o->xccdf);
 		if (a->from) {
 			if ((roots = batch_read_list(a->from, &n)) == NULL) {
 				fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
@@ -501,7 +566,11 @@ run_images(struct args *a)
 			roots = a->argv;
 			n = (size_t)a->nargs;
 		}
-		rc = batch_run(o, roots, n, a->jobs, a->quiet);
+		if ((o->checklist || o->xccdf) && same_names(o->checklist ?
+		    o->checklist : o->xccdf, roots, n) == -1)
+			rc = TLSH_EXIT_ERROR;
+		else
+			rc = batch_run(o, roots, n, a->jobs, a->quiet);
 		if (a->from)
 			strv_free(roots, n);
 		return rc;
@@ -513,7 +582,7 @@ run_images(struct args *a)
 		return bad_usage("no image given (ROOT, or --system FILE "
 		    "and/or --software FILE)");
 	o->root = a->nargs ? a->argv[0] : NULL;
-	return cmd_run(o);
+	return one_image(o);
 }
 
 static int

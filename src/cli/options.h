@@ -36,6 +36,9 @@ struct options {
 	int no_sandbox;		/* parse the image in this process */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */
+	/* check: where the STIG Viewer checklist and the XCCDF results go,
+	 * this image's file (report_path) once main or a worker named it */
+	const char *checklist, *xccdf;
 	unsigned time_limit;	/* several images: seconds a worker may run */
 	unsigned memory_limit;	/* ... and MiB of address space it may use */
 	int quiet;		/* no progress line */
