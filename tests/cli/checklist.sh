@@ -145,6 +145,21 @@ grep -q 'their checklists would have one name' err || { cat err; fail "images na
 "$TLSHIVE" check -p stig-iis10 --checklist other plain > /dev/null
 valid_ckl other/plain.ckl
 
+# A WIM of several images: the parent names the file before the child
+# opens the WIM, so one image at a time (--index N, named -N).
+need_tool wimcapture
+need_tool wimappend
+need_images
+wimcapture iis two.wim > /dev/null 2>&1 && wimappend plain two.wim > /dev/null 2>&1 || fail "wimcapture"
+mkdir wimdocs
+must_exit 2 "$TLSHIVE" check -p stig-iis10 --checklist wimdocs two.wim > /dev/null 2> err
+grep -qx 'tlshive: two.wim: a WIM of 2 images, and --checklist writes one image'"'"'s results: give --index N' err || { cat err; fail "a WIM of several images"; }
+[ -z "$(ls wimdocs)" ] || fail "a checklist written for a WIM of several images"
+"$TLSHIVE" check -p stig-iis10 --checklist wimdocs --index 1 two.wim > /dev/null
+valid_ckl wimdocs/two.wim-1.ckl
+[ "$(xp 'string(//VULN/STATUS)' wimdocs/two.wim-1.ckl)" = NotAFinding ] || fail "WIM image 1"
+xp 'string(//COMMENTS)' wimdocs/two.wim-1.ckl | grep -q 'image two.wim image 1 (' || fail "WIM image named in COMMENTS"
+
 # A real Windows 7 SYSTEM hive: its own names, and a workstation.
 have_shared hives/real/win7-x86/SYSTEM "a real hive's asset names" || exit 0
 set +e; "$TLSHIVE" check -p stig-iis10 --checklist real.ckl --system "$SHARED/hives/real/win7-x86/SYSTEM" > /dev/null 2>&1; set -e
