@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "policy/ictpl.h"
 #include "policy/profile.h"
 #include "regval.h"
 
@@ -786,9 +787,11 @@ parse_trailer(char *t, const char *origin, struct bench_ctx *c,
 	return errs->n > before ? -1 : 0;
 }
 
-int
-policy_add_text(struct policy *p, const char *text, const char *file,
-    struct strlist *errs)
+/* A profile's text; origins, when given, names each line's origin in
+ * place of FILE:LINE (an IIS Crypto template's lines). */
+static int
+add_text(struct policy *p, const char *text, const char *file,
+    char *const *origins, struct strlist *errs)
 {
 	struct policy add = { 0 };
 	struct bench_ctx bc = { 0 };
@@ -814,7 +817,8 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 			free(buf);
 			continue;
 		}
-		origin = xasprintf("%s:%d", file, lineno);
+		origin = origins ? xstrdup(origins[lineno - 1]) :
+		    xasprintf("%s:%d", file, lineno);
 		if (*str_trim(buf) == '@') {
 			parse_directive(str_trim(buf), origin, file, &bc, errs);
 			free(origin);
@@ -904,29 +908,79 @@ policy_add_text(struct policy *p, const char *text, const char *file,
 	return 0;
 }
 
-static char *
-read_file(const char *path, struct strlist *errs)
+int
+policy_add_text(struct policy *p, const char *text, const char *file,
+    struct strlist *errs)
 {
-	size_t len;
-	unsigned char *text = read_all(path, &len);
+	return add_text(p, text, file, NULL, errs);
+}
 
-	if (text == NULL) {
-		sl_add(errs, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (memchr(text, '\0', len)) {
-		sl_add(errs, "%s: not a text file", path);
-		free(text);
-		return NULL;
-	}
-	return (char *)text;
+/* The line number of an error of file's, 0 for one about the whole file. */
+static long
+err_line(const char *e, const char *file)
+{
+	size_t n = strlen(file);
+
+	return strncmp(e, file, n) == 0 && e[n] == ':' ? strtol(e + n + 1,
+	    NULL, 10) : 0;
+}
+
+struct ictpl_lines {
+	struct strbuf text;
+	struct strlist origins;
+};
+
+static void
+ictpl_line(void *arg, const char *line, const char *origin)
+{
+	struct ictpl_lines *a = arg;
+
+	sb_add(&a->text, "%s\n", line);
+	sl_add(&a->origins, "%s", origin);
+}
+
+/*
+ * An IIS Crypto template: its items as a profile's lines, each with the
+ * template's FILE:LINE.  The lines are checked before anything is taken, so
+ * that the template's own mistakes and its values' come out together, in
+ * line order; its unmapped items are listed whether or not it is refused,
+ * as a .reg file's skipped lines are.
+ */
+static int
+add_ictpl(struct policy *p, const unsigned char *data, size_t len,
+    const char *file, struct strlist *errs)
+{
+	struct ictpl_lines a = { 0 };
+	struct strlist e1 = { 0 }, e2 = { 0 };
+	struct policy scratch = { 0 };
+	const char *text;
+	int r = -1;
+
+	ictpl_read(data, len, file, ictpl_line, &a, &p->skipped, &e1);
+	text = a.text.s ? a.text.s : "";
+	add_text(&scratch, text, file, a.origins.v, &e2);
+	policy_free(&scratch);
+	if (e1.n == 0 && e2.n == 0)
+		r = add_text(p, text, file, a.origins.v, errs);
+	for (size_t i = 0, j = 0; i < e1.n || j < e2.n;)
+		if (j == e2.n || (i < e1.n && err_line(e1.v[i], file) <=
+		    err_line(e2.v[j], file)))
+			sl_add(errs, "%s", e1.v[i++]);
+		else
+			sl_add(errs, "%s", e2.v[j++]);
+	sl_free(&e1);
+	sl_free(&e2);
+	sl_free(&a.origins);
+	free(a.text.s);
+	return r;
 }
 
 int
 policy_add_profile(struct policy *p, const char *name, struct strlist *errs)
 {
 	const struct builtin_profile *b = profile_builtin(name);
-	char *text;
+	unsigned char *text;
+	size_t len;
 	int r;
 
 	if (b != NULL && strchr(name, '/') == NULL)
@@ -944,9 +998,17 @@ policy_add_profile(struct policy *p, const char *name, struct strlist *errs)
 		free(sb.s);
 		return -1;
 	}
-	if ((text = read_file(name, errs)) == NULL)
+	if ((text = read_all(name, &len)) == NULL) {
+		sl_add(errs, "%s: %s", name, strerror(errno));
 		return -1;
-	r = policy_add_text(p, text, name, errs);
+	}
+	if (ictpl_detect(text, len))
+		r = add_ictpl(p, text, len, name, errs);
+	else if (memchr(text, '\0', len)) {
+		sl_add(errs, "%s: not a text file", name);
+		r = -1;
+	} else
+		r = policy_add_text(p, (char *)text, name, errs);
 	free(text);
 	return r;
 }

@@ -113,7 +113,8 @@ struct policy {
  */
 int policy_add_text(struct policy *, const char *text, const char *file,
     struct strlist *errs);
-/* A built-in profile name, or a file. */
+/* A built-in profile name, or a file: a profile, or an IIS Crypto
+ * template (ictpl.h) told by its content. */
 int policy_add_profile(struct policy *, const char *name,
     struct strlist *errs);
 /* One "NAME = VALUE" from the command line. */
