@@ -72,6 +72,8 @@ rule_def_free(struct rule_def *r)
 	free(r->xccdf);
 	free(r->applies);
 	free(r->title);
+	free(r->value);
+	free(r->view);
 	free(r->origin);
 	free(r);
 }
@@ -704,7 +706,9 @@ parse_directive(char *line, const char *origin, const char *file,
 			    strcmp(word, "ver") == 0 ? &r->ver :
 			    strcmp(word, "xccdf") == 0 ? &r->xccdf :
 			    strcmp(word, "applies") == 0 ? &r->applies :
-			    strcmp(word, "title") == 0 ? &r->title : NULL;
+			    strcmp(word, "title") == 0 ? &r->title :
+			    strcmp(word, "value") == 0 ? &r->value :
+			    strcmp(word, "view") == 0 ? &r->view : NULL;
 		}
 		if (slot == NULL || *slot != NULL) {
 			sl_add(errs, "%s: @%s: unexpected \"%s%s%s\"", origin,
@@ -737,6 +741,10 @@ parse_directive(char *line, const char *origin, const char *file,
 	    strcmp(r->applies, "server2022") != 0)
 		sl_add(errs, "%s: @rule %s: applies=%s: expected iis, sql, win10, "
 		    "win11 or server2022", origin, r->id, r->applies);
+	if (r->view && strcmp(r->view, "64-bit") != 0 &&
+	    strcmp(r->view, "32-bit") != 0)
+		sl_add(errs, "%s: @rule %s: view=%s: expected 64-bit or 32-bit",
+		    origin, r->id, r->view);
 }
 
 /* A line's "| rule ID[, ID] | absent ok | at least" into tr. */
@@ -787,10 +795,8 @@ parse_trailer(char *t, const char *origin, struct bench_ctx *c,
 	return errs->n > before ? -1 : 0;
 }
 
-/* A profile's text; origins, when given, names each line's origin in
- * place of FILE:LINE (an IIS Crypto template's lines). */
-static int
-add_text(struct policy *p, const char *text, const char *file,
+int
+policy_add_text_at(struct policy *p, const char *text, const char *file,
     char *const *origins, struct strlist *errs)
 {
 	struct policy add = { 0 };
@@ -912,7 +918,7 @@ int
 policy_add_text(struct policy *p, const char *text, const char *file,
     struct strlist *errs)
 {
-	return add_text(p, text, file, NULL, errs);
+	return policy_add_text_at(p, text, file, NULL, errs);
 }
 
 /* The line number of an error of file's, 0 for one about the whole file. */
@@ -958,10 +964,10 @@ add_ictpl(struct policy *p, const unsigned char *data, size_t len,
 
 	ictpl_read(data, len, file, ictpl_line, &a, &p->skipped, &e1);
 	text = a.text.s ? a.text.s : "";
-	add_text(&scratch, text, file, a.origins.v, &e2);
+	policy_add_text_at(&scratch, text, file, a.origins.v, &e2);
 	policy_free(&scratch);
 	if (e1.n == 0 && e2.n == 0)
-		r = add_text(p, text, file, a.origins.v, errs);
+		r = policy_add_text_at(p, text, file, a.origins.v, errs);
 	for (size_t i = 0, j = 0; i < e1.n || j < e2.n;)
 		if (j == e2.n || (i < e1.n && err_line(e1.v[i], file) <=
 		    err_line(e2.v[j], file)))

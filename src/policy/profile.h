@@ -27,7 +27,8 @@ struct benchmark_def {
 	char *origin;		/* "FILE:LINE" */
 };
 
-/* "@rule ID severity=... ver=... [xccdf=...] [applies=...] [title=...]" */
+/* "@rule ID severity=... ver=... [xccdf=...] [applies=...] [title=...]
+ * [value=...] [view=...]" */
 struct rule_def {
 	char *id;		/* "V-218821", "7.11", "HK-1234" */
 	const struct benchmark_def *bench;
@@ -37,6 +38,11 @@ struct rule_def {
 	char *applies;		/* "iis", "sql": a role the image must have,
 				 * or NULL for every image */
 	char *title;		/* our own words, or NULL */
+	/* A rule that reads one value of its rows (a HardeningKitty finding
+	 * is one registry value): that value's name, and "64-bit" or
+	 * "32-bit" for one registry view; NULL for all. */
+	char *value;
+	char *view;
 	char *origin;		/* "FILE:LINE" */
 };
 
@@ -113,6 +119,12 @@ struct policy {
  */
 int policy_add_text(struct policy *, const char *text, const char *file,
     struct strlist *errs);
+/*
+ * As policy_add_text, a profile made by an importer: origins names each
+ * line's origin in place of FILE:LINE (the line of the file it came from).
+ */
+int policy_add_text_at(struct policy *, const char *text, const char *file,
+    char *const *origins, struct strlist *errs);
 /* A built-in profile name, or a file: a profile, or an IIS Crypto
  * template (ictpl.h) told by its content. */
 int policy_add_profile(struct policy *, const char *name,

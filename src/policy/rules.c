@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy/planint.h"
 #include "policy/rules.h"
@@ -147,6 +148,8 @@ static int
 judge_line(struct rule_eval *e, const struct want *w, const struct plan *p,
     const struct facts *f, const char *current, char **why)
 {
+	const struct rule_def *r = e->def;
+	size_t before = e->nv;
 	struct strlist errs = { 0 };
 	struct regval v[2];
 	const char *names[2] = { NULL, NULL };
@@ -179,9 +182,16 @@ judge_line(struct rule_eval *e, const struct want *w, const struct plan *p,
 		if (t->s != w->s)
 			continue;
 		found++;
+		/* view=64-bit is the native view, the only one a 32-bit
+		 * image has (its targets name no view) */
+		if (r->view && strcmp(t->where, r->view) != 0 &&
+		    !(*t->where == '\0' && strcmp(r->view, "64-bit") == 0))
+			continue;
 		for (int k = 0; k < n; k++)
-			add_value(e, w, t, names[k], &v[k], &t->cur[k],
-			    t->present[k], current);
+			if (r->value == NULL || strcasecmp(names[k],
+			    r->value) == 0)
+				add_value(e, w, t, names[k], &v[k],
+				    &t->cur[k], t->present[k], current);
 	}
 	for (int k = 0; k < n; k++)
 		regval_free(&v[k]);
@@ -189,6 +199,16 @@ judge_line(struct rule_eval *e, const struct want *w, const struct plan *p,
 		*why = xasprintf("%s: the plan has no place to read it",
 		    w->s->name);
 		return -1;
+	}
+	/* a rule of one value or one view the row does not have here (a
+	 * 32-bit view on a 32-bit image) reads nothing: not applicable,
+	 * never a pass with nothing behind it */
+	if (e->nv == before && (r->value || r->view)) {
+		*why = r->value && r->view ? xasprintf("%s has no value %s in "
+		    "a %s view here", w->s->name, r->value, r->view) : r->view ?
+		    xasprintf("%s has no %s view here", w->s->name, r->view) :
+		    xasprintf("%s has no value %s", w->s->name, r->value);
+		return 0;
 	}
 	return 1;
 }
