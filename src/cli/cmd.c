@@ -29,6 +29,7 @@
 #include "io/sandbox.h"
 #include "io/store.h"
 #include "policy/facts.h"
+#include "policy/findings.h"
 #include "policy/plan.h"
 #include "policy/plantext.h"
 #include "policy/profile.h"
@@ -102,6 +103,9 @@ load_policy(const struct options *o, struct policy *pol)
 			break;
 		case PA_REG:
 			policy_add_reg(pol, arg, &errs);
+			break;
+		case PA_FINDINGS:
+			policy_add_findings(pol, arg, &errs);
 			break;
 		}
 	}

@@ -30,7 +30,7 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_EXIT_ZERO, O_CHECKLIST, O_XCCDF,
+	O_EXIT_ZERO, O_CHECKLIST, O_XCCDF, O_FINDINGS,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
 	O_FORMAT, O_BACKING, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
 	O_COUNT
@@ -87,6 +87,8 @@ static const struct opt_entry {
 	    "a file each)" },
 	[O_XCCDF] = { "xccdf", 0, "FILE", "check: the benchmark rules' XCCDF "
 	    "1.2 results (several images:\na directory, a file each)" },
+	[O_FINDINGS] = { "findings", 0, "FILE.csv", "check: a HardeningKitty "
+	    "finding list's TLS rows,\neach a rule HK-ID" },
 	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
 	    "losing its .LOG1/.LOG2" },
 	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every value, not "
@@ -153,10 +155,11 @@ static const struct cmd_entry {
 	    "[--json] [--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
-	    B(O_EXPLICIT) | B(O_EXIT_ZERO) | B(O_FORCE) | B(O_JSON) |
-	    B(O_VERBOSE) | B(O_CHECKLIST) | B(O_XCCDF),
-	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-v] [--explicit] "
-	    "[--exit-zero] [--checklist FILE.ckl] [--xccdf FILE] "
+	    B(O_EXPLICIT) | B(O_EXIT_ZERO) | B(O_FINDINGS) | B(O_FORCE) |
+	    B(O_JSON) | B(O_VERBOSE) | B(O_CHECKLIST) | B(O_XCCDF),
+	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] "
+	    "[--findings FILE.csv] [-v] [--explicit] [--exit-zero] "
+	    "[--checklist FILE.ckl] [--xccdf FILE] "
 	    "[--strict] [--users default|all|none] [--force] [--json] "
 	    "[--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
@@ -399,8 +402,10 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_PROFILE:
 		case O_SET:
 		case O_REG:
+		case O_FINDINGS:
 			a->o.pargs[a->o.npargs].kind = id == O_PROFILE ?
-			    PA_PROFILE : id == O_SET ? PA_SET : PA_REG;
+			    PA_PROFILE : id == O_SET ? PA_SET : id == O_REG ?
+			    PA_REG : PA_FINDINGS;
 			a->o.pargs[a->o.npargs++].arg = optarg;
 			break;
 		case O_UNDO: a->o.undo = optarg; break;

@@ -5,9 +5,9 @@
 #include "cli/report.h"
 #include "tlshive.h"
 
-/* A -p, --set or --reg argument, kept in command-line order. */
+/* A -p, --set, --reg or --findings argument, kept in command-line order. */
 struct policy_arg {
-	enum { PA_PROFILE, PA_SET, PA_REG } kind;
+	enum { PA_PROFILE, PA_SET, PA_REG, PA_FINDINGS } kind;
 	const char *arg;
 };
 
