@@ -5,7 +5,7 @@
 . "$srcdir/tests/cli/lib.sh"
 : "${REPLAY:?run through make check}"
 
-for h in profile reg logs hive regfread ictpl; do
+for h in profile reg logs hive regfread ictpl findings; do
 	[ -x "$REPLAY/replay_$h" ] || fail "replay_$h was not built"
 	want=$(ls "$srcdir/tests/fuzz/regress/$h" | wc -l)
 	[ "$want" -gt 0 ] || fail "no regression inputs for $h"

@@ -1,14 +1,14 @@
 #!/bin/sh
 # make fuzz: builds each harness with clang's libFuzzer, ASan and UBSan,
 # seeds it from the project's own files, and runs it for FUZZ_SECONDS.
-# FUZZ_HARNESSES picks some (default all six), FUZZ_JOBS runs that many at
+# FUZZ_HARNESSES picks some (default all seven), FUZZ_JOBS runs that many at
 # once (each on one core), FUZZ_MERGE=1 adds the inputs of up to 8 KiB that
 # reached new coverage to tests/fuzz/regress/ (libFuzzer's -merge=1).
 # Crashes land in fuzz-build/crash-*; each one found becomes a regression
 # input under tests/fuzz/regress/ (replayed by tests/cli/fuzz-regress.sh).
 set -eu
 srcdir=$1; builddir=$2; secs=${FUZZ_SECONDS:-60}
-harnesses=${FUZZ_HARNESSES:-profile reg logs hive regfread ictpl}
+harnesses=${FUZZ_HARNESSES:-profile reg logs hive regfread ictpl findings}
 jobs=${FUZZ_JOBS:-1}
 CC=${FUZZ_CC:-clang}
 out=$builddir/fuzz-build
@@ -27,12 +27,13 @@ src="$srcdir/src/util.c $srcdir/src/regval.c $srcdir/src/trace.c $srcdir/src/reg
 	$imgsrc $srcdir/src/regf/regfread.c $srcdir/src/regf/commit.c
 	$srcdir/src/regf/mkhive.c $srcdir/src/policy/facts.c $srcdir/src/policy/table.c $srcdir/src/policy/profile.c
 	$srcdir/src/policy/plan.c $srcdir/src/policy/gate.c $srcdir/src/policy/ops.c $srcdir/src/policy/settle.c
-	$srcdir/src/policy/lint.c $srcdir/src/policy/verdict.c $srcdir/src/policy/plantext.c $srcdir/src/policy/reg.c $srcdir/src/policy/ictpl.c $srcdir/src/cli/regwrite.c $builddir/src/policy/profiles.c
+	$srcdir/src/policy/lint.c $srcdir/src/policy/verdict.c $srcdir/src/policy/plantext.c $srcdir/src/policy/reg.c $srcdir/src/policy/ictpl.c $srcdir/src/policy/findings.c $srcdir/src/policy/rules.c $srcdir/src/cli/regwrite.c $builddir/src/policy/profiles.c
 	$builddir/src/io/sbfilter-bpf.c"
 
 # seed corpora, all made here
 mkdir -p "$out/seed-profile" "$out/seed-reg" "$out/seed-logs" "$out/seed-hive" "$out/seed-regfread" \
-	"$out/seed-ictpl"
+	"$out/seed-ictpl" "$out/seed-findings"
+cp "$srcdir"/testdata/findings/*.csv "$out/seed-findings/"
 cp "$srcdir"/testdata/ictpl/*.ictpl "$out/seed-ictpl/"
 { printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$srcdir/testdata/ictpl/v3.ictpl"; } > "$out/seed-ictpl/v3-utf16"
 cp "$srcdir"/profiles/*.profile "$srcdir"/testdata/profiles/*.profile "$out/seed-profile/"
