@@ -57,3 +57,65 @@ must_exit 2 "$TLSHIVE" apply --exit-zero img2 2> u.err
 grep -q 'exit-zero' u.err || { cat u.err; fail "apply --exit-zero: no word of the option"; }
 "$TLSHIVE" settings --json > s.json
 jtrue ".tlshive_version == \"$ver\" and (.settings | length) > 0" < s.json || fail "settings --json: tlshive_version"
+
+# The schemas (schemas/*.json) describe every document; lib.sh validates
+# each --json output of every test against them when the test ends.  Here
+# the validator is shown to reject what a schema does not allow: a key it
+# does not know, a value of the wrong type, a document cut short, and an
+# error document that lost its message key.
+need_tool python3
+if ! python3 -c 'import jsonschema' 2> /dev/null; then
+	[ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "python3-jsonschema is not installed"
+	skip "python3-jsonschema is not installed"
+fi
+schemas=$srcdir/schemas
+validate() { python3 "$srcdir/tests/tools/validate-json.py" "$schemas" "$@"; }
+validate c1.json c0.json e.json b0.json a1.json s.json > v.out || { cat v.out; fail "valid documents rejected"; }
+rejects() {
+	rj_what=$1; shift
+	jq "$@" > bad.json
+	must_exit 1 validate bad.json > v.out
+	grep -q "^bad.json:1: $rj_what" v.out || { cat v.out; fail "the validator's reason: $rj_what"; }
+}
+rejects "run schema: (top): Additional properties are not allowed ('surprise'" '.surprise = 1' c1.json
+rejects "run schema: exit: '1' is not one of" '.exit = "1"' c1.json
+rejects 'run schema: differences/0/verdict' '.differences[0].verdict = "fine"' c1.json
+rejects 'run schema: settings/0/registry/' '.settings[0].registry |= map_values(true)' c1.json
+rejects 'run schema: changes/0: ' 'del(.changes[0].origin)' a1.json
+rejects "error schema: (top): 'error' is a required property" 'del(.error)' e.json
+rejects 'settings schema: settings/0/kind' '.settings[0].kind = "knob"' s.json
+head -c 300 c1.json > bad.json
+must_exit 1 validate bad.json > v.out
+grep -q '^bad.json: line 1: not JSON' v.out || { cat v.out; fail "a cut document passed"; }
+# JSON Lines: the second line is checked too
+{ jq -c . c0.json; jq -c '.outcome = "maybe"' c0.json; } > bad.json
+must_exit 1 validate bad.json > v.out
+grep -q '^bad.json:2: run schema: outcome' v.out || { cat v.out; fail "the second of two lines passed"; }
+# the wrapper kept this test's own --json runs for its EXIT check
+[ "$(ls "$T/.json" | grep -c '\.argv$')" -ge 10 ] || fail "the --json runs were not kept for validation"
+
+# ... and a test whose tlshive printed such a document fails at its end,
+# though it asserted nothing; the wrapper gives the exit status back as it
+# was, a signal's death included
+cat > fake <<'EOF'
+#!/bin/sh
+printf '%s\n' "$FAKE_OUT"
+[ -z "${FAKE_SIG:-}" ] || kill -"$FAKE_SIG" $$
+exit "${FAKE_RC:-0}"
+EOF
+chmod +x fake
+inner() {
+	FAKE_OUT=$1 FAKE_RC=$2 FAKE_SIG=${4:-} TLSHIVE=$T/fake TLSHIVE_REQUIRE_TOOLS=1 \
+	    sh -c '. "$srcdir/tests/cli/lib.sh"; set +e; "$TLSHIVE" check $1 x > out; echo "exit $?" > "$2"' \
+	    sh "$3" "$T/inner.rc"
+}
+must_exit 1 inner '{"schema_version": 1}' 0 --json 2> inner.err
+grep -q '^FAIL: JSON output that its schema' inner.err || { cat inner.err; fail "an invalid document did not fail its test"; }
+grep -q "'tlshive_version' is a required property" inner.err || { cat inner.err; fail "the reason of the failure"; }
+must_exit 0 inner "$(jq -c . e.json)" 2 --json 2> inner.err
+[ "$(cat inner.rc)" = "exit 2" ] || fail "the wrapper changed the exit status: $(cat inner.rc)"
+must_exit 0 inner "$(jq -c . e.json)" 0 --json 9 2> inner.err
+[ "$(cat inner.rc)" = "exit 137" ] || fail "the wrapper changed a death by SIGKILL: $(cat inner.rc)"
+# without --json the output is not looked at
+must_exit 0 inner 'not json' 1 --quiet 2> inner.err
+[ "$(cat inner.rc)" = "exit 1" ] || fail "the wrapper changed the exit status without --json: $(cat inner.rc)"

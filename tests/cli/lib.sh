@@ -4,7 +4,8 @@ LC_ALL=C; export LC_ALL
 : "${TLSHIVE:?run through make check}" "${MKIMAGE:?run through make check}"
 : "${srcdir:=.}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlshive-cli-XXXXXX")
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+lib_cleanup() { chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"; }
+trap 'at_exit lib_cleanup' EXIT
 cd "$T"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -16,6 +17,47 @@ if [ -n "${VALGRIND:-}" ]; then
 	TLSHIVE=$T/vg-wrapper
 fi
 skip() { echo "SKIP: $*"; exit 77; }
+
+# Every tlshive run goes through tests/tools/json-wrapper.sh, which keeps
+# the standard output of the runs with --json in $T/.json; when the test
+# ends they are held against the schemas in schemas/, and a document its
+# schema does not describe fails the test whatever else it asserted.
+mkdir "$T/.json"
+printf '#!/bin/sh\nexec /bin/sh "%s" "%s" "%s" "$@"\n' \
+    "$srcdir/tests/tools/json-wrapper.sh" "$TLSHIVE" "$T/.json" > "$T/json-wrapper"
+chmod +x "$T/json-wrapper"
+TLSHIVE=$T/json-wrapper
+
+# json_valid: the documents kept so far all match their schema (or there
+# are none); a missing python3-jsonschema fails where tools are required.
+json_valid() {
+	set -- $(ls -d "$T/.json"/* 2> /dev/null | grep -v '\.argv$')
+	[ $# -gt 0 ] || return 0
+	if ! python3 -c 'import jsonschema' 2> /dev/null; then
+		if [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ]; then
+			echo "FAIL: python3-jsonschema is not installed: the JSON output is not validated" >&2
+			return 1
+		fi
+		echo "SKIP: python3-jsonschema is not installed: the JSON output is not validated"
+		return 0
+	fi
+	python3 "$srcdir/tests/tools/validate-json.py" "$srcdir/schemas" "$@" >&2 &&
+		return 0
+	echo "FAIL: JSON output that its schema (schemas/) does not describe" >&2
+	return 1
+}
+
+# at_exit CLEANUP...: every test's EXIT trap (a test that cleans up more
+# sets it to at_exit ITS_CLEANUP): the JSON kept is validated, CLEANUP
+# runs, and the test fails if the JSON did, though it passed or skipped.
+at_exit() {
+	ae_rc=$?
+	if ! json_valid; then
+		[ "$ae_rc" != 0 ] && [ "$ae_rc" != 77 ] || ae_rc=1
+	fi
+	"$@"
+	exit "$ae_rc"
+}
 
 # must_exit CODE CMD...: run CMD, demand exit status CODE.
 must_exit() {

@@ -65,7 +65,7 @@ cleanup() {
 	chmod -R u+w "$T" 2>/dev/null
 	rm -rf "$T"
 }
-trap cleanup EXIT
+trap 'at_exit cleanup' EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM

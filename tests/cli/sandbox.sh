@@ -108,7 +108,8 @@ echo "another image" > imgs/sibling
 TLSHIVE_FAULT='pwrite:1:hang:*tlshive-journal*' LD_PRELOAD=$SHIM \
 	"$TLSHIVE" apply imgs/k.qcow2 > /dev/null 2> err & pid=$!
 # a failing check below must not leave the held run behind
-trap 'kill -9 $pid 2> /dev/null || true; cleanup' EXIT
+kill_cleanup() { kill -9 $pid 2> /dev/null || true; cleanup; }
+trap 'at_exit kill_cleanup' EXIT
 qpid() {
 	for c in /proc/[0-9]*/cmdline; do
 		{ tr '\0' ' ' < "$c"; } 2> /dev/null | grep -q "^qemu-nbd .* imgs/k.qcow2" || continue

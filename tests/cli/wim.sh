@@ -14,7 +14,7 @@ cfg=Windows/System32/config
 SD=0x010004901400000020000000000000002c000000010100000000000512000000010100000000000512000000020034000200000000001400ff011f0001010000000000051200000000001800ff011f0001020000000000052000000020020000
 M=$T/mnt; mkdir "$M"
 cleanup() { mountpoint -q "$M" && umount "$M" 2>/dev/null; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
+trap 'at_exit cleanup' EXIT
 vol() {	# vol FILE LAYOUT: as Windows' own config hives: descriptor, attributes
 	rm -rf src; "$MKIMAGE" "$2" src
 	truncate -s 64M "$1"; mkntfs -F -Q -q "$1" > /dev/null 2>&1
