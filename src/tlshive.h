@@ -10,7 +10,45 @@
 enum tlsh_exit {
 	TLSH_EXIT_OK = 0,		/* done, or compliant */
 	TLSH_EXIT_NONCOMPLIANT = 1,	/* check found differences */
-	TLSH_EXIT_ERROR = 2		/* usage, input or I/O error */
+	TLSH_EXIT_ERROR = 2,		/* usage, input or I/O error */
+	/* sysexits' EX_TEMPFAIL: an error a retry may not meet (a lock
+	 * another run holds, a transient I/O error, qemu-nbd gone), which
+	 * Argo's retryStrategy or Kubernetes' podFailurePolicy can single out */
+	TLSH_EXIT_TEMPFAIL = 75
+};
+
+/*
+ * What kind of error the last message is: a stable word for pipelines
+ * (JSON "error": {"code": ...}), listed in tlshive(8), ERROR CODES.  Names
+ * are never changed; new kinds are added at the end.
+ */
+enum tlsh_errc {
+	TLSH_E_NONE = 0,	/* no error recorded */
+	TLSH_E_INTERNAL,	/* anything not classified */
+	TLSH_E_USAGE,
+	TLSH_E_PROFILE,
+	TLSH_E_PROFILE_CONFLICT,
+	TLSH_E_NOT_FOUND,
+	TLSH_E_NOT_WINDOWS,
+	TLSH_E_HIVE_DAMAGED,
+	TLSH_E_HIVE_DIRTY,
+	TLSH_E_HIBERNATED,
+	TLSH_E_IMAGE_FORMAT,
+	TLSH_E_IMAGE_REFUSED,
+	TLSH_E_JOURNAL,
+	TLSH_E_LOCKED,		/* retryable */
+	TLSH_E_IN_USE,
+	TLSH_E_IO,		/* retryable for EIO, EAGAIN, EINTR, EBUSY, EMFILE, ENFILE */
+	TLSH_E_TRANSPORT,	/* retryable */
+	TLSH_E_NO_SPACE,
+	TLSH_E_READ_ONLY,
+	TLSH_E_PERMISSION,
+	TLSH_E_WRITE_CHECK,
+	TLSH_E_GATE,
+	TLSH_E_SANDBOX,
+	TLSH_E_UNDO_EXISTS,
+	TLSH_E_WORKER,
+	TLSH_E_COUNT
 };
 
 /*
@@ -35,6 +73,21 @@ const char *hive_id_name(enum hive_id);
 void tlsh_seterr(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 const char *tlsh_errmsg(void);
+/*
+ * Beside the message, its kind: tlsh_seterr takes it from errno as it
+ * finds it (ENOENT not-found, ENOSPC no-space, EROFS read-only, EACCES and
+ * EPERM permission, EIO and the other transient ones io, anything else
+ * internal); tlsh_seterrc names it.  Whether a retry may succeed goes
+ * with it (tlsh_errtemp): the exit status 75 rather than 2.
+ */
+void tlsh_seterrc(enum tlsh_errc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+enum tlsh_errc tlsh_errcode(void);
+int tlsh_errtemp(void);
+/* The kind again, after a message kept across other calls (another
+ * thread's, or wrapped in more words) is set with tlsh_seterr. */
+void tlsh_errkind(enum tlsh_errc, int temp);
+const char *tlsh_errc_name(enum tlsh_errc);
 
 /*
  * Long work (a hive extracted from a WIM or read from a disk image, a

@@ -28,14 +28,105 @@ hive_id_name(enum hive_id id)
 	    "USER";
 }
 
+static _Thread_local enum tlsh_errc errcode;
+static _Thread_local int errtemp;
+
+static const char *const errc_names[TLSH_E_COUNT] = {
+	[TLSH_E_NONE] = "none", [TLSH_E_INTERNAL] = "internal",
+	[TLSH_E_USAGE] = "usage", [TLSH_E_PROFILE] = "profile",
+	[TLSH_E_PROFILE_CONFLICT] = "profile-conflict",
+	[TLSH_E_NOT_FOUND] = "not-found", [TLSH_E_NOT_WINDOWS] = "not-windows",
+	[TLSH_E_HIVE_DAMAGED] = "hive-damaged",
+	[TLSH_E_HIVE_DIRTY] = "hive-dirty", [TLSH_E_HIBERNATED] = "hibernated",
+	[TLSH_E_IMAGE_FORMAT] = "image-format",
+	[TLSH_E_IMAGE_REFUSED] = "image-refused", [TLSH_E_JOURNAL] = "journal",
+	[TLSH_E_LOCKED] = "locked", [TLSH_E_IN_USE] = "in-use",
+	[TLSH_E_IO] = "io", [TLSH_E_TRANSPORT] = "transport",
+	[TLSH_E_NO_SPACE] = "no-space", [TLSH_E_READ_ONLY] = "read-only",
+	[TLSH_E_PERMISSION] = "permission",
+	[TLSH_E_WRITE_CHECK] = "write-check", [TLSH_E_GATE] = "gate",
+	[TLSH_E_SANDBOX] = "sandbox", [TLSH_E_UNDO_EXISTS] = "undo-exists",
+	[TLSH_E_WORKER] = "worker"
+};
+
+const char *
+tlsh_errc_name(enum tlsh_errc c)
+{
+	return c >= 0 && c < TLSH_E_COUNT ? errc_names[c] : "internal";
+}
+
+/* The kind an errno gives a message that names none; the transient
+ * ones are those a later run may not meet.  ENOMEM is not among them: a
+ * batch worker's --memory-limit (4096 MB by default) gives it to the same
+ * hive every time. */
+static void
+errc_of_errno(int e)
+{
+	errtemp = 0;
+	switch (e) {
+	case ENOENT: case ENOTDIR: errcode = TLSH_E_NOT_FOUND; break;
+	case ENOSPC: case EDQUOT: errcode = TLSH_E_NO_SPACE; break;
+	case EROFS: errcode = TLSH_E_READ_ONLY; break;
+	case EACCES: case EPERM: errcode = TLSH_E_PERMISSION; break;
+	case EIO: case EAGAIN: case EINTR: case EBUSY: case EMFILE:
+	case ENFILE:
+		errcode = TLSH_E_IO;
+		errtemp = 1;
+		break;
+	case ENOMEM: errcode = TLSH_E_IO; break;
+	default: errcode = TLSH_E_INTERNAL; break;
+	}
+}
+
 void
 tlsh_seterr(const char *fmt, ...)
 {
 	va_list ap;
 
+	errc_of_errno(errno);
 	va_start(ap, fmt);
 	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
 	va_end(ap);
+}
+
+void
+tlsh_seterrc(enum tlsh_errc c, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	/* an I/O error's errno may say more: no space, a read-only file
+	 * system, a transient failure */
+	if (c == TLSH_E_IO) {
+		errc_of_errno(e);
+		if (errcode == TLSH_E_INTERNAL)
+			errcode = TLSH_E_IO;
+	} else {
+		errcode = c;
+		errtemp = c == TLSH_E_LOCKED || c == TLSH_E_TRANSPORT;
+	}
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+}
+
+enum tlsh_errc
+tlsh_errcode(void)
+{
+	return errcode ? errcode : TLSH_E_INTERNAL;
+}
+
+int
+tlsh_errtemp(void)
+{
+	return errtemp;
+}
+
+void
+tlsh_errkind(enum tlsh_errc c, int temp)
+{
+	errcode = c;
+	errtemp = temp;
 }
 
 const char *

@@ -120,7 +120,8 @@ emit(const struct options *o, const char *root, struct job *j)
 			else
 				*out = '\0';
 			fputs(out, stdout);
-			report_json_error(stdout, root, err, status, 1);
+			report_json_error(stdout, root, TLSH_E_WORKER, err,
+			    status, 1);
 		} else
 			fputs(out, stdout);
 	} else {
@@ -186,7 +187,14 @@ spawn(const struct options *o, const char *root, struct job *j)
 		if (o->xccdf)
 			one.xccdf = report_path(o->xccdf, root, o->index,
 			    XCCDF_EXT);
-		_exit(cmd_run(&one));
+		{
+			int rc = exit_status(cmd_run(&one));
+			/* the contained child comes back here too: its error
+			 * document, with the error's kind, is in stdio's
+			 * buffer, which _exit would drop */
+			fflush(stdout);
+			_exit(rc);
+		}
 	}
 	j->deadline = o->time_limit ? time(NULL) + o->time_limit : 0;
 }
@@ -302,9 +310,16 @@ batch_run(const struct options *o, char **roots, size_t n, int jobs,
 			emit(o, roots[emitted], &j[emitted]);
 			fclose(j[emitted].out);
 			fclose(j[emitted].err);
-			if (s != 0 && s != 1)
+			/* what no retry mends outweighs what one may, which
+			 * outweighs a verdict: 2 > 75 > 1 > 0 */
+			if (s != TLSH_EXIT_OK && s != TLSH_EXIT_NONCOMPLIANT &&
+			    s != TLSH_EXIT_TEMPFAIL)
 				worst = TLSH_EXIT_ERROR;
-			else if (s == 1 && worst == TLSH_EXIT_OK)
+			else if (s == TLSH_EXIT_TEMPFAIL &&
+			    worst != TLSH_EXIT_ERROR)
+				worst = TLSH_EXIT_TEMPFAIL;
+			else if (s == TLSH_EXIT_NONCOMPLIANT &&
+			    worst == TLSH_EXIT_OK)
 				worst = TLSH_EXIT_NONCOMPLIANT;
 			emitted++;
 		}

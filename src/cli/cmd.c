@@ -62,7 +62,7 @@ strict_ignored(const struct options *o, const struct plan *p)
 	for (size_t i = 0; i < p->nign; i++) {
 		char *t = plan_ignored_text(p, i, "Windows ignores this: ");
 		if (t) {
-			say("%s\n", t);
+			say_code(TLSH_E_PROFILE, "%s\n", t);
 			n++;
 		}
 		free(t);
@@ -126,13 +126,13 @@ load_policy(const struct options *o, struct policy *pol)
 	/* only skipped lines: counted with what Windows ignores, once the
 	 * plan knows (strict_ignored) */
 	if (o->strict && errs.n && errs.n == pol->skipped.n) {
-		print_errors(&errs);
+		print_errors(&errs, TLSH_E_PROFILE);
 		strict_skipped = errs.n;
 		sl_free(&errs);
 		return 0;
 	}
 	if (errs.n) {
-		print_errors(&errs);
+		print_errors(&errs, TLSH_E_PROFILE);
 		say("%zu error%s in the profiles and "
 		    ".reg files; nothing done\n", errs.n, errs.n == 1 ? "" :
 		    "s");
@@ -309,7 +309,7 @@ contain(const struct options *o, int rw, int writes)
 	}
 	/* the child cannot load the image module from inside its view */
 	if (image_load(o->root) == -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		json_failed(o, image_arg(o), 0);
 		return TLSH_EXIT_ERROR;
 	}
@@ -332,7 +332,7 @@ contain(const struct options *o, int rw, int writes)
 	trace_end(&start, "sandbox-start", image_arg(o));
 	if (pid == -1) {
 		trace_drop(&all);
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		json_failed(o, image_arg(o), 0);
 		return TLSH_EXIT_ERROR;
 	}
@@ -353,7 +353,8 @@ contain(const struct options *o, int rw, int writes)
 		raise(rc - 128);
 	}
 	if (rc > 128) {
-		say("%s: the contained process died of signal %d\n",
+		say_code(TLSH_E_WORKER,
+		    "%s: the contained process died of signal %d\n",
 		    image_arg(o), rc - 128);
 		rc = TLSH_EXIT_ERROR;
 	}
@@ -372,7 +373,7 @@ open_images(const struct options *o)
 	set = images_open(&rq);
 	trace_end(&sp, "image-open", image_arg(o));
 	if (set == NULL)
-		say("%s\n", tlsh_errmsg());
+		say_err();
 	return set;
 }
 
@@ -395,7 +396,8 @@ damaged(const struct prep *x)
 {
 	for (int i = 0; i < HV_COUNT; i++)
 		if (x->h[i] && hive_damage(x->h[i])) {
-			say("%s\n", hive_damage(x->h[i]));
+			say_code(TLSH_E_HIVE_DAMAGED, "%s\n",
+			    hive_damage(x->h[i]));
 			return 1;
 		}
 	return 0;
@@ -423,14 +425,14 @@ prepare_in(const struct options *o, const struct policy *pol,
 		trace_end(&sp, "facts", NULL);
 		if (r == -1) {
 			if (!damaged(x))
-				say("%s\n", tlsh_errmsg());
+				say_err();
 			return -1;
 		}
 		if (open_user(o, pol, img, x->h, &x->f, x->discarded) == -1)
 			return -1;
 	} else if (o->os) {
 		if (facts_for_os(&x->f, o->os) == -1) {
-			say("%s\n", tlsh_errmsg());
+			say_err();
 			return -1;
 		}
 	} else {
@@ -440,7 +442,7 @@ prepare_in(const struct options *o, const struct policy *pol,
 	}
 	if (o->cmd == CMD_APPLY && x->f.build &&
 	    x->f.build < MIN_SUPPORTED_BUILD) {
-		say("%s: Windows build %u is older than "
+		say_code(TLSH_E_GATE, "%s: Windows build %u is older than "
 		    "Vista / Server 2008 (build %u), which has none of the "
 		    "settings tlshive writes; nothing done\n",
 		    img->path[HV_SOFTWARE], x->f.build, MIN_SUPPORTED_BUILD);
@@ -453,8 +455,9 @@ prepare_in(const struct options *o, const struct policy *pol,
 		if (damaged(x))
 			goto out;
 		if (errs.n == 0)
-			sl_add(&errs, "%s", tlsh_errmsg());
-		print_errors(&errs);
+			say_err();
+		else
+			print_errors(&errs, TLSH_E_GATE);
 		goto out;
 	}
 	trace_end(&sp, "plan", NULL);
@@ -589,7 +592,7 @@ run_image(const struct options *o, const struct policy *pol,
 	 * replaced unasked, nor written when there is nothing to undo */
 	if (o->cmd == CMD_APPLY && o->undo && needed && !o->force &&
 	    strcmp(o->undo, "-") != 0 && hostfile_exists(o->undo)) {
-		say("%s: the undo file exists and may be "
+		say_code(TLSH_E_UNDO_EXISTS, "%s: the undo file exists and may be "
 		    "the only way back; give another name, or --force to "
 		    "replace it\n", o->undo);
 		goto out;
@@ -773,7 +776,7 @@ cmd_run(const struct options *o)
 		int put = images_commit(set, o->rebuild);
 		progress_clear();
 		if (put == -1) {
-			say("%s\n", tlsh_errmsg());
+			say_err();
 			json_failed(o, o->root, several);
 			rc = TLSH_EXIT_ERROR;
 		} else if (put > 0 && !o->json)
@@ -855,7 +858,7 @@ cmd_export(const struct options *o)
 	bytes = regdoc_encode(&d, o->utf8, &len);
 	if (bytes == NULL || reg_save(o->out ? o->out : "-", bytes, len) ==
 	    -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		goto out;
 	}
 	rc = TLSH_EXIT_OK;
@@ -896,7 +899,7 @@ cmd_recover(const struct options *o)
 		done = image_recover(&rq);
 
 		if (done == -1) {
-			say("%s\n", tlsh_errmsg());
+			say_err();
 			return TLSH_EXIT_ERROR;
 		}
 		if (done) {
@@ -908,7 +911,7 @@ cmd_recover(const struct options *o)
 	}
 	if ((f = sfile_open(hive, out ? 0 : SF_WRITE | SF_LOCK |
 	    (wait ? SF_WAIT : 0))) == NULL) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		return TLSH_EXIT_ERROR;
 	}
 	if ((rc = logs_clean(f)) != 0) {
@@ -916,7 +919,7 @@ cmd_recover(const struct options *o)
 			printf("%s: the hive is clean: nothing to recover%s\n",
 			    hive, out ? "; nothing written" : "");
 		else
-			say("%s\n", tlsh_errmsg());
+			say_err();
 		sfile_close(f);
 		return rc == 1 ? TLSH_EXIT_OK : TLSH_EXIT_ERROR;
 	}
@@ -937,8 +940,8 @@ cmd_recover(const struct options *o)
 	rc = TLSH_EXIT_OK;
 	goto out;
 fail:
-	say("%s; %s left as it was\n", tlsh_errmsg(),
-	    hive);
+	say_as(tlsh_errcode(), tlsh_errtemp(), "%s; %s left as it was\n",
+	    tlsh_errmsg(), hive);
 	for (size_t i = 0; i < notes.n; i++)
 		say("%s\n", notes.v[i]);
 out:

@@ -68,7 +68,7 @@ hive_opened(const struct options *o, struct image *img, struct hive *h[],
     int i, int discarded[])
 {
 	if (hive_ready(h[i]) == -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		hive_close(h[i]);
 		h[i] = NULL;
 		return -1;
@@ -100,7 +100,7 @@ open_hive(const struct options *o, struct image *img, struct hive *h[],
     int i, int hf, int discarded[], int optional)
 {
 	if (start_hive(img, h, i, hf, optional) == -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		return -1;
 	}
 	return h[i] ? hive_opened(o, img, h, i, discarded) : 0;
@@ -118,7 +118,7 @@ leftovers(struct image *img, int i)
 		    "run\n", img->path[i], gone.v[k]);
 	sl_free(&gone);
 	if (r == -1)
-		say("%s\n", tlsh_errmsg());
+		say_err();
 	return r;
 }
 
@@ -134,14 +134,16 @@ int
 open_hives(const struct options *o, const struct policy *pol,
     struct image *img, struct hive *h[], int discarded[])
 {
-	int writes[HV_COUNT] = { 0 }, failed = HV_USER;
+	int writes[HV_COUNT] = { 0 }, failed = HV_USER, errt;
+	enum tlsh_errc errc;
 	char *err;
 
 	if (o->cmd == CMD_APPLY)
 		policy_hives(pol, writes);
 	if (img->hiber == HIBER_ACTIVE) {
 		int refuse = o->cmd == CMD_APPLY;
-		say("%s: %sWindows is hibernated or was "
+		say_code(refuse ? TLSH_E_HIBERNATED : TLSH_E_NONE,
+		    "%s: %sWindows is hibernated or was "
 		    "shut down with Fast Startup (signature %s): when it resumes "
 		    "from this file it throws away offline changes to the "
 		    "registry and may corrupt them%s; boot it and shut it down "
@@ -170,13 +172,15 @@ open_hives(const struct options *o, const struct policy *pol,
 		    writes[i]) | (o->wait ? 0 : HIVE_BACKGROUND), 0) == -1)
 			failed = i;
 	err = failed < HV_USER ? xstrdup(tlsh_errmsg()) : NULL;
+	errc = tlsh_errcode();
+	errt = tlsh_errtemp();
 	for (int i = 0; i < failed; i++)
 		if (h[i] && hive_opened(o, img, h, i, discarded) == -1) {
 			free(err);
 			return -1;
 		}
 	if (err != NULL) {
-		say("%s\n", err);
+		say_as(errc, errt, "%s\n", err);
 		free(err);
 		return -1;
 	}
@@ -242,7 +246,7 @@ open_user(const struct options *o, const struct policy *pol, struct image *img,
 	}
 	if ((r = image_find_user(img, f->default_profile, f->system_root)) ==
 	    -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		return -1;
 	}
 	if (r == 1 && o->cmd == CMD_APPLY && !o->dry_run &&
@@ -334,7 +338,7 @@ plan_passes(const struct options *o, const struct policy *pol,
 		image_for_user(&x->img, img);
 		if ((r = image_find_user(&x->img, pr->path, f->system_root)) ==
 		    -1) {
-			say("%s\n", tlsh_errmsg());
+			say_err();
 			goto fail;
 		}
 		if (r == 1 && open_hive(o, &x->img, x->h, HV_USER, hive_flags(o,
@@ -357,7 +361,7 @@ plan_passes(const struct options *o, const struct policy *pol,
 		}
 		if (plan_build(&x->p, &x->pol, f, x->h, flags | PLAN_PROFILE,
 		    &errs) == -1) {
-			print_errors(&errs);
+			print_errors(&errs, TLSH_E_GATE);
 			sl_free(&errs);
 			goto fail;
 		}

@@ -30,7 +30,7 @@ apply_plan(struct plan *p, struct hive *h[], const struct facts *f)
 	int rc = commit_edits(h, HV_COUNT, e, n, facts_log_format(f), &notes);
 
 	if (rc == -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		for (size_t i = 0; i < notes.n; i++)
 			say("%s\n", notes.v[i]);
 	}
@@ -59,7 +59,7 @@ write_undo(const char *path, const struct plan *p, struct hive *h[],
 		d.user_root = NULL;
 	}
 	if (r == -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		regdoc_free(&d);
 		return -1;
 	}
@@ -68,7 +68,7 @@ write_undo(const char *path, const struct plan *p, struct hive *h[],
 	r = reg_save(path, bytes, len);
 	free(bytes);
 	if (r == -1)
-		say("%s; nothing written\n",
+		say_as(tlsh_errcode(), tlsh_errtemp(), "%s; nothing written\n",
 		    tlsh_errmsg());
 	return r;
 }
@@ -106,7 +106,7 @@ image_done(struct image *img, struct hive *h[])
 	r = image_commit(img);
 	trace_end(&sp, "image-commit", NULL);
 	if (r == -1) {
-		say("%s\n", tlsh_errmsg());
+		say_err();
 		return -1;
 	}
 	return 0;

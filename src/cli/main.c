@@ -260,7 +260,8 @@ usage(FILE *out)
 	image_text(out, 1);
 	options_text(out, 0, 1);
 	fprintf(out, "\nExit status: 0 done or compliant, 1 not compliant "
-	    "(check), 2 error.\nSee tlshive(8) and tlshive-profile(5).\n");
+	    "(check), 2 error, 75 temporary error (a retry may succeed).\n"
+	    "See tlshive(8) and tlshive-profile(5).\n");
 }
 
 /* One command's synopsis and the options it takes. */
@@ -275,9 +276,10 @@ usage_cmd(FILE *out, const struct cmd_entry *ce)
 	options_text(out, ce->opts, 0);
 	if (ce->cmd == CMD_CHECK)
 		fprintf(out, "\nExit status: 0 compliant, 1 not compliant, "
-		    "2 error.\n");
+		    "2 error, 75 temporary error.\n");
 	else
-		fprintf(out, "\nExit status: 0 done, 2 error.\n");
+		fprintf(out, "\nExit status: 0 done, 2 error, 75 temporary "
+		    "error.\n");
 	fprintf(out, "See tlshive(8).\n");
 }
 
@@ -309,7 +311,8 @@ bad_usage(const char *fmt, ...)
 	fprintf(stderr, "tlshive: %s\ntlshive: see tlshive --help\n", m);
 	if (json_wanted) {
 		char *e = xasprintf("tlshive: %s", m);
-		report_json_error(stdout, NULL, e, TLSH_EXIT_ERROR, 0);
+		report_json_error(stdout, NULL, TLSH_E_USAGE, e,
+		    TLSH_EXIT_ERROR, 0);
 		free(e);
 	}
 	free(m);
@@ -561,11 +564,13 @@ run_images(struct args *a)
 			    "results document each: give a directory", o->xccdf);
 		if (a->from) {
 			if ((roots = batch_read_list(a->from, &n)) == NULL) {
+				int st = tlsh_errtemp() ?
+				    TLSH_EXIT_TEMPFAIL : TLSH_EXIT_ERROR;
 				fprintf(stderr, "tlshive: %s\n", tlsh_errmsg());
 				if (o->json)
 					report_json_error(stdout, NULL,
-					    tlsh_errmsg(), TLSH_EXIT_ERROR, 1);
-				return TLSH_EXIT_ERROR;
+					    tlsh_errcode(), tlsh_errmsg(), st, 1);
+				return st;
 			}
 		} else {
 			roots = a->argv;
@@ -699,6 +704,7 @@ main(int argc, char **argv)
 		 * reports say why; only this process's status changes */
 		if (a.o.exit_zero && rc == TLSH_EXIT_NONCOMPLIANT)
 			rc = TLSH_EXIT_OK;
+		rc = exit_status(rc);
 	}
 	free(a.o.pargs);
 	return rc;

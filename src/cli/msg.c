@@ -14,6 +14,10 @@
 #include "trace.h"
 
 static struct strbuf kept;
+/* the kind of the first error said since the last document, and of the
+ * run's first error: the exit status says whether a retry may help */
+static enum tlsh_errc kept_code, run_code;
+static int kept_temp, run_temp;
 
 /* the length of the progress line on the terminal, 0: none there */
 static int shown;
@@ -143,11 +147,75 @@ say(const char *fmt, ...)
 	free(m);
 }
 
+static void
+note_code(enum tlsh_errc c, int temp)
+{
+	if (kept_code == TLSH_E_NONE) {
+		kept_code = c;
+		kept_temp = temp;
+	}
+	if (run_code == TLSH_E_NONE) {
+		run_code = c;
+		run_temp = temp;
+	}
+}
+
 void
-print_errors(const struct strlist *errs)
+say_err(void)
+{
+	say("%s\n", tlsh_errmsg());
+	note_code(tlsh_errcode(), tlsh_errtemp());
+}
+
+static void
+say_v(enum tlsh_errc c, int temp, const char *fmt, va_list ap)
+{
+	char *m = xvasprintf(fmt, ap);
+
+	say("%s", m);
+	free(m);
+	note_code(c, temp);
+}
+
+void
+say_code(enum tlsh_errc c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_v(c, c == TLSH_E_LOCKED || c == TLSH_E_TRANSPORT, fmt, ap);
+	va_end(ap);
+}
+
+void
+say_as(enum tlsh_errc c, int temp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_v(c, temp, fmt, ap);
+	va_end(ap);
+}
+
+/* the kind of the first error said since the last document (internal if
+ * none was given) */
+static enum tlsh_errc
+said_code(void)
+{
+	return kept_code ? kept_code : TLSH_E_INTERNAL;
+}
+
+int
+exit_status(int rc)
+{
+	return rc == TLSH_EXIT_ERROR && run_temp ? TLSH_EXIT_TEMPFAIL : rc;
+}
+
+void
+print_errors(const struct strlist *errs, enum tlsh_errc c)
 {
 	for (size_t i = 0; i < errs->n; i++)
-		say("%s\n", errs->v[i]);
+		say_code(c, "%s\n", errs->v[i]);
 }
 
 const char *
@@ -161,6 +229,8 @@ said_clear(void)
 {
 	free(kept.s);
 	memset(&kept, 0, sizeof(kept));
+	kept_code = TLSH_E_NONE;
+	kept_temp = 0;
 }
 
 void
@@ -172,8 +242,11 @@ json_failed(const struct options *o, const char *image, int compact)
 	while (n && e[n - 1] == '\n')
 		e[--n] = '\0';
 	if (o->json)
-		report_json_error(stdout, image ? image : "", e,
-		    TLSH_EXIT_ERROR, compact || o->batch);
+		report_json_error(stdout, image ? image : "", said_code(), e,
+		    kept_temp ? TLSH_EXIT_TEMPFAIL : TLSH_EXIT_ERROR,
+		    compact || o->batch);
 	free(e);
 	memset(&kept, 0, sizeof(kept));
+	kept_code = TLSH_E_NONE;
+	kept_temp = 0;
 }

@@ -22,8 +22,21 @@ void progress_keep(void);
 void progress_forget(void);
 /* TLSHIVE_TRACE=1: the spans (trace.h) on standard error. */
 void trace_start(void);
-/* Each error on a line of its own. */
-void print_errors(const struct strlist *);
+/* The error tlsh_seterr or tlsh_seterrc recorded, said, its kind kept for
+ * the JSON document and the exit status. */
+void say_err(void);
+/* An error of the commands' own, of kind c. */
+void say_code(enum tlsh_errc c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* An error whose kind was taken before other calls (tlsh_errcode and
+ * tlsh_errtemp), said later. */
+void say_as(enum tlsh_errc c, int temp, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A run's exit status: TLSH_EXIT_ERROR becomes TLSH_EXIT_TEMPFAIL when its
+ * first error is one a retry may not meet. */
+int exit_status(int rc);
+/* Each error on a line of its own, all of kind c. */
+void print_errors(const struct strlist *, enum tlsh_errc c);
 /* What was said since the last document, or NULL; and forgetting it. */
 const char *said(void);
 void said_clear(void);

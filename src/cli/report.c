@@ -15,7 +15,7 @@ static const char *const cmd_names[] = { "show", "check", "apply",
 
 /* Raised when a key is renamed, removed or changes meaning; one more key
  * is no new version.  Documented in tlshive(8), OUTPUT. */
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 static char *
 os_build(const struct facts *f)
@@ -1067,17 +1067,29 @@ outcome_name(int status)
 	    "noncompliant" : "error";
 }
 
-/* outcome, error (the messages without their last newline) and exit */
+/*
+ * outcome, error and exit: an error is its kind (a stable word) and what
+ * was said (the messages without their last newline); none unless the
+ * outcome is one
+ */
 static void
-batch_members(json_object *o, int status, const char *said, int exit_zero)
+batch_members(json_object *o, int status, enum tlsh_errc code,
+    const char *said, int exit_zero)
 {
 	size_t n = said ? strlen(said) : 0;
+	json_object *e = NULL;
 
 	while (n && said[n - 1] == '\n')
 		n--;
+	if (status != TLSH_EXIT_OK && status != TLSH_EXIT_NONCOMPLIANT) {
+		e = json_object_new_object();
+		json_object_object_add(e, "code",
+		    jstr(tlsh_errc_name(code)));
+		json_object_object_add(e, "message",
+		    json_object_new_string_len(said ? said : "", (int)n));
+	}
 	json_object_object_add(o, "outcome", jstr(outcome_name(status)));
-	json_object_object_add(o, "error", n ?
-	    json_object_new_string_len(said, (int)n) : NULL);
+	json_object_object_add(o, "error", e);
 	json_object_object_add(o, "exit", json_object_new_int(exit_zero &&
 	    status == TLSH_EXIT_NONCOMPLIANT ? TLSH_EXIT_OK : status));
 }
@@ -1101,7 +1113,18 @@ report_json(FILE *out, const struct run *r)
 	json_object_object_add(o, "tlshive_version", jstr(PACKAGE_VERSION));
 	json_object_object_add(o, "command", jstr(cmd_names[r->cmd]));
 	json_object_object_add(o, "image", jstr(r->img->root));
-	batch_members(o, r->status, r->said, r->exit_zero);
+	/* a run that failed prints the error document instead (msg.c's
+	 * json_failed), with its code */
+	batch_members(o, r->status, TLSH_E_INTERNAL, r->said, r->exit_zero);
+	{
+		/* warnings and notes said on standard error: a document of
+		 * a run that went well may carry them too */
+		size_t n = r->said ? strlen(r->said) : 0;
+		while (n && r->said[n - 1] == '\n')
+			n--;
+		json_object_object_add(o, "messages", n ?
+		    json_object_new_string_len(r->said, (int)n) : NULL);
+	}
 	if (r->user_sid) {
 		u = json_object_new_object();
 		json_object_object_add(u, "sid", jstr(r->user_sid));
@@ -1183,8 +1206,8 @@ report_json(FILE *out, const struct run *r)
 }
 
 void
-report_json_error(FILE *out, const char *image, const char *error,
-    int status, int compact)
+report_json_error(FILE *out, const char *image, enum tlsh_errc code,
+    const char *error, int status, int compact)
 {
 	json_object *o = json_object_new_object();
 
@@ -1192,7 +1215,7 @@ report_json_error(FILE *out, const char *image, const char *error,
 	    json_object_new_int(JSON_SCHEMA_VERSION));
 	json_object_object_add(o, "tlshive_version", jstr(PACKAGE_VERSION));
 	json_object_object_add(o, "image", jstr(image));
-	batch_members(o, status, error, 0);
+	batch_members(o, status, code, error, 0);
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (compact ?
 	    JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -44,7 +44,8 @@ void report_text(FILE *, const struct run *);
 void report_json(FILE *, const struct run *);
 /* The document of a run that failed before it had a result: what it said
  * on standard error, and its exit status. */
-void report_json_error(FILE *, const char *image, const char *error,
+void report_json_error(FILE *, const char *image, enum tlsh_errc code,
+    const char *error,
     int status, int compact);
 /* The line above an image's text report among several. */
 void report_batch_head(FILE *, const char *image, int status);

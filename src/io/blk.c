@@ -88,7 +88,10 @@ nbd_fail(struct blk *b, const char *what)
 	int e = nbd_get_errno();
 	char *q = qemu_said(b);
 
-	tlsh_seterr("%s: %s: %s%s%s", b->path, what, nbd_get_error() ?
+	/* the connection to qemu-nbd failed, not the image: another run
+	 * may not meet it */
+	tlsh_seterrc(TLSH_E_TRANSPORT, "%s: %s: %s%s%s", b->path, what,
+	    nbd_get_error() ?
 	    nbd_get_error() : strerror(e ? e : EIO), q ? "; qemu-nbd: " : "",
 	    q ? q : "");
 	free(q);
@@ -289,7 +292,9 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		/* qemu locks bytes of its images with the same kind of lock:
 		 * a running VM's image conflicts with a write lock */
 		if (fcntl(b->fd, F_OFD_SETLK, &fl) == -1) {
-			tlsh_seterr("%s: another process holds the image (a "
+			tlsh_seterrc(errno == EAGAIN || errno == EACCES ?
+			    TLSH_E_LOCKED : TLSH_E_IO, "%s: another process "
+			    "holds the image (a "
 			    "running VM, or another tlshive): %s", path,
 			    strerror(errno));
 			goto fail;
@@ -329,8 +334,13 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		if ((r = connect_quiet(b, argv)) == -1) {
 			char *q = qemu_said(b);
 			int e = nbd_get_errno();
+			/* qemu locks its images as blk_open does a raw one:
+			 * a VM or another run holds it, which passes */
 			if (q)
-				tlsh_seterr("%s: qemu-nbd cannot serve it as %s: %s",
+				tlsh_seterrc(strstr(q, "Failed to get") &&
+				    strstr(q, "lock") ? TLSH_E_LOCKED :
+				    TLSH_E_IMAGE_FORMAT,
+				    "%s: qemu-nbd cannot serve it as %s: %s",
 				    path, blk_format_name(fmt), q);
 			else
 				tlsh_seterr("%s: qemu-nbd cannot serve it as %s: "

@@ -83,7 +83,8 @@ blk_detect(const char *path, enum blk_format *fmt)
 		int stream = (memcmp(b, "KDMV", 4) == 0 && (get_le32(b + 8) &
 		    0x10000)) || strstr((char *)b, "streamOptimized") != NULL;
 		if (stream) {
-			tlsh_seterr("%s: a streamOptimized VMDK cannot be "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: a streamOptimized VMDK cannot be "
 			    "written in place; convert it first: qemu-img "
 			    "convert -O vmdk -o subformat=monolithicSparse %s "
 			    "NEW.vmdk", path, path);
@@ -157,7 +158,8 @@ blk_loop_backed(const char *path, const struct stat *img)
 		blk_note_loops();
 	for (size_t i = 0; i < nloops; i++)
 		if (loops[i].dev == img->st_dev && loops[i].ino == img->st_ino) {
-			tlsh_seterr("%s: the kernel has it open as /dev/%s (a "
+			tlsh_seterrc(TLSH_E_IN_USE,
+			    "%s: the kernel has it open as /dev/%s (a "
 			    "loop device: mounted, or set up with losetup); "
 			    "unmount it and detach the device first (umount, "
 			    "losetup -d)", path, loops[i].name);
@@ -229,13 +231,15 @@ blk_check_refs(const char *path, enum blk_format fmt, int depth,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
 	    (depth ? O_NOFOLLOW : 0));
 	if (fd == -1) {
-		tlsh_seterr("%s: %s", path, errno == ELOOP ? "a symbolic link: "
+		tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+		    "%s: %s", path, errno == ELOOP ? "a symbolic link: "
 		    "tlshive does not follow links an image names" :
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || (depth && !S_ISREG(st.st_mode))) {
-		tlsh_seterr("%s: not a regular file", path);
+		tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+		    "%s: not a regular file", path);
 		goto out;
 	}
 	if (imghdr_refs(fd, path, fmt, &refs) == -1)
@@ -249,14 +253,16 @@ blk_check_refs(const char *path, enum blk_format fmt, int depth,
 		int ok;
 
 		if (!backing) {
-			tlsh_seterr("%s: its %s header names %s \"%s\": tlshive "
+			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+			    "%s: its %s header names %s \"%s\": tlshive "
 			    "opens no file an image names but its backing "
 			    "chain; make it one file first (qemu-img convert)",
 			    path, blk_format_name(fmt), r->what, r->name);
 			goto out;
 		}
 		if (!allow_backing || !r->local) {
-			tlsh_seterr("%s: its %s header names a %s, \"%s\"%s", path,
+			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+			    "%s: its %s header names a %s, \"%s\"%s", path,
 			    blk_format_name(fmt), r->what, r->name, !r->local ? ", which is "
 			    "no local file: refused, even with --allow-backing" :
 			    ": tlshive opens no other file on an image's word; "
@@ -264,7 +270,8 @@ blk_check_refs(const char *path, enum blk_format fmt, int depth,
 			goto out;
 		}
 		if (depth >= 16) {
-			tlsh_seterr("%s: a backing chain of more than 16 files",
+			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+			    "%s: a backing chain of more than 16 files",
 			    path);
 			goto out;
 		}
@@ -274,7 +281,8 @@ blk_check_refs(const char *path, enum blk_format fmt, int depth,
 		    &bf);
 		if (ok == -1 || bf == BLK_WIM) {
 			if (r->format)
-				tlsh_seterr("%s: its backing file %s is a %s, which "
+				tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+				    "%s: its backing file %s is a %s, which "
 				    "tlshive does not open", path, next, r->format);
 			free(next);
 			goto out;
@@ -286,7 +294,8 @@ blk_check_refs(const char *path, enum blk_format fmt, int depth,
 		free(next);
 		if (ok == -1 && depth == 0) {
 			char *m = xstrdup(tlsh_errmsg());
-			tlsh_seterr("%s: in its backing chain: %s", path, m);
+			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+			    "%s: in its backing chain: %s", path, m);
 			free(m);
 		}
 		if (ok == -1)
@@ -357,7 +366,8 @@ blk_journal_dir_ok(const char *jpath)
 	else if (journal_dir && ds.st_uid != geteuid() && ds.st_uid != 0)
 		why = "another user owns its directory";
 	if (why)
-		tlsh_seterr("%s: %s: tlshive keeps no journal there; give "
+		tlsh_seterrc(TLSH_E_JOURNAL,
+		    "%s: %s: tlshive keeps no journal there; give "
 		    "--journal-dir DIR, a directory of your own", jpath, why);
 	free(d);
 	return why == NULL;
@@ -380,25 +390,29 @@ blk_journal_open(const char *jpath, int *fdp, uint64_t *len)
 	if (fd == -1 && errno == ENOENT)
 		return 0;
 	if (fd == -1) {
-		tlsh_seterr("%s: %s; not tlshive's journal: refused, left as it "
+		tlsh_seterrc(TLSH_E_JOURNAL,
+		    "%s: %s; not tlshive's journal: refused, left as it "
 		    "is", jpath, errno == ELOOP ? "a symbolic link" :
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		tlsh_seterr("%s: not a regular file; not tlshive's journal: "
+		tlsh_seterrc(TLSH_E_JOURNAL,
+		    "%s: not a regular file; not tlshive's journal: "
 		    "refused, left as it is", jpath);
 		goto fail;
 	}
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		tlsh_seterr("%s: owned by user %ju, not by this user or root: "
+		tlsh_seterrc(TLSH_E_JOURNAL,
+		    "%s: owned by user %ju, not by this user or root: "
 		    "another user may have put it there; refused, left as it "
 		    "is (remove it if it is not yours)", jpath,
 		    (uintmax_t)st.st_uid);
 		goto fail;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		tlsh_seterr("%s: other users can write to it; refused, left as "
+		tlsh_seterrc(TLSH_E_JOURNAL,
+		    "%s: other users can write to it; refused, left as "
 		    "it is (remove it if it is not yours)", jpath);
 		goto fail;
 	}

@@ -135,7 +135,8 @@ locate_one(const char *root, const char *const *comps, size_t ncomps,
 		missing = r == 0;
 		if (r <= 0) {
 			if (r == 0)
-				tlsh_seterr("%s: no %s in it: not the root of a "
+				tlsh_seterrc(TLSH_E_NOT_WINDOWS,
+				    "%s: no %s in it: not the root of a "
 				    "Windows volume", root, comps[i]);
 			goto fail;
 		}
@@ -148,7 +149,8 @@ locate_one(const char *root, const char *const *comps, size_t ncomps,
 		/* A link inside an image may point anywhere on the host,
 		 * /etc included; an image never needs one on this path. */
 		if (S_ISLNK(st.st_mode)) {
-			tlsh_seterr("%s: is a symbolic link; refusing to follow "
+			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+			    "%s: is a symbolic link; refusing to follow "
 			    "links inside an image (give the hive files with "
 			    "--system and --software instead)", sb.s);
 			free(name);
@@ -262,7 +264,8 @@ image_locate(struct image *img, const char *root)
 			img->loc[i] = l;
 	}
 	if (img->path[HV_SYSTEM] == NULL && img->path[HV_SOFTWARE] == NULL) {
-		tlsh_seterr("%s: no Windows/System32/config/SYSTEM or SOFTWARE in "
+		tlsh_seterrc(TLSH_E_NOT_WINDOWS,
+		    "%s: no Windows/System32/config/SYSTEM or SOFTWARE in "
 		    "it: not the root of a Windows volume (give its top "
 		    "directory, or the hive files with --system and --software)",
 		    root);
@@ -445,7 +448,8 @@ img_mod(const char *file)
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	trace_end(&sp, "image-load", path);
 	if (h == NULL) {
-		tlsh_seterr("%s: image support not available: %s", file,
+		tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+		    "%s: image support not available: %s", file,
 		    dlerror());
 		free(path);
 		return NULL;
@@ -453,7 +457,8 @@ img_mod(const char *file)
 	if ((m = dlsym(h, "tlshive_image_mod")) == NULL ||
 	    m->stamp == NULL || strcmp(m->stamp, IMGMOD_STAMP) != 0) {
 		/* its entry points may take other arguments than ours */
-		tlsh_seterr("%s: image support not available: %s is %s", file,
+		tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+		    "%s: image support not available: %s is %s", file,
 		    path, m ? "from another build of tlshive (reinstall it "
 		    "with this tlshive, or set TLSHIVE_IMAGE_MODULE)" :
 		    "no tlshive image module");
@@ -494,7 +499,8 @@ open_disk(struct images *set, struct image *img, const char *path,
 {
 	memset(img, 0, sizeof(*img));
 	if (starts_with(path, "regf", 4)) {
-		tlsh_seterr("%s: a registry hive file, not a Windows volume or "
+		tlsh_seterrc(TLSH_E_NOT_WINDOWS,
+		    "%s: a registry hive file, not a Windows volume or "
 		    "image: give it with --system or --software", path);
 		return -1;
 	}
@@ -507,7 +513,8 @@ open_disk(struct images *set, struct image *img, const char *path,
 		enum blk_format fmt = BLK_RAW;
 
 		if (rq->format && blk_format_parse(rq->format, &fmt) == -1) {
-			tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vhd "
+			tlsh_seterrc(TLSH_E_USAGE,
+			    "--format %s: expected raw, qcow2, vhdx, vhd "
 			    "(vpc) or vmdk", rq->format);
 			image_free(img);
 			return -1;
@@ -548,7 +555,8 @@ open_disk(struct images *set, struct image *img, const char *path,
 #else
 	(void)set;
 	(void)rq;
-	tlsh_seterr("%s: a file, not a directory: this tlshive was built "
+	tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+	    "%s: a file, not a directory: this tlshive was built "
 	    "without disk images (configure --without-images); mount it, or "
 	    "give a hive file with --system", path);
 	return -1;
@@ -567,7 +575,8 @@ open_wim(struct images *set, const struct image_request *rq)
 		return -1;
 	n = mod->wim_images(set->wim);
 	if (rq->index > n) {
-		tlsh_seterr("%s: --index %d: the WIM has %d image%s", rq->root,
+		tlsh_seterrc(TLSH_E_USAGE,
+		    "%s: --index %d: the WIM has %d image%s", rq->root,
 		    rq->index, n, n == 1 ? "" : "s");
 		return -1;
 	}
@@ -597,7 +606,8 @@ open_wim(struct images *set, const struct image_request *rq)
 	}
 	return 0;
 #else
-	tlsh_seterr("%s: a WIM file: this tlshive was built without images "
+	tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+	    "%s: a WIM file: this tlshive was built without images "
 	    "(configure --without-images)", rq->root);
 	(void)set;
 	return -1;
@@ -689,7 +699,8 @@ open_files(struct image *img, const struct image_request *rq)
 	    stat(rq->file[HV_SYSTEM], &s0) == 0 &&
 	    stat(rq->file[HV_SOFTWARE], &s1) == 0 && s0.st_dev == s1.st_dev &&
 	    s0.st_ino == s1.st_ino) {
-		tlsh_seterr("%s: given as both --system and --software (%s): "
+		tlsh_seterrc(TLSH_E_USAGE,
+		    "%s: given as both --system and --software (%s): "
 		    "one file holds one hive; give SYSTEM to --system and "
 		    "SOFTWARE to --software", rq->file[HV_SOFTWARE],
 		    rq->file[HV_SYSTEM]);
@@ -891,7 +902,8 @@ image_recover(const struct image_request *rq)
 	if (starts_with(path, "regf", 4) || !is_file(path))
 		return 0;
 	if (rq->format && blk_format_parse(rq->format, &fmt) == -1) {
-		tlsh_seterr("--format %s: expected raw, qcow2, vhdx, vhd (vpc) "
+		tlsh_seterrc(TLSH_E_USAGE,
+		    "--format %s: expected raw, qcow2, vhdx, vhd (vpc) "
 		    "or vmdk", rq->format);
 		return -1;
 	}

@@ -65,7 +65,8 @@ get(struct hdr *h, void *buf, size_t n, uint64_t off, const char *where,
 	size_t done = 0;
 
 	if (off > h->size || n > h->size - off) {
-		tlsh_seterr("%s: %s: %s runs past the end of the file",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: %s: %s runs past the end of the file",
 		    h->shown, where, what);
 		return -1;
 	}
@@ -79,7 +80,8 @@ get(struct hdr *h, void *buf, size_t n, uint64_t off, const char *where,
 			return -1;
 		}
 		if (r == 0) {		/* the file shrank under us */
-			tlsh_seterr("%s: %s: %s runs past the end of the "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: %s: %s runs past the end of the "
 			    "file", h->shown, where, what);
 			return -1;
 		}
@@ -294,7 +296,8 @@ qcow2_extent(struct hdr *h, const unsigned char *b, uint32_t cbits,
 } while (0)
 	/* qemu's own limit: an L1 table of at most 32 MiB */
 	if (l1n > (32u << 20) / 8) {
-		tlsh_seterr("%s: qcow2 header: an L1 table of %u entries",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: qcow2 header: an L1 table of %u entries",
 		    h->shown, l1n);
 		return -1;
 	}
@@ -336,7 +339,8 @@ qcow2_extent(struct hdr *h, const unsigned char *b, uint32_t cbits,
 		goto out;
 	}
 truncated:
-	tlsh_seterr("%s: a damaged or truncated qcow2: its header and tables "
+	tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+	    "%s: a damaged or truncated qcow2: its header and tables "
 	    "put %s at byte %llu, but the file has %llu bytes (qemu-img check "
 	    "tells more)", h->shown, whats[what], (unsigned long long)at,
 	    (unsigned long long)h->size);
@@ -361,7 +365,8 @@ qcow2_refs(struct hdr *h)
 		return -1;
 	version = get_be32(b + 4);
 	if (version != 2 && version != 3) {
-		tlsh_seterr("%s: qcow2 header: version %u is not 2 or 3",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: qcow2 header: version %u is not 2 or 3",
 		    h->shown, version);
 		return -1;
 	}
@@ -370,7 +375,8 @@ qcow2_refs(struct hdr *h)
 	cbits = get_be32(b + 20);
 	/* at least 512-byte clusters; qemu opens none over 2 MiB */
 	if (cbits < 9 || cbits > 21) {
-		tlsh_seterr("%s: qcow2 header: cluster_bits %u is not "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: qcow2 header: cluster_bits %u is not "
 		    "between 9 and 21", h->shown, cbits);
 		return -1;
 	}
@@ -382,7 +388,8 @@ qcow2_refs(struct hdr *h)
 		incompat = get_be64(b + 72);
 		hlen = get_be32(b + 100);
 		if (hlen < 104 || hlen > csize) {
-			tlsh_seterr("%s: qcow2 header: header_length %u is "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: qcow2 header: header_length %u is "
 			    "not between 104 and the cluster size", h->shown,
 			    hlen);
 			return -1;
@@ -394,13 +401,15 @@ qcow2_refs(struct hdr *h)
 	 * offset with an empty name is no backing file to qemu.
 	 */
 	if (boff > csize) {
-		tlsh_seterr("%s: qcow2 header: backing file offset %llu is "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: qcow2 header: backing file offset %llu is "
 		    "past the first cluster", h->shown,
 		    (unsigned long long)boff);
 		return -1;
 	}
 	if (boff != 0 && (bsize > 1023 || bsize > csize - boff)) {
-		tlsh_seterr("%s: qcow2 header: backing file name of %u bytes "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: qcow2 header: backing file name of %u bytes "
 		    "is longer than 1023 bytes or its cluster", h->shown,
 		    bsize);
 		return -1;
@@ -431,7 +440,8 @@ qcow2_refs(struct hdr *h)
 		if (type == QCOW2_EXT_END)
 			break;
 		if (off > end || len > end - off) {
-			tlsh_seterr("%s: qcow2 header: header extension "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: qcow2 header: header extension "
 			    "0x%08x runs past the header area", h->shown, type);
 			goto fail;
 		}
@@ -441,7 +451,8 @@ qcow2_refs(struct hdr *h)
 		 */
 		if ((type == QCOW2_EXT_BACKING_FORMAT && len > 15) ||
 		    (type == QCOW2_EXT_DATA_FILE && len > 4096)) {
-			tlsh_seterr("%s: qcow2 header: %s name of %u bytes is "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: qcow2 header: %s name of %u bytes is "
 			    "too long", h->shown, type ==
 			    QCOW2_EXT_DATA_FILE ? "external data file" :
 			    "backing format", len);
@@ -656,7 +667,8 @@ vmdk_text(struct hdr *h, uint64_t off)
 	char *t;
 
 	if (off >= h->size) {
-		tlsh_seterr("%s: vmdk header: the descriptor offset is past "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vmdk header: the descriptor offset is past "
 		    "the end of the file", h->shown);
 		return NULL;
 	}
@@ -669,7 +681,8 @@ vmdk_text(struct hdr *h, uint64_t off)
 	t[n] = '\0';
 	len = strlen(t);
 	if (len == CAP - 1 && h->size - off > CAP - 1) {
-		tlsh_seterr("%s: vmdk descriptor: larger than 1 MiB",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vmdk descriptor: larger than 1 MiB",
 		    h->shown);
 		free(t);
 		return NULL;
@@ -688,7 +701,8 @@ vmdk_descriptor(struct hdr *h, uint64_t off)
 		return -1;
 	/* qemu refuses a descriptor without one (vmdk_open_desc_file) */
 	if (strstr(t, "createType") == NULL) {
-		tlsh_seterr("%s: vmdk descriptor: no createType", h->shown);
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vmdk descriptor: no createType", h->shown);
 		free(t);
 		return -1;
 	}
@@ -724,7 +738,8 @@ vmdk_refs(struct hdr *h)
 	uint64_t cap, doff, dsize;
 
 	if (h->size < 4) {
-		tlsh_seterr("%s: vmdk header: the file is too short",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vmdk header: the file is too short",
 		    h->shown);
 		return -1;
 	}
@@ -752,7 +767,8 @@ vmdk_refs(struct hdr *h)
 	 */
 	if (cap == 0 && doff != 0) {
 		if (doff > h->size / 512) {
-			tlsh_seterr("%s: vmdk header: the descriptor offset "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: vmdk header: the descriptor offset "
 			    "is past the end of the file", h->shown);
 			return -1;
 		}
@@ -770,7 +786,8 @@ vmdk_refs(struct hdr *h)
 
 		if (doff > h->size / 512 || dsize > CAP / 512 ||
 		    dsize * 512 > h->size - doff * 512) {
-			tlsh_seterr("%s: vmdk header: the descriptor (%llu "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: vmdk header: the descriptor (%llu "
 			    "sectors at sector %llu) runs past the end of the "
 			    "file or 1 MiB", h->shown,
 			    (unsigned long long)dsize,
@@ -828,7 +845,8 @@ vhd_dynamic(struct hdr *h, uint64_t off, int differencing)
 	    "the dynamic header") == -1)
 		return -1;
 	if (memcmp(d, "cxsparse", 8) != 0) {
-		tlsh_seterr("%s: vhd dynamic header: no cxsparse cookie at "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhd dynamic header: no cxsparse cookie at "
 		    "offset %llu", h->shown, (unsigned long long)off);
 		return -1;
 	}
@@ -853,7 +871,8 @@ vhd_dynamic(struct hdr *h, uint64_t off, int differencing)
 			if (memcmp(e, locators[k].code, 4) == 0)
 				l = &locators[k];
 		if (len > VHD_LOCATOR_MAX) {
-			tlsh_seterr("%s: vhd dynamic header: parent locator "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: vhd dynamic header: parent locator "
 			    "%d is %u bytes, over 64 KiB", h->shown, i + 1,
 			    len);
 			return -1;
@@ -903,7 +922,8 @@ vhd_refs(struct hdr *h)
 	int have[2];
 
 	if (h->size < 512) {
-		tlsh_seterr("%s: vhd footer: the file is shorter than its "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhd footer: the file is shorter than its "
 		    "footer", h->shown);
 		return -1;
 	}
@@ -914,7 +934,8 @@ vhd_refs(struct hdr *h)
 	for (int i = 0; i < 2; i++)
 		have[i] = memcmp(f[i], "conectix", 8) == 0;
 	if (!have[0] && !have[1]) {
-		tlsh_seterr("%s: vhd footer: no conectix cookie at either "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhd footer: no conectix cookie at either "
 		    "end", h->shown);
 		return -1;
 	}
@@ -988,7 +1009,8 @@ vhdx_locator(struct hdr *h, uint64_t off, uint32_t len)
 
 	/* 2.6.2.6.1: the type GUID, 2 reserved bytes, the pair count */
 	if (len < 20) {
-		tlsh_seterr("%s: vhdx parent locator: %u bytes, shorter than "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx parent locator: %u bytes, shorter than "
 		    "its header", h->shown, len);
 		return -1;
 	}
@@ -998,7 +1020,8 @@ vhdx_locator(struct hdr *h, uint64_t off, uint32_t len)
 		goto out;
 	count = get_le16(b + 18);
 	if (20 + 12 * (uint64_t)count > len) {
-		tlsh_seterr("%s: vhdx parent locator: %u entries run past the "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx parent locator: %u entries run past the "
 		    "item", h->shown, count);
 		goto out;
 	}
@@ -1011,7 +1034,8 @@ vhdx_locator(struct hdr *h, uint64_t off, uint32_t len)
 		int kc, vc;
 
 		if (ko > len || kl > len - ko || vo > len || vl > len - vo) {
-			tlsh_seterr("%s: vhdx parent locator: entry %u runs "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: vhdx parent locator: entry %u runs "
 			    "past the item", h->shown, i + 1);
 			goto out;
 		}
@@ -1045,7 +1069,8 @@ vhdx_metadata(struct hdr *h, uint64_t roff, uint32_t rlen)
 	size_t before = h->seen;
 
 	if (rlen < VHDX_TABLE_SIZE) {
-		tlsh_seterr("%s: vhdx region table: the metadata region is "
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx region table: the metadata region is "
 		    "shorter than its table", h->shown);
 		goto out;
 	}
@@ -1053,13 +1078,15 @@ vhdx_metadata(struct hdr *h, uint64_t roff, uint32_t rlen)
 	    "the metadata table") == -1)
 		goto out;
 	if (memcmp(t, "metadata", 8) != 0) {
-		tlsh_seterr("%s: vhdx metadata: no metadata signature",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx metadata: no metadata signature",
 		    h->shown);
 		goto out;
 	}
 	count = get_le16(t + 10);
 	if (count > 2047) {
-		tlsh_seterr("%s: vhdx metadata: %u entries, over 2047",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx metadata: %u entries, over 2047",
 		    h->shown, count);
 		goto out;
 	}
@@ -1069,14 +1096,16 @@ vhdx_metadata(struct hdr *h, uint64_t roff, uint32_t rlen)
 		uint32_t off = get_le32(e + 16), len = get_le32(e + 20);
 
 		if (len > CAP || off > rlen || len > rlen - off) {
-			tlsh_seterr("%s: vhdx metadata: item %u runs past its "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: vhdx metadata: item %u runs past its "
 			    "region or 1 MiB", h->shown, i + 1);
 			goto out;
 		}
 		if (memcmp(e, guid_file_params, 16) == 0) {
 			unsigned char p[8];
 			if (len < 8) {
-				tlsh_seterr("%s: vhdx metadata: the file "
+				tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+				    "%s: vhdx metadata: the file "
 				    "parameters are %u bytes", h->shown, len);
 				goto out;
 			}
@@ -1091,7 +1120,8 @@ vhdx_metadata(struct hdr *h, uint64_t roff, uint32_t rlen)
 		}
 	}
 	if (!has_params) {
-		tlsh_seterr("%s: vhdx metadata: no file parameters", h->shown);
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx metadata: no file parameters", h->shown);
 		goto out;
 	}
 	/* 2.6.2.1 HasParent: a differencing file, whose parent is elsewhere */
@@ -1120,7 +1150,8 @@ vhdx_refs(struct hdr *h)
 	if (get(h, hd, 8, 0, "vhdx header", "the file identifier") == -1)
 		goto out;
 	if (memcmp(hd, "vhdxfile", 8) != 0) {
-		tlsh_seterr("%s: vhdx header: no vhdxfile signature",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx header: no vhdxfile signature",
 		    h->shown);
 		goto out;
 	}
@@ -1139,7 +1170,8 @@ vhdx_refs(struct hdr *h)
 			good = 1;
 	}
 	if (!good) {
-		tlsh_seterr("%s: vhdx header: neither header is valid",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx header: neither header is valid",
 		    h->shown);
 		goto out;
 	}
@@ -1156,7 +1188,8 @@ vhdx_refs(struct hdr *h)
 			continue;
 		count = get_le32(rt + 8);
 		if (count > 2047) {
-			tlsh_seterr("%s: vhdx region table: %u entries, over "
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: vhdx region table: %u entries, over "
 			    "2047", h->shown, count);
 			goto out;
 		}
@@ -1173,12 +1206,14 @@ vhdx_refs(struct hdr *h)
 		}
 	}
 	if (!good) {
-		tlsh_seterr("%s: vhdx region table: neither copy is valid",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx region table: neither copy is valid",
 		    h->shown);
 		goto out;
 	}
 	if (done == UINT64_MAX) {
-		tlsh_seterr("%s: vhdx region table: no metadata region",
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+		    "%s: vhdx region table: no metadata region",
 		    h->shown);
 		goto out;
 	}

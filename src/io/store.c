@@ -253,7 +253,8 @@ lock(struct sfile *f, int wait)
 
 	if (flock(f->fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
 		if (errno == EWOULDBLOCK)
-			tlsh_seterr("%s: another tlshive is changing this hive; "
+			tlsh_seterrc(TLSH_E_LOCKED, "%s: another tlshive is "
+			    "changing this hive; "
 			    "try again when it is done, or give --wait",
 			    f->shown);
 		else

@@ -96,9 +96,11 @@ wim_open(const char *path, int writable)
 		if ((m->lockfd = open(path, (writable ? O_RDWR : O_RDONLY) |
 		    O_CLOEXEC)) == -1 || fcntl(m->lockfd, F_OFD_SETLK, &fl) ==
 		    -1) {
-			tlsh_seterr("%s: %s", path, errno == EAGAIN ||
-			    errno == EACCES ? "another process is changing "
-			    "this WIM" : strerror(errno));
+			int held = m->lockfd != -1 && (errno == EAGAIN ||
+			    errno == EACCES);
+			tlsh_seterrc(held ? TLSH_E_LOCKED : TLSH_E_IO, "%s: %s",
+			    path, held ? "another process is changing this "
+			    "WIM" : strerror(errno));
 			goto fail;
 		}
 	}

@@ -149,7 +149,8 @@ read_system(struct facts *f, struct hive *h)
 	if (hive_key_exists(h, SELECT_KEY) != 1 ||
 	    !get_dword(h, SELECT_KEY, "Current", &f->sel_current)) {
 		int soft = hive_key_exists(h, CURRENT_VERSION) == 1;
-		tlsh_seterr("%s: not a SYSTEM hive: it has no Select\\Current "
+		tlsh_seterrc(TLSH_E_NOT_WINDOWS,
+		    "%s: not a SYSTEM hive: it has no Select\\Current "
 		    "value%s", path, soft ? " (it looks like a SOFTWARE hive)" :
 		    "");
 		return -1;
@@ -167,7 +168,8 @@ read_system(struct facts *f, struct hive *h)
 			continue;
 		cs = facts_cset_name(named[i]);
 		if (named[i] > 999 || hive_key_exists(h, cs) != 1) {
-			tlsh_seterr("%s: Select names control set %u, but the "
+			tlsh_seterrc(TLSH_E_NOT_WINDOWS,
+			    "%s: Select names control set %u, but the "
 			    "hive has no %s", path, named[i], cs);
 			free(cs);
 			return -1;
@@ -379,7 +381,8 @@ facts_for_os(struct facts *f, const char *name)
 		struct strbuf sb = { 0 };
 		for (size_t i = 0; i < sizeof(os_names) / sizeof(*os_names); i++)
 			sb_add(&sb, "%s%s", i ? ", " : "", os_names[i].name);
-		tlsh_seterr("--os %s: not a Windows tlshive knows; give a build "
+		tlsh_seterrc(TLSH_E_GATE,
+		    "--os %s: not a Windows tlshive knows; give a build "
 		    "number (%u or later) or one of %s", name,
 		    MIN_SUPPORTED_BUILD, sb.s);
 		free(sb.s);
@@ -459,7 +462,8 @@ read_software(struct facts *f, struct hive *h)
 
 	if (hive_key_exists(h, cv) != 1) {
 		int sys = hive_key_exists(h, SELECT_KEY) == 1;
-		tlsh_seterr("%s: not a SOFTWARE hive: it has no %s key%s",
+		tlsh_seterrc(TLSH_E_NOT_WINDOWS,
+		    "%s: not a SOFTWARE hive: it has no %s key%s",
 		    hive_path(h), cv, sys ? " (it looks like a SYSTEM hive)" :
 		    "");
 		return -1;

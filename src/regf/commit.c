@@ -55,6 +55,7 @@ struct commit {
 	uint32_t found_seq[3];
 	uint64_t found_stamp[3];
 	char *found_err;
+	enum tlsh_errc found_errc;
 	const char *log_suffix;		/* the log to create when missing */
 	int log_made;			/* the log file was created */
 	int noop;			/* hivex changed no page */
@@ -93,7 +94,8 @@ fails_check(const struct commit *c)
 {
 	char *m = xstrdup(tlsh_errmsg());
 
-	tlsh_seterr("%s: the new hive fails its check (%s); nothing written",
+	tlsh_seterrc(TLSH_E_WRITE_CHECK,
+	    "%s: the new hive fails its check (%s); nothing written",
 	    sfile_name(c->f), m);
 	free(m);
 }
@@ -154,7 +156,8 @@ verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 			if ((r = regf_rd_key(rd, ex[i].key)) == -1)
 				goto bad;
 			if (r != want) {
-				tlsh_seterr("%s: the new hive %s key %s; nothing "
+				tlsh_seterrc(TLSH_E_WRITE_CHECK,
+				    "%s: the new hive %s key %s; nothing "
 				    "written", shown, want ? "lacks" :
 				    "still has", ex[i].key);
 				goto out;
@@ -170,7 +173,8 @@ verify(struct commit *c, const struct hive_expect *ex, size_t nex)
 		} else
 			r = !want;
 		if (r != 1) {
-			tlsh_seterr("%s: the new hive does not hold %s\\%s as "
+			tlsh_seterrc(TLSH_E_WRITE_CHECK,
+			    "%s: the new hive does not hold %s\\%s as "
 			    "planned; nothing written", shown, ex[i].key,
 			    ex[i].name);
 			goto out;
@@ -226,7 +230,8 @@ compare(struct commit *c, const unsigned char *buf, size_t n)
 	 * numbers it for the protocol */
 	if (c->at == 0) {
 		if (n < PAGE || memcmp(buf, "regf", 4) != 0) {
-			tlsh_seterr("%s: the new hive is not a regf image; "
+			tlsh_seterrc(TLSH_E_WRITE_CHECK,
+			    "%s: the new hive is not a regf image; "
 			    "nothing written", sfile_name(c->f));
 			return -1;
 		}
@@ -262,7 +267,8 @@ compare(struct commit *c, const unsigned char *buf, size_t n)
 			 * them: "Log entries", "Dirty vector"), so a change
 			 * past them could not be recovered after a crash. */
 			if (at + PAGE > PAGE + (uint64_t)get_le32(c->done + 40)) {
-				tlsh_seterr("%s: hivex changed bytes past the "
+				tlsh_seterrc(TLSH_E_WRITE_CHECK,
+				    "%s: hivex changed bytes past the "
 				    "hive bins (offset %llu); nothing written",
 				    sfile_name(c->f), (unsigned long long)at);
 				return -1;
@@ -348,6 +354,7 @@ find_logs(struct commit *c)
 		    &c->found_seq[i], &c->found_stamp[i]);
 		if (c->found[i] == NULL && errno != ENOENT) {
 			c->found_err = xstrdup(tlsh_errmsg());
+			c->found_errc = tlsh_errcode();
 			for (int k = 0; k < i; k++) {
 				sfile_close(c->found[k]);
 				c->found[k] = NULL;
@@ -382,6 +389,7 @@ choose_log(struct commit *c, uint32_t seq, int *fmt_out)
 
 	if (c->found_err != NULL) {
 		tlsh_seterr("%s", c->found_err);
+		tlsh_errkind(c->found_errc, 0);
 		return -1;
 	}
 	if (logfmt == COMMIT_LOG_AUTO)
@@ -474,7 +482,8 @@ commit_end(struct commit *c, const struct hive_expect *ex, size_t nex)
 	free(c->old);
 	c->old = NULL;
 	if (c->new_size < 2 * PAGE) {
-		tlsh_seterr("%s: the new hive is not a regf image; nothing "
+		tlsh_seterrc(TLSH_E_WRITE_CHECK,
+		    "%s: the new hive is not a regf image; nothing "
 		    "written", shown);
 		return -1;
 	}
@@ -699,7 +708,8 @@ read_back(struct commit *c)
 	if (sfile_read(c->f, buf, PAGE, 0) == -1)
 		goto out;
 	if (memcmp(buf, c->done, PAGE) != 0) {
-		tlsh_seterr("%s: read back, the base block is not what was "
+		tlsh_seterrc(TLSH_E_WRITE_CHECK,
+		    "%s: read back, the base block is not what was "
 		    "written", sfile_name(c->f));
 		goto out;
 	}
@@ -711,7 +721,8 @@ read_back(struct commit *c)
 			    c->runs[i].off + p) == -1)
 				goto out;
 			if (memcmp(buf, c->runs[i].now + p, n) != 0) {
-				tlsh_seterr("%s: read back, the page at %llu is "
+				tlsh_seterrc(TLSH_E_WRITE_CHECK,
+				    "%s: read back, the page at %llu is "
 				    "not what was written", sfile_name(c->f),
 				    (unsigned long long)(PAGE + c->runs[i].off +
 				    p));
@@ -794,6 +805,8 @@ commit_run(struct commit *const c[], size_t n, struct strlist *notes)
 fail:
 	{
 		char *err = xstrdup(tlsh_errmsg());
+		enum tlsh_errc errc = tlsh_errcode();
+		int errt = tlsh_errtemp();
 		struct strlist ignored = { 0 };
 
 		if (notes == NULL)
@@ -821,6 +834,7 @@ fail:
 		}
 		sl_free(&ignored);
 		tlsh_seterr("%s", err);
+		tlsh_errkind(errc, errt);
 		free(err);
 	}
 	return -1;
@@ -870,6 +884,8 @@ struct stream_job {
 	pthread_t t;
 	int threaded;
 	char *err;		/* NULL when it went well */
+	enum tlsh_errc errc;
+	int errt;
 };
 
 static void *
@@ -883,8 +899,11 @@ stream_one(void *arg)
 	trace_begin(&sp);
 	r = hive_stream(j->h, commit_take, j->c);
 	trace_end(&sp, "stream", hive_path(j->h));
-	if (r == -1 || commit_end(j->c, j->ex, j->nex) == -1)
+	if (r == -1 || commit_end(j->c, j->ex, j->nex) == -1) {
 		j->err = xstrdup(tlsh_errmsg());
+		j->errc = tlsh_errcode();
+		j->errt = tlsh_errtemp();
+	}
 	return NULL;
 }
 
@@ -896,8 +915,9 @@ commit_hives(struct hive *const h[], size_t n,
 	struct commit **c = xcalloc(n + 1, sizeof(*c));
 	struct stream_job *j = xcalloc(n + 1, sizeof(*j));
 	char *begin_err = NULL, *first = NULL;
+	enum tlsh_errc firstc = TLSH_E_INTERNAL;
 	size_t k, nb;
-	int rc = -1;
+	int rc = -1, firstt = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (recover_in_place(h[i], notes) == -1)
@@ -911,11 +931,13 @@ commit_hives(struct hive *const h[], size_t n,
 	for (nb = 0; nb < n; nb++)
 		if ((c[nb] = commit_begin(hive_file(h[nb]), logfmt)) == NULL) {
 			begin_err = xstrdup(tlsh_errmsg());
+			firstc = tlsh_errcode();
+			firstt = tlsh_errtemp();
 			break;
 		}
 	for (k = 0; k < nb; k++) {
-		j[k] = (struct stream_job){ h[k], c[k], ex ? ex[k] : NULL,
-		    nex ? nex[k] : 0, 0, 0, NULL };
+		j[k] = (struct stream_job){ .h = h[k], .c = c[k],
+		    .ex = ex ? ex[k] : NULL, .nex = nex ? nex[k] : 0 };
 		/* the first here, on the calling thread: no thread to wait
 		 * for when there is one hive, and one fewer when two; traced,
 		 * one after the other, each step a span of the run's one
@@ -930,12 +952,16 @@ commit_hives(struct hive *const h[], size_t n,
 			pthread_join(j[k].t, NULL);
 	}
 	for (k = 0; k < nb; k++)
-		if (j[k].err != NULL && first == NULL)
+		if (j[k].err != NULL && first == NULL) {
 			first = j[k].err;
+			firstc = j[k].errc;
+			firstt = j[k].errt;
+		}
 	if (first == NULL)
 		first = begin_err;
 	if (first != NULL) {
 		tlsh_seterr("%s", first);
+		tlsh_errkind(firstc, firstt);
 		goto out;
 	}
 	rc = commit_run(c, n, notes);

@@ -51,6 +51,8 @@ struct hive {
 	const char *copy_from;	/* the path hivex opens */
 	hive_h *copy;		/* its result */
 	char *copy_err;		/* ... or why there is none */
+	enum tlsh_errc copy_errc;
+	int copy_errt;
 };
 
 /*
@@ -140,7 +142,8 @@ lazy_err(struct hive *hv)
 {
 	if (!hv->src_failed) {
 		char *m = xstrdup(tlsh_errmsg());
-		tlsh_seterr("%s: damaged hive: %s", hv->path, m);
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: damaged hive: %s", hv->path, m);
 		free(m);
 	}
 	hv->src_failed = 0;
@@ -217,7 +220,8 @@ header_check(const char *path, const unsigned char *b, size_t got,
 	memset(hh, 0, sizeof(*hh));
 	hh->file_size = file_size;
 	if (got < 4096 || memcmp(b, "regf", 4) != 0) {
-		tlsh_seterr("%s: not a registry hive (%s)", path,
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: not a registry hive (%s)", path,
 		    got < 4096 ? "shorter than a base block" :
 		    "no regf signature");
 		return -1;
@@ -238,10 +242,12 @@ header_check(const char *path, const unsigned char *b, size_t got,
 		 * given as the hive has its signature and checksum: only
 		 * the type tells. */
 		if (t == 1 || t == 2 || t == 6)
-			tlsh_seterr("%s: this is a transaction log, not a primary "
+			tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+			    "%s: this is a transaction log, not a primary "
 			    "hive", path);
 		else
-			tlsh_seterr("%s: not a registry hive (a regf signature, "
+			tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+			    "%s: not a registry hive (a regf signature, "
 			    "but file type %u): damaged, or something else",
 			    path, t);
 		return -1;
@@ -251,13 +257,15 @@ header_check(const char *path, const unsigned char *b, size_t got,
 	/* hivex reads the whole file: a size Windows never lets a hive
 	 * reach (a sparse file in an image) is refused before that */
 	if (file_size > STORE_FILE_MAX) {
-		tlsh_seterr("%s: %llu bytes, more than Windows lets a hive grow "
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: %llu bytes, more than Windows lets a hive grow "
 		    "(2 GB): damaged, or not what it claims", path,
 		    (unsigned long long)file_size);
 		return -1;
 	}
 	if (hh->major != 1) {
-		tlsh_seterr("%s: unsupported hive format version %u.%u", path,
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: unsupported hive format version %u.%u", path,
 		    hh->major, hh->minor);
 		return -1;
 	}
@@ -273,7 +281,8 @@ header_check(const char *path, const unsigned char *b, size_t got,
 	 */
 	if (hh->checksum_ok && !hh->dirty && (hh->bins_size % 4096 != 0 ||
 	    (uint64_t)hh->bins_size + 4096 > hh->file_size)) {
-		tlsh_seterr("%s: truncated or damaged hive: the base block "
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: truncated or damaged hive: the base block "
 		    "claims %u bytes of hive bins, the file holds %llu", path,
 		    hh->bins_size, (unsigned long long)(hh->file_size > 4096 ?
 		    hh->file_size - 4096 : 0));
@@ -404,7 +413,8 @@ open_recovered(struct hive *hv, int flags)
 	h = open_bytes(hv->rec.data, hv->rec.len, (flags & HIVE_WRITE) ?
 	    HIVEX_OPEN_WRITE : 0, &err);
 	if (h == NULL) {
-		tlsh_seterr("%s: the hive replayed from its logs does not open: "
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: the hive replayed from its logs does not open: "
 		    "%s", hv->path, strerror(err));
 		return NULL;
 	}
@@ -452,7 +462,8 @@ hivex_of(struct hive *hv, const char *from, int write, int opening)
 			    hv->path, strerror(errno ? errno : EINVAL));
 	}
 	if (h != NULL && opening && hivex_root(h) == 0) {
-		tlsh_seterr("%s: the hive has no usable root key", hv->path);
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: the hive has no usable root key", hv->path);
 		hivex_close(h);
 		h = NULL;
 	}
@@ -466,8 +477,11 @@ copy_thread(void *arg)
 
 	/* the message is this thread's (tlsh_seterr): ready() repeats it */
 	if ((hv->copy = hivex_of(hv, hv->copy_from, 1,
-	    hv->copy_how == COPY_OPEN)) == NULL)
+	    hv->copy_how == COPY_OPEN)) == NULL) {
 		hv->copy_err = xstrdup(tlsh_errmsg());
+		hv->copy_errc = tlsh_errcode();
+		hv->copy_errt = tlsh_errtemp();
+	}
 	return NULL;
 }
 
@@ -515,6 +529,7 @@ ready(struct hive *hv)
 	}
 	if (hv->copy_err != NULL) {
 		tlsh_seterr("%s", hv->copy_err);
+		tlsh_errkind(hv->copy_errc, hv->copy_errt);
 		return -1;
 	}
 	return 0;
@@ -631,12 +646,14 @@ open_in(struct sfile *f, const char *path, int flags)
 	if (!hv->hdr.checksum_ok && !replay) {
 		char *logs = hive_log_files(hv);
 		if (*logs)
-			tlsh_seterr("%s: the base block checksum is wrong: the "
+			tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+			    "%s: the base block checksum is wrong: the "
 			    "hive is damaged, or Windows was not shut down "
 			    "cleanly and the newest data sits in its logs (%s); "
 			    "--replay-logs rebuilds it from them", path, logs);
 		else
-			tlsh_seterr("%s: the base block checksum is wrong, and no "
+			tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+			    "%s: the base block checksum is wrong, and no "
 			    ".LOG1/.LOG2 beside it could rebuild it: the hive is "
 			    "damaged", path);
 		free(logs);
@@ -653,7 +670,8 @@ open_in(struct sfile *f, const char *path, int flags)
 		char *logs = hive_log_files(hv);
 		/* advice that can work: --replay-logs needs the logs */
 		if (*logs)
-			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u): "
+			tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+			    "%s: dirty hive (sequence numbers %u and %u): "
 			    "the image was not shut down cleanly and the newest "
 			    "data sits in its .LOG1/.LOG2 files (%s); run "
 			    "tlshive recover on the hive to write them into it, "
@@ -661,7 +679,8 @@ open_in(struct sfile *f, const char *path, int flags)
 			    "--discard-logs to use the hive as it is and lose "
 			    "that data", path, hv->hdr.seq1, hv->hdr.seq2, logs);
 		else
-			tlsh_seterr("%s: dirty hive (sequence numbers %u and %u), "
+			tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+			    "%s: dirty hive (sequence numbers %u and %u), "
 			    "and no .LOG1/.LOG2 beside it to replay: put its "
 			    "logs back beside it, or give --discard-logs to use "
 			    "the hive as it is and lose what Windows last wrote "

@@ -265,7 +265,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		ok[i] = ls->log[i] && log_header_ok(ls->log[i], ls->len[i],
 		    LOG_NEW) && ls->len[i] > LOG_BASE + 40;
 	if (!ok[1] && !ok[2]) {
-		tlsh_seterr("no usable .LOG1 or .LOG2 (missing, or with a "
+		tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+		    "no usable .LOG1 or .LOG2 (missing, or with a "
 		    "damaged base block)");
 		return -1;
 	}
@@ -324,7 +325,8 @@ recover_new(struct buf *h, int base_ok, const struct logset *ls,
 		}
 	}
 	if (!sc.any) {
-		tlsh_seterr("the logs hold no valid entry to apply");
+		tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+		    "the logs hold no valid entry to apply");
 		return -1;
 	}
 	/*
@@ -374,7 +376,8 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		    get_le64(ls->log[i] + 12) >= stamp))
 			use = i;
 	if (use < 0) {
-		tlsh_seterr("no old-format log matches the hive (none has a "
+		tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+		    "no old-format log matches the hive (none has a "
 		    "valid base block with its timestamp)");
 		return -1;
 	}
@@ -427,7 +430,8 @@ recover_old(struct buf *h, int base_ok, const struct logset *ls,
 		uint32_t sz = get_le32(bin + 8);
 		if (memcmp(bin, "hbin", 4) != 0 || get_le32(bin + 4) != off ||
 		    sz < BASE || sz % BASE || sz > hb - off) {
-			tlsh_seterr("%s: after replay, hive bin at offset %zu "
+			tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+			    "%s: after replay, hive bin at offset %zu "
 			    "is not valid: the log does not fit the hive",
 			    ls->name[use], off);
 			return -1;
@@ -461,7 +465,8 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 
 	memset(r, 0, sizeof(*r));
 	if (plen < BASE || memcmp(primary, "regf", 4) != 0) {
-		tlsh_seterr("%s: not a registry hive", shown);
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: not a registry hive", shown);
 		return -1;
 	}
 	/* Dirty: a wrong checksum or unequal sequence numbers.  A clean
@@ -480,12 +485,14 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 		oldfmt |= get_le32(log[i] + 28) == LOG_OLD;
 	}
 	if (!newfmt && !oldfmt) {
-		tlsh_seterr("%s: dirty, and no transaction log beside it "
+		tlsh_seterrc(TLSH_E_HIVE_DIRTY,
+		    "%s: dirty, and no transaction log beside it "
 		    "(.LOG, .LOG1, .LOG2) has a usable base block", shown);
 		return -1;
 	}
 	if (!base_ok && plen < BASE + 32) {
-		tlsh_seterr("%s: base block and first hive bin both lost",
+		tlsh_seterrc(TLSH_E_HIVE_DAMAGED,
+		    "%s: base block and first hive bin both lost",
 		    shown);
 		return -1;
 	}
@@ -499,8 +506,10 @@ logs_recover_mem(const unsigned char *primary, size_t plen,
 	    recover_old(&h, base_ok, &ls, r, &used);
 	if (rc == -1) {
 		char *m = xstrdup(tlsh_errmsg());
+		enum tlsh_errc mc = tlsh_errcode();
 		tlsh_seterr("%s: cannot replay the logs: %s; nothing written",
 		    shown, m);
+		tlsh_errkind(mc, 0);
 		free(m);
 		free(h.p);
 		free(used.s);

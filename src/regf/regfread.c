@@ -31,7 +31,7 @@
 #define CELL_USED 0x80000000u	/* a negative size: allocated */
 
 /* The caller puts the file name in front. */
-#define damaged(...) tlsh_seterr(__VA_ARGS__)
+#define damaged(...) tlsh_seterrc(TLSH_E_HIVE_DAMAGED, __VA_ARGS__)
 #define FO(off) ((unsigned long long)BASE + (off))
 
 /*

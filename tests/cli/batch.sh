@@ -19,7 +19,7 @@ if grep -q '^tlshive:' out; then fail "a message in the report on standard outpu
 printf 'img1\n# a comment\n\nimg2\nbroken\nimg3\nimg4\n' | must_exit 2 "$TLSHIVE" apply --json --from - -j 2 > out.jsonl
 [ "$(wc -l < out.jsonl)" = 5 ] || fail "one line per image"
 [ "$(jq -r '"\(.image) \(.outcome) \(.exit)"' out.jsonl | tr '\n' ' ')" = "img1 ok 0 img2 ok 0 broken error 2 img3 ok 0 img4 ok 0 " ] || fail "outcomes"
-[ "$(jq -r 'select(.image == "broken") | .error' out.jsonl)" = "tlshive: broken/Windows/System32/config/SOFTWARE: not a registry hive (shorter than a base block)" ] \
+[ "$(jq -r 'select(.image == "broken") | "\(.error.code) \(.error.message)"' out.jsonl)" = "hive-damaged tlshive: broken/Windows/System32/config/SOFTWARE: not a registry hive (shorter than a base block)" ] \
 	|| fail "error message in JSON"
 [ "$(jq 'select(.image == "img1") | .changes | length' out.jsonl)" -gt 40 ] || fail "changes in JSON"
 [ "$(stamp "$(sys broken)")" = "$s" ] || fail "the broken image was written"
@@ -41,7 +41,7 @@ if command -v script > /dev/null; then
 	grep -q '2/2 images, 1 failed' tty.lines || fail "progress after a failure"
 	# the line is the parent's: a worker's messages carry none of it
 	script -qec "$TLSHIVE show --json -j 1 img1 bad > tty.json" /dev/null > /dev/null 2>&1 || true
-	[ "$(jq -r 'select(.image == "bad") | .error' tty.json)" = "tlshive: bad: no Windows/System32/config/SYSTEM or SOFTWARE in it: not the root of a Windows volume (give its top directory, or the hive files with --system and --software)" ] ||
+	[ "$(jq -r 'select(.image == "bad") | "\(.error.code) \(.error.message)"' tty.json)" = "not-windows tlshive: bad: no Windows/System32/config/SYSTEM or SOFTWARE in it: not the root of a Windows volume (give its top directory, or the hive files with --system and --software)" ] ||
 		{ jq . tty.json; fail "a worker's message carries the progress line"; }
 fi
 

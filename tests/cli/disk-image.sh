@@ -141,10 +141,10 @@ grep -q 'a streamOptimized VMDK cannot be written in place; convert it first: qe
 [ "$(cksum < so.vmdk)" = "$s" ] || fail "streamOptimized VMDK touched"
 
 # Refusals, each leaving the image as it was.
-refused() {	# refused IMAGE PATTERN WHAT
+refused() {	# refused IMAGE PATTERN WHAT [EXIT]: exit 2, or EXIT (75: locked)
 	s=$(cksum < "$1")
 	set +e; "$TLSHIVE" apply "$1" > /dev/null 2> err; rc=$?; set -e
-	[ "$rc" = 2 ] || fail "$3: exit $rc"
+	[ "$rc" = "${4:-2}" ] || fail "$3: exit $rc"
 	grep -q "$2" err || { cat err >&2; fail "$3: message"; }
 	[ "$(cksum < "$1")" = "$s" ] || fail "$3: image changed"
 }
@@ -222,7 +222,7 @@ hold python3 -c 'import fcntl, subprocess, sys
 f = open(sys.argv[1], "r+b")
 fcntl.lockf(f, fcntl.LOCK_SH)
 sys.exit(subprocess.call(sys.argv[2:]))' pristine.raw
-refused pristine.raw 'another process holds the image' "locked raw"
+refused pristine.raw 'another process holds the image' "locked raw" 75
 release
 qemu-img convert -f raw -O qcow2 pristine.raw held.qcow2
 qemu-nbd -f qcow2 --socket="$T/held.sock" held.qcow2 &
@@ -233,7 +233,7 @@ qpid=$!
 # image itself (qemu-img) would take the lock qemu-nbd needs.
 wait_for 120 "qemu-nbd locking held.qcow2" locked held.qcow2 101 201
 # qemu-nbd's own words are the cause, never a guess
-refused held.qcow2 "qemu-nbd cannot serve it as qcow2: .*Failed to get \"write\" lock; Is another process using the image \\[held.qcow2\\]" "locked qcow2"
+refused held.qcow2 "qemu-nbd cannot serve it as qcow2: .*Failed to get \"write\" lock; Is another process using the image \\[held.qcow2\\]" "locked qcow2" 75
 grep -q 'maybe\|is qemu-utils installed' err && fail "locked qcow2: a guess beside qemu-nbd's message"
 kill "$qpid"; wait "$qpid" 2> /dev/null || true
 

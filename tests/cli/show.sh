@@ -26,7 +26,7 @@ need_tool jq
 
 # JSON is versioned, and has the same keys in every mode: one image, one
 # of several, hive files alone, an error; null where one does not apply.
-jtrue '.schema_version == 1 and .outcome == "ok" and .exit == 0 and .error == null' < out.json || fail "schema_version, outcome"
+jtrue '.schema_version == 2 and .outcome == "ok" and .exit == 0 and .error == null' < out.json || fail "schema_version, outcome"
 jtrue 'has("disk") and .disk == null and has("wim") and .wim == null and has("user_profile") and .profile == null' < out.json \
 	|| fail "disk, wim, user_profile, profile keys in a single-image document"
 "$MKIMAGE" 2022 img2
@@ -42,7 +42,7 @@ cmp -s k1 k2 || { cat k1 k2; fail "--system: os keys differ"; }
 jtrue '.os | has("version") and .version == null and has("hibernated") and .hibernated == null' < sys.json || fail "--system: os.version, os.hibernated"
 jtrue '.os.hibernated == false and .os.version == "10.0"' < out.json || fail "ROOT: os.version, os.hibernated"
 must_exit 2 "$TLSHIVE" show --json /nonexistent > err.json 2> /dev/null
-jtrue '.schema_version == 1 and .outcome == "error"' < err.json || fail "an error document has no schema_version"
+jtrue '.schema_version == 2 and .outcome == "error"' < err.json || fail "an error document has no schema_version"
 
 # Only the SYSTEM hive: SOFTWARE settings are skipped, and the output says so.
 "$TLSHIVE" show --system "$(sys img)" > out
@@ -66,7 +66,7 @@ if "$TLSHIVE" show w7 | grep -q '^fast startup'; then fail "fast startup line fo
 # settings: the table as text and JSON, the same rows in both
 "$TLSHIVE" settings > set.txt
 "$TLSHIVE" settings --json > set.json
-jtrue '.schema_version == 1' < set.json || fail "settings --json: no schema_version"
+jtrue '.schema_version == 2' < set.json || fail "settings --json: no schema_version"
 [ "$(jq '.settings | length' set.json)" = "$(wc -l < set.txt)" ] || fail "settings: text and JSON differ in rows"
 [ "$(jq -r '.settings[] | "\(.name)\t\(.hive)\t\(.path)\t\(.states)\t\(.help)"' set.json)" = "$(cat set.txt)" ] || fail "settings: text and JSON differ"
 jtrue '.settings[] | select(.name == "TLS 1.3 server") | .min_build == 20348' < set.json || fail "settings --json: min_build"

@@ -3,7 +3,10 @@
 
 "$TLSHIVE" --help > out
 grep -q '^usage: tlshive show' out || fail "--help prints usage"
-grep -q 'Exit status: 0 done or compliant, 1 not compliant' out || fail "--help lists exit codes"
+grep -q 'Exit status: 0 done or compliant, 1 not compliant (check), 2 error, 75 temporary error' out || fail "--help lists exit codes"
+# the same codes as tlshive(8)'s EXIT STATUS
+[ "$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /s/^\.It \([0-9][0-9]*\)$/\1/p' "$srcdir/man/tlshive.8" | tr '\n' ' ')" = "0 1 2 75 " ] ||
+	fail "tlshive(8) EXIT STATUS does not list 0, 1, 2 and 75"
 "$TLSHIVE" apply --help > out
 grep -q -- '--dry-run' out || fail "apply --help"
 # a command's --help is its own: its synopsis and its options only
@@ -54,10 +57,10 @@ must_exit 2 "$TLSHIVE" show --index 0 img.wim 2> /dev/null
 # --json: a failing run prints an error document too, with the message and
 # the exit status; so does a usage error.
 must_exit 2 "$TLSHIVE" check --json /nonexistent/root > out 2> err
-[ "$(jq -r '"\(.image) \(.outcome) \(.exit) \(.error)"' out)" = "/nonexistent/root error 2 tlshive: /nonexistent/root: No such file or directory" ] || { cat out; fail "JSON error document"; }
+[ "$(jq -r '"\(.image) \(.outcome) \(.exit) \(.error.code) \(.error.message)"' out)" = "/nonexistent/root error 2 not-found tlshive: /nonexistent/root: No such file or directory" ] || { cat out; fail "JSON error document"; }
 grep -qx 'tlshive: /nonexistent/root: No such file or directory' err || fail "the error is on stderr as well"
 must_exit 2 "$TLSHIVE" apply --json --bogus img > out 2> /dev/null
-jtrue '.outcome == "error" and .exit == 2 and (.error | test("unknown option --bogus"))' < out || { cat out; fail "JSON usage error"; }
+jtrue '.outcome == "error" and .exit == 2 and .error.code == "usage" and (.error.message | test("unknown option --bogus"))' < out || { cat out; fail "JSON usage error"; }
 
 # One command table: the synopses of --help, tlshive(8) and README agree.
 need_tool mandoc

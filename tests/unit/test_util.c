@@ -1,6 +1,7 @@
 /* util.c: string helpers and error recording. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,59 @@ test_util_seterr__keeps_last_message(void **state)
 	assert_string_equal(tlsh_errmsg(), "FILE: second");
 }
 
+/* tlsh_seterr gives a message the kind its errno says; tlsh_seterrc
+ * names it, an I/O error keeping what its errno says more precisely */
+static void
+test_util_seterr__kinds_from_errno_and_named(void **state)
+{
+	static const struct {
+		int e;
+		const char *code;
+		int temp;
+	} cases[] = {
+		{ ENOENT, "not-found", 0 }, { ENOSPC, "no-space", 0 },
+		{ EROFS, "read-only", 0 }, { EACCES, "permission", 0 },
+		{ EPERM, "permission", 0 }, { EIO, "io", 1 },
+		{ EAGAIN, "io", 1 }, { EMFILE, "io", 1 }, { ENOMEM, "io", 0 },
+		{ EINVAL, "internal", 0 }, { 0, "internal", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		errno = cases[i].e;
+		tlsh_seterr("FILE: %d", cases[i].e);
+		assert_string_equal(tlsh_errc_name(tlsh_errcode()),
+		    cases[i].code);
+		assert_int_equal(tlsh_errtemp(), cases[i].temp);
+	}
+	errno = EIO;
+	tlsh_seterrc(TLSH_E_LOCKED, "FILE: held");
+	assert_string_equal(tlsh_errc_name(tlsh_errcode()), "locked");
+	assert_int_equal(tlsh_errtemp(), 1);
+	assert_string_equal(tlsh_errmsg(), "FILE: held");
+	errno = EIO;
+	tlsh_seterrc(TLSH_E_HIVE_DAMAGED, "FILE: broken");
+	assert_string_equal(tlsh_errc_name(tlsh_errcode()), "hive-damaged");
+	assert_int_equal(tlsh_errtemp(), 0);
+	errno = ENOSPC;
+	tlsh_seterrc(TLSH_E_IO, "FILE: write");
+	assert_string_equal(tlsh_errc_name(tlsh_errcode()), "no-space");
+	errno = EINVAL;
+	tlsh_seterrc(TLSH_E_IO, "FILE: write");
+	assert_string_equal(tlsh_errc_name(tlsh_errcode()), "io");
+	assert_int_equal(tlsh_errtemp(), 0);
+	/* a message kept across other calls gets its kind back */
+	tlsh_seterr("%s", "FILE: kept");
+	tlsh_errkind(TLSH_E_TRANSPORT, 1);
+	assert_string_equal(tlsh_errc_name(tlsh_errcode()), "transport");
+	assert_int_equal(tlsh_errtemp(), 1);
+	/* every kind has its own word */
+	for (int a = TLSH_E_INTERNAL; a < TLSH_E_COUNT; a++)
+		for (int b = a + 1; b < TLSH_E_COUNT; b++)
+			assert_string_not_equal(tlsh_errc_name(a),
+			    tlsh_errc_name(b));
+}
+
 int
 main(void)
 {
@@ -99,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_util_trim__strips_both_ends),
 		cmocka_unit_test(test_util_lists__grow_and_free),
 		cmocka_unit_test(test_util_seterr__keeps_last_message),
+		cmocka_unit_test(test_util_seterr__kinds_from_errno_and_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
