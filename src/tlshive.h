@@ -126,6 +126,10 @@ char *tmp_path(const char *name);
  * can be compared from run to run.
  */
 uint64_t tlsh_run_time(void);
+/* Milliseconds since tlsh_clock_start (main's start, or a batch worker's;
+ * CLOCK_MONOTONIC): a run's duration_ms. */
+void tlsh_clock_start(void);
+uint64_t tlsh_elapsed_ms(void);
 /*
  * How much of this process's anonymous memory the kernel keeps on huge
  * pages (AnonHugePages of /proc/self/smaps_rollup, kB), -1 if unknown.

@@ -633,3 +633,21 @@ tlsh_anon_huge_kb(void)
 	fclose(f);
 	return kb;
 }
+
+static struct timespec clock0;
+
+void
+tlsh_clock_start(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &clock0);
+}
+
+uint64_t
+tlsh_elapsed_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)((now.tv_sec - clock0.tv_sec) * 1000 +
+	    (now.tv_nsec - clock0.tv_nsec) / 1000000);
+}

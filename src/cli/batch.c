@@ -172,6 +172,8 @@ spawn(const struct options *o, const char *root, struct job *j)
 		dup2(fileno(j->out), STDOUT_FILENO);
 		dup2(fileno(j->err), STDERR_FILENO);
 		progress_forget();
+		/* an image's duration is its own worker's */
+		tlsh_clock_start();
 		/* contained, the limit is the child's (sandbox_fork), set
 		 * once its view is made */
 		if (o->memory_limit && o->no_sandbox &&

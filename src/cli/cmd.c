@@ -641,6 +641,7 @@ run_image(const struct options *o, const struct policy *pol,
 	r.exit_zero = o->exit_zero;
 	r.changed = o->cmd == CMD_APPLY && !o->dry_run && needed > 0;
 	r.verbose = o->verbose;
+	r.sha256 = o->sha256;
 	r.conflicts = pol->conflicts.n ? &pol->conflicts : NULL;
 	if (o->cmd == CMD_CHECK && pol->nrd) {
 		rules_evaluate(pol, &x.p, &x.f, &rules, &nrules);

@@ -30,7 +30,7 @@ enum opt {
 	O_PROFILE, O_REG, O_SET, O_UNDO, O_OUTPUT, O_UTF8, O_OS, O_FORCE,
 	O_DRYRUN, O_JSON, O_JOBS, O_FROM, O_QUIET, O_PARTITION, O_INDEX,
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
-	O_EXIT_ZERO, O_CHECKLIST, O_XCCDF, O_FINDINGS,
+	O_EXIT_ZERO, O_CHECKLIST, O_XCCDF, O_FINDINGS, O_SHA256,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
 	O_FORMAT, O_BACKING, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
 	O_COUNT
@@ -89,6 +89,8 @@ static const struct opt_entry {
 	    "1.2 results (several images:\na directory, a file each)" },
 	[O_FINDINGS] = { "findings", 0, "FILE.csv", "check: a HardeningKitty "
 	    "finding list's TLS rows,\neach a rule HK-ID" },
+	[O_SHA256] = { "sha256", 0, NULL, "--json: each image file's SHA-256 in "
+	    "image_identity (reads it whole)" },
 	[O_DISCARD] = { "discard-logs", 0, NULL, "use a dirty hive as it is, "
 	    "losing its .LOG1/.LOG2" },
 	[O_VERBOSE] = { "verbose", 'v', NULL, "check, apply: every value, not "
@@ -151,25 +153,26 @@ static const struct cmd_entry {
 	int minargs, maxargs;	/* operands; -1: any number */
 	int (*exec)(struct args *);
 } cmds[] = {
-	{ "show", CMD_SHOW, IMAGE_OPTS | BATCH_OPTS | B(O_JSON),
-	    "[--json] [--discard-logs | --replay-logs] IMAGE",
+	{ "show", CMD_SHOW, IMAGE_OPTS | BATCH_OPTS | B(O_JSON) | B(O_SHA256),
+	    "[--json] [--sha256] [--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "check", CMD_CHECK, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_EXPLICIT) | B(O_EXIT_ZERO) | B(O_FINDINGS) | B(O_FORCE) |
-	    B(O_JSON) | B(O_VERBOSE) | B(O_CHECKLIST) | B(O_XCCDF),
+	    B(O_JSON) | B(O_VERBOSE) | B(O_CHECKLIST) | B(O_XCCDF) |
+	    B(O_SHA256),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] "
 	    "[--findings FILE.csv] [-v] [--explicit] [--exit-zero] "
 	    "[--checklist FILE.ckl] [--xccdf FILE] "
 	    "[--strict] [--users default|all|none] [--force] [--json] "
-	    "[--discard-logs | --replay-logs] IMAGE",
+	    "[--sha256] [--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "apply", CMD_APPLY, IMAGE_OPTS | BATCH_OPTS | POLICY_OPTS |
 	    B(O_UNDO) | B(O_DRYRUN) | B(O_FORCE) | B(O_JSON) | B(O_WAIT) |
-	    B(O_REBUILD) | B(O_VERBOSE),
+	    B(O_REBUILD) | B(O_VERBOSE) | B(O_SHA256),
 	    "[-p PROFILE] [-r FILE.reg] [-s 'NAME = VALUE'] [-u UNDO.reg] [-n] "
 	    "[-v] [--strict] [--users default|all|none] "
-	    "[--force] [--json] [--wait] [--discard-logs | --replay-logs] "
-	    "IMAGE",
+	    "[--force] [--json] [--sha256] [--wait] "
+	    "[--discard-logs | --replay-logs] IMAGE",
 	    0, -1, run_images },
 	{ "export", CMD_EXPORT, IMAGE_OPTS | POLICY_OPTS | B(O_OUTPUT) |
 	    B(O_UTF8) | B(O_FORCE) | B(O_OS),
@@ -457,6 +460,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 		case O_EXIT_ZERO: a->o.exit_zero = 1; break;
 		case O_CHECKLIST: a->o.checklist = optarg; break;
 		case O_XCCDF: a->o.xccdf = optarg; break;
+		case O_SHA256: a->o.sha256 = 1; break;
 		case O_STRICT: a->o.strict = 1; break;
 		case O_DISCARD: a->o.discard_logs = 1; break;
 		case O_VERBOSE: a->o.verbose = 1; break;
@@ -672,6 +676,7 @@ main(int argc, char **argv)
 		version();
 		return TLSH_EXIT_OK;
 	}
+	tlsh_clock_start();
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--json") == 0)
 			json_wanted = 1;

@@ -20,6 +20,7 @@ struct options {
 	int json, dry_run, discard_logs, replay_logs, utf8, wait;
 	int explicit_only;	/* check --explicit */
 	int exit_zero;		/* check --exit-zero: not compliant exits 0 */
+	int sha256;		/* --sha256: image files hashed in the JSON */
 	int strict;		/* skipped .reg lines and ignored values
 				 * are errors */
 	/* HKEY_CURRENT_USER: the Default profile, every profile too, or none */

@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <json-c/json.h>
 
 #include "cli/report.h"
+#include "sha256.h"
 #include "policy/plantext.h"
 #include "policy/verdict.h"
 
@@ -1060,6 +1063,49 @@ notes_json(const struct plan *p)
 	return a;
 }
 
+/*
+ * What a pipeline records of what it checked: the file it named (a disk
+ * image, a WIM) or each hive file, with its size and time, and with
+ * --sha256 its digest.  Stat'ed as the report is written, after apply's
+ * writes.
+ */
+static json_object *
+identity_json(const struct run *r)
+{
+	const struct image *img = r->img;
+	json_object *o = json_object_new_object(), *files =
+	    json_object_new_array();
+	const char *kind = img->root == NULL ? "hive-files" : img->format ?
+	    "disk" : img->member ? "wim" : "directory";
+	const char *paths[HV_COUNT + 1];
+	size_t n = 0;
+
+	if (img->root && (img->format || img->member))
+		paths[n++] = img->root;
+	else
+		for (int i = 0; i < HV_COUNT; i++)
+			if (img->path[i] && r->hdr[i])
+				paths[n++] = img->path[i];
+	for (size_t i = 0; i < n; i++) {
+		json_object *f = json_object_new_object();
+		struct stat st;
+		char hex[65];
+		int have = stat(paths[i], &st) == 0;
+
+		json_object_object_add(f, "path", jstr(paths[i]));
+		json_object_object_add(f, "size", have ?
+		    json_object_new_int64((int64_t)st.st_size) : NULL);
+		json_object_object_add(f, "mtime", have ?
+		    json_object_new_int64((int64_t)st.st_mtime) : NULL);
+		json_object_object_add(f, "sha256", have && r->sha256 &&
+		    sha256_file(paths[i], hex) == 0 ? jstr(hex) : NULL);
+		json_object_array_add(files, f);
+	}
+	json_object_object_add(o, "kind", jstr(kind));
+	json_object_object_add(o, "files", files);
+	return o;
+}
+
 static const char *
 outcome_name(int status)
 {
@@ -1125,6 +1171,9 @@ report_json(FILE *out, const struct run *r)
 		json_object_object_add(o, "messages", n ?
 		    json_object_new_string_len(r->said, (int)n) : NULL);
 	}
+	json_object_object_add(o, "duration_ms",
+	    json_object_new_int64((int64_t)tlsh_elapsed_ms()));
+	json_object_object_add(o, "image_identity", identity_json(r));
 	if (r->user_sid) {
 		u = json_object_new_object();
 		json_object_object_add(u, "sid", jstr(r->user_sid));
@@ -1216,6 +1265,8 @@ report_json_error(FILE *out, const char *image, enum tlsh_errc code,
 	json_object_object_add(o, "tlshive_version", jstr(PACKAGE_VERSION));
 	json_object_object_add(o, "image", jstr(image));
 	batch_members(o, status, code, error, 0);
+	json_object_object_add(o, "duration_ms",
+	    json_object_new_int64((int64_t)tlsh_elapsed_ms()));
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, (compact ?
 	    JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED) | JSON_C_TO_STRING_NOSLASHESCAPE));

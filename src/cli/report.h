@@ -38,6 +38,7 @@ struct run {
 	size_t nrules;
 	const struct strlist *conflicts;	/* NULL: none */
 	size_t findings;	/* rules_noncompliant, when rules exist */
+	int sha256;		/* --sha256: the image files' digests */
 };
 
 void report_text(FILE *, const struct run *);

@@ -119,3 +119,21 @@ must_exit 0 inner "$(jq -c . e.json)" 0 --json 9 2> inner.err
 # without --json the output is not looked at
 must_exit 0 inner 'not json' 1 --quiet 2> inner.err
 [ "$(cat inner.rc)" = "exit 1" ] || fail "the wrapper changed the exit status without --json: $(cat inner.rc)"
+
+# Every run document says how long the run took and what it read: each
+# hive file of a root, or the hive files given, with size and time, and
+# their SHA-256 with --sha256 (checked against Python's hashlib)
+sha() { python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$1"; }
+"$MKIMAGE" 2022 id
+must_exit 1 "$TLSHIVE" check --json id > id.json
+jtrue '(.duration_ms | type) == "number" and .duration_ms >= 0 and .image_identity.kind == "directory"' < id.json ||
+	fail "check --json: duration_ms, image_identity.kind"
+[ "$(jq -r '.image_identity.files[] | "\(.path) \(.size) \(.mtime) \(.sha256)"' id.json)" = "$(for h in "$(sys id)" "$(soft id)"; do echo "$h $(stat -c '%s %Y' "$h") null"; done)" ] ||
+	{ jq .image_identity id.json; fail "image_identity: the hive files, their size and time, no sha256"; }
+must_exit 0 "$TLSHIVE" apply --json --sha256 id > ida.json
+[ "$(jq -r '.image_identity.files[] | "\(.path) \(.size) \(.sha256)"' ida.json)" = "$(for h in "$(sys id)" "$(soft id)"; do echo "$h $(stat -c %s "$h") $(sha "$h")"; done)" ] ||
+	{ jq .image_identity ida.json; fail "apply --sha256: the digests of the hives as written"; }
+must_exit 0 "$TLSHIVE" show --json --sha256 --system "$(sys id)" > idh.json
+jtrue ".image_identity.kind == \"hive-files\" and (.image_identity.files | length) == 1 and .image_identity.files[0].sha256 == \"$(sha "$(sys id)")\"" < idh.json ||
+	{ jq .image_identity idh.json; fail "--system: kind hive-files, its digest"; }
+jtrue '(.duration_ms | type) == "number"' < e.json || fail "an error document: duration_ms"
