@@ -284,17 +284,6 @@ want_of(const struct setting *s, const char *item, const char *v,
 	return NULL;
 }
 
-static int
-valid_id(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("-._", *s))
-			return 0;
-	return 1;
-}
-
 /* Words fit for a quoted directive value: no quote, '#', '|' or control. */
 static char *
 plain(const char *s)
@@ -362,7 +351,7 @@ one_row(struct ctx *c, char **f, int line)
 		return;
 	}
 	at_least = f[C_OP][0] == '>';
-	if (!valid_id(f[C_ID])) {
+	if (!profile_valid_id(f[C_ID])) {
 		not_imported(c, line, f, "the ID is not made of letters, "
 		    "digits, '-', '.' and '_'");
 		return;

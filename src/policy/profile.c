@@ -612,8 +612,8 @@ next_word(char **pp, char **val, int *bad)
 	return w;
 }
 
-static int
-valid_id(const char *s)
+int
+profile_valid_id(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -673,11 +673,12 @@ parse_directive(char *line, const char *origin, const char *file,
 	while ((word = next_word(&p, &val, &bad)) != NULL) {
 		slot = NULL;
 		if (val == NULL) {
-			if (bench && c->bd->name == NULL && valid_id(word)) {
+			if (bench && c->bd->name == NULL &&
+			    profile_valid_id(word)) {
 				c->bd->name = xstrdup(word);
 				continue;
 			}
-			if (!bench && r == NULL && valid_id(word)) {
+			if (!bench && r == NULL && profile_valid_id(word)) {
 				for (size_t i = 0; i < c->nrd; i++)
 					if (strcmp(c->rd[i]->id, word) == 0) {
 						sl_add(errs, "%s: rule %s is "

@@ -132,6 +132,8 @@ int policy_add_profile(struct policy *, const char *name,
 /* One "NAME = VALUE" from the command line. */
 int policy_add_set(struct policy *, const char *arg, struct strlist *errs);
 void policy_free(struct policy *);
+/* A rule or benchmark ID: letters, digits, '-', '.' and '_' only. */
+int profile_valid_id(const char *);
 /* A deep copy of a want. */
 void want_copy(struct want *dst, const struct want *src);
 /*

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runfix.h"
+#include "fixture.h"
 #include "regval.h"
+#include "runfix.h"
 
 #define TLS10 "ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\" \
 	"Protocols\\TLS 1.0\\Server"
@@ -105,3 +106,23 @@ runfix_free(struct runfix *x)
 	}
 	facts_free(&x->f);
 }
+
+char *
+runfix_texts(const char *doc, const char *name)
+{
+	struct strbuf sb = { 0 };
+	char *open = xasprintf("<%s>", name), *close = xasprintf("</%s>",
+	    name);
+	const char *p = doc, *e;
+
+	while ((p = strstr(p, open)) != NULL) {
+		p += strlen(open);
+		assert_non_null(e = strstr(p, close));
+		sb_add(&sb, "%s%.*s", sb.len ? "|" : "", (int)(e - p), p);
+		p = e;
+	}
+	free(open);
+	free(close);
+	return sb.s ? sb_take(&sb) : xstrdup("");
+}
+

@@ -24,5 +24,8 @@ struct runfix {
  * stig-test; 7.11 pass of a second benchmark, cis-test, when two. */
 void runfix_make(struct runfix *, int two);
 void runfix_free(struct runfix *);
+/* The text of each <name> element of an XML document in document order,
+ * joined by '|' (caller frees). */
+char *runfix_texts(const char *doc, const char *name);
 
 #endif

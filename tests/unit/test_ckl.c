@@ -10,26 +10,6 @@
 
 #define WHEN 1796430600		/* 2026-12-05T00:30:00Z */
 
-/* The text of each <name> element in document order, joined by '|'. */
-static char *
-texts(const char *doc, const char *name)
-{
-	struct strbuf sb = { 0 };
-	char *open = xasprintf("<%s>", name), *close = xasprintf("</%s>",
-	    name);
-	const char *p = doc, *e;
-
-	while ((p = strstr(p, open)) != NULL) {
-		p += strlen(open);
-		assert_non_null(e = strstr(p, close));
-		sb_add(&sb, "%s%.*s", sb.len ? "|" : "", (int)(e - p), p);
-		p = e;
-	}
-	free(open);
-	free(close);
-	return sb.s ? sb_take(&sb) : xstrdup("");
-}
-
 static size_t
 count(const char *doc, const char *s)
 {
@@ -66,25 +46,25 @@ test_ckl_render__asset_and_vulns(void **state)
 	assert_true(strncmp(d, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
 	    39) == 0);
 	/* the asset, named from the image's facts */
-	s = texts(d, "ROLE");
+	s = runfix_texts(d, "ROLE");
 	assert_string_equal(s, "Member Server");
 	free(s);
-	s = texts(d, "HOST_NAME");
+	s = runfix_texts(d, "HOST_NAME");
 	assert_string_equal(s, "WEB&amp;01");
 	free(s);
-	s = texts(d, "HOST_FQDN");
+	s = runfix_texts(d, "HOST_FQDN");
 	assert_string_equal(s, "web01.corp.example");
 	free(s);
-	s = texts(d, "TARGET_COMMENT");
+	s = runfix_texts(d, "TARGET_COMMENT");
 	assert_string_equal(s, "image /images/web&amp;01.qcow2: Windows "
 	    "Server 2022");
 	free(s);
 	/* one iSTIG, its rules in profile order with STIG Viewer's words */
 	assert_int_equal(count(d, "<iSTIG>"), 1);
-	s = texts(d, "STATUS");
+	s = runfix_texts(d, "STATUS");
 	assert_string_equal(s, "Open|NotAFinding|Not_Applicable|Not_Reviewed");
 	free(s);
-	s = texts(d, "ATTRIBUTE_DATA");
+	s = runfix_texts(d, "ATTRIBUTE_DATA");
 	assert_string_equal(s, "V-1|high|SV-1r2_rule|TEST-000100|"
 	    "quotes &quot; and &apos; &amp; &lt;tags&gt;|"
 	    "Test &amp; &lt;STIG&gt; :: Version 2|"
@@ -92,12 +72,12 @@ test_ckl_render__asset_and_vulns(void **state)
 	    "V-3|low||Test &amp; &lt;STIG&gt; :: Version 2|"
 	    "V-4|medium||Test &amp; &lt;STIG&gt; :: Version 2");
 	free(s);
-	s = texts(d, "VULN_ATTRIBUTE");
+	s = runfix_texts(d, "VULN_ATTRIBUTE");
 	assert_true(strncmp(s, "Vuln_Num|Severity|Rule_ID|Rule_Ver|Rule_Title|"
 	    "STIGRef|Vuln_Num|Severity|Rule_Title|STIGRef|", 76) == 0);
 	free(s);
 	/* the details: a summary, then one line a value */
-	s = texts(d, "FINDING_DETAILS");
+	s = runfix_texts(d, "FINDING_DETAILS");
 	assert_non_null(strstr(s, "fail: 2 of 2 values fail\nHKLM\\SYSTEM\\"
 	    "ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\"
 	    "TLS 1.0\\Server\\Enabled (CurrentControlSet): 0x00000001 (1), "
@@ -110,7 +90,7 @@ test_ckl_render__asset_and_vulns(void **state)
 	assert_non_null(strstr(s, "|not checked: the SOFTWARE hive was not "
 	    "given"));
 	free(s);
-	s = texts(d, "COMMENTS");
+	s = runfix_texts(d, "COMMENTS");
 	assert_non_null(strstr(s, "tlshive " PACKAGE_VERSION ", profile "
 	    "stig-test, image /images/web&amp;01.qcow2 (Windows Server 2022, "
 	    "build 20348), checked 2026-12-05T00:30:00Z"));
@@ -122,11 +102,11 @@ test_ckl_render__asset_and_vulns(void **state)
 	assert_int_equal(count(d, "<SEVERITY_OVERRIDE></SEVERITY_OVERRIDE>"),
 	    4);
 	/* STIG_INFO: all eleven names, SID_DATA only where known */
-	s = texts(d, "SID_NAME");
+	s = runfix_texts(d, "SID_NAME");
 	assert_string_equal(s, "version|classification|customname|stigid|"
 	    "description|filename|releaseinfo|title|uuid|notice|source");
 	free(s);
-	s = texts(d, "SID_DATA");
+	s = runfix_texts(d, "SID_DATA");
 	assert_string_equal(s, "2|UNCLASSIFIED|Test_STIG|Test &amp; "
 	    "&lt;STIG&gt;|tlshive benchmark profile stig-test (stig-test:1)");
 	free(s);
@@ -149,7 +129,7 @@ test_ckl_render__two_benchmarks_two_istigs(void **state)
 	}
 	d = ckl_render(&x.r, "img", WHEN);
 	assert_int_equal(count(d, "<iSTIG>"), 2);
-	s = texts(d, "STATUS");
+	s = runfix_texts(d, "STATUS");
 	assert_string_equal(s, "NotAFinding|Open|NotAFinding|Not_Applicable|"
 	    "Not_Reviewed");
 	free(s);
@@ -172,7 +152,7 @@ test_ckl_render__unnamed_image(void **state)
 	free(x.f.product_type);
 	x.f.computer_name = x.f.dns_hostname = x.f.product_type = NULL;
 	d = ckl_render(&x.r, "img", WHEN);
-	s = texts(d, "ROLE");
+	s = runfix_texts(d, "ROLE");
 	assert_string_equal(s, "None");
 	free(s);
 	assert_non_null(strstr(d, "<HOST_NAME></HOST_NAME>"));

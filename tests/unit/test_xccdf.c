@@ -28,25 +28,6 @@ attrs(const char *doc, const char *attr)
 	return sb.s ? sb_take(&sb) : xstrdup("");
 }
 
-static char *
-texts(const char *doc, const char *name)
-{
-	struct strbuf sb = { 0 };
-	char *open = xasprintf("<%s>", name), *close = xasprintf("</%s>",
-	    name);
-	const char *p = doc, *e;
-
-	while ((p = strstr(p, open)) != NULL) {
-		p += strlen(open);
-		assert_non_null(e = strstr(p, close));
-		sb_add(&sb, "%s%.*s", sb.len ? "|" : "", (int)(e - p), p);
-		p = e;
-	}
-	free(open);
-	free(close);
-	return sb.s ? sb_take(&sb) : xstrdup("");
-}
-
 static void
 test_xccdf_rule_id__forms(void **state)
 {
@@ -98,10 +79,10 @@ test_xccdf_render__one_benchmark(void **state)
 	    "xccdf_org.tlshive_rule_stig-test_V-3|"
 	    "xccdf_org.tlshive_rule_stig-test_V-4");
 	free(s);
-	s = texts(d, "result");
+	s = runfix_texts(d, "result");
 	assert_string_equal(s, "fail|pass|notapplicable|notchecked");
 	free(s);
-	s = texts(d, "target");
+	s = runfix_texts(d, "target");
 	assert_string_equal(s, "WEB&amp;01");
 	free(s);
 	assert_non_null(strstr(d, "<fact name=\"urn:xccdf:fact:asset:"
