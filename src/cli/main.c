@@ -265,6 +265,11 @@ usage(FILE *out)
 	fprintf(out, "\nExit status: 0 done or compliant, 1 not compliant "
 	    "(check), 2 error, 75 temporary error (a retry may succeed).\n"
 	    "See tlshive(8) and tlshive-profile(5).\n");
+	/* where this build's make install puts them (configure --prefix,
+	 * --datadir): a pipeline validates against the schemas there */
+	fprintf(out, "Files: the built-in profiles in %s/profiles,\n"
+	    "the JSON Schemas of --json in %s/schemas.\n",
+	    TLSHIVE_PKGDATADIR, TLSHIVE_PKGDATADIR);
 }
 
 /* One command's synopsis and the options it takes. */

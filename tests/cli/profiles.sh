@@ -92,8 +92,8 @@ must_exit 2 "$TLSHIVE" export --os 9600 -o - \
     -s 'cipher-suites = TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' > /dev/null ||
 	fail "ECDHE-RSA with GCM on Windows 10 1507"
 n=0
-for f in "$srcdir"/profiles/*.profile "$srcdir/man/tlshive.8" \
-    "$srcdir/man/tlshive-profile.5"; do
+for f in "$srcdir"/profiles/*.profile "$srcdir/man/tlshive.8.in" \
+    "$srcdir/man/tlshive-profile.5.in"; do
 	# each mention to the end of its clause, joined across lines
 	tr '\n' ' ' < "$f" | grep -o 'ECDHE-RSA with GCM[^.;)]*' > clauses || continue
 	while read -r c; do

@@ -5,7 +5,7 @@
 grep -q '^usage: tlshive show' out || fail "--help prints usage"
 grep -q 'Exit status: 0 done or compliant, 1 not compliant (check), 2 error, 75 temporary error' out || fail "--help lists exit codes"
 # the same codes as tlshive(8)'s EXIT STATUS
-[ "$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /s/^\.It \([0-9][0-9]*\)$/\1/p' "$srcdir/man/tlshive.8" | tr '\n' ' ')" = "0 1 2 75 " ] ||
+[ "$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /s/^\.It \([0-9][0-9]*\)$/\1/p' "$builddir/man/tlshive.8" | tr '\n' ' ')" = "0 1 2 75 " ] ||
 	fail "tlshive(8) EXIT STATUS does not list 0, 1, 2 and 75"
 "$TLSHIVE" apply --help > out
 grep -q -- '--dry-run' out || fail "apply --help"
@@ -72,7 +72,7 @@ synopses() {	# one line per command, words separated by one space, lower case
 # -Tascii overstrikes bold and underlined letters (X, backspace, X):
 # dropped with sed, not col, which a minimal Debian lacks
 bs=$(printf '\b')
-mandoc -Tascii "$srcdir/man/tlshive.8" | sed "s/.$bs//g" | sed -n '/^SYNOPSIS/,/^$/p' | sed '1d;/^$/d' | synopses > man.syn
+mandoc -Tascii "$builddir/man/tlshive.8" | sed "s/.$bs//g" | sed -n '/^SYNOPSIS/,/^$/p' | sed '1d;/^$/d' | synopses > man.syn
 awk '/^## Usage/ { u = 1 } u && /^```/ { if (f++) exit; next } f' "$srcdir/README.md" | sed -n '/^tlshive /p' | synopses > readme.syn
 [ "$(wc -l < help.syn)" = 8 ] || { cat help.syn; fail "--help: not eight commands"; }
 diff -u help.syn man.syn || fail "tlshive(8) SYNOPSIS differs from --help"
