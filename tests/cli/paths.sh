@@ -34,9 +34,14 @@ need_tool cc
 make -s -C "$builddir" distdir distdir="$T/src" > /dev/null || fail "make distdir"
 cd "$T/src"
 p=/opt/tlshive-prefix-test
-./configure -q --prefix="$p" --datadir="$p/data" --without-images CFLAGS=-O0 > /dev/null ||
+./configure -q --prefix="$p" --datadir="$p/data" --with-bash-completion-dir="$p/bc" \
+    --without-images CFLAGS=-O0 > /dev/null ||
 	fail "configure --prefix=$p"
 make -s tlshive man/tlshive.8 man/tlshive-profile.5 > make.log 2>&1 || { tail make.log; fail "make with --prefix=$p"; }
 paths_named ./tlshive man "$p/data/tlshive" "$p/lib/tlshive"
+grep -qx "\.It Pa $p/bc/tlshive" man/tlshive.8 || fail "tlshive(8) does not name the completion in $p/bc"
+make -s install-bashcompletionDATA DESTDIR="$T/inst" > /dev/null || fail "make install-bashcompletionDATA"
+cmp -s "$srcdir/completion/tlshive" "$T/inst$p/bc/tlshive" || fail "the completion is not installed in $p/bc"
+rm -rf "$T/inst"
 cd "$T"
 rm -rf "$T/src"
