@@ -26,6 +26,7 @@
 #include "cli/report.h"
 #include "io/hostfile.h"
 #include "io/image.h"
+#include "io/remote.h"
 #include "io/sandbox.h"
 #include "io/store.h"
 #include "policy/facts.h"
@@ -286,6 +287,35 @@ bye_setup(const struct options *o)
 }
 
 /*
+ * An image a URL names (io/remote.h) is read where it lies, never written
+ * there: its transport starts here, before the contained child, which
+ * has no network.  -1 to go on; else the exit code of a refusal.
+ */
+static int
+open_url(const struct options *o, int writes)
+{
+	struct image_request rq;
+
+	request(o, &rq);
+	if (rq.writable || writes) {
+		say_code(TLSH_E_USAGE, "%s: a URL is read-only (show, check, "
+		    "export and apply -n read it where it lies); to patch the "
+		    "image, apply to a local copy and upload that:\n"
+		    "  qemu-img convert -O qcow2 '%s' image.qcow2 && "
+		    "tlshive apply image.qcow2\n", o->root, o->root);
+		json_failed(o, o->root, 0);
+		return TLSH_EXIT_ERROR;
+	}
+	if (remote_start(o->root) == -1) {
+		say_err();
+		json_failed(o, o->root, 0);
+		return TLSH_EXIT_ERROR;
+	}
+	atexit(remote_stop);
+	return -1;
+}
+
+/*
  * The rest of the command runs in the contained child (io/sandbox.h),
  * which alone reads and writes the image; this process stays outside,
  * writes the files the user named for it and the image's journal
@@ -303,6 +333,8 @@ contain(const struct options *o, int rw, int writes)
 	int rc;
 	pid_t pid;
 
+	if (remote_is_url(o->root) && (rc = open_url(o, writes)) != -1)
+		return rc;
 	if (o->no_sandbox) {
 		bye_setup(o);
 		return -1;

@@ -245,8 +245,10 @@ image_text(FILE *out, int several)
 {
 	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
 	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N] [--format FMT] "
-	    "[--allow-backing]\n[--journal-dir DIR]), a WIM file ([--index N] "
-	    "[--rebuild]) or\n--system FILE [--software FILE] [--user FILE].\n");
+	    "[--allow-backing]\n[--journal-dir DIR]) or a raw or qcow2 disk "
+	    "image's URL (http://, https://,\nnbd://; read where it lies, "
+	    "never written), a WIM file ([--index N] [--rebuild])\nor --system "
+	    "FILE [--software FILE] [--user FILE].\n");
 	if (several)
 		fprintf(out, "show, check and apply also take several ROOTs or "
 		    "image files, or --from FILE,\nwith [-j N] [--quiet] "

@@ -37,49 +37,17 @@ struct blk {
 	uint64_t align;			/* the server's minimum block size */
 	int wrote;			/* through qemu-nbd, ever */
 	uint64_t direct;		/* bytes read from a qcow2 file itself */
+	int remote;			/* a URL's bytes (remote.h) */
 	/* the overlay: open addressing, block number -> 4 KiB */
 	uint64_t *key;
 	unsigned char **data;
 	size_t cap, n;
 };
 
-/*
- * qemu-nbd's last message, without its "qemu-nbd: " and the trailing
- * newline, or NULL: the cause of a failure it saw (a permission, a lock,
- * a damaged header, a missing backing file), in its own words.
- */
 static char *
 qemu_said(const struct blk *b)
 {
-	char buf[4096], *line, *p;
-	off_t end;
-	ssize_t n;
-
-	if (b->errfd == -1 || (end = lseek(b->errfd, 0, SEEK_END)) <= 0)
-		return NULL;
-	n = pread(b->errfd, buf, sizeof(buf) - 1, end > (off_t)sizeof(buf) -
-	    1 ? end - (off_t)sizeof(buf) + 1 : 0);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	if (n == 0)
-		return NULL;
-	/* its last message, with the lines that go on from it */
-	for (line = buf, p = buf; (p = strstr(p, "qemu-nbd: ")) != NULL; p++)
-		if (p == buf || p[-1] == '\n')
-			line = p + 10;
-	{
-		struct strbuf sb = { 0 };
-		for (p = strtok(line, "\n"); p; p = strtok(NULL, "\n")) {
-			for (char *c = p; *c; c++)
-				if ((unsigned char)*c < ' ')
-					*c = ' ';
-			sb_add(&sb, "%s%s", sb.len ? "; " : "", p);
-		}
-		return sb.s;
-	}
+	return blk_qemu_said(b->errfd);
 }
 
 static int
@@ -369,10 +337,141 @@ fail:
 	return NULL;
 }
 
+/*
+ * A qcow2's header may send qemu elsewhere: to a backing file, whose
+ * clusters would read as zeroes with none opened (and which tlshive does
+ * not follow over a URL), or to an external data file.  Both refused from
+ * the first bytes; the qemu-nbd that decodes it opens no backing file in
+ * any case, and sees nothing but the sandbox's view.
+ */
+static int
+qcow2_remote_refs(const char *url, const unsigned char *h, size_t n)
+{
+	uint32_t version;
+
+	if (n < 104) {
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT, "%s: a truncated qcow2 "
+		    "header", url);
+		return -1;
+	}
+	version = get_be32(h + 4);
+	if (get_be64(h + 8) != 0 || get_be32(h + 16) != 0) {
+		tlsh_seterrc(TLSH_E_IMAGE_REFUSED, "%s: its qcow2 header names "
+		    "a backing file: tlshive reads a URL's image alone, never "
+		    "what it names; make it one image first (qemu-img "
+		    "convert)", url);
+		return -1;
+	}
+	if (version >= 3 && (get_be64(h + 72) & 4)) {
+		tlsh_seterrc(TLSH_E_IMAGE_REFUSED, "%s: its qcow2 header names "
+		    "an external data file: tlshive reads a URL's image "
+		    "alone; make it one image first (qemu-img convert)", url);
+		return -1;
+	}
+	return 0;
+}
+
+struct blk *
+blk_open_remote(const char *url, const char *sock, int format)
+{
+	struct blk *b = xcalloc(1, sizeof(*b));
+	unsigned char head[1024], tail[512];
+	enum blk_format fmt;
+	int64_t sz;
+
+	b->path = xstrdup(url);
+	b->fd = -1;
+	b->errfd = -1;
+	b->align = 1;
+	b->remote = 1;
+	if ((b->nbd = nbd_create()) == NULL ||
+	    nbd_connect_unix(b->nbd, sock) == -1) {
+		tlsh_seterrc(TLSH_E_TRANSPORT, "%s: %s", url, nbd_get_error());
+		goto fail;
+	}
+	if ((sz = nbd_get_size(b->nbd)) < 0) {
+		nbd_fail(b, "size");
+		goto fail;
+	}
+	b->size = (uint64_t)sz;
+	memset(head, 0, sizeof(head));
+	memset(tail, 0, sizeof(tail));
+	if ((b->size && blk_read(b, head, b->size < sizeof(head) ?
+	    (size_t)b->size : sizeof(head), 0) == -1) || (b->size >= 512 &&
+	    blk_read(b, tail, 512, b->size - 512) == -1))
+		goto fail;
+	/* --format: the first bytes are never asked */
+	if (format >= 0)
+		fmt = (enum blk_format)format;
+	else if (blk_detect_bytes(url, head, b->size < sizeof(head) ?
+	    (size_t)b->size : sizeof(head), tail, &fmt) == -1)
+		goto fail;
+	b->fmt = fmt;
+	if (fmt == BLK_RAW)
+		return b;
+	/* VHDX, VHD and VMDK name parents and extents in places only a
+	 * whole-file reader finds (imghdr.c): over a URL, raw and qcow2 */
+	if (fmt != BLK_QCOW2) {
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT, "%s: a %s image: over a URL "
+		    "tlshive reads raw and qcow2 images; convert it (qemu-img "
+		    "convert -O qcow2) or download it", url,
+		    fmt == BLK_WIM ? "WIM" : blk_format_name(fmt));
+		goto fail;
+	}
+	if (qcow2_remote_refs(url, head, sizeof(head)) == -1)
+		goto fail;
+	/* the bytes' connection goes; the decoder makes its own */
+	nbd_shutdown(b->nbd, 0);
+	nbd_close(b->nbd);
+	{
+		char *spec = xasprintf("json:{\"driver\":\"qcow2\","
+		    "\"backing\":null,\"file\":{\"driver\":\"nbd\","
+		    "\"server\":{\"type\":\"unix\",\"path\":\"%s\"}}}",
+		    sock);
+		char *argv[] = { "setpriv", "--pdeathsig", "KILL", "--",
+		    "qemu-nbd", "--cache=writeback", "--read-only", spec, NULL };
+		int r;
+
+		if ((b->nbd = nbd_create()) == NULL ||
+		    (b->errfd = memfd_create("qemu-nbd-stderr",
+		    MFD_CLOEXEC)) == -1) {
+			tlsh_seterrc(TLSH_E_INTERNAL, "%s: %s", url, b->nbd ?
+			    strerror(errno) : nbd_get_error());
+			free(spec);
+			goto fail;
+		}
+		r = connect_quiet(b, argv);
+		free(spec);
+		if (r == -1) {
+			char *q = qemu_said(b);
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT, "%s: qemu-nbd cannot "
+			    "serve it as qcow2: %s", url, q ? q :
+			    nbd_get_error());
+			free(q);
+			goto fail;
+		}
+	}
+	if ((sz = nbd_get_size(b->nbd)) < 0) {
+		nbd_fail(b, "size");
+		goto fail;
+	}
+	b->size = (uint64_t)sz;
+	return b;
+fail:
+	blk_close(b);
+	return NULL;
+}
+
 uint64_t
 blk_size(const struct blk *b)
 {
 	return b->size;
+}
+
+enum blk_format
+blk_fmt(const struct blk *b)
+{
+	return b->fmt;
 }
 
 static size_t
@@ -617,7 +716,7 @@ blk_readv(struct blk *b, const struct blk_seg *s, size_t n, const char *what,
 		 * are fresh zeroes already, and the second pass over 231 MB
 		 * cost 0.2 s of the bench's qcow2 load */
 		nbd_set_pread_initialize(b->nbd, false);
-		r = b->fmt == BLK_QCOW2 && !b->wrote ?
+		r = b->fmt == BLK_QCOW2 && !b->wrote && !b->remote ?
 		    qcow2_readv(b, s, n, what, fd, map) : 1;
 		if (r == 1)
 			r = (populate(s, n), nbd_read_segs(b, s, n, what));

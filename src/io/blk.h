@@ -24,7 +24,15 @@ struct blk;
  * raw file): an image a running VM or another tlshive holds is refused.
  */
 struct blk *blk_open(const char *path, enum blk_format, int writable);
+/*
+ * An image a URL names, read-only, its bytes served by the transport on
+ * sock (remote.h): raw, or qcow2 decoded by a qemu-nbd of the contained
+ * child's that opens no backing file; format an enum blk_format, -1:
+ * from its first bytes.  Other formats are refused.
+ */
+struct blk *blk_open_remote(const char *url, const char *sock, int format);
 uint64_t blk_size(const struct blk *);
+enum blk_format blk_fmt(const struct blk *);
 int blk_read(struct blk *, void *, size_t, uint64_t off);
 /* Scattered reads, LEN bytes at OFF into BUF each: through qemu-nbd as
  * one stream of requests, several in flight; saying how far as WHAT

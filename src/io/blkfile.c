@@ -43,6 +43,46 @@ blk_format_name(enum blk_format f)
 }
 
 int
+blk_detect_bytes(const char *shown, const unsigned char *b, size_t n,
+    const unsigned char *tail, enum blk_format *fmt)
+{
+	char text[1024];
+
+	/* the descriptor of a VMDK is text: searched as a string */
+	n = n < sizeof(text) - 1 ? n : sizeof(text) - 1;
+	memcpy(text, b, n);
+	text[n] = '\0';
+	*fmt = BLK_RAW;
+	if (n >= 4 && memcmp(b, "QFI\xfb", 4) == 0)
+		*fmt = BLK_QCOW2;
+	else if (n >= 8 && memcmp(b, "vhdxfile", 8) == 0)
+		*fmt = BLK_VHDX;
+	else if ((n >= 8 && memcmp(b, "conectix", 8) == 0) ||
+	    (tail && memcmp(tail, "conectix", 8) == 0))
+		*fmt = BLK_VPC;
+	else if (n >= 8 && memcmp(b, "MSWIM\0\0\0", 8) == 0)
+		*fmt = BLK_WIM;
+	else if ((n >= 4 && memcmp(b, "KDMV", 4) == 0) ||
+	    strstr(text, "# Disk DescriptorFile") != NULL) {
+		/* compressed grains (flag bit 16) or the descriptor's type:
+		 * written only front to back, never at random offsets */
+		int stream = (n >= 12 && memcmp(b, "KDMV", 4) == 0 &&
+		    (get_le32(b + 8) & 0x10000)) ||
+		    strstr(text, "streamOptimized") != NULL;
+		if (stream) {
+			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
+			    "%s: a streamOptimized VMDK cannot be "
+			    "written in place; convert it first: qemu-img "
+			    "convert -O vmdk -o subformat=monolithicSparse %s "
+			    "NEW.vmdk", shown, shown);
+			return -1;
+		}
+		*fmt = BLK_VMDK;
+	}
+	return 0;
+}
+
+int
 blk_detect(const char *path, enum blk_format *fmt)
 {
 	unsigned char b[1024], tail[512];
@@ -66,33 +106,41 @@ blk_detect(const char *path, enum blk_format *fmt)
 		tlsh_seterr("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	*fmt = BLK_RAW;
-	if (memcmp(b, "QFI\xfb", 4) == 0)
-		*fmt = BLK_QCOW2;
-	else if (memcmp(b, "vhdxfile", 8) == 0)
-		*fmt = BLK_VHDX;
-	else if (memcmp(b, "conectix", 8) == 0 ||
-	    memcmp(tail, "conectix", 8) == 0)
-		*fmt = BLK_VPC;
-	else if (memcmp(b, "MSWIM\0\0\0", 8) == 0)
-		*fmt = BLK_WIM;
-	else if (memcmp(b, "KDMV", 4) == 0 ||
-	    strstr((char *)b, "# Disk DescriptorFile") != NULL) {
-		/* compressed grains (flag bit 16) or the descriptor's type:
-		 * written only front to back, never at random offsets */
-		int stream = (memcmp(b, "KDMV", 4) == 0 && (get_le32(b + 8) &
-		    0x10000)) || strstr((char *)b, "streamOptimized") != NULL;
-		if (stream) {
-			tlsh_seterrc(TLSH_E_IMAGE_FORMAT,
-			    "%s: a streamOptimized VMDK cannot be "
-			    "written in place; convert it first: qemu-img "
-			    "convert -O vmdk -o subformat=monolithicSparse %s "
-			    "NEW.vmdk", path, path);
-			return -1;
+	return blk_detect_bytes(path, b, (size_t)n, tail, fmt);
+}
+
+char *
+blk_qemu_said(int errfd)
+{
+	char buf[4096], *line, *p;
+	off_t end;
+	ssize_t n;
+
+	if (errfd == -1 || (end = lseek(errfd, 0, SEEK_END)) <= 0)
+		return NULL;
+	n = pread(errfd, buf, sizeof(buf) - 1, end > (off_t)sizeof(buf) -
+	    1 ? end - (off_t)sizeof(buf) + 1 : 0);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (n == 0)
+		return NULL;
+	/* its last message, with the lines that go on from it */
+	for (line = buf, p = buf; (p = strstr(p, "qemu-nbd: ")) != NULL; p++)
+		if (p == buf || p[-1] == '\n')
+			line = p + 10;
+	{
+		struct strbuf sb = { 0 };
+		for (p = strtok(line, "\n"); p; p = strtok(NULL, "\n")) {
+			for (char *c = p; *c; c++)
+				if ((unsigned char)*c < ' ')
+					*c = ' ';
+			sb_add(&sb, "%s%s", sb.len ? "; " : "", p);
 		}
-		*fmt = BLK_VMDK;
+		return sb.s;
 	}
-	return 0;
 }
 
 /*

@@ -9,6 +9,7 @@
 #ifndef BLKFILE_H
 #define BLKFILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -22,6 +23,18 @@ struct strlist;
  * place (a streamOptimized VMDK).
  */
 int blk_detect(const char *path, enum blk_format *);
+/* The same from an image's first N bytes (at most 1023 are looked at)
+ * and its last 512 (TAIL, or NULL), for an image that is no file here;
+ * shown names it in a message. */
+int blk_detect_bytes(const char *shown, const unsigned char *b, size_t n,
+    const unsigned char *tail, enum blk_format *);
+/*
+ * qemu-nbd's last message in the file its standard error went to,
+ * without its "qemu-nbd: " and the trailing newline (malloc'd), or
+ * NULL: the cause of a failure it saw (a permission, a lock, a damaged
+ * header, a missing backing file, a URL's server), in its own words.
+ */
+char *blk_qemu_said(int errfd);
 const char *blk_format_name(enum blk_format);
 /*
  * The backing files a chain the user allowed (--allow-backing) names,

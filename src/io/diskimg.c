@@ -22,6 +22,7 @@
 #include "io/blk.h"
 #include "io/diskimg.h"
 #include "io/parts.h"
+#include "io/remote.h"
 #include "trace.h"
 
 struct diskimg {
@@ -347,6 +348,24 @@ diskimg_open(const char *path, int writable, int partition, int format)
 	ntfs_log_set_handler(ntfs_log_handler_null);
 	d->path = xstrdup(path);
 	d->writable = writable;
+	/* a URL's bytes come from the transport (remote.h): read-only,
+	 * no journal */
+	if (remote_is_url(path)) {
+		const char *sock = remote_socket(path);
+
+		if (writable || sock == NULL) {
+			tlsh_seterrc(TLSH_E_USAGE, "%s: %s", path, writable ?
+			    "a URL is read-only" : "no transport serves it");
+			goto fail;
+		}
+		trace_begin(&sp);
+		d->b = blk_open_remote(path, sock, format);
+		trace_end(&sp, "block-open", path);
+		if (d->b == NULL)
+			goto fail;
+		fmt = d->fmt = blk_fmt(d->b);
+		goto windows;
+	}
 	/* --format: the first bytes are never asked (a guest may have
 	 * written any header there), but a VMDK still must not be
 	 * streamOptimized */
@@ -382,6 +401,7 @@ diskimg_open(const char *path, int writable, int partition, int format)
 		}
 		goto fail;
 	}
+windows:
 	trace_begin(&sp);
 	r = find_windows(d, partition);
 	if (r != -1)

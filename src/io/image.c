@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "io/image.h"
+#include "io/remote.h"
 #include "io/store.h"
 #ifdef WITH_IMAGES
 #include "io/blkfile.h"
@@ -475,7 +476,8 @@ img_mod(const char *file)
 static int
 needs_module(const char *path)
 {
-	return is_file(path) && !starts_with(path, "regf", 4);
+	return remote_is_url(path) || (is_file(path) &&
+	    !starts_with(path, "regf", 4));
 }
 
 int
@@ -756,7 +758,8 @@ images_open(const struct image_request *rq)
 		set->v = xcalloc(1, sizeof(*set->v));
 		set->n = 1;
 		r = rq->root == NULL ? open_files(set->v, rq) :
-		    is_file(rq->root) ? open_disk(set, set->v, rq->root, rq) :
+		    is_file(rq->root) || remote_is_url(rq->root) ?
+		    open_disk(set, set->v, rq->root, rq) :
 		    image_locate(set->v, rq->root);
 		if (r == -1)
 			set->n = 0;

@@ -33,26 +33,6 @@ struct hdr {
 	size_t seen;		/* references found, a repeat counted too */
 };
 
-/* qcow2 and the VHD footer and dynamic header are big-endian. */
-static uint16_t
-get_be16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get_be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get_be64(const unsigned char *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-
 /*
  * n bytes at off, all inside the file: a header whose field points past
  * the end is damaged, and says so in its own words ("where: what runs

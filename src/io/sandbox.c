@@ -30,6 +30,7 @@
 #include "io/blk.h"
 #include "io/hostfile.h"
 #include "io/image.h"
+#include "io/remote.h"
 #include "io/sandbox.h"
 #include "io/sbfilter.h"
 #include "tlshive.h"
@@ -292,6 +293,12 @@ view_build(struct view *w, const struct image_request *rq, int rw)
 		for (int i = 0; i < HV_COUNT; i++)
 			if (hiber[i] && add_user(w, hiber[i], 0, 1) == -1)
 				return -1;
+	}
+	/* a URL: the transport's socket alone (remote.h), which the
+	 * child connects to with no network of its own */
+	if (remote_is_url(rq->root)) {
+		const char *sock = remote_socket(rq->root);
+		return sock ? add_user(w, sock, 0, 1) : 0;
 	}
 	if (rq->root == NULL || stat(rq->root, &st) == -1)
 		return 0;	/* the child says what is missing */
