@@ -64,12 +64,13 @@ url_ok(const char *url)
 	return 1;
 }
 
-/* The proxies and certificates libcurl takes from the environment: an
- * artefact store is often behind one; nothing else reaches qemu-nbd. */
+/* The proxies libcurl takes from the environment (an artefact store is
+ * often behind one); nothing else reaches qemu-nbd.  Certificates are
+ * the system's: Debian's qemu uses libcurl-gnutls, which reads its CA
+ * bundle and no variable. */
 static const char *const keep_env[] = {
 	"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-	"no_proxy", "NO_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE",
-	"SSL_CERT_DIR",
+	"no_proxy", "NO_PROXY",
 };
 
 static void

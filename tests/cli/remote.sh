@@ -1,5 +1,6 @@
 # Images read where they lie: show and check on a qcow2 and a raw disk
-# image over HTTP and on an NBD export, from servers this test starts on
+# image over HTTP, over HTTPS (a certificate the system does not trust
+# refused) and on an NBD export, from servers this test starts on
 # the loopback address (tests/tools/loopback.py), give what the same image
 # gives as a local file, reading a small part of it; apply and recover on
 # a URL are refused with the recipe, before anything is fetched; a backing
@@ -8,7 +9,7 @@
 # a retry may succeed); nothing is left behind (socket, directory,
 # qemu-nbd).
 . "$srcdir/tests/cli/lib.sh"
-for t in mkntfs ntfs-3g qemu-img qemu-nbd sfdisk setpriv python3 jq; do
+for t in mkntfs ntfs-3g qemu-img qemu-nbd sfdisk setpriv unshare openssl python3 jq; do
 	need_tool "$t"
 done
 [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || { [ "${TLSHIVE_REQUIRE_TOOLS:-}" = 1 ] && fail "needs root and /dev/fuse to build the test volumes"; skip "needs root and /dev/fuse to build the test volumes"; }
@@ -75,6 +76,22 @@ must_exit 1 "$TLSHIVE" check "$U/w.qcow2" > /dev/null
 jtrue '.compliant == false and .disk.format == "qcow2" and .image == "'"$U"'/w.qcow2"' < c.json || fail "check --json over HTTP"
 "$TLSHIVE" check "$U/applied.qcow2" > /dev/null || fail "not compliant over HTTP after apply"
 "$TLSHIVE" check --json "$U/applied.qcow2" | jtrue '.compliant == true' || fail "check --json after apply"
+
+# HTTPS: the server's certificate is checked against the system's
+# authorities; trusted (in a mount namespace of this test's, where the
+# system's bundle is the test's own certificate) it reads as HTTP does
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2> /dev/null || fail "openssl: a certificate"
+python3 "$LOOPBACK" https pub sport https.log cert.pem key.pem &
+servers="$servers $!"
+wait_for 60 "the HTTPS server's port" test -s sport
+S=https://127.0.0.1:$(cat sport)
+must_exit 2 "$TLSHIVE" show "$S/w.qcow2" 2> err
+grep -q "^tlshive: $S/w.qcow2: cannot read it: .*certificate verification failed" err || { cat err; fail "a certificate nobody vouches for"; }
+[ -f /etc/ssl/certs/ca-certificates.crt ] || fail "no system certificate bundle to stand in for"
+unshare -m sh -c 'mount --bind "$1" /etc/ssl/certs/ca-certificates.crt && exec "$2" show "$3"' sh \
+	cert.pem "$TLSHIVE" "$S/w.qcow2" > https.out || { cat https.out; fail "show over HTTPS with a trusted certificate"; }
+sed "s|pub/w.qcow2|$S/w.qcow2|" local.out | diff - https.out || fail "show over HTTPS differs from show on the file"
 
 # NBD: an export qemu-nbd serves on the loopback address (the disk's
 # bytes, as NBD exports are)

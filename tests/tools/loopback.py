@@ -9,6 +9,9 @@ loopback.py http DIR PORTFILE LOG
     Accept-Ranges: bytes.  Every request is a line of LOG: method, path,
     range asked, bytes sent, so a test can tell what was read and how much.
 
+loopback.py https DIR PORTFILE LOG CERT KEY
+    The same over TLS, with that certificate and key (PEM).
+
 loopback.py activate PORTFILE -- COMMAND...
     Listens on 127.0.0.1 on a port the kernel picks, writes it to PORTFILE
     and runs COMMAND in this process with the socket as descriptor 3
@@ -23,6 +26,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import sys
 import threading
 
@@ -36,7 +40,7 @@ def write_port(portfile, port):
     os.rename(tmp, portfile)
 
 
-def http_serve(root, portfile, logfile):
+def http_serve(root, portfile, logfile, cert=None, key=None):
     root = os.path.realpath(root)
     log = open(logfile, "a", buffering=1)
     lock = threading.Lock()
@@ -112,6 +116,10 @@ def http_serve(root, portfile, logfile):
 
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    if cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     write_port(portfile, srv.server_address[1])
     srv.serve_forever()
 
@@ -135,6 +143,8 @@ def main():
     signal.alarm(LIFETIME)
     if len(a) == 4 and a[0] == "http":
         http_serve(a[1], a[2], a[3])
+    elif len(a) == 6 and a[0] == "https":
+        http_serve(a[1], a[2], a[3], a[4], a[5])
     elif len(a) >= 4 and a[0] == "activate" and a[2] == "--":
         activate(a[1], a[3:])
     else:
