@@ -21,6 +21,7 @@
 #include "cli/msg.h"
 #include "cli/report.h"
 #include "io/image.h"
+#include "io/remote.h"
 #include "tlshive.h"
 
 struct job {
@@ -195,6 +196,9 @@ spawn(const struct options *o, const char *root, struct job *j)
 			 * document, with the error's kind, is in stdio's
 			 * buffer, which _exit would drop */
 			fflush(stdout);
+			/* an image's URL: its transport and socket go with
+			 * the worker (atexit does not run before _exit) */
+			remote_stop();
 			_exit(rc);
 		}
 	}

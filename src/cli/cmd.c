@@ -372,6 +372,7 @@ contain(const struct options *o, int rw, int writes)
 		return -1;
 	bye_setup(o);
 	rc = sandbox_wait(&sb);
+	remote_stop();
 	trace_end(&all, "contained", image_arg(o));
 	tmp_farewell(NULL);
 	/* a Ctrl-C, a kill or a closed pipe ends this process as it ended

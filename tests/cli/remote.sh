@@ -77,6 +77,10 @@ jtrue '.compliant == false and .disk.format == "qcow2" and .image == "'"$U"'/w.q
 "$TLSHIVE" check "$U/applied.qcow2" > /dev/null || fail "not compliant over HTTP after apply"
 "$TLSHIVE" check --json "$U/applied.qcow2" | jtrue '.compliant == true' || fail "check --json after apply"
 
+# several URLs in one run, each read by a worker with its own transport
+"$TLSHIVE" check --json "$U/w.qcow2" "$U/applied.qcow2" > batch.json && fail "a batch with a non-compliant image: exit 0"
+[ "$(jq -r '.outcome' < batch.json | tr '\n' ' ')" = "noncompliant ok " ] || { cat batch.json; fail "check of two URLs in one run"; }
+
 # HTTPS: the server's certificate is checked against the system's
 # authorities; trusted (in a mount namespace of this test's, where the
 # system's bundle is the test's own certificate) it reads as HTTP does
