@@ -230,6 +230,7 @@ request(const struct options *o, struct image_request *rq)
 	rq->journal_dir = o->journal_dir;
 	rq->format = o->format;
 	rq->allow_backing = o->allow_backing;
+	rq->base = o->base;
 }
 
 /*
@@ -295,20 +296,36 @@ static int
 open_url(const struct options *o, int writes)
 {
 	struct image_request rq;
+	const char *url = o->base ? o->base : o->root;
 
 	request(o, &rq);
-	if (rq.writable || writes) {
+	if (o->base && (!remote_is_url(o->base) || remote_is_url(o->root) ||
+	    o->root == NULL)) {
+		say_code(TLSH_E_USAGE, "--base %s: %s\n", o->base,
+		    !remote_is_url(o->base) ? "not an http://, https:// or "
+		    "nbd:// URL" : o->root ? "for a local qcow2 overlay, not for "
+		    "a URL" : "for a local qcow2 overlay, which IMAGE names");
+		json_failed(o, image_arg(o), 0);
+		return TLSH_EXIT_ERROR;
+	}
+	if (!o->base && (rq.writable || writes)) {
 		say_code(TLSH_E_USAGE, "%s: a URL is read-only (show, check, "
 		    "export and apply -n read it where it lies); to patch the "
-		    "image, apply to a local copy and upload that:\n"
-		    "  qemu-img convert -O qcow2 '%s' image.qcow2 && "
-		    "tlshive apply image.qcow2\n", o->root, o->root);
+		    "image, apply to a local overlay on it and upload that:\n"
+		    "  qemu-img create -f qcow2 overlay.qcow2 SIZE   (SIZE: "
+		    "its virtual size, qemu-img info '%s')\n"
+		    "  tlshive apply --base '%s' overlay.qcow2\n"
+		    "  qemu-img rebase -u -F qcow2 -b '%s' overlay.qcow2   "
+		    "(-F raw for a raw image)\n"
+		    "then upload overlay.qcow2 beside its base, or make them one "
+		    "image: qemu-img convert -O qcow2 overlay.qcow2 "
+		    "patched.qcow2\n", o->root, o->root, o->root, o->root);
 		json_failed(o, o->root, 0);
 		return TLSH_EXIT_ERROR;
 	}
-	if (remote_start(o->root) == -1) {
+	if (remote_start(url) == -1) {
 		say_err();
-		json_failed(o, o->root, 0);
+		json_failed(o, image_arg(o), 0);
 		return TLSH_EXIT_ERROR;
 	}
 	atexit(remote_stop);
@@ -333,7 +350,8 @@ contain(const struct options *o, int rw, int writes)
 	int rc;
 	pid_t pid;
 
-	if (remote_is_url(o->root) && (rc = open_url(o, writes)) != -1)
+	if ((remote_is_url(o->root) || o->base) &&
+	    (rc = open_url(o, writes)) != -1)
 		return rc;
 	if (o->no_sandbox) {
 		bye_setup(o);

@@ -32,7 +32,7 @@ enum opt {
 	O_REBUILD, O_SYSTEM, O_SOFTWARE, O_REPLAY, O_WAIT, O_EXPLICIT,
 	O_EXIT_ZERO, O_CHECKLIST, O_XCCDF, O_FINDINGS, O_SHA256,
 	O_DISCARD, O_VERBOSE, O_STRICT, O_USER, O_USERS, O_JOURNAL_DIR,
-	O_FORMAT, O_BACKING, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
+	O_FORMAT, O_BACKING, O_BASE, O_NO_SANDBOX, O_TIME_LIMIT, O_MEMORY_LIMIT, O_HELP, O_VERSION,
 	O_COUNT
 };
 
@@ -108,6 +108,9 @@ static const struct opt_entry {
 	[O_BACKING] = { "allow-backing", 0, NULL, "a disk image may name a "
 	    "chain of local backing files;\nwithout it any file its header "
 	    "names is refused" },
+	[O_BASE] = { "base", 0, "URL", "IMAGE is a qcow2 overlay (naming no "
+	    "backing file) on\nthe image at URL: read from both, written to "
+	    "the overlay" },
 	[O_NO_SANDBOX] = { "no-sandbox", 0, NULL, "read the image in this "
 	    "process, with its rights: an image\nthen reaches what tlshive "
 	    "can (see TRUST MODEL in tlshive(8))" },
@@ -124,7 +127,7 @@ static const struct opt_entry {
 /* what every image-taking command accepts besides its own options */
 #define IMAGE_OPTS (B(O_SYSTEM) | B(O_SOFTWARE) | B(O_USER) | \
 	B(O_PARTITION) | B(O_JOURNAL_DIR) | B(O_FORMAT) | B(O_BACKING) | \
-	B(O_NO_SANDBOX) | \
+	B(O_BASE) | B(O_NO_SANDBOX) | \
 	B(O_INDEX) | B(O_DISCARD) | B(O_REPLAY))
 #define BATCH_OPTS (B(O_FROM) | B(O_JOBS) | B(O_QUIET) | B(O_TIME_LIMIT) | \
 	B(O_MEMORY_LIMIT))
@@ -181,7 +184,7 @@ static const struct cmd_entry {
 	    "[--os NAME | BUILD | IMAGE]",
 	    0, 1, run_export },
 	{ "recover", CMD_SHOW, B(O_OUTPUT) | B(O_WAIT) | B(O_JOURNAL_DIR) |
-	    B(O_FORMAT) | B(O_BACKING) | B(O_NO_SANDBOX),
+	    B(O_FORMAT) | B(O_BACKING) | B(O_BASE) | B(O_NO_SANDBOX),
 	    "[-o OUT] [--wait] HIVE", 1, 1, run_recover },
 	{ "profiles", CMD_SHOW, 0, "[NAME]", 0, 1, run_profiles },
 	{ "settings", CMD_SHOW, B(O_JSON), "[--json]", 0, 0, run_settings },
@@ -245,10 +248,10 @@ image_text(FILE *out, int several)
 {
 	fprintf(out, "IMAGE is ROOT (a mounted Windows volume), a disk image "
 	    "file (raw, qcow2,\nVHDX, VHD, VMDK; [--partition N] [--format FMT] "
-	    "[--allow-backing]\n[--journal-dir DIR]) or a raw or qcow2 disk "
-	    "image's URL (http://, https://,\nnbd://; read where it lies, "
-	    "never written), a WIM file ([--index N] [--rebuild])\nor --system "
-	    "FILE [--software FILE] [--user FILE].\n");
+	    "[--allow-backing]\n[--journal-dir DIR] [--base URL]) or a raw or "
+	    "qcow2 disk image's URL (http://,\nhttps://, nbd://; read where it "
+	    "lies, never written), a WIM file ([--index N]\n[--rebuild]) or "
+	    "--system FILE [--software FILE] [--user FILE].\n");
 	if (several)
 		fprintf(out, "show, check and apply also take several ROOTs or "
 		    "image files, or --from FILE,\nwith [-j N] [--quiet] "
@@ -462,6 +465,7 @@ parse(const struct cmd_entry *ce, int argc, char **argv, struct args *a)
 			break;
 		}
 		case O_BACKING: a->o.allow_backing = 1; break;
+		case O_BASE: a->o.base = optarg; break;
 		case O_NO_SANDBOX: a->o.no_sandbox = 1; break;
 		case O_EXPLICIT: a->o.explicit_only = 1; break;
 		case O_EXIT_ZERO: a->o.exit_zero = 1; break;

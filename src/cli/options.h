@@ -34,6 +34,7 @@ struct options {
 	const char *journal_dir;	/* disk images' journals, or NULL */
 	const char *format;	/* a disk image's format, or NULL: probed */
 	int allow_backing;	/* a disk image may name local backing files */
+	const char *base;	/* --base URL: a qcow2 overlay's remote base */
 	int no_sandbox;		/* parse the image in this process */
 	const char *undo;	/* apply: where the undo .reg goes */
 	const char *out;	/* export: where the .reg goes ("-" stdout) */

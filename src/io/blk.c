@@ -11,12 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libnbd.h>
 
 #include "io/blk.h"
 #include "io/blkfile.h"
 #include "io/hostfile.h"
 #include "io/qmap.h"
+#include "io/remote.h"
 #include "io/store.h"
 #include "le.h"
 #include "tlshive.h"
@@ -37,7 +39,9 @@ struct blk {
 	uint64_t align;			/* the server's minimum block size */
 	int wrote;			/* through qemu-nbd, ever */
 	uint64_t direct;		/* bytes read from a qcow2 file itself */
-	int remote;			/* a URL's bytes (remote.h) */
+	int remote;			/* a URL's bytes (remote.h), or a
+					 * --base overlay's: no direct reads */
+	enum blk_format base_fmt;	/* --base: the base's format */
 	/* the overlay: open addressing, block number -> 4 KiB */
 	uint64_t *key;
 	unsigned char **data;
@@ -236,6 +240,8 @@ connect_quiet(struct blk *b, char **argv)
 	return r;
 }
 
+static int open_overlay(struct blk *, const char *, const char *);
+
 struct blk *
 blk_open(const char *path, enum blk_format fmt, int writable)
 {
@@ -247,6 +253,12 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 	b->fd = -1;
 	b->errfd = -1;
 	b->align = 1;
+	if (blk_base() && fmt != BLK_QCOW2) {
+		tlsh_seterrc(TLSH_E_USAGE, "%s: --base: a %s image; only a "
+		    "qcow2 overlay has a URL as its backing image", path,
+		    blk_format_name(fmt));
+		goto fail;
+	}
 	if (fmt == BLK_RAW) {
 		struct flock fl = { .l_type = writable ? F_WRLCK : F_RDLCK,
 		    .l_whence = SEEK_SET };
@@ -287,6 +299,16 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		snprintf(fa, sizeof(fa), "--format=%s", blk_format_driver(fmt));
 		if (blk_check_refs(path, fmt, 0, &b->chain, NULL) == -1)
 			goto fail;
+		if (blk_base()) {
+			/* its clusters that are not in the overlay lie in
+			 * the base: every byte comes through qemu-nbd */
+			b->remote = 1;
+			if (open_overlay(b, path, blk_base()) == -1)
+				goto fail;
+			sl_add(&b->chain, "%s (%s)", blk_base(),
+			    blk_format_name(b->base_fmt));
+			return b;
+		}
 		if ((b->nbd = nbd_create()) == NULL) {
 			tlsh_seterr("%s: %s", path, nbd_get_error());
 			goto fail;
@@ -371,95 +393,218 @@ qcow2_remote_refs(const char *url, const unsigned char *h, size_t n)
 	return 0;
 }
 
+/*
+ * What qemu-nbd is to decode from the transport's socket: the format
+ * the probe found, opening no backing file of its own.
+ */
+static json_object *
+remote_node(enum blk_format fmt, const char *sock)
+{
+	json_object *srv = json_object_new_object();
+	json_object *nbd = json_object_new_object();
+	json_object *node = json_object_new_object();
+
+	json_object_object_add(srv, "type", json_object_new_string("unix"));
+	json_object_object_add(srv, "path", json_object_new_string(sock));
+	json_object_object_add(nbd, "driver", json_object_new_string("nbd"));
+	json_object_object_add(nbd, "server", srv);
+	json_object_object_add(node, "driver",
+	    json_object_new_string(blk_format_driver(fmt)));
+	json_object_object_add(node, "file", nbd);
+	if (fmt == BLK_QCOW2)
+		json_object_object_add(node, "backing", NULL);
+	return node;
+}
+
+/* qemu's json: pseudo-protocol, which takes every option by name: the
+ * names inside are escaped as JSON, whatever they hold */
+static char *
+json_spec(json_object *node)
+{
+	char *s = xasprintf("json:%s", json_object_to_json_string_ext(node,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(node);
+	return s;
+}
+
+/*
+ * The image on the transport's socket, read as bytes: its size and
+ * format (format, an enum blk_format, or -1: from its first bytes), raw
+ * or a qcow2 that names nothing.  The connection is left in b->nbd.
+ */
+static int
+remote_probe(struct blk *b, const char *url, const char *sock, int format,
+    enum blk_format *fmt, uint64_t *vsize)
+{
+	unsigned char head[1024], tail[512];
+	size_t hn;
+	int64_t sz;
+
+	if ((b->nbd = nbd_create()) == NULL ||
+	    nbd_connect_unix(b->nbd, sock) == -1) {
+		tlsh_seterrc(TLSH_E_TRANSPORT, "%s: %s", url, nbd_get_error());
+		return -1;
+	}
+	if ((sz = nbd_get_size(b->nbd)) < 0)
+		return nbd_fail(b, "size");
+	b->size = (uint64_t)sz;
+	hn = b->size < sizeof(head) ? (size_t)b->size : sizeof(head);
+	memset(head, 0, sizeof(head));
+	memset(tail, 0, sizeof(tail));
+	if ((hn && blk_read(b, head, hn, 0) == -1) || (b->size >= 512 &&
+	    blk_read(b, tail, 512, b->size - 512) == -1))
+		return -1;
+	/* --format: the first bytes are never asked */
+	if (format >= 0)
+		*fmt = (enum blk_format)format;
+	else if (blk_detect_bytes(url, head, hn, tail, fmt) == -1)
+		return -1;
+	/* VHDX, VHD and VMDK name parents and extents in places only a
+	 * whole-file reader finds (imghdr.c): over a URL, raw and qcow2 */
+	if (*fmt != BLK_RAW && *fmt != BLK_QCOW2) {
+		tlsh_seterrc(TLSH_E_IMAGE_FORMAT, "%s: a %s image: over a URL "
+		    "tlshive reads raw and qcow2 images; convert it (qemu-img "
+		    "convert -O qcow2) or download it", url,
+		    *fmt == BLK_WIM ? "WIM" : blk_format_name(*fmt));
+		return -1;
+	}
+	/* the guest's disk: a qcow2's size is in its header */
+	*vsize = *fmt == BLK_QCOW2 ? get_be64(head + 24) : b->size;
+	return *fmt == BLK_QCOW2 ? qcow2_remote_refs(url, head, sizeof(head)) :
+	    0;
+}
+
+/* Starts the contained child's qemu-nbd on spec; -1 with a message. */
+static int
+start_decoder(struct blk *b, const char *shown, const char *spec,
+    const char *as)
+{
+	char *argv[] = { "setpriv", "--pdeathsig", "KILL", "--", "qemu-nbd",
+	    "--cache=writeback", b->writable ? "--shared=1" : "--read-only",
+	    (char *)spec, NULL };
+	int64_t sz;
+
+	if ((b->nbd = nbd_create()) == NULL ||
+	    (b->errfd = memfd_create("qemu-nbd-stderr", MFD_CLOEXEC)) == -1) {
+		tlsh_seterrc(TLSH_E_INTERNAL, "%s: %s", shown, b->nbd ?
+		    strerror(errno) : nbd_get_error());
+		return -1;
+	}
+	if (connect_quiet(b, argv) == -1) {
+		char *q = qemu_said(b);
+		tlsh_seterrc(q && strstr(q, "Failed to get") && strstr(q, "lock") ?
+		    TLSH_E_LOCKED : TLSH_E_IMAGE_FORMAT, "%s: qemu-nbd cannot "
+		    "serve it as %s: %s", shown, as, q ? q : nbd_get_error());
+		free(q);
+		return -1;
+	}
+	if ((sz = nbd_get_size(b->nbd)) < 0)
+		return nbd_fail(b, "size");
+	if (b->writable && nbd_is_read_only(b->nbd) == 1) {
+		tlsh_seterr("%s: qemu-nbd serves it read-only", shown);
+		return -1;
+	}
+	b->size = (uint64_t)sz;
+	sz = nbd_get_block_size(b->nbd, LIBNBD_SIZE_MINIMUM);
+	b->align = sz > 0 ? (uint64_t)sz : 1;
+	return 0;
+}
+
 struct blk *
 blk_open_remote(const char *url, const char *sock, int format)
 {
 	struct blk *b = xcalloc(1, sizeof(*b));
-	unsigned char head[1024], tail[512];
 	enum blk_format fmt;
-	int64_t sz;
 
 	b->path = xstrdup(url);
 	b->fd = -1;
 	b->errfd = -1;
 	b->align = 1;
 	b->remote = 1;
-	if ((b->nbd = nbd_create()) == NULL ||
-	    nbd_connect_unix(b->nbd, sock) == -1) {
-		tlsh_seterrc(TLSH_E_TRANSPORT, "%s: %s", url, nbd_get_error());
-		goto fail;
-	}
-	if ((sz = nbd_get_size(b->nbd)) < 0) {
-		nbd_fail(b, "size");
-		goto fail;
-	}
-	b->size = (uint64_t)sz;
-	memset(head, 0, sizeof(head));
-	memset(tail, 0, sizeof(tail));
-	if ((b->size && blk_read(b, head, b->size < sizeof(head) ?
-	    (size_t)b->size : sizeof(head), 0) == -1) || (b->size >= 512 &&
-	    blk_read(b, tail, 512, b->size - 512) == -1))
-		goto fail;
-	/* --format: the first bytes are never asked */
-	if (format >= 0)
-		fmt = (enum blk_format)format;
-	else if (blk_detect_bytes(url, head, b->size < sizeof(head) ?
-	    (size_t)b->size : sizeof(head), tail, &fmt) == -1)
+	uint64_t vsize;
+
+	if (remote_probe(b, url, sock, format, &fmt, &vsize) == -1)
 		goto fail;
 	b->fmt = fmt;
 	if (fmt == BLK_RAW)
 		return b;
-	/* VHDX, VHD and VMDK name parents and extents in places only a
-	 * whole-file reader finds (imghdr.c): over a URL, raw and qcow2 */
-	if (fmt != BLK_QCOW2) {
-		tlsh_seterrc(TLSH_E_IMAGE_FORMAT, "%s: a %s image: over a URL "
-		    "tlshive reads raw and qcow2 images; convert it (qemu-img "
-		    "convert -O qcow2) or download it", url,
-		    fmt == BLK_WIM ? "WIM" : blk_format_name(fmt));
-		goto fail;
-	}
-	if (qcow2_remote_refs(url, head, sizeof(head)) == -1)
-		goto fail;
 	/* the bytes' connection goes; the decoder makes its own */
 	nbd_shutdown(b->nbd, 0);
 	nbd_close(b->nbd);
+	b->nbd = NULL;
 	{
-		char *spec = xasprintf("json:{\"driver\":\"qcow2\","
-		    "\"backing\":null,\"file\":{\"driver\":\"nbd\","
-		    "\"server\":{\"type\":\"unix\",\"path\":\"%s\"}}}",
-		    sock);
-		char *argv[] = { "setpriv", "--pdeathsig", "KILL", "--",
-		    "qemu-nbd", "--cache=writeback", "--read-only", spec, NULL };
+		char *spec = json_spec(remote_node(fmt, sock));
 		int r;
 
-		if ((b->nbd = nbd_create()) == NULL ||
-		    (b->errfd = memfd_create("qemu-nbd-stderr",
-		    MFD_CLOEXEC)) == -1) {
-			tlsh_seterrc(TLSH_E_INTERNAL, "%s: %s", url, b->nbd ?
-			    strerror(errno) : nbd_get_error());
-			free(spec);
-			goto fail;
-		}
-		r = connect_quiet(b, argv);
+		r = start_decoder(b, url, spec, "qcow2");
 		free(spec);
-		if (r == -1) {
-			char *q = qemu_said(b);
-			tlsh_seterrc(TLSH_E_IMAGE_FORMAT, "%s: qemu-nbd cannot "
-			    "serve it as qcow2: %s", url, q ? q :
-			    nbd_get_error());
-			free(q);
+		if (r == -1)
 			goto fail;
-		}
 	}
-	if ((sz = nbd_get_size(b->nbd)) < 0) {
-		nbd_fail(b, "size");
-		goto fail;
-	}
-	b->size = (uint64_t)sz;
 	return b;
 fail:
 	blk_close(b);
 	return NULL;
+}
+
+/*
+ * A local qcow2 overlay whose backing image is the --base URL (its
+ * header names that URL, blk_check_refs): the base probed over its
+ * transport as blk_open_remote does, then one qemu-nbd opens the overlay
+ * file with the base read from the socket.  Writes land in the overlay.
+ */
+static int
+open_overlay(struct blk *b, const char *path, const char *url)
+{
+	const char *sock = remote_socket(url);
+	struct blk probe = { .fd = -1, .errfd = -1, .align = 1 };
+	enum blk_format bf;
+	json_object *top, *file, *base;
+	uint64_t vsize;
+	char *spec, *as;
+	int r;
+
+	if (sock == NULL) {
+		tlsh_seterrc(TLSH_E_USAGE, "%s: no transport serves %s", path,
+		    url);
+		return -1;
+	}
+	probe.path = xstrdup(url);
+	r = remote_probe(&probe, url, sock, -1, &bf, &vsize);
+	if (probe.nbd) {
+		if (nbd_aio_is_ready(probe.nbd))
+			nbd_shutdown(probe.nbd, 0);
+		nbd_close(probe.nbd);
+	}
+	free(probe.path);
+	if (r == -1)
+		return -1;
+	base = remote_node(bf, sock);
+	top = json_object_new_object();
+	file = json_object_new_object();
+	json_object_object_add(file, "driver", json_object_new_string("file"));
+	json_object_object_add(file, "filename", json_object_new_string(path));
+	json_object_object_add(top, "driver", json_object_new_string("qcow2"));
+	json_object_object_add(top, "file", file);
+	json_object_object_add(top, "backing", base);
+	spec = json_spec(top);
+	as = xasprintf("qcow2 over %s", url);
+	r = start_decoder(b, path, spec, as);
+	free(spec);
+	free(as);
+	b->base_fmt = bf;
+	/* a smaller overlay hides the base's end; a larger one reads
+	 * zeroes past it: neither is the base's disk */
+	if (r == 0 && b->size != vsize) {
+		tlsh_seterrc(TLSH_E_USAGE, "%s: a disk of %llu bytes over a base "
+		    "of %llu (%s): make the overlay as large as its base "
+		    "(qemu-img create -f qcow2 %s %llu)", path,
+		    (unsigned long long)b->size, (unsigned long long)vsize, url,
+		    path, (unsigned long long)vsize);
+		return -1;
+	}
+	return r;
 }
 
 uint64_t

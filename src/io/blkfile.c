@@ -220,13 +220,23 @@ blk_loop_backed(const char *path, const struct stat *img)
 static char *journal_dir;
 /* --allow-backing: a chain of local backing files may be opened */
 static int allow_backing;
+/* --base URL: the remote image a local overlay's header names */
+static char *base_url;
 
 void
-blk_configure(const char *dir, int backing)
+blk_configure(const char *dir, int backing, const char *base)
 {
 	free(journal_dir);
 	journal_dir = dir ? xstrdup(dir) : NULL;
 	allow_backing = backing;
+	free(base_url);
+	base_url = base ? xstrdup(base) : NULL;
+}
+
+const char *
+blk_base(void)
+{
+	return base_url;
 }
 
 int
@@ -308,11 +318,25 @@ blk_check_refs(const char *path, enum blk_format fmt, int depth,
 			    path, blk_format_name(fmt), r->what, r->name);
 			goto out;
 		}
+		/* --base gives the overlay its base: qemu would join a
+		 * name the header holds to it (and open the name) */
+		if (base_url && depth == 0) {
+			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
+			    "%s: its %s header names a %s, \"%s\": with "
+			    "--base the overlay names none, tlshive gives it "
+			    "the base (qemu-img rebase -u -b '' %s)", path,
+			    blk_format_name(fmt), r->what, r->name, path);
+			goto out;
+		}
 		if (!allow_backing || !r->local) {
+			int url = strstr(r->name, "://") != NULL;
 			tlsh_seterrc(TLSH_E_IMAGE_REFUSED,
 			    "%s: its %s header names a %s, \"%s\"%s", path,
-			    blk_format_name(fmt), r->what, r->name, !r->local ? ", which is "
-			    "no local file: refused, even with --allow-backing" :
+			    blk_format_name(fmt), r->what, r->name, url ? ", a URL: "
+			    "tlshive opens a URL only when the command line names "
+			    "it, never on an image's word" : !r->local ?
+			    ", which is no local file: refused, even with "
+			    "--allow-backing" :
 			    ": tlshive opens no other file on an image's word; "
 			    "give --allow-backing for a chain of local files");
 			goto out;

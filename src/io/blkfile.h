@@ -61,8 +61,13 @@ char *blk_journal_path(const char *image);
  * (--journal-dir; NULL: beside each image), and with backing a chain of
  * local backing files named by an image's header may be opened
  * (--allow-backing); without it any file a header names is refused.
+ * base (--base, or NULL) is the URL of a qcow2 overlay's base image,
+ * given to it through its transport (remote.h); the overlay's header
+ * then names no backing file.
  */
-void blk_configure(const char *dir, int backing);
+void blk_configure(const char *dir, int backing, const char *base);
+/* The URL blk_configure allowed as a backing image, or NULL. */
+const char *blk_base(void);
 /* "qcow2", "vpc" or "vhd", ... as a format; -1 for no format tlshive opens. */
 int blk_format_parse(const char *, enum blk_format *);
 /*

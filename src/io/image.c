@@ -748,7 +748,7 @@ images_open(const struct image_request *rq)
 
 	set->writable = rq->writable;
 #ifdef WITH_IMAGES
-	blk_configure(rq->journal_dir, rq->allow_backing);
+	blk_configure(rq->journal_dir, rq->allow_backing, rq->base);
 #endif
 	/* --format names a disk image's format: no probing for a WIM */
 	if (rq->root && !rq->format && is_file(rq->root) &&
@@ -912,7 +912,7 @@ image_recover(const struct image_request *rq)
 	}
 	if (img_mod(path) == NULL)
 		return -1;
-	blk_configure(rq->journal_dir, rq->allow_backing);
+	blk_configure(rq->journal_dir, rq->allow_backing, rq->base);
 	if ((done = mod->diskimg_recover(path, rq->format ? (int)fmt : -1)) == -1)
 		return -1;
 	return done ? 1 : 2;
@@ -934,7 +934,7 @@ image_journal_path(const char *file, const char *format,
 	    (format ? blk_format_parse(format, &fmt) :
 	    blk_detect(file, &fmt)) == -1 || fmt == BLK_WIM)
 		return NULL;
-	blk_configure(journal_dir, allow_backing);
+	blk_configure(journal_dir, allow_backing, NULL);
 	return blk_journal_path(file);
 #else
 	(void)file;

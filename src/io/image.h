@@ -55,6 +55,9 @@ struct image_request {
 					 * beside it (NULL) */
 	const char *format;		/* a disk image's format, never probed;
 					 * NULL: found from its header */
+	const char *base;		/* the URL a qcow2 overlay's header
+					 * names as its backing image, to
+					 * be read through (--base) */
 	int allow_backing;		/* its header may name a chain of
 					 * local backing files */
 };

@@ -295,11 +295,15 @@ view_build(struct view *w, const struct image_request *rq, int rw)
 				return -1;
 	}
 	/* a URL: the transport's socket alone (remote.h), which the
-	 * child connects to with no network of its own */
+	 * child connects to with no network of its own; an overlay's
+	 * --base: that socket too */
 	if (remote_is_url(rq->root)) {
 		const char *sock = remote_socket(rq->root);
 		return sock ? add_user(w, sock, 0, 1) : 0;
 	}
+	if (rq->base && remote_socket(rq->base) &&
+	    add_user(w, remote_socket(rq->base), 0, 1) == -1)
+		return -1;
 	if (rq->root == NULL || stat(rq->root, &st) == -1)
 		return 0;	/* the child says what is missing */
 	if (S_ISDIR(st.st_mode) || is_hive(rq->root))
@@ -314,7 +318,7 @@ view_build(struct view *w, const struct image_request *rq, int rw)
 		 * /sys, which the view does not hold; the child inherits the
 		 * list (only an image file can be one's backing file) */
 		blk_note_loops();
-		blk_configure(rq->journal_dir, rq->allow_backing);
+		blk_configure(rq->journal_dir, rq->allow_backing, rq->base);
 		if (!S_ISREG(st.st_mode) || (rq->format ?
 		    blk_format_parse(rq->format, &fmt) : blk_detect(rq->root,
 		    &fmt)) == -1)
