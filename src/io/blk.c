@@ -516,14 +516,13 @@ blk_open_remote(const char *url, const char *sock, int format)
 {
 	struct blk *b = xcalloc(1, sizeof(*b));
 	enum blk_format fmt;
+	uint64_t vsize;
 
 	b->path = xstrdup(url);
 	b->fd = -1;
 	b->errfd = -1;
 	b->align = 1;
 	b->remote = 1;
-	uint64_t vsize;
-
 	if (remote_probe(b, url, sock, format, &fmt, &vsize) == -1)
 		goto fail;
 	b->fmt = fmt;
@@ -549,10 +548,10 @@ fail:
 }
 
 /*
- * A local qcow2 overlay whose backing image is the --base URL (its
- * header names that URL, blk_check_refs): the base probed over its
- * transport as blk_open_remote does, then one qemu-nbd opens the overlay
- * file with the base read from the socket.  Writes land in the overlay.
+ * A local qcow2 overlay on the --base URL, its header naming no backing
+ * file (blk_check_refs): the base probed over its transport as
+ * blk_open_remote does, then one qemu-nbd opens the overlay file with
+ * the base read from the socket.  Writes land in the overlay.
  */
 static int
 open_overlay(struct blk *b, const char *path, const char *url)
