@@ -504,8 +504,14 @@ enter_view(struct view *w)
 		free(d);
 	}
 	qsort(w->v, w->n, sizeof(*w->v), by_depth);
+	/* the kernel makes only a mount private: in a chroot whose root is
+	 * no mount point it cannot, and a bind mount there first would
+	 * reach the host's namespace through a shared peer group */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-		setup_fail("sandbox: a private mount namespace");
+		setup_fail(errno == EINVAL ? "sandbox: a private mount "
+		    "namespace (in a chroot, / must be a mount point: mount "
+		    "--bind DIR DIR before entering it, or --no-sandbox)" :
+		    "sandbox: a private mount namespace");
 	if (mount("tlshive", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
 	    "mode=0755,size=1m,nr_inodes=4096") == -1)
 		setup_fail("sandbox: the view's root");

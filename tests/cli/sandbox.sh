@@ -148,4 +148,30 @@ done
 kill -9 "$pid"; wait "$pid" 2> /dev/null || true
 gone() { for p in $members; do [ ! -d /proc/$p ] || return 1; done; }
 wait_for 60 "the image's processes gone with tlshive" gone
+
+# In a chroot whose root is no mount point the kernel makes nothing
+# private: the run is refused with what to do, and done once the root is
+# bound onto itself, as the message says.  The chroot is made in a mount
+# namespace of this test's: a tmpfs, the system bound in read-only, this
+# directory as /w.
+need_tool unshare; need_tool chroot
+cp "$builddir/tlshive" "$builddir/tlshive-images.so" .
+mkdir chr
+cat > chroot.sh <<'SH'
+set -e
+d=$1 bind=$2; shift 2
+mount -t tmpfs chr "$d/chr"
+mkdir "$d/chr/r"
+for p in usr bin lib lib32 lib64 libx32 sbin etc dev proc; do
+	if [ -L "/$p" ]; then cp -P "/$p" "$d/chr/r/$p"
+	elif [ -d "/$p" ]; then mkdir "$d/chr/r/$p"; mount --rbind "/$p" "$d/chr/r/$p"; fi
+done
+mkdir "$d/chr/r/w" "$d/chr/r/tmp"; mount --bind "$d" "$d/chr/r/w"
+[ "$bind" = 0 ] || mount --rbind "$d/chr/r" "$d/chr/r"
+exec chroot "$d/chr/r" "$@"
+SH
+must_exit 2 unshare -m --propagation private sh chroot.sh "$PWD" 0 /w/tlshive show /w/img 2> err
+grep -q '^tlshive: sandbox: a private mount namespace (in a chroot, / must be a mount point: mount --bind DIR DIR before entering it, or --no-sandbox): Invalid argument$' err || { cat err; fail "a chroot whose root is no mount point"; }
+unshare -m --propagation private sh chroot.sh "$PWD" 1 /w/tlshive show /w/img > out 2> err || { cat err; fail "show in a chroot bound onto itself"; }
+grep -q '^windows      Windows Server 2019$' out || { cat out; fail "show in a chroot bound onto itself: the image"; }
 exit 0
