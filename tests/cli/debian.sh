@@ -63,3 +63,12 @@ apt=$(grep -m1 '^apt-get update && apt-get install -y ' "$srcdir/README.md") ||
 for p in $(field "$srcdir/debian/control" Build-Depends | grep -v '^debhelper-compat$'); do
 	case " ${apt%% && autoreconf*} " in *" $p "*) ;; *) fail "the Quick start does not install $p" ;; esac
 done
+
+# the completion where Debian's bash-completion loads it: debian/rules names
+# the directory with configure.ac's own option (dh_auto_configure passes
+# --disable-option-checking, so a renamed option would be dropped silently
+# and the completion land wherever configure's default says)
+grep -q '^AC_ARG_WITH(\[bash-completion-dir\],' "$srcdir/configure.ac" ||
+	fail "configure.ac has no --with-bash-completion-dir: update debian/rules and this test"
+grep -q -- '--with-bash-completion-dir=/usr/share/bash-completion/completions$' "$srcdir/debian/rules" ||
+	fail "debian/rules does not install the completion in /usr/share/bash-completion/completions"
