@@ -39,7 +39,8 @@ sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /s/^\.It \([0-9][0-9]*\)$/\1/p' "$builddir/ma
 #   valid CODE                Packer: an exit status valid_exit_codes allows
 #   changed_when EXPR         Ansible: apply's changed_when
 # and with --packer-script OUT VAR=VALUE...: the Packer post-processor's
-# inline lines, as packer would give them to /bin/sh -e, in OUT.
+# inline lines, as packer would give them to /bin/sh -e, in OUT; with
+# --job-command MOUNTPATH=DIR...: the Job's container command.
 cat > recipes.py <<'PY'
 import glob, json, os, re, shlex, sys, yaml
 
@@ -279,7 +280,25 @@ def ansible(f, docs):
         if a and a["argv"][:2] == ["tlshive", "apply"]:
             print("changed_when", t["changed_when"])
 
+# The Job's container command, its volumes' mount paths made the local
+# directories given (MOUNTPATH=DIR): the argv, NUL-separated.
+def job_command(f, mounts):
+    docs = [d for d in yaml.safe_load_all(open(f)) if d is not None]
+    c = [d for d in docs if d.get("kind") == "Job"][0]["spec"]["template"]["spec"]["containers"]
+    if len(c) != 1:
+        die(f, "not one container")
+    argv = c[0]["command"] + c[0].get("args", [])
+    for m in mounts:
+        k, _, v = m.partition("=")
+        if k not in [v["mountPath"] for v in c[0]["volumeMounts"]]:
+            die(f, "%s: not a mountPath" % k)
+        argv = [a.replace(k + "/", v + "/") for a in argv]
+    sys.stdout.write("\0".join(argv) + "\0")
+
 d = sys.argv[1]
+if len(sys.argv) > 2 and sys.argv[2] == "--job-command":
+    job_command(os.path.join(d, "check-images-job.yaml"), sys.argv[3:])
+    sys.exit(0)
 if len(sys.argv) > 2 and sys.argv[2] == "--packer-script":
     hcl_recipe(os.path.join(d, "packer.pkr.hcl"), sys.argv[3], sys.argv[4:])
     sys.exit(0)
@@ -359,6 +378,31 @@ grep -q '^rule \(Count\|Ignore\) 75$' rules || fail "Job: 75 is not retried"
 for c in 1 2; do
 	grep -q "^rule \\(FailIndex\\|FailJob\\) $c$" rules || fail "Job: exit $c is retried"
 done
+# The Job's pods, run here (their command, /lists a local directory, the
+# images ROOT directories: --format is ignored there) one index after
+# another: each exits with tlshive's status, and the policy's first rule
+# for it (Kubernetes' order) says what becomes of its index.
+action() {	# action RC: what the Job does with a pod that exited RC
+	[ "$1" = 0 ] && { echo Succeeded; return; }
+	awk -v rc="$1" '$1 == "rule" && $3 == rc { print $2; f = 1; exit } END { if (!f) print "Count" }' facts
+}
+mkdir lists
+"$MKIMAGE" 2022 job0
+"$TLSHIVE" apply --quiet job0 > /dev/null
+"$MKIMAGE" 2019 job1
+mkdir job2
+printf '%s\n' "$T/job0" "$T/job1" "$T/job2" > lists/images.txt
+python3 recipes.py "$R" --job-command /lists="$T/lists" | xargs -0 printf '%s\n' > job.argv
+[ "$(sed -n 1,2p job.argv | tr '\n' ' ')" = "/bin/sh -c " ] || { cat job.argv; fail "Job: not a /bin/sh -c command"; }
+python3 recipes.py "$R" --job-command /lists="$T/lists" | xargs -0 sh -c 'shift 2; printf %s "$1"' sh > job.sh
+got=
+for i in 0 1 2; do
+	set +e; JOB_COMPLETION_INDEX=$i /bin/sh -c "$(cat job.sh)" > "job$i.json" 2> /dev/null; rc=$?; set -e
+	jtrue ".image == \"$T/job$i\" and .exit == $rc" < "job$i.json" || fail "Job: index $i checked another image, or exited $rc"
+	got="$got$i:$rc:$(action $rc) "
+done
+[ "$got" = "0:0:Succeeded 1:1:FailIndex 2:2:FailIndex " ] || fail "Job: $got"
+
 # Packer: a build never passes an error or a temporary error
 if grep -q '^valid \(2\|75\)$' facts; then fail "Packer: valid_exit_codes lets an error pass"; fi
 grep -qx 'valid 0' facts || fail "Packer: 0 is not valid"
