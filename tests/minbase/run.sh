@@ -26,6 +26,7 @@ cleanup() {
 	for m in root/shared dev/pts dev sys proc; do
 		! mountpoint -q "$R/$m" || umount "$R/$m" || umount -l "$R/$m"
 	done
+	! mountpoint -q "$R" || umount "$R" || umount -l "$R"
 	[ "${MINBASE_KEEP:-}" = 1 ] || rm -rf --one-file-system "$R"
 }
 trap cleanup EXIT
@@ -50,6 +51,10 @@ fi
 rm -rf "$R/root/tlshive"
 git clone -q --no-local "$src" "$R/root/tlshive"
 mkdir -p "$R/root/shared"
+# the chroot's root a mount point, as a system's or a container's is:
+# tlshive's sandbox makes its mounts private, which the kernel does only
+# for a mount point
+mountpoint -q "$R" || mount --bind "$R" "$R"
 for m in $mounts; do
 	mountpoint -q "$R/$m" && continue
 	case $m in
