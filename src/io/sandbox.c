@@ -474,6 +474,32 @@ protect_proc(const char *sub)
 }
 
 /*
+ * A mount over part of /proc (its first, in OUT), or 0.  The kernel lets a
+ * user namespace mount a proc only where it could see all of one already:
+ * a file or directory under /proc covered by another mount (podman and
+ * docker bind /dev/null over /proc/kcore, a tmpfs over /proc/acpi, and
+ * /proc/sys read-only) hides something, and the mount fails with EPERM.
+ */
+static int
+proc_covered(char *out, size_t n)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mp[256];
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %*s %*s %255s", mp) == 1 &&
+		    strncmp(mp, "/proc/", 6) == 0) {
+			snprintf(out, n, "%s", mp);
+			found = 1;
+		}
+	fclose(f);
+	return found;
+}
+
+/*
  * The view: a small tmpfs that becomes the root, the system read-only,
  * the request's directories, a private /tmp, /dev's harmless nodes and
  * this PID namespace's /proc with its writable knobs read-only.
@@ -586,8 +612,17 @@ enter_view(struct view *w)
 	 * symbols or keys; else those made read-only below */
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV |
 	    MS_NOEXEC, "subset=pid") == -1 && mount("proc", NEWROOT "/proc",
-	    "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+	    "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1) {
+		char cover[256];
+		if (errno == EPERM && proc_covered(cover, sizeof(cover)))
+			setup_fail("sandbox: /proc: %s is mounted over, as container "
+			    "runtimes mask /proc, and the kernel then gives a "
+			    "new user namespace no /proc of its own: run the "
+			    "container with --security-opt unmask=/proc/* "
+			    "(podman); --no-sandbox would read the image "
+			    "uncontained", cover);
 		setup_fail("sandbox: /proc");
+	}
 	protect_proc("sys");
 	protect_proc("sysrq-trigger");
 	protect_proc("irq");
