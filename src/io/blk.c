@@ -241,6 +241,8 @@ connect_quiet(struct blk *b, char **argv)
 }
 
 static int open_overlay(struct blk *, const char *, const char *);
+static int start_decoder(struct blk *, const char *, const char *,
+    const char *, const char *);
 
 struct blk *
 blk_open(const char *path, enum blk_format fmt, int writable)
@@ -285,16 +287,6 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 		return b;
 	} else {
 		char fa[32];
-		/* qemu-nbd dies with this process: killed, tlshive would
-		 * leave it waiting for a client, holding the image's lock
-		 * (setpriv, util-linux, sets the parent-death signal and
-		 * execs it in the process libnbd made, socket and all) */
-		char *argv[] = { "setpriv", "--pdeathsig", "KILL", "--",
-		    "qemu-nbd", fa, "--cache=writeback",
-		    writable ? "--shared=1" : "--read-only", (char *)path,
-		    NULL };
-		int64_t sz, mb;
-		int r;
 
 		snprintf(fa, sizeof(fa), "--format=%s", blk_format_driver(fmt));
 		if (blk_check_refs(path, fmt, 0, &b->chain, NULL) == -1)
@@ -309,49 +301,8 @@ blk_open(const char *path, enum blk_format fmt, int writable)
 			    blk_format_name(b->base_fmt));
 			return b;
 		}
-		if ((b->nbd = nbd_create()) == NULL) {
-			tlsh_seterr("%s: %s", path, nbd_get_error());
+		if (start_decoder(b, path, blk_format_name(fmt), fa, path) == -1)
 			goto fail;
-		}
-		/* qemu-nbd's stderr is kept, not the user's terminal: what it
-		 * says is shown as the cause of a failure, and its "Disconnect
-		 * client ... Broken pipe" when a run is interrupted never */
-		if ((b->errfd = memfd_create("qemu-nbd-stderr", MFD_CLOEXEC)) ==
-		    -1) {
-			tlsh_seterr("%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if ((r = connect_quiet(b, argv)) == -1) {
-			char *q = qemu_said(b);
-			int e = nbd_get_errno();
-			/* qemu locks its images as blk_open does a raw one:
-			 * a VM or another run holds it, which passes */
-			if (q)
-				tlsh_seterrc(strstr(q, "Failed to get") &&
-				    strstr(q, "lock") ? TLSH_E_LOCKED :
-				    TLSH_E_IMAGE_FORMAT,
-				    "%s: qemu-nbd cannot serve it as %s: %s",
-				    path, blk_format_name(fmt), q);
-			else
-				tlsh_seterr("%s: qemu-nbd cannot serve it as %s: "
-				    "%s (%s)", path, blk_format_name(fmt),
-				    nbd_get_error(), e == ENOENT ? "maybe qemu-utils "
-				    "or setpriv is not installed" : "qemu-nbd said "
-				    "nothing; maybe it is missing or was killed");
-			free(q);
-			goto fail;
-		}
-		if ((sz = nbd_get_size(b->nbd)) < 0) {
-			nbd_fail(b, "size");
-			goto fail;
-		}
-		if (writable && nbd_is_read_only(b->nbd) == 1) {
-			tlsh_seterr("%s: qemu-nbd serves it read-only", path);
-			goto fail;
-		}
-		mb = nbd_get_block_size(b->nbd, LIBNBD_SIZE_MINIMUM);
-		b->align = mb > 0 ? (uint64_t)mb : 1;
-		b->size = (uint64_t)sz;
 		return b;
 	}
 fail:
@@ -475,27 +426,61 @@ remote_probe(struct blk *b, const char *url, const char *sock, int format,
 	    0;
 }
 
-/* Starts the contained child's qemu-nbd on spec; -1 with a message. */
+/*
+ * Starts the contained child's qemu-nbd on image (a file, with format
+ * "--format=DRIVER"; or a json: spec, format NULL) and connects to it;
+ * as names the format in a message.  -1 with a message.
+ */
 static int
-start_decoder(struct blk *b, const char *shown, const char *spec,
-    const char *as)
+start_decoder(struct blk *b, const char *shown, const char *as,
+    const char *format, const char *image)
 {
-	char *argv[] = { "setpriv", "--pdeathsig", "KILL", "--", "qemu-nbd",
-	    "--cache=writeback", b->writable ? "--shared=1" : "--read-only",
-	    (char *)spec, NULL };
+	/* qemu-nbd dies with this process: killed, tlshive would leave it
+	 * waiting for a client, holding the image's lock (setpriv,
+	 * util-linux, sets the parent-death signal and execs it in the
+	 * process libnbd made, socket and all) */
+	char *argv[10];
+	size_t n = 0;
 	int64_t sz;
 
-	if ((b->nbd = nbd_create()) == NULL ||
-	    (b->errfd = memfd_create("qemu-nbd-stderr", MFD_CLOEXEC)) == -1) {
-		tlsh_seterrc(TLSH_E_INTERNAL, "%s: %s", shown, b->nbd ?
-		    strerror(errno) : nbd_get_error());
+	argv[n++] = "setpriv";
+	argv[n++] = "--pdeathsig";
+	argv[n++] = "KILL";
+	argv[n++] = "--";
+	argv[n++] = "qemu-nbd";
+	if (format)
+		argv[n++] = (char *)format;
+	argv[n++] = "--cache=writeback";
+	argv[n++] = b->writable ? "--shared=1" : "--read-only";
+	argv[n++] = (char *)image;
+	argv[n] = NULL;
+	if ((b->nbd = nbd_create()) == NULL) {
+		tlsh_seterr("%s: %s", shown, nbd_get_error());
+		return -1;
+	}
+	/* qemu-nbd's stderr is kept, not the user's terminal: what it says
+	 * is shown as the cause of a failure, and its "Disconnect client
+	 * ... Broken pipe" when a run is interrupted never */
+	if ((b->errfd = memfd_create("qemu-nbd-stderr", MFD_CLOEXEC)) == -1) {
+		tlsh_seterr("%s: %s", shown, strerror(errno));
 		return -1;
 	}
 	if (connect_quiet(b, argv) == -1) {
 		char *q = qemu_said(b);
-		tlsh_seterrc(q && strstr(q, "Failed to get") && strstr(q, "lock") ?
-		    TLSH_E_LOCKED : TLSH_E_IMAGE_FORMAT, "%s: qemu-nbd cannot "
-		    "serve it as %s: %s", shown, as, q ? q : nbd_get_error());
+		int e = nbd_get_errno();
+		/* qemu locks its images as blk_open does a raw one: a VM or
+		 * another run holds it, which passes */
+		if (q)
+			tlsh_seterrc(strstr(q, "Failed to get") &&
+			    strstr(q, "lock") ? TLSH_E_LOCKED :
+			    TLSH_E_IMAGE_FORMAT,
+			    "%s: qemu-nbd cannot serve it as %s: %s", shown, as,
+			    q);
+		else
+			tlsh_seterr("%s: qemu-nbd cannot serve it as %s: %s (%s)",
+			    shown, as, nbd_get_error(), e == ENOENT ? "maybe "
+			    "qemu-utils or setpriv is not installed" : "qemu-nbd "
+			    "said nothing; maybe it is missing or was killed");
 		free(q);
 		return -1;
 	}
@@ -536,7 +521,7 @@ blk_open_remote(const char *url, const char *sock, int format)
 		char *spec = json_spec(remote_node(fmt, sock));
 		int r;
 
-		r = start_decoder(b, url, spec, "qcow2");
+		r = start_decoder(b, url, "qcow2", NULL, spec);
 		free(spec);
 		if (r == -1)
 			goto fail;
@@ -589,7 +574,7 @@ open_overlay(struct blk *b, const char *path, const char *url)
 	json_object_object_add(top, "backing", base);
 	spec = json_spec(top);
 	as = xasprintf("qcow2 over %s", url);
-	r = start_decoder(b, path, spec, as);
+	r = start_decoder(b, path, as, NULL, spec);
 	free(spec);
 	free(as);
 	b->base_fmt = bf;
