@@ -43,6 +43,8 @@ variable "tls_profile" {
   default = "recommended"
 }
 
+# seconds between the tries after exit 75 (a lock, a dropped connection);
+# 0 retries at once, as tests/cli/recipes.sh runs it
 variable "retry_delay" {
   type    = number
   default = 10
@@ -79,7 +81,7 @@ build {
       # 75 is worth a second try (another tlshive's lock without --wait,
       # a transient I/O error, qemu-nbd's connection); packer retries no
       # post-processor, so the step does, three times at most
-      "n=0; until tlshive apply --json --format ${var.format} -p ${var.tls_profile} -u ${local.image}.tls-undo.reg ${local.image} > ${local.image}.tls-apply.json; do rc=$?; n=$((n + 1)); [ $rc -eq 75 ] && [ $n -lt 3 ] || exit $rc; sleep ${var.retry_delay}; done",
+      "n=0; until tlshive apply --json --format ${var.format} -p ${var.tls_profile} -u ${local.image}.tls-undo.reg ${local.image} > ${local.image}.tls-apply.json; do rc=$?; n=$((n + 1)); [ $rc -eq 75 ] && [ $n -lt 3 ] || exit $rc; [ ${var.retry_delay} -eq 0 ] || sleep ${var.retry_delay}; done",
       # what apply did, for the build log
       "jq -r '\"tlshive: \\(.changes | length) values changed\"' ${local.image}.tls-apply.json",
       # a second, independent read: check exits 1 if the image does not
